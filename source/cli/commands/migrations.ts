@@ -1,0 +1,102 @@
+import path from 'node:path';
+import type {Command} from 'commander';
+import {generateMigration} from '../../core/migrations/generate.js';
+import {listMigrations} from '../../core/migrations/list.js';
+import {migrate, migrateOne, type MigrateResult} from '../../core/migrations/run.js';
+import type {MigrationsReport} from '../../core/migrations/status.js';
+import {formatDuration} from '../../core/progress.js';
+import type {CliContext} from '../context.js';
+import {paint} from '../style.js';
+import {table} from '../table.js';
+
+export function registerMigrationCommands(program: Command, context: () => CliContext): void {
+	program
+		.command('generate')
+		.alias('create')
+		.argument('<name>', 'what the migration does, e.g. add_indexes_to_user_table')
+		.description('write a new migration file in the migrations folder')
+		.addHelpText('after', '\nExample:\n  monarch generate add_indexes_to_user_table')
+		.action(async (name: string) => {
+			const {config, print} = context();
+			const loaded = await config();
+			const generated = await generateMigration(loaded, name);
+			print(`Created ${path.relative(process.cwd(), generated.file) || generated.file} (${generated.className})`);
+		});
+
+	program
+		.command('list_migrations')
+		.alias('list-migrations')
+		.argument('<env>', 'environment name')
+		.description('list every migration and its state in an environment')
+		.option('--json', 'print JSON')
+		.option('--check', 'exit with status 3 when a migration is pending (for CI gates)')
+		.addHelpText('after', '\nExamples:\n  monarch list_migrations development\n  monarch list_migrations production --check')
+		.action(async (env: string, options: {json?: boolean; check?: boolean}) => {
+			const {config, print} = context();
+			const report = await listMigrations(await config(), env);
+			print(options.json ? JSON.stringify(report, null, 2) : formatReport(report));
+			if (options.check && report.pending > 0) process.exitCode = 3;
+		});
+
+	program
+		.command('migrate')
+		.argument('<env>', 'environment name')
+		.description('run the pending migrations in order, stopping at the first failure')
+		.option('-y, --yes', 'confirm up front (needed for protected environments without a terminal)')
+		.addHelpText('after', '\nExamples:\n  monarch migrate development\n  monarch migrate production --yes   # from CI')
+		.action(async (env: string, options: {yes?: boolean}) => {
+			const {config, prompter, events, signal, print} = context();
+			const result = await migrate({config: await config(), environment: env, yes: options.yes, prompter: prompter(), events, signal});
+			print(summary(result));
+		});
+
+	program
+		.command('migrate_one')
+		.alias('migrate-one')
+		.argument('<key>', 'migration key (its file name without extension)')
+		.argument('<env>', 'environment name')
+		.description('run one migration whatever its state (re-runs a failed or completed one)')
+		.option('-y, --yes', 'confirm up front (needed for protected environments without a terminal)')
+		.addHelpText('after', '\nExample:\n  monarch migrate_one 20261123183000_add_indexes_to_user_table development')
+		.action(async (key: string, env: string, options: {yes?: boolean}) => {
+			const {config, prompter, events, signal, print} = context();
+			const result = await migrateOne({config: await config(), environment: env, key, yes: options.yes, prompter: prompter(), events, signal});
+			print(summary(result));
+		});
+}
+
+function summary(result: MigrateResult): string {
+	if (result.ran.length === 0) return `Nothing to migrate on ${result.environment}.`;
+	const total = result.ran.reduce((sum, entry) => sum + entry.durationMs, 0);
+	return `Ran ${result.ran.length} migration${result.ran.length === 1 ? '' : 's'} on ${result.environment} in ${formatDuration(total)}.`;
+}
+
+function formatReport(report: MigrationsReport): string {
+	const color = paint(process.stdout);
+	const stateColor = {New: 'yellow', Processing: 'magenta', Completed: 'green', Failed: 'red'} as const;
+	const rows = [['STATE', 'MIGRATION', 'FINISHED', 'DURATION', ''].map(title => color('bold', title))];
+	for (const migration of report.migrations) {
+		const notes = [
+			migration.drift ? color('yellow', 'changed since it ran') : '',
+			migration.interrupted ? color('red', 'interrupted') : '',
+			migration.state === 'Failed' ? color('red', migration.error?.message.split('\n')[0] ?? '') : '',
+		].filter(Boolean);
+		rows.push([
+			color(stateColor[migration.state], migration.state),
+			migration.key,
+			migration.finishedAt ? migration.finishedAt.toISOString().replace('T', ' ').slice(0, 19) : '-',
+			migration.durationMs === undefined ? '-' : formatDuration(migration.durationMs),
+			notes.join('; '),
+		]);
+	}
+
+	for (const orphan of report.orphans) {
+		rows.push([color('dim', orphan.state), orphan._id, orphan.finishedAt?.toISOString().replace('T', ' ').slice(0, 19) ?? '-', '-', color('yellow', 'file missing')]);
+	}
+
+	const completed = report.migrations.filter(migration => migration.state === 'Completed').length;
+	const lines = [`Migrations on ${report.environment} (database ${report.database})`];
+	lines.push(report.migrations.length + report.orphans.length > 0 ? table(rows) : '  (no migrations yet: `monarch generate <name>`)');
+	lines.push(`${report.migrations.length} migrations: ${completed} completed, ${report.pending} pending${report.orphans.length > 0 ? `, ${report.orphans.length} in history without a file` : ''}`);
+	return lines.join('\n');
+}

@@ -1,0 +1,28 @@
+import type {Command} from 'commander';
+import {dropDatabase} from '../../core/databases.js';
+import {initProject} from '../../core/init.js';
+import type {CliContext} from '../context.js';
+
+export function registerProjectCommands(program: Command, context: () => CliContext): void {
+	program
+		.command('init')
+		.description('write monarch.json, migrations/ and querysets/ in the current folder')
+		.addHelpText('after', '\nExample:\n  monarch init')
+		.action(async () => {
+			const result = await initProject(process.cwd());
+			context().print(`Created ${result.created.join(', ')}. Edit monarch.json to describe your environments.`);
+		});
+
+	program
+		.command('drop_db')
+		.alias('drop-db')
+		.argument('<env>', 'environment name')
+		.description("drop an environment's whole database (asks first)")
+		.option('-y, --yes', 'confirm up front')
+		.addHelpText('after', '\nExample:\n  monarch drop_db development')
+		.action(async (env: string, options: {yes?: boolean}) => {
+			const {config, prompter, print} = context();
+			const result = await dropDatabase({config: await config(), environment: env, yes: options.yes, prompter: prompter()});
+			print(`Dropped database ${result.database} of ${result.environment} (${result.collections} collections).`);
+		});
+}

@@ -1,0 +1,106 @@
+import type {EventSink, MonarchEvent} from '../core/events.js';
+import {createProgressMeter, formatDuration, type ProgressMeter, type ProgressSnapshot} from '../core/progress.js';
+import {redact} from '../core/redact.js';
+import {paint} from './style.js';
+
+export type EventPrinterOptions = {
+	stream?: NodeJS.WriteStream;
+	verbose?: boolean;
+	/** Minimum ms between progress lines when not on a terminal. */
+	plainIntervalMs?: number;
+};
+
+/**
+ * Prints core events for people: log lines, a redrawn progress bar on a
+ * terminal, and throttled progress lines (counts, rate, ETA) elsewhere.
+ */
+export function createEventPrinter(options: EventPrinterOptions = {}): EventSink & {finish: () => void} {
+	const stream = options.stream ?? process.stderr;
+	const color = paint(stream);
+	const tty = Boolean(stream.isTTY);
+	const meters = new Map<string, ProgressMeter>();
+	const lastPlain = new Map<string, number>();
+	let barShown = false;
+
+	const clearBar = () => {
+		if (barShown) {
+			stream.write('\r\u001B[2K');
+			barShown = false;
+		}
+	};
+
+	const line = (text: string) => {
+		clearBar();
+		stream.write(`${redact(text)}\n`);
+	};
+
+	const sink = (event: MonarchEvent) => {
+		switch (event.type) {
+			case 'log': {
+				if (event.level === 'debug' && !options.verbose) return;
+				const prefix = event.source ? color('dim', `  ${event.source} │ `) : event.level === 'warn' ? color('yellow', '! ') : '';
+				line(`${prefix}${event.message}`);
+				return;
+			}
+
+			case 'progress': {
+				let meter = meters.get(event.task);
+				if (!meter) {
+					meter = createProgressMeter();
+					meters.set(event.task, meter);
+				}
+
+				const snapshot = meter.update(event.done, event.total);
+				const text = `${event.task} ${describeProgress(snapshot, event.unit)}`;
+				if (tty) {
+					clearBar();
+					stream.write(`${bar(snapshot.fraction)} ${text}`.slice(0, Math.max(20, (stream.columns ?? 80) - 1)));
+					barShown = true;
+				} else {
+					const now = Date.now();
+					const finished = snapshot.total !== undefined && snapshot.done >= snapshot.total;
+					if (finished || now - (lastPlain.get(event.task) ?? 0) >= (options.plainIntervalMs ?? 2000)) {
+						lastPlain.set(event.task, now);
+						line(`  ${text}`);
+					}
+				}
+
+				return;
+			}
+
+			case 'migration:start':
+				line(`${color('cyan', '▶')} ${event.key}`);
+				return;
+			case 'migration:end':
+				meters.delete(event.key);
+				line(
+					event.state === 'Completed'
+						? `${color('green', '✔')} ${event.key} ${color('dim', `(${formatDuration(event.durationMs)})`)}`
+						: `${color('red', '✖')} ${event.key} failed after ${formatDuration(event.durationMs)}: ${event.error ?? ''}`,
+				);
+				return;
+			case 'lock:waiting':
+				line(color('yellow', `Waiting for the lock held by ${event.holder} since ${event.since.toISOString()}...`));
+				return;
+			case 'lock:acquired':
+				if (options.verbose) line(color('dim', 'Lock acquired'));
+				return;
+		}
+	};
+
+	return Object.assign(sink, {finish: clearBar});
+}
+
+export function describeProgress(snapshot: ProgressSnapshot, unit = ''): string {
+	const count = snapshot.total === undefined ? `${snapshot.done}` : `${snapshot.done}/${snapshot.total}`;
+	const percent = snapshot.fraction === undefined ? '' : ` ${Math.floor(snapshot.fraction * 100)}%`;
+	const rate = ` ${snapshot.rate >= 10 ? Math.round(snapshot.rate) : snapshot.rate.toFixed(1)}${unit ? ` ${unit}` : ''}/s`;
+	const eta = snapshot.etaSeconds === undefined ? '' : ` ETA ${formatDuration(snapshot.etaSeconds * 1000)}`;
+	return `${count}${unit && snapshot.total === undefined ? ` ${unit}` : ''}${percent}${rate}${eta} elapsed ${formatDuration(snapshot.elapsedMs)}`;
+}
+
+function bar(fraction: number | undefined, width = 20): string {
+	if (fraction === undefined) return `[${'·'.repeat(width)}]`;
+	const filled = Math.round(fraction * width);
+	return `[${'█'.repeat(filled)}${'·'.repeat(width - filled)}]`;
+}

@@ -1,0 +1,26 @@
+import {Command} from 'commander';
+import {monarchVersion} from '../core/version.js';
+import {registerEnvironmentCommands} from './commands/environments.js';
+import {registerMigrationCommands} from './commands/migrations.js';
+import {registerProjectCommands} from './commands/project.js';
+import {createContext, type CliContext} from './context.js';
+
+/** The whole command line, with every command registered. */
+export function createProgram(signal: AbortSignal): Command {
+	const program = new Command();
+	program
+		.name('monarch')
+		.description('A MongoDB utility belt: TypeScript migrations, backups, restores and environment copies.')
+		.version(monarchVersion, '-V, --version')
+		.option('-c, --config <path>', 'use this monarch.json instead of searching upwards')
+		.option('--verbose', 'print stack traces and debug lines')
+		.showHelpAfterError('(run with --help for usage)')
+		.addHelpText('after', '\nCommand names also work in kebab-case (list-migrations). Run `monarch <command> --help` for details.');
+
+	let context: CliContext | undefined;
+	const getContext = () => (context ??= createContext(program.opts(), signal));
+	registerProjectCommands(program, getContext);
+	registerEnvironmentCommands(program, getContext);
+	registerMigrationCommands(program, getContext);
+	return program;
+}

@@ -1,0 +1,58 @@
+import {z} from 'zod';
+
+/** Names usable on the command line (`restore backup:env`), so no colons or spaces. */
+const environmentName = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_-]*$/, 'use letters, digits, "-" and "_" only');
+
+const databaseName = z
+	.string()
+	.min(1, 'required')
+	.max(63, 'at most 63 characters')
+	.regex(/^[^/\\. "$*<>:|?]+$/, 'must not contain / \\ . " $ * < > : | ? or spaces');
+
+const environmentSchema = z.strictObject({
+	uri: z.string().min(1, 'required'),
+	database: databaseName,
+	protected: z.boolean().optional(),
+	description: z.string().optional(),
+});
+
+const localBackupsSchema = z.strictObject({
+	dir: z.string().min(1, 'required'),
+});
+
+const s3BackupsSchema = z.strictObject({
+	bucket: z.string().min(3, 'a bucket name of at least 3 characters'),
+	prefix: z.string().default(''),
+	region: z.string().min(1).default('us-east-1'),
+	endpoint: z.url({message: 'must be a URL such as http://127.0.0.1:7070'}).optional(),
+	forcePathStyle: z.boolean().optional(),
+	accessKeyId: z.string().optional(),
+	secretAccessKey: z.string().optional(),
+});
+
+const lockSchema = z.strictObject({
+	leaseSeconds: z.number().positive().max(3600).default(60),
+	waitSeconds: z.number().nonnegative().max(86_400).default(30),
+});
+
+/** The shape of monarch.json. */
+export const configSchema = z.strictObject({
+	$schema: z.string().optional(),
+	environments: z
+		.record(environmentName, environmentSchema)
+		.refine(environments => Object.keys(environments).length > 0, 'add at least one environment'),
+	migrationsDir: z.string().min(1).default('migrations'),
+	querysetsDir: z.string().min(1).default('querysets'),
+	backups: z
+		.strictObject({
+			local: localBackupsSchema.optional(),
+			s3: s3BackupsSchema.optional(),
+		})
+		.optional(),
+	lock: lockSchema.default({leaseSeconds: 60, waitSeconds: 30}),
+});
+
+export type RawConfig = z.output<typeof configSchema>;
+export type EnvironmentConfig = z.output<typeof environmentSchema>;
+export type S3BackupsConfig = z.output<typeof s3BackupsSchema>;
+export type LocalBackupsConfig = z.output<typeof localBackupsSchema>;

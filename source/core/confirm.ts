@@ -1,0 +1,36 @@
+import type {Environment} from './environments.js';
+import {MonarchError} from './errors.js';
+import type {Prompter} from './prompts.js';
+
+export type ConfirmOptions = {
+	/** `--yes`: the caller confirmed up front (CI). */
+	yes?: boolean | undefined;
+	prompter: Prompter;
+};
+
+/**
+ * Guards an action on a protected environment: the user types its name, or
+ * passed `--yes`. Refuses (changing nothing) otherwise.
+ */
+export async function confirmProtected(environment: Environment, action: string, options: ConfirmOptions): Promise<void> {
+	if (!environment.protected || options.yes) return;
+	const confirmed = await options.prompter.confirmDangerous({
+		message: `${action} on protected environment "${environment.name}" (${environment.protectionReason}).`,
+		expected: environment.name,
+	});
+	if (!confirmed) throw refusal(environment, action);
+}
+
+/** Guards a destructive action on any environment: a yes/no question, or type the name when protected. */
+export async function confirmDestructive(environment: Environment, action: string, options: ConfirmOptions): Promise<void> {
+	if (options.yes) return;
+	if (environment.protected) return confirmProtected(environment, action, options);
+	const confirmed = await options.prompter.confirm({key: 'confirm', message: `${action}?`, default: false});
+	if (!confirmed) throw refusal(environment, action);
+}
+
+function refusal(environment: Environment, action: string): MonarchError {
+	return new MonarchError('refused', `Not confirmed: ${action} on "${environment.name}"; nothing was changed`, {
+		hint: 'confirm at the prompt, or pass --yes',
+	});
+}

@@ -1,0 +1,68 @@
+/**
+ * The one error type the core throws on purpose. `code` picks the exit status,
+ * `hint` tells the user what to do next. The CLI prints `message` (and `hint`)
+ * on one line; the TUI shows them in a toast or a modal.
+ */
+export type ErrorCode =
+	| 'usage' // bad argument or flag
+	| 'config' // monarch.json is missing or wrong
+	| 'not-found' // an environment, migration, backup... that does not exist
+	| 'refused' // a protected or destructive action without confirmation
+	| 'migration-failed' // a migration threw
+	| 'blocked' // a failed or interrupted migration blocks the run
+	| 'locked' // another process holds the lock
+	| 'connection' // cannot reach a server
+	| 'corrupt' // a backup failed verification
+	| 'cancelled' // the user or an AbortSignal stopped the job
+	| 'internal';
+
+const exitCodes: Record<ErrorCode, number> = {
+	usage: 2,
+	config: 2,
+	'not-found': 2,
+	refused: 2,
+	'migration-failed': 1,
+	blocked: 1,
+	locked: 1,
+	connection: 1,
+	corrupt: 1,
+	cancelled: 130,
+	internal: 1,
+};
+
+export class MonarchError extends Error {
+	override readonly name = 'MonarchError';
+	readonly code: ErrorCode;
+	readonly hint: string | undefined;
+
+	constructor(code: ErrorCode, message: string, options: {hint?: string; cause?: unknown} = {}) {
+		super(message, {cause: options.cause});
+		this.code = code;
+		this.hint = options.hint;
+	}
+
+	get exitCode(): number {
+		return exitCodes[this.code];
+	}
+}
+
+export function isMonarchError(error: unknown): error is MonarchError {
+	return error instanceof MonarchError;
+}
+
+/** The one-line message (message, then hint) for any error. */
+export function describeError(error: unknown): string {
+	if (isMonarchError(error)) {
+		return error.hint ? `${error.message} (${error.hint})` : error.message;
+	}
+
+	if (error instanceof Error) return error.message;
+	return String(error);
+}
+
+/** Throws a `cancelled` MonarchError when the signal has been aborted. */
+export function throwIfAborted(signal: AbortSignal | undefined, what = 'the job'): void {
+	if (signal?.aborted) {
+		throw new MonarchError('cancelled', `Cancelled ${what}`);
+	}
+}

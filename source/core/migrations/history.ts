@@ -1,0 +1,35 @@
+import type {Collection, Db} from 'mongodb';
+import type {RunnerIdentity} from '../version.js';
+
+export const historyCollection = 'monarch_migrations';
+
+/** The seed's states. A migration with no history entry is `New`. */
+export type MigrationState = 'New' | 'Processing' | 'Completed' | 'Failed';
+
+/** One document of `monarch_migrations`. */
+export type HistoryEntry = {
+	/** The migration's key (its file name without extension). */
+	_id: string;
+	/** The migration's class name. */
+	name: string;
+	state: Exclude<MigrationState, 'New'>;
+	startedAt: Date;
+	finishedAt?: Date;
+	durationMs?: number;
+	/** sha256 of the file that ran. */
+	checksum: string;
+	error?: {message: string; stack?: string};
+	ranBy: RunnerIdentity;
+	monarchVersion: string;
+	/** The lock lease under which it ran. */
+	lockToken?: string;
+};
+
+export function history(db: Db): Collection<HistoryEntry> {
+	return db.collection<HistoryEntry>(historyCollection);
+}
+
+export async function readHistory(db: Db): Promise<Map<string, HistoryEntry>> {
+	const entries = await history(db).find({}).toArray();
+	return new Map(entries.map(entry => [entry._id, entry]));
+}

@@ -1,0 +1,52 @@
+import type {Db} from 'mongodb';
+import type {MigrationFile} from './discover.js';
+import type {HistoryEntry, MigrationState} from './history.js';
+
+/** A migration file joined with its history in one environment. */
+export type MigrationStatus = {
+	key: string;
+	file: string;
+	state: MigrationState;
+	finishedAt: Date | undefined;
+	durationMs: number | undefined;
+	/** A completed migration whose file changed since it ran. */
+	drift: boolean;
+	error: HistoryEntry['error'];
+	/** `Processing` with no live lock: the process running it died. */
+	interrupted: boolean;
+};
+
+export type MigrationsReport = {
+	environment: string;
+	database: string;
+	migrations: MigrationStatus[];
+	/** History entries whose file is gone. */
+	orphans: HistoryEntry[];
+	pending: number;
+};
+
+/** Joins files and history. `lockHeld` tells whether a live run holds the lock. */
+export function joinHistory(files: MigrationFile[], entries: Map<string, HistoryEntry>, lockHeld: boolean): Omit<MigrationsReport, 'environment' | 'database'> {
+	const migrations = files.map((file): MigrationStatus => {
+		const entry = entries.get(file.key);
+		const state = entry?.state ?? 'New';
+		return {
+			key: file.key,
+			file: file.file,
+			state,
+			finishedAt: entry?.finishedAt,
+			durationMs: entry?.durationMs,
+			drift: state === 'Completed' && entry?.checksum !== file.checksum,
+			error: entry?.error,
+			interrupted: state === 'Processing' && !lockHeld,
+		};
+	});
+	const keys = new Set(files.map(file => file.key));
+	const orphans = [...entries.values()].filter(entry => !keys.has(entry._id)).sort((a, b) => a._id.localeCompare(b._id));
+	return {migrations, orphans, pending: migrations.filter(migration => migration.state !== 'Completed').length};
+}
+
+export async function isLockHeld(db: Db, name: string): Promise<boolean> {
+	const lock = await db.collection<{_id: string; expiresAt: Date}>('monarch_locks').findOne({_id: name});
+	return lock !== null && lock.expiresAt.getTime() > Date.now();
+}

@@ -1,0 +1,59 @@
+/**
+ * Questions go up, answers come down: the core asks through a Prompter, the
+ * CLI answers from --param or a terminal prompt, the TUI with a form.
+ */
+export type TextQuestion = {
+	/** The answer's name, as given on the command line (`--param accountId=42`). */
+	key: string;
+	message: string;
+	default?: string;
+	/** Returns an error message for a bad answer, or undefined when it is fine. */
+	validate?: (value: string) => string | undefined;
+};
+
+export type NumberQuestion = {
+	key: string;
+	message: string;
+	default?: number;
+	integer?: boolean;
+	min?: number;
+	max?: number;
+	validate?: (value: number) => string | undefined;
+};
+
+export type SelectQuestion<T extends string = string> = {
+	key: string;
+	message: string;
+	choices: Array<{value: T; label?: string}>;
+	default?: T;
+};
+
+export type ConfirmQuestion = {
+	key: string;
+	message: string;
+	default?: boolean;
+};
+
+/** A destructive action: the user types `expected` (an environment's name) to go on. */
+export type DangerQuestion = {
+	message: string;
+	expected: string;
+};
+
+export type Prompter = {
+	text(question: TextQuestion): Promise<string>;
+	number(question: NumberQuestion): Promise<number>;
+	select<T extends string>(question: SelectQuestion<T>): Promise<T>;
+	confirm(question: ConfirmQuestion): Promise<boolean>;
+	/** Resolves true only when the user typed the expected text. */
+	confirmDangerous(question: DangerQuestion): Promise<boolean>;
+};
+
+/** Checks a number answer against a question's rules; returns the error message or undefined. */
+export function checkNumber(question: NumberQuestion, value: number): string | undefined {
+	if (!Number.isFinite(value)) return 'enter a number';
+	if (question.integer && !Number.isInteger(value)) return 'enter a whole number';
+	if (question.min !== undefined && value < question.min) return `must be at least ${question.min}`;
+	if (question.max !== undefined && value > question.max) return `must be at most ${question.max}`;
+	return question.validate?.(value);
+}
