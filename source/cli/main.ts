@@ -16,8 +16,6 @@ process.on('SIGINT', () => {
 const argv = process.argv.slice(2);
 const verbose = argv.includes('--verbose');
 const program = createProgram(controller.signal);
-program.exitOverride();
-program.configureOutput({writeErr: text => process.stderr.write(text)});
 
 try {
 	if (argv.length === 0) {

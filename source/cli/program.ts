@@ -15,6 +15,8 @@ export function createProgram(signal: AbortSignal): Command {
 		.option('-c, --config <path>', 'use this monarch.json instead of searching upwards')
 		.option('--verbose', 'print stack traces and debug lines')
 		.showHelpAfterError('(run with --help for usage)')
+		.exitOverride()
+		.configureOutput({writeErr: text => process.stderr.write(text)})
 		.addHelpText('after', '\nCommand names also work in kebab-case (list-migrations). Run `monarch <command> --help` for details.');
 
 	let context: CliContext | undefined;

@@ -39,11 +39,11 @@ export function createCliPrompter(options: CliPrompterOptions): Prompter {
 		}
 	}
 
-	function missing(key: string, message: string): MonarchError {
-		return new MonarchError('usage', `No answer for "${message}"`, {hint: `pass --param ${key}=VALUE (there is no terminal to ask on)`});
+	function missing(key: string, message: string, hint?: string): MonarchError {
+		return new MonarchError('usage', `No answer for "${message}"`, {hint: hint ?? `pass --param ${key}=VALUE (there is no terminal to ask on)`});
 	}
 
-	async function answer(key: string, message: string, fallback: string | undefined, check: (value: string) => string | undefined): Promise<string> {
+	async function answer(key: string, message: string, fallback: string | undefined, check: (value: string) => string | undefined, hint?: string): Promise<string> {
 		const given = options.params.get(key);
 		if (given !== undefined) {
 			const problem = check(given);
@@ -51,7 +51,7 @@ export function createCliPrompter(options: CliPrompterOptions): Prompter {
 			return given;
 		}
 
-		if (!interactive) throw missing(key, message);
+		if (!interactive) throw missing(key, message, hint);
 		for (;;) {
 			const suffix = fallback === undefined ? '' : ` (${fallback})`;
 			const reply = (await ask(`? ${message}${suffix} `)).trim();
@@ -84,6 +84,7 @@ export function createCliPrompter(options: CliPrompterOptions): Prompter {
 			const fallback = question.default === undefined ? undefined : question.default ? 'y' : 'n';
 			const value = await answer(question.key, `${question.message} [y/n]`, fallback, text =>
 				/^(y|yes|n|no|true|false)$/i.test(text) ? undefined : 'answer y or n',
+				question.unattendedHint,
 			);
 			return /^(y|yes|true)$/i.test(value);
 		},

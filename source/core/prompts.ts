@@ -32,6 +32,8 @@ export type ConfirmQuestion = {
 	key: string;
 	message: string;
 	default?: boolean;
+	/** What to tell a user who cannot be asked (no terminal), e.g. `pass --yes`. */
+	unattendedHint?: string;
 };
 
 /** A destructive action: the user types `expected` (an environment's name) to go on. */

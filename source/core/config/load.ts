@@ -6,7 +6,7 @@ import {makeEnvironment, type Environment} from '../environments.js';
 import {registerSecret} from '../redact.js';
 import {findConfigFile} from './find.js';
 import {interpolate} from './interpolate.js';
-import {configSchema, type LocalBackupsConfig, type S3BackupsConfig} from './schema.js';
+import {configSchema, databaseNameProblem, type LocalBackupsConfig, type S3BackupsConfig} from './schema.js';
 
 /** A validated monarch.json with paths made absolute and variables resolved. */
 export type ProjectConfig = {
@@ -74,6 +74,8 @@ export async function loadConfig(options: LoadConfigOptions = {}): Promise<Proje
 			});
 		}
 
+		const problem = database.missing.length === 0 ? databaseNameProblem(database.value) : undefined;
+		if (problem) throw new MonarchError('config', `${displayFile}: environments.${name}.database: ${problem}`, {hint: 'see the configuration reference in the README'});
 		registerSecret(passwordOf(uri.value));
 		return makeEnvironment({
 			name,

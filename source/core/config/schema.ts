@@ -3,11 +3,20 @@ import {z} from 'zod';
 /** Names usable on the command line (`restore backup:env`), so no colons or spaces. */
 const environmentName = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_-]*$/, 'use letters, digits, "-" and "_" only');
 
+/** Checks a database name once its variables are resolved; returns the problem or undefined. */
+export function databaseNameProblem(name: string): string | undefined {
+	if (name.length === 0) return 'required';
+	if (name.length > 63) return 'at most 63 characters';
+	if (/[/\\. "$*<>:|?]/.test(name)) return 'must not contain / \\ . " $ * < > : | ? or spaces';
+	return undefined;
+}
+
 const databaseName = z
 	.string()
 	.min(1, 'required')
-	.max(63, 'at most 63 characters')
-	.regex(/^[^/\\. "$*<>:|?]+$/, 'must not contain / \\ . " $ * < > : | ? or spaces');
+	.refine(name => name.includes('${') || databaseNameProblem(name) === undefined, {
+		error: issue => databaseNameProblem(String(issue.input)) ?? 'invalid',
+	});
 
 const environmentSchema = z.strictObject({
 	uri: z.string().min(1, 'required'),
