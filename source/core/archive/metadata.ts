@@ -41,12 +41,11 @@ export function parseMetadata(json: string): CollectionMetadata {
 		throw new Error('metadata indexes is not an array');
 	}
 
-	const metadata: CollectionMetadata = {
-		indexes: (indexes ?? []) as Document[],
-		collectionName: typeof collectionName === 'string' ? collectionName : '',
-	};
+	const metadata: Partial<CollectionMetadata> = {};
 	if (options !== undefined) metadata.options = options as Document;
+	metadata.indexes = (indexes ?? []) as Document[];
 	if (typeof uuid === 'string' && uuid !== '') metadata.uuid = uuid;
+	metadata.collectionName = typeof collectionName === 'string' ? collectionName : '';
 	if (typeof type === 'string' && type !== '') metadata.type = type;
-	return metadata;
+	return metadata as CollectionMetadata;
 }
