@@ -6,4 +6,6 @@
  * ```
  */
 export {MongoBackedMigration, type MigrationContext} from './core/migrations/migration.js';
+export {QuerySet, type QuerySetContext} from './core/querysets/queryset.js';
+export type {QuerySetPrompt, TextPromptOptions, NumberPromptOptions, SelectPromptOptions, ConfirmPromptOptions} from './core/querysets/prompt.js';
 export {MonarchError} from './core/errors.js';

@@ -9,6 +9,7 @@ export type ErrorCode =
 	| 'not-found' // an environment, migration, backup... that does not exist
 	| 'refused' // a protected or destructive action without confirmation
 	| 'migration-failed' // a migration threw
+	| 'queryset-failed' // a QuerySet threw
 	| 'blocked' // a failed or interrupted migration blocks the run
 	| 'locked' // another process holds the lock
 	| 'connection' // cannot reach a server
@@ -22,6 +23,7 @@ const exitCodes: Record<ErrorCode, number> = {
 	'not-found': 2,
 	refused: 2,
 	'migration-failed': 1,
+	'queryset-failed': 1,
 	blocked: 1,
 	locked: 1,
 	connection: 1,

@@ -1,0 +1,72 @@
+import {Option, type Command} from 'commander';
+import type {BackupEntry, BackupList} from '../../core/backups/catalogue.js';
+import type {StoreLocation} from '../../core/storage/contract.js';
+import type {CliContext} from '../context.js';
+import {paint} from '../style.js';
+import {table} from '../table.js';
+
+/** `monarch list_backups`. */
+export function registerListBackupsCommand(program: Command, context: () => CliContext): void {
+	program
+		.command('list_backups')
+		.alias('list-backups')
+		.description('list the backups in the local folder and S3, newest first, complete or not')
+		.option('--json', 'print JSON ({backups, warnings})')
+		.addOption(new Option('--from <location>', 'only this location').choices(['local', 's3']))
+		.addHelpText('after', '\nExamples:\n  monarch list_backups\n  monarch list_backups --from s3 --json')
+		.action(async (options: {json?: boolean; from?: StoreLocation}) => {
+			const {config, print, signal} = context();
+			const loaded = await config();
+			const {listBackups} = await import('../../core/backups/catalogue.js');
+			const result = await listBackups(loaded, {signal, from: options.from});
+			if (options.json) {
+				print(JSON.stringify(result, null, 2));
+			} else {
+				print(formatBackups(result));
+			}
+
+			for (const warning of result.warnings) process.stderr.write(`${paint(process.stderr)('yellow', 'Warning:')} ${warning}\n`);
+		});
+}
+
+function formatBackups(result: BackupList): string {
+	const color = paint(process.stdout);
+	if (result.backups.length === 0) return 'No backups yet (take one with `monarch backup <env>`).';
+	const rows = [['NAME', 'LOCATION', 'SIZE', 'ENVIRONMENT', 'DATABASE', 'DATE', 'QUERYSET', 'STATE'].map(title => color('bold', title))];
+	for (const backup of result.backups) {
+		rows.push([
+			backup.archive,
+			backup.location === 's3' ? 'S3' : 'local',
+			backup.size === null ? '-' : formatBytes(backup.size),
+			backup.environment ?? '-',
+			backup.database ?? '-',
+			backup.createdAt.toISOString().replace('T', ' ').slice(0, 19),
+			querySetText(backup),
+			backup.state === 'complete' ? color('green', 'complete') : color('red', `incomplete (${backup.problem ?? 'no manifest'})`),
+		]);
+	}
+
+	const incomplete = result.backups.filter(backup => backup.state === 'incomplete').length;
+	const count = `${result.backups.length} backup${result.backups.length === 1 ? '' : 's'}`;
+	const footer = incomplete > 0 ? `${count}, ${incomplete} incomplete (never restored)` : count;
+	return `${table(rows)}\n${footer}`;
+}
+
+function querySetText(backup: BackupEntry): string {
+	if (!backup.querySet) return '-';
+	const answers = Object.entries(backup.querySet.answers).map(([key, value]) => `${key}=${typeof value === 'string' ? value : JSON.stringify(value)}`);
+	return answers.length > 0 ? `${backup.querySet.name} (${answers.join(', ')})` : backup.querySet.name;
+}
+
+/** Bytes for people: 512 B, 1.5 KiB, 23.4 MiB, 2.0 GiB. */
+export function formatBytes(bytes: number): string {
+	const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB'];
+	let value = bytes;
+	let unit = 0;
+	while (value >= 1024 && unit < units.length - 1) {
+		value /= 1024;
+		unit++;
+	}
+
+	return unit === 0 ? `${value} B` : `${value.toFixed(1)} ${units[unit]}`;
+}

@@ -1,0 +1,63 @@
+import {z} from 'zod';
+
+/**
+ * The manifest written beside each archive (`<archive>.manifest.json`), last:
+ * a backup without one is incomplete and is never offered for restore.
+ */
+export type BackupManifest = {
+	/** Format of this file. */
+	manifestVersion: 1;
+	/** The archive's object name, e.g. `shop__2026_11_23.archive.gz`. */
+	archive: string;
+	environment: string;
+	database: string;
+	createdAt: string;
+	monarchVersion: string;
+	/** The MongoDB server's version (buildInfo). */
+	serverVersion: string;
+	querySet: {name: string; answers: Record<string, unknown>} | null;
+	collections: Array<{
+		name: string;
+		type: 'collection' | 'view' | 'timeseries';
+		count: number;
+		/** Bytes of raw BSON. */
+		bytes: number;
+		/** CRC-64 (ECMA, as mongo-tools) of the documents, 16 hex digits. */
+		crc: string;
+		indexes: number;
+	}>;
+	/** sha256 (hex) and size of the archive file as stored (gzipped). */
+	sha256: string;
+	size: number;
+};
+
+export const manifestSuffix = '.manifest.json';
+export const archiveSuffix = '.archive.gz';
+
+export function manifestNameFor(archive: string): string {
+	return `${archive}${manifestSuffix}`;
+}
+
+/** Checks a manifest read from a store (unknown fields are dropped, a newer `manifestVersion` is refused). */
+export const backupManifestSchema = z.object({
+	manifestVersion: z.literal(1, {error: 'manifestVersion: this monarch reads version 1 (upgrade monarch?)'}),
+	archive: z.string().min(1),
+	environment: z.string(),
+	database: z.string(),
+	createdAt: z.iso.datetime({offset: true}),
+	monarchVersion: z.string(),
+	serverVersion: z.string(),
+	querySet: z.object({name: z.string(), answers: z.record(z.string(), z.unknown())}).nullable(),
+	collections: z.array(
+		z.object({
+			name: z.string(),
+			type: z.enum(['collection', 'view', 'timeseries']),
+			count: z.number().int().nonnegative(),
+			bytes: z.number().int().nonnegative(),
+			crc: z.string().regex(/^[0-9a-f]{16}$/i, '16 hex digits'),
+			indexes: z.number().int().nonnegative(),
+		}),
+	),
+	sha256: z.string().regex(/^[0-9a-f]{64}$/i, '64 hex digits'),
+	size: z.number().int().nonnegative(),
+}) satisfies z.ZodType<BackupManifest>;

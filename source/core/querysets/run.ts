@@ -1,0 +1,107 @@
+import path from 'node:path';
+import type {Db, Document} from 'mongodb';
+import type {ProjectConfig} from '../config/load.js';
+import {MonarchError, throwIfAborted, type ErrorCode} from '../errors.js';
+import {ignoreEvents, type EventSink} from '../events.js';
+import type {Prompter} from '../prompts.js';
+import {findQuerySet} from './discover.js';
+import {createQuerySetPrompt} from './prompt.js';
+import type {QuerySetContext} from './queryset.js';
+import {collectionNameProblem, createSelectionBuilder, type QuerySetRun} from './selection.js';
+
+export type RunQuerySetOptions = {
+	config: ProjectConfig;
+	/** The class name (`AccountQuerySet`) or file name without extension (`account`), any case. */
+	name: string;
+	/** The SOURCE environment's database: what the QuerySet reads and selects from. */
+	database: Db;
+	/** The source environment's name. */
+	environment: string;
+	/** Answers `this.prompt` (the CLI from --param or a terminal, the TUI with forms). */
+	prompter: Prompter;
+	events?: EventSink;
+	signal?: AbortSignal;
+};
+
+/**
+ * Loads a QuerySet, runs it against the source database and returns what it
+ * chose, with the answers it was given by key. Writes nothing: a backup or
+ * copy runs this first, so a missing `--param` fails before anything is
+ * written. Fails with a one-line MonarchError naming the QuerySet.
+ */
+export async function runQuerySet(options: RunQuerySetOptions): Promise<QuerySetRun> {
+	const {config, database, environment, prompter} = options;
+	const events = options.events ?? ignoreEvents;
+	const signal = options.signal ?? new AbortController().signal;
+	throwIfAborted(signal, `QuerySet ${options.name}`);
+	const loaded = await findQuerySet(config, options.name);
+	const {name} = loaded;
+	const shownFile = path.relative(config.root, loaded.file) || loaded.file;
+	const owner = `${name} (${shownFile})`;
+
+	const answers: Record<string, unknown> = {};
+	const selection = createSelectionBuilder();
+	const context: QuerySetContext = {
+		database,
+		environment,
+		signal,
+		prompt: createQuerySetPrompt(prompter, owner, (key, value) => {
+			answers[key] = value;
+		}),
+		log(message) {
+			events({type: 'log', level: 'info', message: String(message), source: name});
+		},
+		async dumpCollection(collection: string, filter: Document) {
+			throwIfAborted(signal, `QuerySet ${name}`);
+			const problem = collectionNameProblem(collection);
+			if (problem) throw new MonarchError('usage', `${owner}: dumpCollection(${JSON.stringify(collection) ?? String(collection)}): ${problem}`);
+			if (filter === null || typeof filter !== 'object' || Array.isArray(filter)) {
+				throw new MonarchError('usage', `${owner}: dumpCollection('${collection}', filter): the filter must be an object`, {
+					hint: "for example {_id: {$in: ids}}, or leave it out for the whole collection",
+				});
+			}
+
+			selection.add(collection, filter as Record<string, unknown>);
+			events({type: 'log', level: 'debug', message: `dumpCollection ${collection} ${describeFilter(filter)}`, source: name});
+		},
+	};
+
+	try {
+		const instance = new loaded.querySetClass(context);
+		await instance.run();
+	} catch (error) {
+		throw asQuerySetError(error, owner);
+	}
+
+	throwIfAborted(signal, `QuerySet ${name}`);
+	const result = selection.selection();
+	if (result.collections.length === 0) {
+		throw new MonarchError('usage', `${owner} calls dumpCollection for no collection`, {
+			hint: "call await this.dumpCollection('name', filter) in run() for each collection to take",
+		});
+	}
+
+	return {name, answers, selection: result};
+}
+
+/** A MonarchError (from any copy of monarch) keeps its code and hint; anything else becomes 'queryset-failed'. */
+function asQuerySetError(error: unknown, owner: string): MonarchError {
+	const candidate = error as {name?: unknown; code?: unknown; message?: unknown; hint?: unknown};
+	if (error instanceof Error && candidate.name === 'MonarchError' && typeof candidate.code === 'string') {
+		if (candidate.code === 'cancelled') return error as MonarchError;
+		const message = error.message.startsWith(owner) ? error.message : `${owner}: ${error.message}`;
+		return new MonarchError(candidate.code as ErrorCode, message, {hint: typeof candidate.hint === 'string' ? candidate.hint : undefined, cause: error});
+	}
+
+	const reason = (error instanceof Error ? error.message : String(error)).split('\n')[0];
+	return new MonarchError('queryset-failed', `${owner} failed: ${reason}`, {hint: 'fix the QuerySet and run again; nothing was written', cause: error});
+}
+
+function describeFilter(filter: unknown): string {
+	try {
+		const text = JSON.stringify(filter);
+		return text.length > 200 ? `${text.slice(0, 200)}...` : text;
+	} catch {
+		return '(filter)';
+	}
+}

@@ -1,0 +1,47 @@
+/**
+ * What a QuerySet chose: the collections to copy and, for each, the filter.
+ * A backup or copy without a QuerySet takes every collection whole.
+ */
+export type Selection = {
+	collections: Array<{name: string; filter: Record<string, unknown>}>;
+};
+
+/** A QuerySet that ran: its name, the answers it was given, and its selection. */
+export type QuerySetRun = {
+	name: string;
+	answers: Record<string, unknown>;
+	selection: Selection;
+};
+
+/** Why `name` cannot be a collection a QuerySet selects, or undefined when it can. */
+export function collectionNameProblem(name: unknown): string | undefined {
+	if (typeof name !== 'string' || name === '') return 'a collection name must be a non-empty string';
+	if (name.includes('\0')) return 'a collection name cannot contain a NUL character';
+	if (name.includes('$')) return 'a collection name cannot contain "$"';
+	if (name.startsWith('system.')) return 'system collections are not copied';
+	if (Buffer.byteLength(name) > 235) return 'a collection name is at most 235 bytes';
+	return undefined;
+}
+
+/**
+ * Collects `dumpCollection` calls into a Selection, in first-call order. A
+ * collection selected twice takes the documents of either filter (`$or`); an
+ * empty filter takes the whole collection.
+ */
+export function createSelectionBuilder(): {add(name: string, filter: Record<string, unknown>): void; selection(): Selection} {
+	const filters = new Map<string, Array<Record<string, unknown>>>();
+	return {
+		add(name, filter) {
+			const list = filters.get(name) ?? [];
+			list.push(filter);
+			filters.set(name, list);
+		},
+		selection() {
+			const collections = [...filters].map(([name, list]) => {
+				if (list.some(filter => Object.keys(filter).length === 0)) return {name, filter: {}};
+				return {name, filter: list.length === 1 ? list[0]! : {$or: list}};
+			});
+			return {collections};
+		},
+	};
+}

@@ -1,0 +1,55 @@
+import path from 'node:path';
+import type {ProjectConfig} from '../config/load.js';
+import {MonarchError} from '../errors.js';
+import type {BackupStore, StoreLocation} from './contract.js';
+import {createLocalStore} from './local.js';
+import {createS3Store} from './s3.js';
+
+export type {BackupStore, StoreLocation, StoredObject} from './contract.js';
+
+/** Which backup locations monarch.json configures, local first. */
+export function configuredLocations(config: ProjectConfig): StoreLocation[] {
+	const locations: StoreLocation[] = [];
+	if (config.backups.local) locations.push('local');
+	if (config.backups.s3) locations.push('s3');
+	return locations;
+}
+
+/** Every configured store: the local folder first, then S3 (none when `backups` is absent). */
+export function openStores(config: ProjectConfig): BackupStore[] {
+	return configuredLocations(config).map(location => openStore(config, location));
+}
+
+/**
+ * The store to use: `location` when given (an error naming `backups.<location>`
+ * when it is not configured), else the local folder if configured, else S3.
+ */
+export function storeFor(config: ProjectConfig, location?: StoreLocation): BackupStore {
+	const available = configuredLocations(config);
+	if (available.length === 0) {
+		throw new MonarchError('config', `${config.displayFile}: backups: no backup location is configured`, {
+			hint: 'add "backups": {"local": {"dir": "backups"}} (or "s3": {"bucket": ...}) to monarch.json',
+		});
+	}
+
+	const chosen = location ?? available[0]!;
+	if (!available.includes(chosen)) {
+		throw new MonarchError('config', `${config.displayFile}: backups.${chosen} is not configured`, {
+			hint: `configure it in monarch.json, or use ${available.map(other => `--from ${other}`).join(' / ')}`,
+		});
+	}
+
+	return openStore(config, chosen);
+}
+
+function openStore(config: ProjectConfig, location: StoreLocation): BackupStore {
+	if (location === 'local') {
+		const dir = config.backups.local!.dir;
+		// Shown as monarch.json is shown: relative to the folder it was loaded from when inside it.
+		const fromRoot = path.relative(config.root, dir);
+		const display = fromRoot.startsWith('..') || path.isAbsolute(fromRoot) ? dir : path.join(path.dirname(config.displayFile), fromRoot);
+		return createLocalStore(dir, display);
+	}
+
+	return createS3Store(config.backups.s3!);
+}

@@ -1,0 +1,97 @@
+import {randomBytes} from 'node:crypto';
+import {createReadStream, createWriteStream} from 'node:fs';
+import {mkdir, open, readdir, rename, rm, stat} from 'node:fs/promises';
+import path from 'node:path';
+import type {Readable} from 'node:stream';
+import {pipeline} from 'node:stream/promises';
+import {MonarchError} from '../errors.js';
+import type {BackupStore, StoredObject} from './contract.js';
+import {checkObjectName} from './names.js';
+
+/** Objects being written are named `.partial-<random>-<name>` and never listed. */
+const partialPrefix = '.partial-';
+
+/**
+ * Backups in a local folder. A write goes to a hidden temporary file, is
+ * fsynced, then renamed into place (and the folder fsynced), so a crash
+ * leaves no half-written backup under a real name.
+ */
+export function createLocalStore(dir: string, displayDir = dir): BackupStore {
+	const location = (name: string) => path.join(dir, checkObjectName(name));
+	return {
+		location: 'local',
+		description: displayDir.endsWith('/') ? displayDir : `${displayDir}/`,
+
+		async list() {
+			let entries;
+			try {
+				entries = await readdir(dir, {withFileTypes: true});
+			} catch (error) {
+				if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
+				throw error;
+			}
+
+			const objects: StoredObject[] = [];
+			for (const entry of entries) {
+				if (!entry.isFile() || entry.name.startsWith('.')) continue;
+				const info = await stat(path.join(dir, entry.name)).catch(() => undefined);
+				if (info) objects.push({name: entry.name, size: info.size, modifiedAt: info.mtime});
+			}
+
+			return objects;
+		},
+
+		async exists(name) {
+			return stat(location(name)).then(
+				() => true,
+				() => false,
+			);
+		},
+
+		async write(name, body, signal) {
+			const target = location(name);
+			await mkdir(dir, {recursive: true});
+			const temporary = path.join(dir, `${partialPrefix}${randomBytes(6).toString('hex')}-${name}`);
+			try {
+				await pipeline(body, createWriteStream(temporary, {flags: 'wx'}), {signal});
+				const handle = await open(temporary, 'r+');
+				try {
+					await handle.sync();
+				} finally {
+					await handle.close();
+				}
+
+				await rename(temporary, target);
+				await syncFolder(dir);
+				return {size: (await stat(target)).size};
+			} catch (error) {
+				await rm(temporary, {force: true});
+				if (signal?.aborted) throw new MonarchError('cancelled', `Cancelled writing ${name} to ${displayDir} (nothing was kept)`, {cause: error});
+				throw error;
+			}
+		},
+
+		async read(name, signal) {
+			const file = location(name);
+			const info = await stat(file).catch(() => undefined);
+			if (!info?.isFile()) throw new MonarchError('not-found', `No backup object ${name} in ${displayDir}`, {hint: 'see `monarch list_backups`'});
+			return createReadStream(file, {signal}) as Readable;
+		},
+
+		async delete(name) {
+			await rm(location(name), {force: true});
+		},
+	};
+}
+
+async function syncFolder(dir: string): Promise<void> {
+	const handle = await open(dir, 'r').catch(() => undefined);
+	if (!handle) return;
+	try {
+		await handle.sync();
+	} catch {
+		// Some filesystems cannot fsync a folder; the rename is still atomic.
+	} finally {
+		await handle.close();
+	}
+}
