@@ -106,3 +106,13 @@ test('local store: reading a missing object is not-found, and names with / or ..
 	t.deepEqual(await readdir(dir), []);
 	t.deepEqual(await readdir(path.dirname(dir)).then(names => names.includes('escape.archive.gz')), false);
 });
+
+test('a local write never replaces an existing object of the same name', async t => {
+	const dir = await tempDir(t);
+	const store = createLocalStore(dir);
+	await store.write('shop__2026_11_23.archive.gz', Readable.from([Buffer.from('first')]));
+	const error = await t.throwsAsync(store.write('shop__2026_11_23.archive.gz', Readable.from([Buffer.from('second')])), {instanceOf: MonarchError});
+	t.regex(error.message, /shop__2026_11_23\.archive\.gz already exists in .*; nothing was overwritten/);
+	t.is((await readAll(await store.read('shop__2026_11_23.archive.gz'))).toString(), 'first');
+	t.deepEqual(await readdir(dir), ['shop__2026_11_23.archive.gz']);
+});

@@ -1,6 +1,6 @@
 import {randomBytes} from 'node:crypto';
 import {createReadStream, createWriteStream} from 'node:fs';
-import {mkdir, open, readdir, rename, rm, stat} from 'node:fs/promises';
+import {link, mkdir, open, readdir, rm, stat} from 'node:fs/promises';
 import path from 'node:path';
 import type {Readable} from 'node:stream';
 import {pipeline} from 'node:stream/promises';
@@ -13,7 +13,7 @@ const partialPrefix = '.partial-';
 
 /**
  * Backups in a local folder. A write goes to a hidden temporary file, is
- * fsynced, then renamed into place (and the folder fsynced), so a crash
+ * fsynced, then hard-linked into place (and the folder fsynced), so a crash
  * leaves no half-written backup under a real name.
  */
 export function createLocalStore(dir: string, displayDir = dir): BackupStore {
@@ -61,7 +61,12 @@ export function createLocalStore(dir: string, displayDir = dir): BackupStore {
 					await handle.close();
 				}
 
-				await rename(temporary, target);
+				// link, unlike rename, never replaces: two writers of one name cannot clobber each other.
+				await link(temporary, target).catch((error: NodeJS.ErrnoException) => {
+					if (error.code !== 'EEXIST') throw error;
+					throw new MonarchError('usage', `${name} already exists in ${displayDir}; nothing was overwritten`, {hint: 'choose another --name, or run again for the next free name'});
+				});
+				await rm(temporary, {force: true});
 				await syncFolder(dir);
 				return {size: (await stat(target)).size};
 			} catch (error) {
@@ -90,7 +95,7 @@ async function syncFolder(dir: string): Promise<void> {
 	try {
 		await handle.sync();
 	} catch {
-		// Some filesystems cannot fsync a folder; the rename is still atomic.
+		// Some filesystems cannot fsync a folder; the link is still atomic.
 	} finally {
 		await handle.close();
 	}
