@@ -18,7 +18,11 @@ const verbose = argv.includes('--verbose');
 const program = createProgram(controller.signal);
 
 try {
-	if (argv.length === 0) {
+	if (argv.length === 0 && process.stdin.isTTY && process.stdout.isTTY) {
+		// The TUI loads on first use, so the CLI's commands start fast.
+		const {runTui} = await import('../tui/run.js');
+		process.exit(await runTui());
+	} else if (argv.length === 0) {
 		program.outputHelp({error: !process.stdout.isTTY});
 		process.exitCode = 2;
 	} else {

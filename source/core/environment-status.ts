@@ -1,0 +1,87 @@
+import {MongoClient} from 'mongodb';
+import type {Environment} from './environments.js';
+import {redact} from './redact.js';
+
+/** What a quick look at an environment's server found. */
+export type EnvironmentStatus =
+	| {
+		environment: string;
+		reachable: true;
+		/** Round trip of one `ping` command once connected (ms). */
+		latencyMs: number;
+		collections: number;
+		/** Uncompressed size of the documents (dbStats `dataSize`, bytes). */
+		dataSize: number;
+		checkedAt: Date;
+	}
+	| {
+		environment: string;
+		reachable: false;
+		/** One line, password-free: why it could not be reached. */
+		error: string;
+		checkedAt: Date;
+	};
+
+export type EnvironmentStatusOptions = {
+	/** Give up after this long (ms, default 3000). */
+	timeoutMs?: number;
+	signal?: AbortSignal;
+};
+
+/**
+ * Pings an environment and reads its collection count and data size.
+ * Never throws: an unreachable or misconfigured environment comes back with
+ * `reachable: false` and the reason.
+ */
+export async function environmentStatus(environment: Environment, options: EnvironmentStatusOptions = {}): Promise<EnvironmentStatus> {
+	const timeoutMs = options.timeoutMs ?? 3000;
+	const down = (error: string): EnvironmentStatus => ({environment: environment.name, reachable: false, error, checkedAt: new Date()});
+	if (environment.missingVariables.length > 0) return down(`environment variable ${environment.missingVariables.join(', ')} is not set`);
+
+	let client: MongoClient | undefined;
+	let timer: NodeJS.Timeout | undefined;
+	const work = (async (): Promise<EnvironmentStatus> => {
+		client = new MongoClient(environment.uri, {serverSelectionTimeoutMS: timeoutMs, connectTimeoutMS: timeoutMs, appName: 'monarch'});
+		await client.connect();
+		const db = client.db(environment.database);
+		const started = performance.now();
+		await db.command({ping: 1});
+		const latencyMs = performance.now() - started;
+		const stats = await db.command({dbStats: 1});
+		return {
+			environment: environment.name,
+			reachable: true,
+			latencyMs,
+			collections: Number(stats.collections ?? 0),
+			dataSize: Number(stats.dataSize ?? 0),
+			checkedAt: new Date(),
+		};
+	})();
+	const deadline = new Promise<never>((_resolve, reject) => {
+		timer = setTimeout(() => reject(new Error(`no answer within ${timeoutMs} ms`)), timeoutMs + 500);
+		options.signal?.addEventListener('abort', () => reject(new Error('cancelled')), {once: true});
+	});
+	try {
+		return await Promise.race([work, deadline]);
+	} catch (error) {
+		work.catch(() => {});
+		const message = error instanceof Error ? error.message : String(error);
+		return down(redact(message).split('\n')[0] ?? 'unreachable');
+	} finally {
+		clearTimeout(timer);
+		await (client as MongoClient | undefined)?.close().catch(() => {});
+	}
+}
+
+/** `0 B`, `12.3 KB`, `4.0 MB`, `1.2 GB` (powers of 1024). */
+export function formatBytes(bytes: number): string {
+	const units = ['B', 'KB', 'MB', 'GB', 'TB'];
+	let value = bytes;
+	let unit = 0;
+	while (value >= 1024 && unit < units.length - 1) {
+		value /= 1024;
+		unit += 1;
+	}
+
+	return unit === 0 ? `${value} B` : `${value.toFixed(value < 10 ? 1 : 0)} ${units[unit]}`;
+}

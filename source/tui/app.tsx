@@ -1,0 +1,172 @@
+import {Box, Text, useApp} from 'ink';
+import {useCallback, useEffect, useMemo, useReducer, useState, useSyncExternalStore} from 'react';
+import type {ProjectConfig} from '../core/config/load.js';
+import {MonarchError} from '../core/errors.js';
+import {Footer} from './components/footer.js';
+import {Header} from './components/header.js';
+import {HelpOverlay} from './components/help-overlay.js';
+import {JobView} from './components/job-view.js';
+import {Modal} from './components/modal.js';
+import {PromptDialog} from './components/prompt-dialog.js';
+import {StatusBar} from './components/status-bar.js';
+import {TabRow} from './components/tab-row.js';
+import {clip} from './components/text.js';
+import {TuiContext, type ModalContent, type TuiServices} from './context.js';
+import {useEnvironmentStatuses} from './hooks/use-environment-statuses.js';
+import {useJobRunner, type JobSpec} from './hooks/use-job-runner.js';
+import {useTerminalSize} from './hooks/use-terminal-size.js';
+import {hintsFor, type Scope} from './keymap.js';
+import {useAppKeys, type Focus} from './hooks/use-app-keys.js';
+import {panels, type PanelId} from './panels/registry.js';
+import type {PromptChannel} from './state/prompt-channel.js';
+import {appReducer, initialAppState} from './state/use-app-state.js';
+import {createTuiPrompter} from './tui-prompter.js';
+
+export type AppProps = {
+	config: ProjectConfig;
+	/** Where core questions wait for the form. */
+	channel: PromptChannel;
+	version: string;
+	/** The folder shown in the header (defaults to the project's). */
+	folder?: string;
+	/** Status pings' timeout (ms). */
+	pingTimeoutMs?: number;
+};
+
+/** Rows the header, tab row, toast, status bar and footer take. */
+const chromeRows = 5;
+
+/**
+ * The monarch TUI: header, tab row, the focused panel (or a job, a form, a
+ * message on top of it), a toast line, the status bar and the key hints.
+ */
+export function App({config, channel, version, folder, pingTimeoutMs}: AppProps) {
+	const {exit} = useApp();
+	const {columns, rows} = useTerminalSize();
+	const prompter = useMemo(() => createTuiPrompter(channel), [channel]);
+	const request = useSyncExternalStore(channel.subscribe, channel.current);
+	const [state, dispatch] = useReducer(appReducer, config.environments[0]?.name, initialAppState);
+	const job = useJobRunner(prompter);
+	const statuses = useEnvironmentStatuses(config.environments, pingTimeoutMs);
+	const [inputFocus, setInputFocus] = useState(false);
+
+	const focus: Focus = request ? 'form' : state.modal ? 'modal' : state.help ? 'help' : job.state ? 'job' : inputFocus ? 'filter' : 'panel';
+	const panel = panels[state.panel] ?? panels[0]!;
+
+	const quit = useCallback(() => {
+		channel.rejectAll(new MonarchError('cancelled', 'Cancelled: monarch is closing'));
+		exit();
+	}, [channel, exit]);
+
+	useEffect(() => {
+		if (state.quitting && !job.running) quit();
+	}, [state.quitting, job.running, quit]);
+
+	useEffect(() => {
+		const error = job.state?.error;
+		if (job.state?.status === 'failed' && error) {
+			const lines = [error.message];
+			if (error.hint) lines.push('', `What to do: ${error.hint}`);
+			if (error.code === 'blocked' || error.code === 'migration-failed') lines.push('', 'Here: in the Migrations panel select it; enter shows its error and stack, o runs it again.');
+			dispatch({type: 'modal', content: {title: `Failed: ${job.state.title}`, tone: 'error', lines}});
+		}
+	}, [job.state?.status]);
+
+	useEffect(() => {
+		const toast = state.toast;
+		if (!toast) return;
+		const timer = setTimeout(() => dispatch({type: 'clear-toast', id: toast.id}), 5000);
+		return () => clearTimeout(timer);
+	}, [state.toast]);
+
+	useAppKeys({focus, channel, prompter, job, quitting: state.quitting, dispatch, quit, panelCount: panels.length});
+
+	const services: TuiServices = {
+		config,
+		prompter,
+		statuses,
+		environment: state.environment,
+		selectEnvironment: useCallback((name: string) => dispatch({type: 'environment', name}), []),
+		openPanel: useCallback((id: PanelId) => dispatch({type: 'panel', index: Math.max(0, panels.findIndex(candidate => candidate.id === id))}), []),
+		startJob: useCallback(
+			<R,>(spec: JobSpec<R>) =>
+				job.start({
+					...spec,
+					onSettled() {
+						spec.onSettled?.();
+						statuses.refresh();
+					},
+				}),
+			[job.start, statuses.refresh],
+		),
+		jobRunning: job.running,
+		showModal: useCallback((content: ModalContent) => dispatch({type: 'modal', content}), []),
+		toast: useCallback((text: string, tone: 'info' | 'error' = 'info') => dispatch({type: 'toast', text, tone}), []),
+		setInputFocus,
+	};
+
+	const height = Math.max(chromeRows + 3, rows - 1);
+	const panelHeight = height - chromeRows;
+	const overlayWidth = Math.min(columns, 100);
+	const environment = config.environments.find(candidate => candidate.name === state.environment);
+	const hints = footerHints(focus, request?.kind, job.running, panel.scopes);
+	const pinned = focus === 'panel' ? hints.filter(hint => hint.label === '?' || hint.label === 'q') : [];
+
+	let overlay: React.ReactNode;
+	if (request) overlay = <PromptDialog key={request.id} request={request} width={overlayWidth} onSettled={id => channel.settle(id)} />;
+	else if (state.modal) overlay = <Modal {...state.modal} width={overlayWidth} height={panelHeight} onClose={() => dispatch({type: 'modal', content: undefined})} />;
+	else if (state.help) overlay = <HelpOverlay width={overlayWidth} height={panelHeight} onClose={() => dispatch({type: 'toggle-help'})} />;
+	else if (job.state) overlay = <JobView job={job.state} width={columns} height={panelHeight} />;
+
+	const Panel = panel.Component;
+	return (
+		<TuiContext.Provider value={services}>
+			<Box flexDirection="column" width={columns} height={height}>
+				<Header version={version} folder={folder ?? config.root} width={columns} />
+				<TabRow titles={panels.map(candidate => ({title: candidate.title, available: candidate.Component !== undefined}))} active={state.panel} />
+				<Box flexDirection="column" height={panelHeight} overflow="hidden">
+					{overlay}
+					<Box display={overlay ? 'none' : 'flex'} flexDirection="column">
+						{Panel ? (
+							<Panel key={panel.id} width={columns} height={panelHeight} isActive={focus === 'panel' || focus === 'filter'} />
+						) : (
+							<Text dimColor wrap="wrap">{panel.pending}</Text>
+						)}
+					</Box>
+				</Box>
+				<Text color={state.toast?.tone === 'error' ? 'red' : 'cyan'} wrap="truncate">
+					{state.toast ? clip(state.toast.text, columns) : state.quitting ? 'Stopping the job, then quitting…' : ' '}
+				</Text>
+				<StatusBar environment={environment} status={environment ? statuses.get(environment.name) : undefined} width={columns} />
+				<Footer hints={hints.filter(hint => !pinned.includes(hint))} pinned={pinned} width={columns} />
+			</Box>
+		</TuiContext.Provider>
+	);
+}
+
+/** The footer's hints for what has focus, from the keymap. */
+export function footerHints(focus: Focus, requestKind: string | undefined, jobRunning: boolean, panelScopes: Scope[]): Array<{label: string; hint: string}> {
+	switch (focus) {
+		case 'form': {
+			return hintsFor([requestKind === 'confirm' ? 'dialog' : 'form']);
+		}
+
+		case 'modal':
+		case 'help': {
+			return hintsFor(['modal']);
+		}
+
+		case 'job': {
+			const jobHints = hintsFor(['job']).filter(hint => (jobRunning ? hint.hint === 'cancel' : hint.hint === 'close'));
+			return [...jobHints, ...hintsFor(['global']).filter(hint => hint.hint === 'help')];
+		}
+
+		case 'filter': {
+			return hintsFor(['filter']);
+		}
+
+		case 'panel': {
+			return hintsFor([...panelScopes, 'global']);
+		}
+	}
+}

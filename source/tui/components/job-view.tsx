@@ -1,0 +1,94 @@
+import {Box, Text} from 'ink';
+import {formatDuration} from '../../core/progress.js';
+import {useNow} from '../hooks/use-now.js';
+import {overallFraction, type JobLine, type JobState, type TaskProgress} from '../state/job-state.js';
+import {ProgressBar} from './progress-bar.js';
+import {clip, fit} from './text.js';
+
+const statusText: Record<JobState['status'], {text: string; color: string}> = {
+	running: {text: 'running', color: 'yellow'},
+	succeeded: {text: 'done', color: 'green'},
+	failed: {text: 'failed', color: 'red'},
+	cancelled: {text: 'stopped', color: 'yellow'},
+};
+
+/** `1.2k docs/s  ETA 4 s` for a task. */
+export function taskStats(task: TaskProgress): string {
+	const unit = task.unit ?? 'docs';
+	const count = task.total === undefined ? `${task.done} ${unit}` : `${task.done}/${task.total} ${unit}`;
+	const rate = task.rate >= 1000 ? `${(task.rate / 1000).toFixed(1)}k` : String(Math.round(task.rate));
+	const eta = task.etaSeconds === undefined ? '' : `  ETA ${formatDuration(task.etaSeconds * 1000)}`;
+	return `${count}  ${rate} ${unit}/s${eta}`;
+}
+
+function lineText(line: JobLine): {mark: string; color: string | undefined; text: string} {
+	const text = line.source ? `${line.source} │ ${line.text}` : line.text;
+	switch (line.kind) {
+		case 'start': {
+			return {mark: '▶', color: 'cyan', text};
+		}
+
+		case 'ok': {
+			return {mark: '✔', color: 'green', text};
+		}
+
+		case 'fail': {
+			return {mark: '✘', color: 'red', text};
+		}
+
+		case 'warn': {
+			return {mark: '!', color: 'yellow', text};
+		}
+
+		case 'result': {
+			return {mark: '■', color: 'green', text};
+		}
+
+		default: {
+			return {mark: ' ', color: undefined, text};
+		}
+	}
+}
+
+/** A running or finished job: overall bar, a bar per task (rate, ETA), elapsed, and its log; finished lines stay. */
+export function JobView({job, width, height}: {job: JobState; width: number; height: number}) {
+	const now = useNow(job.status === 'running');
+	const elapsed = formatDuration((job.finishedAt ?? now) - job.startedAt);
+	const status = statusText[job.status];
+	const steps = job.steps.total === undefined ? `${job.steps.done} done` : `${job.steps.done}/${job.steps.total}`;
+	const shownTasks = job.tasks.slice(-3);
+	const labelWidth = Math.min(28, Math.floor(width / 3));
+	const barWidth = Math.max(10, Math.min(30, width - labelWidth - 40));
+	const logRows = Math.max(1, height - 3 - shownTasks.length);
+	const lines = job.lines.slice(-logRows);
+	return (
+		<Box flexDirection="column" width={width} height={height}>
+			<Box>
+				<Text bold>{clip(job.title, width - 30)}</Text>
+				<Text color={status.color}> {job.cancelRequested && job.status === 'running' ? 'cancelling' : status.text}</Text>
+				<Text dimColor>  elapsed {elapsed}</Text>
+			</Box>
+			<Box>
+				<Text>{fit('overall', labelWidth)} </Text>
+				<ProgressBar fraction={overallFraction(job)} width={barWidth} />
+				<Text dimColor> {steps}</Text>
+			</Box>
+			{shownTasks.map(task => (
+				<Box key={task.task}>
+					<Text>{fit(task.task, labelWidth)} </Text>
+					<ProgressBar fraction={task.fraction} width={barWidth} color="cyan" />
+					<Text dimColor> {clip(taskStats(task), Math.max(0, width - labelWidth - barWidth - 2))}</Text>
+				</Box>
+			))}
+			<Text dimColor>{'─'.repeat(Math.max(0, width))}</Text>
+			{lines.map(line => {
+				const shown = lineText(line);
+				return (
+					<Text key={line.id} wrap="truncate">
+						<Text color={shown.color}>{shown.mark}</Text> {shown.text}
+					</Text>
+				);
+			})}
+		</Box>
+	);
+}

@@ -1,0 +1,87 @@
+import {Box, Text, useInput} from 'ink';
+import SelectInput from 'ink-select-input';
+import TextInput from 'ink-text-input';
+import {useReducer} from 'react';
+import {MonarchError} from '../../core/errors.js';
+import {actionFor} from '../keymap.js';
+import type {PromptRequest} from '../state/prompt-channel.js';
+import {checkDanger, checkNumberAnswer, checkText, initialPromptFormState, promptFormReducer} from '../state/prompt-form-state.js';
+
+export type PromptDialogProps = {
+	request: PromptRequest;
+	width: number;
+	/** Called once the question is answered or cancelled. */
+	onSettled: (id: number) => void;
+};
+
+/** The error a cancelled question rejects with: the job that asked writes nothing. */
+export function cancelledAt(message: string): MonarchError {
+	return new MonarchError('cancelled', `Cancelled: ${message.replace(/[?.:]+$/, '').slice(0, 60)}; nothing was changed`);
+}
+
+/** A core question as an in-TUI form: text, number, select, yes/no or type-the-name. Esc cancels. */
+export function PromptDialog({request, width, onSettled}: PromptDialogProps) {
+	const [form, dispatch] = useReducer(promptFormReducer, request, initialPromptFormState);
+	const message = request.question.message;
+	const answer = (settle: () => void) => {
+		settle();
+		onSettled(request.id);
+	};
+
+	useInput((input, key) => {
+		if (request.kind === 'confirm') {
+			const action = actionFor(['dialog'], input, key);
+			if (action === 'yes') answer(() => request.resolve(true));
+			else if (action === 'no') answer(() => request.resolve(false));
+			else if (action === 'submit') answer(() => request.resolve(request.question.default ?? false));
+			else if (action === 'cancel') answer(() => request.reject(cancelledAt(message)));
+			return;
+		}
+
+		if (actionFor(['form'], input, key) === 'cancel') answer(() => request.reject(cancelledAt(message)));
+	});
+
+	const submit = (value: string) => {
+		if (request.kind === 'text') {
+			const checked = checkText(request, value);
+			if (checked.ok) answer(() => request.resolve(checked.value));
+			else dispatch({type: 'invalid', error: checked.error});
+		} else if (request.kind === 'number') {
+			const checked = checkNumberAnswer(request, value);
+			if (checked.ok) answer(() => request.resolve(checked.value));
+			else dispatch({type: 'invalid', error: checked.error});
+		} else if (request.kind === 'danger') {
+			const checked = checkDanger(request, value);
+			if (checked.ok) answer(() => request.resolve(true));
+			else dispatch({type: 'invalid', error: checked.error});
+		}
+	};
+
+	const danger = request.kind === 'danger' || request.kind === 'confirm';
+	return (
+		<Box flexDirection="column" borderStyle="round" borderColor={danger ? 'red' : 'cyan'} width={width} paddingX={1}>
+			<Text bold wrap="wrap">{message}</Text>
+			{request.kind === 'danger' ? <Text>Type <Text bold color="red">{request.question.expected}</Text> to confirm:</Text> : null}
+			{request.kind === 'confirm' ? (
+				<Text>
+					<Text bold color="cyan">y</Text> yes   <Text bold color="cyan">n</Text> no   <Text dimColor>(enter: {request.question.default ? 'yes' : 'no'}, esc: cancel)</Text>
+				</Text>
+			) : null}
+			{request.kind === 'select' ? (
+				<SelectInput
+					items={request.question.choices.map(choice => ({key: choice.value, label: choice.label ?? choice.value, value: choice.value}))}
+					initialIndex={Math.max(0, request.question.choices.findIndex(choice => choice.value === request.question.default))}
+					limit={8}
+					onSelect={item => answer(() => request.resolve(item.value))}
+				/>
+			) : null}
+			{request.kind === 'text' || request.kind === 'number' || request.kind === 'danger' ? (
+				<Box>
+					<Text color="cyan">› </Text>
+					<TextInput value={form.value} onChange={value => dispatch({type: 'change', value})} onSubmit={submit} />
+				</Box>
+			) : null}
+			{form.error ? <Text color="red">✘ {form.error}</Text> : null}
+		</Box>
+	);
+}

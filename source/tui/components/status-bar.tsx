@@ -1,0 +1,37 @@
+import {Box, Text} from 'ink';
+import {formatBytes} from '../../core/environment-status.js';
+import type {Environment} from '../../core/environments.js';
+import type {StatusEntry} from '../hooks/use-environment-statuses.js';
+import {clip} from './text.js';
+
+/** A status's short text and colour: `connected 3 ms`, `unreachable`, `checking…`. */
+export function describeStatus(status: StatusEntry | undefined): {text: string; color: string} {
+	if (status === undefined || status.checking) return {text: 'checking…', color: 'yellow'};
+	if (!status.reachable) return {text: 'unreachable', color: 'red'};
+	return {text: `connected ${Math.max(1, Math.round(status.latencyMs))} ms`, color: 'green'};
+}
+
+/** The selected environment (red when protected), its database and connection state. */
+export function StatusBar({environment, status, width}: {environment: Environment | undefined; status: StatusEntry | undefined; width: number}) {
+	if (!environment) {
+		return (
+			<Box width={width}>
+				<Text dimColor>no environment selected</Text>
+			</Box>
+		);
+	}
+
+	const connection = describeStatus(status);
+	const size = status && !status.checking && status.reachable ? `  ${status.collections} collections, ${formatBytes(status.dataSize)}` : '';
+	return (
+		<Box width={width}>
+			<Text wrap="truncate">
+				<Text inverse color={environment.protected ? 'red' : 'green'} bold>{` ${environment.name} `}</Text>
+				{environment.protected ? <Text color="red"> protected</Text> : null}
+				<Text> {clip(environment.database, 24)}  </Text>
+				<Text color={connection.color}>● {connection.text}</Text>
+				<Text dimColor>{size}</Text>
+			</Text>
+		</Box>
+	);
+}

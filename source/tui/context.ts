@@ -1,0 +1,38 @@
+import {createContext, useContext} from 'react';
+import type {ProjectConfig} from '../core/config/load.js';
+import type {Prompter} from '../core/prompts.js';
+import type {EnvironmentStatuses} from './hooks/use-environment-statuses.js';
+import type {JobSpec} from './hooks/use-job-runner.js';
+import type {PanelId} from './panels/registry.js';
+
+/** A message that needs reading: a failure's message, hint and stack, or a migration's details. */
+export type ModalContent = {title: string; tone: 'error' | 'info'; lines: string[]};
+
+/** What every panel gets from the app: the project, the shared services and the app's UI actions. */
+export type TuiServices = {
+	config: ProjectConfig;
+	/** Answers core questions with in-TUI forms. */
+	prompter: Prompter;
+	statuses: EnvironmentStatuses;
+	/** The environment the status bar shows and the panels act on. */
+	environment: string | undefined;
+	selectEnvironment: (name: string) => void;
+	openPanel: (id: PanelId) => void;
+	/** Runs a long core operation as a job (progress, log, cancel); false when one is already running. */
+	startJob: <R>(spec: JobSpec<R>) => boolean;
+	jobRunning: boolean;
+	showModal: (content: ModalContent) => void;
+	/** A short message above the status bar that goes away by itself. */
+	toast: (text: string, tone?: 'info' | 'error') => void;
+	/** A panel's own text input (the `/` filter) has focus: the global keys stay off meanwhile. */
+	setInputFocus: (focused: boolean) => void;
+};
+
+export const TuiContext = createContext<TuiServices | undefined>(undefined);
+
+/** The app's services, inside a panel. */
+export function useTui(): TuiServices {
+	const services = useContext(TuiContext);
+	if (!services) throw new Error('useTui() outside <TuiContext.Provider>');
+	return services;
+}

@@ -1,0 +1,115 @@
+import {useInput} from 'ink';
+import {useRef, type Dispatch} from 'react';
+import {MonarchError} from '../../core/errors.js';
+import type {Prompter} from '../../core/prompts.js';
+import {actionFor} from '../keymap.js';
+import type {PromptChannel} from '../state/prompt-channel.js';
+import type {AppAction} from '../state/use-app-state.js';
+import type {JobRunner} from './use-job-runner.js';
+
+/** What has the keyboard, most specific first. */
+export type Focus = 'form' | 'modal' | 'help' | 'job' | 'filter' | 'panel';
+
+export type AppKeysOptions = {
+	focus: Focus;
+	channel: PromptChannel;
+	prompter: Prompter;
+	job: JobRunner;
+	quitting: boolean;
+	dispatch: Dispatch<AppAction>;
+	quit: () => void;
+	panelCount: number;
+};
+
+/**
+ * The app's own keys: Ctrl+C whatever has focus (asking first while a job
+ * works), and the global keys (help, panels, quit, the job's cancel and close),
+ * which stay off while a form, a message or a filter has focus.
+ */
+export function useAppKeys({focus, channel, prompter, job, quitting, dispatch, quit, panelCount}: AppKeysOptions): void {
+	const askingQuit = useRef(false);
+	const requestQuit = () => {
+		if (!job.running || askingQuit.current || quitting) {
+			quit();
+			return;
+		}
+
+		if (channel.current()) {
+			// The job is waiting for an answer, so it has written nothing yet: cancel it and quit.
+			channel.rejectAll(new MonarchError('cancelled', 'Cancelled: monarch is closing; nothing was changed'));
+			dispatch({type: 'quitting'});
+			return;
+		}
+
+		askingQuit.current = true;
+		prompter.confirm({key: 'quit', message: 'A job is running. Cancel it and quit? (the current step finishes first)', default: false}).then(
+			yes => {
+				askingQuit.current = false;
+				if (yes) {
+					job.cancel();
+					dispatch({type: 'quitting'});
+				}
+			},
+			() => {
+				askingQuit.current = false;
+			},
+		);
+	};
+
+	// Ctrl+C works whatever has focus.
+	useInput((input, key) => {
+		if (actionFor(['global'], input, key) === 'interrupt') requestQuit();
+	});
+
+	useInput(
+		(input, key) => {
+			if (focus === 'help') {
+				if (actionFor(['global'], input, key) === 'help') dispatch({type: 'toggle-help'});
+				return;
+			}
+
+			const action = actionFor(focus === 'job' ? ['job', 'global'] : ['global'], input, key);
+			switch (action) {
+				case 'help': {
+					dispatch({type: 'toggle-help'});
+					break;
+				}
+
+				case 'quit': {
+					quit();
+					break;
+				}
+
+				case 'next-panel':
+				case 'previous-panel': {
+					if (focus === 'panel') dispatch({type: 'next-panel', delta: action === 'next-panel' ? 1 : -1, count: panelCount});
+					break;
+				}
+
+				case 'panel': {
+					if (focus === 'panel') dispatch({type: 'panel', index: Number(input) - 1});
+					break;
+				}
+
+				case 'cancel-job': {
+					if (!job.running) break;
+					prompter.confirm({key: 'cancel', message: 'Cancel the running job? The current step finishes, nothing after it runs.', default: false}).then(
+						yes => {
+							if (yes) job.cancel();
+						},
+						() => {},
+					);
+					break;
+				}
+
+				case 'close': {
+					job.dismiss();
+					break;
+				}
+
+				default:
+			}
+		},
+		{isActive: focus === 'panel' || focus === 'job' || focus === 'help'},
+	);
+}

@@ -1,0 +1,137 @@
+import {useCallback, useEffect, useRef, useState} from 'react';
+import {describeError, isMonarchError} from '../../core/errors.js';
+import type {EventSink} from '../../core/events.js';
+import {createProgressMeter, type ProgressMeter} from '../../core/progress.js';
+import type {Prompter} from '../../core/prompts.js';
+import {initialJobState, jobReducer, type JobAction, type JobState, type TaskProgress} from '../state/job-state.js';
+
+/** What a job's core call gets: the event sink, the cancel signal and the TUI prompter. */
+export type JobContext = {events: EventSink; signal: AbortSignal; prompter: Prompter};
+
+/** A long core operation to run as a job. */
+export type JobSpec<R> = {
+	title: string;
+	/** Whole steps known up front (pending migrations, collections), for the overall bar. */
+	steps?: number | undefined;
+	run: (context: JobContext) => Promise<R>;
+	/** The result line that stays in the log. */
+	summary: (result: R) => string;
+	/** Called once the job ended, however it ended (reload lists here). */
+	onSettled?: () => void;
+};
+
+export type JobRunner = {
+	state: JobState | undefined;
+	running: boolean;
+	/** Starts a job unless one is running; returns whether it started. */
+	start: <R>(spec: JobSpec<R>) => boolean;
+	/** Aborts the running job's signal: the current step finishes, nothing after it runs. */
+	cancel: () => void;
+	/** Closes a finished job's view. */
+	dismiss: () => void;
+};
+
+/** How often progress bars redraw at most (ms). */
+const progressFlushMs = 100;
+
+/**
+ * Runs one core operation at a time with an event sink and an AbortController,
+ * turning its events into a JobState (progress per task with rate and ETA, log lines).
+ * A failure becomes the job's error; it never escapes to crash the app.
+ */
+export function useJobRunner(prompter: Prompter): JobRunner {
+	const [state, setState] = useState<JobState | undefined>(undefined);
+	const controller = useRef<AbortController | undefined>(undefined);
+	const runningRef = useRef(false);
+	const mounted = useRef(true);
+	useEffect(() => {
+		mounted.current = true;
+		return () => {
+			mounted.current = false;
+		};
+	}, []);
+
+	const dispatch = useCallback((action: JobAction) => {
+		if (mounted.current) setState(previous => (previous === undefined ? previous : jobReducer(previous, action)));
+	}, []);
+
+	const start = useCallback(
+		<R,>(spec: JobSpec<R>): boolean => {
+			if (runningRef.current) return false;
+			runningRef.current = true;
+			const abort = new AbortController();
+			controller.current = abort;
+			const meters = new Map<string, ProgressMeter>();
+			const pending = new Map<string, TaskProgress>();
+			let timer: NodeJS.Timeout | undefined;
+			const flush = () => {
+				clearTimeout(timer);
+				timer = undefined;
+				for (const snapshot of pending.values()) dispatch({type: 'progress', snapshot});
+				pending.clear();
+			};
+
+			const events: EventSink = event => {
+				if (event.type === 'progress') {
+					let meter = meters.get(event.task);
+					if (!meter) {
+						meter = createProgressMeter();
+						meters.set(event.task, meter);
+					}
+
+					pending.set(event.task, {...meter.update(event.done, event.total), task: event.task, unit: event.unit});
+					timer ??= setTimeout(flush, progressFlushMs);
+					return;
+				}
+
+				flush();
+				dispatch({type: 'event', event});
+			};
+
+			setState(initialJobState(spec.title, spec.steps, Date.now()));
+			const settle = (action: JobAction) => {
+				flush();
+				runningRef.current = false;
+				dispatch(action);
+				spec.onSettled?.();
+			};
+
+			void (async () => {
+				try {
+					const result = await spec.run({events, signal: abort.signal, prompter});
+					settle({type: 'succeeded', summary: spec.summary(result), now: Date.now()});
+				} catch (error) {
+					if (isMonarchError(error) && (error.code === 'cancelled' || error.code === 'refused')) {
+						settle({type: 'cancelled', message: error.message, now: Date.now()});
+					} else {
+						settle({
+							type: 'failed',
+							code: isMonarchError(error) ? error.code : 'internal',
+							message: describeErrorMessage(error),
+							hint: isMonarchError(error) ? error.hint : undefined,
+							now: Date.now(),
+						});
+					}
+				}
+			})();
+			return true;
+		},
+		[dispatch, prompter],
+	);
+
+	const cancel = useCallback(() => {
+		if (!runningRef.current || controller.current?.signal.aborted) return;
+		controller.current?.abort();
+		dispatch({type: 'cancel-requested'});
+	}, [dispatch]);
+
+	const dismiss = useCallback(() => {
+		if (!runningRef.current) setState(undefined);
+	}, []);
+
+	return {state, running: state?.status === 'running', start, cancel, dismiss};
+}
+
+function describeErrorMessage(error: unknown): string {
+	return isMonarchError(error) ? error.message : describeError(error);
+}

@@ -1,0 +1,151 @@
+import type {Key} from 'ink';
+
+/** Where a binding applies. The footer shows the hints of the scopes that have focus. */
+export type Scope = 'global' | 'list' | 'environments' | 'migrations' | 'job' | 'dialog' | 'form' | 'filter' | 'modal';
+
+/** Everything a key can do. */
+export type Action =
+	| 'quit'
+	| 'help'
+	| 'next-panel'
+	| 'previous-panel'
+	| 'panel'
+	| 'up'
+	| 'down'
+	| 'filter'
+	| 'refresh'
+	| 'back'
+	| 'open-migrations'
+	| 'drop'
+	| 'migrate-pending'
+	| 'run-one'
+	| 'details'
+	| 'generate'
+	| 'previous-environment'
+	| 'next-environment'
+	| 'matrix'
+	| 'cancel-job'
+	| 'close'
+	| 'yes'
+	| 'no'
+	| 'submit'
+	| 'cancel'
+	| 'interrupt';
+
+/**
+ * A key name: a printable character (`j`, `/`, `?`) or one of `up`, `down`,
+ * `left`, `right`, `enter`, `escape`, `tab`, `shift+tab`, `ctrl+c`.
+ */
+export type KeyName = string;
+
+/** One row of the key map: the footer hints and the help overlay are drawn from these. */
+export type Binding = {
+	scope: Scope;
+	action: Action;
+	keys: KeyName[];
+	/** How the keys are written in hints and help (`j/↓`). */
+	label: string;
+	/** A few words for the footer. */
+	hint: string;
+	/** The help overlay's sentence. */
+	description: string;
+	/** Shown in the footer (otherwise only in the help overlay). */
+	footer?: boolean;
+};
+
+/** The one key map of the TUI. */
+export const keymap: Binding[] = [
+	{scope: 'global', action: 'help', keys: ['?'], label: '?', hint: 'help', description: 'show or hide this help', footer: true},
+	{scope: 'global', action: 'next-panel', keys: ['tab'], label: 'tab', hint: 'panel', description: 'next panel'},
+	{scope: 'global', action: 'previous-panel', keys: ['shift+tab'], label: 'shift+tab', hint: 'previous panel', description: 'previous panel'},
+	{scope: 'global', action: 'panel', keys: ['1', '2', '3', '4'], label: '1-4', hint: 'panel', description: 'go to a panel by its number'},
+	{scope: 'global', action: 'quit', keys: ['q'], label: 'q', hint: 'quit', description: 'quit (on the top level; inside a view: back)', footer: true},
+	{scope: 'global', action: 'interrupt', keys: ['ctrl+c'], label: 'ctrl+c', hint: 'quit', description: 'quit (asks first while a job runs)'},
+	{scope: 'list', action: 'up', keys: ['up', 'k'], label: '↑/k', hint: 'up', description: 'move up'},
+	{scope: 'list', action: 'down', keys: ['down', 'j'], label: '↓/j', hint: 'down', description: 'move down'},
+	{scope: 'list', action: 'filter', keys: ['/'], label: '/', hint: 'filter', description: 'filter the list by name', footer: true},
+	{scope: 'list', action: 'refresh', keys: ['r'], label: 'r', hint: 'refresh', description: 'read again from the servers', footer: true},
+	{scope: 'list', action: 'back', keys: ['escape'], label: 'esc', hint: 'clear filter', description: 'clear the filter'},
+	{scope: 'environments', action: 'open-migrations', keys: ['enter', 'm'], label: 'enter/m', hint: 'migrations', description: "open the selected environment's migrations", footer: true},
+	{scope: 'environments', action: 'drop', keys: ['d'], label: 'd', hint: 'drop db', description: "drop the environment's database (asks first; type the name when protected)", footer: true},
+	{scope: 'migrations', action: 'previous-environment', keys: ['left', 'h'], label: '←/h', hint: 'env', description: 'previous environment'},
+	{scope: 'migrations', action: 'next-environment', keys: ['right', 'l'], label: '→/l', hint: 'env', description: 'next environment', footer: true},
+	{scope: 'migrations', action: 'details', keys: ['enter'], label: 'enter', hint: 'details', description: 'details of the selected migration (a failure shows its error and stack)', footer: true},
+	{scope: 'migrations', action: 'migrate-pending', keys: ['m'], label: 'm', hint: 'migrate', description: 'run every pending migration, in order', footer: true},
+	{scope: 'migrations', action: 'run-one', keys: ['o'], label: 'o', hint: 'run one', description: 'run the selected migration whatever its state (asks first)', footer: true},
+	{scope: 'migrations', action: 'generate', keys: ['g'], label: 'g', hint: 'new', description: 'generate a new migration (asks its name)', footer: true},
+	{scope: 'migrations', action: 'matrix', keys: ['x'], label: 'x', hint: 'matrix', description: 'switch between the list and the migrations x environments matrix', footer: true},
+	{scope: 'job', action: 'cancel-job', keys: ['c'], label: 'c', hint: 'cancel', description: 'cancel the running job (asks first)', footer: true},
+	{scope: 'job', action: 'close', keys: ['escape', 'enter', 'q'], label: 'esc', hint: 'close', description: 'close a finished job', footer: true},
+	{scope: 'dialog', action: 'yes', keys: ['y'], label: 'y', hint: 'yes', description: 'answer yes', footer: true},
+	{scope: 'dialog', action: 'no', keys: ['n'], label: 'n', hint: 'no', description: 'answer no', footer: true},
+	{scope: 'dialog', action: 'submit', keys: ['enter'], label: 'enter', hint: 'default', description: 'take the default answer'},
+	{scope: 'dialog', action: 'cancel', keys: ['escape'], label: 'esc', hint: 'cancel', description: 'cancel (the job writes nothing)', footer: true},
+	{scope: 'form', action: 'submit', keys: ['enter'], label: 'enter', hint: 'submit', description: 'submit the answer', footer: true},
+	{scope: 'form', action: 'cancel', keys: ['escape'], label: 'esc', hint: 'cancel', description: 'cancel (the job writes nothing)', footer: true},
+	{scope: 'filter', action: 'submit', keys: ['enter'], label: 'enter', hint: 'keep filter', description: 'keep the filter and go back to the list', footer: true},
+	{scope: 'filter', action: 'cancel', keys: ['escape'], label: 'esc', hint: 'clear', description: 'clear the filter', footer: true},
+	{scope: 'modal', action: 'close', keys: ['escape', 'enter', 'q'], label: 'esc', hint: 'close', description: 'close the message', footer: true},
+	{scope: 'modal', action: 'up', keys: ['up', 'k'], label: '↑/k', hint: 'scroll', description: 'scroll up'},
+	{scope: 'modal', action: 'down', keys: ['down', 'j'], label: '↓/j', hint: 'scroll', description: 'scroll down', footer: true},
+];
+
+/** Titles of the help overlay's sections. */
+export const scopeTitles: Record<Scope, string> = {
+	global: 'Everywhere',
+	list: 'Lists',
+	environments: 'Environments panel',
+	migrations: 'Migrations panel',
+	job: 'Running job',
+	dialog: 'Yes/no questions',
+	form: 'Forms',
+	filter: 'Filter',
+	modal: 'Messages',
+};
+
+/** The name of a key press, as written in the key map (`j`, `enter`, `ctrl+c`). */
+export function keyName(input: string, key: Key): KeyName {
+	if (key.ctrl && input === 'c') return 'ctrl+c';
+	if (key.upArrow) return 'up';
+	if (key.downArrow) return 'down';
+	if (key.leftArrow) return 'left';
+	if (key.rightArrow) return 'right';
+	if (key.return) return 'enter';
+	if (key.escape) return 'escape';
+	if (key.tab) return key.shift ? 'shift+tab' : 'tab';
+	return input;
+}
+
+/** The action a key press triggers in the first of `scopes` that binds it. */
+export function actionFor(scopes: Scope[], input: string, key: Key): Action | undefined {
+	const name = keyName(input, key);
+	for (const scope of scopes) {
+		const binding = keymap.find(candidate => candidate.scope === scope && candidate.keys.includes(name));
+		if (binding) return binding.action;
+	}
+
+	return undefined;
+}
+
+/** The footer's hints for the scopes that have focus, most specific first. */
+export function hintsFor(scopes: Scope[]): Array<{label: string; hint: string}> {
+	const seen = new Set<string>();
+	const hints: Array<{label: string; hint: string}> = [];
+	for (const scope of scopes) {
+		for (const binding of keymap) {
+			if (binding.scope !== scope || !binding.footer || seen.has(binding.label + binding.hint)) continue;
+			seen.add(binding.label + binding.hint);
+			hints.push({label: binding.label, hint: binding.hint});
+		}
+	}
+
+	return hints;
+}
+
+/** The help overlay: each scope's bindings. */
+export function helpSections(): Array<{title: string; bindings: Binding[]}> {
+	const scopes = Object.keys(scopeTitles) as Scope[];
+	return scopes
+		.map(scope => ({title: scopeTitles[scope], bindings: keymap.filter(binding => binding.scope === scope)}))
+		.filter(section => section.bindings.length > 0);
+}

@@ -1,0 +1,36 @@
+import {dropDatabase} from '../../core/databases.js';
+import type {Environment} from '../../core/environments.js';
+import type {TuiServices} from '../context.js';
+import type {Action} from '../keymap.js';
+
+/**
+ * What the Environments panel can do with the selected environment, by keymap
+ * action. The Backups panel plugs its own in here (back up, copy into another
+ * environment) with a keymap binding in the `environments` scope: the footer
+ * and help then show it, and the panel calls it.
+ */
+export type EnvironmentAction = {
+	action: Action;
+	run: (environment: Environment, tui: TuiServices) => void;
+};
+
+export const environmentActions: EnvironmentAction[] = [
+	{
+		action: 'open-migrations',
+		run(environment, tui) {
+			tui.selectEnvironment(environment.name);
+			tui.openPanel('migrations');
+		},
+	},
+	{
+		action: 'drop',
+		run(environment, tui) {
+			tui.startJob({
+				title: `Drop database ${environment.database} (${environment.name})`,
+				// The core asks: yes/no, or the typed name on a protected environment.
+				run: async ({prompter}) => dropDatabase({config: tui.config, environment: environment.name, prompter}),
+				summary: result => `Dropped ${result.database} on ${result.environment} (${result.collections} collections)`,
+			});
+		},
+	},
+];

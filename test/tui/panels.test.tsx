@@ -1,0 +1,215 @@
+/** @jsxRuntime automatic */
+/** @jsxImportSource react */
+import {existsSync} from 'node:fs';
+import {readdir} from 'node:fs/promises';
+import path from 'node:path';
+import test, {type ExecutionContext} from 'ava';
+import {render} from 'ink-testing-library';
+import {loadConfig} from '../../source/core/config/load.js';
+import {App} from '../../source/tui/app.js';
+import {createPromptChannel} from '../../source/tui/state/prompt-channel.js';
+import {createProject, migrationSource, testMongoUri, type Project} from '../helpers/project.js';
+import {keys, press, type, waitForFrame, waitForText} from './helpers/ink.js';
+
+process.env.MONARCH_CONNECT_TIMEOUT_MS = '2000';
+
+/** Opens the whole app on a project, as `monarch` does, in ink-testing-library's terminal. */
+async function openApp(t: ExecutionContext, project: Project) {
+	const config = await loadConfig({cwd: project.dir});
+	const app = render(<App config={config} channel={createPromptChannel()} version="9.9.9" pingTimeoutMs={2000} />);
+	t.teardown(() => app.unmount());
+	return app;
+}
+
+const unreachable = 'mongodb://app:hunter2@127.0.0.1:1/?serverSelectionTimeoutMS=1000';
+
+test.serial('environments panel: every environment with host, database, protection, reachability, collections and size', async t => {
+	const project = await createProject(t, {environments: {staging: {uri: testMongoUri(), database: `${'x'}_${Date.now()}_stg`, protected: true}, offline: {uri: unreachable, database: 'gone'}}});
+	await project.db().collection('dogs').insertMany([{name: 'rex'}, {name: 'fido'}]);
+	const app = await openApp(t, project);
+	const frame = await waitForFrame(app.lastFrame, frame => /development .* up \d+ ms\s+1\s+\d/.test(frame) && /offline .* down/.test(frame), 'every ping');
+	t.regex(frame, /monarch 9\.9\.9/);
+	t.regex(frame, / 1 Environments {3}2 Migrations {3}3 Backups {3}4 QuerySets/);
+	t.regex(frame, /› development\s+127\.0\.0\.1:\d+\s+t_\w+_dev\s+no\s+up \d+ ms\s+1\s+[\d.]+ K?B/);
+	t.regex(frame, /staging\s+127\.0\.0\.1:\d+\s+\S+\s+yes/);
+	t.regex(frame, /offline\s+127\.0\.0\.1:1\s+gone\s+no\s+down\s+-\s+-/);
+	t.false(frame.includes('hunter2'));
+	t.regex(frame, /development\s+t_\w+_dev\s+● connected \d+ ms\s+1 collections/);
+	t.true(frame.split('\n').length < 24);
+
+	await press(app, 'j');
+	await press(app, 'j');
+	const offline = await waitForText(app.lastFrame, /› offline[\s\S]*offline\s+gone\s+● unreachable/);
+	t.regex(offline, /unreachable: connect ECONNREFUSED/);
+	t.regex(offline, /mongodb:\/\/app:\*\*\*@127\.0\.0\.1:1/);
+	t.false(offline.includes('hunter2'));
+
+	await press(app, '/');
+	await type(app, 'stag');
+	await press(app, keys.enter);
+	const filtered = await waitForFrame(app.lastFrame, frame => frame.includes('/ stag') && !frame.includes('offline '), 'the filter');
+	t.regex(filtered, /› staging/);
+	t.false(filtered.includes('development  127'));
+	await press(app, keys.escape);
+	await waitForText(app.lastFrame, 'offline ');
+	t.pass();
+});
+
+test.serial('environments panel: drop asks first, and on a protected environment only the typed name drops it', async t => {
+	const project = await createProject(t, {environments: {staging: {uri: testMongoUri(), database: `t_${Date.now()}_stg`, protected: true}}});
+	await project.db().collection('dogs').insertOne({name: 'rex'});
+	await project.db('staging').collection('cats').insertOne({name: 'tom'});
+	const app = await openApp(t, project);
+	await waitForText(app.lastFrame, /› development .* up/);
+
+	await press(app, 'd');
+	await waitForText(app.lastFrame, /Drop database t_\w+_dev \(1 collections\)\?/);
+	await press(app, 'n');
+	await waitForText(app.lastFrame, 'nothing was changed');
+	t.is(await project.db().collection('dogs').countDocuments(), 1);
+	await press(app, keys.escape);
+	await waitForText(app.lastFrame, '› development');
+
+	await press(app, 'd');
+	await waitForText(app.lastFrame, 'Drop database');
+	await press(app, 'y');
+	await waitForText(app.lastFrame, /Dropped t_\w+_dev on development \(1 collections\)/);
+	t.deepEqual(await project.db().listCollections().toArray(), []);
+	await press(app, keys.escape);
+
+	await press(app, 'j');
+	await waitForText(app.lastFrame, '› staging');
+	await press(app, 'd');
+	await waitForText(app.lastFrame, 'Type staging to confirm');
+	await type(app, 'stagin');
+	await press(app, keys.enter);
+	await waitForText(app.lastFrame, 'type "staging" exactly');
+	t.is(await project.db('staging').collection('cats').countDocuments(), 1);
+	await press(app, keys.escape);
+	await waitForText(app.lastFrame, /stopped[\s\S]*Cancelled: Drop database/);
+	t.is(await project.db('staging').collection('cats').countDocuments(), 1);
+	await press(app, keys.escape);
+
+	await press(app, 'd');
+	await waitForText(app.lastFrame, 'Type staging to confirm');
+	await type(app, 'staging');
+	await press(app, keys.enter);
+	await waitForText(app.lastFrame, /Dropped \S+ on staging/);
+	t.is(await project.db('staging').collection('cats').countDocuments(), 0);
+});
+
+const slowDogs = migrationSource(
+	'AddDogs',
+	`\t\tfor (let i = 1; i <= 5; i++) {
+\t\t\tawait this.database.collection('dogs').insertOne({i});
+\t\t\tthis.progress(i, 5);
+\t\t\tthis.log('dog ' + i);
+\t\t\tawait new Promise(resolve => setTimeout(resolve, 150));
+\t\t}`,
+);
+const broken = migrationSource('Broken', "\t\tthrow new Error('campaigns is locked');");
+const cats = migrationSource('Cats', "\t\tawait this.database.collection('cats').insertOne({name: 'tom'});");
+
+test.serial('migrations panel: open from an environment, run the pending ones live, see a failure and its stack', async t => {
+	const project = await createProject(t, {migrations: {'20260101000000_add_dogs.ts': slowDogs, '20260102000000_broken.ts': broken}});
+	const app = await openApp(t, project);
+	await waitForText(app.lastFrame, /› development .* up/);
+	await press(app, keys.enter);
+	let frame = await waitForText(app.lastFrame, '2 migrations, 2 pending');
+	t.regex(frame, /environment ◂ development ▸/);
+	t.regex(frame, /› New\s+20260101000000_add_dogs\s+-\s+-/);
+
+	await press(app, 'm');
+	frame = await waitForText(app.lastFrame, /20260101000000_add_dogs │ dog \d/);
+	t.regex(frame, /Migrate development running/);
+	t.regex(frame, /▶ 20260101000000_add_dogs/);
+	frame = await waitForText(app.lastFrame, 'Failed: Migrate development');
+	t.regex(frame, /Migration 20260102000000_broken failed on development: campaigns is locked/);
+	t.regex(frame, /What to do: fix it/);
+	await press(app, keys.escape);
+	frame = await waitForText(app.lastFrame, 'Migrate development failed');
+	t.regex(frame, /✔ 20260101000000_add_dogs \(\d+ ms\)/);
+	t.regex(frame, /dog 5/);
+	t.regex(frame, /20260101000000_add_dogs\s+█+\s+100% 5\/5 docs/);
+	t.is(await project.db().collection('dogs').countDocuments(), 5);
+	const history = await project.db().collection('monarch_migrations').find().sort({_id: 1}).toArray();
+	t.deepEqual(history.map(entry => [entry._id, entry.state]), [['20260101000000_add_dogs', 'Completed'], ['20260102000000_broken', 'Failed']]);
+
+	await press(app, keys.escape);
+	frame = await waitForText(app.lastFrame, '2 migrations, 1 pending');
+	t.regex(frame, /Completed\s+20260101000000_add_dogs\s+\d\d-\d\d \d\d:\d\d\s+\d+ ms/);
+	await press(app, 'j');
+	await press(app, keys.enter);
+	frame = await waitForText(app.lastFrame, 'error       campaigns is locked');
+	t.regex(frame, /Error: campaigns is locked/);
+	t.regex(frame, /at Broken\.run/);
+	await press(app, keys.escape);
+
+	await press(app, 'o');
+	await waitForText(app.lastFrame, 'Run 20260102000000_broken on development whatever its state (Failed)?');
+	await press(app, 'y');
+	await waitForText(app.lastFrame, 'Failed: Run 20260102000000_broken on development');
+	t.pass();
+});
+
+test.serial('migrations panel: drift and orphan marks, the matrix, a new migration from the name form', async t => {
+	const project = await createProject(t, {
+		environments: {staging: {uri: testMongoUri(), database: `t_${Date.now()}_stg`}},
+		migrations: {'20260101000000_cats.ts': cats},
+	});
+	const history = project.db().collection('monarch_migrations');
+	await history.insertMany([
+		{_id: '20260101000000_cats', name: 'Cats', state: 'Completed', startedAt: new Date(), finishedAt: new Date(), durationMs: 3, checksum: 'old', ranBy: {host: 'h', user: 'u', pid: 1}, monarchVersion: '0'},
+		{_id: '20251231000000_gone', name: 'Gone', state: 'Completed', startedAt: new Date(), finishedAt: new Date(), durationMs: 3, checksum: 'x', ranBy: {host: 'h', user: 'u', pid: 1}, monarchVersion: '0'},
+	] as never);
+	const app = await openApp(t, project);
+	await press(app, '2');
+	let frame = await waitForText(app.lastFrame, '1 migrations, 0 pending, 1 file gone');
+	t.regex(frame, /Completed\s+20260101000000_cats\s+.*changed/);
+	t.regex(frame, /Completed\s+20251231000000_gone\s+.*file gone/);
+
+	await press(app, 'x');
+	frame = await waitForText(app.lastFrame, '✔ completed');
+	t.regex(frame, /development\s+staging/);
+	t.regex(frame, /20251231000000_gone\s+✔\n/);
+	t.regex(frame, /20260101000000_cats\s+✔\s+·/);
+	await press(app, 'x');
+
+	await press(app, 'g');
+	await waitForText(app.lastFrame, 'Name of the new migration');
+	await type(app, 'add owners');
+	await press(app, keys.enter);
+	frame = await waitForText(app.lastFrame, /Wrote migrations\/\d{14}_add_owners\.ts/);
+	await waitForText(app.lastFrame, '2 migrations, 1 pending');
+	const files = await readdir(path.join(project.dir, 'migrations'));
+	t.true(files.some(file => /^\d{14}_add_owners\.ts$/.test(file)));
+	t.true(existsSync(path.join(project.dir, 'migrations', '20260101000000_cats.ts')));
+
+	// Keys typed faster than the app reads them arrive together: each one counts.
+	app.stdin.write('jj');
+	frame = await waitForText(app.lastFrame, /› Completed\s+20251231000000_gone/);
+	t.regex(frame, / {2}New\s+\d{14}_add_owners/);
+});
+
+test.serial('a running job: c cancels after the current migration (asks first), ctrl+c asks before quitting', async t => {
+	const project = await createProject(t, {migrations: {'20260101000000_add_dogs.ts': slowDogs, '20260102000000_cats.ts': cats}});
+	const app = await openApp(t, project);
+	await press(app, '2');
+	await waitForText(app.lastFrame, '2 migrations, 2 pending');
+	await press(app, 'm');
+	await waitForText(app.lastFrame, /add_dogs │ dog 1/);
+	await press(app, keys.ctrlC);
+	await waitForText(app.lastFrame, 'A job is running. Cancel it and quit?');
+	await press(app, 'n');
+	await waitForText(app.lastFrame, 'c cancel');
+	await press(app, 'c');
+	await waitForText(app.lastFrame, 'Cancel the running job?');
+	await press(app, 'y');
+	const frame = await waitForText(app.lastFrame, 'Migrate development stopped');
+	t.regex(frame, /Cancelling: the current step finishes first/);
+	t.regex(frame, /✔ 20260101000000_add_dogs/);
+	t.regex(frame, /Cancelled the migrations on development before 20260102000000_cats/);
+	t.is(await project.db().collection('dogs').countDocuments(), 5);
+	t.is(await project.db().collection('cats').countDocuments(), 0);
+	t.is(await project.db().collection('monarch_migrations').countDocuments({_id: '20260102000000_cats' as never}), 0);
+});
