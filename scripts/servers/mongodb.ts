@@ -33,6 +33,8 @@ export interface StartMongoOptions {
 	/** Log file path for the named server. */
 	logFile: (server: string) => string;
 	timeoutMs: number;
+	/** A folder to keep FerretDB's data in across runs (default: a temp folder removed on stop). */
+	dataDir?: string;
 }
 
 /**
@@ -66,13 +68,15 @@ export async function ping(uri: string, timeoutMs = 2000): Promise<void> {
 }
 
 async function startFerretdb(options: StartMongoOptions): Promise<MongoService> {
-	const dataDir = await fs.mkdtemp(path.join(os.tmpdir(), 'monarch-ferretdb-'));
+	const keep = options.dataDir !== undefined;
+	const dataDir = options.dataDir ?? (await fs.mkdtemp(path.join(os.tmpdir(), 'monarch-ferretdb-')));
+	await fs.mkdir(dataDir, { recursive: true });
 	const server = await spawnServer({
 		name: 'ferretdb',
 		command: options.ferretdbBinary,
 		args: ['-listen', '127.0.0.1:0', '-data', dataDir, '-log-level', 'warn'],
 		logFile: options.logFile('ferretdb'),
-		cleanup: [dataDir],
+		cleanup: keep ? [] : [dataDir],
 	});
 	const started = performance.now();
 	try {

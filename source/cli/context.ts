@@ -1,4 +1,4 @@
-import {loadConfig, type ProjectConfig} from '../core/config/load.js';
+import type {ProjectConfig} from '../core/config/load.js';
 import type {Prompter} from '../core/prompts.js';
 import {createEventPrinter} from './event-printer.js';
 import {createCliPrompter, parseParams} from './prompter.js';
@@ -17,11 +17,12 @@ export type CliContext = {
 	print: (text: string) => void;
 };
 
+/** Core modules load on first use, so `--help` and `--version` start fast. */
 export function createContext(globals: GlobalOptions, signal: AbortSignal): CliContext {
 	let loaded: Promise<ProjectConfig> | undefined;
 	return {
 		globals,
-		config: async () => (loaded ??= loadConfig({configPath: globals.config})),
+		config: async () => (loaded ??= import('../core/config/load.js').then(async ({loadConfig}) => loadConfig({configPath: globals.config}))),
 		prompter: (params = []) => createCliPrompter({params: parseParams(params)}),
 		events: createEventPrinter({verbose: globals.verbose}),
 		signal,

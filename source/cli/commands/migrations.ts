@@ -1,8 +1,6 @@
 import path from 'node:path';
 import type {Command} from 'commander';
-import {generateMigration} from '../../core/migrations/generate.js';
-import {listMigrations} from '../../core/migrations/list.js';
-import {migrate, migrateOne, type MigrateResult} from '../../core/migrations/run.js';
+import type {MigrateResult} from '../../core/migrations/run.js';
 import type {MigrationsReport} from '../../core/migrations/status.js';
 import {formatDuration} from '../../core/progress.js';
 import type {CliContext} from '../context.js';
@@ -19,6 +17,7 @@ export function registerMigrationCommands(program: Command, context: () => CliCo
 		.action(async (name: string) => {
 			const {config, print} = context();
 			const loaded = await config();
+			const {generateMigration} = await import('../../core/migrations/generate.js');
 			const generated = await generateMigration(loaded, name);
 			print(`Created ${path.relative(process.cwd(), generated.file) || generated.file} (${generated.className})`);
 		});
@@ -33,6 +32,7 @@ export function registerMigrationCommands(program: Command, context: () => CliCo
 		.addHelpText('after', '\nExamples:\n  monarch list_migrations development\n  monarch list_migrations production --check')
 		.action(async (env: string, options: {json?: boolean; check?: boolean}) => {
 			const {config, print} = context();
+			const {listMigrations} = await import('../../core/migrations/list.js');
 			const report = await listMigrations(await config(), env);
 			print(options.json ? JSON.stringify(report, null, 2) : formatReport(report));
 			if (options.check && report.pending > 0) process.exitCode = 3;
@@ -46,6 +46,7 @@ export function registerMigrationCommands(program: Command, context: () => CliCo
 		.addHelpText('after', '\nExamples:\n  monarch migrate development\n  monarch migrate production --yes   # from CI')
 		.action(async (env: string, options: {yes?: boolean}) => {
 			const {config, prompter, events, signal, print} = context();
+			const {migrate} = await import('../../core/migrations/run.js');
 			const result = await migrate({config: await config(), environment: env, yes: options.yes, prompter: prompter(), events, signal});
 			print(summary(result));
 		});
@@ -60,6 +61,7 @@ export function registerMigrationCommands(program: Command, context: () => CliCo
 		.addHelpText('after', '\nExample:\n  monarch migrate_one 20261123183000_add_indexes_to_user_table development')
 		.action(async (key: string, env: string, options: {yes?: boolean}) => {
 			const {config, prompter, events, signal, print} = context();
+			const {migrateOne} = await import('../../core/migrations/run.js');
 			const result = await migrateOne({config: await config(), environment: env, key, yes: options.yes, prompter: prompter(), events, signal});
 			print(summary(result));
 		});

@@ -1,6 +1,4 @@
 import type {Command} from 'commander';
-import {dropDatabase} from '../../core/databases.js';
-import {initProject} from '../../core/init.js';
 import type {CliContext} from '../context.js';
 
 export function registerProjectCommands(program: Command, context: () => CliContext): void {
@@ -9,6 +7,7 @@ export function registerProjectCommands(program: Command, context: () => CliCont
 		.description('write monarch.json, migrations/ and querysets/ in the current folder')
 		.addHelpText('after', '\nExample:\n  monarch init')
 		.action(async () => {
+			const {initProject} = await import('../../core/init.js');
 			const result = await initProject(process.cwd());
 			context().print(`Created ${result.created.join(', ')}. Edit monarch.json to describe your environments.`);
 		});
@@ -22,6 +21,7 @@ export function registerProjectCommands(program: Command, context: () => CliCont
 		.addHelpText('after', '\nExample:\n  monarch drop_db development')
 		.action(async (env: string, options: {yes?: boolean}) => {
 			const {config, prompter, print} = context();
+			const {dropDatabase} = await import('../../core/databases.js');
 			const result = await dropDatabase({config: await config(), environment: env, yes: options.yes, prompter: prompter()});
 			print(`Dropped database ${result.database} of ${result.environment} (${result.collections} collections).`);
 		});
