@@ -1,8 +1,10 @@
 import {Command} from 'commander';
 import {monarchVersion} from '../core/version.js';
+import {registerListBackupsCommand} from './commands/backups-list.js';
 import {registerEnvironmentCommands} from './commands/environments.js';
 import {registerMigrationCommands} from './commands/migrations.js';
 import {registerProjectCommands} from './commands/project.js';
+import {registerQuerySetCommands} from './commands/querysets.js';
 import {createContext, type CliContext} from './context.js';
 
 /** The whole command line, with every command registered. */
@@ -24,5 +26,7 @@ export function createProgram(signal: AbortSignal): Command {
 	registerProjectCommands(program, getContext);
 	registerEnvironmentCommands(program, getContext);
 	registerMigrationCommands(program, getContext);
+	registerListBackupsCommand(program, getContext);
+	registerQuerySetCommands(program, getContext);
 	return program;
 }
