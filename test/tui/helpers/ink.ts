@@ -14,7 +14,7 @@ export const keys = {
 };
 
 /** Waits until the last frame satisfies `predicate` (a wait, not a timing assertion); fails naming what it waited for. */
-export async function waitForFrame(lastFrame: () => string | undefined, predicate: (frame: string) => boolean, what: string, timeoutMs = 20_000): Promise<string> {
+export async function waitForFrame(lastFrame: () => string | undefined, predicate: (frame: string) => boolean, what: string, timeoutMs = 60_000): Promise<string> {
 	const deadline = Date.now() + timeoutMs;
 	for (;;) {
 		const frame = lastFrame() ?? '';

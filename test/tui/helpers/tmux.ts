@@ -40,7 +40,7 @@ export async function openTerminal(t: ExecutionContext, options: {cwd: string; c
 	});
 
 	const screen = async () => (await tmux('capture-pane', '-p', '-t', 'e2e')).replace(/\n$/, '');
-	const waitFor = async (text: string | RegExp | ((screen: string) => boolean), timeoutMs = 30_000) => {
+	const waitFor = async (text: string | RegExp | ((screen: string) => boolean), timeoutMs = 60_000) => {
 		const deadline = Date.now() + timeoutMs;
 		for (;;) {
 			const shown = await screen();
