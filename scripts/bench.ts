@@ -6,7 +6,7 @@
 import {spawn} from 'node:child_process';
 import {readdir} from 'node:fs/promises';
 import path from 'node:path';
-import {startServices} from './servers/index.js';
+import {servicesEnv, startServices} from './servers/index.js';
 import {repoRoot} from './servers/paths.js';
 
 async function run(command: string, args: string[], env: NodeJS.ProcessEnv = process.env): Promise<number> {
@@ -27,16 +27,7 @@ async function main(): Promise<number> {
 		.filter(name => wanted.length === 0 || wanted.includes(name.replace(/\.ts$/, '')))
 		.sort();
 	const services = await startServices({handleSignals: true});
-	const env = {
-		...process.env,
-		MONARCH_TEST_MONGODB_URI: services.mongodbUri,
-		MONARCH_TEST_S3_ENDPOINT: services.s3.endpoint,
-		MONARCH_TEST_S3_REGION: services.s3.region,
-		MONARCH_TEST_S3_ACCESS_KEY_ID: services.s3.accessKeyId,
-		MONARCH_TEST_S3_SECRET_ACCESS_KEY: services.s3.secretAccessKey,
-		MONARCH_TEST_S3_BUCKET: services.s3.bucket,
-		AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
-	};
+	const env = servicesEnv(services);
 	console.log(`bench: ${services.mongodbFlavor} at ${services.mongodbUri}; ${benches.join(', ')}`);
 	let failed = 0;
 	try {

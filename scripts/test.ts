@@ -8,7 +8,7 @@ import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { repoRoot } from './servers/paths.js';
-import { ServerStartError, startServices, type Services } from './servers/index.js';
+import { ServerStartError, servicesEnv, startServices, type Services } from './servers/index.js';
 
 const SIGNAL_NUMBERS = { SIGINT: 2, SIGTERM: 15, SIGHUP: 1 } as const;
 
@@ -48,21 +48,6 @@ async function run(command: string, args: string[], env: NodeJS.ProcessEnv = pro
 
 function bin(name: string): string {
 	return path.join(repoRoot, 'node_modules', '.bin', name);
-}
-
-/** The environment ava and the tests see: where the servers are. */
-function testEnv(services: Services): NodeJS.ProcessEnv {
-	return {
-		...process.env,
-		MONARCH_TEST_MONGODB_URI: services.mongodbUri,
-		MONARCH_TEST_MONGODB_FLAVOR: services.mongodbFlavor,
-		MONARCH_TEST_S3_ENDPOINT: services.s3.endpoint,
-		MONARCH_TEST_S3_REGION: services.s3.region,
-		MONARCH_TEST_S3_ACCESS_KEY_ID: services.s3.accessKeyId,
-		MONARCH_TEST_S3_SECRET_ACCESS_KEY: services.s3.secretAccessKey,
-		MONARCH_TEST_S3_BUCKET: services.s3.bucket,
-		AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
-	};
 }
 
 /** The last lines of a server log, so CI output shows why a server failed. */
@@ -111,7 +96,7 @@ async function main(): Promise<number> {
 	});
 	try {
 		// From here a signal goes to ava (see run), and we stop the servers once ava is done.
-		const code = await run(bin('ava'), process.argv.slice(2), testEnv(services));
+		const code = await run(bin('ava'), process.argv.slice(2), servicesEnv(services));
 		if (crash && !interrupted) {
 			console.error(`test: ${crash}`);
 			return code === 0 ? 1 : code;

@@ -103,6 +103,21 @@ function assemble(mongo: MongoService, s3: S3Service, handleSignals: boolean): S
 	};
 }
 
+/** The environment tests and benchmarks see: where the servers are (MONARCH_TEST_*). */
+export function servicesEnv(services: Services): NodeJS.ProcessEnv {
+	return {
+		...process.env,
+		MONARCH_TEST_MONGODB_URI: services.mongodbUri,
+		MONARCH_TEST_MONGODB_FLAVOR: services.mongodbFlavor,
+		MONARCH_TEST_S3_ENDPOINT: services.s3.endpoint,
+		MONARCH_TEST_S3_REGION: services.s3.region,
+		MONARCH_TEST_S3_ACCESS_KEY_ID: services.s3.accessKeyId,
+		MONARCH_TEST_S3_SECRET_ACCESS_KEY: services.s3.secretAccessKey,
+		MONARCH_TEST_S3_BUCKET: services.s3.bucket,
+		AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+	};
+}
+
 function mongoChoiceFromEnv(): MongoChoice {
 	const value = process.env.MONARCH_TEST_MONGODB_SERVER;
 	if (value === undefined || value === '') {
