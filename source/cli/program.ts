@@ -1,5 +1,6 @@
 import {Command} from 'commander';
 import {monarchVersion} from '../core/version.js';
+import {registerBackupCommands} from './commands/backups.js';
 import {registerListBackupsCommand} from './commands/backups-list.js';
 import {registerEnvironmentCommands} from './commands/environments.js';
 import {registerMigrationCommands} from './commands/migrations.js';
@@ -26,6 +27,7 @@ export function createProgram(signal: AbortSignal): Command {
 	registerProjectCommands(program, getContext);
 	registerEnvironmentCommands(program, getContext);
 	registerMigrationCommands(program, getContext);
+	registerBackupCommands(program, getContext);
 	registerListBackupsCommand(program, getContext);
 	registerQuerySetCommands(program, getContext);
 	return program;

@@ -1,0 +1,134 @@
+import {Option, type Command} from 'commander';
+import type {BackupResult} from '../../core/backups/backup.js';
+import {MonarchError} from '../../core/errors.js';
+import type {CliContext} from '../context.js';
+
+const collect = (value: string, previous: string[]) => [...previous, value];
+
+function storeOption(flag: '--to' | '--from', description: string): Option {
+	return new Option(`${flag} <location>`, description).choices(['local', 's3']);
+}
+
+/** Registers `backup`, `restore` and `copy_db` (with the kebab-case alias `copy-db`). */
+export function registerBackupCommands(program: Command, context: () => CliContext): void {
+	program
+		.command('backup')
+		.argument('<env>', 'environment name')
+		.description("back up an environment's database (or a QuerySet's part of it) as a gzipped mongodump archive")
+		.option('--name <name>', 'the archive name\'s first part instead of the database name')
+		.option('-q, --query-set <name>', 'back up only what this QuerySet picks')
+		.option('--param <key=value>', "answer a QuerySet's question (repeatable)", collect, [])
+		.addOption(storeOption('--to', 'where to write it (default: the local folder when configured, else S3)'))
+		.addHelpText('after', '\nExamples:\n  monarch backup production\n  monarch backup production --name before_launch -q AccountQuerySet --param accountId=42')
+		.action(async (env: string, options: {name?: string; querySet?: string; param: string[]; to?: 'local' | 's3'}) => {
+			const {config, prompter, events, signal, print} = context();
+			const {backup} = await import('../../core/backups/backup.js');
+			const result = await backup({config: await config(), environment: env, name: options.name, querySet: options.querySet, prompter: prompter(options.param), store: options.to, events, signal});
+			events.finish();
+			print(describeBackup(`Backed up ${result.environment} (database ${result.database})`, result));
+		});
+
+	program
+		.command('restore')
+		.argument('<backup:env>', 'a backup (see `monarch list_backups`) and the environment to restore it into')
+		.description('replace an environment\'s data with a backup (verified first, loaded into staging, swapped in at the end)')
+		.option('-y, --yes', 'confirm up front (needed without a terminal)')
+		.option('--no-safety-backup', 'do not back up a protected target first')
+		.addOption(storeOption('--from', 'look for the backup only there'))
+		.addHelpText('after', '\nExamples:\n  monarch restore shop__2026_11_23.archive.gz:development\n  monarch restore shop__2026_11_23:staging --yes')
+		.action(async (ref: string, options: {yes?: boolean; safetyBackup: boolean; from?: 'local' | 's3'}) => {
+			const {config, prompter, events, signal, print} = context();
+			const {parseBackupRef} = await import('../../core/backups/naming.js');
+			const {restore} = await import('../../core/backups/restore.js');
+			const {backup, environment} = parseBackupRef(ref);
+			const result = await restore({
+				config: await config(),
+				backup,
+				environment,
+				from: options.from,
+				yes: options.yes,
+				safetyBackup: options.safetyBackup,
+				prompter: prompter(),
+				events,
+				signal,
+			});
+			events.finish();
+			const documents = result.collections.reduce((sum, entry) => sum + entry.count, 0);
+			const lines = [
+				`Restored ${result.store}${result.archive} (${formatBytes(result.manifest.size)}, ${result.manifest.environment} at ${result.manifest.createdAt.slice(0, 19).replace('T', ' ')} UTC) into ${result.environment} (database ${result.database}): ${plural(result.collections.length, 'collection')}, ${plural(documents, 'document')}.`,
+			];
+			if (result.dropped.length > 0) lines.push(`Dropped ${result.dropped.join(', ')} (not in the backup).`);
+			if (result.safetyBackup) lines.push(`Safety backup of ${result.environment} before the restore: ${result.safetyBackup.store}${result.safetyBackup.archive} (undo with \`monarch restore ${result.safetyBackup.archive}:${result.environment}\`).`);
+			print(lines.join('\n'));
+		});
+
+	program
+		.command('copy_db')
+		.alias('copy-db')
+		.argument('<from:to>', 'the source environment and the target environment')
+		.description("replace an environment's data with another's (or a QuerySet's part of it), streamed with no temporary file")
+		.option('-q, --query-set <name>', 'copy only what this QuerySet picks')
+		.option('--param <key=value>', "answer a QuerySet's question (repeatable)", collect, [])
+		.option('-y, --yes', 'confirm up front (needed without a terminal)')
+		.option('--no-safety-backup', 'do not back up a protected target first')
+		.addHelpText('after', '\nExamples:\n  monarch copy_db production:development\n  monarch copy_db production:development -q AwesomeDogsQuerySet')
+		.action(async (ref: string, options: {querySet?: string; param: string[]; yes?: boolean; safetyBackup: boolean}) => {
+			const {config, prompter, events, signal, print} = context();
+			const colon = ref.indexOf(':');
+			const from = colon === -1 ? '' : ref.slice(0, colon);
+			const to = colon === -1 ? '' : ref.slice(colon + 1);
+			if (!from || !to) throw new MonarchError('usage', `<from:to>: expected <from>:<to>, got ${JSON.stringify(ref)}`, {hint: 'e.g. monarch copy_db production:development'});
+			const {copyDatabase} = await import('../../core/backups/copy.js');
+			const result = await copyDatabase({
+				config: await config(),
+				from,
+				to,
+				querySet: options.querySet,
+				yes: options.yes,
+				safetyBackup: options.safetyBackup,
+				prompter: prompter(options.param),
+				events,
+				signal,
+			});
+			events.finish();
+			const documents = result.collections.reduce((sum, entry) => sum + entry.count, 0);
+			const what = result.querySet ? `QuerySet ${result.querySet.name} of ${result.from}` : result.from;
+			const lines = [`Copied ${what} (database ${result.sourceDatabase}) into ${result.to} (database ${result.database}): ${plural(result.collections.length, 'collection')}, ${plural(documents, 'document')}.`];
+			if (result.dropped.length > 0) lines.push(`Dropped ${result.dropped.join(', ')} (not in the source).`);
+			if (result.safetyBackup) lines.push(`Safety backup of ${result.to} before the copy: ${result.safetyBackup.store}${result.safetyBackup.archive} (undo with \`monarch restore ${result.safetyBackup.archive}:${result.to}\`).`);
+			print(lines.join('\n'));
+		});
+}
+
+function describeBackup(title: string, result: BackupResult): string {
+	const {manifest} = result;
+	const documents = manifest.collections.reduce((sum, entry) => sum + entry.count, 0);
+	const lines = [
+		`${title} to ${result.store}${result.archive}`,
+		`  ${plural(manifest.collections.length, 'collection')}, ${plural(documents, 'document')}, ${formatBytes(manifest.size)} gzipped (${formatBytes(result.archiveBytes)} archive), sha256 ${manifest.sha256.slice(0, 16)}`,
+	];
+	if (manifest.querySet) {
+		const answers = Object.entries(manifest.querySet.answers).map(([key, value]) => `${key}=${JSON.stringify(value)}`).join(' ');
+		lines.push(`  QuerySet ${manifest.querySet.name}${answers ? ` (${answers})` : ''}`);
+	}
+
+	return lines.join('\n');
+}
+
+function plural(count: number, noun: string): string {
+	return `${count} ${noun}${count === 1 ? '' : 's'}`;
+}
+
+/** Bytes for people: 512 B, 1.2 KB, 3.4 MB. */
+export function formatBytes(bytes: number): string {
+	if (bytes < 1024) return `${bytes} B`;
+	const units = ['KB', 'MB', 'GB', 'TB'];
+	let value = bytes / 1024;
+	let unit = 0;
+	while (value >= 1024 && unit < units.length - 1) {
+		value /= 1024;
+		unit++;
+	}
+
+	return `${value >= 10 ? value.toFixed(0) : value.toFixed(1)} ${units[unit]}`;
+}

@@ -1,0 +1,126 @@
+import type {Db} from 'mongodb';
+import type {ProjectConfig} from '../config/load.js';
+import {connect} from '../connection.js';
+import {findEnvironment, type Environment} from '../environments.js';
+import {throwIfAborted} from '../errors.js';
+import {ignoreEvents, type OperationOptions} from '../events.js';
+import type {Prompter} from '../prompts.js';
+import {runQuerySet} from '../querysets/run.js';
+import type {QuerySetRun} from '../querysets/selection.js';
+import type {BackupStore, StoreLocation} from '../storage/contract.js';
+import {storeFor} from '../storage/index.js';
+import {monarchVersion} from '../version.js';
+import {writeManifest} from './catalogue.js';
+import {createDigestStream} from './digest.js';
+import {dumpDatabase} from './dump.js';
+import type {BackupManifest} from './manifest.js';
+import {backupBaseName, nextBackupName} from './naming.js';
+
+export type BackupOptions = OperationOptions & {
+	config: ProjectConfig;
+	environment: string;
+	/** `--name`: the first part of the archive name instead of the database name. */
+	name?: string | undefined;
+	/** `--query-set`: a QuerySet that picks the collections and documents to back up. */
+	querySet?: string | undefined;
+	/** Answers the QuerySet's prompts. */
+	prompter: Prompter;
+	/** `--to`: the store to write to; the local folder when configured, else S3. */
+	store?: StoreLocation | undefined;
+};
+
+export type BackupResult = {
+	environment: string;
+	database: string;
+	/** The archive's object name, e.g. `shop__2026_11_23.archive.gz`. */
+	archive: string;
+	location: StoreLocation;
+	/** The store for people: `backups/` or `s3://bucket/prefix/`. */
+	store: string;
+	manifest: BackupManifest;
+	/** Uncompressed archive bytes (the gzipped size is `manifest.size`). */
+	archiveBytes: number;
+};
+
+/**
+ * Backs up an environment's database (or a QuerySet's part of it) as a
+ * gzipped mongodump archive in a store, then writes its manifest, last. The
+ * QuerySet's questions are answered before anything is written. On failure or
+ * abort nothing is listed as complete: the store drops a partial archive, and
+ * a failed manifest write deletes the archive.
+ */
+export async function backup(options: BackupOptions): Promise<BackupResult> {
+	const {config} = options;
+	const environment = findEnvironment(config.environments, options.environment, config.displayFile);
+	const base = backupBaseName(environment.database, options.name);
+	const store = storeFor(config, options.store);
+	const connection = await connect(environment);
+	try {
+		const querySet = options.querySet
+			? await runQuerySet({config, name: options.querySet, database: connection.db, environment: environment.name, prompter: options.prompter, events: options.events, signal: options.signal})
+			: undefined;
+		return await writeBackup({db: connection.db, environment, store, base, querySet, events: options.events, signal: options.signal});
+	} finally {
+		await connection.close();
+	}
+}
+
+export type WriteBackupOptions = OperationOptions & {
+	db: Db;
+	environment: Environment;
+	store: BackupStore;
+	/** The archive name's first part (already checked). */
+	base: string;
+	querySet?: QuerySetRun | undefined;
+	/** Names the job in progress events; `backup <env>` by default. */
+	label?: string;
+};
+
+/** Dumps `db` into a new archive in `store` and writes its manifest; the core of `backup` and of safety backups. */
+export async function writeBackup(options: WriteBackupOptions): Promise<BackupResult> {
+	const {db, environment, store, signal} = options;
+	const events = options.events ?? ignoreEvents;
+	const createdAt = new Date();
+	const archive = await nextBackupName(store, options.base, createdAt, signal);
+	throwIfAborted(signal, `the backup of ${environment.name}`);
+	events({type: 'log', level: 'info', message: `Backing up ${environment.name} (database ${environment.database}) to ${store.description}${archive}`});
+
+	const body = createDigestStream();
+	const written = store.write(archive, body, signal);
+	// A dump failure destroys `body`, which fails the write; a write failure breaks the dump's output.
+	written.catch(() => {});
+	let dumped;
+	try {
+		dumped = await dumpDatabase({db, output: body, selection: options.querySet?.selection, label: options.label ?? `backup ${environment.name}`, events, signal});
+	} catch (error) {
+		await written.catch(() => {});
+		throw error;
+	}
+
+	const {size} = await written;
+	const digest = body.digest();
+	const manifest: BackupManifest = {
+		manifestVersion: 1,
+		archive,
+		environment: environment.name,
+		database: environment.database,
+		createdAt: createdAt.toISOString(),
+		monarchVersion,
+		serverVersion: dumped.serverVersion,
+		querySet: options.querySet ? {name: options.querySet.name, answers: options.querySet.answers} : null,
+		collections: dumped.collections,
+		sha256: digest.sha256,
+		size: digest.size,
+	};
+
+	try {
+		if (size !== digest.size) throw new Error(`the store wrote ${size} bytes of ${digest.size}`);
+		throwIfAborted(signal, `the backup of ${environment.name}`);
+		await writeManifest(store, manifest);
+	} catch (error) {
+		await store.delete(archive).catch(() => {});
+		throw error;
+	}
+
+	return {environment: environment.name, database: environment.database, archive, location: store.location, store: store.description, manifest, archiveBytes: dumped.archiveBytes};
+}

@@ -1,0 +1,319 @@
+import {createHash, randomBytes} from 'node:crypto';
+import {deserialize, EJSON} from 'bson';
+import type {Db, Document} from 'mongodb';
+import {MonarchError, throwIfAborted} from '../errors.js';
+import {ignoreEvents, type EventSink} from '../events.js';
+import {lockCollection} from '../migrations/lock.js';
+import {describeError} from '../errors.js';
+import {isDataCollection, stagingPrefix, type CollectionInfo} from './collections.js';
+
+/**
+ * Restore and copy load into staging collections and swap them in only when
+ * everything loaded. A journal document in `monarch_locks`
+ * (`_id: 'staging:<runId>'`) says which phase a run is in, so the next run
+ * (holding the same lock) knows what a killed run left: staging collections of
+ * a run killed while loading are dropped (the target is as it was); a run
+ * killed during the swap is finished (every staging collection was complete).
+ */
+type Journal = {
+	_id: string;
+	runId: string;
+	phase: 'load' | 'swap';
+	startedAt: Date;
+	/** Every collection the end state has, in order. */
+	collections: Array<{name: string; staging: string; type: CollectionInfo['type']; view?: string}>;
+};
+
+const journalPrefix = 'staging:';
+const namespaceNotFound = 26;
+const notImplemented = 238;
+/** Codes with which servers refuse an option they do not support (FerretDB: 238 NotImplemented, 2 BadValue). */
+const optionRefusals = new Set([2, 9, 67, 197, notImplemented]);
+/** What FerretDB accepts in an index spec. */
+const basicIndexFields = new Set(['key', 'name', 'unique']);
+/** The deserialize options that keep every value's BSON type, so documents go back byte for byte. */
+const exact = {promoteValues: false, promoteLongs: false, promoteBuffers: false, bsonRegExp: true} as const;
+
+export type StagingOptions = {
+	db: Db;
+	/** Names the job in progress and log events, e.g. `restore development`. */
+	label: string;
+	/** Expected documents per collection, for progress totals. */
+	totals?: Map<string, number>;
+	/**
+	 * Build each collection's indexes on the empty staging collection, before
+	 * its documents (measured faster on FerretDB's SQLite); otherwise after
+	 * them, as mongorestore does (faster on MongoDB).
+	 */
+	indexesFirst?: boolean | undefined;
+	events?: EventSink | undefined;
+	signal?: AbortSignal | undefined;
+};
+
+/** Collections a load cannot take (time-series); fails before anything is touched. */
+export function assertLoadable(collections: readonly Pick<CollectionInfo, 'name' | 'type'>[], where: string): void {
+	const timeseries = collections.find(collection => collection.type === 'timeseries');
+	if (timeseries) {
+		throw new MonarchError('usage', `${where}: ${timeseries.name} is a time-series collection, which monarch cannot load yet; nothing was changed`, {
+			hint: 'restore it with mongorestore, or leave it out with a QuerySet',
+		});
+	}
+}
+
+/**
+ * A load into staging collections of `db`, swapped in at commit. Call
+ * `prepare` with every collection of the end state, `insert` raw BSON
+ * batches, `finishCollection` once each is loaded (builds its indexes), then
+ * `commit`; on any failure call `discard`, which leaves the target as it was.
+ */
+export class StagingLoad {
+	readonly runId = randomBytes(4).toString('hex');
+	private readonly db: Db;
+	private readonly events: EventSink;
+	private readonly options: StagingOptions;
+	private readonly plan = new Map<string, CollectionInfo>();
+	private readonly loaded = new Map<string, number>();
+	private readonly staging = new Map<string, string>();
+	private loadedTotal = 0;
+	private grandTotal = 0;
+	private prepared = false;
+	private committed = false;
+
+	constructor(options: StagingOptions) {
+		this.db = options.db;
+		this.options = options;
+		this.events = options.events ?? ignoreEvents;
+	}
+
+	/** The staging collection of a collection. */
+	stagingName(name: string): string {
+		const existing = this.staging.get(name);
+		if (existing) return existing;
+		const limit = Math.min(235, 255 - Buffer.byteLength(this.db.databaseName) - 1);
+		let staging = `${stagingPrefix}${this.runId}_${name}`;
+		if (Buffer.byteLength(staging) > limit) staging = `${stagingPrefix}${this.runId}_${createHash('sha256').update(name).digest('hex').slice(0, 24)}`;
+		this.staging.set(name, staging);
+		return staging;
+	}
+
+	/** Records the run's journal, then creates an empty staging collection (with the source's options) for each collection. */
+	async prepare(collections: readonly CollectionInfo[]): Promise<void> {
+		assertLoadable(collections, this.options.label);
+		for (const collection of collections) this.plan.set(collection.name, collection);
+		this.grandTotal = [...(this.options.totals?.values() ?? [])].reduce((sum, count) => sum + count, 0);
+		await this.db.collection<Journal>(lockCollection).insertOne({
+			_id: `${journalPrefix}${this.runId}`,
+			runId: this.runId,
+			phase: 'load',
+			startedAt: new Date(),
+			collections: collections.map(collection => ({
+				name: collection.name,
+				staging: this.stagingName(collection.name),
+				type: collection.type,
+				...(collection.type === 'view' ? {view: EJSON.stringify(collection.options, {relaxed: false})} : {}),
+			})),
+		});
+		this.prepared = true;
+		for (const collection of collections) {
+			throwIfAborted(this.options.signal, this.options.label);
+			if (collection.type === 'view') continue;
+			await this.createStaging(collection);
+			this.loaded.set(collection.name, 0);
+			if (this.options.indexesFirst) await this.buildIndexes(collection);
+		}
+	}
+
+	/** Inserts raw BSON documents into a collection's staging collection (unordered). The buffers are read at once, not kept. */
+	async insert(name: string, raw: readonly Uint8Array[]): Promise<void> {
+		if (!this.loaded.has(name)) throw new MonarchError('internal', `${name} is not a collection being loaded`);
+		if (raw.length === 0) return;
+		// The driver has no way to send raw BSON documents: decode them keeping every BSON type, so they re-encode to the same bytes.
+		const documents = raw.map(document => deserialize(document, exact));
+		throwIfAborted(this.options.signal, this.options.label);
+		await this.db.collection(this.stagingName(name)).insertMany(documents, {ordered: false, bypassDocumentValidation: true});
+		const count = this.loaded.get(name)! + raw.length;
+		this.loaded.set(name, count);
+		this.loadedTotal += raw.length;
+		const total = this.options.totals?.get(name);
+		this.events({type: 'progress', task: `${this.options.label}: ${name}`, done: count, total: Math.max(count, total ?? 0), unit: 'docs'});
+		this.events({type: 'progress', task: this.options.label, done: this.loadedTotal, total: Math.max(this.loadedTotal, this.grandTotal), unit: 'docs'});
+	}
+
+	/** True once the swap began: from then on the journal, not `discard`, decides what happens to the staging collections. */
+	get swapping(): boolean {
+		return this.committed;
+	}
+
+	/** Documents inserted into a collection so far. */
+	count(name: string): number {
+		return this.loaded.get(name) ?? 0;
+	}
+
+	/** Ends a collection's load: builds its indexes now unless they were built first. */
+	async finishCollection(name: string): Promise<void> {
+		const collection = this.plan.get(name);
+		if (!collection || collection.type === 'view') return;
+		if (!this.options.indexesFirst) await this.buildIndexes(collection);
+		if (this.count(name) === 0) {
+			this.events({type: 'progress', task: `${this.options.label}: ${name}`, done: 0, total: 0, unit: 'docs'});
+		}
+	}
+
+	/**
+	 * Swaps every staging collection in (replacing the collection of that
+	 * name), recreates views, then drops the target's data collections that
+	 * the load does not have, so the end state equals the source.
+	 */
+	async commit(): Promise<{dropped: string[]}> {
+		const journals = this.db.collection<Journal>(lockCollection);
+		await journals.updateOne({_id: `${journalPrefix}${this.runId}`}, {$set: {phase: 'swap'}});
+		this.committed = true;
+		const journal = await journals.findOne({_id: `${journalPrefix}${this.runId}`});
+		if (!journal) throw new MonarchError('internal', `The journal of staging run ${this.runId} is gone`);
+		return completeSwap(this.db, journal, this.events);
+	}
+
+	/** Drops this run's staging collections and journal; the target keeps what it had. Safe to call at any point before commit. */
+	async discard(): Promise<void> {
+		if (!this.prepared || this.committed) return;
+		await dropRun(this.db, this.runId);
+	}
+
+	/** Builds a collection's indexes on its staging collection; without `_id_`, `v` and `ns`, and with only key/name/unique where the server refuses the rest. */
+	private async buildIndexes(collection: CollectionInfo): Promise<void> {
+		const {name} = collection;
+		const specs = collection.indexes
+			.filter(index => !isIdIndex(index))
+			.map(index => Object.fromEntries(Object.entries(index).filter(([field]) => field !== 'v' && field !== 'ns')));
+		if (specs.length > 0) {
+			throwIfAborted(this.options.signal, this.options.label);
+			const started = Date.now();
+			const staging = this.stagingName(name);
+			try {
+				await this.db.command({createIndexes: staging, indexes: specs});
+			} catch (error) {
+				if (!isRefusal(error)) throw error;
+				// FerretDB takes only key, name and unique: keep those, and say what was left out.
+				const basic = specs.map(spec => Object.fromEntries(Object.entries(spec).filter(([field]) => basicIndexFields.has(field))));
+				const dropped = [...new Set(specs.flatMap(spec => Object.keys(spec).filter(field => !basicIndexFields.has(field))))];
+				await this.db.command({createIndexes: staging, indexes: basic});
+				this.events({type: 'log', level: 'warn', message: `${name}: the server refused index options ${dropped.join(', ')} (${describeError(error)}); created the indexes without them`});
+			}
+
+			this.events({type: 'log', level: 'debug', message: `${name}: ${specs.length} index${specs.length === 1 ? '' : 'es'} built in ${Date.now() - started} ms`});
+		}
+	}
+
+	private async createStaging(collection: CollectionInfo): Promise<void> {
+		const staging = this.stagingName(collection.name);
+		const options = {...collection.options};
+		if (Object.keys(options).length === 0) {
+			await this.db.command({create: staging});
+			return;
+		}
+
+		try {
+			await this.db.command({create: staging, ...options});
+		} catch (error) {
+			if (!isRefusal(error)) throw error;
+			await this.db.command({create: staging});
+			this.events({type: 'log', level: 'warn', message: `${collection.name}: the server refused collection options ${Object.keys(options).join(', ')} (${describeError(error)}); created it without them`});
+		}
+	}
+}
+
+/**
+ * Cleans up after killed runs; call it holding the restore lock (so no run
+ * that owns staging collections is alive). A run killed during its swap is
+ * finished; everything else staged is dropped. Returns what it did, for a log line.
+ */
+export async function recoverStaging(db: Db, events: EventSink = ignoreEvents): Promise<{finished: string[]; dropped: string[]}> {
+	const journals = db.collection<Journal>(lockCollection);
+	const finished: string[] = [];
+	const dropped: string[] = [];
+	for (const journal of await journals.find({_id: {$regex: `^${journalPrefix}`}}).toArray()) {
+		if (journal.phase === 'swap') {
+			events({type: 'log', level: 'warn', message: `Finishing the swap of an interrupted run (${journal.runId}, started ${journal.startedAt.toISOString()}): its collections were fully loaded`});
+			await completeSwap(db, journal, events);
+			finished.push(journal.runId);
+		}
+	}
+
+	const names = (await db.listCollections({}, {nameOnly: true}).toArray()).map(entry => entry.name);
+	const stale = names.filter(name => name.startsWith(stagingPrefix));
+	for (const name of stale) {
+		await db.collection(name).drop().catch(ignoreMissing);
+		dropped.push(name);
+	}
+
+	await journals.deleteMany({_id: {$regex: `^${journalPrefix}`}, phase: 'load'});
+	if (dropped.length > 0) events({type: 'log', level: 'info', message: `Dropped ${dropped.length} staging collection${dropped.length === 1 ? '' : 's'} left by an interrupted run`});
+	return {finished, dropped};
+}
+
+async function completeSwap(db: Db, journal: Journal, events: EventSink): Promise<{dropped: string[]}> {
+	const existing = new Set((await db.listCollections({}, {nameOnly: true}).toArray()).map(entry => entry.name));
+	for (const entry of journal.collections) {
+		if (entry.type === 'view') {
+			await db.collection(entry.name).drop().catch(ignoreMissing);
+			const options = EJSON.parse(entry.view ?? '{}', {relaxed: false}) as Document;
+			await db.command({create: entry.name, ...options});
+		} else if (existing.has(entry.staging)) {
+			await replaceCollection(db, entry.staging, entry.name);
+		}
+	}
+
+	const keep = new Set(journal.collections.map(entry => entry.name));
+	const dropped: string[] = [];
+	for (const entry of await db.listCollections({}, {nameOnly: true}).toArray()) {
+		if (isDataCollection(entry.name) && !keep.has(entry.name)) {
+			await db.collection(entry.name).drop().catch(ignoreMissing);
+			dropped.push(entry.name);
+		}
+	}
+
+	await db.collection<Journal>(lockCollection).deleteOne({_id: journal._id});
+	if (dropped.length > 0) events({type: 'log', level: 'info', message: `Dropped ${dropped.join(', ')} (not in the source)`});
+	return {dropped};
+}
+
+/** Renames `from` onto `to`, replacing it: with dropTarget where the server has it, else drop then rename. */
+async function replaceCollection(db: Db, from: string, to: string): Promise<void> {
+	const admin = db.admin();
+	const namespace = (name: string) => `${db.databaseName}.${name}`;
+	try {
+		await admin.command({renameCollection: namespace(from), to: namespace(to), dropTarget: true});
+		return;
+	} catch (error) {
+		if ((error as {code?: number}).code !== notImplemented) throw error;
+	}
+
+	// FerretDB v1 has no dropTarget. A crash between these two leaves the journal in 'swap', and the next run finishes it.
+	await db.collection(to).drop().catch(ignoreMissing);
+	await admin.command({renameCollection: namespace(from), to: namespace(to)});
+}
+
+async function dropRun(db: Db, runId: string): Promise<void> {
+	const prefix = `${stagingPrefix}${runId}_`;
+	for (const entry of await db.listCollections({}, {nameOnly: true}).toArray()) {
+		if (entry.name.startsWith(prefix)) await db.collection(entry.name).drop().catch(ignoreMissing);
+	}
+
+	await db.collection<Journal>(lockCollection).deleteOne({_id: `${journalPrefix}${runId}`});
+}
+
+function isIdIndex(index: Document): boolean {
+	const key = index.key as Document | undefined;
+	return index.name === '_id_' || (key !== undefined && Object.keys(key).length === 1 && Object.keys(key)[0] === '_id' && !index.unique && index.name === undefined);
+}
+
+function isRefusal(error: unknown): boolean {
+	const code = (error as {code?: unknown}).code;
+	return typeof code === 'number' && optionRefusals.has(code);
+}
+
+function ignoreMissing(error: unknown): void {
+	if ((error as {code?: unknown}).code === namespaceNotFound) return;
+	if (/ns not found|does not exist/i.test((error as Error).message ?? '')) return;
+	throw error;
+}

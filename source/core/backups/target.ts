@@ -1,0 +1,133 @@
+import type {Db} from 'mongodb';
+import type {ProjectConfig} from '../config/load.js';
+import type {Environment} from '../environments.js';
+import {describeError, isMonarchError, MonarchError, throwIfAborted} from '../errors.js';
+import {ignoreEvents, type EventSink} from '../events.js';
+import {acquireLock} from '../migrations/lock.js';
+import type {BackupStore} from '../storage/contract.js';
+import {storeFor} from '../storage/index.js';
+import {writeBackup, type BackupResult} from './backup.js';
+import {backupBaseName} from './naming.js';
+import {recoverStaging, StagingLoad} from './staging.js';
+
+/** The lock a restore or copy holds on its target database (in `monarch_locks`), so two cannot interleave. */
+export const restoreLockName = 'restore';
+
+/** The store a safety backup of `target` goes to, or undefined when none is taken; fails before anything is touched when one is needed but no store is configured. */
+export function safetyStoreFor(config: ProjectConfig, target: Environment, safetyBackup: boolean): BackupStore | undefined {
+	if (!target.protected || !safetyBackup) return undefined;
+	try {
+		return storeFor(config);
+	} catch (error) {
+		if (isMonarchError(error) && error.code === 'config') {
+			throw new MonarchError('config', `${config.displayFile}: backups: no backup location for the safety backup of protected environment "${target.name}"; nothing was changed`, {
+				hint: 'configure backups.local or backups.s3, or pass --no-safety-backup',
+			});
+		}
+
+		throw error;
+	}
+}
+
+export type LoadTargetOptions = {
+	config: ProjectConfig;
+	target: Environment;
+	db: Db;
+	/** Names the job in events, e.g. `restore development`. */
+	label: string;
+	/** `restore` or `copy`: names the safety backup (`<database>_before_restore__<date>`). */
+	kind: 'restore' | 'copy';
+	safetyStore: BackupStore | undefined;
+	totals: Map<string, number>;
+	/** Loads everything into the staging load (prepare, insert, finishCollection); throws on any problem. */
+	load: (staging: StagingLoad) => Promise<void>;
+	events?: EventSink | undefined;
+	signal?: AbortSignal | undefined;
+};
+
+export type LoadTargetResult = {
+	safetyBackup: BackupResult | undefined;
+	/** The target's collections that the source does not have, dropped. */
+	dropped: string[];
+	counts: Map<string, number>;
+};
+
+/**
+ * The part restore and copy share: under the target's restore lock, clean up
+ * after killed runs, take the safety backup, load into staging and, only when
+ * all of it succeeded, swap. On any failure or abort before the swap the
+ * staging collections are dropped and the target is as it was.
+ */
+export async function loadIntoTarget(options: LoadTargetOptions): Promise<LoadTargetResult> {
+	const {config, target, db, signal} = options;
+	const events = options.events ?? ignoreEvents;
+	const lock = await acquireLock(db, restoreLockName, {leaseMs: config.lock.leaseMs, waitMs: config.lock.waitMs, events, signal});
+	try {
+		await recoverStaging(db, events);
+		let safetyBackup: BackupResult | undefined;
+		if (options.safetyStore) {
+			const base = backupBaseName(target.database, `${target.database}_before_${options.kind}`);
+			safetyBackup = await writeBackup({db, environment: target, store: options.safetyStore, base, label: `safety backup of ${target.name}`, events, signal});
+			events({type: 'log', level: 'info', message: `Safety backup of ${target.name}: ${safetyBackup.store}${safetyBackup.archive}`});
+		}
+
+		// FerretDB (SQLite) loads faster into indexed collections; MongoDB builds indexes faster after the data.
+		const ferretdb = 'ferretdbVersion' in (await db.command({buildInfo: 1}));
+		const staging = new StagingLoad({db, label: options.label, totals: options.totals, indexesFirst: ferretdb, events, signal});
+		let dropped: string[];
+		try {
+			await options.load(staging);
+			if (lock.lost) {
+				throw new MonarchError('locked', `Lost the ${restoreLockName} lock on ${target.name} (this process stalled longer than the lease); nothing was changed`, {
+					hint: 'raise lock.leaseSeconds in monarch.json and run again',
+				});
+			}
+
+			throwIfAborted(signal, options.label);
+		} catch (error) {
+			await staging.discard().catch(() => {});
+			throw error;
+		}
+
+		try {
+			({dropped} = await staging.commit());
+		} catch (error) {
+			if (!staging.swapping) {
+				await staging.discard().catch(() => {});
+				throw error;
+			}
+
+			// Everything was loaded: the journal says so, and the next restore or copy into this target finishes the swap.
+			throw new MonarchError('internal', `The swap into ${target.name} was interrupted: ${describeError(error)}`, {
+				hint: `every collection was loaded; run the restore or copy into ${target.name} again and it finishes the swap first`,
+				cause: error,
+			});
+		}
+
+		const counts = new Map<string, number>();
+		for (const name of options.totals.keys()) counts.set(name, staging.count(name));
+		return {safetyBackup, dropped, counts};
+	} finally {
+		await lock.release().catch(() => {});
+	}
+}
+
+/** Runs tasks with at most `limit` at once; on the first failure, waits for the running ones to settle, then throws it. */
+export async function runLimited<T>(items: readonly T[], limit: number, task: (item: T) => Promise<void>): Promise<void> {
+	const queue = [...items];
+	let failure: {error: unknown} | undefined;
+	await Promise.all(
+		Array.from({length: Math.min(limit, queue.length)}, async () => {
+			while (!failure) {
+				const item = queue.shift();
+				if (item === undefined) return;
+				try {
+					await task(item);
+				} catch (error) {
+					failure ??= {error};
+				}
+			}
+		}),
+	);
+	if (failure) throw failure.error;
+}

@@ -1,0 +1,104 @@
+import {readArchive, type ArchiveEvent, type ArchivePreludeEntry} from '../archive/index.js';
+import {isMonarchError, MonarchError} from '../errors.js';
+import type {BackupStore} from '../storage/contract.js';
+import {digestChunks} from './digest.js';
+import type {BackupManifest} from './manifest.js';
+
+const hint = 'nothing was changed; restore from another backup';
+
+/** What a verified backup holds. */
+export type VerifiedBackup = {
+	collections: ArchivePreludeEntry[];
+	count: number;
+	bytes: number;
+};
+
+/**
+ * Reads a backup's archive once, end to end, and checks it against its
+ * manifest: sha256 and size, the prelude's collections, every collection's
+ * CRC-64 and document count. Throws a 'corrupt' MonarchError naming the
+ * backup when anything differs or the archive cannot be read.
+ */
+export async function verifyBackup(store: BackupStore, archive: string, manifest: BackupManifest, options: {signal?: AbortSignal | undefined} = {}): Promise<VerifiedBackup> {
+	let collections: ArchivePreludeEntry[] = [];
+	const ended = new Map<string, {count: number; bytes: number; crc: string}>();
+	const source = await store.read(archive, options.signal);
+	const check = createBackupCheck(store, archive, manifest);
+	try {
+		for await (const event of check.events(source, options.signal)) {
+			if (event.type === 'prelude') collections = event.collections;
+			else if (event.type === 'end') ended.set(event.collection, event);
+		}
+	} finally {
+		source.destroy();
+	}
+
+	check.finish();
+	return {
+		collections,
+		count: [...ended.values()].reduce((sum, entry) => sum + entry.count, 0),
+		bytes: [...ended.values()].reduce((sum, entry) => sum + entry.bytes, 0),
+	};
+}
+
+/**
+ * Checks an archive against its manifest while it is being read: wrap the
+ * store's stream with `events`, consume them, then call `finish`. Used by
+ * verify and again by restore, so what is loaded is what was verified.
+ */
+export function createBackupCheck(store: BackupStore, archive: string, manifest: BackupManifest) {
+	const where = `${store.description}${archive}`;
+	const corrupt = (problem: string, cause?: unknown) => new MonarchError('corrupt', `Backup ${where} is corrupt: ${problem}`, {hint, cause});
+	const expected = new Map(manifest.collections.map(entry => [entry.name, entry]));
+	const seenEnds = new Set<string>();
+	let digest: ReturnType<typeof digestChunks> | undefined;
+	let preludeSeen = false;
+
+	return {
+		async * events(source: AsyncIterable<Uint8Array | string>, signal?: AbortSignal): AsyncGenerator<ArchiveEvent> {
+			digest = digestChunks(source);
+			try {
+				for await (const event of readArchive(digest, {source: where, signal})) {
+					if (event.type === 'prelude') {
+						preludeSeen = true;
+						const names = event.collections.map(entry => entry.collection);
+						const missing = [...expected.keys()].filter(name => !names.includes(name));
+						const extra = names.filter(name => !expected.has(name));
+						if (missing.length > 0 || extra.length > 0) {
+							throw corrupt(`its collections do not match the manifest (${[...missing.map(name => `missing ${name}`), ...extra.map(name => `unexpected ${name}`)].join(', ')})`);
+						}
+
+						for (const entry of event.collections) {
+							if (entry.db !== manifest.database) throw corrupt(`collection ${entry.collection} belongs to database ${entry.db}, the manifest says ${manifest.database}`);
+						}
+					} else if (event.type === 'end') {
+						const entry = expected.get(event.collection);
+						if (!entry) throw corrupt(`unexpected collection ${event.collection}`);
+						if (entry.count !== event.count) throw corrupt(`${event.collection} has ${event.count} documents, the manifest says ${entry.count}`);
+						if (entry.crc.toLowerCase() !== event.crc) throw corrupt(`${event.collection} has CRC ${event.crc}, the manifest says ${entry.crc}`);
+						seenEnds.add(event.collection);
+					}
+
+					yield event;
+				}
+			} catch (error) {
+				if (isMonarchError(error)) {
+					if (error.code === 'corrupt' && !error.message.startsWith(`Backup ${where}`)) {
+						throw new MonarchError('corrupt', error.message.replace(/^Archive /, 'Backup '), {hint, cause: error});
+					}
+				}
+
+				throw error;
+			}
+		},
+		/** Checks what the whole read added up to; call it after the events are consumed. */
+		finish(): void {
+			if (!digest || !preludeSeen) throw corrupt('it has no collection list');
+			const unended = [...expected.keys()].filter(name => !seenEnds.has(name));
+			if (unended.length > 0) throw corrupt(`it ends before ${unended.join(', ')} ended`);
+			const {sha256, size} = digest.digest();
+			if (size !== manifest.size) throw corrupt(`it is ${size} bytes, the manifest says ${manifest.size}`);
+			if (sha256 !== manifest.sha256.toLowerCase()) throw corrupt(`its sha256 is ${sha256}, the manifest says ${manifest.sha256}`);
+		},
+	};
+}

@@ -1,0 +1,76 @@
+import test from 'ava';
+import {serialize} from 'bson';
+import {recoverStaging, StagingLoad} from '../source/core/backups/staging.js';
+import {stagingCollections, type Loose} from './helpers/backup-data.js';
+import {withDatabase} from './helpers/servers.js';
+
+const plan = [
+	{name: 'dogs', type: 'collection' as const, options: {}, indexes: [{v: 2, key: {_id: 1}, name: '_id_'}, {v: 2, key: {name: 1}, name: 'name_1', unique: true}]},
+	{name: 'cats', type: 'collection' as const, options: {}, indexes: [{v: 2, key: {_id: 1}, name: '_id_'}]},
+];
+
+async function stage(db: Parameters<typeof recoverStaging>[0]): Promise<StagingLoad> {
+	await db.collection<Loose>('dogs').insertMany([{_id: 1, name: 'old rex'}, {_id: 2, name: 'old fido'}]);
+	await db.collection<Loose>('extra').insertOne({_id: 1});
+	const staging = new StagingLoad({db, label: 'test'});
+	await staging.prepare(plan);
+	await staging.insert('dogs', [serialize({_id: 10, name: 'rex'}), serialize({_id: 11, name: 'max'})]);
+	await staging.insert('cats', [serialize({_id: 20, name: 'tom'})]);
+	for (const {name} of plan) await staging.finishCollection(name);
+	return staging;
+}
+
+test('a run killed while loading: the next run drops its staging collections, the target keeps its data', async t => {
+	const {db} = await withDatabase(t);
+	await stage(db);
+	t.is((await stagingCollections(db)).length, 2);
+
+	const recovered = await recoverStaging(db);
+	t.is(recovered.dropped.length, 2);
+	t.deepEqual(recovered.finished, []);
+	t.deepEqual(await stagingCollections(db), []);
+	t.deepEqual(await db.collection<Loose>('dogs').find().sort({_id: 1}).toArray(), [{_id: 1, name: 'old rex'}, {_id: 2, name: 'old fido'}]);
+	t.is(await db.collection<Loose>('extra').countDocuments(), 1);
+	t.is(await db.collection<Loose>('monarch_locks').countDocuments(), 0);
+});
+
+test('a run killed in the middle of its swap: the next run finishes the swap, nothing is lost', async t => {
+	const {db} = await withDatabase(t);
+	const staging = await stage(db);
+	// What a crash leaves after the journal switched to the swap and `dogs` was dropped but not yet replaced.
+	await db.collection<Loose>('monarch_locks').updateOne({_id: `staging:${staging.runId}`} as never, {$set: {phase: 'swap'}});
+	await db.collection<Loose>('dogs').drop();
+
+	const recovered = await recoverStaging(db);
+	t.deepEqual(recovered.finished, [staging.runId]);
+	t.deepEqual(await stagingCollections(db), []);
+	t.deepEqual(await db.collection<Loose>('dogs').find().sort({_id: 1}).toArray(), [{_id: 10, name: 'rex'}, {_id: 11, name: 'max'}]);
+	t.deepEqual(await db.collection<Loose>('cats').find().toArray(), [{_id: 20, name: 'tom'}]);
+	t.true(await db.collection<Loose>('dogs').indexExists('name_1'));
+	t.deepEqual((await db.listCollections({}, {nameOnly: true}).toArray()).map(entry => entry.name).filter(name => name !== 'monarch_locks').sort(), ['cats', 'dogs']);
+	t.is(await db.collection<Loose>('monarch_locks').countDocuments(), 0);
+});
+
+test('a load that fails (a unique index the documents break) is discarded and the target keeps its data', async t => {
+	const {db} = await withDatabase(t);
+	await db.collection<Loose>('dogs').insertOne({_id: 1, name: 'old rex'});
+	const staging = new StagingLoad({db, label: 'test'});
+	await staging.prepare(plan);
+	await staging.insert('dogs', [serialize({_id: 10, name: 'twin'}), serialize({_id: 11, name: 'twin'})]);
+	await t.throwsAsync(staging.finishCollection('dogs'));
+	await staging.discard();
+	t.deepEqual(await stagingCollections(db), []);
+	t.deepEqual(await db.collection<Loose>('dogs').find().toArray(), [{_id: 1, name: 'old rex'}]);
+	t.is(await db.collection<Loose>('monarch_locks').countDocuments(), 0);
+});
+
+test('with indexes built first (FerretDB), documents that break a unique index fail the insert and the load is discarded', async t => {
+	const {db} = await withDatabase(t);
+	await db.collection<Loose>('dogs').insertOne({_id: 1, name: 'old rex'});
+	const staging = new StagingLoad({db, label: 'test', indexesFirst: true});
+	await staging.prepare(plan);
+	await t.throwsAsync(staging.insert('dogs', [serialize({_id: 10, name: 'twin'}), serialize({_id: 11, name: 'twin'})]));
+	await staging.discard();
+	t.deepEqual(await stagingCollections(db), []);
+	t.deepEqual(await db.collection<Loose>('dogs').find().toArray(), [{_id: 1, name: 'old rex'}]);
+});
