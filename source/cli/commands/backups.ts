@@ -30,14 +30,24 @@ export function registerBackupCommands(program: Command, context: () => CliConte
 
 	program
 		.command('restore')
-		.argument('<backup:env>', 'a backup (see `monarch list_backups`) and the environment to restore it into')
+		.argument('<backup:env>', 'a backup (see `monarch list_backups`) and the environment to restore it into; with --file, a mongodump archive\'s path')
 		.description('replace an environment\'s data with a backup (verified first, loaded into staging, swapped in at the end)')
 		.option('-y, --yes', 'confirm up front (needed without a terminal)')
 		.option('--no-safety-backup', 'do not back up a protected target first')
-		.addOption(storeOption('--from', 'look for the backup only there'))
-		.addHelpText('after', '\nExamples:\n  monarch restore shop__2026_11_23.archive.gz:development\n  monarch restore shop__2026_11_23:staging --yes')
-		.action(async (ref: string, options: {yes?: boolean; safetyBackup: boolean; from?: 'local' | 's3'}) => {
-			const {config, prompter, events, signal, print} = context();
+		.addOption(storeOption('--from', 'look for the backup only there').conflicts('file'))
+		.option('--file', 'the backup is the path of a plain mongodump archive (`mongodump --archive=FILE [--gzip]`, no manifest)')
+		.option('--db <name>', 'with --file: the archive\'s database to restore, when it holds several')
+		.addHelpText('after', '\nExamples:\n  monarch restore shop__2026_11_23.archive.gz:development\n  monarch restore shop__2026_11_23:staging --yes\n  monarch restore dump.archive.gz:development --file   (what mongodump --archive=dump.archive.gz --gzip wrote)')
+		.action(async (ref: string, options: {yes?: boolean; safetyBackup: boolean; from?: 'local' | 's3'; file?: boolean; db?: string}) => {
+			const cli = context();
+			if (options.file) {
+				await restoreFile(ref, options, cli);
+				return;
+			}
+
+			const {config, prompter, events, signal, print} = cli;
+
+			if (options.db !== undefined) throw new MonarchError('usage', '--db: only with --file (a backup holds one database)', {hint: 'drop --db, or pass --file to restore a mongodump archive file'});
 			const {parseBackupRef} = await import('../../core/backups/naming.js');
 			const {restore} = await import('../../core/backups/restore.js');
 			const {backup, environment} = parseBackupRef(ref);
@@ -98,6 +108,35 @@ export function registerBackupCommands(program: Command, context: () => CliConte
 			if (result.safetyBackup) lines.push(`Safety backup of ${result.to} before the copy: ${result.safetyBackup.store}${result.safetyBackup.archive} (undo with \`monarch restore ${result.safetyBackup.archive}:${result.to}\`).`);
 			print(lines.join('\n'));
 		});
+}
+
+/** `restore <file>:<env> --file`: a plain mongodump archive from disk. */
+async function restoreFile(ref: string, options: {yes?: boolean; safetyBackup: boolean; db?: string}, cli: CliContext): Promise<void> {
+	const {config, prompter, events, signal, print} = cli;
+	const colon = ref.lastIndexOf(':');
+	const file = colon === -1 ? '' : ref.slice(0, colon);
+	const environment = colon === -1 ? '' : ref.slice(colon + 1);
+	if (!file || !environment) throw new MonarchError('usage', `<backup:env>: with --file, expected <file>:<env>, got ${JSON.stringify(ref)}`, {hint: 'e.g. monarch restore ./dump.archive.gz:development --file'});
+	const {restoreArchiveFile} = await import('../../core/backups/restore-file.js');
+	const result = await restoreArchiveFile({
+		config: await config(),
+		file,
+		environment,
+		database: options.db,
+		yes: options.yes,
+		safetyBackup: options.safetyBackup,
+		prompter: prompter(),
+		events,
+		signal,
+	});
+	events.finish();
+	const documents = result.collections.reduce((sum, entry) => sum + entry.count, 0);
+	const lines = [
+		`Restored archive file ${result.file} (${formatBytes(result.size)}, database ${result.sourceDatabase}) into ${result.environment} (database ${result.database}): ${plural(result.collections.length, 'collection')}, ${plural(documents, 'document')}.`,
+	];
+	if (result.dropped.length > 0) lines.push(`Dropped ${result.dropped.join(', ')} (not in the archive).`);
+	if (result.safetyBackup) lines.push(`Safety backup of ${result.environment} before the restore: ${result.safetyBackup.store}${result.safetyBackup.archive} (undo with \`monarch restore ${result.safetyBackup.archive}:${result.environment}\`).`);
+	print(lines.join('\n'));
 }
 
 function describeBackup(title: string, result: BackupResult): string {

@@ -1,4 +1,5 @@
 import type {Document} from 'mongodb';
+import type {ArchiveEvent} from '../archive/index.js';
 import type {ProjectConfig} from '../config/load.js';
 import {confirmDestructive} from '../confirm.js';
 import {connect} from '../connection.js';
@@ -117,13 +118,19 @@ export async function restore(options: RestoreOptions): Promise<RestoreResult> {
 	}
 }
 
+/** Reads an archive's events while checking them against what was verified: consume `events`, then call `finish`. */
+export type ArchiveCheck = {
+	events(source: AsyncIterable<Uint8Array | string>, signal?: AbortSignal): AsyncIterable<ArchiveEvent>;
+	finish(): void;
+};
+
 /**
  * Feeds an archive into a staging load: the prelude plans the collections,
  * document batches are inserted (a few batches in flight, at most two per
  * collection), each collection's indexes are built when it ends.
  * The check re-verifies CRCs and the sha256, so what is loaded is what was verified.
  */
-async function loadArchive(staging: StagingLoad, check: ReturnType<typeof createBackupCheck>, input: AsyncIterable<Uint8Array>, signal: AbortSignal | undefined): Promise<void> {
+export async function loadArchive(staging: StagingLoad, check: ArchiveCheck, input: AsyncIterable<Uint8Array>, signal: AbortSignal | undefined): Promise<void> {
 	const byCollection = new Map<string, Set<Promise<void>>>();
 	const inFlight = new Set<Promise<void>>();
 	const state = {failure: undefined as {error: unknown} | undefined};

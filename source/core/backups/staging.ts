@@ -46,6 +46,8 @@ export type StagingOptions = {
 	 * them, as mongorestore does (faster on MongoDB).
 	 */
 	indexesFirst?: boolean | undefined;
+	/** False when the server cannot rename a collection whose name holds a dot (FerretDB v1): such loads are refused up front. */
+	renamesDottedNames?: boolean | undefined;
 	events?: EventSink | undefined;
 	signal?: AbortSignal | undefined;
 };
@@ -99,6 +101,14 @@ export class StagingLoad {
 	/** Records the run's journal, then creates an empty staging collection (with the source's options) for each collection. */
 	async prepare(collections: readonly CollectionInfo[]): Promise<void> {
 		assertLoadable(collections, this.options.label);
+		const dotted = this.options.renamesDottedNames === false ? collections.find(collection => collection.name.includes('.')) : undefined;
+		if (dotted) {
+			// The swap renames staging collections into place; refuse now rather than fail half-way through the swap.
+			throw new MonarchError('usage', `${this.options.label}: this server cannot rename the collection "${dotted.name}" (its name holds a dot); nothing was changed`, {
+				hint: 'restore it into a MongoDB server, or leave it out with a QuerySet',
+			});
+		}
+
 		for (const collection of collections) this.plan.set(collection.name, collection);
 		this.grandTotal = [...(this.options.totals?.values() ?? [])].reduce((sum, count) => sum + count, 0);
 		await this.db.collection<Journal>(lockCollection).insertOne({

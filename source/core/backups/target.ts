@@ -73,7 +73,7 @@ export async function loadIntoTarget(options: LoadTargetOptions): Promise<LoadTa
 
 		// FerretDB (SQLite) loads faster into indexed collections; MongoDB builds indexes faster after the data.
 		const ferretdb = 'ferretdbVersion' in (await db.command({buildInfo: 1}));
-		const staging = new StagingLoad({db, label: options.label, totals: options.totals, indexesFirst: ferretdb, events, signal});
+		const staging = new StagingLoad({db, label: options.label, totals: options.totals, indexesFirst: ferretdb, renamesDottedNames: !ferretdb, events, signal});
 		let dropped: string[];
 		try {
 			await options.load(staging);

@@ -1,0 +1,302 @@
+import {createReadStream} from 'node:fs';
+import {stat} from 'node:fs/promises';
+import {readArchive, type ArchiveEvent, type ArchivePreludeEntry} from '../archive/index.js';
+import type {ProjectConfig} from '../config/load.js';
+import {confirmDestructive} from '../confirm.js';
+import {connect} from '../connection.js';
+import {findEnvironment} from '../environments.js';
+import {isMonarchError, MonarchError} from '../errors.js';
+import {ignoreEvents, type OperationOptions} from '../events.js';
+import type {Prompter} from '../prompts.js';
+import type {BackupResult} from './backup.js';
+import {infoType, isDataCollection} from './collections.js';
+import {digestChunks} from './digest.js';
+import {loadArchive, type ArchiveCheck} from './restore.js';
+import {assertLoadable} from './staging.js';
+import {loadIntoTarget, safetyStoreFor} from './target.js';
+
+export type RestoreArchiveFileOptions = OperationOptions & {
+	config: ProjectConfig;
+	/** A mongodump archive on disk (`mongodump --archive[=FILE] [--gzip]`), gzipped or not; no manifest needed. */
+	file: string;
+	/** The target environment. */
+	environment: string;
+	/** `--db`: the archive's database to restore; needed only when it holds several. */
+	database?: string | undefined;
+	/** `--yes`: confirmed up front. */
+	yes?: boolean | undefined;
+	prompter: Prompter;
+	/** Take a safety backup of a protected target first (default true; `--no-safety-backup`). */
+	safetyBackup?: boolean | undefined;
+};
+
+export type RestoreArchiveFileResult = {
+	file: string;
+	/** The archive file's size in bytes, as stored (gzipped or not). */
+	size: number;
+	/** Its sha256, as read while verifying. */
+	sha256: string;
+	/** The archive's database that was restored. */
+	sourceDatabase: string;
+	environment: string;
+	database: string;
+	/** Documents restored per collection. */
+	collections: Array<{name: string; count: number}>;
+	/** What the archive holds that is not the restored database's data (mongodump's oplog, users and roles, system collections), skipped. */
+	skipped: string[];
+	/** The target's collections that the archive does not have, dropped. */
+	dropped: string[];
+	safetyBackup: BackupResult | undefined;
+};
+
+const hint = 'nothing was changed; check the file, or restore another one';
+
+/**
+ * Restores a plain mongodump archive file (what `mongodump --archive --gzip`
+ * writes; no manifest) into an environment, the way {@link restore} restores
+ * a backup: confirm, read the whole file first (every namespace's length and
+ * CRC; anything wrong is a 'corrupt' error and the target is untouched), take
+ * a safety backup of a protected target, load into staging collections and
+ * swap them in. One database of the archive is restored, whatever its name
+ * there; an archive of several needs `database`.
+ */
+export async function restoreArchiveFile(options: RestoreArchiveFileOptions): Promise<RestoreArchiveFileResult> {
+	const {config, file, signal} = options;
+	const events = options.events ?? ignoreEvents;
+	const target = findEnvironment(config.environments, options.environment, config.displayFile);
+	const size = await fileSize(file);
+	const safetyStore = safetyStoreFor(config, target, options.safetyBackup ?? true);
+
+	const prelude = await readPrelude(file, signal);
+	const selection = selectDatabase(file, prelude, options.database);
+	for (const line of selection.skipped) events({type: 'log', level: 'warn', message: `Skipping ${line}`});
+	assertLoadable(selection.collections.map(entry => ({name: entry.collection, type: infoType(entry.type)})), `Archive file ${file}`);
+
+	const connection = await connect(target);
+	try {
+		await confirmDestructive(target, `Restore archive file ${file} (database ${selection.database}) into ${target.name} (database ${target.database}), replacing its data`, {
+			yes: options.yes,
+			prompter: options.prompter,
+		});
+
+		events({type: 'log', level: 'info', message: `Verifying ${file}...`});
+		const first = createFileCheck(file, selection);
+		await drain(first, file, signal);
+		const verified = first.result();
+		const documents = [...verified.ends.values()].reduce((sum, count) => sum + count.count, 0);
+		events({type: 'log', level: 'info', message: `Verified: ${selection.collections.length} collections, ${documents} documents, sha256 ${verified.sha256.slice(0, 12)}...`});
+
+		const totals = new Map(selection.collections.filter(entry => entry.type !== 'view').map(entry => [entry.collection, verified.ends.get(entry.collection)?.count ?? 0]));
+		const loaded = await loadIntoTarget({
+			config,
+			target,
+			db: connection.db,
+			label: `restore ${target.name}`,
+			kind: 'restore',
+			safetyStore,
+			totals,
+			events,
+			signal,
+			async load(staging) {
+				const input = createReadStream(file, {highWaterMark: 1024 * 1024});
+				try {
+					await loadArchive(staging, createFileCheck(file, selection, verified), input, signal);
+				} finally {
+					input.destroy();
+				}
+
+				for (const [name, count] of totals) {
+					if (staging.count(name) !== count) {
+						throw new MonarchError('internal', `Restored ${staging.count(name)} documents of ${name}, the archive has ${count}; nothing was changed`);
+					}
+				}
+			},
+		});
+
+		return {
+			file,
+			size,
+			sha256: verified.sha256,
+			sourceDatabase: selection.database,
+			environment: target.name,
+			database: target.database,
+			collections: [...totals.keys()].map(name => ({name, count: loaded.counts.get(name) ?? 0})),
+			skipped: selection.skipped,
+			dropped: loaded.dropped,
+			safetyBackup: loaded.safetyBackup,
+		};
+	} finally {
+		await connection.close();
+	}
+}
+
+/** The database picked from an archive: its collections, and what else the archive holds. */
+type Selection = {
+	database: string;
+	collections: ArchivePreludeEntry[];
+	skipped: string[];
+};
+
+/** What a whole read of the file added up to. */
+type Verified = {
+	sha256: string;
+	size: number;
+	ends: Map<string, {count: number; crc: string}>;
+};
+
+async function fileSize(file: string): Promise<number> {
+	try {
+		const info = await stat(file);
+		if (!info.isFile()) throw new MonarchError('usage', `Archive file ${file} is not a file`, {hint: 'give the path of a mongodump archive (mongodump --archive=FILE --gzip)'});
+		return info.size;
+	} catch (error) {
+		if (isMonarchError(error)) throw error;
+		if ((error as {code?: unknown}).code === 'ENOENT') {
+			throw new MonarchError('not-found', `Archive file ${file} does not exist`, {hint: 'give the path of a mongodump archive (mongodump --archive=FILE --gzip)'});
+		}
+
+		throw error;
+	}
+}
+
+/** The archive's prelude (its list of namespaces), reading only as far as its end. */
+async function readPrelude(file: string, signal: AbortSignal | undefined): Promise<ArchivePreludeEntry[]> {
+	const input = createReadStream(file, {highWaterMark: 64 * 1024});
+	try {
+		for await (const event of readArchive(input, {source: file, ...(signal ? {signal} : {})})) {
+			if (event.type === 'prelude') return event.collections;
+		}
+	} finally {
+		input.destroy();
+	}
+
+	throw new MonarchError('corrupt', `Archive ${file} is corrupt: it has no collection list`, {hint});
+}
+
+/**
+ * Why a prelude entry is not data of its database, or undefined when it is:
+ * mongodump's oplog entry (database ''), its users, roles and version entries
+ * (type '' without metadata, or a `$admin` database), and collections a
+ * restore never loads (`system.*`, monarch's own).
+ */
+function specialEntry(entry: ArchivePreludeEntry): string | undefined {
+	if (entry.db === '') return `mongodump's ${entry.collection} entry`;
+	if (entry.db.startsWith('$')) return `mongodump's ${entry.db}.${entry.collection} entry`;
+	if (entry.type === '' && !entry.metadata) return `mongodump's ${entry.db}.${entry.collection} entry`;
+	if (!isDataCollection(entry.collection)) return `${entry.db}.${entry.collection}, not a data collection`;
+	return undefined;
+}
+
+/** Picks the database to restore: the only one, or `wanted`; lists them when it cannot. */
+function selectDatabase(file: string, prelude: ArchivePreludeEntry[], wanted: string | undefined): Selection {
+	const skipped: string[] = [];
+	const data: ArchivePreludeEntry[] = [];
+	for (const entry of prelude) {
+		const special = specialEntry(entry);
+		if (special) skipped.push(`${special} (not restored)`);
+		else data.push(entry);
+	}
+
+	const databases = [...new Set(data.map(entry => entry.db))];
+	const listed = databases.map(name => JSON.stringify(name)).join(', ');
+	if (databases.length === 0) {
+		throw new MonarchError('usage', `Archive file ${file} holds no database to restore${prelude.length > 0 ? ' (only mongodump\'s special entries)' : ''}; nothing was changed`, {
+			hint: 'dump a database with mongodump --db NAME --archive=FILE --gzip',
+		});
+	}
+
+	let database: string;
+	if (wanted !== undefined) {
+		if (!databases.includes(wanted)) {
+			throw new MonarchError('not-found', `--db: archive file ${file} has no database ${JSON.stringify(wanted)}; it holds ${listed}`, {hint: 'pass one of those with --db'});
+		}
+
+		database = wanted;
+	} else if (databases.length === 1) {
+		database = databases[0]!;
+	} else {
+		throw new MonarchError('usage', `Archive file ${file} holds ${databases.length} databases (${listed}); pick one with --db; nothing was changed`, {
+			hint: `e.g. --db ${databases[0]}`,
+		});
+	}
+
+	for (const name of databases) {
+		if (name !== database) skipped.push(`database ${name} (${plural(data.filter(entry => entry.db === name).length, 'collection')}; not picked with --db)`);
+	}
+
+	return {database, collections: data.filter(entry => entry.db === database), skipped};
+}
+
+/**
+ * Reads the file's events for the picked database only (its prelude entries,
+ * documents and ends), while the reader checks every namespace's lengths and
+ * CRC. With `expected` (what the verifying read added up to), `finish` also
+ * checks that this read saw the same bytes, so what is loaded is what was verified.
+ */
+function createFileCheck(file: string, selection: Selection, expected?: Verified): ArchiveCheck & {result(): Verified} {
+	const picked = new Set(selection.collections.map(entry => entry.collection));
+	const mine = (db: string, collection: string) => db === selection.database && picked.has(collection);
+	const ends = new Map<string, {count: number; crc: string}>();
+	const corrupt = (problem: string) => new MonarchError('corrupt', `Archive ${file} is corrupt: ${problem}`, {hint});
+	let digest: ReturnType<typeof digestChunks> | undefined;
+	let preludeSeen = false;
+	let verified: Verified | undefined;
+
+	return {
+		async * events(source: AsyncIterable<Uint8Array | string>, signal?: AbortSignal): AsyncGenerator<ArchiveEvent> {
+			digest = digestChunks(source);
+			for await (const event of readArchive(digest, {source: file, ...(signal ? {signal} : {})})) {
+				if (event.type === 'prelude') {
+					preludeSeen = true;
+					const collections = event.collections.filter(entry => mine(entry.db, entry.collection));
+					if (collections.length !== picked.size) throw corrupt('its collection list changed while it was being read');
+					yield {type: 'prelude', collections};
+				} else if (event.type === 'documents') {
+					if (mine(event.db, event.collection)) yield event;
+				} else if (event.type === 'end') {
+					if (!mine(event.db, event.collection)) continue;
+					ends.set(event.collection, {count: event.count, crc: event.crc});
+					yield event;
+				}
+			}
+		},
+		finish(): void {
+			if (!digest || !preludeSeen) throw corrupt('it has no collection list');
+			const unended = [...picked].filter(name => !ends.has(name));
+			if (unended.length > 0) throw corrupt(`it ends before ${unended.join(', ')} ended`);
+			const {sha256, size} = digest.digest();
+			if (expected) {
+				if (sha256 !== expected.sha256 || size !== expected.size) throw corrupt('it changed since it was verified');
+				for (const [name, end] of ends) {
+					const before = expected.ends.get(name);
+					if (before?.count !== end.count || before.crc !== end.crc) throw corrupt(`${name} changed since it was verified`);
+				}
+			}
+
+			verified = {sha256, size, ends};
+		},
+		result(): Verified {
+			if (!verified) throw new MonarchError('internal', `Archive ${file} was not read to the end`);
+			return verified;
+		},
+	};
+}
+
+/** Reads a whole check's events (verifying every CRC) without keeping the documents, then finishes it. */
+async function drain(check: ArchiveCheck, file: string, signal: AbortSignal | undefined): Promise<void> {
+	const input = createReadStream(file, {highWaterMark: 1024 * 1024});
+	try {
+		for await (const _event of check.events(input, signal)) {
+			// Reading is the check.
+		}
+	} finally {
+		input.destroy();
+	}
+
+	check.finish();
+}
+
+function plural(count: number, noun: string): string {
+	return `${count} ${noun}${count === 1 ? '' : 's'}`;
+}
+
