@@ -58,6 +58,9 @@ export function App({config, channel, version, folder, pingTimeoutMs}: AppProps)
 		exit();
 	}, [channel, exit]);
 
+	// However the app goes away, no core job may be left waiting for an answer (holding its connection).
+	useEffect(() => () => channel.rejectAll(new MonarchError('cancelled', 'Cancelled: monarch is closing')), [channel]);
+
 	useEffect(() => {
 		if (state.quitting && !job.running) quit();
 	}, [state.quitting, job.running, quit]);

@@ -45,7 +45,7 @@ export async function press(target: KeyTarget, key: string): Promise<void> {
 	target.stdin.write(key);
 	const deadline = Date.now() + 1000;
 	while (target.lastFrame() === before && Date.now() < deadline) await delay(10);
-	await delay(30);
+	await delay(100);
 }
 
 /** Types text one character at a time. */
