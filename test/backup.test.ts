@@ -47,7 +47,7 @@ test('backup then restore into another environment gives the same documents byte
 	await project.db('staging').collection<Loose>('dogs').insertOne({_id: 'stray'});
 	const restored = await project.monarch(['restore', `${archive}:staging`, '--yes']);
 	t.is(restored.code, 0, restored.stderr);
-	t.regex(restored.stdout, new RegExp(`Restored backups/${archive} \\(\\d+ KB, development at [\\d-]+ [\\d:]+ UTC\\) into staging \\(database ${project.databases.staging}\\): 4 collections, 1204 documents`));
+	t.regex(restored.stdout, new RegExp(`Restored backups/${archive} \\([\\d.]+ KiB, development at [\\d-]+ [\\d:]+ UTC\\) into staging \\(database ${project.databases.staging}\\): 4 collections, 1204 documents`));
 	t.regex(restored.stdout, /Dropped leftover \(not in the backup\)/);
 	t.deepEqual(await snapshot(project.db('staging')), before);
 	t.deepEqual(await stagingCollections(project.db('staging')), []);

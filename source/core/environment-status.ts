@@ -73,15 +73,4 @@ export async function environmentStatus(environment: Environment, options: Envir
 	}
 }
 
-/** `0 B`, `12.3 KB`, `4.0 MB`, `1.2 GB` (powers of 1024). */
-export function formatBytes(bytes: number): string {
-	const units = ['B', 'KB', 'MB', 'GB', 'TB'];
-	let value = bytes;
-	let unit = 0;
-	while (value >= 1024 && unit < units.length - 1) {
-		value /= 1024;
-		unit += 1;
-	}
-
-	return unit === 0 ? `${value} B` : `${value.toFixed(value < 10 ? 1 : 0)} ${units[unit]}`;
-}
+export {formatBytes} from './format.js';

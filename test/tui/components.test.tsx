@@ -163,7 +163,7 @@ test('the tab row and the status bar: protected environments stand out, connecti
 	down.unmount();
 	const development = makeEnvironment({name: 'development', uri: 'mongodb://127.0.0.1:27017', database: 'shop_dev'});
 	const up = render(<StatusBar environment={development} status={{checking: false, environment: 'development', reachable: true, latencyMs: 2.4, collections: 3, dataSize: 2048, checkedAt: new Date()}} width={80} />);
-	t.regex(up.lastFrame()!, /development\s+shop_dev\s+● connected 2 ms\s+3 collections, 2\.0 KB/);
+	t.regex(up.lastFrame()!, /development\s+shop_dev\s+● connected 2 ms\s+3 collections, 2\.0 KiB/);
 	up.unmount();
 });
 

@@ -1,5 +1,6 @@
 import {Option, type Command} from 'commander';
 import type {BackupEntry, BackupList} from '../../core/backups/catalogue.js';
+import {formatBytes} from '../../core/format.js';
 import type {StoreLocation} from '../../core/storage/contract.js';
 import type {CliContext} from '../context.js';
 import {paint} from '../style.js';
@@ -56,17 +57,4 @@ function querySetText(backup: BackupEntry): string {
 	if (!backup.querySet) return '-';
 	const answers = Object.entries(backup.querySet.answers).map(([key, value]) => `${key}=${typeof value === 'string' ? value : JSON.stringify(value)}`);
 	return answers.length > 0 ? `${backup.querySet.name} (${answers.join(', ')})` : backup.querySet.name;
-}
-
-/** Bytes for people: 512 B, 1.5 KiB, 23.4 MiB, 2.0 GiB. */
-export function formatBytes(bytes: number): string {
-	const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB'];
-	let value = bytes;
-	let unit = 0;
-	while (value >= 1024 && unit < units.length - 1) {
-		value /= 1024;
-		unit++;
-	}
-
-	return unit === 0 ? `${value} B` : `${value.toFixed(1)} ${units[unit]}`;
 }

@@ -1,6 +1,7 @@
 import {Option, type Command} from 'commander';
 import type {BackupResult} from '../../core/backups/backup.js';
 import {MonarchError} from '../../core/errors.js';
+import {formatBytes} from '../../core/format.js';
 import type {CliContext} from '../context.js';
 
 const collect = (value: string, previous: string[]) => [...previous, value];
@@ -158,16 +159,3 @@ function plural(count: number, noun: string): string {
 	return `${count} ${noun}${count === 1 ? '' : 's'}`;
 }
 
-/** Bytes for people: 512 B, 1.2 KB, 3.4 MB. */
-export function formatBytes(bytes: number): string {
-	if (bytes < 1024) return `${bytes} B`;
-	const units = ['KB', 'MB', 'GB', 'TB'];
-	let value = bytes / 1024;
-	let unit = 0;
-	while (value >= 1024 && unit < units.length - 1) {
-		value /= 1024;
-		unit++;
-	}
-
-	return `${value >= 10 ? value.toFixed(0) : value.toFixed(1)} ${units[unit]}`;
-}
