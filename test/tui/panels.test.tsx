@@ -30,7 +30,7 @@ test.serial('environments panel: every environment with host, database, protecti
 	const frame = await waitForFrame(app.lastFrame, frame => /development .* up \d+ ms\s+1\s+\d/.test(frame) && /offline .* down/.test(frame), 'every ping');
 	t.regex(frame, /monarch 9\.9\.9/);
 	t.regex(frame, / 1 Environments {3}2 Migrations {3}3 Backups {3}4 QuerySets/);
-	t.regex(frame, /› development\s+127\.0\.0\.1:\d+\s+t_\w+_dev\s+no\s+up \d+ ms\s+1\s+[\d.]+ K?B/);
+	t.regex(frame, /› development\s+127\.0\.0\.1:\d+\s+t_\w+_dev\s+no\s+up \d+ ms\s+1\s+[\d.]+ (?:Ki)?B/);
 	t.regex(frame, /staging\s+127\.0\.0\.1:\d+\s+\S+\s+yes/);
 	t.regex(frame, /offline\s+127\.0\.0\.1:1\s+gone\s+no\s+down\s+-\s+-/);
 	t.false(frame.includes('hunter2'));

@@ -58,7 +58,12 @@ export async function openTerminal(t: ExecutionContext, options: {cwd: string; c
 		const deadline = Date.now() + 1500;
 		for (;;) {
 			const after = await screen();
-			if (after !== before || Date.now() > deadline) return after;
+			if (after !== before || Date.now() > deadline) {
+				// The new screen's key handlers attach in an effect after it is drawn: give them a moment.
+				await delay(150);
+				return after;
+			}
+
 			await delay(30);
 		}
 	};
