@@ -1,7 +1,7 @@
 import type {Key} from 'ink';
 
 /** Where a binding applies. The footer shows the hints of the scopes that have focus. */
-export type Scope = 'global' | 'list' | 'environments' | 'migrations' | 'job' | 'dialog' | 'form' | 'filter' | 'modal';
+export type Scope = 'global' | 'list' | 'environments' | 'migrations' | 'backups' | 'querysets' | 'job' | 'dialog' | 'form' | 'filter' | 'modal';
 
 /** Everything a key can do. */
 export type Action =
@@ -24,6 +24,11 @@ export type Action =
 	| 'previous-environment'
 	| 'next-environment'
 	| 'matrix'
+	| 'back-up'
+	| 'copy'
+	| 'restore'
+	| 'new-backup'
+	| 'run-queryset'
 	| 'cancel-job'
 	| 'close'
 	| 'yes'
@@ -68,6 +73,8 @@ export const keymap: Binding[] = [
 	{scope: 'list', action: 'back', keys: ['escape'], label: 'esc', hint: 'clear filter', description: 'clear the filter'},
 	{scope: 'environments', action: 'open-migrations', keys: ['enter', 'm'], label: 'enter/m', hint: 'migrations', description: "open the selected environment's migrations", footer: true},
 	{scope: 'environments', action: 'drop', keys: ['d'], label: 'd', hint: 'drop db', description: "drop the environment's database (asks first; type the name when protected)", footer: true},
+	{scope: 'environments', action: 'back-up', keys: ['b'], label: 'b', hint: 'back up', description: "back up the environment's database into the backups store", footer: true},
+	{scope: 'environments', action: 'copy', keys: ['y'], label: 'y', hint: 'copy to', description: 'copy the database into another environment (pick it; asks first)', footer: true},
 	{scope: 'migrations', action: 'previous-environment', keys: ['left', 'h'], label: '←/h', hint: 'env', description: 'previous environment'},
 	{scope: 'migrations', action: 'next-environment', keys: ['right', 'l'], label: '→/l', hint: 'env', description: 'next environment', footer: true},
 	{scope: 'migrations', action: 'details', keys: ['enter'], label: 'enter', hint: 'details', description: 'details of the selected migration (a failure shows its error and stack)', footer: true},
@@ -75,6 +82,9 @@ export const keymap: Binding[] = [
 	{scope: 'migrations', action: 'run-one', keys: ['o'], label: 'o', hint: 'run one', description: 'run the selected migration whatever its state (asks first)', footer: true},
 	{scope: 'migrations', action: 'generate', keys: ['g'], label: 'g', hint: 'new', description: 'generate a new migration (asks its name)', footer: true},
 	{scope: 'migrations', action: 'matrix', keys: ['x'], label: 'x', hint: 'matrix', description: 'switch between the list and the migrations x environments matrix', footer: true},
+	{scope: 'backups', action: 'restore', keys: ['enter'], label: 'enter', hint: 'restore', description: 'restore the selected backup into an environment (pick it, then confirm)', footer: true},
+	{scope: 'backups', action: 'new-backup', keys: ['n'], label: 'n', hint: 'new backup', description: 'back up an environment now (optionally with a QuerySet and a name)', footer: true},
+	{scope: 'querysets', action: 'run-queryset', keys: ['enter'], label: 'enter', hint: 'run', description: 'run the selected QuerySet into a backup or a copy into another environment', footer: true},
 	{scope: 'job', action: 'cancel-job', keys: ['c'], label: 'c', hint: 'cancel', description: 'cancel the running job (asks first)', footer: true},
 	{scope: 'job', action: 'close', keys: ['escape', 'enter', 'q'], label: 'esc', hint: 'close', description: 'close a finished job', footer: true},
 	{scope: 'dialog', action: 'yes', keys: ['y'], label: 'y', hint: 'yes', description: 'answer yes', footer: true},
@@ -96,6 +106,8 @@ export const scopeTitles: Record<Scope, string> = {
 	list: 'Lists',
 	environments: 'Environments panel',
 	migrations: 'Migrations panel',
+	backups: 'Backups panel',
+	querysets: 'QuerySets panel',
 	job: 'Running job',
 	dialog: 'Yes/no questions',
 	form: 'Forms',

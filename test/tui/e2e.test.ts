@@ -1,3 +1,6 @@
+import {copyFile, readdir, readFile} from 'node:fs/promises';
+import path from 'node:path';
+import {fileURLToPath} from 'node:url';
 import test from 'ava';
 import {createProject, migrationSource, testMongoUri} from '../helpers/project.js';
 import {openTerminal} from './helpers/tmux.js';
@@ -45,7 +48,7 @@ test('a new user opens monarch in a terminal, switches panels, runs the pending 
 	screen = await terminal.waitFor('2 migrations, 2 pending');
 	t.regex(screen, /› New\s+20260101000000_add_dogs/);
 	await terminal.press('4');
-	await terminal.waitFor('QuerySets are not in this build yet');
+	await terminal.waitFor('no QuerySets yet');
 	await terminal.press('2');
 	await terminal.waitFor('2 migrations, 2 pending');
 
@@ -106,4 +109,107 @@ test('ctrl+c while a question is open quits at once and changes nothing', async 
 	await terminal.press('C-c');
 	await terminal.waitFor('EXIT=0');
 	t.is(await project.db().collection('dogs').countDocuments(), 1);
+});
+
+test('in a terminal, a backup picked with the arrow keys in the Backups panel is restored into development after a yes', async t => {
+	const project = await createProject(t, {config: {backups: {local: {dir: 'backups'}}}});
+	const dogs = project.db().collection<{_id: number; name: string}>('dogs');
+	await dogs.insertOne({_id: 1, name: 'rex'});
+	t.is((await project.monarch(['backup', 'development', '--name', 'one'])).code, 0);
+	await dogs.insertOne({_id: 2, name: 'fido'});
+	t.is((await project.monarch(['backup', 'development', '--name', 'two'])).code, 0);
+	await dogs.deleteMany({});
+	await project.db().collection('cats').insertOne({name: 'tom'});
+
+	const terminal = await openTerminal(t, {cwd: project.dir, columns: 80, rows: 24});
+	await terminal.waitFor(/› development .* up \d+ ms/);
+	await terminal.press('3');
+	let screen = await terminal.waitFor(/2 backups[\s\S]*› two__\d{4}_\d\d_\d\d/);
+	t.regex(screen, /one__\d{4}_\d\d_\d\d\s+[\d.]+ \w*B\s+development\s+\d\d-\d\d \d\d:\d\d\s+-\s+complete/);
+	t.regex(screen, /enter restore {2}n new backup/);
+	t.true(screen.split('\n').length <= 24);
+	await terminal.press('Down');
+	await terminal.waitFor('› one__');
+	await terminal.press('Enter');
+	await terminal.waitFor(/into which[\s\S]*environment\?[\s\S]*❯ development/);
+	await terminal.press('Enter');
+	await terminal.waitFor('replacing its data?');
+	t.is(await project.db().collection('cats').countDocuments(), 1);
+	await terminal.press('y');
+	screen = await terminal.waitFor(/loaded {6}1 collection, 1 document/);
+	t.regex(screen, /Restored one__\d{4}_\d\d_\d\d into development/);
+	t.deepEqual(await dogs.find().toArray(), [{_id: 1, name: 'rex'}]);
+	t.is(await project.db().collection('cats').countDocuments(), 0);
+	await terminal.press('Escape');
+	await terminal.waitFor(/■ Restored one__\S+ into development: 1 collection, 1 document/);
+	await terminal.press('Escape');
+	await terminal.waitFor('› one__');
+	await terminal.press('q');
+	await terminal.waitFor('EXIT=0');
+});
+
+test("in a terminal, AccountQuerySet's form is answered into a backup, whose restore into a protected environment waits for its typed name", async t => {
+	const project = await createProject(t, {
+		environments: {staging: {uri: testMongoUri(), database: `t_${Date.now()}_stg`, protected: true}},
+		config: {backups: {local: {dir: 'backups'}}},
+	});
+	await copyFile(fileURLToPath(new URL('../../querysets/account.ts', import.meta.url)), path.join(project.dir, 'querysets', 'account.ts'));
+	type Row = {_id: number; [key: string]: unknown};
+	await project.db().collection<Row>('accounts').insertMany([{_id: 41, name: 'other'}, {_id: 42, name: 'acme'}]);
+	await project.db().collection<Row>('campaigns').insertMany([{_id: 1, account_id: 42}, {_id: 2, account_id: 41}, {_id: 3, account_id: 42}]);
+	await project.db('staging').collection<Row>('accounts').insertOne({_id: 7, name: 'old'});
+
+	const terminal = await openTerminal(t, {cwd: project.dir, columns: 80, rows: 24});
+	await terminal.waitFor(/› development .* up \d+ ms/);
+	await terminal.press('4');
+	await terminal.waitFor(/› AccountQuerySet\s+accountId\s+querysets\/account\.ts/);
+	await terminal.press('Enter');
+	await terminal.waitFor('Run AccountQuerySet into…');
+	await terminal.press('Enter');
+	await terminal.waitFor(/from which environment\?[\s\S]*❯ development/);
+	await terminal.press('Enter');
+	await terminal.waitFor('Please enter an account id');
+	await terminal.type('42');
+	await terminal.press('Enter');
+	await terminal.waitFor(/■ Backed up development \(AccountQuerySet\): 2 collections, 3 documents/);
+	const manifests = (await readdir(path.join(project.dir, 'backups'))).filter(name => name.endsWith('.manifest.json'));
+	t.is(manifests.length, 1);
+	const manifest = JSON.parse(await readFile(path.join(project.dir, 'backups', manifests[0]!), 'utf8')) as {querySet: unknown; collections: Array<{name: string; count: number}>};
+	t.deepEqual(manifest.querySet, {name: 'AccountQuerySet', answers: {accountId: 42}});
+	t.deepEqual(manifest.collections.map(entry => [entry.name, entry.count]), [['accounts', 1], ['campaigns', 2]]);
+	await terminal.press('Escape');
+
+	await terminal.press('3');
+	await terminal.waitFor(/› t_\w+_dev__/);
+	await terminal.press('Enter');
+	await terminal.waitFor(/into which[\s\S]*environment\?[\s\S]*❯ development/);
+	await terminal.press('Down');
+	await terminal.waitFor('❯ staging');
+	await terminal.press('Enter');
+	await terminal.waitFor('Type staging to confirm');
+	await terminal.type('stag');
+	await terminal.press('Enter');
+	await terminal.waitFor('type "staging" exactly');
+	t.deepEqual(await project.db('staging').collection<Row>('accounts').find().toArray(), [{_id: 7, name: 'old'}]);
+	await terminal.press('Escape');
+	await terminal.waitFor(/Restore t_\w+_dev__\S+ stopped/);
+	t.deepEqual(await project.db('staging').collection<Row>('accounts').find().toArray(), [{_id: 7, name: 'old'}]);
+	await terminal.press('Escape');
+
+	await terminal.press('Enter');
+	await terminal.waitFor(/into which[\s\S]*environment\?[\s\S]*❯ development/);
+	await terminal.press('Down');
+	await terminal.waitFor('❯ staging');
+	await terminal.press('Enter');
+	await terminal.waitFor('Type staging to confirm');
+	await terminal.type('staging');
+	await terminal.press('Enter');
+	const screen = await terminal.waitFor(/loaded {6}2 collections, 3 documents/);
+	t.regex(screen, /safety {6}backups\/t_\d+_stg_before_restore__/);
+	t.deepEqual(await project.db('staging').collection<Row>('accounts').find().toArray(), [{_id: 42, name: 'acme'}]);
+	t.is(await project.db('staging').collection('campaigns').countDocuments(), 2);
+	await terminal.press('Escape');
+	await terminal.press('Escape');
+	await terminal.press('q');
+	await terminal.waitFor('EXIT=0');
 });

@@ -2,6 +2,7 @@ import {dropDatabase} from '../../core/databases.js';
 import type {Environment} from '../../core/environments.js';
 import type {TuiServices} from '../context.js';
 import type {Action} from '../keymap.js';
+import {copyInto, newBackup} from './backups-actions.js';
 
 /**
  * What the Environments panel can do with the selected environment, by keymap
@@ -31,6 +32,19 @@ export const environmentActions: EnvironmentAction[] = [
 				run: async ({prompter}) => dropDatabase({config: tui.config, environment: environment.name, prompter}),
 				summary: result => `Dropped ${result.database} on ${result.environment} (${result.collections} collections)`,
 			});
+		},
+	},
+	{
+		action: 'back-up',
+		run(environment, tui) {
+			// The whole database, under its own name, into the first configured store.
+			newBackup(tui, {environment: environment.name, querySet: null});
+		},
+	},
+	{
+		action: 'copy',
+		run(environment, tui) {
+			copyInto(tui, {from: environment.name});
 		},
 	},
 ];

@@ -1,7 +1,9 @@
 import type {ComponentType} from 'react';
 import type {Scope} from '../keymap.js';
+import {BackupsPanel} from './backups-panel.js';
 import {EnvironmentsPanel} from './environments-panel.js';
 import {MigrationsPanel} from './migrations-panel.js';
+import {QuerySetsPanel} from './querysets-panel.js';
 
 /** The panels, in tab order. */
 export type PanelId = 'environments' | 'migrations' | 'backups' | 'querysets';
@@ -32,6 +34,6 @@ export type PanelDefinition = {
 export const panels: PanelDefinition[] = [
 	{id: 'environments', title: 'Environments', scopes: ['environments', 'list'], Component: EnvironmentsPanel},
 	{id: 'migrations', title: 'Migrations', scopes: ['migrations', 'list'], Component: MigrationsPanel},
-	{id: 'backups', title: 'Backups', scopes: [], Component: undefined, pending: 'Backups and restores are not in this build yet; use the Environments and Migrations panels.'},
-	{id: 'querysets', title: 'QuerySets', scopes: [], Component: undefined, pending: 'QuerySets are not in this build yet; use the Environments and Migrations panels.'},
+	{id: 'backups', title: 'Backups', scopes: ['backups', 'list'], Component: BackupsPanel},
+	{id: 'querysets', title: 'QuerySets', scopes: ['querysets', 'list'], Component: QuerySetsPanel},
 ];

@@ -1,0 +1,38 @@
+import {backup, type BackupResult} from '../../core/backups/backup.js';
+import {copyDatabase, type CopyResult} from '../../core/backups/copy.js';
+import type {QuerySetListing} from '../../core/querysets/list.js';
+import type {TuiServices} from '../context.js';
+import {backupSummary, copySummary} from '../state/backup-rows.js';
+import {pickEnvironment, showCopyResult} from './backups-actions.js';
+
+/** What a QuerySet job made: a backup or a copy. */
+export type QuerySetOutcome = {kind: 'backup'; result: BackupResult} | {kind: 'copy'; result: CopyResult};
+
+/**
+ * Enter on a QuerySet: as one job, choose a backup or a copy into an
+ * environment (and the environments), answer the QuerySet's own questions in
+ * forms, confirm, run. Esc on any question cancels the whole job before
+ * anything is written.
+ */
+export function runQuerySetJob(tui: TuiServices, querySet: QuerySetListing, reload?: () => void): void {
+	const {name} = querySet;
+	tui.startJob({
+		title: `QuerySet ${name}`,
+		async run({events, signal, prompter}): Promise<QuerySetOutcome> {
+			const choices = [{value: 'backup', label: 'back up what it picks into a backup'}];
+			if (tui.config.environments.length > 1) choices.push({value: 'copy', label: 'copy what it picks into another environment'});
+			const kind = await prompter.select({key: 'action', message: `Run ${name} into…`, choices, default: 'backup'});
+			const from = await pickEnvironment(prompter, tui, kind === 'copy' ? `Copy what ${name} picks from which environment?` : `Back up what ${name} picks from which environment?`);
+			if (kind === 'copy') {
+				const to = await pickEnvironment(prompter, tui, `Copy what ${name} picks from ${from} into which environment?`, from);
+				const result = await copyDatabase({config: tui.config, from, to, querySet: name, yes: false, prompter, events, signal});
+				showCopyResult(tui, result);
+				return {kind, result};
+			}
+
+			return {kind: 'backup', result: await backup({config: tui.config, environment: from, querySet: name, prompter, events, signal})};
+		},
+		summary: outcome => (outcome.kind === 'backup' ? backupSummary(outcome.result) : copySummary(outcome.result)),
+		onSettled: reload,
+	});
+}

@@ -1,0 +1,92 @@
+import type {BackupEntry} from '../../core/backups/catalogue.js';
+import type {BackupResult} from '../../core/backups/backup.js';
+import type {CopyResult} from '../../core/backups/copy.js';
+import type {RestoreResult} from '../../core/backups/restore.js';
+import {archiveSuffix} from '../../core/backups/manifest.js';
+import {formatBytes} from '../../core/environment-status.js';
+import {formatDate, formatShortDate} from '../components/text.js';
+
+/** A backup's name without `.archive.gz`, as the list shows it. */
+export function shortName(archive: string): string {
+	return archive.endsWith(archiveSuffix) ? archive.slice(0, -archiveSuffix.length) : archive;
+}
+
+/** The cells of a backup's row: name, size, source environment, date, QuerySet, state. */
+export function backupCells(entry: BackupEntry, now = new Date()): string[] {
+	return [
+		shortName(entry.archive),
+		entry.size === null ? '-' : formatBytes(entry.size),
+		entry.environment ?? '?',
+		formatShortDate(entry.createdAt, now),
+		entry.querySet?.name ?? '-',
+		entry.state,
+	];
+}
+
+/** What the `/` filter matches a backup on. */
+export function backupFilterText(entry: BackupEntry): string {
+	return `${entry.archive} ${entry.environment ?? ''} ${entry.database ?? ''} ${entry.querySet?.name ?? ''} ${entry.store} ${entry.state}`;
+}
+
+/** Total documents of a backup (from its manifest), or undefined. */
+export function documentCount(entry: BackupEntry): number | undefined {
+	return entry.manifest?.collections.reduce((sum, collection) => sum + collection.count, 0);
+}
+
+/** The detail lines under the list for the selected backup. */
+export function backupDetails(entry: BackupEntry): string[] {
+	const where = `${entry.store}${entry.archive}`;
+	if (entry.state === 'incomplete') return [where, `incomplete: ${entry.problem ?? 'unknown problem'}; it cannot be restored`];
+	const manifest = entry.manifest;
+	const collections = manifest ? `${plural(manifest.collections.length, 'collection')}, ${plural(documentCount(entry) ?? 0, 'document')}` : '';
+	const source = `${entry.environment ?? '?'} (database ${entry.database ?? '?'}), ${formatDate(entry.createdAt)}`;
+	const lines = [where, `${source}: ${collections}`];
+	if (entry.querySet) {
+		const answers = Object.entries(entry.querySet.answers).map(([key, value]) => `${key}=${typeof value === 'string' ? value : JSON.stringify(value)}`);
+		lines.push(`QuerySet ${entry.querySet.name}${answers.length > 0 ? ` (${answers.join(', ')})` : ''}`);
+	}
+
+	return lines;
+}
+
+function documents(collections: Array<{count: number}>): number {
+	return collections.reduce((sum, collection) => sum + collection.count, 0);
+}
+
+function plural(count: number, word: string): string {
+	return `${count} ${word}${count === 1 ? '' : 's'}`;
+}
+
+/** The result line of a restore job: collections, documents, the safety backup's name. */
+export function restoreSummary(result: RestoreResult): string {
+	// The safety backup's full place and the dropped collections are in the log lines above.
+	const safety = result.safetyBackup ? ` (safety backup ${shortName(result.safetyBackup.archive)})` : '';
+	return `Restored ${shortName(result.archive)} into ${result.environment}: ${plural(result.collections.length, 'collection')}, ${plural(documents(result.collections), 'document')}${safety}`;
+}
+
+/** The result line of a backup job (where it went is in the log line above). */
+export function backupSummary(result: BackupResult): string {
+	const querySet = result.manifest.querySet ? ` (${result.manifest.querySet.name})` : '';
+	return `Backed up ${result.environment}${querySet}: ${plural(result.manifest.collections.length, 'collection')}, ${plural(documents(result.manifest.collections), 'document')}, ${formatBytes(result.manifest.size)} in ${shortName(result.archive)}`;
+}
+
+/** The result line of a copy job. */
+export function copySummary(result: CopyResult): string {
+	const querySet = result.querySet ? ` (QuerySet ${result.querySet.name})` : '';
+	const safety = result.safetyBackup ? ` (safety backup ${shortName(result.safetyBackup.archive)})` : '';
+	return `Copied ${result.from}${querySet} into ${result.to}: ${plural(result.collections.length, 'collection')}, ${plural(documents(result.collections), 'document')}${safety}`;
+}
+
+/** The result message of a restore or copy: where it went, each collection's documents, what was dropped, the safety backup. */
+export function loadResultLines(result: {collections: Array<{name: string; count: number}>; dropped: string[]; safetyBackup: BackupResult | undefined}, into: string, from: string): string[] {
+	const width = Math.max(10, ...result.collections.map(collection => collection.name.length));
+	const lines = [
+		`from        ${from}`,
+		`into        ${into}`,
+		`loaded      ${plural(result.collections.length, 'collection')}, ${plural(documents(result.collections), 'document')}`,
+		...result.collections.map(collection => `  ${collection.name.padEnd(width)} ${collection.count}`),
+	];
+	if (result.dropped.length > 0) lines.push(`dropped     ${result.dropped.join(', ')} (not in the source)`);
+	lines.push(result.safetyBackup ? `safety      ${result.safetyBackup.store}${result.safetyBackup.archive}` : 'safety      none (only a protected target gets a safety backup)');
+	return lines;
+}
