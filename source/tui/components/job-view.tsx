@@ -55,7 +55,8 @@ export function JobView({job, width, height}: {job: JobState; width: number; hei
 	const now = useNow(job.status === 'running');
 	const elapsed = formatDuration((job.finishedAt ?? now) - job.startedAt);
 	const status = statusText[job.status];
-	const steps = job.steps.total === undefined ? `${job.steps.done} done` : `${job.steps.done}/${job.steps.total}`;
+	// Jobs without steps (backup, restore, copy) show their documents in the task bars instead.
+	const steps = job.steps.total === undefined ? (job.steps.done > 0 ? `${job.steps.done} done` : '') : `${job.steps.done}/${job.steps.total}`;
 	const shownTasks = job.tasks.slice(-3);
 	const labelWidth = Math.min(28, Math.floor(width / 3));
 	const barWidth = Math.max(10, Math.min(30, width - labelWidth - 40));
