@@ -2,30 +2,13 @@
 /** @jsxImportSource react */
 import {readdir} from 'node:fs/promises';
 import path from 'node:path';
-import {setTimeout as delay} from 'node:timers/promises';
-import test, {type ExecutionContext} from 'ava';
-import {render} from 'ink-testing-library';
+import test from 'ava';
 import type {Loose} from '../helpers/backup-data.js';
-import {loadConfig} from '../../source/core/config/load.js';
-import {App} from '../../source/tui/app.js';
-import {createPromptChannel} from '../../source/tui/state/prompt-channel.js';
-import {createProject, testMongoUri, type Project} from '../helpers/project.js';
-import {keys, press, type, waitForText, type KeyTarget} from './helpers/ink.js';
+import {createProject, testMongoUri} from '../helpers/project.js';
+import {keys, pressKey, type, waitForText} from './helpers/ink.js';
+import {openApp} from './helpers/app.js';
 
 process.env.MONARCH_CONNECT_TIMEOUT_MS = '2000';
-
-async function openApp(t: ExecutionContext, project: Project) {
-	const config = await loadConfig({cwd: project.dir});
-	const app = render(<App config={config} channel={createPromptChannel()} version="9.9.9" pingTimeoutMs={2000} />);
-	t.teardown(() => app.unmount());
-	return app;
-}
-
-/** Presses a key once the app has settled (Ink attaches a frame's key handlers just after drawing it). */
-async function pressKey(app: KeyTarget, key: string): Promise<void> {
-	await delay(150);
-	await press(app, key);
-}
 
 test.serial('environments panel: b backs the environment up, y copies it into a protected one once its name is typed', async t => {
 	const project = await createProject(t, {

@@ -3,35 +3,13 @@
 import {existsSync} from 'node:fs';
 import {readdir, utimes, writeFile} from 'node:fs/promises';
 import path from 'node:path';
-import {setTimeout as delay} from 'node:timers/promises';
 import test, {type ExecutionContext} from 'ava';
-import {render} from 'ink-testing-library';
 import type {Loose} from '../helpers/backup-data.js';
-import {loadConfig} from '../../source/core/config/load.js';
-import {App} from '../../source/tui/app.js';
-import {createPromptChannel} from '../../source/tui/state/prompt-channel.js';
 import {createProject, testMongoUri, type Project} from '../helpers/project.js';
-import {keys, press, type, waitForText, type KeyTarget} from './helpers/ink.js';
+import {keys, pressKey, type, waitForText} from './helpers/ink.js';
+import {openApp} from './helpers/app.js';
 
 process.env.MONARCH_CONNECT_TIMEOUT_MS = '2000';
-
-/** Opens the whole app on a project, as `monarch` does. */
-async function openApp(t: ExecutionContext, project: Project) {
-	const config = await loadConfig({cwd: project.dir});
-	const app = render(<App config={config} channel={createPromptChannel()} version="9.9.9" pingTimeoutMs={2000} />);
-	t.teardown(() => app.unmount());
-	return app;
-}
-
-/**
- * Presses a key once the app has settled: Ink attaches a frame's key handlers
- * after drawing it, so a key sent the moment a frame shows can reach the
- * previous frame's handler (which may not know the list's new length yet).
- */
-async function pressKey(app: KeyTarget, key: string): Promise<void> {
-	await delay(150);
-	await press(app, key);
-}
 
 /** A project with a local backups folder and a protected staging environment. */
 async function backupProject(t: ExecutionContext) {

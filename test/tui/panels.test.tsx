@@ -3,23 +3,12 @@
 import {existsSync} from 'node:fs';
 import {readdir} from 'node:fs/promises';
 import path from 'node:path';
-import test, {type ExecutionContext} from 'ava';
-import {render} from 'ink-testing-library';
-import {loadConfig} from '../../source/core/config/load.js';
-import {App} from '../../source/tui/app.js';
-import {createPromptChannel} from '../../source/tui/state/prompt-channel.js';
-import {createProject, migrationSource, testMongoUri, type Project} from '../helpers/project.js';
+import test from 'ava';
+import {createProject, migrationSource, testMongoUri} from '../helpers/project.js';
 import {keys, press, type, waitForFrame, waitForText} from './helpers/ink.js';
+import {openApp} from './helpers/app.js';
 
 process.env.MONARCH_CONNECT_TIMEOUT_MS = '2000';
-
-/** Opens the whole app on a project, as `monarch` does, in ink-testing-library's terminal. */
-async function openApp(t: ExecutionContext, project: Project) {
-	const config = await loadConfig({cwd: project.dir});
-	const app = render(<App config={config} channel={createPromptChannel()} version="9.9.9" pingTimeoutMs={2000} />);
-	t.teardown(() => app.unmount());
-	return app;
-}
 
 const unreachable = 'mongodb://app:hunter2@127.0.0.1:1/?serverSelectionTimeoutMS=1000';
 

@@ -52,3 +52,13 @@ export async function press(target: KeyTarget, key: string): Promise<void> {
 export async function type(target: KeyTarget, text: string): Promise<void> {
 	for (const character of text) await press(target, character);
 }
+
+/**
+ * Presses a key once the app has settled: Ink attaches a frame's key handlers
+ * after drawing it, so a key sent the moment a frame shows can reach the
+ * previous frame's handler (which may not know a list's new length yet).
+ */
+export async function pressKey(target: KeyTarget, key: string): Promise<void> {
+	await delay(150);
+	await press(target, key);
+}
