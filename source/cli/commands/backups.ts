@@ -68,8 +68,7 @@ export function registerBackupCommands(program: Command, context: () => CliConte
 			const lines = [
 				`Restored ${result.store}${result.archive} (${formatBytes(result.manifest.size)}, ${result.manifest.environment} at ${result.manifest.createdAt.slice(0, 19).replace('T', ' ')} UTC) into ${result.environment} (database ${result.database}): ${plural(result.collections.length, 'collection')}, ${plural(documents, 'document')}.`,
 			];
-			if (result.dropped.length > 0) lines.push(`Dropped ${result.dropped.join(', ')} (not in the backup).`);
-			if (result.safetyBackup) lines.push(`Safety backup of ${result.environment} before the restore: ${result.safetyBackup.store}${result.safetyBackup.archive} (undo with \`monarch restore ${result.safetyBackup.archive}:${result.environment}\`).`);
+			lines.push(...aftermath(result.dropped, 'the backup', result.safetyBackup, result.environment, 'restore'));
 			print(lines.join('\n'));
 		});
 
@@ -105,8 +104,7 @@ export function registerBackupCommands(program: Command, context: () => CliConte
 			const documents = result.collections.reduce((sum, entry) => sum + entry.count, 0);
 			const what = result.querySet ? `QuerySet ${result.querySet.name} of ${result.from}` : result.from;
 			const lines = [`Copied ${what} (database ${result.sourceDatabase}) into ${result.to} (database ${result.database}): ${plural(result.collections.length, 'collection')}, ${plural(documents, 'document')}.`];
-			if (result.dropped.length > 0) lines.push(`Dropped ${result.dropped.join(', ')} (not in the source).`);
-			if (result.safetyBackup) lines.push(`Safety backup of ${result.to} before the copy: ${result.safetyBackup.store}${result.safetyBackup.archive} (undo with \`monarch restore ${result.safetyBackup.archive}:${result.to}\`).`);
+			lines.push(...aftermath(result.dropped, 'the source', result.safetyBackup, result.to, 'copy'));
 			print(lines.join('\n'));
 		});
 }
@@ -135,8 +133,7 @@ async function restoreFile(ref: string, options: {yes?: boolean; safetyBackup: b
 	const lines = [
 		`Restored archive file ${result.file} (${formatBytes(result.size)}, database ${result.sourceDatabase}) into ${result.environment} (database ${result.database}): ${plural(result.collections.length, 'collection')}, ${plural(documents, 'document')}.`,
 	];
-	if (result.dropped.length > 0) lines.push(`Dropped ${result.dropped.join(', ')} (not in the archive).`);
-	if (result.safetyBackup) lines.push(`Safety backup of ${result.environment} before the restore: ${result.safetyBackup.store}${result.safetyBackup.archive} (undo with \`monarch restore ${result.safetyBackup.archive}:${result.environment}\`).`);
+	lines.push(...aftermath(result.dropped, 'the archive', result.safetyBackup, result.environment, 'restore'));
 	print(lines.join('\n'));
 }
 
@@ -153,6 +150,14 @@ function describeBackup(title: string, result: BackupResult): string {
 	}
 
 	return lines.join('\n');
+}
+
+/** What a restore or copy also did to its target: collections dropped, and the safety backup that undoes it all. */
+function aftermath(dropped: string[], source: string, safetyBackup: BackupResult | undefined, target: string, kind: 'restore' | 'copy'): string[] {
+	const lines: string[] = [];
+	if (dropped.length > 0) lines.push(`Dropped ${dropped.join(', ')} (not in ${source}).`);
+	if (safetyBackup) lines.push(`Safety backup of ${target} before the ${kind}: ${safetyBackup.store}${safetyBackup.archive} (undo with \`monarch restore ${safetyBackup.archive}:${target}\`).`);
+	return lines;
 }
 
 function plural(count: number, noun: string): string {
