@@ -4,6 +4,9 @@ import {describeError, isMonarchError} from '../core/errors.js';
 import {redact} from '../core/redact.js';
 import {createProgram} from './program.js';
 
+// The AWS SDK prints a many-line notice about Node 20 on every S3 call; monarch's output stays one line per thing.
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+
 const controller = new AbortController();
 let interrupts = 0;
 process.on('SIGINT', () => {
