@@ -1,5 +1,5 @@
 import {randomBytes} from 'node:crypto';
-import {writeFile} from 'node:fs/promises';
+import {utimes, writeFile} from 'node:fs/promises';
 import path from 'node:path';
 import {Readable} from 'node:stream';
 import test from 'ava';
@@ -130,10 +130,15 @@ test('list_backups: an unreachable S3 store is a warning and the local backups a
 
 test('list_backups: a broken manifest makes its backup incomplete, with a warning naming the file', async t => {
 	const {project, config, local} = await backupsProject(t);
+	const dir = config.backups.local!.dir;
 	await putArchive(local, 'shop__2026_11_23.archive.gz', 100);
-	await writeFile(path.join(config.backups.local!.dir, 'shop__2026_11_23.archive.gz.manifest.json'), '{"manifestVersion": 1, "archive": ');
+	await writeFile(path.join(dir, 'shop__2026_11_23.archive.gz.manifest.json'), '{"manifestVersion": 1, "archive": ');
 	await putArchive(local, 'shop__2026_11_24.archive.gz', 100);
-	await writeFile(path.join(config.backups.local!.dir, 'shop__2026_11_24.archive.gz.manifest.json'), JSON.stringify({manifestVersion: 1, archive: 'shop__2026_11_24.archive.gz'}));
+	await writeFile(path.join(dir, 'shop__2026_11_24.archive.gz.manifest.json'), JSON.stringify({manifestVersion: 1, archive: 'shop__2026_11_24.archive.gz'}));
+	// Without a readable manifest a backup is dated by its archive's file time: fix those times, never today's.
+	for (const [archive, time] of [['shop__2026_11_23.archive.gz', '2026-11-23T08:00:00Z'], ['shop__2026_11_24.archive.gz', '2026-11-24T08:00:00Z']] as const) {
+		await utimes(path.join(dir, archive), new Date(time), new Date(time));
+	}
 	// A manifest whose archive is gone.
 	await writeManifest(local, manifestFor('shop__2026_11_25.archive.gz', 100, '2026-11-25T08:00:00.000Z'));
 

@@ -65,7 +65,6 @@ export async function startServices(options: StartServicesOptions = {}): Promise
 		versitygw: !process.env.MONARCH_TEST_S3_ENDPOINT,
 		log,
 	});
-	await fs.mkdir(logDir, { recursive: true });
 	await pruneOldLogs();
 
 	const [mongo, s3] = await Promise.allSettled([
@@ -155,7 +154,8 @@ function logFile(server: string): string {
 /** Keeps `.cache/servers/logs` from growing: logs older than a day go. */
 async function pruneOldLogs(): Promise<void> {
 	const dayAgo = Date.now() - 24 * 60 * 60 * 1000;
-	for (const entry of await fs.readdir(logDir)) {
+	const entries = await fs.readdir(logDir).catch(() => []); // no folder yet: nothing to prune
+	for (const entry of entries) {
 		const file = path.join(logDir, entry);
 		const stat = await fs.stat(file).catch(() => undefined);
 		if (stat && stat.mtimeMs < dayAgo) {

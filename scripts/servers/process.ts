@@ -3,6 +3,7 @@ import { createWriteStream, rmSync } from 'node:fs';
 import fs from 'node:fs/promises';
 import type { Socket } from 'node:net';
 import { once } from 'node:events';
+import path from 'node:path';
 import { relative } from './paths.js';
 
 /** How to launch one server. */
@@ -58,6 +59,8 @@ let exitHookInstalled = false;
  */
 export async function spawnServer(options: SpawnServerOptions): Promise<ServerProcess> {
 	installExitHook();
+	// The log's folder is made here, where the log is written, so no caller depends on another having run first.
+	await fs.mkdir(path.dirname(options.logFile), { recursive: true });
 	const log = createWriteStream(options.logFile, { flags: 'a' });
 	await once(log, 'open');
 	log.on('error', () => {}); // a full disk must not crash the tests; the server itself still runs

@@ -14,12 +14,12 @@ const manifest: BackupManifest = {
 	serverVersion: '7.0.0',
 	querySet: {name: 'AccountQuerySet', answers: {accountId: 42}},
 	collections: [
-		{name: 'accounts', type: 'collection', count: 1},
-		{name: 'campaigns', type: 'collection', count: 2},
+		{name: 'accounts', type: 'collection', count: 1, bytes: 120, crc: '0123456789abcdef', indexes: 1},
+		{name: 'campaigns', type: 'collection', count: 2, bytes: 240, crc: 'fedcba9876543210', indexes: 1},
 	],
 	sha256: 'a'.repeat(64),
 	size: 2048,
-} as BackupManifest;
+};
 
 const complete: BackupEntry = {
 	archive: manifest.archive,
