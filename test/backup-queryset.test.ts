@@ -6,11 +6,14 @@ import {snapshot, type Loose} from './helpers/backup-data.js';
 import {createProject, testMongoUri} from './helpers/project.js';
 
 const sampleFolder = fileURLToPath(new URL('../querysets/', import.meta.url));
-const today = () => new Date().toISOString().slice(0, 10).replaceAll('-', '_');
+/** The day monarch dates these tests' backups with (MONARCH_NOW), whatever today is. */
+const now = '2026-03-01T09:30:00.000Z';
+const day = '2026_03_01';
 
 async function shopProject(t: Parameters<typeof createProject>[0]) {
 	const suffix = Math.random().toString(16).slice(2, 10);
 	const project = await createProject(t, {
+		now,
 		environments: {staging: {uri: testMongoUri(), database: `t_${suffix}_staging`}},
 		config: {backups: {local: {dir: 'backups'}}},
 	});
@@ -35,7 +38,7 @@ test('a QuerySet backup (--param) holds only what it picks, records its answers,
 	t.regex(backedUp.stdout, /2 collections, 3 documents/);
 	t.regex(backedUp.stdout, /QuerySet AccountQuerySet \(accountId=42\)/);
 
-	const archive = `acme__${today()}.archive.gz`;
+	const archive = `acme__${day}.archive.gz`;
 	const manifest = JSON.parse(await readFile(path.join(project.dir, 'backups', `${archive}.manifest.json`), 'utf8')) as {querySet: unknown; collections: Array<{name: string; count: number}>};
 	t.deepEqual(manifest.querySet, {name: 'AccountQuerySet', answers: {accountId: 42}});
 	t.deepEqual(manifest.collections.map(entry => [entry.name, entry.count]), [['accounts', 1], ['campaigns', 2]]);

@@ -5,11 +5,14 @@ import {readArchiveFile} from '../source/core/archive/index.js';
 import {seed, seededCounts, snapshot, stagingCollections, type Loose} from './helpers/backup-data.js';
 import {createProject, testMongoUri} from './helpers/project.js';
 
-const today = () => new Date().toISOString().slice(0, 10).replaceAll('-', '_');
+/** The day monarch dates these tests' backups with (MONARCH_NOW), whatever today is. */
+const now = '2026-03-01T09:30:00.000Z';
+const day = '2026_03_01';
 
 async function backupProject(t: Parameters<typeof createProject>[0]) {
 	const suffix = Math.random().toString(16).slice(2, 10);
 	const project = await createProject(t, {
+		now,
 		environments: {staging: {uri: testMongoUri(), database: `t_${suffix}_staging`}},
 		config: {backups: {local: {dir: 'backups'}}},
 	});
@@ -23,12 +26,13 @@ test('backup then restore into another environment gives the same documents byte
 
 	const backedUp = await project.monarch(['backup', 'development']);
 	t.is(backedUp.code, 0, backedUp.stderr);
-	const archive = `${project.databases.development}__${today()}.archive.gz`;
+	const archive = `${project.databases.development}__${day}.archive.gz`;
 	t.regex(backedUp.stdout, new RegExp(`Backed up development \\(database ${project.databases.development}\\) to backups/${archive}`));
 	t.regex(backedUp.stdout, /4 collections, 1204 documents/);
 	t.deepEqual((await readdir(backups)).sort(), [archive, `${archive}.manifest.json`]);
 
-	const manifest = JSON.parse(await readFile(path.join(backups, `${archive}.manifest.json`), 'utf8')) as {collections: Array<{name: string; count: number; indexes: number}>; size: number; querySet: unknown};
+	const manifest = JSON.parse(await readFile(path.join(backups, `${archive}.manifest.json`), 'utf8')) as {createdAt: string; collections: Array<{name: string; count: number; indexes: number}>; size: number; querySet: unknown};
+	t.is(manifest.createdAt, now);
 	t.deepEqual(
 		Object.fromEntries(manifest.collections.map(entry => [entry.name, entry.count])),
 		seededCounts,
@@ -47,7 +51,7 @@ test('backup then restore into another environment gives the same documents byte
 	await project.db('staging').collection<Loose>('dogs').insertOne({_id: 'stray'});
 	const restored = await project.monarch(['restore', `${archive}:staging`, '--yes']);
 	t.is(restored.code, 0, restored.stderr);
-	t.regex(restored.stdout, new RegExp(`Restored backups/${archive} \\([\\d.]+ KiB, development at [\\d-]+ [\\d:]+ UTC\\) into staging \\(database ${project.databases.staging}\\): 4 collections, 1204 documents`));
+	t.regex(restored.stdout, new RegExp(`Restored backups/${archive} \\([\\d.]+ KiB, development at 2026-03-01 09:30:00 UTC\\) into staging \\(database ${project.databases.staging}\\): 4 collections, 1204 documents`));
 	t.regex(restored.stdout, /Dropped leftover \(not in the backup\)/);
 	t.deepEqual(await snapshot(project.db('staging')), before);
 	t.deepEqual(await stagingCollections(project.db('staging')), []);
@@ -63,8 +67,17 @@ test('a second backup on the same day takes the next name, and --name picks the 
 	const base = project.databases.development!;
 	t.deepEqual(
 		(await readdir(backups)).filter(name => name.endsWith('.archive.gz')).sort(),
-		[`${base}__${today()}.archive.gz`, `${base}__${today()}_2.archive.gz`, `before_launch__${today()}.archive.gz`].sort(),
+		[`${base}__${day}.archive.gz`, `${base}__${day}_2.archive.gz`, `before_launch__${day}.archive.gz`].sort(),
 	);
+});
+
+test('a MONARCH_NOW that is not an ISO 8601 time is refused in one line and nothing is written', async t => {
+	const {project, backups} = await backupProject(t);
+	await seed(project.db('development'), {dogs: 3});
+	const result = await project.monarch(['backup', 'development'], {env: {MONARCH_NOW: 'yesterday'}});
+	t.is(result.code, 2);
+	t.is(result.stderr, 'Error: MONARCH_NOW: "yesterday" is not an ISO 8601 time (set it like 2026-03-01T09:30:00Z, or unset it to use the real clock)\n');
+	await t.throwsAsync(readdir(backups), {code: 'ENOENT'});
 });
 
 test('backup names with "/" or ".." are refused and nothing is written', async t => {
@@ -83,6 +96,7 @@ test('backup names with "/" or ".." are refused and nothing is written', async t
 test('restore into a protected environment needs --yes without a terminal, and takes a safety backup first', async t => {
 	const suffix = Math.random().toString(16).slice(2, 10);
 	const project = await createProject(t, {
+		now,
 		environments: {production: {uri: testMongoUri(), database: `t_${suffix}_prod`}},
 		config: {backups: {local: {dir: 'backups'}}},
 	});
@@ -90,7 +104,7 @@ test('restore into a protected environment needs --yes without a terminal, and t
 	await project.db('production').collection<Loose>('orders').insertOne({_id: 1, total: 42});
 	const productionBefore = await snapshot(project.db('production'));
 	t.is((await project.monarch(['backup', 'development'])).code, 0);
-	const archive = `${project.databases.development}__${today()}.archive.gz`;
+	const archive = `${project.databases.development}__${day}.archive.gz`;
 
 	const refused = await project.monarch(['restore', `${archive}:production`]);
 	t.is(refused.code, 2);
@@ -99,7 +113,7 @@ test('restore into a protected environment needs --yes without a terminal, and t
 
 	const restored = await project.monarch(['restore', `${archive}:production`, '--yes']);
 	t.is(restored.code, 0, restored.stderr);
-	const safety = `${project.databases.production}_before_restore__${today()}.archive.gz`;
+	const safety = `${project.databases.production}_before_restore__${day}.archive.gz`;
 	t.regex(restored.stdout, new RegExp(`Safety backup of production before the restore: backups/${safety}`));
 	t.deepEqual(await snapshot(project.db('production')), await snapshot(project.db('development')));
 
@@ -116,6 +130,7 @@ test('backup to S3 and restore from it (--to s3, --from s3) round-trips byte for
 	const s3 = s3Config();
 	const suffix = Math.random().toString(16).slice(2, 10);
 	const project = await createProject(t, {
+		now,
 		environments: {staging: {uri: testMongoUri(), database: `t_${suffix}_staging`}},
 		config: {
 			backups: {
@@ -129,7 +144,7 @@ test('backup to S3 and restore from it (--to s3, --from s3) round-trips byte for
 
 	const backedUp = await project.monarch(['backup', 'development', '--to', 's3']);
 	t.is(backedUp.code, 0, backedUp.stderr);
-	const archive = `${project.databases.development}__${today()}.archive.gz`;
+	const archive = `${project.databases.development}__${day}.archive.gz`;
 	t.regex(backedUp.stdout, new RegExp(`to s3://${bucket.bucket}/${bucket.prefix}${archive}`));
 	await t.throwsAsync(readdir(path.join(project.dir, 'backups')), {code: 'ENOENT'});
 

@@ -19,28 +19,51 @@ async function waitFor<T>(what: string, check: () => Promise<T | undefined | nul
 	}
 }
 
+/** A migration that counts its run, then waits until the test lets it finish (a `go` document in `gate`). */
+const heldOpen = (name: string) =>
+	migrationSource(
+		'HeldOpen',
+		`\t\tawait this.database.collection('runs').updateOne({_id: '${name}'}, {$inc: {count: 1}}, {upsert: true});\n\t\twhile (!(await this.database.collection('gate').findOne({_id: 'go'}))) await new Promise(resolve => setTimeout(resolve, 50));`,
+	);
+
 test('two migrate processes started at once run each migration exactly once, even when a migration outlasts the lease', async t => {
-	// The lease is 2 s; the first migration takes 3 s, so the holder must renew it.
+	// The lease is 2 s; the first migration runs until the holder has renewed its lease a whole lease after taking it.
 	const project = await createProject(t, {
 		migrations: {
-			'20260101000001_slow.ts': counted('slow', 3000),
+			'20260101000001_slow.ts': heldOpen('slow'),
 			'20260101000002_quick.ts': counted('quick', 50),
 			'20260101000003_last.ts': counted('last', 50),
 		},
 	});
-	const [a, b] = await Promise.all([project.monarch(['migrate', 'development']), project.monarch(['migrate', 'development'])]);
-	t.is(a.code, 0, a.stderr);
-	t.is(b.code, 0, b.stderr);
+	const children = [project.spawnMonarch(['migrate', 'development']), project.spawnMonarch(['migrate', 'development'])];
+	const outputs = children.map(child => {
+		const output = {stdout: '', stderr: ''};
+		child.stdout!.on('data', (chunk: Buffer) => (output.stdout += chunk.toString()));
+		child.stderr!.on('data', (chunk: Buffer) => (output.stderr += chunk.toString()));
+		return output;
+	});
+	const exits = children.map(async child => (await once(child, 'exit'))[0] as number);
+
+	type Lock = {_id: string; acquiredAt: Date; expiresAt: Date};
+	const locks = project.db().collection<Lock>('monarch_locks');
+	await waitFor('one run to wait for the other', async () => outputs.some(output => /Waiting for the lock held by .* \(pid \d+\)/.test(output.stderr)));
+	await waitFor('the holder to renew its lease a whole lease after taking it', async () => {
+		const lock = await locks.findOne({_id: 'migrations'});
+		return lock !== null && lock.expiresAt.getTime() - lock.acquiredAt.getTime() >= 2 * 2000;
+	});
+	t.deepEqual(await project.db().collection('runs').find().toArray(), [{_id: 'slow', count: 1}], 'only the holder runs, and only the first migration so far');
+	await project.db().collection<{_id: string}>('gate').insertOne({_id: 'go'});
+
+	t.deepEqual(await Promise.all(exits), [0, 0], outputs.map(output => output.stderr).join('\n'));
 	const runs = await project.db().collection<{_id: string; count: number}>('runs').find().sort({_id: 1}).toArray();
 	t.deepEqual(runs, [
 		{_id: 'last', count: 1},
 		{_id: 'quick', count: 1},
 		{_id: 'slow', count: 1},
 	]);
-	const outputs = [a.stdout, b.stdout].sort();
-	t.regex(outputs.join('\n'), /Ran 3 migrations on development/);
-	t.regex(outputs.join('\n'), /Nothing to migrate on development/);
-	t.regex(a.stderr + b.stderr, /Waiting for the lock held by .* \(pid \d+\)/);
+	const stdout = outputs.map(output => output.stdout).join('\n');
+	t.regex(stdout, /Ran 3 migrations on development/);
+	t.regex(stdout, /Nothing to migrate on development/);
 	t.is(await project.db().collection('monarch_locks').countDocuments(), 0);
 });
 

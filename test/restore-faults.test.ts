@@ -2,17 +2,25 @@ import {once} from 'node:events';
 import {readdir, readFile, rm, stat, truncate, writeFile} from 'node:fs/promises';
 import path from 'node:path';
 import {setTimeout as sleep} from 'node:timers/promises';
-import test from 'ava';
+import test, {type ExecutionContext} from 'ava';
+import type {Db} from 'mongodb';
 import {seed, snapshot, stagingCollections, type Loose} from './helpers/backup-data.js';
+import {startGate, type Gate} from './helpers/gate.js';
 import {createProject, testMongoUri} from './helpers/project.js';
 
-const today = () => new Date().toISOString().slice(0, 10).replaceAll('-', '_');
-
-/** A project with a backup of development and a staging environment holding other data. */
-async function withBackup(t: Parameters<typeof createProject>[0], dogs = 300) {
+/**
+ * A project with a backup of development (dated 2026-03-01) and a staging
+ * environment holding other data. Both environments' URIs can be pointed at
+ * a gate (DEVELOPMENT_URI, STAGING_URI) for one run.
+ */
+async function withBackup(t: ExecutionContext, dogs = 300) {
 	const suffix = Math.random().toString(16).slice(2, 10);
 	const project = await createProject(t, {
-		environments: {staging: {uri: testMongoUri(), database: `t_${suffix}_staging`}},
+		now: '2026-03-01T09:30:00.000Z',
+		environments: {
+			development: {uri: `\${DEVELOPMENT_URI:-${testMongoUri()}}`, database: `t_${suffix}_dev`},
+			staging: {uri: `\${STAGING_URI:-${testMongoUri()}}`, database: `t_${suffix}_staging`},
+		},
 		config: {backups: {local: {dir: 'backups'}}},
 	});
 	await seed(project.db('development'), {dogs});
@@ -20,7 +28,7 @@ async function withBackup(t: Parameters<typeof createProject>[0], dogs = 300) {
 	await project.db('staging').collection<Loose>('orders').createIndex({total: 1});
 	const backedUp = await project.monarch(['backup', 'development']);
 	if (backedUp.code !== 0) throw new Error(backedUp.stderr);
-	const archive = `${project.databases.development}__${today()}.archive.gz`;
+	const archive = `${project.databases.development}__2026_03_01.archive.gz`;
 	return {project, archive, file: path.join(project.dir, 'backups', archive), before: await snapshot(project.db('staging'))};
 }
 
@@ -69,17 +77,14 @@ test('a backup without its manifest is incomplete and refused with the target un
 test('a restore killed with SIGKILL while loading leaves the target as it was; the next run cleans up and restores', async t => {
 	const {project, archive, before} = await withBackup(t, 40_000);
 	const target = project.db('staging');
-	const child = project.spawnMonarch(['restore', `${archive}:staging`, '--yes']);
+	// About 10 MB of documents to insert; the gate lets 3 MB through, so the run is stuck in its load.
+	const gate = await startGate(t, {toServer: 3_000_000});
+	const child = project.spawnMonarch(['restore', `${archive}:staging`, '--yes'], {env: {STAGING_URI: gate.uri}});
+	const stderr = collect(child.stderr!);
 	const exited = once(child, 'exit');
-	let staged: string[] = [];
-	for (let tries = 0; tries < 3000 && staged.length === 0 && child.exitCode === null; tries++) {
-		staged = await stagingCollections(target);
-		if (staged.length === 0) await sleep(10);
-	}
-
-	t.true(staged.length > 0, 'staging collections appeared');
-	// Let it load some documents before the kill.
-	await sleep(300);
+	await heldOrExited(gate, exited, stderr);
+	await waitFor('staging collections holding documents', async () => (await stagedDocuments(target)) > 0);
+	t.is(child.exitCode, null, 'the restore is still loading');
 	child.kill('SIGKILL');
 	const [, signal] = await exited;
 	t.is(signal, 'SIGKILL');
@@ -102,24 +107,19 @@ test('a restore killed with SIGKILL while loading leaves the target as it was; t
 test('Ctrl+C during a restore drops the staging collections and leaves the target as it was', async t => {
 	const {project, archive, before} = await withBackup(t, 30_000);
 	const target = project.db('staging');
-	const child = project.spawnMonarch(['restore', `${archive}:staging`, '--yes']);
-	let stderr = '';
-	child.stderr!.on('data', (chunk: Buffer) => {
-		stderr += chunk.toString();
-	});
+	const gate = await startGate(t, {toServer: 2_000_000});
+	const child = project.spawnMonarch(['restore', `${archive}:staging`, '--yes'], {env: {STAGING_URI: gate.uri}});
+	const stderr = collect(child.stderr!);
 	const exited = once(child, 'exit');
-	let staged: string[] = [];
-	for (let tries = 0; tries < 3000 && staged.length === 0 && child.exitCode === null; tries++) {
-		staged = await stagingCollections(target);
-		if (staged.length === 0) await sleep(10);
-	}
-
-	t.true(staged.length > 0, 'staging collections appeared');
-	await sleep(200);
+	await heldOrExited(gate, exited, stderr);
+	await waitFor('staging collections holding documents', async () => (await stagedDocuments(target)) > 0);
+	// Ctrl+C while the load is held, then let the in-flight inserts finish: the run must stop and clean up.
 	child.kill('SIGINT');
+	await waitFor('the Ctrl+C notice', async () => stderr().includes('Stopping after the current step'));
+	gate.open();
 	const [code] = await exited;
-	t.is(code, 130, stderr);
-	t.regex(stderr, /Cancelled/);
+	t.is(code, 130, stderr());
+	t.regex(stderr(), /Cancelled/);
 	t.deepEqual(await stagingCollections(target), []);
 	t.deepEqual(await snapshot(target), before);
 	t.is(await target.collection<Loose>('monarch_locks').countDocuments(), 0);
@@ -128,19 +128,54 @@ test('Ctrl+C during a restore drops the staging collections and leaves the targe
 test('Ctrl+C during a backup leaves no backup behind, complete or not', async t => {
 	const {project, archive} = await withBackup(t, 30_000);
 	const folder = path.join(project.dir, 'backups');
-	const child = project.spawnMonarch(['backup', 'development', '--name', 'interrupted']);
+	// About 7 MB of documents to read; the gate lets 2 MB of the server's answers through.
+	const gate = await startGate(t, {toClient: 2_000_000});
+	const child = project.spawnMonarch(['backup', 'development', '--name', 'interrupted'], {env: {DEVELOPMENT_URI: gate.uri}});
+	const stderr = collect(child.stderr!);
 	const exited = once(child, 'exit');
-	let partial = false;
-	for (let tries = 0; tries < 3000 && !partial && child.exitCode === null; tries++) {
-		partial = (await readdir(folder)).some(name => name.startsWith('.partial-'));
-		if (!partial) await sleep(5);
-	}
-
-	t.true(partial, 'the backup started writing');
+	await heldOrExited(gate, exited, stderr);
+	await waitFor('the partial archive', async () => (await readdir(folder)).some(name => name.startsWith('.partial-')));
 	child.kill('SIGINT');
+	await waitFor('the Ctrl+C notice', async () => stderr().includes('Stopping after the current step'));
+	gate.open();
 	const [code] = await exited;
-	t.is(code, 130);
+	t.is(code, 130, stderr());
 	t.deepEqual((await readdir(folder)).sort(), [archive, `${archive}.manifest.json`]);
 	const listed = await project.monarch(['list_backups', '--json']);
 	t.notRegex(listed.stdout, /interrupted/);
 });
+
+/** Documents in the database's staging collections. */
+async function stagedDocuments(db: Db): Promise<number> {
+	let count = 0;
+	for (const name of await stagingCollections(db)) count += await db.collection(name).countDocuments();
+	return count;
+}
+
+/** Waits until the gate holds the run; fails with its output if it ends first. */
+async function heldOrExited(gate: Gate, exited: Promise<unknown>, stderr: () => string): Promise<void> {
+	await Promise.race([
+		gate.held,
+		exited.then(() => {
+			throw new Error(`monarch ended before the gate held it:\n${stderr()}`);
+		}),
+	]);
+}
+
+/** Polls `condition` until it holds: a wait for a signal, bounded by a generous failure timeout. */
+async function waitFor(what: string, condition: () => Promise<boolean>, timeoutMs = 120_000): Promise<void> {
+	const deadline = performance.now() + timeoutMs;
+	while (!(await condition())) {
+		if (performance.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+		await sleep(20);
+	}
+}
+
+/** Everything a stream has produced so far, as text. */
+function collect(stream: NodeJS.ReadableStream): () => string {
+	let text = '';
+	stream.on('data', (chunk: Buffer) => {
+		text += chunk.toString();
+	});
+	return () => text;
+}

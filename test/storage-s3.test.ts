@@ -1,7 +1,7 @@
 import {createHash, randomBytes} from 'node:crypto';
 import {Readable} from 'node:stream';
 import {setTimeout as delay} from 'node:timers/promises';
-import {ListMultipartUploadsCommand, ListObjectsV2Command, ListPartsCommand, PutObjectCommand, S3Client} from '@aws-sdk/client-s3';
+import {HeadObjectCommand, ListMultipartUploadsCommand, ListObjectsV2Command, ListPartsCommand, PutObjectCommand, S3Client} from '@aws-sdk/client-s3';
 import test, {type ExecutionContext} from 'ava';
 import type {S3BackupsConfig} from '../source/core/config/schema.js';
 import {MonarchError} from '../source/core/errors.js';
@@ -104,7 +104,15 @@ test('S3 store: 12 MB written as a multipart upload read back byte for byte, and
 			['shop__2026_11_23.archive.gz.manifest.json', small.length],
 		],
 	);
-	t.true(listed.every(object => object.modifiedAt.getTime() > Date.now() - 60_000));
+	// modifiedAt is the server's own time of each object (never this machine's clock, which may differ).
+	const client = createS3Client(backupsConfig(prefix));
+	for (const object of listed) {
+		const head = await client.send(new HeadObjectCommand({Bucket: bucket, Key: `${prefix}${object.name}`}));
+		t.deepEqual(object.modifiedAt, head.LastModified, object.name);
+	}
+
+	client.destroy();
+
 
 	await store.delete('shop__2026_11_23.archive.gz');
 	t.false(await store.exists('shop__2026_11_23.archive.gz'));

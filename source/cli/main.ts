@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 import {CommanderError} from 'commander';
-import {describeError, isMonarchError} from '../core/errors.js';
+import {fixClock} from '../core/clock.js';
+import {describeError, isMonarchError, MonarchError} from '../core/errors.js';
 import {redact} from '../core/redact.js';
 import {createProgram} from './program.js';
 
@@ -21,6 +22,7 @@ const verbose = argv.includes('--verbose');
 const program = createProgram(controller.signal);
 
 try {
+	fixClockFromEnvironment();
 	if (argv.length === 0 && process.stdin.isTTY && process.stdout.isTTY) {
 		// The TUI loads on first use, so the CLI's commands start fast.
 		const {runTui} = await import('../tui/run.js');
@@ -33,6 +35,18 @@ try {
 	}
 } catch (error) {
 	process.exitCode = exitCodeFor(error);
+}
+
+/** `MONARCH_NOW` (an ISO 8601 time) dates this run's backups, for tests and reproducible examples. */
+function fixClockFromEnvironment(): void {
+	const value = process.env.MONARCH_NOW;
+	if (value === undefined || value === '') return;
+	const at = new Date(value);
+	if (!/^\d{4}-\d{2}-\d{2}T/.test(value) || Number.isNaN(at.getTime())) {
+		throw new MonarchError('usage', `MONARCH_NOW: ${JSON.stringify(value)} is not an ISO 8601 time`, {hint: 'set it like 2026-03-01T09:30:00Z, or unset it to use the real clock'});
+	}
+
+	fixClock(at);
 }
 
 function exitCodeFor(error: unknown): number {

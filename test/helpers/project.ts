@@ -25,6 +25,8 @@ export type ProjectOptions = {
 	environments?: Record<string, Record<string, unknown>>;
 	migrations?: Record<string, string>;
 	config?: Record<string, unknown>;
+	/** Fixes the time monarch dates its backups with (MONARCH_NOW), so names never depend on today. */
+	now?: string;
 };
 
 export type Project = {
@@ -38,7 +40,7 @@ export type Project = {
 	/** Runs the built `monarch` in the project folder, with no stdin. */
 	monarch: (args: string[], options?: {env?: NodeJS.ProcessEnv}) => Promise<{code: number; stdout: string; stderr: string}>;
 	/** Starts `monarch` and returns the child, for kill tests. */
-	spawnMonarch: (args: string[]) => ChildProcess;
+	spawnMonarch: (args: string[], options?: {env?: NodeJS.ProcessEnv}) => ChildProcess;
 };
 
 /** A temporary project folder whose environments use fresh databases on the test server, all removed after the test. */
@@ -75,7 +77,7 @@ export async function createProject(t: ExecutionContext, options: ProjectOptions
 		await rm(dir, {recursive: true, force: true});
 	});
 
-	const childEnv = (extra?: NodeJS.ProcessEnv) => ({...process.env, NO_COLOR: '1', MONARCH_CONNECT_TIMEOUT_MS: '3000', ...extra});
+	const childEnv = (extra?: NodeJS.ProcessEnv) => ({...process.env, NO_COLOR: '1', MONARCH_CONNECT_TIMEOUT_MS: '3000', ...(options.now ? {MONARCH_NOW: options.now} : {}), ...extra});
 	return {
 		dir,
 		databases,
@@ -92,8 +94,8 @@ export async function createProject(t: ExecutionContext, options: ProjectOptions
 				return {code: typeof failed.code === 'number' ? failed.code : -1, stdout: failed.stdout ?? '', stderr: failed.stderr ?? ''};
 			}
 		},
-		spawnMonarch(args) {
-			return spawn(process.execPath, [monarchBin, ...args], {cwd: dir, env: childEnv(), stdio: ['ignore', 'pipe', 'pipe']});
+		spawnMonarch(args, spawnOptions = {}) {
+			return spawn(process.execPath, [monarchBin, ...args], {cwd: dir, env: childEnv(spawnOptions.env), stdio: ['ignore', 'pipe', 'pipe']});
 		},
 	};
 }

@@ -1,4 +1,5 @@
 import type {Db} from 'mongodb';
+import {now} from '../clock.js';
 import type {ProjectConfig} from '../config/load.js';
 import {connect} from '../connection.js';
 import {findEnvironment, type Environment} from '../environments.js';
@@ -80,7 +81,7 @@ export type WriteBackupOptions = OperationOptions & {
 export async function writeBackup(options: WriteBackupOptions): Promise<BackupResult> {
 	const {db, environment, store, signal} = options;
 	const events = options.events ?? ignoreEvents;
-	const createdAt = new Date();
+	const createdAt = now();
 	const archive = await nextBackupName(store, options.base, createdAt, signal);
 	throwIfAborted(signal, `the backup of ${environment.name}`);
 	events({type: 'log', level: 'info', message: `Backing up ${environment.name} (database ${environment.database}) to ${store.description}${archive}`});
