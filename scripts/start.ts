@@ -6,11 +6,11 @@
  */
 import {spawn} from 'node:child_process';
 import path from 'node:path';
-import {ensureServerBinaries} from './servers/binaries.js';
-import {ping, startMongo, type MongoService} from './servers/mongodb.js';
-import {cacheDir, logDir, repoRoot} from './servers/paths.js';
-import {readRunningServices} from './servers/running.js';
+import {redactUri} from '../source/core/redact.js';
+import {findMongo} from './sample/find-mongo.js';
 import {seedSample} from './sample/seed.js';
+import {logDir, repoRoot, sampleDataDir} from './servers/paths.js';
+import {readRunningServices, removeServicesFile} from './servers/running.js';
 
 const log = (line: string) => process.stderr.write(`start: ${line}\n`);
 
@@ -29,36 +29,24 @@ async function run(command: string, args: string[], env: NodeJS.ProcessEnv = pro
 	}
 }
 
-/** The first MongoDB that answers: $MONARCH_MONGODB_URI, `npm run services`, localhost:27017, or our own FerretDB. */
-async function findMongo(): Promise<{uri: string; server?: MongoService}> {
-	const candidates = [process.env.MONARCH_MONGODB_URI, (await readRunningServices())?.mongodbUri, 'mongodb://127.0.0.1:27017/'];
-	for (const uri of candidates) {
-		if (!uri) continue;
-		try {
-			await ping(uri, 1000);
-			return {uri};
-		} catch {}
-	}
-
-	log('no MongoDB answered; starting FerretDB for the sample (data kept in .cache/sample-data)');
-	const binaries = await ensureServerBinaries({ferretdb: true, versitygw: false, log});
-	const server = await startMongo({
-		choice: 'ferretdb',
-		ferretdbBinary: binaries.ferretdb,
-		logFile: name => path.join(logDir, `${name}-start-${process.pid}.log`),
-		timeoutMs: 30_000,
-		dataDir: path.join(cacheDir, '..', 'sample-data'),
-	});
-	return {uri: server.uri, server};
-}
-
 async function main(): Promise<number> {
 	const built = await run(path.join(repoRoot, 'node_modules', '.bin', 'tsc'), ['-p', 'tsconfig.json']);
 	if (built !== 0) return built;
-	const {uri, server} = await findMongo();
+	const {uri, server} = await findMongo({
+		explicitUri: process.env.MONARCH_MONGODB_URI,
+		async servicesUri() {
+			const services = await readRunningServices();
+			if (!services) await removeServicesFile(); // left behind by an `npm run services` that is gone
+			return services?.mongodbUri;
+		},
+		dataDir: sampleDataDir,
+		logFile: name => path.join(logDir, `${name}-start-${process.pid}.log`),
+		log,
+	});
 	try {
 		const seeded = await seedSample(uri, ['shop_development', 'shop']);
-		log(`MongoDB at ${uri}${seeded.length > 0 ? `; seeded the sample shop into ${seeded.join(' and ')}` : ''}`);
+		log(`MongoDB at ${redactUri(uri)}${seeded.seeded.length > 0 ? `; seeded the sample shop into ${seeded.seeded.join(' and ')}` : ''}`);
+		for (const database of seeded.foreign) log(`${database} already holds collections that are not the sample's; left as they are`);
 		const env = {...process.env, MONARCH_MONGODB_URI: uri, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true'};
 		const monarch = (args: string[]) => run(process.execPath, [path.join(repoRoot, 'dist', 'cli', 'main.js'), ...args], env);
 		const args = process.argv.slice(2);
@@ -74,7 +62,7 @@ async function main(): Promise<number> {
 try {
 	process.exitCode = await main();
 } catch (error) {
-	log(error instanceof Error ? error.message : String(error));
+	log(redactUri((error instanceof Error ? error.message : String(error)).split('\n')[0]!));
 	process.exitCode = 1;
 }
 

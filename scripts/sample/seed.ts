@@ -27,23 +27,39 @@ export function sampleData() {
 	return {dogs, dog_houses: dogHouses, accounts, campaigns};
 }
 
-/** Fills a database with the sample data unless it already holds dogs. Returns true when it seeded. */
-export async function seedSample(uri: string, databases: string[]): Promise<string[]> {
+/** What {@link seedSample} did: the databases it filled, and those it left alone because they hold other data. */
+export type SeedResult = {seeded: string[]; foreign: string[]};
+
+/**
+ * Fills each empty database with the sample data. A database that already
+ * holds the sample (its `dogs`) is left as it is, and so is one holding
+ * anything else: npm start never writes into data that is not its own.
+ */
+export async function seedSample(uri: string, databases: string[]): Promise<SeedResult> {
 	const client = new MongoClient(uri, {serverSelectionTimeoutMS: 5000});
-	const seeded: string[] = [];
+	const result: SeedResult = {seeded: [], foreign: []};
 	try {
 		for (const name of databases) {
 			const db = client.db(name);
-			if ((await db.collection('dogs').estimatedDocumentCount()) > 0) continue;
+			const collections = (await db.listCollections({}, {nameOnly: true}).toArray()).map(entry => entry.name);
+			if (collections.includes('dogs')) continue;
+			if (collections.length > 0) {
+				result.foreign.push(name);
+				continue;
+			}
+
 			for (const [collection, documents] of Object.entries(sampleData())) {
 				await db.collection(collection).insertMany(documents as Array<Record<string, unknown>>);
 			}
 
-			seeded.push(name);
+			result.seeded.push(name);
 		}
+	} catch (error) {
+		const reason = (error instanceof Error ? error.message : String(error)).split('\n')[0];
+		throw new Error(`could not seed the sample shop at ${uri} (${reason}): point MONARCH_MONGODB_URI at a MongoDB you may write to, with its user and password`);
 	} finally {
 		await client.close();
 	}
 
-	return seeded;
+	return result;
 }

@@ -1,7 +1,7 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { ensureServerBinaries } from './binaries.js';
-import { startMongo, type MongoChoice, type MongoFlavor, type MongoService } from './mongodb.js';
+import { startMongo, useExternalMongo, type MongoChoice, type MongoFlavor, type MongoService } from './mongodb.js';
 import { logDir } from './paths.js';
 import { DEFAULT_READY_TIMEOUT_MS } from './ready.js';
 import { startS3, type S3Config, type S3Service } from './s3.js';
@@ -68,7 +68,9 @@ export async function startServices(options: StartServicesOptions = {}): Promise
 	await pruneOldLogs();
 
 	const [mongo, s3] = await Promise.allSettled([
-		startMongo({ choice, ferretdbBinary: binaries.ferretdb, logFile, timeoutMs }),
+		process.env.MONARCH_TEST_MONGODB_URI
+			? useExternalMongo(process.env.MONARCH_TEST_MONGODB_URI, timeoutMs)
+			: startMongo({ choice, ferretdbBinary: binaries.ferretdb, logFile, timeoutMs }),
 		startS3({ versitygwBinary: binaries.versitygw, bucket: options.bucket ?? 'monarch-test', logFile: logFile('versitygw'), timeoutMs }),
 	]);
 	if (mongo.status === 'rejected' || s3.status === 'rejected') {

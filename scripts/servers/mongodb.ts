@@ -37,18 +37,17 @@ export interface StartMongoOptions {
 	dataDir?: string;
 }
 
+/** A MongoDB someone else runs (MONARCH_TEST_MONGODB_URI), once it answers; stopping it does nothing. */
+export async function useExternalMongo(uri: string, timeoutMs: number): Promise<MongoService> {
+	const readyMs = await waitUntilReady({ name: `MongoDB at ${uri}` }, timeoutMs, async () => ping(uri));
+	return { uri, flavor: 'external', readyMs, crashed: new Promise(() => {}), stop: async () => {} };
+}
+
 /**
- * Uses MONARCH_TEST_MONGODB_URI when set, otherwise starts `mongod` or
- * FerretDB on a free loopback port with a temp data folder, and waits until a
- * real ping succeeds.
+ * Starts `mongod` or FerretDB on a free loopback port (with a temp data
+ * folder unless one is given), and waits until a real ping succeeds.
  */
 export async function startMongo(options: StartMongoOptions): Promise<MongoService> {
-	const external = process.env.MONARCH_TEST_MONGODB_URI;
-	if (external) {
-		const readyMs = await waitUntilReady({ name: `MongoDB at ${external}` }, options.timeoutMs, async () => ping(external));
-		return { uri: external, flavor: 'external', readyMs, crashed: new Promise(() => {}), stop: async () => {} };
-	}
-
 	const mongod = options.choice === 'ferretdb' ? null : await which('mongod', { nothrow: true });
 	if (options.choice === 'mongod' && !mongod) {
 		throw new ServerStartError('mongod was requested but is not on PATH');

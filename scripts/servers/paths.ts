@@ -7,6 +7,9 @@ export const repoRoot = path.resolve(fileURLToPath(new URL('../..', import.meta.
 /** Cache folder for everything the test servers need (git-ignored via `.cache/`). */
 export const cacheDir = path.join(repoRoot, '.cache', 'servers');
 
+/** FerretDB's data for `npm start`'s sample shop, kept across runs (git-ignored via `.cache/`). */
+export const sampleDataDir = path.join(repoRoot, '.cache', 'sample-data');
+
 /** Where built server binaries live, one file per exact version. */
 export const binDir = path.join(cacheDir, 'bin');
 
