@@ -1,5 +1,6 @@
 import {Box, Text, useApp} from 'ink';
 import {useCallback, useEffect, useMemo, useReducer, useState, useSyncExternalStore} from 'react';
+import {now as clockNow} from '../core/clock.js';
 import type {ProjectConfig} from '../core/config/load.js';
 import {MonarchError} from '../core/errors.js';
 import {Footer} from './components/footer.js';
@@ -14,6 +15,7 @@ import {clip} from './components/text.js';
 import {TuiContext, type ModalContent, type TuiServices} from './context.js';
 import {useEnvironmentStatuses} from './hooks/use-environment-statuses.js';
 import {useJobRunner, type JobSpec} from './hooks/use-job-runner.js';
+import {KeysProvider} from './hooks/use-keys.js';
 import {useTerminalSize} from './hooks/use-terminal-size.js';
 import {hintsFor, type Scope} from './keymap.js';
 import {useAppKeys, type Focus} from './hooks/use-app-keys.js';
@@ -31,6 +33,8 @@ export type AppProps = {
 	folder?: string;
 	/** Status pings' timeout (ms). */
 	pingTimeoutMs?: number;
+	/** Today, for date columns; monarch's clock (fixed by MONARCH_NOW, otherwise the real one) when not given. */
+	now?: () => Date;
 };
 
 /** Rows the header, tab row, toast, status bar and footer take. */
@@ -39,8 +43,17 @@ const chromeRows = 5;
 /**
  * The monarch TUI: header, tab row, the focused panel (or a job, a form, a
  * message on top of it), a toast line, the status bar and the key hints.
+ * Every key goes through one KeysProvider (see useKeys).
  */
-export function App({config, channel, version, folder, pingTimeoutMs}: AppProps) {
+export function App(props: AppProps) {
+	return (
+		<KeysProvider>
+			<AppScreen {...props} />
+		</KeysProvider>
+	);
+}
+
+function AppScreen({config, channel, version, folder, pingTimeoutMs, now = clockNow}: AppProps) {
 	const {exit} = useApp();
 	const {columns, rows} = useTerminalSize();
 	const prompter = useMemo(() => createTuiPrompter(channel), [channel]);
@@ -106,6 +119,7 @@ export function App({config, channel, version, folder, pingTimeoutMs}: AppProps)
 		showModal: useCallback((content: ModalContent) => dispatch({type: 'modal', content}), []),
 		toast: useCallback((text: string, tone: 'info' | 'error' = 'info') => dispatch({type: 'toast', text, tone}), []),
 		setInputFocus,
+		now,
 	};
 
 	const height = Math.max(chromeRows + 3, rows - 1);

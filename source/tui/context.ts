@@ -26,6 +26,8 @@ export type TuiServices = {
 	toast: (text: string, tone?: 'info' | 'error') => void;
 	/** A panel's own text input (the `/` filter) has focus: the global keys stay off meanwhile. */
 	setInputFocus: (focused: boolean) => void;
+	/** Today, for date columns (this year's dates show without their year). */
+	now: () => Date;
 };
 
 export const TuiContext = createContext<TuiServices | undefined>(undefined);

@@ -5,7 +5,7 @@ import path from 'node:path';
 import test from 'ava';
 import type {Loose} from '../helpers/backup-data.js';
 import {createProject, testMongoUri} from '../helpers/project.js';
-import {keys, pressKey, type, waitForText} from './helpers/ink.js';
+import {keys, press, type, waitForText} from './helpers/ink.js';
 import {openApp} from './helpers/app.js';
 
 process.env.MONARCH_CONNECT_TIMEOUT_MS = '2000';
@@ -21,22 +21,23 @@ test.serial('environments panel: b backs the environment up, y copies it into a 
 	let frame = await waitForText(app.lastFrame, /› development .* up/);
 	t.regex(frame, /b back up {2}y copy to/);
 
-	await pressKey(app, 'b');
+	await press(app, 'b');
 	frame = await waitForText(app.lastFrame, /Backed up development: 1 collection, 2 documents, [\d.]+ \w*B in t_\w+_dev__\d{4}_\d\d_\d\d/);
 	t.regex(frame, /Back up development done/);
 	const files = await readdir(path.join(project.dir, 'backups'));
 	t.true(files.some(file => /^t_\w+_dev__\d{4}_\d\d_\d\d\.archive\.gz\.manifest\.json$/.test(file)), files.join(', '));
-	await pressKey(app, keys.escape);
+	await press(app, keys.escape);
+	await waitForText(app.lastFrame, /› development .* up/);
 
-	await pressKey(app, 'y');
+	await press(app, 'y');
 	frame = await waitForText(app.lastFrame, 'Copy development into which environment?');
 	t.regex(frame, /❯ staging/);
 	t.false(/❯ development|  development  \(/.test(frame.split('Copy development into')[1] ?? ''));
-	await pressKey(app, keys.enter);
+	await press(app, keys.enter);
 	await waitForText(app.lastFrame, 'Type staging to confirm');
 	t.deepEqual(await project.db('staging').collection('cats').countDocuments(), 1);
 	await type(app, 'staging');
-	await pressKey(app, keys.enter);
+	await press(app, keys.enter);
 	frame = await waitForText(app.lastFrame, /loaded {6}1 collection, 2 documents/);
 	t.regex(frame, /Copied development into staging/);
 	t.regex(frame, /safety {6}backups\/t_\w+_stg_before_copy__\d{4}_\d\d_\d\d\.archive\.gz/);
@@ -44,9 +45,9 @@ test.serial('environments panel: b backs the environment up, y copies it into a 
 	t.deepEqual((await project.db('staging').collection<Loose>('dogs').find().sort({_id: 1}).toArray()).map(dog => dog.name), ['rex', 'fido']);
 	t.is(await project.db('staging').collection('cats').countDocuments(), 0);
 	t.true((await readdir(path.join(project.dir, 'backups'))).some(file => /_stg_before_copy__\d{4}_\d\d_\d\d\.archive\.gz\.manifest\.json$/.test(file)));
-	await pressKey(app, keys.escape);
+	await press(app, keys.escape);
 	frame = await waitForText(app.lastFrame, /Copy development done/);
 	t.regex(frame, /■ Copied development into staging: 1 collection, 2 documents/);
-	await pressKey(app, keys.escape);
+	await press(app, keys.escape);
 	await waitForText(app.lastFrame, /› development .* up/);
 });

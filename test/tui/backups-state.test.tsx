@@ -49,13 +49,16 @@ const incomplete: BackupEntry = {
 
 test('a backup row: short name, size, source, date, QuerySet, state', t => {
 	t.is(shortName('shop__2026_11_23.archive.gz'), 'shop__2026_11_23');
-	const cells = backupCells(complete, new Date('2026-12-01T00:00:00Z'));
+	const now = new Date('2026-12-01T00:00:00Z');
+	const cells = backupCells(complete, now);
 	t.is(cells[0], 'acme__2026_11_23');
 	t.regex(cells[1] ?? '', /^2(\.0)? (KiB|kB|KB)$/);
 	t.is(cells[2], 'production');
 	t.regex(cells[3] ?? '', /^11-23 \d\d:\d\d$/);
 	t.deepEqual(cells.slice(4), ['AccountQuerySet', 'complete']);
-	t.deepEqual(backupCells(incomplete).slice(2), ['?', backupCells(incomplete)[3], '-', 'incomplete']);
+	t.deepEqual(backupCells(incomplete, now).slice(2), ['?', backupCells(incomplete, now)[3], '-', 'incomplete']);
+	// A backup of an earlier year shows its year instead of its time.
+	t.regex(backupCells(complete, new Date('2027-01-02T12:00:00Z'))[3] ?? '', /^2026-11-23$/);
 });
 
 test('details: where it is, what it holds and the QuerySet answers; an incomplete one says why it cannot be restored', t => {

@@ -156,33 +156,36 @@ test('the tab row and the status bar: protected environments stand out, connecti
 	const tabs = render(<TabRow titles={[{title: 'Environments', available: true}, {title: 'Migrations', available: true}, {title: 'Backups', available: false}, {title: 'QuerySets', available: false}]} active={1} />);
 	t.is(tabs.lastFrame()!.trim(), '1 Environments   2 Migrations   3 Backups   4 QuerySets');
 	tabs.unmount();
+	const checkedAt = new Date('2026-03-01T09:30:00Z');
 	const production = makeEnvironment({name: 'production', uri: 'mongodb://app:s3cret@db.example.com:27017', database: 'shop'});
-	const down = render(<StatusBar environment={production} status={{checking: false, environment: 'production', reachable: false, error: 'timeout', checkedAt: new Date()}} width={80} />);
+	const down = render(<StatusBar environment={production} status={{checking: false, environment: 'production', reachable: false, error: 'timeout', checkedAt: checkedAt}} width={80} />);
 	t.regex(down.lastFrame()!, /production\s+protected shop\s+● unreachable/);
 	t.false(down.lastFrame()!.includes('s3cret'));
 	down.unmount();
 	const development = makeEnvironment({name: 'development', uri: 'mongodb://127.0.0.1:27017', database: 'shop_dev'});
-	const up = render(<StatusBar environment={development} status={{checking: false, environment: 'development', reachable: true, latencyMs: 2.4, collections: 3, dataSize: 2048, checkedAt: new Date()}} width={80} />);
+	const up = render(<StatusBar environment={development} status={{checking: false, environment: 'development', reachable: true, latencyMs: 2.4, collections: 3, dataSize: 2048, checkedAt: checkedAt}} width={80} />);
 	t.regex(up.lastFrame()!, /development\s+shop_dev\s+● connected 2 ms\s+3 collections, 2\.0 KiB/);
 	up.unmount();
 });
 
 test('the job view draws the overall bar, a bar per task with rate and ETA, and keeps finished lines', t => {
-	let job = initialJobState('Migrate development', 2, Date.now() - 2500);
+	// Fixed times: "elapsed" is what the view computes from them, not what the clock did meanwhile.
+	const startedAt = Date.parse('2026-03-01T09:30:00Z');
+	let job = initialJobState('Migrate development', 2, startedAt);
 	job = jobReducer(job, {type: 'event', event: {type: 'migration:start', key: '20261101_add_dogs', environment: 'development'}});
 	job = jobReducer(job, {type: 'event', event: {type: 'log', level: 'info', message: 'inserted 10 dogs', source: '20261101_add_dogs'}});
 	job = jobReducer(job, {type: 'progress', snapshot: {task: '20261101_add_dogs', unit: 'docs', done: 25, total: 50, rate: 12.4, etaSeconds: 2, elapsedMs: 2000, fraction: 0.5}});
-	const running = render(<JobView job={job} width={80} height={12} />);
+	const running = render(<JobView job={job} width={80} height={12} now={startedAt + 2500} />);
 	const frame = running.lastFrame()!;
-	t.regex(frame, /Migrate development running\s+elapsed 2\.\d s/);
+	t.regex(frame, /Migrate development running\s+elapsed 2\.5 s\n/);
 	t.regex(frame, /overall\s+█+░+\s+25% 0\/2/);
 	t.regex(frame, /20261101_add_dogs\s+█+░+\s+50% 25\/50 docs\s+12 docs\/s\s+ETA 2\.0 s/);
 	t.regex(frame, /▶ 20261101_add_dogs\n\s+20261101_add_dogs │ inserted 10 dogs/);
 	running.unmount();
 	job = jobReducer(job, {type: 'event', event: {type: 'migration:end', key: '20261101_add_dogs', environment: 'development', state: 'Completed', durationMs: 31}});
-	job = jobReducer(job, {type: 'succeeded', summary: 'Ran 1 migration on development in 31 ms', now: Date.now()});
-	const done = render(<JobView job={job} width={80} height={12} />);
-	t.regex(done.lastFrame()!, /Migrate development done/);
+	job = jobReducer(job, {type: 'succeeded', summary: 'Ran 1 migration on development in 31 ms', now: startedAt + 3200});
+	const done = render(<JobView job={job} width={80} height={12} now={startedAt + 60_000} />);
+	t.regex(done.lastFrame()!, /Migrate development done\s+elapsed 3\.2 s\n/);
 	t.regex(done.lastFrame()!, /✔ 20261101_add_dogs \(31 ms\)\n■ Ran 1 migration on development in 31 ms/);
 	t.true(done.lastFrame()!.includes('inserted 10 dogs'));
 	done.unmount();

@@ -1,19 +1,28 @@
+import {randomInt} from 'node:crypto';
 import {copyFile, readdir, readFile} from 'node:fs/promises';
 import path from 'node:path';
 import {fileURLToPath} from 'node:url';
 import test from 'ava';
 import {createProject, migrationSource, testMongoUri} from '../helpers/project.js';
+import {createLatch, type Latch} from './helpers/latch.js';
 import {openTerminal} from './helpers/tmux.js';
 
-const slowDogs = migrationSource(
-	'AddDogs',
-	`\t\tfor (let i = 1; i <= 5; i++) {
+/** A database name of its own for a test's staging environment (digits: the assertions read it as t_\d+_stg). */
+const freshDatabase = () => `t_${randomInt(1e9, 1e10)}_stg`;
+
+/** Five dogs, one a step; after the first it waits at `latch`, so the test sees the job running live. */
+const latchedDogs = (latch: Latch) =>
+	migrationSource(
+		'AddDogs',
+		`\t\tfor (let i = 1; i <= 5; i++) {
 \t\t\tawait this.database.collection('dogs').insertOne({i});
 \t\t\tthis.progress(i, 5);
 \t\t\tthis.log('dog ' + i);
-\t\t\tawait new Promise(resolve => setTimeout(resolve, 100));
+\t\t\tif (i === 1) {
+${latch.wait}
+\t\t\t}
 \t\t}`,
-);
+	);
 const cats = migrationSource('Cats', "\t\tawait this.database.collection('cats').insertOne({name: 'tom'});");
 
 test('monarch with no arguments and no terminal prints the help and exits 2', async t => {
@@ -24,9 +33,10 @@ test('monarch with no arguments and no terminal prints the help and exits 2', as
 });
 
 test('a new user opens monarch in a terminal, switches panels, runs the pending migrations, is stopped at a protected environment until typing its name, resizes, quits', async t => {
+	const latch = createLatch(t);
 	const project = await createProject(t, {
-		environments: {staging: {uri: testMongoUri(), database: `t_${Date.now()}_stg`, protected: true}},
-		migrations: {'20260101000000_add_dogs.ts': slowDogs, '20260102000000_cats.ts': cats},
+		environments: {staging: {uri: testMongoUri(), database: freshDatabase(), protected: true}},
+		migrations: {'20260101000000_add_dogs.ts': latchedDogs(latch), '20260102000000_cats.ts': cats},
 	});
 	const terminal = await openTerminal(t, {cwd: project.dir, columns: 80, rows: 24});
 
@@ -53,6 +63,9 @@ test('a new user opens monarch in a terminal, switches panels, runs the pending 
 	await terminal.waitFor('2 migrations, 2 pending');
 
 	await terminal.press('m');
+	screen = await terminal.waitFor(/Migrate development running[\s\S]*add_dogs │ dog 1/);
+	t.regex(screen, /▶ 20260101000000_add_dogs/);
+	await latch.open();
 	screen = await terminal.waitFor('Migrate development done', 60_000);
 	t.regex(screen, /✔ 20260101000000_add_dogs \(\d+ ms\)/);
 	t.regex(screen, /add_dogs │ dog 5/);
@@ -76,6 +89,7 @@ test('a new user opens monarch in a terminal, switches panels, runs the pending 
 	t.is(await project.db('staging').collection('monarch_migrations').countDocuments(), 0);
 	t.is(await project.db('staging').collection('dogs').countDocuments(), 0);
 	await terminal.press('Escape');
+	await terminal.waitFor(/◂ staging ▸.*2 migrations, 2 pending/);
 	await terminal.press('m');
 	await terminal.waitFor('Type staging to confirm');
 	await terminal.type('staging');
@@ -115,13 +129,14 @@ test('in a terminal, a backup picked with the arrow keys in the Backups panel is
 	const project = await createProject(t, {config: {backups: {local: {dir: 'backups'}}}});
 	const dogs = project.db().collection<{_id: number; name: string}>('dogs');
 	await dogs.insertOne({_id: 1, name: 'rex'});
-	t.is((await project.monarch(['backup', 'development', '--name', 'one'])).code, 0);
+	// Fixed times (MONARCH_NOW) for the backups and for monarch's today: the list's dates never depend on the day the test runs.
+	t.is((await project.monarch(['backup', 'development', '--name', 'one'], {env: {MONARCH_NOW: '2026-03-01T09:30:00Z'}})).code, 0);
 	await dogs.insertOne({_id: 2, name: 'fido'});
-	t.is((await project.monarch(['backup', 'development', '--name', 'two'])).code, 0);
+	t.is((await project.monarch(['backup', 'development', '--name', 'two'], {env: {MONARCH_NOW: '2026-03-01T09:40:00Z'}})).code, 0);
 	await dogs.deleteMany({});
 	await project.db().collection('cats').insertOne({name: 'tom'});
 
-	const terminal = await openTerminal(t, {cwd: project.dir, columns: 80, rows: 24});
+	const terminal = await openTerminal(t, {cwd: project.dir, columns: 80, rows: 24, now: '2026-03-02T12:00:00Z'});
 	await terminal.waitFor(/› development .* up \d+ ms/);
 	await terminal.press('3');
 	let screen = await terminal.waitFor(/2 backups[\s\S]*› two__\d{4}_\d\d_\d\d/);
@@ -150,7 +165,7 @@ test('in a terminal, a backup picked with the arrow keys in the Backups panel is
 
 test("in a terminal, AccountQuerySet's form is answered into a backup, whose restore into a protected environment waits for its typed name", async t => {
 	const project = await createProject(t, {
-		environments: {staging: {uri: testMongoUri(), database: `t_${Date.now()}_stg`, protected: true}},
+		environments: {staging: {uri: testMongoUri(), database: freshDatabase(), protected: true}},
 		config: {backups: {local: {dir: 'backups'}}},
 	});
 	await copyFile(fileURLToPath(new URL('../../querysets/account.ts', import.meta.url)), path.join(project.dir, 'querysets', 'account.ts'));
@@ -178,6 +193,7 @@ test("in a terminal, AccountQuerySet's form is answered into a backup, whose res
 	t.deepEqual(manifest.querySet, {name: 'AccountQuerySet', answers: {accountId: 42}});
 	t.deepEqual(manifest.collections.map(entry => [entry.name, entry.count]), [['accounts', 1], ['campaigns', 2]]);
 	await terminal.press('Escape');
+	await terminal.waitFor(/› AccountQuerySet/);
 
 	await terminal.press('3');
 	await terminal.waitFor(/› t_\w+_dev__/);
@@ -195,6 +211,7 @@ test("in a terminal, AccountQuerySet's form is answered into a backup, whose res
 	await terminal.waitFor(/Restore t_\w+_dev__\S+ stopped/);
 	t.deepEqual(await project.db('staging').collection<Row>('accounts').find().toArray(), [{_id: 7, name: 'old'}]);
 	await terminal.press('Escape');
+	await terminal.waitFor(/› t_\w+_dev__/);
 
 	await terminal.press('Enter');
 	await terminal.waitFor(/into which[\s\S]*environment\?[\s\S]*❯ development/);
@@ -209,7 +226,10 @@ test("in a terminal, AccountQuerySet's form is answered into a backup, whose res
 	t.deepEqual(await project.db('staging').collection<Row>('accounts').find().toArray(), [{_id: 42, name: 'acme'}]);
 	t.is(await project.db('staging').collection('campaigns').countDocuments(), 2);
 	await terminal.press('Escape');
+	await terminal.waitFor(/Restore t_\w+_dev__\S+ done/);
 	await terminal.press('Escape');
+	// The list again, with the safety backup (newest, so selected) above the restored one.
+	await terminal.waitFor(/2 backups[\s\S]*› t_\d+_stg_befo/);
 	await terminal.press('q');
 	await terminal.waitFor('EXIT=0');
 });

@@ -1,5 +1,6 @@
 /** @jsxRuntime automatic */
 /** @jsxImportSource react */
+import {randomBytes} from 'node:crypto';
 import {existsSync} from 'node:fs';
 import {readdir} from 'node:fs/promises';
 import path from 'node:path';
@@ -7,13 +8,20 @@ import test from 'ava';
 import {createProject, migrationSource, testMongoUri} from '../helpers/project.js';
 import {keys, press, type, waitForFrame, waitForText} from './helpers/ink.js';
 import {openApp} from './helpers/app.js';
+import {createLatch, type Latch} from './helpers/latch.js';
 
 process.env.MONARCH_CONNECT_TIMEOUT_MS = '2000';
 
 const unreachable = 'mongodb://app:hunter2@127.0.0.1:1/?serverSelectionTimeoutMS=1000';
 
+/** A database name of its own for a test's extra environment. */
+const freshDatabase = () => `t_${randomBytes(4).toString('hex')}_stg`;
+
+/** A fixed time for history records whose dates no assertion reads. */
+const someTime = new Date('2026-01-01T12:00:00Z');
+
 test.serial('environments panel: every environment with host, database, protection, reachability, collections and size', async t => {
-	const project = await createProject(t, {environments: {staging: {uri: testMongoUri(), database: `${'x'}_${Date.now()}_stg`, protected: true}, offline: {uri: unreachable, database: 'gone'}}});
+	const project = await createProject(t, {environments: {staging: {uri: testMongoUri(), database: freshDatabase(), protected: true}, offline: {uri: unreachable, database: 'gone'}}});
 	await project.db().collection('dogs').insertMany([{name: 'rex'}, {name: 'fido'}]);
 	const app = await openApp(t, project);
 	const frame = await waitForFrame(app.lastFrame, frame => /development .* up \d+ ms\s+1\s+\d/.test(frame) && /offline .* down/.test(frame), 'every ping');
@@ -34,6 +42,7 @@ test.serial('environments panel: every environment with host, database, protecti
 	t.false(offline.includes('hunter2'));
 
 	await press(app, '/');
+	await waitForText(app.lastFrame, 'enter keep filter');
 	await type(app, 'stag');
 	await press(app, keys.enter);
 	const filtered = await waitForFrame(app.lastFrame, frame => frame.includes('/ stag') && !frame.includes('offline '), 'the filter');
@@ -45,7 +54,7 @@ test.serial('environments panel: every environment with host, database, protecti
 });
 
 test.serial('environments panel: drop asks first, and on a protected environment only the typed name drops it', async t => {
-	const project = await createProject(t, {environments: {staging: {uri: testMongoUri(), database: `t_${Date.now()}_stg`, protected: true}}});
+	const project = await createProject(t, {environments: {staging: {uri: testMongoUri(), database: freshDatabase(), protected: true}}});
 	await project.db().collection('dogs').insertOne({name: 'rex'});
 	await project.db('staging').collection('cats').insertOne({name: 'tom'});
 	const app = await openApp(t, project);
@@ -66,6 +75,7 @@ test.serial('environments panel: drop asks first, and on a protected environment
 	await waitForText(app.lastFrame, /Dropped t_\w+_dev on development \(1 collections\)/);
 	t.deepEqual(await project.db().listCollections().toArray(), []);
 	await press(app, keys.escape);
+	await waitForText(app.lastFrame, '› development');
 
 	await press(app, 'j');
 	await waitForText(app.lastFrame, '› staging');
@@ -79,6 +89,7 @@ test.serial('environments panel: drop asks first, and on a protected environment
 	await waitForText(app.lastFrame, /stopped[\s\S]*Cancelled: Drop database/);
 	t.is(await project.db('staging').collection('cats').countDocuments(), 1);
 	await press(app, keys.escape);
+	await waitForText(app.lastFrame, '› staging');
 
 	await press(app, 'd');
 	await waitForText(app.lastFrame, 'Type staging to confirm');
@@ -88,20 +99,25 @@ test.serial('environments panel: drop asks first, and on a protected environment
 	t.is(await project.db('staging').collection('cats').countDocuments(), 0);
 });
 
-const slowDogs = migrationSource(
-	'AddDogs',
-	`\t\tfor (let i = 1; i <= 5; i++) {
+/** Five dogs, one a step; after the first it waits at `latch`, so a test sees (and acts on) the job while it runs. */
+const latchedDogs = (latch: Latch) =>
+	migrationSource(
+		'AddDogs',
+		`\t\tfor (let i = 1; i <= 5; i++) {
 \t\t\tawait this.database.collection('dogs').insertOne({i});
 \t\t\tthis.progress(i, 5);
 \t\t\tthis.log('dog ' + i);
-\t\t\tawait new Promise(resolve => setTimeout(resolve, 150));
+\t\t\tif (i === 1) {
+${latch.wait}
+\t\t\t}
 \t\t}`,
-);
+	);
 const broken = migrationSource('Broken', "\t\tthrow new Error('campaigns is locked');");
 const cats = migrationSource('Cats', "\t\tawait this.database.collection('cats').insertOne({name: 'tom'});");
 
 test.serial('migrations panel: open from an environment, run the pending ones live, see a failure and its stack', async t => {
-	const project = await createProject(t, {migrations: {'20260101000000_add_dogs.ts': slowDogs, '20260102000000_broken.ts': broken}});
+	const latch = createLatch(t);
+	const project = await createProject(t, {migrations: {'20260101000000_add_dogs.ts': latchedDogs(latch), '20260102000000_broken.ts': broken}});
 	const app = await openApp(t, project);
 	await waitForText(app.lastFrame, /› development .* up/);
 	await press(app, keys.enter);
@@ -113,6 +129,7 @@ test.serial('migrations panel: open from an environment, run the pending ones li
 	frame = await waitForText(app.lastFrame, /20260101000000_add_dogs │ dog \d/);
 	t.regex(frame, /Migrate development running/);
 	t.regex(frame, /▶ 20260101000000_add_dogs/);
+	await latch.open();
 	frame = await waitForText(app.lastFrame, 'Failed: Migrate development');
 	t.regex(frame, /Migration 20260102000000_broken failed on development: campaigns is locked/);
 	t.regex(frame, /What to do: fix it/);
@@ -129,11 +146,13 @@ test.serial('migrations panel: open from an environment, run the pending ones li
 	frame = await waitForText(app.lastFrame, '2 migrations, 1 pending');
 	t.regex(frame, /Completed\s+20260101000000_add_dogs\s+\d\d-\d\d \d\d:\d\d\s+\d+ ms/);
 	await press(app, 'j');
+	await waitForText(app.lastFrame, /› Failed\s+20260102000000_broken/);
 	await press(app, keys.enter);
 	frame = await waitForText(app.lastFrame, 'error       campaigns is locked');
 	t.regex(frame, /Error: campaigns is locked/);
 	t.regex(frame, /at Broken\.run/);
 	await press(app, keys.escape);
+	await waitForText(app.lastFrame, '2 migrations, 1 pending');
 
 	await press(app, 'o');
 	await waitForText(app.lastFrame, 'Run 20260102000000_broken on development whatever its state (Failed)?');
@@ -144,13 +163,13 @@ test.serial('migrations panel: open from an environment, run the pending ones li
 
 test.serial('migrations panel: drift and orphan marks, the matrix, a new migration from the name form', async t => {
 	const project = await createProject(t, {
-		environments: {staging: {uri: testMongoUri(), database: `t_${Date.now()}_stg`}},
+		environments: {staging: {uri: testMongoUri(), database: freshDatabase()}},
 		migrations: {'20260101000000_cats.ts': cats},
 	});
 	const history = project.db().collection('monarch_migrations');
 	await history.insertMany([
-		{_id: '20260101000000_cats', name: 'Cats', state: 'Completed', startedAt: new Date(), finishedAt: new Date(), durationMs: 3, checksum: 'old', ranBy: {host: 'h', user: 'u', pid: 1}, monarchVersion: '0'},
-		{_id: '20251231000000_gone', name: 'Gone', state: 'Completed', startedAt: new Date(), finishedAt: new Date(), durationMs: 3, checksum: 'x', ranBy: {host: 'h', user: 'u', pid: 1}, monarchVersion: '0'},
+		{_id: '20260101000000_cats', name: 'Cats', state: 'Completed', startedAt: someTime, finishedAt: someTime, durationMs: 3, checksum: 'old', ranBy: {host: 'h', user: 'u', pid: 1}, monarchVersion: '0'},
+		{_id: '20251231000000_gone', name: 'Gone', state: 'Completed', startedAt: someTime, finishedAt: someTime, durationMs: 3, checksum: 'x', ranBy: {host: 'h', user: 'u', pid: 1}, monarchVersion: '0'},
 	] as never);
 	const app = await openApp(t, project);
 	await press(app, '2');
@@ -182,11 +201,13 @@ test.serial('migrations panel: drift and orphan marks, the matrix, a new migrati
 });
 
 test.serial('a running job: c cancels after the current migration (asks first), ctrl+c asks before quitting', async t => {
-	const project = await createProject(t, {migrations: {'20260101000000_add_dogs.ts': slowDogs, '20260102000000_cats.ts': cats}});
+	const latch = createLatch(t);
+	const project = await createProject(t, {migrations: {'20260101000000_add_dogs.ts': latchedDogs(latch), '20260102000000_cats.ts': cats}});
 	const app = await openApp(t, project);
 	await press(app, '2');
 	await waitForText(app.lastFrame, '2 migrations, 2 pending');
 	await press(app, 'm');
+	// The first migration waits at the latch after its first dog: the job is running whatever the machine's speed.
 	await waitForText(app.lastFrame, /add_dogs │ dog 1/);
 	await press(app, keys.ctrlC);
 	await waitForText(app.lastFrame, 'A job is running. Cancel it and quit?');
@@ -195,6 +216,8 @@ test.serial('a running job: c cancels after the current migration (asks first), 
 	await press(app, 'c');
 	await waitForText(app.lastFrame, 'Cancel the running job?');
 	await press(app, 'y');
+	await waitForText(app.lastFrame, 'Migrate development cancelling');
+	await latch.open();
 	const frame = await waitForText(app.lastFrame, 'Migrate development stopped');
 	t.regex(frame, /Cancelling: the current step finishes first/);
 	t.regex(frame, /✔ 20260101000000_add_dogs/);

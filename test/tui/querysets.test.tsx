@@ -7,23 +7,24 @@ import {fileURLToPath} from 'node:url';
 import test, {type ExecutionContext} from 'ava';
 import type {Loose} from '../helpers/backup-data.js';
 import {createProject, testMongoUri, type Project} from '../helpers/project.js';
-import {keys, pressKey, type, waitForText} from './helpers/ink.js';
+import {keys, press, type, waitForText} from './helpers/ink.js';
 import {openApp} from './helpers/app.js';
 
 process.env.MONARCH_CONNECT_TIMEOUT_MS = '2000';
 
 const sampleFolder = fileURLToPath(new URL('../../querysets/', import.meta.url));
 
-/** A QuerySet that thinks until it is cancelled (it checks this.signal), so a test can cancel it mid-job. */
+/** A QuerySet that thinks until it is cancelled (it waits for this.signal to abort), so a test can cancel it mid-job. */
 const slowQuerySet = `import {QuerySet} from 'monarch';
 
 export default class SlowQuerySet extends QuerySet {
 	async run() {
 		await this.dumpCollection('accounts', {});
-		for (let i = 0; i < 1200 && !this.signal.aborted; i++) {
-			if (i % 10 === 0) this.log('still thinking ' + i / 10);
-			await new Promise(resolve => setTimeout(resolve, 100));
-		}
+		this.log('still thinking 0');
+		await new Promise(resolve => {
+			if (this.signal.aborted) resolve(undefined);
+			else this.signal.addEventListener('abort', () => resolve(undefined), {once: true});
+		});
 	}
 }
 `;
@@ -53,7 +54,7 @@ async function stagingAccounts(project: Project): Promise<unknown[]> {
 
 async function openQuerySets(t: ExecutionContext, project: Project) {
 	const app = await openApp(t, project);
-	await pressKey(app, '4');
+	await press(app, '4');
 	const frame = await waitForText(app.lastFrame, '2 QuerySets in querysets/');
 	return {app, frame};
 }
@@ -65,19 +66,19 @@ test.serial("querysets panel: the list; AccountQuerySet's form is answered in th
 	t.regex(list, /SlowQuerySet\s+-\s+querysets\/slow\.ts/);
 	t.regex(list, /enter run/);
 
-	await pressKey(app, keys.enter);
+	await press(app, keys.enter);
 	await waitForText(app.lastFrame, 'Run AccountQuerySet into…');
-	await pressKey(app, keys.enter);
+	await press(app, keys.enter);
 	await waitForText(app.lastFrame, 'Back up what AccountQuerySet picks from which environment?');
-	await pressKey(app, keys.enter);
+	await press(app, keys.enter);
 	await waitForText(app.lastFrame, 'Please enter an account id');
 	await type(app, '4.5');
-	await pressKey(app, keys.enter);
+	await press(app, keys.enter);
 	await waitForText(app.lastFrame, 'enter a whole number');
 	t.false(existsSync(path.join(project.dir, 'backups')));
-	for (let index = 0; index < 3; index++) await pressKey(app, keys.backspace);
+	for (let index = 0; index < 3; index++) await press(app, keys.backspace);
 	await type(app, '42');
-	await pressKey(app, keys.enter);
+	await press(app, keys.enter);
 	const frame = await waitForText(app.lastFrame, /Backed up development \(AccountQuerySet\): 2 collections, 3 documents, [\d.]+ \w*B in t_\w+_dev__/);
 	t.regex(frame, /QuerySet AccountQuerySet done/);
 
@@ -88,8 +89,9 @@ test.serial("querysets panel: the list; AccountQuerySet's form is answered in th
 	t.deepEqual(manifest.collections.map(entry => [entry.name, entry.count]), [['accounts', 1], ['campaigns', 2]]);
 
 	// The backup is in the Backups panel, with its QuerySet.
-	await pressKey(app, keys.escape);
-	await pressKey(app, '3');
+	await press(app, keys.escape);
+	await waitForText(app.lastFrame, '2 QuerySets in querysets/');
+	await press(app, '3');
 	await waitForText(app.lastFrame, /› t_\w+_dev__\d{4}_\d\d_\d\d\s+.*development\s+.*AccountQue…\s+complete/);
 	await waitForText(app.lastFrame, 'QuerySet AccountQuerySet (accountId=42)');
 });
@@ -97,39 +99,39 @@ test.serial("querysets panel: the list; AccountQuerySet's form is answered in th
 test.serial('querysets panel: a copy into another environment; esc on its form cancels the whole job and writes nothing', async t => {
 	const project = await shopProject(t);
 	const {app} = await openQuerySets(t, project);
-	await pressKey(app, keys.enter);
+	await press(app, keys.enter);
 	await waitForText(app.lastFrame, 'Run AccountQuerySet into…');
-	await pressKey(app, keys.down);
+	await press(app, keys.down);
 	await waitForText(app.lastFrame, '❯ copy what it picks');
-	await pressKey(app, keys.enter);
+	await press(app, keys.enter);
 	await waitForText(app.lastFrame, 'Copy what AccountQuerySet picks from which environment?');
-	await pressKey(app, keys.enter);
+	await press(app, keys.enter);
 	await waitForText(app.lastFrame, /from development into which environment\?[\s\S]*❯ staging/);
-	await pressKey(app, keys.enter);
+	await press(app, keys.enter);
 	await waitForText(app.lastFrame, 'Please enter an account id');
 	await type(app, '42');
-	await pressKey(app, keys.escape);
+	await press(app, keys.escape);
 	await waitForText(app.lastFrame, /QuerySet AccountQuerySet stopped[\s\S]*Cancelled: Please enter an account id; nothing was changed/);
 	t.deepEqual(await stagingAccounts(project), [{_id: 7, name: 'old'}]);
 	t.false(existsSync(path.join(project.dir, 'backups')));
 
-	await pressKey(app, keys.escape);
+	await press(app, keys.escape);
 	await waitForText(app.lastFrame, '› AccountQuerySet');
-	await pressKey(app, keys.enter);
+	await press(app, keys.enter);
 	await waitForText(app.lastFrame, 'Run AccountQuerySet into…');
-	await pressKey(app, keys.down);
+	await press(app, keys.down);
 	await waitForText(app.lastFrame, '❯ copy what it picks');
-	await pressKey(app, keys.enter);
+	await press(app, keys.enter);
 	await waitForText(app.lastFrame, 'from which environment?');
-	await pressKey(app, keys.enter);
+	await press(app, keys.enter);
 	await waitForText(app.lastFrame, 'into which environment?');
-	await pressKey(app, keys.enter);
+	await press(app, keys.enter);
 	await waitForText(app.lastFrame, 'Please enter an account id');
 	await type(app, '42');
-	await pressKey(app, keys.enter);
+	await press(app, keys.enter);
 	await waitForText(app.lastFrame, 'replacing its data?');
 	t.deepEqual(await stagingAccounts(project), [{_id: 7, name: 'old'}]);
-	await pressKey(app, 'y');
+	await press(app, 'y');
 	const frame = await waitForText(app.lastFrame, /loaded {6}2 collections, 3 documents/);
 	t.regex(frame, /Copied development \(AccountQuerySet\) into staging/);
 	t.regex(frame, /QuerySet AccountQuerySet \{"accountId":42\}/);
@@ -142,21 +144,21 @@ test.serial('querysets panel: a copy into another environment; esc on its form c
 test.serial('a running QuerySet job: c cancels it (asks first) and nothing is written', async t => {
 	const project = await shopProject(t);
 	const {app} = await openQuerySets(t, project);
-	await pressKey(app, keys.down);
+	await press(app, keys.down);
 	await waitForText(app.lastFrame, '› SlowQuerySet');
-	await pressKey(app, keys.enter);
+	await press(app, keys.enter);
 	await waitForText(app.lastFrame, 'Run SlowQuerySet into…');
-	await pressKey(app, keys.down);
+	await press(app, keys.down);
 	await waitForText(app.lastFrame, '❯ copy what it picks');
-	await pressKey(app, keys.enter);
+	await press(app, keys.enter);
 	await waitForText(app.lastFrame, 'from which environment?');
-	await pressKey(app, keys.enter);
+	await press(app, keys.enter);
 	await waitForText(app.lastFrame, 'into which environment?');
-	await pressKey(app, keys.enter);
+	await press(app, keys.enter);
 	await waitForText(app.lastFrame, /SlowQuerySet │ still thinking 0/);
-	await pressKey(app, 'c');
+	await press(app, 'c');
 	await waitForText(app.lastFrame, 'Cancel the running job?');
-	await pressKey(app, 'y');
+	await press(app, 'y');
 	const frame = await waitForText(app.lastFrame, 'QuerySet SlowQuerySet stopped');
 	t.regex(frame, /Cancelling: the current step finishes first/);
 	t.deepEqual(await stagingAccounts(project), [{_id: 7, name: 'old'}]);

@@ -9,6 +9,7 @@ import {checkDanger, checkNumberAnswer, checkText} from '../../source/tui/state/
 import {appReducer, initialAppState} from '../../source/tui/state/use-app-state.js';
 import {applyFilter, initialListState, listReducer, scrollOffset} from '../../source/tui/state/use-list-state.js';
 import {createTuiPrompter} from '../../source/tui/tui-prompter.js';
+import {splitTypedAhead} from '../../source/tui/typed-ahead.js';
 
 const noKey = {upArrow: false, downArrow: false, leftArrow: false, rightArrow: false, pageDown: false, pageUp: false, home: false, end: false, return: false, escape: false, ctrl: false, shift: false, tab: false, backspace: false, delete: false, meta: false, super: false, hyper: false, capsLock: false, numLock: false};
 
@@ -21,6 +22,17 @@ test('the keymap turns key presses into actions, scope by scope', t => {
 	t.is(actionFor(['global'], '3', noKey), 'panel');
 	t.is(actionFor(['global'], 'z', noKey), undefined);
 	t.is(keyName('', {...noKey, tab: true, shift: true}), 'shift+tab');
+});
+
+test('keys that arrive as one input are split into the keys pressed: text runs stay whole, control characters are keys', t => {
+	const shown = (input: string) => splitTypedAhead(input, noKey).map(({input: text, key}) => keyName(text, key) + (key.ctrl ? '(ctrl)' : '') + (key.delete ? '(delete)' : ''));
+	t.deepEqual(shown('stage\r'), ['stage', 'enter']);
+	t.deepEqual(shown('jj'), ['jj']);
+	t.deepEqual(shown('ab\u007Fc\tX'), ['ab', '(delete)', 'c', 'tab', 'X']);
+	t.deepEqual(shown('a\u0003'), ['a', 'ctrl+c(ctrl)']);
+	t.deepEqual(shown('a\nb'), ['a', 'b']);
+	t.is(splitTypedAhead('\r', {...noKey, return: true})[0]?.key.return, true);
+	t.is(splitTypedAhead('Q\r', noKey)[0]?.key.shift, true);
 });
 
 test('no key is bound twice in one scope, and every footer hint and help line comes from the keymap', t => {
@@ -138,7 +150,7 @@ test('migration rows mark drift, interruptions and orphans, and details show a f
 			{key: 'b', file: '/m/b.ts', state: 'Failed', finishedAt: undefined, durationMs: 4, drift: false, error: {message: 'locked', stack: 'Error: locked\n    at run (b.ts:3:9)'}, interrupted: false},
 			{key: 'c', file: '/m/c.ts', state: 'Processing', finishedAt: undefined, durationMs: undefined, drift: false, error: undefined, interrupted: true},
 		],
-		orphans: [{_id: 'z', name: 'Z', state: 'Completed', startedAt: new Date(), checksum: 'x', ranBy: {host: 'h', user: 'u', pid: 1}, monarchVersion: '0'}],
+		orphans: [{_id: 'z', name: 'Z', state: 'Completed', startedAt: new Date(2026, 0, 1, 9, 30), checksum: 'x', ranBy: {host: 'h', user: 'u', pid: 1}, monarchVersion: '0'}],
 	};
 	const rows = migrationRows(report);
 	t.deepEqual(rows.map(row => [row.key, row.marks]), [['a', ['changed']], ['b', []], ['c', ['interrupted']], ['z', ['file gone']]]);

@@ -1,5 +1,5 @@
 import {Box, Text} from 'ink';
-import TextInput from 'ink-text-input';
+import {TextInput} from './text-input.js';
 
 /** The `/` filter: an input while it has focus, the kept text otherwise. */
 export function FilterLine({filter, filtering, onChange}: {filter: string; filtering: boolean; onChange: (value: string) => void}) {

@@ -50,10 +50,18 @@ function lineText(line: JobLine): {mark: string; color: string | undefined; text
 	}
 }
 
+export type JobViewProps = {
+	job: JobState;
+	width: number;
+	height: number;
+	/** The time "elapsed" counts to while the job runs (ms since the epoch); the live clock, ticking every second, when not given. */
+	now?: number | undefined;
+};
+
 /** A running or finished job: overall bar, a bar per task (rate, ETA), elapsed, and its log; finished lines stay. */
-export function JobView({job, width, height}: {job: JobState; width: number; height: number}) {
-	const now = useNow(job.status === 'running');
-	const elapsed = formatDuration((job.finishedAt ?? now) - job.startedAt);
+export function JobView({job, width, height, now}: JobViewProps) {
+	const live = useNow(job.status === 'running' && now === undefined);
+	const elapsed = formatDuration((job.finishedAt ?? now ?? live) - job.startedAt);
 	const status = statusText[job.status];
 	// Jobs without steps (backup, restore, copy) show their documents in the task bars instead.
 	const steps = job.steps.total === undefined ? (job.steps.done > 0 ? `${job.steps.done} done` : '') : `${job.steps.done}/${job.steps.total}`;

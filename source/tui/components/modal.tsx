@@ -1,5 +1,6 @@
-import {Box, Text, useInput} from 'ink';
+import {Box, Text} from 'ink';
 import {useState} from 'react';
+import {useKeys} from '../hooks/use-keys.js';
 import {actionFor} from '../keymap.js';
 import {clip} from './text.js';
 
@@ -18,7 +19,7 @@ export function Modal({title, tone, lines, width, height, onClose, isActive = tr
 	const [offset, setOffset] = useState(0);
 	const bodyRows = Math.max(1, height - 4);
 	const maxOffset = Math.max(0, lines.length - bodyRows);
-	useInput(
+	useKeys(
 		(input, key) => {
 			const action = actionFor(['modal'], input, key);
 			if (action === 'close') onClose();

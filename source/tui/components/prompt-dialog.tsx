@@ -1,11 +1,12 @@
-import {Box, Text, useInput} from 'ink';
-import SelectInput from 'ink-select-input';
-import TextInput from 'ink-text-input';
+import {Box, Text} from 'ink';
 import {useReducer} from 'react';
 import {MonarchError} from '../../core/errors.js';
+import {useKeys} from '../hooks/use-keys.js';
 import {actionFor} from '../keymap.js';
 import type {PromptRequest} from '../state/prompt-channel.js';
 import {checkDanger, checkNumberAnswer, checkText, initialPromptFormState, promptFormReducer} from '../state/prompt-form-state.js';
+import {SelectInput} from './select-input.js';
+import {TextInput} from './text-input.js';
 
 export type PromptDialogProps = {
 	request: PromptRequest;
@@ -28,7 +29,7 @@ export function PromptDialog({request, width, onSettled}: PromptDialogProps) {
 		onSettled(request.id);
 	};
 
-	useInput((input, key) => {
+	useKeys((input, key) => {
 		if (request.kind === 'confirm') {
 			const action = actionFor(['dialog'], input, key);
 			if (action === 'yes') answer(() => request.resolve(true));

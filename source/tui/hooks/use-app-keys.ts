@@ -1,4 +1,3 @@
-import {useInput} from 'ink';
 import {useRef, type Dispatch} from 'react';
 import {MonarchError} from '../../core/errors.js';
 import type {Prompter} from '../../core/prompts.js';
@@ -6,6 +5,7 @@ import {actionFor} from '../keymap.js';
 import type {PromptChannel} from '../state/prompt-channel.js';
 import type {AppAction} from '../state/use-app-state.js';
 import type {JobRunner} from './use-job-runner.js';
+import {useKeys} from './use-keys.js';
 
 /** What has the keyboard, most specific first. */
 export type Focus = 'form' | 'modal' | 'help' | 'job' | 'filter' | 'panel';
@@ -57,11 +57,11 @@ export function useAppKeys({focus, channel, prompter, job, quitting, dispatch, q
 	};
 
 	// Ctrl+C works whatever has focus.
-	useInput((input, key) => {
+	useKeys((input, key) => {
 		if (actionFor(['global'], input, key) === 'interrupt') requestQuit();
 	});
 
-	useInput(
+	useKeys(
 		(input, key) => {
 			if (focus === 'help') {
 				if (actionFor(['global'], input, key) === 'help') dispatch({type: 'toggle-help'});

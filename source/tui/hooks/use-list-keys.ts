@@ -1,7 +1,7 @@
-import {useInput} from 'ink';
-import {useEffect, type Dispatch} from 'react';
+import {useEffect, useLayoutEffect, type Dispatch} from 'react';
 import {actionFor, type Action, type Scope} from '../keymap.js';
 import type {ListAction, ListState} from '../state/use-list-state.js';
+import {useKeys} from './use-keys.js';
 
 export type ListKeysOptions = {
 	isActive: boolean;
@@ -21,15 +21,16 @@ export type ListKeysOptions = {
  * actions go to `onAction`.
  */
 export function useListKeys({isActive, list, dispatch, count, scopes, onAction, setInputFocus}: ListKeysOptions): void {
-	useEffect(() => {
+	// In the commit that opens or closes the filter (not an effect later), so the global keys are off before the filter line can be seen.
+	useLayoutEffect(() => {
 		setInputFocus(isActive && list.filtering);
 	}, [isActive, list.filtering, setInputFocus]);
-	useEffect(() => () => setInputFocus(false), [setInputFocus]);
+	useLayoutEffect(() => () => setInputFocus(false), [setInputFocus]);
 	useEffect(() => {
 		dispatch({type: 'clamp', count});
 	}, [count, dispatch]);
 
-	useInput(
+	useKeys(
 		(input, key) => {
 			if (list.filtering) {
 				const action = actionFor(['filter'], input, key);

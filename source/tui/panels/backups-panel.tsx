@@ -46,6 +46,7 @@ export function BackupsPanel({width, height, isActive}: PanelProps) {
 	useListKeys({isActive, list, dispatch, count: backups.length, scopes: ['backups'], onAction, setInputFocus: tui.setInputFocus});
 
 	const widths = layoutColumns(columns, width - 2);
+	const today = tui.now();
 	const detailRows = 3;
 	const warningRows = Math.min(2, warnings.length);
 	const filterRows = list.filtering || list.filter !== '' ? 1 : 0;
@@ -86,7 +87,7 @@ export function BackupsPanel({width, height, isActive}: PanelProps) {
 							return (
 								<Text key={`${entry.location}:${entry.archive}`} inverse={isSelected && isActive} bold={isSelected} dimColor={incomplete} wrap="truncate">
 									{isSelected ? '› ' : '  '}
-									{tableLine(backupCells(entry).slice(0, 5), widths.slice(0, 5))} <Text color={incomplete ? 'yellow' : 'green'}>{backupCells(entry)[5]}</Text>
+									{tableLine(backupCells(entry, today).slice(0, 5), widths.slice(0, 5))} <Text color={incomplete ? 'yellow' : 'green'}>{entry.state}</Text>
 								</Text>
 							);
 						})}

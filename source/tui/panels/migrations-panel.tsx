@@ -126,6 +126,7 @@ export function MigrationsPanel({width, height, isActive}: PanelProps) {
 	);
 
 	function renderList() {
+		const today = tui.now();
 		const marksWidth = Math.max(0, ...rows.map(row => row.marks.join(', ').length));
 		const columns = marksWidth === 0 ? columnsFor(0).slice(0, 4) : columnsFor(Math.max(5, marksWidth));
 		const widths = layoutColumns(columns, width - 2);
@@ -146,7 +147,7 @@ export function MigrationsPanel({width, height, isActive}: PanelProps) {
 					{report.data && rows.length === 0 ? <Text dimColor>  {list.filter ? `no migration matches "${list.filter}"` : 'no migrations yet: g generates one'}</Text> : null}
 					{rows.slice(offset, offset + bodyRows).map((row, index) => {
 						const isSelected = offset + index === list.index;
-						const cells = migrationCells(row);
+						const cells = migrationCells(row, today);
 						return (
 							<Text key={row.key} inverse={isSelected && isActive} bold={isSelected} wrap="truncate">
 								{isSelected ? '› ' : '  '}

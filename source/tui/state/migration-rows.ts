@@ -34,9 +34,9 @@ export function migrationRows(report: MigrationsReport): MigrationRow[] {
 	return rows;
 }
 
-/** The cells of a row: state, key, finished at, duration, marks. */
-export function migrationCells(row: MigrationRow): string[] {
-	return [row.state, row.key, formatShortDate(row.finishedAt), row.durationMs === undefined ? '-' : formatDuration(row.durationMs), row.marks.join(', ')];
+/** The cells of a row: state, key, finished at (`now` tells this year's dates), duration, marks. */
+export function migrationCells(row: MigrationRow, now = new Date()): string[] {
+	return [row.state, row.key, formatShortDate(row.finishedAt, now), row.durationMs === undefined ? '-' : formatDuration(row.durationMs), row.marks.join(', ')];
 }
 
 /** The details modal's lines; a failure shows its message and stack. */

@@ -1,4 +1,4 @@
-import {setTimeout as delay} from 'node:timers/promises';
+import {setImmediate as nextMacrotask, setTimeout as delay} from 'node:timers/promises';
 
 /** Bytes a terminal sends for the keys the tests press. */
 export const keys = {
@@ -13,15 +13,27 @@ export const keys = {
 	ctrlC: '\u0003',
 };
 
-/** Waits until the last frame satisfies `predicate` (a wait, not a timing assertion); fails naming what it waited for. */
-export async function waitForFrame(lastFrame: () => string | undefined, predicate: (frame: string) => boolean, what: string, timeoutMs = 60_000): Promise<string> {
+/** Polls `check` until it returns a value (a wait for a condition, not a pace); fails naming what it waited for. */
+async function until<T>(check: () => T | undefined, what: () => string, timeoutMs = 60_000): Promise<T> {
 	const deadline = Date.now() + timeoutMs;
 	for (;;) {
-		const frame = lastFrame() ?? '';
-		if (predicate(frame)) return frame;
-		if (Date.now() > deadline) throw new Error(`Timed out waiting for ${what}. Last frame:\n${frame}`);
+		const value = check();
+		if (value !== undefined) return value;
+		if (Date.now() > deadline) throw new Error(`Timed out waiting for ${what()}`);
 		await delay(20);
 	}
+}
+
+/** Waits until the last frame satisfies `predicate`; fails naming what it waited for and showing the last frame. */
+export async function waitForFrame(lastFrame: () => string | undefined, predicate: (frame: string) => boolean, what: string, timeoutMs = 60_000): Promise<string> {
+	return until(
+		() => {
+			const frame = lastFrame() ?? '';
+			return predicate(frame) ? frame : undefined;
+		},
+		() => `${what}. Last frame:\n${lastFrame() ?? ''}`,
+		timeoutMs,
+	);
 }
 
 /** Waits until the frame contains `text`. */
@@ -33,32 +45,30 @@ export async function waitForText(lastFrame: () => string | undefined, text: str
 export type KeyTarget = {stdin: {write: (data: string) => void; listenerCount: (event: string) => number}; lastFrame: () => string | undefined};
 
 /**
- * Writes one key as a person types it: once Ink listens to the input (it
- * subscribes in an effect, after the first frame), then waits for the frame to
- * change (or a short while for keys that change nothing) and for Ink to take the
- * new handlers, so the next key is not read by the previous frame's handler.
+ * Sends one key as a terminal does, once Ink listens to the input (it attaches
+ * its stdin listener in an effect after the first frame). Resolves once the
+ * app's key handlers have run: inside `write` for most keys; a lone esc is
+ * held by Ink's input parser and handed over on a setImmediate queued during
+ * `write`, so press also lets the immediates queued before its own run.
+ *
+ * It does not wait for the frame: Ink draws the key's effect later (React
+ * renders on its scheduler, after the key). Say what you wait for next
+ * (`waitForText`). The app's handlers always belong to the last frame drawn
+ * (useKeys), so:
+ * - a key whose handling depends on what an earlier key did (opened a form,
+ *   closed a view, moved focus) must wait for that frame first;
+ * - after esc, wait for what it did before the next key (as in a terminal, an
+ *   esc followed at once by `m` would be read as alt+m);
+ * - keys that only add up (j j j, or characters typed into a text field)
+ *   may follow at once: the list and the field count every one of them.
  */
 export async function press(target: KeyTarget, key: string): Promise<void> {
-	const ready = Date.now() + 5000;
-	while (target.stdin.listenerCount('readable') === 0 && Date.now() < ready) await delay(10);
-	const before = target.lastFrame();
+	await until(() => (target.stdin.listenerCount('readable') > 0 ? true : undefined), () => 'Ink to listen to the input');
 	target.stdin.write(key);
-	const deadline = Date.now() + 1000;
-	while (target.lastFrame() === before && Date.now() < deadline) await delay(10);
-	await delay(100);
+	await nextMacrotask();
 }
 
-/** Types text one character at a time. */
+/** Types text one character at a time, as a person does (see press: a field takes them all without waits). */
 export async function type(target: KeyTarget, text: string): Promise<void> {
 	for (const character of text) await press(target, character);
-}
-
-/**
- * Presses a key once the app has settled: Ink attaches a frame's key handlers
- * after drawing it, so a key sent the moment a frame shows can reach the
- * previous frame's handler (which may not know a list's new length yet).
- */
-export async function pressKey(target: KeyTarget, key: string): Promise<void> {
-	await delay(150);
-	await press(target, key);
 }

@@ -13,9 +13,19 @@ const run = promisify(execFile);
 export type Terminal = {
 	/** The pane's text as a person sees it. */
 	screen: () => Promise<string>;
-	/** Sends one key (tmux key name such as `Enter`, `Escape`, `Down`, `C-c`, or one character) and waits for the screen to change. */
-	press: (key: string) => Promise<string>;
-	/** Types text one character at a time, waiting for each to show. */
+	/**
+	 * Sends one key (tmux key name such as `Enter`, `Escape`, `Down`, `C-c`, or
+	 * one character) and returns: it does not wait for the screen. Say what you
+	 * wait for next (`waitFor`). The app's handlers always belong to the last
+	 * frame it drew, and keys that reach it together are split into keys again,
+	 * so keys that only add up (characters typed into a field, then enter) may
+	 * follow at once; a key whose handling depends on what an earlier key did
+	 * (opened a form, closed a view) must wait for that screen first, and so
+	 * must any key after `Escape` (an esc followed at once by `m` reads as alt+m,
+	 * in any terminal).
+	 */
+	press: (key: string) => Promise<void>;
+	/** Types text one character at a time (see press: no wait is needed between them). */
 	type: (text: string) => Promise<void>;
 	waitFor: (text: string | RegExp | ((screen: string) => boolean), timeoutMs?: number) => Promise<string>;
 	resize: (columns: number, rows: number) => Promise<void>;
@@ -25,13 +35,14 @@ const tmuxKeyNames = new Set(['Enter', 'Escape', 'Up', 'Down', 'Left', 'Right', 
 
 /**
  * Starts `node dist/cli/main.js` (no arguments) in a `columns`x`rows` tmux pane
- * in `cwd`, with CI=false so Ink draws every frame. When monarch exits, the
- * pane prints `EXIT=<status>` and stays.
+ * in `cwd`, with CI=false so Ink draws every frame (and `now`, if given, as
+ * MONARCH_NOW). When monarch exits, the pane prints `EXIT=<status>` and stays.
  */
-export async function openTerminal(t: ExecutionContext, options: {cwd: string; columns?: number; rows?: number}): Promise<Terminal> {
+export async function openTerminal(t: ExecutionContext, options: {cwd: string; columns?: number; rows?: number; now?: string}): Promise<Terminal> {
 	const socket = `monarch-e2e-${randomBytes(4).toString('hex')}`;
 	const tmux = async (...args: string[]) => (await run('tmux', ['-L', socket, '-f', '/dev/null', ...args])).stdout;
-	const command = `env CI=false MONARCH_CONNECT_TIMEOUT_MS=3000 '${process.execPath}' '${monarchBin}'; echo EXIT=$?; sleep 600`;
+	const now = options.now === undefined ? '' : ` MONARCH_NOW='${options.now}'`;
+	const command = `env CI=false MONARCH_CONNECT_TIMEOUT_MS=3000${now} '${process.execPath}' '${monarchBin}'; echo EXIT=$?; sleep 600`;
 	await tmux('new-session', '-d', '-s', 'e2e', '-x', String(options.columns ?? 80), '-y', String(options.rows ?? 24), '-c', options.cwd, command);
 	t.teardown(async () => {
 		await tmux('kill-server').catch(() => {});
@@ -41,6 +52,7 @@ export async function openTerminal(t: ExecutionContext, options: {cwd: string; c
 
 	const screen = async () => (await tmux('capture-pane', '-p', '-t', 'e2e')).replace(/\n$/, '');
 	const waitFor = async (text: string | RegExp | ((screen: string) => boolean), timeoutMs = 60_000) => {
+		// Polls the screen for a condition; the timeout bounds a failure, it is not a pace.
 		const deadline = Date.now() + timeoutMs;
 		for (;;) {
 			const shown = await screen();
@@ -51,21 +63,8 @@ export async function openTerminal(t: ExecutionContext, options: {cwd: string; c
 	};
 
 	const press = async (key: string) => {
-		const before = await screen();
 		if (tmuxKeyNames.has(key)) await tmux('send-keys', '-t', 'e2e', key);
 		else await tmux('send-keys', '-t', 'e2e', '-l', key);
-		// Wait for the screen to change (some keys change nothing: then go on after a short while).
-		const deadline = Date.now() + 1500;
-		for (;;) {
-			const after = await screen();
-			if (after !== before || Date.now() > deadline) {
-				// The new screen's key handlers attach in an effect after it is drawn: give them a moment.
-				await delay(150);
-				return after;
-			}
-
-			await delay(30);
-		}
 	};
 
 	return {
