@@ -1,6 +1,8 @@
 import test from 'ava';
 import {serialize} from 'bson';
+import {serverTraits, traitsFor} from '../source/core/backups/server-traits.js';
 import {recoverStaging, StagingLoad} from '../source/core/backups/staging.js';
+import {MonarchError} from '../source/core/errors.js';
 import {stagingCollections, type Loose} from './helpers/backup-data.js';
 import {withDatabase} from './helpers/servers.js';
 
@@ -12,7 +14,7 @@ const plan = [
 async function stage(db: Parameters<typeof recoverStaging>[0]): Promise<StagingLoad> {
 	await db.collection<Loose>('dogs').insertMany([{_id: 1, name: 'old rex'}, {_id: 2, name: 'old fido'}]);
 	await db.collection<Loose>('extra').insertOne({_id: 1});
-	const staging = new StagingLoad({db, label: 'test'});
+	const staging = new StagingLoad({db, label: 'test', server: {...(await serverTraits(db)), indexesFirst: false}});
 	await staging.prepare(plan);
 	await staging.insert('dogs', [serialize({_id: 10, name: 'rex'}), serialize({_id: 11, name: 'max'})]);
 	await staging.insert('cats', [serialize({_id: 20, name: 'tom'})]);
@@ -54,7 +56,7 @@ test('a run killed in the middle of its swap: the next run finishes the swap, no
 test('a load that fails (a unique index the documents break) is discarded and the target keeps its data', async t => {
 	const {db} = await withDatabase(t);
 	await db.collection<Loose>('dogs').insertOne({_id: 1, name: 'old rex'});
-	const staging = new StagingLoad({db, label: 'test'});
+	const staging = new StagingLoad({db, label: 'test', server: {...(await serverTraits(db)), indexesFirst: false}});
 	await staging.prepare(plan);
 	await staging.insert('dogs', [serialize({_id: 10, name: 'twin'}), serialize({_id: 11, name: 'twin'})]);
 	await t.throwsAsync(staging.finishCollection('dogs'));
@@ -67,10 +69,61 @@ test('a load that fails (a unique index the documents break) is discarded and th
 test('with indexes built first (FerretDB), documents that break a unique index fail the insert and the load is discarded', async t => {
 	const {db} = await withDatabase(t);
 	await db.collection<Loose>('dogs').insertOne({_id: 1, name: 'old rex'});
-	const staging = new StagingLoad({db, label: 'test', indexesFirst: true});
+	const staging = new StagingLoad({db, label: 'test', server: {...(await serverTraits(db)), indexesFirst: true}});
 	await staging.prepare(plan);
 	await t.throwsAsync(staging.insert('dogs', [serialize({_id: 10, name: 'twin'}), serialize({_id: 11, name: 'twin'})]));
 	await staging.discard();
 	t.deepEqual(await stagingCollections(db), []);
 	t.deepEqual(await db.collection<Loose>('dogs').find().toArray(), [{_id: 1, name: 'old rex'}]);
+});
+
+/** A plan whose `dogs` has a TTL index and a partial unique index: options FerretDB v1 does not keep. */
+const optioned = [
+	{
+		name: 'dogs',
+		type: 'collection' as const,
+		options: {},
+		indexes: [
+			{v: 2, key: {_id: 1}, name: '_id_'},
+			{v: 2, key: {born: 1}, name: 'born_ttl', expireAfterSeconds: 3600},
+			{v: 2, key: {name: 1}, name: 'name_partial', unique: true, partialFilterExpression: {name: {$exists: true}}},
+		],
+	},
+];
+
+test('on a server not known to lack index options, a refused TTL or partial index fails the load naming it; the target keeps its data', async t => {
+	const {db} = await withDatabase(t);
+	await db.collection<Loose>('dogs').insertOne({_id: 1, name: 'old rex'});
+	// The server answers as FerretDB, which refuses these options; monarch is told it is a MongoDB, which must never degrade them.
+	const staging = new StagingLoad({db, label: 'restore test', server: traitsFor({version: '7.0.4'})});
+	const error = await t.throwsAsync(async () => {
+		await staging.prepare(optioned);
+		await staging.insert('dogs', [serialize({_id: 10, name: 'rex', born: new Date(Date.UTC(2020, 0, 1))})]);
+		await staging.finishCollection('dogs');
+	});
+	t.true(error instanceof MonarchError && error.code === 'server-refused', String(error));
+	t.regex(error.message, /^restore test: MongoDB 7\.0\.4 refused index (born_ttl \(.*"expireAfterSeconds":3600.*\)|name_partial \(.*"partialFilterExpression".*\)) on dogs: .+; nothing was changed$/);
+	t.false(error.message.includes('\n'));
+	await staging.discard();
+	t.deepEqual(await stagingCollections(db), []);
+	t.deepEqual(await db.collection<Loose>('dogs').find().toArray(), [{_id: 1, name: 'old rex'}]);
+	t.deepEqual((await db.collection('dogs').indexes()).map(index => index.name), ['_id_']);
+});
+
+test('on FerretDB, index options it does not keep are left out with a warning naming each index and option', async t => {
+	const {db} = await withDatabase(t);
+	const warnings: string[] = [];
+	const server = await serverTraits(db);
+	t.regex(server.description, /^FerretDB( \d+\.\d+\.\d+)?$/);
+	const staging = new StagingLoad({db, label: 'restore test', server, events: event => event.type === 'log' && event.level === 'warn' && warnings.push(event.message)});
+	await staging.prepare(optioned);
+	await staging.insert('dogs', [serialize({_id: 10, name: 'rex', born: new Date(Date.UTC(2020, 0, 1))})]);
+	await staging.finishCollection('dogs');
+	await staging.commit();
+	t.deepEqual(warnings, [
+		`dogs: index born_ttl is created without expireAfterSeconds (${server.description} keeps only key, name, unique)`,
+		`dogs: index name_partial is created without partialFilterExpression (${server.description} keeps only key, name, unique)`,
+	]);
+	const indexes = await db.collection('dogs').indexes();
+	t.deepEqual(indexes.map(index => [index.name, index.unique ?? false, 'expireAfterSeconds' in index]), [['_id_', false, false], ['born_ttl', false, false], ['name_partial', true, false]]);
 });

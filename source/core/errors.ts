@@ -14,6 +14,7 @@ export type ErrorCode =
 	| 'locked' // another process holds the lock
 	| 'connection' // cannot reach a server
 	| 'corrupt' // a backup failed verification
+	| 'server-refused' // the target server refused what a restore or copy needs (an index option); nothing was changed
 	| 'cancelled' // the user or an AbortSignal stopped the job
 	| 'internal';
 
@@ -28,6 +29,7 @@ const exitCodes: Record<ErrorCode, number> = {
 	locked: 1,
 	connection: 1,
 	corrupt: 1,
+	'server-refused': 1,
 	cancelled: 130,
 	internal: 1,
 };

@@ -6,6 +6,7 @@ import {ignoreEvents, type EventSink} from '../events.js';
 import {lockCollection} from '../migrations/lock.js';
 import {describeError} from '../errors.js';
 import {isDataCollection, stagingPrefix, type CollectionInfo} from './collections.js';
+import type {ServerTraits} from './server-traits.js';
 
 /**
  * Restore and copy load into staging collections and swap them in only when
@@ -27,10 +28,6 @@ type Journal = {
 const journalPrefix = 'staging:';
 const namespaceNotFound = 26;
 const notImplemented = 238;
-/** Codes with which servers refuse an option they do not support (FerretDB: 238 NotImplemented, 2 BadValue). */
-const optionRefusals = new Set([2, 9, 67, 197, notImplemented]);
-/** What FerretDB accepts in an index spec. */
-const basicIndexFields = new Set(['key', 'name', 'unique']);
 /** The deserialize options that keep every value's BSON type, so documents go back byte for byte. */
 const exact = {promoteValues: false, promoteLongs: false, promoteBuffers: false, bsonRegExp: true} as const;
 
@@ -41,13 +38,14 @@ export type StagingOptions = {
 	/** Expected documents per collection, for progress totals. */
 	totals?: Map<string, number>;
 	/**
-	 * Build each collection's indexes on the empty staging collection, before
-	 * its documents (measured faster on FerretDB's SQLite); otherwise after
-	 * them, as mongorestore does (faster on MongoDB).
+	 * What the server can do (serverTraits). It decides whether indexes are
+	 * built before the documents (FerretDB) or after them (MongoDB, as
+	 * mongorestore does), whether dotted names are refused up front, and which
+	 * index and collection options are left out with a warning: only those a
+	 * server is known to lack. Anything else the server refuses fails the load
+	 * before the swap, the target unchanged.
 	 */
-	indexesFirst?: boolean | undefined;
-	/** False when the server cannot rename a collection whose name holds a dot (FerretDB v1): such loads are refused up front. */
-	renamesDottedNames?: boolean | undefined;
+	server: ServerTraits;
 	events?: EventSink | undefined;
 	signal?: AbortSignal | undefined;
 };
@@ -101,7 +99,7 @@ export class StagingLoad {
 	/** Records the run's journal, then creates an empty staging collection (with the source's options) for each collection. */
 	async prepare(collections: readonly CollectionInfo[]): Promise<void> {
 		assertLoadable(collections, this.options.label);
-		const dotted = this.options.renamesDottedNames === false ? collections.find(collection => collection.name.includes('.')) : undefined;
+		const dotted = !this.options.server.renamesDottedNames ? collections.find(collection => collection.name.includes('.')) : undefined;
 		if (dotted) {
 			// The swap renames staging collections into place; refuse now rather than fail half-way through the swap.
 			throw new MonarchError('usage', `${this.options.label}: this server cannot rename the collection "${dotted.name}" (its name holds a dot); nothing was changed`, {
@@ -129,7 +127,7 @@ export class StagingLoad {
 			if (collection.type === 'view') continue;
 			await this.createStaging(collection);
 			this.loaded.set(collection.name, 0);
-			if (this.options.indexesFirst) await this.buildIndexes(collection);
+			if (this.options.server.indexesFirst) await this.buildIndexes(collection);
 		}
 	}
 
@@ -163,7 +161,7 @@ export class StagingLoad {
 	async finishCollection(name: string): Promise<void> {
 		const collection = this.plan.get(name);
 		if (!collection || collection.type === 'view') return;
-		if (!this.options.indexesFirst) await this.buildIndexes(collection);
+		if (!this.options.server.indexesFirst) await this.buildIndexes(collection);
 		if (this.count(name) === 0) {
 			this.events({type: 'progress', task: `${this.options.label}: ${name}`, done: 0, total: 0, unit: 'docs'});
 		}
@@ -189,31 +187,61 @@ export class StagingLoad {
 		await dropRun(this.db, this.runId);
 	}
 
-	/** Builds a collection's indexes on its staging collection; without `_id_`, `v` and `ns`, and with only key/name/unique where the server refuses the rest. */
+	/**
+	 * Builds a collection's indexes on its staging collection, without `_id_`,
+	 * `v` and `ns`. On a server known to lack index options (FerretDB) the
+	 * others are left out, with a warning naming each index and option; on any
+	 * other server a refused index fails the load, naming it and its options.
+	 */
 	private async buildIndexes(collection: CollectionInfo): Promise<void> {
 		const {name} = collection;
+		const {server} = this.options;
 		const specs = collection.indexes
 			.filter(index => !isIdIndex(index))
 			.map(index => Object.fromEntries(Object.entries(index).filter(([field]) => field !== 'v' && field !== 'ns')));
-		if (specs.length > 0) {
-			throwIfAborted(this.options.signal, this.options.label);
-			const started = Date.now();
-			const staging = this.stagingName(name);
-			try {
-				await this.db.command({createIndexes: staging, indexes: specs});
-			} catch (error) {
-				if (!isRefusal(error)) throw error;
-				// FerretDB takes only key, name and unique: keep those, and say what was left out.
-				const basic = specs.map(spec => Object.fromEntries(Object.entries(spec).filter(([field]) => basicIndexFields.has(field))));
-				const dropped = [...new Set(specs.flatMap(spec => Object.keys(spec).filter(field => !basicIndexFields.has(field))))];
-				await this.db.command({createIndexes: staging, indexes: basic});
-				this.events({type: 'log', level: 'warn', message: `${name}: the server refused index options ${dropped.join(', ')} (${describeError(error)}); created the indexes without them`});
+		if (specs.length === 0) return;
+		throwIfAborted(this.options.signal, this.options.label);
+		const started = Date.now();
+		const staging = this.stagingName(name);
+		const kept = server.indexFields;
+		if (kept) {
+			for (const spec of specs) {
+				const left = Object.keys(spec).filter(field => !kept.has(field));
+				if (left.length > 0) this.events({type: 'log', level: 'warn', message: `${name}: index ${String(spec.name)} is created without ${left.join(', ')} (${server.description} keeps only ${[...kept].join(', ')})`});
 			}
-
-			this.events({type: 'log', level: 'debug', message: `${name}: ${specs.length} index${specs.length === 1 ? '' : 'es'} built in ${Date.now() - started} ms`});
 		}
+
+		const built = kept ? specs.map(spec => Object.fromEntries(Object.entries(spec).filter(([field]) => kept.has(field)))) : specs;
+		try {
+			await this.db.command({createIndexes: staging, indexes: built});
+		} catch (error) {
+			throw await this.refusedIndex(name, built, error);
+		}
+
+		this.events({type: 'log', level: 'debug', message: `${name}: ${specs.length} index${specs.length === 1 ? '' : 'es'} built in ${Date.now() - started} ms`});
 	}
 
+	/** The error for indexes the server refused: finds the index it refuses (one by one) and names it and its options. */
+	private async refusedIndex(name: string, specs: Document[], error: unknown): Promise<MonarchError> {
+		let culprit: {spec: Document; error: unknown} | undefined;
+		for (const spec of specs) {
+			try {
+				await this.db.command({createIndexes: this.stagingName(name), indexes: [spec]});
+			} catch (single) {
+				culprit = {spec, error: single};
+				break;
+			}
+		}
+
+		const {spec, error: cause} = culprit ?? {spec: undefined, error};
+		const what = spec ? `index ${String(spec.name)} (${EJSON.stringify(spec, {relaxed: true})})` : `the indexes (${specs.map(one => String(one.name)).join(', ')})`;
+		return new MonarchError('server-refused', `${this.options.label}: ${this.options.server.description} refused ${what} on ${name}: ${firstLine(describeError(cause))}; nothing was changed`, {
+			hint: 'restore into a server that supports that index, or change the index in the source',
+			cause,
+		});
+	}
+
+	/** Creates a collection's staging collection with its options; a server known to lack options gets it without them, with a warning. */
 	private async createStaging(collection: CollectionInfo): Promise<void> {
 		const staging = this.stagingName(collection.name);
 		const options = {...collection.options};
@@ -225,11 +253,23 @@ export class StagingLoad {
 		try {
 			await this.db.command({create: staging, ...options});
 		} catch (error) {
-			if (!isRefusal(error)) throw error;
+			const names = Object.keys(options).join(', ');
+			if (!this.options.server.lacksCollectionOptions) {
+				throw new MonarchError('server-refused', `${this.options.label}: ${this.options.server.description} refused the options ${names} of ${collection.name}: ${firstLine(describeError(error))}; nothing was changed`, {
+					hint: 'restore into a server that supports them, or change the collection in the source',
+					cause: error,
+				});
+			}
+
 			await this.db.command({create: staging});
-			this.events({type: 'log', level: 'warn', message: `${collection.name}: the server refused collection options ${Object.keys(options).join(', ')} (${describeError(error)}); created it without them`});
+			this.events({type: 'log', level: 'warn', message: `${collection.name}: created without the options ${names} (${this.options.server.description} does not keep them)`});
 		}
 	}
+}
+
+/** The first line of a message: servers' multi-line errors stay one line (the rest is under --verbose, through the cause). */
+function firstLine(text: string): string {
+	return text.split('\n')[0]!;
 }
 
 /**
@@ -315,11 +355,6 @@ async function dropRun(db: Db, runId: string): Promise<void> {
 function isIdIndex(index: Document): boolean {
 	const key = index.key as Document | undefined;
 	return index.name === '_id_' || (key !== undefined && Object.keys(key).length === 1 && Object.keys(key)[0] === '_id' && !index.unique && index.name === undefined);
-}
-
-function isRefusal(error: unknown): boolean {
-	const code = (error as {code?: unknown}).code;
-	return typeof code === 'number' && optionRefusals.has(code);
 }
 
 function ignoreMissing(error: unknown): void {

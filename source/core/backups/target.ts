@@ -8,6 +8,7 @@ import type {BackupStore} from '../storage/contract.js';
 import {storeFor} from '../storage/index.js';
 import {writeBackup, type BackupResult} from './backup.js';
 import {backupBaseName} from './naming.js';
+import {serverTraits} from './server-traits.js';
 import {recoverStaging, StagingLoad} from './staging.js';
 
 /** The lock a restore or copy holds on its target database (in `monarch_locks`), so two cannot interleave. */
@@ -71,9 +72,7 @@ export async function loadIntoTarget(options: LoadTargetOptions): Promise<LoadTa
 			events({type: 'log', level: 'info', message: `Safety backup of ${target.name}: ${safetyBackup.store}${safetyBackup.archive}`});
 		}
 
-		// FerretDB (SQLite) loads faster into indexed collections; MongoDB builds indexes faster after the data.
-		const ferretdb = 'ferretdbVersion' in (await db.command({buildInfo: 1}));
-		const staging = new StagingLoad({db, label: options.label, totals: options.totals, indexesFirst: ferretdb, renamesDottedNames: !ferretdb, events, signal});
+		const staging = new StagingLoad({db, label: options.label, totals: options.totals, server: await serverTraits(db), events, signal});
 		let dropped: string[];
 		try {
 			await options.load(staging);
