@@ -153,7 +153,7 @@ test('list_migrations flags checksum drift and history without a file, and --che
 
 	const text = await project.monarch(['list_migrations', 'development', '--check']);
 	t.is(text.code, 3);
-	t.regex(text.stdout, /Completed\s+20260101000001_one\s+\S+ \S+\s+\d+ ms\s+changed since it ran/);
+	t.regex(text.stdout, /Completed\s+20260101000001_one\s+\S+ \S+\s+(?:\d+ ms|[\d.]+ s)\s+changed since it ran/);
 	t.regex(text.stdout, /Completed\s+20260101000003_gone\s+.*file missing/);
 	t.regex(text.stdout, /New\s+20260101000004_new/);
 	t.regex(text.stdout, /3 migrations: 2 completed, 1 pending, 1 in history without a file/);
@@ -184,5 +184,5 @@ test('this.log and this.progress reach the user as lines', async t => {
 	t.regex(result.stderr, /▶ 20260101000001_loop/);
 	t.regex(result.stderr, /20260101000001_loop │ running on development/);
 	t.regex(result.stderr, /20260101000001_loop 4\/4 100% .*\/s/);
-	t.regex(result.stderr, /✔ 20260101000001_loop \(\d+ ms\)/);
+	t.regex(result.stderr, /✔ 20260101000001_loop \((?:\d+ ms|[\d.]+ s)\)/);
 });

@@ -1,6 +1,8 @@
+import {createHash} from 'node:crypto';
 import {once} from 'node:events';
 import {readdir, readFile, rm, stat, truncate, writeFile} from 'node:fs/promises';
 import path from 'node:path';
+import {gunzipSync, gzipSync} from 'node:zlib';
 import {setTimeout as sleep} from 'node:timers/promises';
 import test, {type ExecutionContext} from 'ava';
 import type {Db} from 'mongodb';
@@ -65,6 +67,27 @@ test('a truncated backup is refused with the target unchanged', async t => {
 	t.deepEqual(await snapshot(project.db('staging')), before);
 });
 
+test('a backup whose index definitions changed (sha256 and size made to match) is refused by its metadata digest, target unchanged', async t => {
+	const {project, archive, file, before} = await withBackup(t);
+	// `name_1` on {name: 1} becomes {naze: 1} in the prelude; documents, CRCs, size and sha256 all still agree.
+	const plain = gunzipSync(await readFile(file));
+	const from = Buffer.from('"key":{"name":');
+	const at = plain.indexOf(from);
+	t.true(at > 0, 'the prelude holds the index key');
+	Buffer.from('"key":{"naze":').copy(plain, at);
+	const tampered = gzipSync(plain);
+	await writeFile(file, tampered);
+	const manifestFile = `${file}.manifest.json`;
+	const manifest = JSON.parse(await readFile(manifestFile, 'utf8')) as {sha256: string; size: number; collections: Array<{name: string; metadataSha256?: string}>};
+	t.regex(manifest.collections.find(entry => entry.name === 'dogs')?.metadataSha256 ?? '', /^[0-9a-f]{64}$/);
+	await writeFile(manifestFile, JSON.stringify({...manifest, sha256: createHash('sha256').update(tampered).digest('hex'), size: tampered.length}));
+
+	const result = await project.monarch(['restore', `${archive}:staging`, '--yes']);
+	t.is(result.code, 1, result.stdout);
+	t.is(result.stderr.trimEnd().split('\n').at(-1), `Error: Backup backups/${archive} is corrupt: the options or index definitions of dogs differ from those the manifest recorded (nothing was changed; restore from another backup)`);
+	t.deepEqual(await snapshot(project.db('staging')), before);
+});
+
 test('a backup without its manifest is incomplete and refused with the target unchanged', async t => {
 	const {project, archive, file, before} = await withBackup(t);
 	await rm(`${file}.manifest.json`);
@@ -75,10 +98,10 @@ test('a backup without its manifest is incomplete and refused with the target un
 });
 
 test('a restore killed with SIGKILL while loading leaves the target as it was; the next run cleans up and restores', async t => {
-	const {project, archive, before} = await withBackup(t, 40_000);
+	const {project, archive, before} = await withBackup(t, 8000);
 	const target = project.db('staging');
-	// About 10 MB of documents to insert; the gate lets 3 MB through, so the run is stuck in its load.
-	const gate = await startGate(t, {toServer: 3_000_000});
+	// About 2 MB of documents to insert in batches of 1000 (250 kB, four at once); the gate lets 1.5 MB through, so the run is stuck in its load.
+	const gate = await startGate(t, {toServer: 1_500_000});
 	const child = project.spawnMonarch(['restore', `${archive}:staging`, '--yes'], {env: {STAGING_URI: gate.uri}});
 	const stderr = collect(child.stderr!);
 	const exited = once(child, 'exit');
@@ -105,9 +128,9 @@ test('a restore killed with SIGKILL while loading leaves the target as it was; t
 });
 
 test('Ctrl+C during a restore drops the staging collections and leaves the target as it was', async t => {
-	const {project, archive, before} = await withBackup(t, 30_000);
+	const {project, archive, before} = await withBackup(t, 8000);
 	const target = project.db('staging');
-	const gate = await startGate(t, {toServer: 2_000_000});
+	const gate = await startGate(t, {toServer: 1_500_000});
 	const child = project.spawnMonarch(['restore', `${archive}:staging`, '--yes'], {env: {STAGING_URI: gate.uri}});
 	const stderr = collect(child.stderr!);
 	const exited = once(child, 'exit');
@@ -126,10 +149,10 @@ test('Ctrl+C during a restore drops the staging collections and leaves the targe
 });
 
 test('Ctrl+C during a backup leaves no backup behind, complete or not', async t => {
-	const {project, archive} = await withBackup(t, 30_000);
+	const {project, archive} = await withBackup(t, 8000);
 	const folder = path.join(project.dir, 'backups');
-	// About 7 MB of documents to read; the gate lets 2 MB of the server's answers through.
-	const gate = await startGate(t, {toClient: 2_000_000});
+	// About 2 MB of documents to read; the gate lets 1 MB of the server's answers through.
+	const gate = await startGate(t, {toClient: 1_000_000});
 	const child = project.spawnMonarch(['backup', 'development', '--name', 'interrupted'], {env: {DEVELOPMENT_URI: gate.uri}});
 	const stderr = collect(child.stderr!);
 	const exited = once(child, 'exit');

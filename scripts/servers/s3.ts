@@ -105,14 +105,19 @@ export async function startS3(options: StartS3Options): Promise<S3Service> {
 	}
 }
 
-/** An S3 client for `config` that fails fast instead of retrying. */
+/**
+ * An S3 client for `config` that fails fast: one retry only, which is what
+ * lets the SDK correct a skewed clock (a first request refused as
+ * RequestTimeTooSkewed sets its clock offset from the server's Date; the
+ * retry is signed with it). Callers poll on their own.
+ */
 export function s3Client(config: S3Config, timeoutMs = 3000): S3Client {
 	return new S3Client({
 		endpoint: config.endpoint,
 		region: config.region,
 		forcePathStyle: config.forcePathStyle,
 		credentials: { accessKeyId: config.accessKeyId, secretAccessKey: config.secretAccessKey },
-		maxAttempts: 1,
+		maxAttempts: 2,
 		requestHandler: { connectionTimeout: timeoutMs, requestTimeout: timeoutMs },
 	});
 }

@@ -87,7 +87,7 @@ export async function createProject(t: ExecutionContext, options: ProjectOptions
 		writeConfig,
 		async monarch(args, runOptions = {}) {
 			try {
-				const {stdout, stderr} = await run(process.execPath, [monarchBin, ...args], {cwd: dir, env: childEnv(runOptions.env), timeout: 60_000});
+				const {stdout, stderr} = await run(process.execPath, [monarchBin, ...args], {cwd: dir, env: childEnv(runOptions.env), timeout: 240_000 /* a bound for a hung run, below ava's 5 min; never a pace */});
 				return {code: 0, stdout, stderr};
 			} catch (error) {
 				const failed = error as {code?: number; stdout?: string; stderr?: string};

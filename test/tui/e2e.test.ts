@@ -40,7 +40,7 @@ test('a new user opens monarch in a terminal, switches panels, runs the pending 
 	});
 	const terminal = await openTerminal(t, {cwd: project.dir, columns: 80, rows: 24});
 
-	let screen = await terminal.waitFor(/› development .* up \d+ ms[\s\S]*staging .* up \d+ ms/);
+	let screen = await terminal.waitFor(/› development .* up (?:\d+ ms|[\d.]+ s)[\s\S]*staging .* up (?:\d+ ms|[\d.]+ s)/);
 	t.regex(screen, /^monarch \d+\.\d+\.\d+ /);
 	t.regex(screen, / 1 Environments {3}2 Migrations {3}3 Backups {3}4 QuerySets/);
 	t.regex(screen, /staging\s+127\.0\.0\.1:\d+\s+\S+\s+yes\s+up/);
@@ -67,7 +67,7 @@ test('a new user opens monarch in a terminal, switches panels, runs the pending 
 	t.regex(screen, /▶ 20260101000000_add_dogs/);
 	await latch.open();
 	screen = await terminal.waitFor('Migrate development done', 60_000);
-	t.regex(screen, /✔ 20260101000000_add_dogs \(\d+ ms\)/);
+	t.regex(screen, /✔ 20260101000000_add_dogs \((?:\d+ ms|[\d.]+ s)\)/);
 	t.regex(screen, /add_dogs │ dog 5/);
 	t.regex(screen, /■ Ran 2 migrations on development/);
 	t.is(await project.db().collection('dogs').countDocuments(), 5);
@@ -117,7 +117,7 @@ test('ctrl+c while a question is open quits at once and changes nothing', async 
 	const project = await createProject(t);
 	await project.db().collection('dogs').insertOne({name: 'rex'});
 	const terminal = await openTerminal(t, {cwd: project.dir});
-	await terminal.waitFor(/› development .* up \d+ ms/);
+	await terminal.waitFor(/› development .* up (?:\d+ ms|[\d.]+ s)/);
 	await terminal.press('d');
 	await terminal.waitFor(/Drop database t_\w+_dev \(1 collections\)\?/);
 	await terminal.press('C-c');
@@ -137,7 +137,7 @@ test('in a terminal, a backup picked with the arrow keys in the Backups panel is
 	await project.db().collection('cats').insertOne({name: 'tom'});
 
 	const terminal = await openTerminal(t, {cwd: project.dir, columns: 80, rows: 24, now: '2026-03-02T12:00:00Z'});
-	await terminal.waitFor(/› development .* up \d+ ms/);
+	await terminal.waitFor(/› development .* up (?:\d+ ms|[\d.]+ s)/);
 	await terminal.press('3');
 	let screen = await terminal.waitFor(/2 backups[\s\S]*› two__\d{4}_\d\d_\d\d/);
 	t.regex(screen, /one__\d{4}_\d\d_\d\d\s+[\d.]+ \w*B\s+development\s+\d\d-\d\d \d\d:\d\d\s+-\s+complete/);
@@ -175,7 +175,7 @@ test("in a terminal, AccountQuerySet's form is answered into a backup, whose res
 	await project.db('staging').collection<Row>('accounts').insertOne({_id: 7, name: 'old'});
 
 	const terminal = await openTerminal(t, {cwd: project.dir, columns: 80, rows: 24});
-	await terminal.waitFor(/› development .* up \d+ ms/);
+	await terminal.waitFor(/› development .* up (?:\d+ ms|[\d.]+ s)/);
 	await terminal.press('4');
 	await terminal.waitFor(/› AccountQuerySet\s+accountId\s+querysets\/account\.ts/);
 	await terminal.press('Enter');

@@ -6,7 +6,7 @@ import {ignoreEvents, type EventSink} from '../events.js';
 import type {Selection} from '../querysets/selection.js';
 import {monarchVersion} from '../version.js';
 import {countForProgress, describeCollections, type CollectionInfo} from './collections.js';
-import type {BackupManifest} from './manifest.js';
+import {metadataDigest, type BackupManifest} from './manifest.js';
 
 /** How many collections are dumped at once (mongodump's -j default). */
 export const dumpConcurrency = 4;
@@ -70,7 +70,7 @@ export async function dumpDatabase(options: DumpOptions): Promise<DumpResult> {
 
 		writer = new ArchiveWriter(output, {serverVersion, toolVersion: `monarch ${monarchVersion}`, concurrentCollections: concurrency, gzip: true});
 		const database = db.databaseName;
-		await writer.writePrelude(infos.map((info): ArchiveCollection => ({
+		const prelude = infos.map((info): ArchiveCollection => ({
 			db: database,
 			collection: info.name,
 			type: info.type,
@@ -81,7 +81,9 @@ export async function dumpDatabase(options: DumpOptions): Promise<DumpResult> {
 				type: info.type,
 				...(info.uuid ? {uuid: info.uuid} : {}),
 			},
-		})));
+		}));
+		await writer.writePrelude(prelude);
+		const metadataDigests = new Map(prelude.map(entry => [entry.collection, metadataDigest(entry.metadata)]));
 
 		// Views have no documents: end them first, before data collections take the open slots.
 		for (const info of infos) if (info.type === 'view') await writer.endCollection(database, info.name);
@@ -128,7 +130,7 @@ export async function dumpDatabase(options: DumpOptions): Promise<DumpResult> {
 		const collections = infos.map(info => {
 			const entry = byName.get(info.name);
 			if (!entry) throw new MonarchError('internal', `The archive has no stats for ${info.name}`);
-			return {name: info.name, type: info.type, count: entry.count, bytes: entry.bytes, crc: entry.crc, indexes: info.indexes.length};
+			return {name: info.name, type: info.type, count: entry.count, bytes: entry.bytes, crc: entry.crc, indexes: info.indexes.length, metadataSha256: metadataDigests.get(info.name)!};
 		});
 		return {serverVersion, collections, archiveBytes: writer.bytesWritten};
 	} catch (error) {

@@ -1,4 +1,6 @@
+import {createHash} from 'node:crypto';
 import {z} from 'zod';
+import {stringifyMetadata, type ArchiveCollection} from '../archive/index.js';
 
 /**
  * The manifest written beside each archive (`<archive>.manifest.json`), last:
@@ -25,6 +27,12 @@ export type BackupManifest = {
 		/** CRC-64 (ECMA, as mongo-tools) of the documents, 16 hex digits. */
 		crc: string;
 		indexes: number;
+		/**
+		 * sha256 (hex) of the collection's metadata as the archive holds it
+		 * (options and index definitions, canonical Extended JSON): the CRCs
+		 * cover documents only. Absent in manifests written before monarch 0.2.
+		 */
+		metadataSha256?: string;
 	}>;
 	/** sha256 (hex) and size of the archive file as stored (gzipped). */
 	sha256: string;
@@ -56,8 +64,14 @@ export const backupManifestSchema = z.object({
 			bytes: z.number().int().nonnegative(),
 			crc: z.string().regex(/^[0-9a-f]{16}$/i, '16 hex digits'),
 			indexes: z.number().int().nonnegative(),
+			metadataSha256: z.string().regex(/^[0-9a-f]{64}$/i, '64 hex digits').optional(),
 		}),
 	),
 	sha256: z.string().regex(/^[0-9a-f]{64}$/i, '64 hex digits'),
 	size: z.number().int().nonnegative(),
 }) satisfies z.ZodType<BackupManifest>;
+
+/** The manifest's `metadataSha256` of a collection's metadata: sha256 of the prelude's canonical Extended JSON string. */
+export function metadataDigest(metadata: ArchiveCollection['metadata']): string {
+	return createHash('sha256').update(metadata ? stringifyMetadata(metadata) : '').digest('hex');
+}

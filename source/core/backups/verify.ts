@@ -2,7 +2,7 @@ import {readArchive, type ArchiveEvent, type ArchivePreludeEntry} from '../archi
 import {isMonarchError, MonarchError} from '../errors.js';
 import type {BackupStore} from '../storage/contract.js';
 import {digestChunks} from './digest.js';
-import type {BackupManifest} from './manifest.js';
+import {metadataDigest, type BackupManifest} from './manifest.js';
 
 const hint = 'nothing was changed; restore from another backup';
 
@@ -70,6 +70,10 @@ export function createBackupCheck(store: BackupStore, archive: string, manifest:
 
 						for (const entry of event.collections) {
 							if (entry.db !== manifest.database) throw corrupt(`collection ${entry.collection} belongs to database ${entry.db}, the manifest says ${manifest.database}`);
+							const recorded = expected.get(entry.collection)?.metadataSha256;
+							if (recorded !== undefined && recorded.toLowerCase() !== metadataDigest(entry.metadata)) {
+								throw corrupt(`the options or index definitions of ${entry.collection} differ from those the manifest recorded`);
+							}
 						}
 					} else if (event.type === 'end') {
 						const entry = expected.get(event.collection);
