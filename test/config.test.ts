@@ -77,6 +77,19 @@ test('${VAR} and ${VAR:-default} are taken from the environment', async t => {
 	t.deepEqual(production.hosts, ['db.internal:27017']);
 });
 
+test('every secret a URI carries stays hidden: password, TLS key and proxy passwords, AWS session token', async t => {
+	const uri = 'mongodb://app:pa%3Ass99@127.0.0.1:1/?tlsCertificateKeyFilePassword=keypass77&proxyPassword=proxypass55&authMechanismProperties=AWS_SESSION_TOKEN:sessiontoken33';
+	const project = await createProject(t, {environments: {remote: {uri, database: 'shop'}}});
+	for (const args of [['list_environments'], ['list_environments', '--json'], ['list_migrations', 'remote']]) {
+		const result = await project.monarch(args, {env: {MONARCH_CONNECT_TIMEOUT_MS: '300'}});
+		const output = result.stdout + result.stderr;
+		for (const secret of ['pa:ss99', 'pa%3Ass99', 'keypass77', 'proxypass55', 'sessiontoken33']) t.false(output.includes(secret), `${args.join(' ')} shows ${secret}:\n${output}`);
+	}
+
+	const listed = await project.monarch(['list_environments', '--json']);
+	t.regex(listed.stdout, /mongodb:\/\/app:\*\*\*@127\.0\.0\.1:1\/\?tlsCertificateKeyFilePassword=\*\*\*&proxyPassword=\*\*\*&authMechanismProperties=AWS_SESSION_TOKEN:\*\*\*/);
+});
+
 test('an environment whose variable is unset fails only when used, naming the variable', async t => {
 	const project = await createProject(t, {environments: {production: {uri: '${MONARCH_TEST_PRODUCTION_URI}', database: 'shop'}}});
 	const listed = await project.monarch(['list_environments']);

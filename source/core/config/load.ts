@@ -3,7 +3,7 @@ import path from 'node:path';
 import type {z} from 'zod';
 import {MonarchError} from '../errors.js';
 import {makeEnvironment, type Environment} from '../environments.js';
-import {registerSecret} from '../redact.js';
+import {registerSecret, secretsOf} from '../redact.js';
 import {findConfigFile} from './find.js';
 import {interpolate} from './interpolate.js';
 import {configSchema, databaseNameProblem, type LocalBackupsConfig, type S3BackupsConfig} from './schema.js';
@@ -76,7 +76,7 @@ export async function loadConfig(options: LoadConfigOptions = {}): Promise<Proje
 
 		const problem = database.missing.length === 0 ? databaseNameProblem(database.value) : undefined;
 		if (problem) throw new MonarchError('config', `${displayFile}: environments.${name}.database: ${problem}`, {hint: 'see the configuration reference in the README'});
-		registerSecret(passwordOf(uri.value));
+		for (const secret of secretsOf(uri.value)) registerSecret(secret);
 		return makeEnvironment({
 			name,
 			uri: uri.value,
@@ -118,16 +118,6 @@ export async function loadConfig(options: LoadConfigOptions = {}): Promise<Proje
 		backups,
 		lock: {leaseMs: raw.lock.leaseSeconds * 1000, waitMs: raw.lock.waitSeconds * 1000},
 	};
-}
-
-function passwordOf(uri: string): string | undefined {
-	const match = /^mongodb(?:\+srv)?:\/\/[^:/@]*:([^@/]*)@/i.exec(uri);
-	if (!match?.[1]) return undefined;
-	try {
-		return decodeURIComponent(match[1]);
-	} catch {
-		return match[1];
-	}
 }
 
 function parseJson(text: string, displayFile: string): unknown {
