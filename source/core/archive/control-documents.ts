@@ -1,111 +1,40 @@
-import {deserialize, type Document} from 'bson';
+import {deserialize, Int32, Long, serialize, type Document} from 'bson';
 
 /**
  * The archive's own small BSON documents (header, prelude entries, namespace
- * headers), encoded by hand with the field order and types that mongo-tools'
- * Go structs marshal to, so that our bytes are the bytes mongodump writes.
+ * headers), serialized with bson with the field order and the explicit
+ * Int32/Long types that mongo-tools' Go structs marshal to, so that our bytes
+ * are the bytes mongodump writes (the golden tests hold us to that).
  */
 
-/** One field of a control document. */
-type Field =
-	| {name: string; kind: 'string'; value: string}
-	| {name: string; kind: 'int32'; value: number}
-	| {name: string; kind: 'int64'; value: bigint}
-	| {name: string; kind: 'bool'; value: boolean};
-
-const typeString = 0x02;
-const typeBool = 0x08;
-const typeInt32 = 0x10;
-const typeInt64 = 0x12;
-
-function encode(fields: Field[]): Buffer {
-	let size = 4 + 1;
-	for (const field of fields) {
-		size += 1 + Buffer.byteLength(field.name) + 1;
-		switch (field.kind) {
-			case 'string':
-				size += 4 + Buffer.byteLength(field.value) + 1;
-				break;
-			case 'int32':
-				size += 4;
-				break;
-			case 'int64':
-				size += 8;
-				break;
-			case 'bool':
-				size += 1;
-				break;
-		}
-	}
-
-	const buffer = Buffer.alloc(size);
-	let offset = buffer.writeInt32LE(size, 0);
-	for (const field of fields) {
-		const type = {string: typeString, int32: typeInt32, int64: typeInt64, bool: typeBool}[field.kind];
-		offset = buffer.writeUInt8(type, offset);
-		offset += buffer.write(field.name, offset, 'utf8');
-		offset = buffer.writeUInt8(0, offset);
-		switch (field.kind) {
-			case 'string': {
-				const length = buffer.write(field.value, offset + 4, 'utf8');
-				buffer.writeInt32LE(length + 1, offset);
-				offset += 4 + length;
-				offset = buffer.writeUInt8(0, offset);
-				break;
-			}
-
-			case 'int32':
-				offset = buffer.writeInt32LE(field.value, offset);
-				break;
-			case 'int64':
-				offset = buffer.writeBigInt64LE(BigInt.asIntN(64, field.value), offset);
-				break;
-			case 'bool':
-				offset = buffer.writeUInt8(field.value ? 1 : 0, offset);
-				break;
-		}
-	}
-
-	buffer.writeUInt8(0, offset);
-	return buffer;
+function encode(document: Document): Buffer {
+	const bytes = serialize(document);
+	return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
 }
 
 /** Go marshals an `int` field as int32 when it fits and as int64 otherwise. */
-function goInt(name: string, value: number): Field {
-	return Number.isSafeInteger(value) && value >= -(2 ** 31) && value < 2 ** 31
-		? {name, kind: 'int32', value}
-		: {name, kind: 'int64', value: BigInt(Math.trunc(value))};
+function goInt(value: number): Int32 | Long {
+	return Number.isSafeInteger(value) && value >= -(2 ** 31) && value < 2 ** 31 ? new Int32(value) : Long.fromBigInt(BigInt(Math.trunc(value)));
 }
 
 /** The archive header: {concurrent_collections, version, server_version, tool_version}. */
 export function encodeArchiveHeader(header: {concurrentCollections: number; formatVersion: string; serverVersion: string; toolVersion: string}): Buffer {
-	return encode([
-		{name: 'concurrent_collections', kind: 'int32', value: header.concurrentCollections | 0},
-		{name: 'version', kind: 'string', value: header.formatVersion},
-		{name: 'server_version', kind: 'string', value: header.serverVersion},
-		{name: 'tool_version', kind: 'string', value: header.toolVersion},
-	]);
+	return encode({
+		concurrent_collections: new Int32(header.concurrentCollections | 0),
+		version: header.formatVersion,
+		server_version: header.serverVersion,
+		tool_version: header.toolVersion,
+	});
 }
 
 /** A prelude entry: {db, collection, metadata, size, type}. */
 export function encodeCollectionEntry(entry: {db: string; collection: string; metadata: string; size: number; type: string}): Buffer {
-	return encode([
-		{name: 'db', kind: 'string', value: entry.db},
-		{name: 'collection', kind: 'string', value: entry.collection},
-		{name: 'metadata', kind: 'string', value: entry.metadata},
-		goInt('size', entry.size),
-		{name: 'type', kind: 'string', value: entry.type},
-	]);
+	return encode({db: entry.db, collection: entry.collection, metadata: entry.metadata, size: goInt(entry.size), type: entry.type});
 }
 
 /** A namespace header: {db, collection, EOF, CRC}; CRC is the signed int64 of the checksum. */
 export function encodeNamespaceHeader(header: {db: string; collection: string; eof: boolean; crc: bigint}): Buffer {
-	return encode([
-		{name: 'db', kind: 'string', value: header.db},
-		{name: 'collection', kind: 'string', value: header.collection},
-		{name: 'EOF', kind: 'bool', value: header.eof},
-		{name: 'CRC', kind: 'int64', value: header.crc},
-	]);
+	return encode({db: header.db, collection: header.collection, EOF: header.eof, CRC: Long.fromBigInt(BigInt.asIntN(64, header.crc))});
 }
 
 /** Thrown by the decoders below; the parser turns it into a MonarchError that names the file and offset. */
