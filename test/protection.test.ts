@@ -74,7 +74,7 @@ test('drop_db asks first: refused without --yes, done with it', async t => {
 
 	const dropped = await project.monarch(['drop_db', 'development', '--yes']);
 	t.is(dropped.code, 0, dropped.stderr);
-	t.regex(dropped.stdout, /Dropped database t_\w+_dev of development \(1 collections\)/);
+	t.regex(dropped.stdout, /Dropped database t_\w+_dev of development \(1 collection\)/);
 	t.is(await project.db('development').collection('dogs').countDocuments(), 0);
 	t.is(await project.db('production').collection('dogs').countDocuments(), 1);
 });

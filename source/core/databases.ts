@@ -3,6 +3,7 @@ import {confirmDestructive} from './confirm.js';
 import {connect} from './connection.js';
 import {findEnvironment} from './environments.js';
 import type {Prompter} from './prompts.js';
+import {counted} from './plural.js';
 
 export type DropDatabaseOptions = {
 	config: ProjectConfig;
@@ -17,7 +18,7 @@ export async function dropDatabase(options: DropDatabaseOptions): Promise<{envir
 	const connection = await connect(environment);
 	try {
 		const collections = await connection.db.listCollections({}, {nameOnly: true}).toArray();
-		await confirmDestructive(environment, `Drop database ${environment.database} (${collections.length} collections)`, {
+		await confirmDestructive(environment, `Drop database ${environment.database} (${counted(collections.length, 'collection')})`, {
 			yes: options.yes,
 			prompter: options.prompter,
 		});

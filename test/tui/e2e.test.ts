@@ -119,7 +119,7 @@ test('ctrl+c while a question is open quits at once and changes nothing', async 
 	const terminal = await openTerminal(t, {cwd: project.dir});
 	await terminal.waitFor(/› development .* up (?:\d+ ms|[\d.]+ s)/);
 	await terminal.press('d');
-	await terminal.waitFor(/Drop database t_\w+_dev \(1 collections\)\?/);
+	await terminal.waitFor(/Drop database t_\w+_dev \(1 collection\)\?/);
 	await terminal.press('C-c');
 	await terminal.waitFor('EXIT=0');
 	t.is(await project.db().collection('dogs').countDocuments(), 1);

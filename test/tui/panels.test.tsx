@@ -61,7 +61,7 @@ test.serial('environments panel: drop asks first, and on a protected environment
 	await waitForText(app.lastFrame, /› development .* up/);
 
 	await press(app, 'd');
-	await waitForText(app.lastFrame, /Drop database t_\w+_dev \(1 collections\)\?/);
+	await waitForText(app.lastFrame, /Drop database t_\w+_dev \(1 collection\)\?/);
 	await press(app, 'n');
 	await waitForText(app.lastFrame, 'nothing was changed');
 	t.is(await project.db().collection('dogs').countDocuments(), 1);
@@ -70,7 +70,7 @@ test.serial('environments panel: drop asks first, and on a protected environment
 
 	await press(app, 'd');
 	// The refusal above also says "Drop database": wait for the question itself.
-	await waitForText(app.lastFrame, /Drop database t_\w+_dev \(1 collections\)\?[\s\S]*y yes/);
+	await waitForText(app.lastFrame, /Drop database t_\w+_dev \(1 collection\)\?[\s\S]*y yes/);
 	await press(app, 'y');
 	await waitForText(app.lastFrame, /Dropped t_\w+_dev on development \(1 collections\)/);
 	t.deepEqual(await project.db().listCollections().toArray(), []);

@@ -5,6 +5,7 @@ import type {StoreLocation} from '../../core/storage/contract.js';
 import type {CliContext} from '../context.js';
 import {paint} from '../style.js';
 import {table} from '../table.js';
+import {counted} from '../../core/plural.js';
 
 /** `monarch list_backups`. */
 export function registerListBackupsCommand(program: Command, context: () => CliContext): void {
@@ -48,7 +49,7 @@ function formatBackups(result: BackupList): string {
 	}
 
 	const incomplete = result.backups.filter(backup => backup.state === 'incomplete').length;
-	const count = `${result.backups.length} backup${result.backups.length === 1 ? '' : 's'}`;
+	const count = counted(result.backups.length, 'backup');
 	const footer = incomplete > 0 ? `${count}, ${incomplete} incomplete (never restored)` : count;
 	return `${table(rows)}\n${footer}`;
 }

@@ -3,6 +3,7 @@ import type {BackupResult} from '../../core/backups/backup.js';
 import {MonarchError} from '../../core/errors.js';
 import {formatBytes} from '../../core/format.js';
 import type {CliContext} from '../context.js';
+import {counted} from '../../core/plural.js';
 
 const collect = (value: string, previous: string[]) => [...previous, value];
 
@@ -66,7 +67,7 @@ export function registerBackupCommands(program: Command, context: () => CliConte
 			events.finish();
 			const documents = result.collections.reduce((sum, entry) => sum + entry.count, 0);
 			const lines = [
-				`Restored ${result.store}${result.archive} (${formatBytes(result.manifest.size)}, ${result.manifest.environment} at ${result.manifest.createdAt.slice(0, 19).replace('T', ' ')} UTC) into ${result.environment} (database ${result.database}): ${plural(result.collections.length, 'collection')}, ${plural(documents, 'document')}.`,
+				`Restored ${result.store}${result.archive} (${formatBytes(result.manifest.size)}, ${result.manifest.environment} at ${result.manifest.createdAt.slice(0, 19).replace('T', ' ')} UTC) into ${result.environment} (database ${result.database}): ${counted(result.collections.length, 'collection')}, ${counted(documents, 'document')}.`,
 			];
 			lines.push(...aftermath(result.dropped, 'the backup', result.safetyBackup, result.environment, 'restore'));
 			print(lines.join('\n'));
@@ -103,7 +104,7 @@ export function registerBackupCommands(program: Command, context: () => CliConte
 			events.finish();
 			const documents = result.collections.reduce((sum, entry) => sum + entry.count, 0);
 			const what = result.querySet ? `QuerySet ${result.querySet.name} of ${result.from}` : result.from;
-			const lines = [`Copied ${what} (database ${result.sourceDatabase}) into ${result.to} (database ${result.database}): ${plural(result.collections.length, 'collection')}, ${plural(documents, 'document')}.`];
+			const lines = [`Copied ${what} (database ${result.sourceDatabase}) into ${result.to} (database ${result.database}): ${counted(result.collections.length, 'collection')}, ${counted(documents, 'document')}.`];
 			lines.push(...aftermath(result.dropped, 'the source', result.safetyBackup, result.to, 'copy'));
 			print(lines.join('\n'));
 		});
@@ -131,7 +132,7 @@ async function restoreFile(ref: string, options: {yes?: boolean; safetyBackup: b
 	events.finish();
 	const documents = result.collections.reduce((sum, entry) => sum + entry.count, 0);
 	const lines = [
-		`Restored archive file ${result.file} (${formatBytes(result.size)}, database ${result.sourceDatabase}) into ${result.environment} (database ${result.database}): ${plural(result.collections.length, 'collection')}, ${plural(documents, 'document')}.`,
+		`Restored archive file ${result.file} (${formatBytes(result.size)}, database ${result.sourceDatabase}) into ${result.environment} (database ${result.database}): ${counted(result.collections.length, 'collection')}, ${counted(documents, 'document')}.`,
 	];
 	lines.push(...aftermath(result.dropped, 'the archive', result.safetyBackup, result.environment, 'restore'));
 	print(lines.join('\n'));
@@ -142,7 +143,7 @@ function describeBackup(title: string, result: BackupResult): string {
 	const documents = manifest.collections.reduce((sum, entry) => sum + entry.count, 0);
 	const lines = [
 		`${title} to ${result.store}${result.archive}`,
-		`  ${plural(manifest.collections.length, 'collection')}, ${plural(documents, 'document')}, ${formatBytes(manifest.size)} gzipped (${formatBytes(result.archiveBytes)} archive), sha256 ${manifest.sha256.slice(0, 16)}`,
+		`  ${counted(manifest.collections.length, 'collection')}, ${counted(documents, 'document')}, ${formatBytes(manifest.size)} gzipped (${formatBytes(result.archiveBytes)} archive), sha256 ${manifest.sha256.slice(0, 16)}`,
 	];
 	if (manifest.querySet) {
 		const answers = Object.entries(manifest.querySet.answers).map(([key, value]) => `${key}=${JSON.stringify(value)}`).join(' ');
@@ -160,7 +161,4 @@ function aftermath(dropped: string[], source: string, safetyBackup: BackupResult
 	return lines;
 }
 
-function plural(count: number, noun: string): string {
-	return `${count} ${noun}${count === 1 ? '' : 's'}`;
-}
 

@@ -6,6 +6,7 @@ import {formatDuration} from '../../core/progress.js';
 import type {CliContext} from '../context.js';
 import {paint} from '../style.js';
 import {table} from '../table.js';
+import {counted} from '../../core/plural.js';
 
 export function registerMigrationCommands(program: Command, context: () => CliContext): void {
 	program
@@ -70,7 +71,7 @@ export function registerMigrationCommands(program: Command, context: () => CliCo
 function summary(result: MigrateResult): string {
 	if (result.ran.length === 0) return `Nothing to migrate on ${result.environment}.`;
 	const total = result.ran.reduce((sum, entry) => sum + entry.durationMs, 0);
-	return `Ran ${result.ran.length} migration${result.ran.length === 1 ? '' : 's'} on ${result.environment} in ${formatDuration(total)}.`;
+	return `Ran ${counted(result.ran.length, 'migration')} on ${result.environment} in ${formatDuration(total)}.`;
 }
 
 function formatReport(report: MigrationsReport): string {
@@ -99,6 +100,6 @@ function formatReport(report: MigrationsReport): string {
 	const completed = report.migrations.filter(migration => migration.state === 'Completed').length;
 	const lines = [`Migrations on ${report.environment} (database ${report.database})`];
 	lines.push(report.migrations.length + report.orphans.length > 0 ? table(rows) : '  (no migrations yet: `monarch generate <name>`)');
-	lines.push(`${report.migrations.length} migrations: ${completed} completed, ${report.pending} pending${report.orphans.length > 0 ? `, ${report.orphans.length} in history without a file` : ''}`);
+	lines.push(`${counted(report.migrations.length, 'migration')}: ${completed} completed, ${report.pending} pending${report.orphans.length > 0 ? `, ${report.orphans.length} in history without a file` : ''}`);
 	return lines.join('\n');
 }

@@ -1,5 +1,6 @@
 import type {Command} from 'commander';
 import type {CliContext} from '../context.js';
+import {counted} from '../../core/plural.js';
 
 export function registerProjectCommands(program: Command, context: () => CliContext): void {
 	program
@@ -23,6 +24,6 @@ export function registerProjectCommands(program: Command, context: () => CliCont
 			const {config, prompter, print} = context();
 			const {dropDatabase} = await import('../../core/databases.js');
 			const result = await dropDatabase({config: await config(), environment: env, yes: options.yes, prompter: prompter()});
-			print(`Dropped database ${result.database} of ${result.environment} (${result.collections} collections).`);
+			print(`Dropped database ${result.database} of ${result.environment} (${counted(result.collections, 'collection')}).`);
 		});
 }

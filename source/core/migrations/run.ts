@@ -13,6 +13,7 @@ import {history, readHistory, type HistoryEntry} from './history.js';
 import {migrationsLockName} from './list.js';
 import {acquireLock, type HeldLock} from './lock.js';
 import {migrationBrand, type MigrationClass} from './migration.js';
+import {counted} from '../plural.js';
 
 export type MigrateOptions = OperationOptions & {
 	config: ProjectConfig;
@@ -53,7 +54,7 @@ async function runMigrations(options: MigrateOptions, onlyKey: string | undefine
 		const before = await readHistory(connection.db);
 		const planned = onlyKey === undefined ? files.filter(file => before.get(file.key)?.state !== 'Completed') : files.filter(file => file.key === onlyKey);
 		if (planned.length === 0) {
-			events({type: 'log', level: 'info', message: `Nothing to migrate on ${environment.name}: all ${files.length} migrations are completed`});
+			events({type: 'log', level: 'info', message: `Nothing to migrate on ${environment.name}: ${files.length === 1 ? 'its one migration is' : `all ${files.length} migrations are`} completed`});
 			return {environment: environment.name, ran: []};
 		}
 
@@ -61,7 +62,7 @@ async function runMigrations(options: MigrateOptions, onlyKey: string | undefine
 		const classes = new Map<string, MigrationClass>();
 		for (const file of planned) classes.set(file.key, await loadMigration(file));
 
-		const what = onlyKey === undefined ? `Run ${planned.length} pending migration${planned.length === 1 ? '' : 's'}` : `Run migration ${onlyKey}`;
+		const what = onlyKey === undefined ? `Run ${counted(planned.length, 'pending migration')}` : `Run migration ${onlyKey}`;
 		await confirmProtected(environment, what, {yes: options.yes, prompter: options.prompter});
 
 		const lock = await acquireLock(connection.db, migrationsLockName, {
