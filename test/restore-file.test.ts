@@ -134,6 +134,25 @@ test('a mongodump archive of several databases needs --db, and the error lists t
 	t.deepEqual(await snapshot(project.db('development')), before);
 });
 
+test('an archive whose database name is corrupt in its collection list is called corrupt, not an archive of two databases', async t => {
+	const {project, file} = await dumpedProject(t, {gzip: false, dogs: 20});
+	const database = project.databases.shop!;
+	const bytes = await readFile(file);
+	// The first prelude entry's `db` string: one byte changed, so one collection seems to belong to another database.
+	const at = bytes.indexOf(database, bytes.indexOf('db\0'));
+	t.true(at > 0);
+	bytes[at + database.length - 1] = 'Z'.charCodeAt(0);
+	await writeFile(file, bytes);
+	await project.db('development').collection<Loose>('orders').insertOne({_id: 1, total: 10});
+	const before = await snapshot(project.db('development'));
+
+	const result = await project.monarch(['restore', `${file}:development`, '--file', '--yes']);
+	t.is(result.code, 1, result.stderr);
+	t.regex(result.stderr, new RegExp(`^Error: Archive ${file.replaceAll(/[.*+?^${}()|[\]\\]/g, '\\$&')} is corrupt`, 'm'));
+	t.notRegex(result.stderr, /databases/);
+	t.deepEqual(await snapshot(project.db('development')), before);
+});
+
 test('restore --file into a protected environment needs --yes without a terminal, names the file and the target, and takes a safety backup first', async t => {
 	const suffix = Math.random().toString(16).slice(2, 10);
 	const {project, file} = await dumpedProject(t, {dogs: 30, environments: {production: {uri: testMongoUri(), database: `t_${suffix}_prod`}}});

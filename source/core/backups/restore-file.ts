@@ -68,6 +68,11 @@ export async function restoreArchiveFile(options: RestoreArchiveFileOptions): Pr
 	const safetyStore = safetyStoreFor(config, target, options.safetyBackup ?? true);
 
 	const prelude = await readPrelude(file, signal);
+	if (options.database === undefined && databasesOf(prelude).length > 1) {
+		// Several databases may be one corrupt database name: read it all first, so corruption is called corruption.
+		await readWhole(file, signal);
+	}
+
 	const selection = selectDatabase(file, prelude, options.database);
 	for (const line of selection.skipped) events({type: 'log', level: 'warn', message: `Skipping ${line}`});
 	assertLoadable(selection.collections.map(entry => ({name: entry.collection, type: infoType(entry.type)})), `Archive file ${file}`);
@@ -173,6 +178,21 @@ async function readPrelude(file: string, signal: AbortSignal | undefined): Promi
 	throw new MonarchError('corrupt', `Archive ${file} is corrupt: it has no collection list`, {hint});
 }
 
+/** Reads a whole archive file, for its framing and CRC checks alone (a corrupt one throws). */
+async function readWhole(file: string, signal: AbortSignal | undefined): Promise<void> {
+	const input = createReadStream(file, {highWaterMark: 64 * 1024});
+	try {
+		for await (const _event of readArchive(input, {source: file, ...(signal ? {signal} : {})}));
+	} finally {
+		input.destroy();
+	}
+}
+
+/** The databases whose data a prelude lists (mongodump's special entries left out). */
+function databasesOf(prelude: ArchivePreludeEntry[]): string[] {
+	return [...new Set(prelude.filter(entry => !specialEntry(entry)).map(entry => entry.db))];
+}
+
 /**
  * Why a prelude entry is not data of its database, or undefined when it is:
  * mongodump's oplog entry (database ''), its users, roles and version entries
@@ -197,7 +217,7 @@ function selectDatabase(file: string, prelude: ArchivePreludeEntry[], wanted: st
 		else data.push(entry);
 	}
 
-	const databases = [...new Set(data.map(entry => entry.db))];
+	const databases = databasesOf(prelude);
 	const listed = databases.map(name => JSON.stringify(name)).join(', ');
 	if (databases.length === 0) {
 		throw new MonarchError('usage', `Archive file ${file} holds no database to restore${prelude.length > 0 ? ' (only mongodump\'s special entries)' : ''}; nothing was changed`, {
