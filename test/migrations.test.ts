@@ -1,6 +1,7 @@
 import {readdir, readFile, rm, writeFile} from 'node:fs/promises';
 import path from 'node:path';
 import test from 'ava';
+import stringWidth from 'string-width';
 import {createProject, migrationSource} from './helpers/project.js';
 
 type Entry = {_id: string; state: string; name: string; checksum: string; error?: {message: string; stack?: string}; durationMs?: number; ranBy: {pid: number}; monarchVersion: string};
@@ -168,6 +169,23 @@ test('list_migrations flags checksum drift and history without a file, and --che
 		['20260101000004_new', false],
 	]);
 	t.deepEqual(json.orphans.map(orphan => orphan._id), ['20260101000003_gone']);
+});
+
+test('list_migrations keeps its columns when a migration is named in CJK or with an emoji', async t => {
+	const project = await createProject(t, {
+		migrations: {
+			'20260101000001_犬小屋を追加.ts': insertDog('a'),
+			'20260101000002_add_🐶_emoji.ts': insertDog('b'),
+			'20260101000003_plain_ascii_name.ts': insertDog('c'),
+		},
+	});
+	const listed = await project.monarch(['list_migrations', 'development']);
+	t.is(listed.code, 0, listed.stderr);
+	const rows = listed.stdout.split('\n').filter(line => /^\s+(STATE|New)\s/.test(line));
+	t.is(rows.length, 4);
+	// Every row's third column (FINISHED, here "-") starts at the same display column.
+	const columnOf = (line: string) => stringWidth(line.slice(0, line.search(/(FINISHED|-)\s/)));
+	t.deepEqual(new Set(rows.map(columnOf)).size, 1, rows.join('\n'));
 });
 
 test('this.log and this.progress reach the user as lines', async t => {
