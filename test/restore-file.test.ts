@@ -153,6 +153,26 @@ test('an archive whose database name is corrupt in its collection list is called
 	t.deepEqual(await snapshot(project.db('development')), before);
 });
 
+test('an index definition the server cannot take is named in one readable line, the target unchanged', async t => {
+	const {project, file} = await dumpedProject(t, {gzip: false, dogs: 20});
+	const bytes = await readFile(file);
+	// In the prelude's metadata (no CRC covers it), the key of dogs' index on name turns into something no server knows.
+	const from = Buffer.from('"key":{"name":{"$numberInt":"1"}}');
+	const at = bytes.indexOf(from);
+	t.true(at > 0);
+	Buffer.from('"key":{"name":{"$numbeeInt":"1"}}').copy(bytes, at);
+	await writeFile(file, bytes);
+	await project.db('development').collection<Loose>('orders').insertOne({_id: 1, total: 10});
+	const before = await snapshot(project.db('development'));
+
+	const result = await project.monarch(['restore', `${file}:development`, '--file', '--yes']);
+	t.is(result.code, 1, result.stderr);
+	const error = result.stderr.trimEnd().split('\n').at(-1)!;
+	t.regex(error, /^Error: restore development: .+ refused index name_1 \(.*\) on dogs: .+; nothing was changed \(/);
+	t.notRegex(error, /%!|&\{|map\[/, 'no Go formatting');
+	t.deepEqual(await snapshot(project.db('development')), before);
+});
+
 test('restore --file into a protected environment needs --yes without a terminal, names the file and the target, and takes a safety backup first', async t => {
 	const suffix = Math.random().toString(16).slice(2, 10);
 	const {project, file} = await dumpedProject(t, {dogs: 30, environments: {production: {uri: testMongoUri(), database: `t_${suffix}_prod`}}});

@@ -60,8 +60,25 @@ export function describeError(error: unknown): string {
 		return error.hint ? `${error.message} (${error.hint})` : error.message;
 	}
 
-	if (error instanceof Error) return error.message;
+	if (error instanceof Error) return readableServerMessage(error) ?? error.message;
 	return String(error);
+}
+
+/** Go's formatting of internal values (`&{...}`, `map[...]`, `%!q(...)`), as FerretDB puts into some messages. */
+const goFormatting = /&\{|\bmap\[|%!\w\(/;
+
+/**
+ * A server error whose message is the server's internal formatting, said in
+ * words: what the server's code name says, the raw text being left to
+ * `--verbose` (the error itself is kept as the cause). Undefined for any
+ * other error.
+ */
+function readableServerMessage(error: Error): string | undefined {
+	const {codeName, code} = error as {codeName?: unknown; code?: unknown};
+	if (typeof code !== 'number' || !goFormatting.test(error.message)) return undefined;
+	const name = typeof codeName === 'string' && codeName !== '' ? codeName : 'an error';
+	const gist = error.message.split(/[:{]/)[0]!.trim();
+	return `${gist ? `${gist} ` : ''}(the server answered ${name}, code ${code}; --verbose shows its own text)`;
 }
 
 /** Throws a `cancelled` MonarchError when the signal has been aborted. */
