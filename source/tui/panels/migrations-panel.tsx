@@ -11,7 +11,7 @@ import type {Action} from '../keymap.js';
 import {matrixLines, migrationCells, migrationDetails, migrationRows} from '../state/migration-rows.js';
 import {applyFilter, scrollOffset, useListState} from '../state/use-list-state.js';
 import {generateFromForm, migratePending, runOneMigration} from './migration-actions.js';
-import type {PanelProps} from './registry.js';
+import type {PanelProps} from './types.js';
 
 /** The list's columns; MARKS only takes room when a row has a mark. */
 function columnsFor(marksWidth: number): Column[] {
