@@ -8,6 +8,7 @@ import {createPromptChannel} from '../../source/tui/state/prompt-channel.js';
 import {checkDanger, checkNumberAnswer, checkText} from '../../source/tui/state/prompt-form-state.js';
 import {appReducer, initialAppState} from '../../source/tui/state/use-app-state.js';
 import {applyFilter, initialListState, listReducer, scrollOffset} from '../../source/tui/state/use-list-state.js';
+import {environmentAfter} from '../../source/tui/state/use-migrations-state.js';
 import {createTuiPrompter} from '../../source/tui/tui-prompter.js';
 import {splitTypedAhead} from '../../source/tui/typed-ahead.js';
 
@@ -160,4 +161,13 @@ test('migration rows mark drift, interruptions and orphans, and details show a f
 	const matrix = matrixLines({keys: ['a', 'b'], columns: [{environment: 'development', states: new Map([['a', 'Completed'], ['b', 'Failed']]), error: undefined}, {environment: 'production', states: undefined, error: 'down'}]}, 4, 5);
 	t.is(matrix.header, '     devel produ');
 	t.deepEqual(matrix.rows.map(row => row.cells.join('|')), ['✔    |?    ', '✘    |?    ']);
+});
+
+test('←/→ in the Migrations panel go round the environments', t => {
+	const environments = [{name: 'development'}, {name: 'staging'}, {name: 'production'}];
+	t.is(environmentAfter(environments, 'development', 1)?.name, 'staging');
+	t.is(environmentAfter(environments, 'production', 1)?.name, 'development');
+	t.is(environmentAfter(environments, 'development', -1)?.name, 'production');
+	t.is(environmentAfter(environments, 'gone', 1)?.name, 'staging');
+	t.is(environmentAfter([], 'development', 1), undefined);
 });
