@@ -170,7 +170,8 @@ const PanelSlot = memo(function PanelSlot({Component, ...props}: PanelProps & {C
 export function footerHints(focus: Focus, requestKind: string | undefined, jobRunning: boolean, panelScopes: Scope[]): Array<{label: string; hint: string}> {
 	switch (focus) {
 		case 'form': {
-			return hintsFor([requestKind === 'confirm' ? 'dialog' : 'form']);
+			if (requestKind === 'confirm') return hintsFor(['dialog']);
+			return hintsFor(requestKind === 'select' ? ['select', 'form'] : ['form']);
 		}
 
 		case 'modal':

@@ -134,10 +134,12 @@ test('a modal shows a failure, scrolls a long stack with j, and closes on esc', 
 });
 
 test('the help overlay lists the keymap by section', async t => {
-	const help = render(<HelpOverlay width={80} height={40} onClose={() => {}} />);
+	const help = render(<HelpOverlay width={80} height={100} onClose={() => {}} />);
 	const frame = await waitForText(help.lastFrame, 'Everywhere');
 	t.regex(frame, /\?\s+show or hide this help/);
 	t.regex(frame, /1-4\s+go to a panel by its number/);
+	t.regex(frame, /esc\/enter\/q\s+close a finished job/);
+	t.regex(frame, /Pick lists[\s\S]*1-9\s+pick the choice shown with that number/);
 	t.regex(frame, /Environments panel/);
 	help.unmount();
 });

@@ -1,7 +1,7 @@
 import test from 'ava';
 import {MonarchError} from '../../source/core/errors.js';
 import type {MigrationsReport} from '../../source/core/migrations/status.js';
-import {actionFor, helpSections, hintsFor, keymap, keyName} from '../../source/tui/keymap.js';
+import {actionFor, helpSections, hintsFor, keymap, keyName, keysLabel} from '../../source/tui/keymap.js';
 import {initialJobState, jobReducer, maxJobLines, overallFraction, type JobState} from '../../source/tui/state/job-state.js';
 import {matrixLines, migrationDetails, migrationRows} from '../../source/tui/state/migration-rows.js';
 import {createPromptChannel} from '../../source/tui/state/prompt-channel.js';
@@ -29,7 +29,7 @@ test('keys that arrive as one input are split into the keys pressed: text runs s
 	const shown = (input: string) => splitTypedAhead(input, noKey).map(({input: text, key}) => keyName(text, key) + (key.ctrl ? '(ctrl)' : '') + (key.delete ? '(delete)' : ''));
 	t.deepEqual(shown('stage\r'), ['stage', 'enter']);
 	t.deepEqual(shown('jj'), ['jj']);
-	t.deepEqual(shown('ab\u007Fc\tX'), ['ab', '(delete)', 'c', 'tab', 'X']);
+	t.deepEqual(shown('ab\u007Fc\tX'), ['ab', 'backspace(delete)', 'c', 'tab', 'X']);
 	t.deepEqual(shown('a\u0003'), ['a', 'ctrl+c(ctrl)']);
 	t.deepEqual(shown('a\nb'), ['a', 'b']);
 	t.is(splitTypedAhead('\r', {...noKey, return: true})[0]?.key.return, true);
@@ -170,4 +170,19 @@ test('←/→ in the Migrations panel go round the environments', t => {
 	t.is(environmentAfter(environments, 'development', -1)?.name, 'production');
 	t.is(environmentAfter(environments, 'gone', 1)?.name, 'staging');
 	t.is(environmentAfter([], 'development', 1), undefined);
+});
+
+test('key labels are drawn from the keys bound, so the footer and the help show every one', t => {
+	t.is(keysLabel(['escape', 'enter', 'q']), 'esc/enter/q');
+	t.is(keysLabel(['up', 'k']), '↑/k');
+	t.is(keysLabel(['1', '2', '3', '4']), '1-4');
+	t.is(keysLabel(['1', '3']), '1/3');
+	t.is(keysLabel(['backspace']), 'backspace');
+	for (const binding of keymap) t.is(binding.label, keysLabel(binding.keys), `${binding.scope} ${binding.action}`);
+	t.deepEqual(hintsFor(['job']), [{label: 'c', hint: 'cancel'}, {label: 'esc/enter/q', hint: 'close'}]);
+	const messages = helpSections().find(section => section.title === 'Messages')!;
+	t.is(messages.bindings.find(binding => binding.action === 'close')?.label, 'esc/enter/q');
+	t.is(keyName('', {...noKey, delete: true}), 'backspace');
+	t.is(actionFor(['select', 'form'], '3', noKey), 'pick');
+	t.is(actionFor(['text'], 'h', noKey), undefined);
 });
