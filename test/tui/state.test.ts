@@ -2,7 +2,8 @@ import test from 'ava';
 import {MonarchError} from '../../source/core/errors.js';
 import type {MigrationsReport} from '../../source/core/migrations/status.js';
 import {actionFor, helpSections, hintsFor, keymap, keyName, keysLabel} from '../../source/tui/keymap.js';
-import {initialJobState, jobReducer, maxJobLines, overallFraction, type JobState} from '../../source/tui/state/job-state.js';
+import {timedPrompter} from '../../source/tui/hooks/use-job-runner.js';
+import {initialJobState, jobElapsedMs, jobReducer, maxJobLines, overallFraction, type JobState} from '../../source/tui/state/job-state.js';
 import {matrixLines, migrationDetails, migrationRows} from '../../source/tui/state/migration-rows.js';
 import {createPromptChannel} from '../../source/tui/state/prompt-channel.js';
 import {checkDanger, checkNumberAnswer, checkText} from '../../source/tui/state/prompt-form-state.js';
@@ -185,4 +186,30 @@ test('key labels are drawn from the keys bound, so the footer and the help show 
 	t.is(keyName('', {...noKey, delete: true}), 'backspace');
 	t.is(actionFor(['select', 'form'], '3', noKey), 'pick');
 	t.is(actionFor(['text'], 'h', noKey), undefined);
+});
+
+test("a job's elapsed time leaves out the time its forms waited for the user", async t => {
+	let job = initialJobState('QuerySet AccountQuerySet', undefined, 10_000);
+	const channel = createPromptChannel();
+	let time = 10_000;
+	const prompter = timedPrompter(createTuiPrompter(channel), action => (job = jobReducer(job, action)), () => time);
+	time = 10_500;
+	const answer = prompter.text({key: 'account', message: 'Account id?'});
+	t.is(job.openQuestions, 1);
+	time = 70_500; // A minute at the form.
+	t.is(jobElapsedMs(job, time), 500);
+	const request = channel.current();
+	if (request?.kind === 'text') request.resolve('42');
+	channel.settle(request!.id);
+	t.is(await answer, '42');
+	t.is(job.waitedMs, 60_000);
+	t.is(jobElapsedMs(job, 71_500), 1500);
+	time = 72_000;
+	const cancelled = prompter.confirm({key: 'confirm', message: 'Go on?'});
+	time = 80_000;
+	channel.rejectAll(new MonarchError('cancelled', 'closing'));
+	await t.throwsAsync(cancelled);
+	t.is(job.waitedMs, 68_000);
+	job = jobReducer(job, {type: 'cancelled', message: 'Cancelled', now: 80_000});
+	t.is(jobElapsedMs(job, 999_999), 2000);
 });
