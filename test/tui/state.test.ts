@@ -1,3 +1,4 @@
+import {readFile} from 'node:fs/promises';
 import test from 'ava';
 import {MonarchError} from '../../source/core/errors.js';
 import type {MigrationsReport} from '../../source/core/migrations/status.js';
@@ -212,4 +213,17 @@ test("a job's elapsed time leaves out the time its forms waited for the user", a
 	t.is(job.waitedMs, 68_000);
 	job = jobReducer(job, {type: 'cancelled', message: 'Cancelled', now: 80_000});
 	t.is(jobElapsedMs(job, 999_999), 2000);
+});
+
+test("the README's Keys table is the keymap's", async t => {
+	const readme = await readFile(new URL('../../README.md', import.meta.url), 'utf8');
+	const table = ['| key | |', '|---|---|'];
+	for (const section of helpSections()) {
+		table.push(`| **${section.title}** | |`);
+		for (const binding of section.bindings) table.push(`| \`${binding.label}\` | ${binding.description} |`);
+	}
+
+	const keys = readme.slice(readme.indexOf('### Keys'));
+	const shown = keys.slice(keys.indexOf('| key | |')).split('\n').filter(line => line.startsWith('|'));
+	t.deepEqual(shown.slice(0, table.length), table);
 });
