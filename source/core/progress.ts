@@ -1,13 +1,28 @@
 import makeEta from 'simple-eta';
 
+/**
+ * When a rate (and so an ETA) means something: the meter has had more than
+ * one update (a rate needs two points in time) and at least `minSpanMs`
+ * between its first and its latest update. Before that, a first batch
+ * loaded in 1 ms would read as 1,000,000 docs/s, and a 40-document job done
+ * in a few ms as 40.0k docs/s with an ETA of 0 ms: `rate` and `etaSeconds`
+ * stay undefined and the CLI and the TUI show counts only.
+ *
+ * The rate itself is measured over steps of at least `stepMs`: updates that
+ * come closer together (batches in a burst) are added into the next step,
+ * so no step of a few ms makes the rate jump.
+ */
+export const meaningfulSample = {minUpdates: 2, minSpanMs: 1000, stepMs: 250} as const;
+
 /** Counts, rate and ETA of one task, for the CLI's bars and the TUI's. */
 export type ProgressSnapshot = {
 	done: number;
 	total: number | undefined;
-	/** Units per second, smoothed. */
-	rate: number;
-	/** Seconds left, or undefined when unknown. */
+	/** Units per second, smoothed over the updates; undefined until the sample is meaningful (see meaningfulSample). */
+	rate: number | undefined;
+	/** Seconds left; undefined until the sample is meaningful, when the total is unknown, when nothing moves, and once done. */
 	etaSeconds: number | undefined;
+	/** Since the task's first update (the work before it is not seen by the meter). */
 	elapsedMs: number;
 	fraction: number | undefined;
 };
@@ -16,28 +31,36 @@ export type ProgressMeter = {
 	update: (done: number, total?: number) => ProgressSnapshot;
 };
 
-/** Tracks one task's progress; rate and ETA come from simple-eta's smoothed history. */
+/**
+ * Tracks one task's progress. The rate is simple-eta's smoothed rate over
+ * steps of the updates (times read from `now`, so tests fix them); the ETA is
+ * what is left at that rate. Both are given only once the sample is
+ * meaningful (see meaningfulSample).
+ */
 export function createProgressMeter(now: () => number = Date.now): ProgressMeter {
-	const startedAt = now();
-	let eta: ReturnType<typeof makeEta> | undefined;
-	let etaTotal: number | undefined;
+	const eta = makeEta({min: 0, max: Number.MAX_SAFE_INTEGER, historyTimeConstant: 5});
+	let firstAt: number | undefined;
+	let reportedAt: number | undefined;
+	let updates = 0;
 	return {
 		update(done, total) {
-			if (total !== undefined && total > 0 && total !== etaTotal) {
-				eta = makeEta({min: 0, max: total, historyTimeConstant: 5});
-				etaTotal = total;
+			const at = now();
+			firstAt ??= at;
+			updates++;
+			if (reportedAt === undefined || at - reportedAt >= meaningfulSample.stepMs) {
+				eta.report(done, at);
+				reportedAt = at;
 			}
 
-			eta?.report(Math.min(done, total ?? done));
-			const elapsedMs = Math.max(1, now() - startedAt);
-			const smoothed = eta?.rate();
-			const rate = smoothed !== undefined && Number.isFinite(smoothed) && smoothed > 0 ? smoothed : (done * 1000) / elapsedMs;
-			const estimate = eta?.estimate();
+			const elapsedMs = at - firstAt;
+			const meaningful = updates >= meaningfulSample.minUpdates && elapsedMs >= meaningfulSample.minSpanMs;
+			const rate = meaningful ? Math.max(0, eta.rate()) : undefined;
+			const left = total === undefined ? undefined : total - done;
 			return {
 				done,
 				total,
 				rate,
-				etaSeconds: estimate !== undefined && Number.isFinite(estimate) ? Math.max(0, estimate) : undefined,
+				etaSeconds: rate !== undefined && rate > 0 && left !== undefined && left > 0 ? left / rate : undefined,
 				elapsedMs,
 				fraction: total ? Math.min(1, done / total) : undefined,
 			};

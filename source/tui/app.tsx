@@ -1,5 +1,5 @@
 import {Box, Text, useApp} from 'ink';
-import {useCallback, useEffect, useMemo, useReducer, useState, useSyncExternalStore} from 'react';
+import {memo, useCallback, useEffect, useMemo, useReducer, useState, useSyncExternalStore, type ComponentType} from 'react';
 import {now as clockNow} from '../core/clock.js';
 import type {ProjectConfig} from '../core/config/load.js';
 import {MonarchError} from '../core/errors.js';
@@ -19,7 +19,8 @@ import {KeysProvider} from './hooks/use-keys.js';
 import {useTerminalSize} from './hooks/use-terminal-size.js';
 import {hintsFor, type Scope} from './keymap.js';
 import {useAppKeys, type Focus} from './hooks/use-app-keys.js';
-import {panels, type PanelId} from './panels/registry.js';
+import {panels} from './panels/registry.js';
+import type {PanelId, PanelProps} from './panels/types.js';
 import type {PromptChannel} from './state/prompt-channel.js';
 import {appReducer, initialAppState} from './state/use-app-state.js';
 import {createTuiPrompter} from './tui-prompter.js';
@@ -97,30 +98,26 @@ function AppScreen({config, channel, version, folder, pingTimeoutMs, now = clock
 
 	useAppKeys({focus, channel, prompter, job, quitting: state.quitting, dispatch, quit, panelCount: panels.length});
 
-	const services: TuiServices = {
-		config,
-		prompter,
-		statuses,
-		environment: state.environment,
-		selectEnvironment: useCallback((name: string) => dispatch({type: 'environment', name}), []),
-		openPanel: useCallback((id: PanelId) => dispatch({type: 'panel', index: Math.max(0, panels.findIndex(candidate => candidate.id === id))}), []),
-		startJob: useCallback(
-			<R,>(spec: JobSpec<R>) =>
-				job.start({
-					...spec,
-					onSettled() {
-						spec.onSettled?.();
-						statuses.refresh();
-					},
-				}),
-			[job.start, statuses.refresh],
-		),
-		jobRunning: job.running,
-		showModal: useCallback((content: ModalContent) => dispatch({type: 'modal', content}), []),
-		toast: useCallback((text: string, tone: 'info' | 'error' = 'info') => dispatch({type: 'toast', text, tone}), []),
-		setInputFocus,
-		now,
-	};
+	const selectEnvironment = useCallback((name: string) => dispatch({type: 'environment', name}), []);
+	const openPanel = useCallback((id: PanelId) => dispatch({type: 'panel', index: Math.max(0, panels.findIndex(candidate => candidate.id === id))}), []);
+	const startJob = useCallback(
+		<R,>(spec: JobSpec<R>) =>
+			job.start({
+				...spec,
+				onSettled() {
+					spec.onSettled?.();
+					statuses.refresh();
+				},
+			}),
+		[job.start, statuses.refresh],
+	);
+	const showModal = useCallback((content: ModalContent) => dispatch({type: 'modal', content}), []);
+	const toast = useCallback((text: string, tone: 'info' | 'error' = 'info') => dispatch({type: 'toast', text, tone}), []);
+	// One object while nothing in it changes: a job's progress (job.state) is not in it, so it does not re-render the panel under the job.
+	const services: TuiServices = useMemo(
+		() => ({config, prompter, statuses, environment: state.environment, selectEnvironment, openPanel, startJob, jobRunning: job.running, showModal, toast, setInputFocus, now}),
+		[config, prompter, statuses, state.environment, selectEnvironment, openPanel, startJob, job.running, showModal, toast, now],
+	);
 
 	const height = Math.max(chromeRows + 3, rows - 1);
 	const panelHeight = height - chromeRows;
@@ -145,7 +142,7 @@ function AppScreen({config, channel, version, folder, pingTimeoutMs, now = clock
 					{overlay}
 					<Box display={overlay ? 'none' : 'flex'} flexDirection="column">
 						{Panel ? (
-							<Panel key={panel.id} width={columns} height={panelHeight} isActive={focus === 'panel' || focus === 'filter'} />
+							<PanelSlot key={panel.id} Component={Panel} width={columns} height={panelHeight} isActive={focus === 'panel' || focus === 'filter'} />
 						) : (
 							<Text dimColor wrap="wrap">{panel.pending}</Text>
 						)}
@@ -161,11 +158,20 @@ function AppScreen({config, channel, version, folder, pingTimeoutMs, now = clock
 	);
 }
 
+/**
+ * The focused panel, drawn again only when its props or what it reads from
+ * useTui() change: the app's own renders (a job's progress, a toast) pass it by.
+ */
+const PanelSlot = memo(function PanelSlot({Component, ...props}: PanelProps & {Component: ComponentType<PanelProps>}) {
+	return <Component {...props} />;
+});
+
 /** The footer's hints for what has focus, from the keymap. */
 export function footerHints(focus: Focus, requestKind: string | undefined, jobRunning: boolean, panelScopes: Scope[]): Array<{label: string; hint: string}> {
 	switch (focus) {
 		case 'form': {
-			return hintsFor([requestKind === 'confirm' ? 'dialog' : 'form']);
+			if (requestKind === 'confirm') return hintsFor(['dialog']);
+			return hintsFor(requestKind === 'select' ? ['select', 'form'] : ['form']);
 		}
 
 		case 'modal':

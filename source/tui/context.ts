@@ -3,7 +3,7 @@ import type {ProjectConfig} from '../core/config/load.js';
 import type {Prompter} from '../core/prompts.js';
 import type {EnvironmentStatuses} from './hooks/use-environment-statuses.js';
 import type {JobSpec} from './hooks/use-job-runner.js';
-import type {PanelId} from './panels/registry.js';
+import type {PanelId} from './panels/types.js';
 
 /** A message that needs reading: a failure's message, hint and stack, or a migration's details. */
 export type ModalContent = {title: string; tone: 'error' | 'info'; lines: string[]};

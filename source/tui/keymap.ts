@@ -1,7 +1,7 @@
 import type {Key} from 'ink';
 
 /** Where a binding applies. The footer shows the hints of the scopes that have focus. */
-export type Scope = 'global' | 'list' | 'environments' | 'migrations' | 'backups' | 'querysets' | 'job' | 'dialog' | 'form' | 'filter' | 'modal';
+export type Scope = 'global' | 'list' | 'environments' | 'migrations' | 'backups' | 'querysets' | 'job' | 'dialog' | 'form' | 'select' | 'text' | 'filter' | 'modal';
 
 /** Everything a key can do. */
 export type Action =
@@ -35,21 +35,23 @@ export type Action =
 	| 'no'
 	| 'submit'
 	| 'cancel'
+	| 'pick'
+	| 'cursor-left'
+	| 'cursor-right'
+	| 'delete-back'
 	| 'interrupt';
 
 /**
  * A key name: a printable character (`j`, `/`, `?`) or one of `up`, `down`,
- * `left`, `right`, `enter`, `escape`, `tab`, `shift+tab`, `ctrl+c`.
+ * `left`, `right`, `enter`, `escape`, `backspace`, `tab`, `shift+tab`, `ctrl+c`.
  */
 export type KeyName = string;
 
-/** One row of the key map: the footer hints and the help overlay are drawn from these. */
-export type Binding = {
+/** One row of the key map as written below. */
+export type BindingSpec = {
 	scope: Scope;
 	action: Action;
 	keys: KeyName[];
-	/** How the keys are written in hints and help (`j/↓`). */
-	label: string;
 	/** A few words for the footer. */
 	hint: string;
 	/** The help overlay's sentence. */
@@ -58,47 +60,76 @@ export type Binding = {
 	footer?: boolean;
 };
 
-/** The one key map of the TUI. */
-export const keymap: Binding[] = [
-	{scope: 'global', action: 'help', keys: ['?'], label: '?', hint: 'help', description: 'show or hide this help', footer: true},
-	{scope: 'global', action: 'next-panel', keys: ['tab'], label: 'tab', hint: 'panel', description: 'next panel'},
-	{scope: 'global', action: 'previous-panel', keys: ['shift+tab'], label: 'shift+tab', hint: 'previous panel', description: 'previous panel'},
-	{scope: 'global', action: 'panel', keys: ['1', '2', '3', '4'], label: '1-4', hint: 'panel', description: 'go to a panel by its number'},
-	{scope: 'global', action: 'quit', keys: ['q'], label: 'q', hint: 'quit', description: 'quit (on the top level; inside a view: back)', footer: true},
-	{scope: 'global', action: 'interrupt', keys: ['ctrl+c'], label: 'ctrl+c', hint: 'quit', description: 'quit (asks first while a job runs)'},
-	{scope: 'list', action: 'up', keys: ['up', 'k'], label: '↑/k', hint: 'up', description: 'move up'},
-	{scope: 'list', action: 'down', keys: ['down', 'j'], label: '↓/j', hint: 'down', description: 'move down'},
-	{scope: 'list', action: 'filter', keys: ['/'], label: '/', hint: 'filter', description: 'filter the list by name', footer: true},
-	{scope: 'list', action: 'refresh', keys: ['r'], label: 'r', hint: 'refresh', description: 'read again from the servers', footer: true},
-	{scope: 'list', action: 'back', keys: ['escape'], label: 'esc', hint: 'clear filter', description: 'clear the filter'},
-	{scope: 'environments', action: 'open-migrations', keys: ['enter', 'm'], label: 'enter/m', hint: 'migrations', description: "open the selected environment's migrations", footer: true},
-	{scope: 'environments', action: 'drop', keys: ['d'], label: 'd', hint: 'drop db', description: "drop the environment's database (asks first; type the name when protected)", footer: true},
-	{scope: 'environments', action: 'back-up', keys: ['b'], label: 'b', hint: 'back up', description: "back up the environment's database into the backups store", footer: true},
-	{scope: 'environments', action: 'copy', keys: ['y'], label: 'y', hint: 'copy to', description: 'copy the database into another environment (pick it; asks first)', footer: true},
-	{scope: 'migrations', action: 'previous-environment', keys: ['left', 'h'], label: '←/h', hint: 'env', description: 'previous environment'},
-	{scope: 'migrations', action: 'next-environment', keys: ['right', 'l'], label: '→/l', hint: 'env', description: 'next environment', footer: true},
-	{scope: 'migrations', action: 'details', keys: ['enter'], label: 'enter', hint: 'details', description: 'details of the selected migration (a failure shows its error and stack)', footer: true},
-	{scope: 'migrations', action: 'migrate-pending', keys: ['m'], label: 'm', hint: 'migrate', description: 'run every pending migration, in order', footer: true},
-	{scope: 'migrations', action: 'run-one', keys: ['o'], label: 'o', hint: 'run one', description: 'run the selected migration whatever its state (asks first)', footer: true},
-	{scope: 'migrations', action: 'generate', keys: ['g'], label: 'g', hint: 'new', description: 'generate a new migration (asks its name)', footer: true},
-	{scope: 'migrations', action: 'matrix', keys: ['x'], label: 'x', hint: 'matrix', description: 'switch between the list and the migrations x environments matrix', footer: true},
-	{scope: 'backups', action: 'restore', keys: ['enter'], label: 'enter', hint: 'restore', description: 'restore the selected backup into an environment (pick it, then confirm)', footer: true},
-	{scope: 'backups', action: 'new-backup', keys: ['n'], label: 'n', hint: 'new backup', description: 'back up an environment now (optionally with a QuerySet and a name)', footer: true},
-	{scope: 'querysets', action: 'run-queryset', keys: ['enter'], label: 'enter', hint: 'run', description: 'run the selected QuerySet into a backup or a copy into another environment', footer: true},
-	{scope: 'job', action: 'cancel-job', keys: ['c'], label: 'c', hint: 'cancel', description: 'cancel the running job (asks first)', footer: true},
-	{scope: 'job', action: 'close', keys: ['escape', 'enter', 'q'], label: 'esc', hint: 'close', description: 'close a finished job', footer: true},
-	{scope: 'dialog', action: 'yes', keys: ['y'], label: 'y', hint: 'yes', description: 'answer yes', footer: true},
-	{scope: 'dialog', action: 'no', keys: ['n'], label: 'n', hint: 'no', description: 'answer no', footer: true},
-	{scope: 'dialog', action: 'submit', keys: ['enter'], label: 'enter', hint: 'default', description: 'take the default answer'},
-	{scope: 'dialog', action: 'cancel', keys: ['escape'], label: 'esc', hint: 'cancel', description: 'cancel (the job writes nothing)', footer: true},
-	{scope: 'form', action: 'submit', keys: ['enter'], label: 'enter', hint: 'submit', description: 'submit the answer', footer: true},
-	{scope: 'form', action: 'cancel', keys: ['escape'], label: 'esc', hint: 'cancel', description: 'cancel (the job writes nothing)', footer: true},
-	{scope: 'filter', action: 'submit', keys: ['enter'], label: 'enter', hint: 'keep filter', description: 'keep the filter and go back to the list', footer: true},
-	{scope: 'filter', action: 'cancel', keys: ['escape'], label: 'esc', hint: 'clear', description: 'clear the filter', footer: true},
-	{scope: 'modal', action: 'close', keys: ['escape', 'enter', 'q'], label: 'esc', hint: 'close', description: 'close the message', footer: true},
-	{scope: 'modal', action: 'up', keys: ['up', 'k'], label: '↑/k', hint: 'scroll', description: 'scroll up'},
-	{scope: 'modal', action: 'down', keys: ['down', 'j'], label: '↓/j', hint: 'scroll', description: 'scroll down', footer: true},
+/** One row of the key map: the footer hints and the help overlay are drawn from these. */
+export type Binding = BindingSpec & {
+	/** How the keys are written in hints and help (`↑/k`, `esc/enter/q`, `1-4`): every bound key, from `keys` (see keysLabel). */
+	label: string;
+};
+
+const keyLabels: Record<string, string> = {up: '↑', down: '↓', left: '←', right: '→', escape: 'esc'};
+
+/**
+ * How a binding's keys are written: each key, in the order bound, joined by
+ * `/` (arrows as ↑↓←→, escape as esc); a run of three or more successive
+ * digits as `1-4`. Labels are never written by hand, so no bound key is left
+ * out of the footer or the help.
+ */
+export function keysLabel(keys: KeyName[]): string {
+	const digits = keys.map(Number);
+	const isRun = keys.length > 2 && keys.every(key => /^\d$/.test(key)) && digits.every((digit, index) => index === 0 || digit === digits[index - 1]! + 1);
+	if (isRun) return `${keys[0]}-${keys.at(-1)}`;
+	return keys.map(key => keyLabels[key] ?? key).join('/');
+}
+
+const bindings: BindingSpec[] = [
+	{scope: 'global', action: 'help', keys: ['?'], hint: 'help', description: 'show or hide this help', footer: true},
+	{scope: 'global', action: 'next-panel', keys: ['tab'], hint: 'panel', description: 'next panel'},
+	{scope: 'global', action: 'previous-panel', keys: ['shift+tab'], hint: 'previous panel', description: 'previous panel'},
+	{scope: 'global', action: 'panel', keys: ['1', '2', '3', '4'], hint: 'panel', description: 'go to a panel by its number'},
+	{scope: 'global', action: 'quit', keys: ['q'], hint: 'quit', description: 'quit (on the top level; inside a view: back)', footer: true},
+	{scope: 'global', action: 'interrupt', keys: ['ctrl+c'], hint: 'quit', description: 'quit (asks first while a job runs)'},
+	{scope: 'list', action: 'up', keys: ['up', 'k'], hint: 'up', description: 'move up'},
+	{scope: 'list', action: 'down', keys: ['down', 'j'], hint: 'down', description: 'move down'},
+	{scope: 'list', action: 'filter', keys: ['/'], hint: 'filter', description: 'filter the list by name', footer: true},
+	{scope: 'list', action: 'refresh', keys: ['r'], hint: 'refresh', description: 'read again from the servers', footer: true},
+	{scope: 'list', action: 'back', keys: ['escape'], hint: 'clear filter', description: 'clear the filter'},
+	{scope: 'environments', action: 'open-migrations', keys: ['enter', 'm'], hint: 'migrations', description: "open the selected environment's migrations", footer: true},
+	{scope: 'environments', action: 'drop', keys: ['d'], hint: 'drop db', description: "drop the environment's database (asks first; type the name when protected)", footer: true},
+	{scope: 'environments', action: 'back-up', keys: ['b'], hint: 'back up', description: "back up the environment's database into the backups store", footer: true},
+	{scope: 'environments', action: 'copy', keys: ['y'], hint: 'copy to', description: 'copy the database into another environment (pick it; asks first)', footer: true},
+	{scope: 'migrations', action: 'previous-environment', keys: ['left', 'h'], hint: 'env', description: 'previous environment'},
+	{scope: 'migrations', action: 'next-environment', keys: ['right', 'l'], hint: 'env', description: 'next environment', footer: true},
+	{scope: 'migrations', action: 'details', keys: ['enter'], hint: 'details', description: 'details of the selected migration (a failure shows its error and stack)', footer: true},
+	{scope: 'migrations', action: 'migrate-pending', keys: ['m'], hint: 'migrate', description: 'run every pending migration, in order', footer: true},
+	{scope: 'migrations', action: 'run-one', keys: ['o'], hint: 'run one', description: 'run the selected migration whatever its state (asks first)', footer: true},
+	{scope: 'migrations', action: 'generate', keys: ['g'], hint: 'new', description: 'generate a new migration (asks its name)', footer: true},
+	{scope: 'migrations', action: 'matrix', keys: ['x'], hint: 'matrix', description: 'switch between the list and the migrations x environments matrix', footer: true},
+	{scope: 'backups', action: 'restore', keys: ['enter'], hint: 'restore', description: 'restore the selected backup into an environment (pick it, then confirm)', footer: true},
+	{scope: 'backups', action: 'new-backup', keys: ['n'], hint: 'new backup', description: 'back up an environment now (optionally with a QuerySet and a name)', footer: true},
+	{scope: 'querysets', action: 'run-queryset', keys: ['enter'], hint: 'run', description: 'run the selected QuerySet into a backup or a copy into another environment', footer: true},
+	{scope: 'job', action: 'cancel-job', keys: ['c'], hint: 'cancel', description: 'cancel the running job (asks first)', footer: true},
+	{scope: 'job', action: 'close', keys: ['escape', 'enter', 'q'], hint: 'close', description: 'close a finished job', footer: true},
+	{scope: 'dialog', action: 'yes', keys: ['y'], hint: 'yes', description: 'answer yes', footer: true},
+	{scope: 'dialog', action: 'no', keys: ['n'], hint: 'no', description: 'answer no', footer: true},
+	{scope: 'dialog', action: 'submit', keys: ['enter'], hint: 'default', description: 'take the default answer'},
+	{scope: 'dialog', action: 'cancel', keys: ['escape'], hint: 'cancel', description: 'cancel (the job writes nothing)', footer: true},
+	{scope: 'form', action: 'submit', keys: ['enter'], hint: 'submit', description: 'submit the answer', footer: true},
+	{scope: 'form', action: 'cancel', keys: ['escape'], hint: 'cancel', description: 'cancel (the job writes nothing)', footer: true},
+	{scope: 'select', action: 'up', keys: ['up', 'k'], hint: 'up', description: 'previous choice (from the first: the last)'},
+	{scope: 'select', action: 'down', keys: ['down', 'j'], hint: 'move', description: 'next choice (from the last: the first)', footer: true},
+	{scope: 'select', action: 'pick', keys: ['1', '2', '3', '4', '5', '6', '7', '8', '9'], hint: 'pick', description: 'pick the choice shown with that number', footer: true},
+	{scope: 'text', action: 'cursor-left', keys: ['left'], hint: 'cursor', description: 'move the cursor left'},
+	{scope: 'text', action: 'cursor-right', keys: ['right'], hint: 'cursor', description: 'move the cursor right'},
+	{scope: 'text', action: 'delete-back', keys: ['backspace'], hint: 'delete', description: 'delete the character before the cursor'},
+	{scope: 'filter', action: 'submit', keys: ['enter'], hint: 'keep filter', description: 'keep the filter and go back to the list', footer: true},
+	{scope: 'filter', action: 'cancel', keys: ['escape'], hint: 'clear', description: 'clear the filter', footer: true},
+	{scope: 'modal', action: 'close', keys: ['escape', 'enter', 'q'], hint: 'close', description: 'close the message', footer: true},
+	{scope: 'modal', action: 'up', keys: ['up', 'k'], hint: 'scroll', description: 'scroll up'},
+	{scope: 'modal', action: 'down', keys: ['down', 'j'], hint: 'scroll', description: 'scroll down', footer: true},
 ];
+
+/** The one key map of the TUI. */
+export const keymap: Binding[] = bindings.map(binding => ({...binding, label: keysLabel(binding.keys)}));
 
 /** Titles of the help overlay's sections. */
 export const scopeTitles: Record<Scope, string> = {
@@ -111,6 +142,8 @@ export const scopeTitles: Record<Scope, string> = {
 	job: 'Running job',
 	dialog: 'Yes/no questions',
 	form: 'Forms',
+	select: 'Pick lists (in forms)',
+	text: 'Text fields (forms and the filter)',
 	filter: 'Filter',
 	modal: 'Messages',
 };
@@ -124,6 +157,8 @@ export function keyName(input: string, key: Key): KeyName {
 	if (key.rightArrow) return 'right';
 	if (key.return) return 'enter';
 	if (key.escape) return 'escape';
+	// Ink 6 reports Backspace as `delete`.
+	if (key.backspace || key.delete) return 'backspace';
 	if (key.tab) return key.shift ? 'shift+tab' : 'tab';
 	return input;
 }

@@ -134,10 +134,12 @@ test('a modal shows a failure, scrolls a long stack with j, and closes on esc', 
 });
 
 test('the help overlay lists the keymap by section', async t => {
-	const help = render(<HelpOverlay width={80} height={40} onClose={() => {}} />);
+	const help = render(<HelpOverlay width={80} height={100} onClose={() => {}} />);
 	const frame = await waitForText(help.lastFrame, 'Everywhere');
 	t.regex(frame, /\?\s+show or hide this help/);
 	t.regex(frame, /1-4\s+go to a panel by its number/);
+	t.regex(frame, /esc\/enter\/q\s+close a finished job/);
+	t.regex(frame, /Pick lists[\s\S]*1-9\s+pick the choice shown with that number/);
 	t.regex(frame, /Environments panel/);
 	help.unmount();
 });
@@ -189,4 +191,19 @@ test('the job view draws the overall bar, a bar per task with rate and ETA, and 
 	t.regex(done.lastFrame()!, /✔ 20261101_add_dogs \(31 ms\)\n■ Ran 1 migration on development in 31 ms/);
 	t.true(done.lastFrame()!.includes('inserted 10 dogs'));
 	done.unmount();
+});
+
+test('the job view shows a task without a meaningful sample as counts only, and leaves the wait at a form out of elapsed', t => {
+	const startedAt = Date.parse('2026-03-01T09:30:00Z');
+	let job = initialJobState('Back up development', undefined, startedAt);
+	job = jobReducer(job, {type: 'question-opened', now: startedAt + 1000});
+	job = jobReducer(job, {type: 'question-closed', now: startedAt + 61_000});
+	job = jobReducer(job, {type: 'progress', snapshot: {task: 'backup development: dogs', unit: 'docs', done: 1000, total: 5000, rate: undefined, etaSeconds: undefined, elapsedMs: 0, fraction: 0.2}});
+	const view = render(<JobView job={job} width={100} height={12} now={startedAt + 63_000} />);
+	const frame = view.lastFrame()!;
+	t.regex(frame, /Back up development running\s+elapsed 3\.0 s\n/);
+	t.regex(frame, /backup development: dogs\s+█+░+\s+20% 1000\/5000 docs\n/);
+	t.false(frame.includes('docs/s'));
+	t.false(frame.includes('ETA'));
+	view.unmount();
 });

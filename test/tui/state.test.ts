@@ -1,13 +1,16 @@
+import {readFile} from 'node:fs/promises';
 import test from 'ava';
 import {MonarchError} from '../../source/core/errors.js';
 import type {MigrationsReport} from '../../source/core/migrations/status.js';
-import {actionFor, helpSections, hintsFor, keymap, keyName} from '../../source/tui/keymap.js';
-import {initialJobState, jobReducer, maxJobLines, overallFraction, type JobState} from '../../source/tui/state/job-state.js';
+import {actionFor, helpSections, hintsFor, keymap, keyName, keysLabel} from '../../source/tui/keymap.js';
+import {timedPrompter} from '../../source/tui/hooks/use-job-runner.js';
+import {initialJobState, jobElapsedMs, jobReducer, maxJobLines, overallFraction, type JobState} from '../../source/tui/state/job-state.js';
 import {matrixLines, migrationDetails, migrationRows} from '../../source/tui/state/migration-rows.js';
 import {createPromptChannel} from '../../source/tui/state/prompt-channel.js';
 import {checkDanger, checkNumberAnswer, checkText} from '../../source/tui/state/prompt-form-state.js';
 import {appReducer, initialAppState} from '../../source/tui/state/use-app-state.js';
 import {applyFilter, initialListState, listReducer, scrollOffset} from '../../source/tui/state/use-list-state.js';
+import {environmentAfter} from '../../source/tui/state/use-migrations-state.js';
 import {createTuiPrompter} from '../../source/tui/tui-prompter.js';
 import {splitTypedAhead} from '../../source/tui/typed-ahead.js';
 
@@ -28,7 +31,7 @@ test('keys that arrive as one input are split into the keys pressed: text runs s
 	const shown = (input: string) => splitTypedAhead(input, noKey).map(({input: text, key}) => keyName(text, key) + (key.ctrl ? '(ctrl)' : '') + (key.delete ? '(delete)' : ''));
 	t.deepEqual(shown('stage\r'), ['stage', 'enter']);
 	t.deepEqual(shown('jj'), ['jj']);
-	t.deepEqual(shown('ab\u007Fc\tX'), ['ab', '(delete)', 'c', 'tab', 'X']);
+	t.deepEqual(shown('ab\u007Fc\tX'), ['ab', 'backspace(delete)', 'c', 'tab', 'X']);
 	t.deepEqual(shown('a\u0003'), ['a', 'ctrl+c(ctrl)']);
 	t.deepEqual(shown('a\nb'), ['a', 'b']);
 	t.is(splitTypedAhead('\r', {...noKey, return: true})[0]?.key.return, true);
@@ -160,4 +163,67 @@ test('migration rows mark drift, interruptions and orphans, and details show a f
 	const matrix = matrixLines({keys: ['a', 'b'], columns: [{environment: 'development', states: new Map([['a', 'Completed'], ['b', 'Failed']]), error: undefined}, {environment: 'production', states: undefined, error: 'down'}]}, 4, 5);
 	t.is(matrix.header, '     devel produ');
 	t.deepEqual(matrix.rows.map(row => row.cells.join('|')), ['✔    |?    ', '✘    |?    ']);
+});
+
+test('←/→ in the Migrations panel go round the environments', t => {
+	const environments = [{name: 'development'}, {name: 'staging'}, {name: 'production'}];
+	t.is(environmentAfter(environments, 'development', 1)?.name, 'staging');
+	t.is(environmentAfter(environments, 'production', 1)?.name, 'development');
+	t.is(environmentAfter(environments, 'development', -1)?.name, 'production');
+	t.is(environmentAfter(environments, 'gone', 1)?.name, 'staging');
+	t.is(environmentAfter([], 'development', 1), undefined);
+});
+
+test('key labels are drawn from the keys bound, so the footer and the help show every one', t => {
+	t.is(keysLabel(['escape', 'enter', 'q']), 'esc/enter/q');
+	t.is(keysLabel(['up', 'k']), '↑/k');
+	t.is(keysLabel(['1', '2', '3', '4']), '1-4');
+	t.is(keysLabel(['1', '3']), '1/3');
+	t.is(keysLabel(['backspace']), 'backspace');
+	for (const binding of keymap) t.is(binding.label, keysLabel(binding.keys), `${binding.scope} ${binding.action}`);
+	t.deepEqual(hintsFor(['job']), [{label: 'c', hint: 'cancel'}, {label: 'esc/enter/q', hint: 'close'}]);
+	const messages = helpSections().find(section => section.title === 'Messages')!;
+	t.is(messages.bindings.find(binding => binding.action === 'close')?.label, 'esc/enter/q');
+	t.is(keyName('', {...noKey, delete: true}), 'backspace');
+	t.is(actionFor(['select', 'form'], '3', noKey), 'pick');
+	t.is(actionFor(['text'], 'h', noKey), undefined);
+});
+
+test("a job's elapsed time leaves out the time its forms waited for the user", async t => {
+	let job = initialJobState('QuerySet AccountQuerySet', undefined, 10_000);
+	const channel = createPromptChannel();
+	let time = 10_000;
+	const prompter = timedPrompter(createTuiPrompter(channel), action => (job = jobReducer(job, action)), () => time);
+	time = 10_500;
+	const answer = prompter.text({key: 'account', message: 'Account id?'});
+	t.is(job.openQuestions, 1);
+	time = 70_500; // A minute at the form.
+	t.is(jobElapsedMs(job, time), 500);
+	const request = channel.current();
+	if (request?.kind === 'text') request.resolve('42');
+	channel.settle(request!.id);
+	t.is(await answer, '42');
+	t.is(job.waitedMs, 60_000);
+	t.is(jobElapsedMs(job, 71_500), 1500);
+	time = 72_000;
+	const cancelled = prompter.confirm({key: 'confirm', message: 'Go on?'});
+	time = 80_000;
+	channel.rejectAll(new MonarchError('cancelled', 'closing'));
+	await t.throwsAsync(cancelled);
+	t.is(job.waitedMs, 68_000);
+	job = jobReducer(job, {type: 'cancelled', message: 'Cancelled', now: 80_000});
+	t.is(jobElapsedMs(job, 999_999), 2000);
+});
+
+test("the README's Keys table is the keymap's", async t => {
+	const readme = await readFile(new URL('../../README.md', import.meta.url), 'utf8');
+	const table = ['| key | |', '|---|---|'];
+	for (const section of helpSections()) {
+		table.push(`| **${section.title}** | |`);
+		for (const binding of section.bindings) table.push(`| \`${binding.label}\` | ${binding.description} |`);
+	}
+
+	const keys = readme.slice(readme.indexOf('### Keys'));
+	const shown = keys.slice(keys.indexOf('| key | |')).split('\n').filter(line => line.startsWith('|'));
+	t.deepEqual(shown.slice(0, table.length), table);
 });

@@ -1,7 +1,7 @@
 import {Box, Text} from 'ink';
 import {formatDuration} from '../../core/progress.js';
 import {useNow} from '../hooks/use-now.js';
-import {overallFraction, type JobLine, type JobState, type TaskProgress} from '../state/job-state.js';
+import {jobElapsedMs, overallFraction, type JobLine, type JobState, type TaskProgress} from '../state/job-state.js';
 import {ProgressBar} from './progress-bar.js';
 import {clip, fit} from './text.js';
 
@@ -12,10 +12,11 @@ const statusText: Record<JobState['status'], {text: string; color: string}> = {
 	cancelled: {text: 'stopped', color: 'yellow'},
 };
 
-/** `1.2k docs/s  ETA 4 s` for a task. */
+/** `300/500 docs  1.2k docs/s  ETA 4 s` for a task; only the counts until its rate means something (see meaningfulSample). */
 export function taskStats(task: TaskProgress): string {
 	const unit = task.unit ?? 'docs';
 	const count = task.total === undefined ? `${task.done} ${unit}` : `${task.done}/${task.total} ${unit}`;
+	if (task.rate === undefined) return count;
 	const rate = task.rate >= 1000 ? `${(task.rate / 1000).toFixed(1)}k` : String(Math.round(task.rate));
 	const eta = task.etaSeconds === undefined ? '' : `  ETA ${formatDuration(task.etaSeconds * 1000)}`;
 	return `${count}  ${rate} ${unit}/s${eta}`;
@@ -58,10 +59,10 @@ export type JobViewProps = {
 	now?: number | undefined;
 };
 
-/** A running or finished job: overall bar, a bar per task (rate, ETA), elapsed, and its log; finished lines stay. */
+/** A running or finished job: overall bar, a bar per task (rate, ETA), elapsed (less the time its forms waited), and its log; finished lines stay. */
 export function JobView({job, width, height, now}: JobViewProps) {
 	const live = useNow(job.status === 'running' && now === undefined);
-	const elapsed = formatDuration((job.finishedAt ?? now ?? live) - job.startedAt);
+	const elapsed = formatDuration(jobElapsedMs(job, now ?? live));
 	const status = statusText[job.status];
 	// Jobs without steps (backup, restore, copy) show their documents in the task bars instead.
 	const steps = job.steps.total === undefined ? (job.steps.done > 0 ? `${job.steps.done} done` : '') : `${job.steps.done}/${job.steps.total}`;

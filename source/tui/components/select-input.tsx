@@ -1,6 +1,7 @@
 import {Box, Text} from 'ink';
 import {useLayoutEffect, useRef, useState} from 'react';
 import {useKeys} from '../hooks/use-keys.js';
+import {actionFor} from '../keymap.js';
 
 export type SelectItem = {key?: string; label: string; value: string};
 
@@ -13,7 +14,8 @@ export type SelectInputProps = {
 };
 
 /**
- * A pick-one list (what ink-select-input drew, on useKeys): ↑/k and ↓/j move
+ * A pick-one list (what ink-select-input drew, on useKeys), keys from the keymap's
+ * `select` and `form` scopes: ↑/k and ↓/j move
  * round the list, enter picks the selected item, 1-9 pick a shown item by
  * its place. Moves sent faster than the app draws all count, and enter picks
  * the item they reached (the selection is kept in a ref as well as drawn).
@@ -37,14 +39,15 @@ export function SelectInput({items, initialIndex = 0, limit = items.length, onSe
 	useKeys((input, key) => {
 		if (items.length === 0) return;
 		const index = latest.current;
-		if (input === 'k' || key.upArrow || input === 'j' || key.downArrow) {
-			const next = (index + (input === 'k' || key.upArrow ? -1 : 1) + items.length) % items.length;
+		const action = actionFor(['select', 'form'], input, key);
+		if (action === 'up' || action === 'down') {
+			const next = (index + (action === 'up' ? -1 : 1) + items.length) % items.length;
 			latest.current = next;
 			setSelected(next);
-		} else if (/^[1-9]$/.test(input)) {
+		} else if (action === 'pick') {
 			const item = items[windowStart(index) + Number(input) - 1];
 			if (item && Number(input) <= rows) onSelect(item);
-		} else if (key.return) {
+		} else if (action === 'submit') {
 			const item = items[index];
 			if (item) onSelect(item);
 		}

@@ -1,6 +1,7 @@
 import {Text} from 'ink';
 import {useLayoutEffect, useRef, useState} from 'react';
 import {useKeys} from '../hooks/use-keys.js';
+import {actionFor} from '../keymap.js';
 
 export type TextInputProps = {
 	value: string;
@@ -11,8 +12,8 @@ export type TextInputProps = {
 
 /**
  * A one-line text field with a cursor (what ink-text-input drew, on useKeys):
- * typed or pasted text goes in at the cursor, ←/→ move it, backspace deletes
- * before it, enter submits; ↑/↓, tab, esc and ctrl keys are left to others.
+ * typed or pasted text goes in at the cursor, the keymap's `text` keys (←/→
+ * move it, backspace deletes before it) edit it, enter submits; ↑/↓, tab, esc and ctrl keys are left to others.
  * Keys typed faster than the app draws build on each other: the field keeps
  * the text and cursor it last produced until the parent's value comes back,
  * so `ab⏎` sent at once submits `ab`.
@@ -34,9 +35,10 @@ export function TextInput({value, onChange, onSubmit}: TextInputProps) {
 
 		const {value: text, cursor: at} = latest.current;
 		let next = {value: text, cursor: at};
-		if (key.leftArrow) next = {value: text, cursor: Math.max(0, at - 1)};
-		else if (key.rightArrow) next = {value: text, cursor: Math.min(text.length, at + 1)};
-		else if (key.backspace || key.delete) next = at > 0 ? {value: text.slice(0, at - 1) + text.slice(at), cursor: at - 1} : next;
+		const action = actionFor(['text'], input, key);
+		if (action === 'cursor-left') next = {value: text, cursor: Math.max(0, at - 1)};
+		else if (action === 'cursor-right') next = {value: text, cursor: Math.min(text.length, at + 1)};
+		else if (action === 'delete-back') next = at > 0 ? {value: text.slice(0, at - 1) + text.slice(at), cursor: at - 1} : next;
 		else if (input !== '') next = {value: text.slice(0, at) + input + text.slice(at), cursor: at + input.length};
 		latest.current = next;
 		setCursor(next.cursor);

@@ -1,4 +1,4 @@
-import {useCallback, useEffect, useRef, useState} from 'react';
+import {useCallback, useEffect, useMemo, useRef, useState} from 'react';
 import {environmentStatus, type EnvironmentStatus} from '../../core/environment-status.js';
 import type {Environment} from '../../core/environments.js';
 
@@ -61,5 +61,6 @@ export function useEnvironmentStatuses(environments: Environment[], timeoutMs = 
 		},
 		[entries],
 	);
-	return {get, refresh};
+	// The same object until an answer comes in, so what depends on it (the panels' services) does not change on every render.
+	return useMemo(() => ({get, refresh}), [get, refresh]);
 }

@@ -35,11 +35,36 @@ export type JobRunner = {
 const progressFlushMs = 100;
 
 /**
+ * The job's prompter: `prompter`'s questions, each telling `dispatch` when it
+ * opens and when it is answered (or cancelled), so the job's elapsed time
+ * leaves out the time its forms waited for the user.
+ */
+export function timedPrompter(prompter: Prompter, dispatch: (action: JobAction) => void, clock: () => number): Prompter {
+	const timed = async <T,>(ask: () => Promise<T>): Promise<T> => {
+		dispatch({type: 'question-opened', now: clock()});
+		try {
+			return await ask();
+		} finally {
+			dispatch({type: 'question-closed', now: clock()});
+		}
+	};
+
+	return {
+		text: async question => timed(async () => prompter.text(question)),
+		number: async question => timed(async () => prompter.number(question)),
+		select: async question => timed(async () => prompter.select(question)),
+		confirm: async question => timed(async () => prompter.confirm(question)),
+		confirmDangerous: async question => timed(async () => prompter.confirmDangerous(question)),
+	};
+}
+
+/**
  * Runs one core operation at a time with an event sink and an AbortController,
  * turning its events into a JobState (progress per task with rate and ETA, log lines).
  * A failure becomes the job's error; it never escapes to crash the app.
+ * `clock` (ms) times the job and its progress; Date.now unless a test fixes it.
  */
-export function useJobRunner(prompter: Prompter): JobRunner {
+export function useJobRunner(prompter: Prompter, clock: () => number = Date.now): JobRunner {
 	const [state, setState] = useState<JobState | undefined>(undefined);
 	const controller = useRef<AbortController | undefined>(undefined);
 	const runningRef = useRef(false);
@@ -75,7 +100,7 @@ export function useJobRunner(prompter: Prompter): JobRunner {
 				if (event.type === 'progress') {
 					let meter = meters.get(event.task);
 					if (!meter) {
-						meter = createProgressMeter();
+						meter = createProgressMeter(clock);
 						meters.set(event.task, meter);
 					}
 
@@ -88,7 +113,7 @@ export function useJobRunner(prompter: Prompter): JobRunner {
 				dispatch({type: 'event', event});
 			};
 
-			setState(initialJobState(spec.title, spec.steps, Date.now()));
+			setState(initialJobState(spec.title, spec.steps, clock()));
 			const settle = (action: JobAction) => {
 				flush();
 				runningRef.current = false;
@@ -98,25 +123,25 @@ export function useJobRunner(prompter: Prompter): JobRunner {
 
 			void (async () => {
 				try {
-					const result = await spec.run({events, signal: abort.signal, prompter});
-					settle({type: 'succeeded', summary: spec.summary(result), now: Date.now()});
+					const result = await spec.run({events, signal: abort.signal, prompter: timedPrompter(prompter, dispatch, clock)});
+					settle({type: 'succeeded', summary: spec.summary(result), now: clock()});
 				} catch (error) {
 					if (isMonarchError(error) && (error.code === 'cancelled' || error.code === 'refused')) {
-						settle({type: 'cancelled', message: error.message, now: Date.now()});
+						settle({type: 'cancelled', message: error.message, now: clock()});
 					} else {
 						settle({
 							type: 'failed',
 							code: isMonarchError(error) ? error.code : 'internal',
 							message: describeErrorMessage(error),
 							hint: isMonarchError(error) ? error.hint : undefined,
-							now: Date.now(),
+							now: clock(),
 						});
 					}
 				}
 			})();
 			return true;
 		},
-		[dispatch, prompter],
+		[dispatch, prompter, clock],
 	);
 
 	const cancel = useCallback(() => {

@@ -9,8 +9,9 @@ import {useListKeys} from '../hooks/use-list-keys.js';
 import type {Action} from '../keymap.js';
 import {backupCells, backupDetails, backupFilterText} from '../state/backup-rows.js';
 import {applyFilter, scrollOffset, useListState} from '../state/use-list-state.js';
-import {newBackup, restoreBackup} from './backups-actions.js';
-import type {PanelProps} from './registry.js';
+import {newBackup} from '../jobs/backup-job.js';
+import {restoreBackup} from './backups-actions.js';
+import type {PanelProps} from './types.js';
 
 const columns: Column[] = [
 	{title: 'BACKUP', width: 16, grow: true},

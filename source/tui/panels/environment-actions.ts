@@ -2,13 +2,14 @@ import {dropDatabase} from '../../core/databases.js';
 import type {Environment} from '../../core/environments.js';
 import type {TuiServices} from '../context.js';
 import type {Action} from '../keymap.js';
-import {copyInto, newBackup} from './backups-actions.js';
+import {newBackup} from '../jobs/backup-job.js';
+import {copyInto} from '../jobs/copy-job.js';
 
 /**
  * What the Environments panel can do with the selected environment, by keymap
- * action. The Backups panel plugs its own in here (back up, copy into another
- * environment) with a keymap binding in the `environments` scope: the footer
- * and help then show it, and the panel calls it.
+ * action. Jobs other panels start too (back up, copy into another
+ * environment) come from source/tui/jobs/; each has a keymap binding in the
+ * `environments` scope, so the footer and help show it and the panel calls it.
  */
 export type EnvironmentAction = {
 	action: Action;

@@ -11,7 +11,7 @@ import {useListKeys} from '../hooks/use-list-keys.js';
 import type {Action} from '../keymap.js';
 import {applyFilter, scrollOffset, useListState} from '../state/use-list-state.js';
 import {environmentActions} from './environment-actions.js';
-import type {PanelProps} from './registry.js';
+import type {PanelProps} from './types.js';
 
 const columns: Column[] = [
 	{title: 'NAME', width: 12},

@@ -3,7 +3,8 @@ import {copyDatabase, type CopyResult} from '../../core/backups/copy.js';
 import type {QuerySetListing} from '../../core/querysets/list.js';
 import type {TuiServices} from '../context.js';
 import {backupSummary, copySummary} from '../state/backup-rows.js';
-import {pickEnvironment, showCopyResult} from './backups-actions.js';
+import {showCopyResult} from '../jobs/copy-job.js';
+import {pickEnvironment} from '../jobs/pick-environment.js';
 
 /** What a QuerySet job made: a backup or a copy. */
 export type QuerySetOutcome = {kind: 'backup'; result: BackupResult} | {kind: 'copy'; result: CopyResult};

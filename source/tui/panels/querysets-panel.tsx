@@ -10,7 +10,7 @@ import {useListKeys} from '../hooks/use-list-keys.js';
 import type {Action} from '../keymap.js';
 import {applyFilter, scrollOffset, useListState} from '../state/use-list-state.js';
 import {runQuerySetJob} from './querysets-actions.js';
-import type {PanelProps} from './registry.js';
+import type {PanelProps} from './types.js';
 
 const columns: Column[] = [
 	{title: 'QUERYSET', width: 22},

@@ -20,6 +20,12 @@ export type JobState = {
 	status: JobStatus;
 	startedAt: number;
 	finishedAt: number | undefined;
+	/** Time the job's forms waited for the user, over the questions answered so far (see jobElapsedMs). */
+	waitedMs: number;
+	/** Since when a form of the job has been waiting for the user, while one is open. */
+	waitingSince: number | undefined;
+	/** The job's questions open now (the clock of waiting runs while there is at least one). */
+	openQuestions: number;
 	tasks: TaskProgress[];
 	/** Whole steps of the job (migrations, collections); `total` when known up front. */
 	steps: {done: number; total: number | undefined};
@@ -34,6 +40,8 @@ export type JobAction =
 	| {type: 'event'; event: MonarchEvent}
 	| {type: 'progress'; snapshot: TaskProgress}
 	| {type: 'cancel-requested'}
+	| {type: 'question-opened'; now: number}
+	| {type: 'question-closed'; now: number}
 	| {type: 'succeeded'; summary: string; now: number}
 	| {type: 'failed'; code: string; message: string; hint: string | undefined; now: number}
 	| {type: 'cancelled'; message: string; now: number};
@@ -47,6 +55,9 @@ export function initialJobState(title: string, steps: number | undefined, now: n
 		status: 'running',
 		startedAt: now,
 		finishedAt: undefined,
+		waitedMs: 0,
+		waitingSince: undefined,
+		openQuestions: 0,
 		tasks: [],
 		steps: {done: 0, total: steps},
 		current: undefined,
@@ -76,6 +87,16 @@ export function jobReducer(state: JobState, action: JobAction): JobState {
 			const index = state.tasks.findIndex(task => task.task === action.snapshot.task);
 			const tasks = index === -1 ? [...others, action.snapshot] : state.tasks.map(task => (task.task === action.snapshot.task ? action.snapshot : task));
 			return {...state, tasks};
+		}
+
+		case 'question-opened': {
+			return {...state, openQuestions: state.openQuestions + 1, waitingSince: state.waitingSince ?? action.now};
+		}
+
+		case 'question-closed': {
+			const openQuestions = Math.max(0, state.openQuestions - 1);
+			if (openQuestions > 0 || state.waitingSince === undefined) return {...state, openQuestions};
+			return {...state, openQuestions, waitingSince: undefined, waitedMs: state.waitedMs + Math.max(0, action.now - state.waitingSince)};
 		}
 
 		case 'cancel-requested': {
@@ -126,6 +147,18 @@ function applyEvent(state: JobState, event: MonarchEvent): JobState {
 			return state;
 		}
 	}
+}
+
+/**
+ * How long the job has been working at `now` (or took, once finished): from
+ * its start to `now` or its end, less the time its forms waited for the user
+ * (a QuerySet's questions, a pick, a confirmation). Times are ms since the
+ * epoch, given by the caller, so tests fix them.
+ */
+export function jobElapsedMs(state: JobState, now: number): number {
+	const end = state.finishedAt ?? now;
+	const waiting = state.waitingSince === undefined ? 0 : Math.max(0, end - state.waitingSince);
+	return Math.max(0, end - state.startedAt - state.waitedMs - waiting);
 }
 
 /** The whole job's fraction done: finished steps plus the running step's own fraction, or the tasks' sum. */
