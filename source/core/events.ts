@@ -8,7 +8,9 @@ export type MonarchEvent =
 	| {type: 'migration:start'; key: string; environment: string}
 	| {type: 'migration:end'; key: string; environment: string; state: 'Completed' | 'Failed'; durationMs: number; error?: string}
 	| {type: 'lock:waiting'; holder: string; since: Date}
-	| {type: 'lock:acquired'};
+	| {type: 'lock:acquired'}
+	/** A lock was taken from a holder whose lease expired, or whose process is gone from this machine. */
+	| {type: 'lock:taken-over'; lock: string; holder: string; reason: 'gone' | 'expired'; expiredAt: Date};
 
 export type EventSink = (event: MonarchEvent) => void;
 

@@ -3,7 +3,7 @@ import {deserialize, EJSON} from 'bson';
 import type {Db, Document} from 'mongodb';
 import {MonarchError, throwIfAborted} from '../errors.js';
 import {ignoreEvents, type EventSink} from '../events.js';
-import {lockCollection} from '../migrations/lock.js';
+import {lockCollection} from '../lease-lock.js';
 import {describeError} from '../errors.js';
 import {isDataCollection, stagingPrefix, type CollectionInfo} from './collections.js';
 

@@ -3,7 +3,7 @@ import type {ProjectConfig} from '../config/load.js';
 import type {Environment} from '../environments.js';
 import {describeError, isMonarchError, MonarchError, throwIfAborted} from '../errors.js';
 import {ignoreEvents, type EventSink} from '../events.js';
-import {acquireLock} from '../migrations/lock.js';
+import {acquireLock} from '../lease-lock.js';
 import type {BackupStore} from '../storage/contract.js';
 import {storeFor} from '../storage/index.js';
 import {writeBackup, type BackupResult} from './backup.js';

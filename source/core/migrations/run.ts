@@ -11,7 +11,7 @@ import {monarchVersion, runnerIdentity} from '../version.js';
 import {discoverMigrations, type MigrationFile} from './discover.js';
 import {history, readHistory, type HistoryEntry} from './history.js';
 import {migrationsLockName} from './list.js';
-import {acquireLock, type HeldLock} from './lock.js';
+import {acquireLock, type HeldLock} from '../lease-lock.js';
 import {migrationBrand, type MigrationClass} from './migration.js';
 
 export type MigrateOptions = OperationOptions & {
