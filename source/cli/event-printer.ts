@@ -87,7 +87,11 @@ export function createEventPrinter(options: EventPrinterOptions = {}): EventSink
 				if (options.verbose) line(color('dim', 'Lock acquired'));
 				return;
 			case 'lock:taken-over':
+			case 'swap:recovered':
 				line(color('yellow', describeRecovery(event)));
+				return;
+			case 'swap:interrupted':
+				line(`${color('yellow', '! ')}${describeRecovery(event)}`);
 				return;
 		}
 	};

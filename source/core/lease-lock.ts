@@ -90,7 +90,7 @@ export async function acquireLock(db: Db, name: string, options: LockOptions): P
 
 		const current = await collection.findOne({_id: name});
 		if (!current) continue; // released between our insert and read: try again at once
-		const reason = current.expiresAt.getTime() < Date.now() ? 'expired' : holderIsGone(current.holder) ? 'gone' : undefined;
+		const reason = holderIsGone(current.holder) ? 'gone' : current.expiresAt.getTime() < Date.now() ? 'expired' : undefined;
 		if (reason) {
 			// Its holder died or stalled: remove exactly that lease, then insert ours (another waiter may insert first).
 			const {deletedCount} = await collection.deleteOne({_id: name, token: current.token});

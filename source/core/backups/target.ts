@@ -8,10 +8,7 @@ import type {BackupStore} from '../storage/contract.js';
 import {storeFor} from '../storage/index.js';
 import {writeBackup, type BackupResult} from './backup.js';
 import {backupBaseName} from './naming.js';
-import {recoverStaging, StagingLoad} from './staging.js';
-
-/** The lock a restore or copy holds on its target database (in `monarch_locks`), so two cannot interleave. */
-export const restoreLockName = 'restore';
+import {isFerretDB, recoverStaging, restoreLockName, StagingLoad} from './staging.js';
 
 /** The store a safety backup of `target` goes to, or undefined when none is taken; fails before anything is touched when one is needed but no store is configured. */
 export function safetyStoreFor(config: ProjectConfig, target: Environment, safetyBackup: boolean): BackupStore | undefined {
@@ -72,8 +69,8 @@ export async function loadIntoTarget(options: LoadTargetOptions): Promise<LoadTa
 		}
 
 		// FerretDB (SQLite) loads faster into indexed collections; MongoDB builds indexes faster after the data.
-		const ferretdb = 'ferretdbVersion' in (await db.command({buildInfo: 1}));
-		const staging = new StagingLoad({db, label: options.label, totals: options.totals, indexesFirst: ferretdb, renamesDottedNames: !ferretdb, events, signal});
+		const ferretdb = await isFerretDB(db);
+		const staging = new StagingLoad({db, label: options.label, totals: options.totals, indexesFirst: ferretdb, renamesDottedNames: !ferretdb, renameDropsTarget: !ferretdb, events, signal});
 		let dropped: string[];
 		try {
 			await options.load(staging);
@@ -97,9 +94,9 @@ export async function loadIntoTarget(options: LoadTargetOptions): Promise<LoadTa
 				throw error;
 			}
 
-			// Everything was loaded: the journal says so, and the next restore or copy into this target finishes the swap.
+			// Everything was loaded: the journal says so, and the next command that writes to this target finishes the swap.
 			throw new MonarchError('internal', `The swap into ${target.name} was interrupted: ${describeError(error)}`, {
-				hint: `every collection was loaded; run the restore or copy into ${target.name} again and it finishes the swap first`,
+				hint: `every collection was loaded; run \`monarch migrate ${target.name}\` (or any command that writes to it) and it finishes the swap first`,
 				cause: error,
 			});
 		}

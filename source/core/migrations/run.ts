@@ -48,7 +48,7 @@ async function runMigrations(options: MigrateOptions, onlyKey: string | undefine
 		});
 	}
 
-	const connection = await connect(environment);
+	const connection = await connect(environment, {access: 'write', lock: config.lock, events, signal: options.signal});
 	try {
 		const before = await readHistory(connection.db);
 		const planned = onlyKey === undefined ? files.filter(file => before.get(file.key)?.state !== 'Completed') : files.filter(file => file.key === onlyKey);

@@ -1,4 +1,5 @@
 import type {Db} from 'mongodb';
+import type {InterruptedSwap} from '../interrupted-swap.js';
 import {liveLock} from '../lease-lock.js';
 import type {MigrationFile} from './discover.js';
 import type {HistoryEntry, MigrationState} from './history.js';
@@ -24,6 +25,8 @@ export type MigrationsReport = {
 	/** History entries whose file is gone. */
 	orphans: HistoryEntry[];
 	pending: number;
+	/** The database is half-swapped by a restore or copy killed during its swap (a command that writes finishes it). */
+	interruptedSwap?: InterruptedSwap;
 };
 
 /** Joins files and history. `lockHeld` tells whether a live run holds the lock. */

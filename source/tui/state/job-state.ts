@@ -127,7 +127,9 @@ function applyEvent(state: JobState, event: MonarchEvent): JobState {
 			return state;
 		}
 
-		case 'lock:taken-over': {
+		case 'lock:taken-over':
+		case 'swap:recovered':
+		case 'swap:interrupted': {
 			return addLine(state, 'warn', describeRecovery(event));
 		}
 	}
