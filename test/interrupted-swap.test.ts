@@ -22,7 +22,7 @@ const plan = [
  * journal in the swap phase, `dogs` dropped and not yet replaced, `cats` and
  * `extra` not yet reached, and its restore lock still held by its dead pid.
  */
-async function leaveHalfSwapped(db: Db): Promise<{runId: string; pid: number}> {
+async function leaveHalfSwapped(db: Db, holder?: Record<string, unknown>): Promise<{runId: string; pid: number}> {
 	await db.collection<Loose>('dogs').insertMany([{_id: 1, name: 'old rex'}, {_id: 2, name: 'old fido'}]);
 	await db.collection<Loose>('cats').insertOne({_id: 1, name: 'old tom'});
 	await db.collection<Loose>('extra').insertOne({_id: 1});
@@ -32,7 +32,7 @@ async function leaveHalfSwapped(db: Db): Promise<{runId: string; pid: number}> {
 	await staging.insert('cats', [serialize({_id: 20, name: 'tom'})]);
 	for (const {name} of plan) await staging.finishCollection(name);
 	const pid = await deadPid();
-	await db.collection<Loose>('monarch_locks').insertOne(heldLock('restore', {host: hostname(), user: 'root', pid}));
+	await db.collection<Loose>('monarch_locks').insertOne(heldLock('restore', holder ?? {host: hostname(), user: 'root', pid}));
 	await db.collection<Loose>('monarch_locks').updateOne({_id: `staging:${staging.runId}`} as never, {$set: {phase: 'swap'}});
 	await db.collection<Loose>('dogs').drop();
 	return {runId: staging.runId, pid};
@@ -105,4 +105,25 @@ test('backup finishes the interrupted swap first, so the backup holds what the r
 		{name: 'cats', count: 1},
 		{name: 'dogs', count: 2},
 	]);
+});
+
+test('a swap whose restore lock a live run on another machine holds is running, not interrupted: list_migrations says nothing, migrate waits for it', async t => {
+	const project = await createProject(t, {
+		migrations: {'20260101000001_one.ts': migrationSource('One', "\t\tawait this.database.collection('runs').insertOne({_id: 'one'});")},
+		config: {lock: {leaseSeconds: 2, waitSeconds: 1}},
+	});
+	const db = project.db();
+	await leaveHalfSwapped(db, {host: 'buildbox', user: 'ci', pid: 4242});
+	const before = await snapshot(db);
+
+	const listed = await project.monarch(['list_migrations', 'development']);
+	t.is(listed.code, 0, listed.stderr);
+	t.notRegex(listed.stderr, /half-swapped/);
+
+	const migrated = await project.monarch(['migrate', 'development']);
+	t.is(migrated.code, 1);
+	t.regex(migrated.stderr, /Error: The restore lock is held by ci@buildbox \(pid 4242\) since 2026-11-23T10:00:00\.000Z/);
+	t.notRegex(migrated.stderr, /Finished the interrupted swap|Took over/);
+	t.deepEqual(await snapshot(db), before);
+	t.is(await db.collection('runs').countDocuments(), 0);
 });

@@ -18,7 +18,7 @@ import {isDataCollection, stagingPrefix, type CollectionInfo} from './collection
 type Journal = {
 	_id: string;
 	runId: string;
-	/** What the run was, e.g. `restore development` (absent in journals of monarch before 0.3). */
+	/** What the run was, e.g. `restore development` (absent in journals that monarch 0.2 wrote). */
 	label?: string;
 	phase: 'load' | 'swap';
 	startedAt: Date;
