@@ -248,7 +248,7 @@ export type SwapJournal = {runId: string; label: string | undefined; startedAt: 
 
 /** Runs whose journal is in the swap phase: swapping now if their restore lock is live, else killed during the swap. */
 export async function swapJournals(db: Db): Promise<SwapJournal[]> {
-	const journals = await db.collection<Journal>(lockCollection).find({_id: {$regex: `^${journalPrefix}`}, phase: 'swap'}).toArray();
+	const journals = await swapPhaseJournals(db);
 	return journals.map(journal => ({runId: journal.runId, label: journal.label, startedAt: journal.startedAt, collections: journal.collections.length}));
 }
 
@@ -259,7 +259,7 @@ export async function swapJournals(db: Db): Promise<SwapJournal[]> {
  */
 export async function finishInterruptedSwaps(db: Db, events: EventSink = ignoreEvents): Promise<string[]> {
 	const finished: string[] = [];
-	for (const journal of await db.collection<Journal>(lockCollection).find({_id: {$regex: `^${journalPrefix}`}, phase: 'swap'}).toArray()) {
+	for (const journal of await swapPhaseJournals(db)) {
 		const {dropped} = await runSwap(db, journal, await planSwap(db, journal, undefined));
 		events({type: 'swap:recovered', runId: journal.runId, label: journal.label, startedAt: journal.startedAt, collections: journal.collections.length, dropped});
 		finished.push(journal.runId);
@@ -286,6 +286,10 @@ export async function recoverStaging(db: Db, events: EventSink = ignoreEvents): 
 	await db.collection<Journal>(lockCollection).deleteMany({_id: {$regex: `^${journalPrefix}`}, phase: 'load'});
 	if (dropped.length > 0) events({type: 'log', level: 'info', message: `Dropped ${dropped.length} staging collection${dropped.length === 1 ? '' : 's'} left by an interrupted run`});
 	return {finished, dropped};
+}
+
+async function swapPhaseJournals(db: Db): Promise<Journal[]> {
+	return db.collection<Journal>(lockCollection).find({_id: {$regex: `^${journalPrefix}`}, phase: 'swap'}).toArray();
 }
 
 /** True on FerretDB, from `buildInfo` (which has `ferretdbVersion` there). */
