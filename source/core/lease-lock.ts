@@ -86,6 +86,7 @@ export async function acquireLock(db: Db, name: string, options: LockOptions): P
 			return startHeartbeat(db, name, token, options.leaseMs);
 		} catch (error) {
 			if ((error as {code?: number}).code !== duplicateKey) throw error;
+			removed = undefined; // another waiter took it first: it is the one that took over
 		}
 
 		const current = await collection.findOne({_id: name});
