@@ -1,7 +1,10 @@
 import {once} from 'node:events';
+import {hostname} from 'node:os';
 import {setTimeout as sleep} from 'node:timers/promises';
 import test from 'ava';
-import {createProject, migrationSource} from './helpers/project.js';
+import {seed, snapshot, type Loose} from './helpers/backup-data.js';
+import {deadPid, heldLock, literal} from './helpers/dead-pid.js';
+import {createProject, migrationSource, testMongoUri} from './helpers/project.js';
 
 const counted = (name: string, ms: number) =>
 	migrationSource(
@@ -67,7 +70,7 @@ test('two migrate processes started at once run each migration exactly once, eve
 	t.is(await project.db().collection('monarch_locks').countDocuments(), 0);
 });
 
-test('a migrate killed with SIGKILL leaves Processing; once its lease expires the next run reports the interrupted migration', async t => {
+test('a migrate killed with SIGKILL leaves Processing; the next run takes its lock over at once and reports the interrupted migration', async t => {
 	const project = await createProject(t, {
 		migrations: {
 			'20260101000001_hangs.ts': counted('hangs', 60_000),
@@ -82,12 +85,15 @@ test('a migrate killed with SIGKILL leaves Processing; once its lease expires th
 
 	t.is((await history.findOne({_id: '20260101000001_hangs'}))?.state, 'Processing');
 	t.is(await project.db().collection('monarch_locks').countDocuments(), 1);
+	// As with the default 60 s lease, the lease outlives the retry: only the dead pid lets it be taken over.
+	await project.db().collection<{_id: string}>('monarch_locks').updateOne({_id: 'migrations'}, {$set: {expiresAt: new Date(Date.now() + 600_000)}});
 
 	const next = await project.monarch(['migrate', 'development']);
 	t.is(next.code, 1);
+	t.regex(next.stderr, new RegExp(`^Took over the migrations lock from \\S+@${literal(hostname())} \\(pid ${child.pid}\\), which is gone$`, 'm'));
 	t.regex(next.stderr, /Migration 20260101000001_hangs was interrupted on development \(started .* pid \d+, which is gone\); later migrations wait for it \(check what it changed, then run `monarch migrate_one 20260101000001_hangs development`\)/);
 	t.is(await history.findOne({_id: '20260101000002_after'}), null);
-	t.is(await project.db().collection('monarch_locks').countDocuments(), 0, 'the expired lease was taken over and released');
+	t.is(await project.db().collection('monarch_locks').countDocuments(), 0, 'the dead run\'s lock was taken over and released');
 
 	const listed = await project.monarch(['list_migrations', 'development']);
 	t.regex(listed.stdout, /Processing\s+20260101000001_hangs.*interrupted/);
@@ -112,4 +118,54 @@ test('a lock held by a live run makes migrate wait, then fail naming the holder,
 	t.is(await project.db().collection('runs').countDocuments(), 0);
 	t.is(await project.db().collection('monarch_migrations').countDocuments(), 0);
 	t.is((await project.db().collection('monarch_locks').findOne({}))?.token, 'someone-else');
+});
+
+test('a lock whose holder ran on this machine and is gone is taken over at once, saying so in one line, though its lease has 10 minutes left', async t => {
+	const project = await createProject(t, {migrations: {'20260101000001_one.ts': counted('one', 10)}});
+	const pid = await deadPid();
+	await project.db().collection('monarch_locks').insertOne(heldLock('migrations', {host: hostname(), user: 'root', pid}));
+
+	const result = await project.monarch(['migrate', 'development']);
+	t.is(result.code, 0, result.stderr);
+	t.regex(result.stderr, new RegExp(`^Took over the migrations lock from root@${literal(hostname())} \\(pid ${pid}\\), which is gone$`, 'm'));
+	t.notRegex(result.stderr, /Waiting for the lock/);
+	t.deepEqual(await project.db().collection('runs').find().toArray(), [{_id: 'one', count: 1}]);
+	t.is(await project.db().collection('monarch_locks').countDocuments(), 0);
+});
+
+test('a live pid on this machine, or a holder on another machine with this host name, keeps the lock until its lease ends', async t => {
+	const project = await createProject(t, {
+		migrations: {'20260101000001_one.ts': counted('one', 10)},
+		config: {lock: {leaseSeconds: 2, waitSeconds: 1}},
+	});
+	const locks = project.db().collection('monarch_locks');
+	const holders = [
+		{host: hostname(), user: 'alive', pid: process.pid},
+		{host: hostname(), user: 'twin', pid: await deadPid(), bootId: 'the boot of another machine with this host name'},
+	];
+	for (const holder of holders) {
+		await locks.deleteMany({});
+		await locks.insertOne(heldLock('migrations', holder));
+		const result = await project.monarch(['migrate', 'development']);
+		t.is(result.code, 1);
+		t.regex(result.stderr, new RegExp(`Error: The migrations lock is held by ${holder.user}@${literal(hostname())} \\(pid ${holder.pid}\\) since 2026-11-23T10:00:00\\.000Z`));
+		t.notRegex(result.stderr, /Took over/);
+		t.is((await locks.findOne({}))?.token, 'killed-run');
+	}
+
+	t.is(await project.db().collection('runs').countDocuments(), 0);
+});
+
+test('copy_db into a database whose restore lock a gone run of this machine holds takes the lock over at once', async t => {
+	const project = await createProject(t, {environments: {staging: {uri: testMongoUri(), database: `t_${Math.random().toString(16).slice(2, 10)}_staging`}}});
+	await seed(project.db('development'), {dogs: 30});
+	const pid = await deadPid();
+	await project.db('staging').collection('monarch_locks').insertOne(heldLock('restore', {host: hostname(), user: 'root', pid}));
+
+	const copied = await project.monarch(['copy_db', 'development:staging', '--yes']);
+	t.is(copied.code, 0, copied.stderr);
+	t.regex(copied.stderr, new RegExp(`^Took over the restore lock from root@${literal(hostname())} \\(pid ${pid}\\), which is gone$`, 'm'));
+	t.notRegex(copied.stderr, /Waiting for the lock/);
+	t.deepEqual(await snapshot(project.db('staging')), await snapshot(project.db('development')));
+	t.is(await project.db('staging').collection<Loose>('monarch_locks').countDocuments(), 0);
 });

@@ -118,9 +118,11 @@ test('a restore killed with SIGKILL while loading leaves the target as it was; t
 	for (const name of leftovers) delete afterKill[name];
 	t.deepEqual(afterKill, before);
 
-	// The next run waits out the dead run's lease, drops its staging collections, then restores.
+	// The next run takes the dead run's lock over at once (its pid is gone from this machine), drops its staging collections, then restores.
 	const again = await project.monarch(['restore', `${archive}:staging`, '--yes']);
 	t.is(again.code, 0, again.stderr);
+	t.regex(again.stderr, new RegExp(`^Took over the restore lock from \\S+ \\(pid ${child.pid}\\), which is gone$`, 'm'));
+	t.notRegex(again.stderr, /Waiting for the lock/);
 	t.regex(again.stderr, /Dropped \d+ staging collections? left by an interrupted run/);
 	t.deepEqual(await stagingCollections(target), []);
 	t.deepEqual(await snapshot(target), await snapshot(project.db('development')));

@@ -1,5 +1,6 @@
 import type {EventSink, MonarchEvent} from '../core/events.js';
 import {createProgressMeter, formatDuration, type ProgressMeter, type ProgressSnapshot} from '../core/progress.js';
+import {describeRecovery} from '../core/recovery-lines.js';
 import {redact} from '../core/redact.js';
 import {paint} from './style.js';
 
@@ -90,6 +91,13 @@ export function createEventPrinter(options: EventPrinterOptions = {}): EventSink
 				return;
 			case 'lock:acquired':
 				if (options.verbose) line(color('dim', 'Lock acquired'));
+				return;
+			case 'lock:taken-over':
+			case 'swap:recovered':
+				line(color('yellow', describeRecovery(event)));
+				return;
+			case 'swap:interrupted':
+				line(`${color('yellow', '! ')}${describeRecovery(event)}`);
 				return;
 		}
 	};

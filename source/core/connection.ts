@@ -1,9 +1,28 @@
 import {MongoClient, type Db} from 'mongodb';
 import type {Environment} from './environments.js';
 import {MonarchError} from './errors.js';
+import type {EventSink} from './events.js';
+import {findInterruptedSwap, finishInterruptedSwap, type InterruptedSwap} from './interrupted-swap.js';
 import {redact} from './redact.js';
 
-export type Connection = {client: MongoClient; db: Db; close: () => Promise<void>};
+export type Connection = {
+	client: MongoClient;
+	db: Db;
+	/** For `read` access: the swap a killed restore or copy left half-done in this database, if any. */
+	interruptedSwap: InterruptedSwap | undefined;
+	close: () => Promise<void>;
+};
+
+/**
+ * What a command does with the environment it opens. `write`: a swap that a
+ * killed restore or copy left half-done there is finished first, under the
+ * restore lock, with a `swap:recovered` event. `read`: it is reported
+ * (`swap:interrupted`, and `interruptedSwap` on the connection), and nothing
+ * is changed.
+ */
+export type ConnectOptions =
+	| {access: 'read'; events?: EventSink | undefined}
+	| {access: 'write'; lock: {leaseMs: number; waitMs: number}; events?: EventSink | undefined; signal?: AbortSignal | undefined};
 
 /** How long to look for a server before giving up (ms); `MONARCH_CONNECT_TIMEOUT_MS` overrides. */
 export function connectTimeoutMs(): number {
@@ -11,8 +30,12 @@ export function connectTimeoutMs(): number {
 	return Number.isFinite(fromEnvironment) && fromEnvironment > 0 ? fromEnvironment : 5000;
 }
 
-/** Connects to an environment's server, failing with a one-line, password-free message. */
-export async function connect(environment: Environment): Promise<Connection> {
+/**
+ * Opens an environment: the one way every command reaches its database.
+ * Connects, failing with a one-line, password-free message, then deals with an
+ * interrupted swap as `options.access` says.
+ */
+export async function connect(environment: Environment, options: ConnectOptions): Promise<Connection> {
 	const client = new MongoClient(environment.uri, {
 		serverSelectionTimeoutMS: connectTimeoutMs(),
 		connectTimeoutMS: connectTimeoutMs(),
@@ -26,7 +49,21 @@ export async function connect(environment: Environment): Promise<Connection> {
 		throw connectionError(environment, error);
 	}
 
-	return {client, db: client.db(environment.database), close: async () => client.close()};
+	const db = client.db(environment.database);
+	let interruptedSwap: InterruptedSwap | undefined;
+	try {
+		if (options.access === 'write') {
+			await finishInterruptedSwap(db, options);
+		} else {
+			interruptedSwap = await findInterruptedSwap(db, environment);
+			if (interruptedSwap) options.events?.({type: 'swap:interrupted', swap: interruptedSwap});
+		}
+	} catch (error) {
+		await client.close().catch(() => {});
+		throw error;
+	}
+
+	return {client, db, interruptedSwap, close: async () => client.close()};
 }
 
 export function connectionError(environment: Environment, error: unknown): MonarchError {

@@ -2,10 +2,11 @@ import type {ProjectConfig} from './config/load.js';
 import {confirmDestructive} from './confirm.js';
 import {connect} from './connection.js';
 import {findEnvironment} from './environments.js';
+import type {OperationOptions} from './events.js';
 import type {Prompter} from './prompts.js';
 import {counted} from './plural.js';
 
-export type DropDatabaseOptions = {
+export type DropDatabaseOptions = OperationOptions & {
 	config: ProjectConfig;
 	environment: string;
 	prompter: Prompter;
@@ -15,7 +16,7 @@ export type DropDatabaseOptions = {
 /** Drops an environment's whole database, after confirmation. */
 export async function dropDatabase(options: DropDatabaseOptions): Promise<{environment: string; database: string; collections: number}> {
 	const environment = findEnvironment(options.config.environments, options.environment, options.config.displayFile);
-	const connection = await connect(environment);
+	const connection = await connect(environment, {access: 'write', lock: options.config.lock, events: options.events, signal: options.signal});
 	try {
 		const collections = await connection.db.listCollections({}, {nameOnly: true}).toArray();
 		await confirmDestructive(environment, `Drop database ${environment.database} (${counted(collections.length, 'collection')})`, {

@@ -1,5 +1,6 @@
 import {MongoClient} from 'mongodb';
 import type {Environment} from './environments.js';
+import {findInterruptedSwap, type InterruptedSwap} from './interrupted-swap.js';
 import {redact} from './redact.js';
 
 /** What a quick look at an environment's server found. */
@@ -12,6 +13,8 @@ export type EnvironmentStatus =
 		collections: number;
 		/** Uncompressed size of the documents (dbStats `dataSize`, bytes). */
 		dataSize: number;
+		/** The database is half-swapped by a restore or copy killed during its swap. */
+		interruptedSwap?: InterruptedSwap;
 		checkedAt: Date;
 	}
 	| {
@@ -29,7 +32,8 @@ export type EnvironmentStatusOptions = {
 };
 
 /**
- * Pings an environment and reads its collection count and data size.
+ * Pings an environment and reads its collection count, data size and whether
+ * it is half-swapped (reading only).
  * Never throws: an unreachable or misconfigured environment comes back with
  * `reachable: false` and the reason.
  */
@@ -48,12 +52,14 @@ export async function environmentStatus(environment: Environment, options: Envir
 		await db.command({ping: 1});
 		const latencyMs = performance.now() - started;
 		const stats = await db.command({dbStats: 1});
+		const interruptedSwap = await findInterruptedSwap(db, environment);
 		return {
 			environment: environment.name,
 			reachable: true,
 			latencyMs,
 			collections: Number(stats.collections ?? 0),
 			dataSize: Number(stats.dataSize ?? 0),
+			...(interruptedSwap ? {interruptedSwap} : {}),
 			checkedAt: new Date(),
 		};
 	})();

@@ -32,9 +32,9 @@ export function registerMigrationCommands(program: Command, context: () => CliCo
 		.option('--check', 'exit with status 3 when a migration is pending (for CI gates)')
 		.addHelpText('after', '\nExamples:\n  monarch list_migrations development\n  monarch list_migrations production --check')
 		.action(async (env: string, options: {json?: boolean; check?: boolean}) => {
-			const {config, print} = context();
+			const {config, events, print} = context();
 			const {listMigrations} = await import('../../core/migrations/list.js');
-			const report = await listMigrations(await config(), env);
+			const report = await listMigrations(await config(), env, {events});
 			print(options.json ? JSON.stringify(report, null, 2) : formatReport(report));
 			if (options.check && report.pending > 0) process.exitCode = 3;
 		});

@@ -21,9 +21,9 @@ export function registerProjectCommands(program: Command, context: () => CliCont
 		.option('-y, --yes', 'confirm up front')
 		.addHelpText('after', '\nExample:\n  monarch drop_db development')
 		.action(async (env: string, options: {yes?: boolean}) => {
-			const {config, prompter, print} = context();
+			const {config, prompter, events, signal, print} = context();
 			const {dropDatabase} = await import('../../core/databases.js');
-			const result = await dropDatabase({config: await config(), environment: env, yes: options.yes, prompter: prompter()});
+			const result = await dropDatabase({config: await config(), environment: env, yes: options.yes, prompter: prompter(), events, signal});
 			print(`Dropped database ${result.database} of ${result.environment} (${counted(result.collections, 'collection')}).`);
 		});
 }

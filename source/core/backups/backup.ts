@@ -55,7 +55,7 @@ export async function backup(options: BackupOptions): Promise<BackupResult> {
 	const environment = findEnvironment(config.environments, options.environment, config.displayFile);
 	const base = backupBaseName(environment.database, options.name);
 	const store = storeFor(config, options.store);
-	const connection = await connect(environment);
+	const connection = await connect(environment, {access: 'write', lock: config.lock, events: options.events, signal: options.signal});
 	try {
 		const querySet = options.querySet
 			? await runQuerySet({config, name: options.querySet, database: connection.db, environment: environment.name, prompter: options.prompter, events: options.events, signal: options.signal})

@@ -1,5 +1,5 @@
 import type {Db, Document} from 'mongodb';
-import {lockCollection} from '../migrations/lock.js';
+import {lockCollection} from '../lease-lock.js';
 import type {ArchiveCollectionType} from '../archive/index.js';
 
 /** Prefix of the collections a restore or copy loads before swapping them in. */

@@ -61,12 +61,12 @@ export async function copyDatabase(options: CopyOptions): Promise<CopyResult> {
 	const safetyStore = safetyStoreFor(config, target, options.safetyBackup ?? true);
 	const connections: Connection[] = [];
 	try {
-		const from = await connect(source);
+		const from = await connect(source, {access: 'write', lock: config.lock, events, signal});
 		connections.push(from);
 		const querySet: QuerySetRun | undefined = options.querySet
 			? await runQuerySet({config, name: options.querySet, database: from.db, environment: source.name, prompter: options.prompter, events, signal})
 			: undefined;
-		const to = await connect(target);
+		const to = await connect(target, {access: 'write', lock: config.lock, events, signal});
 		connections.push(to);
 
 		const filters = new Map(querySet?.selection.collections.map(entry => [entry.name, entry.filter as Document]));

@@ -77,7 +77,7 @@ export async function restoreArchiveFile(options: RestoreArchiveFileOptions): Pr
 	for (const line of selection.skipped) events({type: 'log', level: 'warn', message: `Skipping ${line}`});
 	assertLoadable(selection.collections.map(entry => ({name: entry.collection, type: infoType(entry.type)})), `Archive file ${file}`);
 
-	const connection = await connect(target);
+	const connection = await connect(target, {access: 'write', lock: config.lock, events, signal});
 	try {
 		await confirmDestructive(target, `Restore archive file ${file} (database ${selection.database}) into ${target.name} (database ${target.database}), replacing its data`, {
 			yes: options.yes,

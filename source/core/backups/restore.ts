@@ -63,7 +63,7 @@ export async function restore(options: RestoreOptions): Promise<RestoreResult> {
 	const {store, archive, manifest} = found;
 	assertLoadable(manifest.collections, `Backup ${archive}`);
 	const safetyStore = safetyStoreFor(config, target, options.safetyBackup ?? true);
-	const connection = await connect(target);
+	const connection = await connect(target, {access: 'write', lock: config.lock, events, signal});
 	try {
 		const source = `${manifest.environment} (database ${manifest.database}, ${manifest.createdAt.slice(0, 19).replace('T', ' ')} UTC${manifest.querySet ? `, QuerySet ${manifest.querySet.name}` : ''})`;
 		await confirmDestructive(target, `Restore backup ${archive} of ${source} into ${target.name} (database ${target.database}), replacing its data`, {

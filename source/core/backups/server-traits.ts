@@ -19,6 +19,8 @@ export type ServerTraits = {
 	indexesFirst: boolean;
 	/** False when a collection whose name holds a dot cannot be renamed (FerretDB v1). */
 	renamesDottedNames: boolean;
+	/** False when `renameCollection` has no `dropTarget` (FerretDB v1): the swap drops, then renames. */
+	renameDropsTarget: boolean;
 };
 
 /** What FerretDB v1 keeps of an index spec. */
@@ -29,10 +31,10 @@ export function traitsFor(buildInfo: {version?: unknown; ferretdbVersion?: unkno
 	if (buildInfo.ferretdbVersion !== undefined) {
 		// An embedded FerretDB built from the module proxy reports its version as `unknown`.
 		const version = String(buildInfo.ferretdbVersion).replace(/^v/, '');
-		return {description: version === 'unknown' ? 'FerretDB' : `FerretDB ${version}`, indexFields: ferretdbIndexFields, lacksCollectionOptions: true, indexesFirst: true, renamesDottedNames: false};
+		return {description: version === 'unknown' ? 'FerretDB' : `FerretDB ${version}`, indexFields: ferretdbIndexFields, lacksCollectionOptions: true, indexesFirst: true, renamesDottedNames: false, renameDropsTarget: false};
 	}
 
-	return {description: `MongoDB ${String(buildInfo.version ?? 'unknown')}`, indexFields: undefined, lacksCollectionOptions: false, indexesFirst: false, renamesDottedNames: true};
+	return {description: `MongoDB ${String(buildInfo.version ?? 'unknown')}`, indexFields: undefined, lacksCollectionOptions: false, indexesFirst: false, renamesDottedNames: true, renameDropsTarget: true};
 }
 
 /** Reads the server's traits from `buildInfo`. */

@@ -3,10 +3,10 @@ import {deserialize, EJSON} from 'bson';
 import type {Db, Document} from 'mongodb';
 import {MonarchError, throwIfAborted} from '../errors.js';
 import {ignoreEvents, type EventSink} from '../events.js';
-import {lockCollection} from '../migrations/lock.js';
+import {lockCollection} from '../lease-lock.js';
 import {describeError} from '../errors.js';
 import {isDataCollection, stagingPrefix, type CollectionInfo} from './collections.js';
-import type {ServerTraits} from './server-traits.js';
+import {serverTraits, type ServerTraits} from './server-traits.js';
 
 /**
  * Restore and copy load into staging collections and swap them in only when
@@ -19,15 +19,19 @@ import type {ServerTraits} from './server-traits.js';
 type Journal = {
 	_id: string;
 	runId: string;
+	/** What the run was, e.g. `restore development` (absent in journals that monarch 0.2 wrote). */
+	label?: string;
 	phase: 'load' | 'swap';
 	startedAt: Date;
 	/** Every collection the end state has, in order. */
 	collections: Array<{name: string; staging: string; type: CollectionInfo['type']; view?: string}>;
 };
 
+/** The lock a restore or copy holds on its target database (in `monarch_locks`), so two cannot interleave; it also guards the journals. */
+export const restoreLockName = 'restore';
+
 const journalPrefix = 'staging:';
 const namespaceNotFound = 26;
-const notImplemented = 238;
 /** The deserialize options that keep every value's BSON type, so documents go back byte for byte. */
 const exact = {promoteValues: false, promoteLongs: false, promoteBuffers: false, bsonRegExp: true} as const;
 
@@ -112,6 +116,7 @@ export class StagingLoad {
 		await this.db.collection<Journal>(lockCollection).insertOne({
 			_id: `${journalPrefix}${this.runId}`,
 			runId: this.runId,
+			label: this.options.label,
 			phase: 'load',
 			startedAt: new Date(),
 			collections: collections.map(collection => ({
@@ -174,11 +179,15 @@ export class StagingLoad {
 	 */
 	async commit(): Promise<{dropped: string[]}> {
 		const journals = this.db.collection<Journal>(lockCollection);
-		await journals.updateOne({_id: `${journalPrefix}${this.runId}`}, {$set: {phase: 'swap'}});
-		this.committed = true;
 		const journal = await journals.findOne({_id: `${journalPrefix}${this.runId}`});
 		if (!journal) throw new MonarchError('internal', `The journal of staging run ${this.runId} is gone`);
-		return completeSwap(this.db, journal, this.events);
+		// Everything the swap needs to know is read before it starts, so the half-swapped window holds only the renames and drops.
+		const plan = await planSwap(this.db, journal, this.options.server.renameDropsTarget);
+		await journals.updateOne({_id: journal._id}, {$set: {phase: 'swap'}});
+		this.committed = true;
+		const {dropped} = await runSwap(this.db, journal, plan);
+		if (dropped.length > 0) this.events({type: 'log', level: 'info', message: `Dropped ${dropped.join(', ')} (not in the source)`});
+		return {dropped};
 	}
 
 	/** Drops this run's staging collections and journal; the target keeps what it had. Safe to call at any point before commit. */
@@ -272,23 +281,39 @@ function firstLine(text: string): string {
 	return text.split('\n')[0]!;
 }
 
+/** What the journal of a run that reached its swap says. */
+export type SwapJournal = {runId: string; label: string | undefined; startedAt: Date; collections: number};
+
+/** Runs whose journal is in the swap phase: swapping now if their restore lock is live, else killed during the swap. */
+export async function swapJournals(db: Db): Promise<SwapJournal[]> {
+	const journals = await swapPhaseJournals(db);
+	return journals.map(journal => ({runId: journal.runId, label: journal.label, startedAt: journal.startedAt, collections: journal.collections.length}));
+}
+
+/**
+ * Finishes the swap of every run killed during it (all of its staging
+ * collections were complete), emitting `swap:recovered` for each; call it
+ * holding the restore lock. Returns the runs finished.
+ */
+export async function finishInterruptedSwaps(db: Db, events: EventSink = ignoreEvents): Promise<string[]> {
+	const finished: string[] = [];
+	for (const journal of await swapPhaseJournals(db)) {
+		const {dropped} = await runSwap(db, journal, await planSwap(db, journal, undefined));
+		events({type: 'swap:recovered', runId: journal.runId, label: journal.label, startedAt: journal.startedAt, collections: journal.collections.length, dropped});
+		finished.push(journal.runId);
+	}
+
+	return finished;
+}
+
 /**
  * Cleans up after killed runs; call it holding the restore lock (so no run
  * that owns staging collections is alive). A run killed during its swap is
  * finished; everything else staged is dropped. Returns what it did, for a log line.
  */
 export async function recoverStaging(db: Db, events: EventSink = ignoreEvents): Promise<{finished: string[]; dropped: string[]}> {
-	const journals = db.collection<Journal>(lockCollection);
-	const finished: string[] = [];
+	const finished = await finishInterruptedSwaps(db, events);
 	const dropped: string[] = [];
-	for (const journal of await journals.find({_id: {$regex: `^${journalPrefix}`}}).toArray()) {
-		if (journal.phase === 'swap') {
-			events({type: 'log', level: 'warn', message: `Finishing the swap of an interrupted run (${journal.runId}, started ${journal.startedAt.toISOString()}): its collections were fully loaded`});
-			await completeSwap(db, journal, events);
-			finished.push(journal.runId);
-		}
-	}
-
 	const names = (await db.listCollections({}, {nameOnly: true}).toArray()).map(entry => entry.name);
 	const stale = names.filter(name => name.startsWith(stagingPrefix));
 	for (const name of stale) {
@@ -296,49 +321,69 @@ export async function recoverStaging(db: Db, events: EventSink = ignoreEvents): 
 		dropped.push(name);
 	}
 
-	await journals.deleteMany({_id: {$regex: `^${journalPrefix}`}, phase: 'load'});
+	await db.collection<Journal>(lockCollection).deleteMany({_id: {$regex: `^${journalPrefix}`}, phase: 'load'});
 	if (dropped.length > 0) events({type: 'log', level: 'info', message: `Dropped ${dropped.length} staging collection${dropped.length === 1 ? '' : 's'} left by an interrupted run`});
 	return {finished, dropped};
 }
 
-async function completeSwap(db: Db, journal: Journal, events: EventSink): Promise<{dropped: string[]}> {
-	const existing = new Set((await db.listCollections({}, {nameOnly: true}).toArray()).map(entry => entry.name));
+async function swapPhaseJournals(db: Db): Promise<Journal[]> {
+	return db.collection<Journal>(lockCollection).find({_id: {$regex: `^${journalPrefix}`}, phase: 'swap'}).toArray();
+}
+
+/** What a swap does, decided before it starts. */
+type SwapPlan = {
+	/** Collections of the database before the swap (a killed swap renamed some staging collections already). */
+	existing: Set<string>;
+	/** The target's data collections that the end state does not have. */
+	extra: string[];
+	dropTarget: boolean;
+};
+
+async function planSwap(db: Db, journal: Journal, renameDropsTarget: boolean | undefined): Promise<SwapPlan> {
+	const names = (await db.listCollections({}, {nameOnly: true}).toArray()).map(entry => entry.name);
+	const keep = new Set(journal.collections.map(entry => entry.name));
+	return {
+		existing: new Set(names),
+		extra: names.filter(name => isDataCollection(name) && !keep.has(name)),
+		dropTarget: renameDropsTarget ?? (await serverTraits(db)).renameDropsTarget,
+	};
+}
+
+/**
+ * The swap: each staging collection renamed onto its collection, views
+ * recreated, collections not in the end state dropped, then the journal
+ * deleted. Until then the journal (phase `swap`) lets any later command finish it.
+ */
+async function runSwap(db: Db, journal: Journal, plan: SwapPlan): Promise<{dropped: string[]}> {
 	for (const entry of journal.collections) {
 		if (entry.type === 'view') {
 			await db.collection(entry.name).drop().catch(ignoreMissing);
 			const options = EJSON.parse(entry.view ?? '{}', {relaxed: false}) as Document;
 			await db.command({create: entry.name, ...options});
-		} else if (existing.has(entry.staging)) {
-			await replaceCollection(db, entry.staging, entry.name);
+		} else if (plan.existing.has(entry.staging)) {
+			await replaceCollection(db, entry.staging, entry.name, plan.dropTarget);
 		}
 	}
 
-	const keep = new Set(journal.collections.map(entry => entry.name));
-	const dropped: string[] = [];
-	for (const entry of await db.listCollections({}, {nameOnly: true}).toArray()) {
-		if (isDataCollection(entry.name) && !keep.has(entry.name)) {
-			await db.collection(entry.name).drop().catch(ignoreMissing);
-			dropped.push(entry.name);
-		}
-	}
-
+	for (const name of plan.extra) await db.collection(name).drop().catch(ignoreMissing);
 	await db.collection<Journal>(lockCollection).deleteOne({_id: journal._id});
-	if (dropped.length > 0) events({type: 'log', level: 'info', message: `Dropped ${dropped.join(', ')} (not in the source)`});
-	return {dropped};
+	return {dropped: plan.extra};
 }
 
-/** Renames `from` onto `to`, replacing it: with dropTarget where the server has it, else drop then rename. */
-async function replaceCollection(db: Db, from: string, to: string): Promise<void> {
+/**
+ * Renames `from` onto `to`, replacing it. With `dropTarget` (MongoDB) that is
+ * one atomic step per collection; without it (FerretDB v1) `to` is dropped
+ * first and is missing until the rename: a crash in between leaves the
+ * journal in 'swap', and the next command that opens the database finishes it.
+ */
+async function replaceCollection(db: Db, from: string, to: string, dropTarget: boolean): Promise<void> {
 	const admin = db.admin();
 	const namespace = (name: string) => `${db.databaseName}.${name}`;
-	try {
+	if (dropTarget) {
 		await admin.command({renameCollection: namespace(from), to: namespace(to), dropTarget: true});
 		return;
-	} catch (error) {
-		if ((error as {code?: number}).code !== notImplemented) throw error;
 	}
 
-	// FerretDB v1 has no dropTarget. A crash between these two leaves the journal in 'swap', and the next run finishes it.
 	await db.collection(to).drop().catch(ignoreMissing);
 	await admin.command({renameCollection: namespace(from), to: namespace(to)});
 }

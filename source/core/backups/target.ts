@@ -3,16 +3,13 @@ import type {ProjectConfig} from '../config/load.js';
 import type {Environment} from '../environments.js';
 import {describeError, isMonarchError, MonarchError, throwIfAborted} from '../errors.js';
 import {ignoreEvents, type EventSink} from '../events.js';
-import {acquireLock} from '../migrations/lock.js';
+import {acquireLock} from '../lease-lock.js';
 import type {BackupStore} from '../storage/contract.js';
 import {storeFor} from '../storage/index.js';
 import {writeBackup, type BackupResult} from './backup.js';
 import {backupBaseName} from './naming.js';
 import {serverTraits} from './server-traits.js';
-import {recoverStaging, StagingLoad} from './staging.js';
-
-/** The lock a restore or copy holds on its target database (in `monarch_locks`), so two cannot interleave. */
-export const restoreLockName = 'restore';
+import {recoverStaging, restoreLockName, StagingLoad} from './staging.js';
 
 /** The store a safety backup of `target` goes to, or undefined when none is taken; fails before anything is touched when one is needed but no store is configured. */
 export function safetyStoreFor(config: ProjectConfig, target: Environment, safetyBackup: boolean): BackupStore | undefined {
@@ -96,9 +93,9 @@ export async function loadIntoTarget(options: LoadTargetOptions): Promise<LoadTa
 				throw error;
 			}
 
-			// Everything was loaded: the journal says so, and the next restore or copy into this target finishes the swap.
+			// Everything was loaded: the journal says so, and the next command that writes to this target finishes the swap.
 			throw new MonarchError('internal', `The swap into ${target.name} was interrupted: ${describeError(error)}`, {
-				hint: `every collection was loaded; run the restore or copy into ${target.name} again and it finishes the swap first`,
+				hint: `every collection was loaded; run \`monarch migrate ${target.name}\` (or any command that writes to it) and it finishes the swap first`,
 				cause: error,
 			});
 		}

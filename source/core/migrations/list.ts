@@ -1,20 +1,31 @@
 import type {ProjectConfig} from '../config/load.js';
 import {connect} from '../connection.js';
 import {findEnvironment} from '../environments.js';
+import type {EventSink} from '../events.js';
 import {discoverMigrations} from './discover.js';
 import {readHistory} from './history.js';
 import {isLockHeld, joinHistory, type MigrationsReport} from './status.js';
 
 export const migrationsLockName = 'migrations';
 
-/** Every migration with its state in one environment, plus orphaned history. Loads no migration code. */
-export async function listMigrations(config: ProjectConfig, environmentName: string): Promise<MigrationsReport> {
+/**
+ * Every migration with its state in one environment, plus orphaned history.
+ * Loads no migration code and changes nothing: a database that a killed
+ * restore or copy left half-swapped is reported (`interruptedSwap`, and a
+ * `swap:interrupted` event), not finished.
+ */
+export async function listMigrations(config: ProjectConfig, environmentName: string, options: {events?: EventSink | undefined} = {}): Promise<MigrationsReport> {
 	const environment = findEnvironment(config.environments, environmentName, config.displayFile);
 	const files = await discoverMigrations(config.migrationsDir);
-	const connection = await connect(environment);
+	const connection = await connect(environment, {access: 'read', events: options.events});
 	try {
 		const [entries, lockHeld] = await Promise.all([readHistory(connection.db), isLockHeld(connection.db, migrationsLockName)]);
-		return {environment: environment.name, database: environment.database, ...joinHistory(files, entries, lockHeld)};
+		return {
+			environment: environment.name,
+			database: environment.database,
+			...joinHistory(files, entries, lockHeld),
+			...(connection.interruptedSwap ? {interruptedSwap: connection.interruptedSwap} : {}),
+		};
 	} finally {
 		await connection.close();
 	}

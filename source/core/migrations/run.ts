@@ -11,7 +11,7 @@ import {monarchVersion, runnerIdentity} from '../version.js';
 import {discoverMigrations, type MigrationFile} from './discover.js';
 import {history, readHistory, type HistoryEntry} from './history.js';
 import {migrationsLockName} from './list.js';
-import {acquireLock, type HeldLock} from './lock.js';
+import {acquireLock, type HeldLock} from '../lease-lock.js';
 import {migrationBrand, type MigrationClass} from './migration.js';
 import {counted} from '../plural.js';
 
@@ -49,7 +49,7 @@ async function runMigrations(options: MigrateOptions, onlyKey: string | undefine
 		});
 	}
 
-	const connection = await connect(environment);
+	const connection = await connect(environment, {access: 'write', lock: config.lock, events, signal: options.signal});
 	try {
 		const before = await readHistory(connection.db);
 		const planned = onlyKey === undefined ? files.filter(file => before.get(file.key)?.state !== 'Completed') : files.filter(file => file.key === onlyKey);

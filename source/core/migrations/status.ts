@@ -1,4 +1,6 @@
 import type {Db} from 'mongodb';
+import type {InterruptedSwap} from '../interrupted-swap.js';
+import {liveLock} from '../lease-lock.js';
 import type {MigrationFile} from './discover.js';
 import type {HistoryEntry, MigrationState} from './history.js';
 
@@ -23,6 +25,8 @@ export type MigrationsReport = {
 	/** History entries whose file is gone. */
 	orphans: HistoryEntry[];
 	pending: number;
+	/** The database is half-swapped by a restore or copy killed during its swap (a command that writes finishes it). */
+	interruptedSwap?: InterruptedSwap;
 };
 
 /** Joins files and history. `lockHeld` tells whether a live run holds the lock. */
@@ -46,7 +50,7 @@ export function joinHistory(files: MigrationFile[], entries: Map<string, History
 	return {migrations, orphans, pending: migrations.filter(migration => migration.state !== 'Completed').length};
 }
 
+/** Whether a live run holds the lock: its lease has not expired and its holder is not a process gone from this machine. */
 export async function isLockHeld(db: Db, name: string): Promise<boolean> {
-	const lock = await db.collection<{_id: string; expiresAt: Date}>('monarch_locks').findOne({_id: name});
-	return lock !== null && lock.expiresAt.getTime() > Date.now();
+	return (await liveLock(db, name)) !== undefined;
 }

@@ -4,10 +4,11 @@ import type {Environment} from '../../core/environments.js';
 import type {StatusEntry} from '../hooks/use-environment-statuses.js';
 import {clip} from './text.js';
 
-/** A status's short text and colour: `connected 3 ms`, `unreachable`, `checking…`. */
+/** A status's short text and colour: `connected 3 ms`, `unreachable`, `checking…`, `half-swapped: run … to finish it`. */
 export function describeStatus(status: StatusEntry | undefined): {text: string; color: string} {
 	if (status === undefined || status.checking) return {text: 'checking…', color: 'yellow'};
 	if (!status.reachable) return {text: 'unreachable', color: 'red'};
+	if (status.interruptedSwap) return {text: `half-swapped: run ${status.interruptedSwap.finishWith} to finish it`, color: 'red'};
 	return {text: `connected ${Math.max(1, Math.round(status.latencyMs))} ms`, color: 'green'};
 }
 

@@ -1,5 +1,6 @@
 import type {MonarchEvent} from '../../core/events.js';
 import {formatDuration, type ProgressSnapshot} from '../../core/progress.js';
+import {describeRecovery} from '../../core/recovery-lines.js';
 
 /** One task's bar: the last progress event with its rate and ETA. */
 export type TaskProgress = ProgressSnapshot & {task: string; unit: string | undefined};
@@ -145,6 +146,12 @@ function applyEvent(state: JobState, event: MonarchEvent): JobState {
 
 		case 'lock:acquired': {
 			return state;
+		}
+
+		case 'lock:taken-over':
+		case 'swap:recovered':
+		case 'swap:interrupted': {
+			return addLine(state, 'warn', describeRecovery(event));
 		}
 	}
 }
