@@ -6,6 +6,7 @@ import type {Readable} from 'node:stream';
 import {pipeline} from 'node:stream/promises';
 import {MonarchError} from '../errors.js';
 import type {BackupStore, StoredObject} from './contract.js';
+import {NameTakenError} from './name-taken.js';
 import {checkObjectName} from './names.js';
 
 /** Objects being written are named `.partial-<random>-<name>` and never listed. */
@@ -18,9 +19,10 @@ const partialPrefix = '.partial-';
  */
 export function createLocalStore(dir: string, displayDir = dir): BackupStore {
 	const location = (name: string) => path.join(dir, checkObjectName(name));
+	const description = displayDir.endsWith('/') ? displayDir : `${displayDir}/`;
 	return {
 		location: 'local',
-		description: displayDir.endsWith('/') ? displayDir : `${displayDir}/`,
+		description,
 
 		async list() {
 			let entries;
@@ -42,14 +44,17 @@ export function createLocalStore(dir: string, displayDir = dir): BackupStore {
 		},
 
 		async exists(name) {
-			return stat(location(name)).then(
-				() => true,
-				() => false,
-			);
+			return exists(location(name));
 		},
 
 		async write(name, body, signal) {
 			const target = location(name);
+			// Refused before any byte is read; the link below refuses a name taken meanwhile.
+			if (await exists(target)) {
+				body.destroy();
+				throw new NameTakenError(name, description);
+			}
+
 			await mkdir(dir, {recursive: true});
 			const temporary = path.join(dir, `${partialPrefix}${randomBytes(6).toString('hex')}-${name}`);
 			try {
@@ -64,7 +69,7 @@ export function createLocalStore(dir: string, displayDir = dir): BackupStore {
 				// link, unlike rename, never replaces: two writers of one name cannot clobber each other.
 				await link(temporary, target).catch((error: NodeJS.ErrnoException) => {
 					if (error.code !== 'EEXIST') throw error;
-					throw new MonarchError('usage', `${name} already exists in ${displayDir}; nothing was overwritten`, {hint: 'choose another --name, or run again for the next free name'});
+					throw new NameTakenError(name, description, {raced: true});
 				});
 				await rm(temporary, {force: true});
 				await syncFolder(dir);
@@ -87,6 +92,13 @@ export function createLocalStore(dir: string, displayDir = dir): BackupStore {
 			await rm(location(name), {force: true});
 		},
 	};
+}
+
+async function exists(file: string): Promise<boolean> {
+	return stat(file).then(
+		() => true,
+		() => false,
+	);
 }
 
 async function syncFolder(dir: string): Promise<void> {
