@@ -200,6 +200,30 @@ for (const [kind, open] of [['local', localSubject], ['S3', s3Subject]] as const
 		t.deepEqual(await raw(), []);
 	});
 
+	test(`contract (${kind}): a write in progress is pending under its name until it ends; aborting it fails the write and leaves nothing`, async t => {
+		const {store, raw} = await open(t);
+		t.deepEqual(await store.pending(), []);
+		let seen: Awaited<ReturnType<BackupStore['pending']>> = [];
+		// 6 MiB: on S3 the first 5 MiB part is uploaded while the source waits.
+		const body = pausingSource(6, async () => {
+			for (let attempt = 0; attempt < 600 && seen.length === 0; attempt++) {
+				seen = await store.pending();
+				if (seen.length === 0) await delay(50);
+			}
+
+			await store.abortPending(seen[0]!);
+		});
+		const written = store.write('running.archive.gz', body);
+		await t.throwsAsync(written);
+		t.is(seen.length, 1);
+		t.is(seen[0]!.name, 'running.archive.gz');
+		t.true(seen[0]!.size > 0, 'bytes held so far');
+		t.true(seen[0]!.lastActivity instanceof Date);
+		t.deepEqual(await store.pending(), []);
+		t.false(await store.exists('running.archive.gz'));
+		t.deepEqual(await raw(), []);
+	});
+
 	test(`contract (${kind}): listing keeps to the store's own flat, visible names`, async t => {
 		const {store, plantForeign} = await open(t);
 		await plantForeign();

@@ -13,6 +13,22 @@ export type StoredObject = {
 };
 
 /**
+ * A write that started and neither finished nor was cleaned up: one still
+ * running, or one whose process was killed (a local `.partial-` file, a
+ * multipart upload S3 still holds and bills for).
+ */
+export type PendingWrite = {
+	/** The object name it would have created. */
+	name: string;
+	/** What the store needs to abort it (a temporary file, a multipart upload id). */
+	id: string;
+	/** When bytes last arrived: a running write keeps this recent. */
+	lastActivity: Date;
+	/** Bytes held so far. */
+	size: number;
+};
+
+/**
  * A place backups are kept: a local folder or an S3 bucket and prefix. Every
  * write is atomic: an object is visible under its name only once complete,
  * and a failed or aborted write leaves nothing behind. A write never replaces
@@ -44,4 +60,8 @@ export type BackupStore = {
 	read(name: string, signal?: AbortSignal): Promise<Readable>;
 	/** Removes an object; a missing one is not an error. */
 	delete(name: string): Promise<void>;
+	/** Writes in progress or abandoned, with their names (paginates as needed). */
+	pending(signal?: AbortSignal): Promise<PendingWrite[]>;
+	/** Drops a pending write's bytes; a write still running then fails, keeping nothing. */
+	abortPending(write: PendingWrite): Promise<void>;
 };

@@ -5,12 +5,13 @@ import path from 'node:path';
 import type {Readable} from 'node:stream';
 import {pipeline} from 'node:stream/promises';
 import {MonarchError} from '../errors.js';
-import type {BackupStore, StoredObject} from './contract.js';
+import type {BackupStore, PendingWrite, StoredObject} from './contract.js';
 import {NameTakenError} from './name-taken.js';
 import {checkObjectName} from './names.js';
 
 /** Objects being written are named `.partial-<random>-<name>` and never listed. */
 const partialPrefix = '.partial-';
+const partialPattern = /^\.partial-[0-9a-f]{12}-(.+)$/;
 
 /**
  * Backups in a local folder. A write goes to a hidden temporary file, is
@@ -90,6 +91,27 @@ export function createLocalStore(dir: string, displayDir = dir): BackupStore {
 
 		async delete(name) {
 			await rm(location(name), {force: true});
+		},
+
+		async pending() {
+			const entries = await readdir(dir, {withFileTypes: true}).catch((error: NodeJS.ErrnoException) => {
+				if (error.code === 'ENOENT') return [];
+				throw error;
+			});
+			const writes: PendingWrite[] = [];
+			for (const entry of entries) {
+				const name = partialPattern.exec(entry.name)?.[1];
+				if (!entry.isFile() || !name) continue;
+				const info = await stat(path.join(dir, entry.name)).catch(() => undefined);
+				if (info) writes.push({name, id: entry.name, lastActivity: info.mtime, size: info.size});
+			}
+
+			return writes;
+		},
+
+		async abortPending(write) {
+			if (!partialPattern.test(write.id)) throw new MonarchError('internal', `${write.id} is not a pending write in ${description}`);
+			await rm(path.join(dir, write.id), {force: true});
 		},
 	};
 }

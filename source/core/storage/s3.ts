@@ -1,12 +1,12 @@
 import {randomUUID} from 'node:crypto';
 import {PassThrough, Readable, Transform} from 'node:stream';
 import {pipeline} from 'node:stream/promises';
-import {DeleteObjectCommand, GetObjectCommand, HeadObjectCommand, ListObjectsV2Command, S3Client, S3ServiceException} from '@aws-sdk/client-s3';
+import {AbortMultipartUploadCommand, DeleteObjectCommand, GetObjectCommand, HeadObjectCommand, ListMultipartUploadsCommand, ListObjectsV2Command, ListPartsCommand, S3Client, S3ServiceException} from '@aws-sdk/client-s3';
 import {Upload} from '@aws-sdk/lib-storage';
 import type {S3BackupsConfig} from '../config/schema.js';
 import {MonarchError} from '../errors.js';
 import {redact, registerSecret} from '../redact.js';
-import type {BackupStore, StoredObject} from './contract.js';
+import type {BackupStore, PendingWrite, StoredObject} from './contract.js';
 import {NameTakenError} from './name-taken.js';
 import {checkObjectName} from './names.js';
 
@@ -197,6 +197,55 @@ export function createS3Store(config: S3BackupsConfig, options: S3StoreOptions =
 			} catch (error) {
 				if (isNotFound(error)) return;
 				throw fail(error, 'delete', name);
+			}
+		},
+
+		async pending(signal) {
+			const writes: PendingWrite[] = [];
+			let keyMarker: string | undefined;
+			let uploadIdMarker: string | undefined;
+			try {
+				do {
+					const page = await client.send(
+						new ListMultipartUploadsCommand({Bucket: config.bucket, Prefix: prefix || undefined, MaxUploads: pageSize, KeyMarker: keyMarker, UploadIdMarker: uploadIdMarker}),
+						{abortSignal: signal},
+					);
+					for (const upload of page.Uploads ?? []) {
+						const name = upload.Key?.slice(prefix.length);
+						if (!name || !upload.UploadId || name.includes('/') || name.startsWith('.')) continue;
+						// A running upload adds a part every partSize bytes: its newest part tells whether it is alive.
+						let lastActivity = upload.Initiated ?? new Date(0);
+						let size = 0;
+						let partMarker: string | undefined;
+						do {
+							const parts = await client.send(new ListPartsCommand({Bucket: config.bucket, Key: upload.Key, UploadId: upload.UploadId, PartNumberMarker: partMarker}), {abortSignal: signal});
+							for (const part of parts.Parts ?? []) {
+								size += part.Size ?? 0;
+								if (part.LastModified && part.LastModified > lastActivity) lastActivity = part.LastModified;
+							}
+
+							partMarker = parts.IsTruncated ? parts.NextPartNumberMarker : undefined;
+						} while (partMarker);
+
+						writes.push({name, id: upload.UploadId, lastActivity, size});
+					}
+
+					keyMarker = page.IsTruncated ? page.NextKeyMarker : undefined;
+					uploadIdMarker = page.IsTruncated ? page.NextUploadIdMarker : undefined;
+				} while (keyMarker);
+			} catch (error) {
+				throw fail(error, 'list pending uploads in');
+			}
+
+			return writes;
+		},
+
+		async abortPending(write) {
+			try {
+				await client.send(new AbortMultipartUploadCommand({Bucket: config.bucket, Key: key(write.name), UploadId: write.id}));
+			} catch (error) {
+				if (isNotFound(error)) return;
+				throw fail(error, 'abort the pending upload of', write.name);
 			}
 		},
 	};
