@@ -206,9 +206,11 @@ for (const [kind, open] of [['local', localSubject], ['S3', s3Subject]] as const
 		let seen: Awaited<ReturnType<BackupStore['pending']>> = [];
 		// 6 MiB: on S3 the first 5 MiB part is uploaded while the source waits.
 		const body = pausingSource(6, async () => {
-			for (let attempt = 0; attempt < 600 && seen.length === 0; attempt++) {
+			// Until the write holds bytes (on S3, the upload exists before its first part is in).
+			const holding = () => (seen[0]?.size ?? 0) > 0;
+			for (let attempt = 0; attempt < 600 && !holding(); attempt++) {
 				seen = await store.pending();
-				if (seen.length === 0) await delay(50);
+				if (!holding()) await delay(50);
 			}
 
 			await store.abortPending(seen[0]!);
