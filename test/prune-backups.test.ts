@@ -8,7 +8,6 @@ import {listBackups} from '../source/core/backups/catalogue.js';
 import {loadConfig} from '../source/core/config/load.js';
 import {findEnvironment} from '../source/core/environments.js';
 import {MonarchError} from '../source/core/errors.js';
-import {storeFor} from '../source/core/storage/index.js';
 import {createS3Client, createS3Store} from '../source/core/storage/s3.js';
 import {seed, type Loose} from './helpers/backup-data.js';
 import {createProject, testMongoUri, type Project} from './helpers/project.js';
@@ -197,9 +196,14 @@ test('a manifest that cannot be written, beside an archive that cannot be delete
 	const db = project.db('development');
 	const error = await t.throwsAsync(writeBackup({db, environment, store, base: 'nightly'}), {instanceOf: MonarchError});
 	t.regex(error.message, /^Cannot reach S3 at .* \(ECONNREFUSED\).*; the archive s3:\/\/\S+\/nightly__\d{4}_\d\d_\d\d\.archive\.gz was stored but could not be deleted, so an incomplete backup \(never restored\) was left there$/);
-	t.is(error.hint, 'remove it with `monarch prune_backups --incomplete --from s3`');
+	const archive = /nightly__\S+?\.archive\.gz/.exec(error.message)![0];
+	t.is(error.hint, `remove it with \`monarch prune_backups ${archive} --from s3\` (or later with \`monarch prune_backups --incomplete\`)`);
 	t.is(error.code, 'connection');
 	const {backups} = await listBackups(config, {from: 's3'});
 	t.deepEqual(backups.map(entry => [entry.archive.replace(/\d{4}_\d\d_\d\d/, 'DAY'), entry.state]), [['nightly__DAY.archive.gz', 'incomplete']]);
-	t.is(storeFor(config, 's3').description, store.description);
+
+	// The hint works as written: the incomplete backup goes, right away.
+	const pruned = await project.monarch(['prune_backups', archive, '--from', 's3', '--yes']);
+	t.is(pruned.code, 0, pruned.stderr);
+	t.deepEqual((await listBackups(config, {from: 's3'})).backups, []);
 });

@@ -163,7 +163,7 @@ async function writeBackupAs(archive: string, createdAt: Date, options: WriteBac
 function incompleteArchiveLeft(error: unknown, store: BackupStore, archive: string): MonarchError {
 	const code = isMonarchError(error) ? error.code : 'internal';
 	return new MonarchError(code, `${describeError(error)}; the archive ${store.description}${archive} was stored but could not be deleted, so an incomplete backup (never restored) was left there`, {
-		hint: `remove it with \`monarch prune_backups --incomplete --from ${store.location}\``,
+		hint: `remove it with \`monarch prune_backups ${archive} --from ${store.location}\` (or later with \`monarch prune_backups --incomplete\`)`,
 		cause: error,
 	});
 }
