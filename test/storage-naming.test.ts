@@ -44,6 +44,9 @@ for (const [kind, open] of [['local', localStore], ['S3', s3Store]] as const) {
 		// Other bases and other days do not count.
 		t.is(await nextBackupName(store, 'shop_staging', date), 'shop_staging__2026_11_24.archive.gz');
 		t.is(await nextBackupName(store, 'shop', new Date('2026-11-25T08:00:00Z')), 'shop__2026_11_25.archive.gz');
+
+		// Names a store refused to this backup count as taken, listed or not.
+		t.is(await nextBackupName(store, 'shop', date, undefined, ['shop__2026_11_24_4.archive.gz']), 'shop__2026_11_24_5.archive.gz');
 	});
 }
 

@@ -1,13 +1,15 @@
 import {createHash, randomBytes} from 'node:crypto';
 import {Readable} from 'node:stream';
 import {setTimeout as delay} from 'node:timers/promises';
-import {HeadObjectCommand, ListMultipartUploadsCommand, ListObjectsV2Command, ListPartsCommand, PutObjectCommand, S3Client} from '@aws-sdk/client-s3';
+import {CompleteMultipartUploadCommand, CreateMultipartUploadCommand, DeleteObjectCommand, GetObjectCommand, HeadObjectCommand, ListMultipartUploadsCommand, ListObjectsV2Command, ListPartsCommand, PutObjectCommand, S3Client, S3ServiceException, UploadPartCommand} from '@aws-sdk/client-s3';
 import test, {type ExecutionContext} from 'ava';
 import type {S3BackupsConfig} from '../source/core/config/schema.js';
 import {MonarchError} from '../source/core/errors.js';
+import {NameTakenError} from '../source/core/storage/name-taken.js';
 import {createS3Client, createS3Store} from '../source/core/storage/s3.js';
 import {s3Config, withBucketPrefix} from './helpers/servers.js';
 
+// What every store does is checked in storage-contract.test.ts; here, what only S3 does.
 const mebibyte = 1024 * 1024;
 
 function backupsConfig(prefix: string, overrides: Partial<S3BackupsConfig> = {}): S3BackupsConfig {
@@ -236,4 +238,139 @@ test('S3 store: failures are one-line MonarchErrors naming what to fix, never th
 	const halfKeys = t.throws(() => createS3Store(backupsConfig(prefix, {secretAccessKey: undefined})), {instanceOf: MonarchError});
 	t.is(halfKeys?.code, 'config');
 	t.regex(halfKeys!.message, /backups\.s3: secretAccessKey is missing/);
+});
+
+/** The status of a request the server refused, or 200. */
+async function statusOf(request: Promise<unknown>): Promise<number> {
+	try {
+		await request;
+		return 200;
+	} catch (error) {
+		if (error instanceof S3ServiceException) return error.$metadata.httpStatusCode ?? 0;
+		throw error;
+	}
+}
+
+async function text(client: S3Client, bucket: string, key: string): Promise<string> {
+	const object = await client.send(new GetObjectCommand({Bucket: bucket, Key: key}));
+	return object.Body!.transformToString();
+}
+
+test('versitygw v1.7.0 honours If-None-Match: * on PutObject and on CompleteMultipartUpload (412 when the key exists)', async t => {
+	const {client, bucket, prefix} = await withBucketPrefix(t);
+	const key = `${prefix}put.archive.gz`;
+	t.is(await statusOf(client.send(new PutObjectCommand({Bucket: bucket, Key: key, Body: 'first', IfNoneMatch: '*'}))), 200);
+	t.is(await statusOf(client.send(new PutObjectCommand({Bucket: bucket, Key: key, Body: 'second', IfNoneMatch: '*'}))), 412);
+	t.is(await text(client, bucket, key), 'first');
+
+	const multipart = async (target: string, body: string) => {
+		const {UploadId} = await client.send(new CreateMultipartUploadCommand({Bucket: bucket, Key: target}));
+		const part = await client.send(new UploadPartCommand({Bucket: bucket, Key: target, UploadId, PartNumber: 1, Body: body}));
+		return client.send(new CompleteMultipartUploadCommand({Bucket: bucket, Key: target, UploadId, MultipartUpload: {Parts: [{PartNumber: 1, ETag: part.ETag}]}, IfNoneMatch: '*'}));
+	};
+
+	const mpuKey = `${prefix}multipart.archive.gz`;
+	t.is(await statusOf(multipart(mpuKey, 'first')), 200);
+	t.is(await statusOf(multipart(mpuKey, 'second')), 412);
+	t.is(await statusOf(multipart(key, 'over a PUT')), 412);
+	t.is(await text(client, bucket, mpuKey), 'first');
+	t.is(await text(client, bucket, key), 'first');
+});
+
+/** A client for the store whose If-None-Match headers never reach the server: a server that ignores them. */
+function ignoringConditionalWrites(prefix: string): S3Client {
+	const client = createS3Client(backupsConfig(prefix));
+	client.middlewareStack.add(
+		next => async args => {
+			const request = args.request as {headers: Record<string, string>};
+			delete request.headers['if-none-match'];
+			return next(args);
+		},
+		{step: 'build', name: 'dropIfNoneMatch'},
+	);
+	return client;
+}
+
+/** Runs `before` just before the client sends (after monarch's own checks) each `command` request for `key`. */
+function beforeSending(client: S3Client, command: string, key: string, before: () => Promise<unknown>): void {
+	client.middlewareStack.add(
+		(next, context) => async args => {
+			if (context.commandName === command && (args.input as {Key?: string}).Key === key) await before();
+			return next(args);
+		},
+		{step: 'build', name: `before${command}`},
+	);
+}
+
+/** Runs `after` once the server answered each `command` request for `key`. */
+function afterSending(client: S3Client, command: string, key: string, after: () => Promise<unknown>): void {
+	client.middlewareStack.add(
+		(next, context) => async args => {
+			const result = await next(args);
+			if (context.commandName === command && (args.input as {Key?: string}).Key === key) await after();
+			return result;
+		},
+		{step: 'initialize', name: `after${command}`, priority: 'high'},
+	);
+}
+
+test('S3 store: a name taken between monarch\'s last look and the completing request is refused by the server (412), the other object kept', async t => {
+	const {client, bucket, prefix} = await withBucketPrefix(t);
+	const key = `${prefix}shop__2026_11_23.archive.gz`;
+	for (const [command, size] of [['PutObjectCommand', 1000], ['CompleteMultipartUploadCommand', 6 * mebibyte]] as const) {
+		const s3 = createS3Client(backupsConfig(prefix));
+		t.teardown(() => s3.destroy());
+		beforeSending(s3, command, key, async () => client.send(new PutObjectCommand({Bucket: bucket, Key: key, Body: `another backup (${command})`})));
+		const store = createS3Store(backupsConfig(prefix), {partSize: 5 * mebibyte, client: s3});
+		const error = await t.throwsAsync(store.write('shop__2026_11_23.archive.gz', Readable.from([randomBytes(size)])), {instanceOf: NameTakenError}, command);
+		t.true(error.cause instanceof S3ServiceException && error.cause.$metadata.httpStatusCode === 412, command);
+		t.is(await text(client, bucket, key), `another backup (${command})`);
+		t.deepEqual(await leftovers(client, bucket, prefix), {objects: [key], uploads: []});
+		await store.delete('shop__2026_11_23.archive.gz');
+	}
+});
+
+test('S3 store on a server that ignores If-None-Match: the later writer looks before completing and is refused; the earlier object stays', async t => {
+	const {client, bucket, prefix} = await withBucketPrefix(t);
+	const key = `${prefix}shop__2026_11_23.archive.gz`;
+	const s3 = ignoringConditionalWrites(prefix);
+	t.teardown(() => s3.destroy());
+	// Proof that the header is really gone: a second conditional PUT replaces the first.
+	await s3.send(new PutObjectCommand({Bucket: bucket, Key: `${prefix}probe`, Body: 'one', IfNoneMatch: '*'}));
+	t.is(await statusOf(s3.send(new PutObjectCommand({Bucket: bucket, Key: `${prefix}probe`, Body: 'two', IfNoneMatch: '*'}))), 200);
+	t.is(await text(client, bucket, `${prefix}probe`), 'two');
+	await client.send(new DeleteObjectCommand({Bucket: bucket, Key: `${prefix}probe`}));
+
+	const store = createS3Store(backupsConfig(prefix), {partSize: 5 * mebibyte, client: s3});
+	for (const size of [1000, 6 * mebibyte]) {
+		const body = Readable.from(
+			(async function * () {
+				yield randomBytes(size);
+				// Another backup of the same name completes while this one is still being written.
+				await createS3Store(backupsConfig(prefix)).write('shop__2026_11_23.archive.gz', Readable.from([Buffer.from('the earlier backup')]));
+			})(),
+		);
+		const error = await t.throwsAsync(store.write('shop__2026_11_23.archive.gz', body), {instanceOf: NameTakenError}, String(size));
+		t.regex(error.message, /by another backup at the same moment; this one was not kept and nothing was overwritten/);
+		t.is(await text(client, bucket, key), 'the earlier backup');
+		t.deepEqual(await leftovers(client, bucket, prefix), {objects: [key], uploads: []});
+		await store.delete('shop__2026_11_23.archive.gz');
+	}
+});
+
+test('S3 store on a server that ignores If-None-Match: a writer that lands right after this one is detected, and its object is left to it', async t => {
+	const {client, bucket, prefix} = await withBucketPrefix(t);
+	const key = `${prefix}shop__2026_11_23.archive.gz`;
+	for (const [command, size] of [['PutObjectCommand', 1000], ['CompleteMultipartUploadCommand', 6 * mebibyte]] as const) {
+		const s3 = ignoringConditionalWrites(prefix);
+		t.teardown(() => s3.destroy());
+		// The other writer passed its own checks at the same moment and completes just after this one.
+		afterSending(s3, command, key, async () => client.send(new PutObjectCommand({Bucket: bucket, Key: key, Body: 'the other backup'})));
+		const store = createS3Store(backupsConfig(prefix), {partSize: 5 * mebibyte, client: s3});
+		const error = await t.throwsAsync(store.write('shop__2026_11_23.archive.gz', Readable.from([randomBytes(size)])), {instanceOf: NameTakenError}, command);
+		t.regex(error.message, /by another backup at the same moment/);
+		t.is(await text(client, bucket, key), 'the other backup', 'the other writer\'s object is not deleted');
+		t.deepEqual(await leftovers(client, bucket, prefix), {objects: [key], uploads: []});
+		await store.delete('shop__2026_11_23.archive.gz');
+	}
 });

@@ -2,6 +2,7 @@ import {Command} from 'commander';
 import {monarchVersion} from '../core/version.js';
 import {registerBackupCommands} from './commands/backups.js';
 import {registerListBackupsCommand} from './commands/backups-list.js';
+import {registerPruneBackupsCommand} from './commands/backups-prune.js';
 import {registerEnvironmentCommands} from './commands/environments.js';
 import {registerMigrationCommands} from './commands/migrations.js';
 import {registerProjectCommands} from './commands/project.js';
@@ -29,6 +30,7 @@ export function createProgram(signal: AbortSignal): Command {
 	registerMigrationCommands(program, getContext);
 	registerBackupCommands(program, getContext);
 	registerListBackupsCommand(program, getContext);
+	registerPruneBackupsCommand(program, getContext);
 	registerQuerySetCommands(program, getContext);
 	return program;
 }

@@ -3,12 +3,13 @@ import {now} from '../clock.js';
 import type {ProjectConfig} from '../config/load.js';
 import {connect} from '../connection.js';
 import {findEnvironment, type Environment} from '../environments.js';
-import {throwIfAborted} from '../errors.js';
+import {describeError, isMonarchError, MonarchError, throwIfAborted} from '../errors.js';
 import {ignoreEvents, type OperationOptions} from '../events.js';
 import type {Prompter} from '../prompts.js';
 import {runQuerySet} from '../querysets/run.js';
 import type {QuerySetRun} from '../querysets/selection.js';
 import type {BackupStore, StoreLocation} from '../storage/contract.js';
+import {isNameTaken} from '../storage/name-taken.js';
 import {storeFor} from '../storage/index.js';
 import {monarchVersion} from '../version.js';
 import {writeManifest} from './catalogue.js';
@@ -77,12 +78,36 @@ export type WriteBackupOptions = OperationOptions & {
 	label?: string;
 };
 
-/** Dumps `db` into a new archive in `store` and writes its manifest; the core of `backup` and of safety backups. */
+/** Names tried before giving up when stores keep refusing them because other backups took them meanwhile. */
+const nameAttempts = 3;
+
+/**
+ * Dumps `db` into a new archive in `store` and writes its manifest; the core
+ * of `backup` and of safety backups. It takes the next free name; when the
+ * store refuses that name because another backup stored it in the meantime
+ * (two backups of one name at once), nothing is overwritten and the backup is
+ * taken again under the next free name, with a warning, at most
+ * {@link nameAttempts} names in all; then the store's refusal is the error.
+ */
 export async function writeBackup(options: WriteBackupOptions): Promise<BackupResult> {
-	const {db, environment, store, signal} = options;
 	const events = options.events ?? ignoreEvents;
 	const createdAt = now();
-	const archive = await nextBackupName(store, options.base, createdAt, signal);
+	const refused: string[] = [];
+	for (;;) {
+		const archive = await nextBackupName(options.store, options.base, createdAt, options.signal, refused);
+		try {
+			return await writeBackupAs(archive, createdAt, options);
+		} catch (error) {
+			if (!isNameTaken(error) || refused.length + 1 >= nameAttempts) throw error;
+			refused.push(archive);
+			events({type: 'log', level: 'warn', message: `${archive} was taken by another backup while this one was written (nothing was overwritten); backing up again under the next free name`});
+		}
+	}
+}
+
+async function writeBackupAs(archive: string, createdAt: Date, options: WriteBackupOptions): Promise<BackupResult> {
+	const {db, environment, store, signal} = options;
+	const events = options.events ?? ignoreEvents;
 	throwIfAborted(signal, `the backup of ${environment.name}`);
 	events({type: 'log', level: 'info', message: `Backing up ${environment.name} (database ${environment.database}) to ${store.description}${archive}`});
 
@@ -94,8 +119,12 @@ export async function writeBackup(options: WriteBackupOptions): Promise<BackupRe
 	try {
 		dumped = await dumpDatabase({db, output: body, selection: options.querySet?.selection, label: options.label ?? `backup ${environment.name}`, events, signal});
 	} catch (error) {
-		await written.catch(() => {});
-		throw error;
+		// A refused name destroys `body`, failing the dump: report the refusal, which writeBackup acts on.
+		const writeError = await written.then(
+			() => undefined,
+			(failure: unknown) => failure,
+		);
+		throw isNameTaken(writeError) ? writeError : error;
 	}
 
 	const {size} = await written;
@@ -119,9 +148,22 @@ export async function writeBackup(options: WriteBackupOptions): Promise<BackupRe
 		throwIfAborted(signal, `the backup of ${environment.name}`);
 		await writeManifest(store, manifest);
 	} catch (error) {
-		await store.delete(archive).catch(() => {});
+		const deleted = await store.delete(archive).then(
+			() => true,
+			() => false,
+		);
+		if (!deleted) throw incompleteArchiveLeft(error, store, archive);
 		throw error;
 	}
 
 	return {environment: environment.name, database: environment.database, archive, location: store.location, store: store.description, manifest, archiveBytes: dumped.archiveBytes};
+}
+
+/** The archive was stored but its manifest was not, and deleting the archive failed too: say what is left and how to remove it. */
+function incompleteArchiveLeft(error: unknown, store: BackupStore, archive: string): MonarchError {
+	const code = isMonarchError(error) ? error.code : 'internal';
+	return new MonarchError(code, `${describeError(error)}; the archive ${store.description}${archive} was stored but could not be deleted, so an incomplete backup (never restored) was left there`, {
+		hint: `remove it with \`monarch prune_backups ${archive} --from ${store.location}\` (or later with \`monarch prune_backups --incomplete\`)`,
+		cause: error,
+	});
 }

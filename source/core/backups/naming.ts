@@ -41,12 +41,15 @@ export function backupDate(date: Date): string {
 /**
  * The archive name for a new backup: `<base>__<YYYY_MM_DD>.archive.gz` (UTC),
  * or `..._2.archive.gz`, `_3`... when that name is taken in the store (an
- * archive or its manifest existing counts as taken).
+ * archive or its manifest existing counts as taken) or listed in `refused`
+ * (names a store already refused to this backup). The name is only a
+ * proposal: another backup may take it before this one is stored, and the
+ * store's write then refuses it (see `writeBackup`).
  */
-export async function nextBackupName(store: BackupStore, base: string, date: Date, signal?: AbortSignal): Promise<string> {
+export async function nextBackupName(store: BackupStore, base: string, date: Date, signal?: AbortSignal, refused: readonly string[] = []): Promise<string> {
 	const stem = `${base}__${backupDate(date)}`;
 	checkObjectName(`${stem}${archiveSuffix}`);
-	const taken = new Set((await store.list(signal)).map(object => object.name));
+	const taken = new Set([...(await store.list(signal)).map(object => object.name), ...refused]);
 	for (let counter = 1; ; counter++) {
 		const candidate = `${stem}${counter === 1 ? '' : `_${counter}`}${archiveSuffix}`;
 		if (!taken.has(candidate) && !taken.has(manifestNameFor(candidate))) return candidate;

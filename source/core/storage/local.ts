@@ -5,11 +5,13 @@ import path from 'node:path';
 import type {Readable} from 'node:stream';
 import {pipeline} from 'node:stream/promises';
 import {MonarchError} from '../errors.js';
-import type {BackupStore, StoredObject} from './contract.js';
+import type {BackupStore, PendingWrite, StoredObject} from './contract.js';
+import {NameTakenError} from './name-taken.js';
 import {checkObjectName} from './names.js';
 
 /** Objects being written are named `.partial-<random>-<name>` and never listed. */
 const partialPrefix = '.partial-';
+const partialPattern = /^\.partial-[0-9a-f]{12}-(.+)$/;
 
 /**
  * Backups in a local folder. A write goes to a hidden temporary file, is
@@ -18,9 +20,10 @@ const partialPrefix = '.partial-';
  */
 export function createLocalStore(dir: string, displayDir = dir): BackupStore {
 	const location = (name: string) => path.join(dir, checkObjectName(name));
+	const description = displayDir.endsWith('/') ? displayDir : `${displayDir}/`;
 	return {
 		location: 'local',
-		description: displayDir.endsWith('/') ? displayDir : `${displayDir}/`,
+		description,
 
 		async list() {
 			let entries;
@@ -42,14 +45,17 @@ export function createLocalStore(dir: string, displayDir = dir): BackupStore {
 		},
 
 		async exists(name) {
-			return stat(location(name)).then(
-				() => true,
-				() => false,
-			);
+			return exists(location(name));
 		},
 
 		async write(name, body, signal) {
 			const target = location(name);
+			// Refused before any byte is read; the link below refuses a name taken meanwhile.
+			if (await exists(target)) {
+				body.destroy();
+				throw new NameTakenError(name, description);
+			}
+
 			await mkdir(dir, {recursive: true});
 			const temporary = path.join(dir, `${partialPrefix}${randomBytes(6).toString('hex')}-${name}`);
 			try {
@@ -64,7 +70,7 @@ export function createLocalStore(dir: string, displayDir = dir): BackupStore {
 				// link, unlike rename, never replaces: two writers of one name cannot clobber each other.
 				await link(temporary, target).catch((error: NodeJS.ErrnoException) => {
 					if (error.code !== 'EEXIST') throw error;
-					throw new MonarchError('usage', `${name} already exists in ${displayDir}; nothing was overwritten`, {hint: 'choose another --name, or run again for the next free name'});
+					throw new NameTakenError(name, description, {raced: true});
 				});
 				await rm(temporary, {force: true});
 				await syncFolder(dir);
@@ -86,7 +92,35 @@ export function createLocalStore(dir: string, displayDir = dir): BackupStore {
 		async delete(name) {
 			await rm(location(name), {force: true});
 		},
+
+		async pending() {
+			const entries = await readdir(dir, {withFileTypes: true}).catch((error: NodeJS.ErrnoException) => {
+				if (error.code === 'ENOENT') return [];
+				throw error;
+			});
+			const writes: PendingWrite[] = [];
+			for (const entry of entries) {
+				const name = partialPattern.exec(entry.name)?.[1];
+				if (!entry.isFile() || !name) continue;
+				const info = await stat(path.join(dir, entry.name)).catch(() => undefined);
+				if (info) writes.push({name, id: entry.name, lastActivity: info.mtime, size: info.size});
+			}
+
+			return writes;
+		},
+
+		async abortPending(write) {
+			if (!partialPattern.test(write.id)) throw new MonarchError('internal', `${write.id} is not a pending write in ${description}`);
+			await rm(path.join(dir, write.id), {force: true});
+		},
 	};
+}
+
+async function exists(file: string): Promise<boolean> {
+	return stat(file).then(
+		() => true,
+		() => false,
+	);
 }
 
 async function syncFolder(dir: string): Promise<void> {

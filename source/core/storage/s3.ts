@@ -1,11 +1,13 @@
+import {randomUUID} from 'node:crypto';
 import {PassThrough, Readable, Transform} from 'node:stream';
 import {pipeline} from 'node:stream/promises';
-import {DeleteObjectCommand, GetObjectCommand, HeadObjectCommand, ListObjectsV2Command, S3Client, S3ServiceException} from '@aws-sdk/client-s3';
+import {AbortMultipartUploadCommand, DeleteObjectCommand, GetObjectCommand, HeadObjectCommand, ListMultipartUploadsCommand, ListObjectsV2Command, ListPartsCommand, S3Client, S3ServiceException} from '@aws-sdk/client-s3';
 import {Upload} from '@aws-sdk/lib-storage';
 import type {S3BackupsConfig} from '../config/schema.js';
 import {MonarchError} from '../errors.js';
 import {redact, registerSecret} from '../redact.js';
-import type {BackupStore, StoredObject} from './contract.js';
+import type {BackupStore, PendingWrite, StoredObject} from './contract.js';
+import {NameTakenError} from './name-taken.js';
 import {checkObjectName} from './names.js';
 
 // The SDK warns on every run that Node 20 support ends in 2027: noise for our users.
@@ -30,6 +32,18 @@ const mebibyte = 1024 * 1024;
  * `forcePathStyle`), as objects `<prefix><name>`. Writes are streamed
  * multipart uploads held in bounded memory with no temporary file; a failed
  * or aborted write aborts the multipart upload, so no partial object remains.
+ *
+ * A write never replaces an object, in three steps:
+ * 1. a HEAD before the body is read refuses a name that is already taken;
+ * 2. the PutObject or CompleteMultipartUpload that makes the object visible
+ *    carries `If-None-Match: *` (the server refuses with 412 when the name
+ *    exists) and is preceded by one more HEAD ({@link refuseTakenNames}), so
+ *    a server that ignores the header still refuses the later of two writers
+ *    unless both complete within one round trip;
+ * 3. after it, a HEAD checks that the object still carries this write's id
+ *    (`x-amz-meta-monarch-write`): if another writer got through at the same
+ *    moment, the write fails and the object is left to whoever holds it.
+ * Every refusal is a {@link NameTakenError}.
  */
 export function createS3Store(config: S3BackupsConfig, options: S3StoreOptions = {}): BackupStore {
 	const partSize = Math.max(options.partSize ?? 8 * mebibyte, 5 * mebibyte);
@@ -38,8 +52,18 @@ export function createS3Store(config: S3BackupsConfig, options: S3StoreOptions =
 	const prefix = config.prefix ?? '';
 	const description = `s3://${config.bucket}/${prefix}`;
 	const client = options.client ?? createS3Client(config);
+	refuseTakenNames(client);
 	const key = (name: string) => `${prefix}${checkObjectName(name)}`;
 	const fail = (error: unknown, action: string, name?: string) => s3Error(error, {config, description, action, name});
+	const exists = async (name: string, signal?: AbortSignal): Promise<boolean> => {
+		try {
+			await client.send(new HeadObjectCommand({Bucket: config.bucket, Key: key(name)}), {abortSignal: signal});
+			return true;
+		} catch (error) {
+			if (isNotFound(error)) return false;
+			throw fail(error, 'check', name);
+		}
+	};
 
 	return {
 		location: 's3',
@@ -72,15 +96,7 @@ export function createS3Store(config: S3BackupsConfig, options: S3StoreOptions =
 			return objects;
 		},
 
-		async exists(name, signal) {
-			try {
-				await client.send(new HeadObjectCommand({Bucket: config.bucket, Key: key(name)}), {abortSignal: signal});
-				return true;
-			} catch (error) {
-				if (isNotFound(error)) return false;
-				throw fail(error, 'check', name);
-			}
-		},
+		exists,
 
 		async write(name, body, signal) {
 			const objectKey = key(name);
@@ -88,6 +104,18 @@ export function createS3Store(config: S3BackupsConfig, options: S3StoreOptions =
 				body.destroy();
 				throw cancelled(name, description);
 			}
+
+			// Refused before any byte is read (see refuseTakenNames for the rest).
+			const taken = await exists(name, signal).catch((error: unknown) => {
+				body.destroy();
+				throw error;
+			});
+			if (taken) {
+				body.destroy();
+				throw new NameTakenError(name, description);
+			}
+
+			const writeId = randomUUID();
 
 			let size = 0;
 			const counter = new Transform({
@@ -105,7 +133,7 @@ export function createS3Store(config: S3BackupsConfig, options: S3StoreOptions =
 			);
 			const upload = new Upload({
 				client,
-				params: {Bucket: config.bucket, Key: objectKey, Body: counter, ContentType: contentTypeOf(name)},
+				params: {Bucket: config.bucket, Key: objectKey, Body: counter, ContentType: contentTypeOf(name), IfNoneMatch: '*', Metadata: {[writeIdHeader]: writeId}},
 				partSize,
 				queueSize,
 				leavePartsOnError: false,
@@ -118,6 +146,7 @@ export function createS3Store(config: S3BackupsConfig, options: S3StoreOptions =
 				body.destroy();
 				const sourceError = await feeding;
 				if (signal?.aborted) throw cancelled(name, description);
+				if (error instanceof TakenBeforeCompletion || isPreconditionFailed(error)) throw new NameTakenError(name, description, {raced: true, cause: error});
 				throw sourceError && !isAbortLike(sourceError) ? sourceError : fail(error, 'upload', name);
 			}
 
@@ -128,6 +157,20 @@ export function createS3Store(config: S3BackupsConfig, options: S3StoreOptions =
 				throw sourceError;
 			}
 
+			// A server that ignores If-None-Match, or checks it racily (versitygw
+			// v1.7.0 lets several of ten simultaneous writers through), may have let
+			// another writer replace this object after our checks: our write id
+			// must still be on it. If not, the object is the other writer's, and
+			// it is left to them.
+			let stored;
+			try {
+				// Not cancellable: the object is stored, and the caller must learn whose it is.
+				stored = await client.send(new HeadObjectCommand({Bucket: config.bucket, Key: objectKey}));
+			} catch (error) {
+				if (!isNotFound(error)) throw fail(error, 'check', name);
+			}
+
+			if (stored?.Metadata?.[writeIdHeader] !== writeId) throw new NameTakenError(name, description, {raced: true});
 			return {size};
 		},
 
@@ -156,7 +199,93 @@ export function createS3Store(config: S3BackupsConfig, options: S3StoreOptions =
 				throw fail(error, 'delete', name);
 			}
 		},
+
+		async pending(signal) {
+			const writes: PendingWrite[] = [];
+			let keyMarker: string | undefined;
+			let uploadIdMarker: string | undefined;
+			try {
+				do {
+					const page = await client.send(
+						new ListMultipartUploadsCommand({Bucket: config.bucket, Prefix: prefix || undefined, MaxUploads: pageSize, KeyMarker: keyMarker, UploadIdMarker: uploadIdMarker}),
+						{abortSignal: signal},
+					);
+					for (const upload of page.Uploads ?? []) {
+						const name = upload.Key?.slice(prefix.length);
+						if (!name || !upload.UploadId || name.includes('/') || name.startsWith('.')) continue;
+						// A running upload adds a part every partSize bytes: its newest part tells whether it is alive.
+						let lastActivity = upload.Initiated ?? new Date(0);
+						let size = 0;
+						let partMarker: string | undefined;
+						do {
+							const parts = await client.send(new ListPartsCommand({Bucket: config.bucket, Key: upload.Key, UploadId: upload.UploadId, PartNumberMarker: partMarker}), {abortSignal: signal});
+							for (const part of parts.Parts ?? []) {
+								size += part.Size ?? 0;
+								if (part.LastModified && part.LastModified > lastActivity) lastActivity = part.LastModified;
+							}
+
+							partMarker = parts.IsTruncated ? parts.NextPartNumberMarker : undefined;
+						} while (partMarker);
+
+						writes.push({name, id: upload.UploadId, lastActivity, size});
+					}
+
+					keyMarker = page.IsTruncated ? page.NextKeyMarker : undefined;
+					uploadIdMarker = page.IsTruncated ? page.NextUploadIdMarker : undefined;
+				} while (keyMarker);
+			} catch (error) {
+				throw fail(error, 'list pending uploads in');
+			}
+
+			return writes;
+		},
+
+		async abortPending(write) {
+			try {
+				await client.send(new AbortMultipartUploadCommand({Bucket: config.bucket, Key: key(write.name), UploadId: write.id}));
+			} catch (error) {
+				if (isNotFound(error)) return;
+				throw fail(error, 'abort the pending upload of', write.name);
+			}
+		},
 	};
+}
+
+/** User metadata naming the write that stored an object (a random id per write). */
+const writeIdHeader = 'monarch-write';
+
+/** Thrown by {@link refuseTakenNames}: the name was taken while the upload ran. */
+class TakenBeforeCompletion extends Error {
+	override readonly name = 'TakenBeforeCompletion';
+}
+
+/**
+ * Makes the client look before it completes a conditional write of ours
+ * (a PutObject or CompleteMultipartUpload with `If-None-Match: *` and a
+ * write id): when the key exists by then, the write is refused before it is
+ * sent, and lib-storage aborts the multipart upload. This is what refuses the
+ * later of two writers on a server that ignores the header.
+ */
+function refuseTakenNames(client: S3Client): void {
+	client.middlewareStack.add(
+		(next, context) => async args => {
+			const input = args.input as {Bucket?: string; Key?: string; IfNoneMatch?: string; Metadata?: Record<string, string>};
+			const completes = context.commandName === 'PutObjectCommand' || context.commandName === 'CompleteMultipartUploadCommand';
+			if (completes && input.IfNoneMatch === '*' && input.Metadata?.[writeIdHeader]) {
+				const taken = await client.send(new HeadObjectCommand({Bucket: input.Bucket, Key: input.Key})).then(
+					() => true,
+					(error: unknown) => {
+						if (isNotFound(error)) return false;
+						throw error;
+					},
+				);
+				if (taken) throw new TakenBeforeCompletion(`${input.Key} exists`);
+			}
+
+			return next(args);
+		},
+		{step: 'initialize', name: 'monarchRefuseTakenNames', override: true},
+	);
 }
 
 /** An S3 client for the backups config: given keys or the standard AWS credential chain, a bounded connect time. */
@@ -197,6 +326,10 @@ function cancelled(name: string, description: string): MonarchError {
 
 function isAbortLike(error: unknown): boolean {
 	return error instanceof Error && (error.name === 'AbortError' || (error as NodeJS.ErrnoException).code === 'ABORT_ERR' || (error as NodeJS.ErrnoException).code === 'ERR_STREAM_PREMATURE_CLOSE');
+}
+
+function isPreconditionFailed(error: unknown): boolean {
+	return error instanceof S3ServiceException && (error.name === 'PreconditionFailed' || error.$metadata.httpStatusCode === 412);
 }
 
 function isNotFound(error: unknown): boolean {
