@@ -1,4 +1,5 @@
 import type {MonarchEvent} from './events.js';
+import {counted} from './plural.js';
 
 /**
  * The one line each recovery event reads as, for the CLI and the TUI alike:
@@ -14,7 +15,7 @@ export function describeRecovery(event: Extract<MonarchEvent, {type: 'lock:taken
 
 		case 'swap:recovered': {
 			const dropped = event.dropped.length > 0 ? `, dropped ${event.dropped.join(', ')} (not in the source)` : '';
-			const collections = `${event.collections} collection${event.collections === 1 ? '' : 's'}`;
+			const collections = counted(event.collections, 'collection');
 			return `Finished the interrupted swap of ${event.label ?? 'a restore or copy'} (run ${event.runId}, started ${event.startedAt.toISOString()}): ${collections} in place${dropped}`;
 		}
 

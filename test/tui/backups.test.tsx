@@ -82,7 +82,7 @@ test.serial('backups panel: the list newest first; a backup picked with the arro
 	await press(app, keys.escape);
 	frame = await waitForText(app.lastFrame, /■ Restored one__\S+ into development: 1 collection, 1 document/);
 	t.regex(frame, /Restore one__\S+ done/);
-	t.regex(frame, /Verified: 1 collections, 1 documents/);
+	t.regex(frame, /Verified: 1 collection, 1 document/);
 	t.regex(frame, /restore development: dogs\s+█+\s+100% 1\/1 docs/);
 	t.deepEqual(await names(dev, 'dogs'), ['rex']);
 	t.deepEqual((await dev.listCollections().toArray()).map(collection => collection.name).filter(name => !name.startsWith('monarch_')).sort(), ['dogs']);

@@ -31,7 +31,7 @@ test.serial('environments panel: every environment with host, database, protecti
 	t.regex(frame, /staging\s+127\.0\.0\.1:\d+\s+\S+\s+yes/);
 	t.regex(frame, /offline\s+127\.0\.0\.1:1\s+gone\s+no\s+down\s+-\s+-/);
 	t.false(frame.includes('hunter2'));
-	t.regex(frame, /development\s+t_\w+_dev\s+● connected (?:\d+ ms|[\d.]+ s)\s+1 collections/);
+	t.regex(frame, /development\s+t_\w+_dev\s+● connected (?:\d+ ms|[\d.]+ s)\s+1 collection\b/);
 	t.true(frame.split('\n').length < 24);
 
 	await press(app, 'j');
@@ -72,7 +72,7 @@ test.serial('environments panel: drop asks first, and on a protected environment
 	// The refusal above also says "Drop database": wait for the question itself.
 	await waitForText(app.lastFrame, /Drop database t_\w+_dev \(1 collection\)\?[\s\S]*y yes/);
 	await press(app, 'y');
-	await waitForText(app.lastFrame, /Dropped t_\w+_dev on development \(1 collections\)/);
+	await waitForText(app.lastFrame, /Dropped t_\w+_dev on development \(1 collection\)/);
 	t.deepEqual(await project.db().listCollections().toArray(), []);
 	await press(app, keys.escape);
 	await waitForText(app.lastFrame, '› development');
@@ -173,7 +173,7 @@ test.serial('migrations panel: drift and orphan marks, the matrix, a new migrati
 	] as never);
 	const app = await openApp(t, project);
 	await press(app, '2');
-	let frame = await waitForText(app.lastFrame, '1 migrations, 0 pending, 1 file gone');
+	let frame = await waitForText(app.lastFrame, '1 migration, 0 pending, 1 file gone');
 	t.regex(frame, /Completed\s+20260101000000_cats\s+.*changed/);
 	t.regex(frame, /Completed\s+20251231000000_gone\s+.*file gone/);
 

@@ -38,7 +38,7 @@ test.serial("a running job's progress does not re-render the panel under it", as
 	t.teardown(renders.restore);
 	const app = await openApp(t, project);
 	await press(app, '2');
-	await waitForText(app.lastFrame, '1 migrations, 1 pending');
+	await waitForText(app.lastFrame, '1 migration, 1 pending');
 	await press(app, 'm');
 	await waitForText(app.lastFrame, /1\/3 docs/);
 	const before = renders.count();
@@ -52,5 +52,5 @@ test.serial("a running job's progress does not re-render the panel under it", as
 	await latches[2]!.open();
 	await waitForText(app.lastFrame, 'Migrate development done');
 	await press(app, keys.escape);
-	await waitForText(app.lastFrame, '1 migrations, 0 pending');
+	await waitForText(app.lastFrame, '1 migration, 0 pending');
 });

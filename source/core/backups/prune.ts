@@ -8,6 +8,7 @@ import {openStores, storeFor} from '../storage/index.js';
 import {listBackups, type BackupEntry} from './catalogue.js';
 import {manifestNameFor} from './manifest.js';
 import {archiveNameOf} from './naming.js';
+import {counted} from '../plural.js';
 
 export type PruneOptions = OperationOptions & {
 	config: ProjectConfig;
@@ -92,8 +93,8 @@ export function describePlan(plan: PrunePlan): string {
 	const backups = plan.items.filter(item => item.kind === 'backup').length;
 	const pending = plan.items.length - backups;
 	const parts = [];
-	if (backups > 0) parts.push(`${backups} backup${backups === 1 ? '' : 's'}`);
-	if (pending > 0) parts.push(`${pending} abandoned write${pending === 1 ? '' : 's'}`);
+	if (backups > 0) parts.push(counted(backups, 'backup'));
+	if (pending > 0) parts.push(counted(pending, 'abandoned write'));
 	return parts.join(' and ') || 'nothing';
 }
 

@@ -14,6 +14,7 @@ import {digestChunks} from './digest.js';
 import {loadArchive, type ArchiveCheck} from './restore.js';
 import {assertLoadable} from './staging.js';
 import {loadIntoTarget, safetyStoreFor} from './target.js';
+import {counted} from '../plural.js';
 
 export type RestoreArchiveFileOptions = OperationOptions & {
 	config: ProjectConfig;
@@ -89,7 +90,7 @@ export async function restoreArchiveFile(options: RestoreArchiveFileOptions): Pr
 		await drain(first, file, signal);
 		const verified = first.result();
 		const documents = [...verified.ends.values()].reduce((sum, count) => sum + count.count, 0);
-		events({type: 'log', level: 'info', message: `Verified: ${selection.collections.length} collections, ${documents} documents, sha256 ${verified.sha256.slice(0, 12)}...`});
+		events({type: 'log', level: 'info', message: `Verified: ${counted(selection.collections.length, 'collection')}, ${counted(documents, 'document')}, sha256 ${verified.sha256.slice(0, 12)}...`});
 
 		const totals = new Map(selection.collections.filter(entry => entry.type !== 'view').map(entry => [entry.collection, verified.ends.get(entry.collection)?.count ?? 0]));
 		const loaded = await loadIntoTarget({
@@ -241,7 +242,7 @@ function selectDatabase(file: string, prelude: ArchivePreludeEntry[], wanted: st
 	}
 
 	for (const name of databases) {
-		if (name !== database) skipped.push(`database ${name} (${plural(data.filter(entry => entry.db === name).length, 'collection')}; not picked with --db)`);
+		if (name !== database) skipped.push(`database ${name} (${counted(data.filter(entry => entry.db === name).length, 'collection')}; not picked with --db)`);
 	}
 
 	return {database, collections: data.filter(entry => entry.db === database), skipped};
@@ -316,7 +317,4 @@ async function drain(check: ArchiveCheck, file: string, signal: AbortSignal | un
 	check.finish();
 }
 
-function plural(count: number, noun: string): string {
-	return `${count} ${noun}${count === 1 ? '' : 's'}`;
-}
 

@@ -15,6 +15,7 @@ import type {BackupManifest} from './manifest.js';
 import {assertLoadable, type StagingLoad} from './staging.js';
 import {loadIntoTarget, safetyStoreFor} from './target.js';
 import {createBackupCheck, verifyBackup} from './verify.js';
+import {counted} from '../plural.js';
 
 export type RestoreOptions = OperationOptions & {
 	config: ProjectConfig;
@@ -73,7 +74,7 @@ export async function restore(options: RestoreOptions): Promise<RestoreResult> {
 
 		events({type: 'log', level: 'info', message: `Verifying ${store.description}${archive}...`});
 		const verified = await verifyBackup(store, archive, manifest, {signal});
-		events({type: 'log', level: 'info', message: `Verified: ${manifest.collections.length} collections, ${verified.count} documents, sha256 ${manifest.sha256.slice(0, 12)}...`});
+		events({type: 'log', level: 'info', message: `Verified: ${counted(manifest.collections.length, 'collection')}, ${counted(verified.count, 'document')}, sha256 ${manifest.sha256.slice(0, 12)}...`});
 
 		const label = `restore ${target.name}`;
 		const totals = new Map(manifest.collections.filter(entry => entry.type !== 'view').map(entry => [entry.name, entry.count]));

@@ -7,6 +7,7 @@ import {lockCollection} from '../lease-lock.js';
 import {describeError} from '../errors.js';
 import {isDataCollection, stagingPrefix, type CollectionInfo} from './collections.js';
 import {serverTraits, type ServerTraits} from './server-traits.js';
+import {counted} from '../plural.js';
 
 /**
  * Restore and copy load into staging collections and swap them in only when
@@ -227,7 +228,7 @@ export class StagingLoad {
 			throw await this.refusedIndex(name, built, error);
 		}
 
-		this.events({type: 'log', level: 'debug', message: `${name}: ${specs.length} index${specs.length === 1 ? '' : 'es'} built in ${Date.now() - started} ms`});
+		this.events({type: 'log', level: 'debug', message: `${name}: ${counted(specs.length, 'index', 'indexes')} built in ${Date.now() - started} ms`});
 	}
 
 	/** The error for indexes the server refused: finds the index it refuses (one by one) and names it and its options. */
@@ -322,7 +323,7 @@ export async function recoverStaging(db: Db, events: EventSink = ignoreEvents): 
 	}
 
 	await db.collection<Journal>(lockCollection).deleteMany({_id: {$regex: `^${journalPrefix}`}, phase: 'load'});
-	if (dropped.length > 0) events({type: 'log', level: 'info', message: `Dropped ${dropped.length} staging collection${dropped.length === 1 ? '' : 's'} left by an interrupted run`});
+	if (dropped.length > 0) events({type: 'log', level: 'info', message: `Dropped ${counted(dropped.length, 'staging collection')} left by an interrupted run`});
 	return {finished, dropped};
 }
 

@@ -3,6 +3,7 @@ import {formatBytes} from '../../core/environment-status.js';
 import type {Environment} from '../../core/environments.js';
 import type {StatusEntry} from '../hooks/use-environment-statuses.js';
 import {clip} from './text.js';
+import {counted} from '../../core/plural.js';
 
 /** A status's short text and colour: `connected 3 ms`, `unreachable`, `checking…`, `half-swapped: run … to finish it`. */
 export function describeStatus(status: StatusEntry | undefined): {text: string; color: string} {
@@ -23,7 +24,7 @@ export function StatusBar({environment, status, width}: {environment: Environmen
 	}
 
 	const connection = describeStatus(status);
-	const size = status && !status.checking && status.reachable ? `  ${status.collections} collections, ${formatBytes(status.dataSize)}` : '';
+	const size = status && !status.checking && status.reachable ? `  ${counted(status.collections, 'collection')}, ${formatBytes(status.dataSize)}` : '';
 	return (
 		<Box width={width}>
 			<Text wrap="truncate">

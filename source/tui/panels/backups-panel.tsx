@@ -12,6 +12,7 @@ import {applyFilter, scrollOffset, useListState} from '../state/use-list-state.j
 import {newBackup} from '../jobs/backup-job.js';
 import {restoreBackup} from './backups-actions.js';
 import type {PanelProps} from './types.js';
+import {counted} from '../../core/plural.js';
 
 const columns: Column[] = [
 	{title: 'BACKUP', width: 16, grow: true},
@@ -55,7 +56,7 @@ export function BackupsPanel({width, height, isActive}: PanelProps) {
 	const offset = scrollOffset(list.index, backups.length, rows);
 	const total = catalogue.data?.backups.length ?? 0;
 	const summary = catalogue.data
-		? `${total} backup${total === 1 ? '' : 's'}${list.filter ? `, ${backups.length} shown` : ''}`
+		? `${counted(total, 'backup')}${list.filter ? `, ${backups.length} shown` : ''}`
 		: catalogue.loading
 			? 'reading the stores…'
 			: '';

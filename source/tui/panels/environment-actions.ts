@@ -4,6 +4,7 @@ import type {TuiServices} from '../context.js';
 import type {Action} from '../keymap.js';
 import {newBackup} from '../jobs/backup-job.js';
 import {copyInto} from '../jobs/copy-job.js';
+import {counted} from '../../core/plural.js';
 
 /**
  * What the Environments panel can do with the selected environment, by keymap
@@ -31,7 +32,7 @@ export const environmentActions: EnvironmentAction[] = [
 				title: `Drop database ${environment.database} (${environment.name})`,
 				// The core asks: yes/no, or the typed name on a protected environment.
 				run: async ({prompter}) => dropDatabase({config: tui.config, environment: environment.name, prompter}),
-				summary: result => `Dropped ${result.database} on ${result.environment} (${result.collections} collections)`,
+				summary: result => `Dropped ${result.database} on ${result.environment} (${counted(result.collections, 'collection')})`,
 			});
 		},
 	},

@@ -12,6 +12,7 @@ import type {Action} from '../keymap.js';
 import {applyFilter, scrollOffset, useListState} from '../state/use-list-state.js';
 import {environmentActions} from './environment-actions.js';
 import type {PanelProps} from './types.js';
+import {counted} from '../../core/plural.js';
 
 const columns: Column[] = [
 	{title: 'NAME', width: 12},
@@ -105,7 +106,7 @@ function EnvironmentDetails({environment, status}: {environment: Environment; st
 	let state = 'checking…';
 	if (status && !status.checking) {
 		state = status.reachable
-			? `reachable, ping ${Math.max(1, Math.round(status.latencyMs))} ms, ${status.collections} collections, ${formatBytes(status.dataSize)} of data`
+			? `reachable, ping ${Math.max(1, Math.round(status.latencyMs))} ms, ${counted(status.collections, 'collection')}, ${formatBytes(status.dataSize)} of data`
 			: `unreachable: ${status.error}`;
 	}
 

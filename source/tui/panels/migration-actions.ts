@@ -6,6 +6,7 @@ import {migrate, migrateOne} from '../../core/migrations/run.js';
 import {formatDuration} from '../../core/progress.js';
 import type {TuiServices} from '../context.js';
 import type {MigrationRow} from '../state/migration-rows.js';
+import {counted} from '../../core/plural.js';
 
 /** `m`: runs every pending migration of `environment` as a job (the core asks for the name when protected). */
 export function migratePending(tui: TuiServices, environment: string, pending: number | undefined, reload: () => void): void {
@@ -16,7 +17,7 @@ export function migratePending(tui: TuiServices, environment: string, pending: n
 		summary(result) {
 			if (result.ran.length === 0) return `Nothing to migrate on ${environment}`;
 			const total = formatDuration(result.ran.reduce((sum, ran) => sum + ran.durationMs, 0));
-			return `Ran ${result.ran.length} migration${result.ran.length === 1 ? '' : 's'} on ${environment} in ${total}`;
+			return `Ran ${counted(result.ran.length, 'migration')} on ${environment} in ${total}`;
 		},
 		onSettled: reload,
 	});

@@ -8,6 +8,7 @@ import {migrationCells} from '../state/migration-rows.js';
 import {useMigrationsState, type MigrationsState} from '../state/use-migrations-state.js';
 import {scrollOffset} from '../state/use-list-state.js';
 import type {PanelProps} from './types.js';
+import {counted} from '../../core/plural.js';
 
 /** The list's columns; MARKS only takes room when a row has a mark. */
 function columnsFor(marksWidth: number): Column[] {
@@ -37,7 +38,7 @@ export function MigrationsPanel({width, height, isActive}: PanelProps) {
 	const filterRows = list.filtering || list.filter !== '' ? 1 : 0;
 	const bodyRows = Math.max(1, height - 3 - filterRows);
 	const summary = report.data
-		? `${report.data.migrations.length} migrations, ${report.data.pending} pending${report.data.orphans.length > 0 ? `, ${report.data.orphans.length} file gone` : ''}`
+		? `${counted(report.data.migrations.length, 'migration')}, ${report.data.pending} pending${report.data.orphans.length > 0 ? `, ${report.data.orphans.length} file gone` : ''}`
 		: report.loading
 			? 'reading…'
 			: '';

@@ -11,6 +11,7 @@ import type {Action} from '../keymap.js';
 import {applyFilter, scrollOffset, useListState} from '../state/use-list-state.js';
 import {runQuerySetJob} from './querysets-actions.js';
 import type {PanelProps} from './types.js';
+import {counted} from '../../core/plural.js';
 
 const columns: Column[] = [
 	{title: 'QUERYSET', width: 22},
@@ -47,7 +48,7 @@ export function QuerySetsPanel({width, height, isActive}: PanelProps) {
 		<Box flexDirection="column" width={width} height={height}>
 			<Text wrap="truncate">
 				<Text dimColor>querysets </Text>
-				<Text>{found.data ? `${count} QuerySet${count === 1 ? '' : 's'} in ${path.relative(tui.config.root, tui.config.querysetsDir) || '.'}/` : found.loading ? 'reading…' : ''}</Text>
+				<Text>{found.data ? `${counted(count, 'QuerySet')} in ${path.relative(tui.config.root, tui.config.querysetsDir) || '.'}/` : found.loading ? 'reading…' : ''}</Text>
 			</Text>
 			<FilterLine filter={list.filter} filtering={list.filtering} onChange={filter => dispatch({type: 'set-filter', filter})} />
 			{found.error ? (

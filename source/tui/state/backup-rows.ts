@@ -5,6 +5,7 @@ import type {RestoreResult} from '../../core/backups/restore.js';
 import {archiveSuffix} from '../../core/backups/manifest.js';
 import {formatBytes} from '../../core/environment-status.js';
 import {formatDate, formatShortDate} from '../components/text.js';
+import {counted} from '../../core/plural.js';
 
 /** A backup's name without `.archive.gz`, as the list shows it. */
 export function shortName(archive: string): string {
@@ -38,7 +39,7 @@ export function backupDetails(entry: BackupEntry): string[] {
 	const where = `${entry.store}${entry.archive}`;
 	if (entry.state === 'incomplete') return [where, `incomplete: ${entry.problem ?? 'unknown problem'}; it cannot be restored`];
 	const manifest = entry.manifest;
-	const collections = manifest ? `${plural(manifest.collections.length, 'collection')}, ${plural(documentCount(entry) ?? 0, 'document')}` : '';
+	const collections = manifest ? `${counted(manifest.collections.length, 'collection')}, ${counted(documentCount(entry) ?? 0, 'document')}` : '';
 	const source = `${entry.environment ?? '?'} (database ${entry.database ?? '?'}), ${formatDate(entry.createdAt)}`;
 	const lines = [where, `${source}: ${collections}`];
 	if (entry.querySet) {
@@ -53,28 +54,25 @@ function documents(collections: Array<{count: number}>): number {
 	return collections.reduce((sum, collection) => sum + collection.count, 0);
 }
 
-function plural(count: number, word: string): string {
-	return `${count} ${word}${count === 1 ? '' : 's'}`;
-}
 
 /** The result line of a restore job: collections, documents, the safety backup's name. */
 export function restoreSummary(result: RestoreResult): string {
 	// The safety backup's full place and the dropped collections are in the log lines above.
 	const safety = result.safetyBackup ? ` (safety backup ${shortName(result.safetyBackup.archive)})` : '';
-	return `Restored ${shortName(result.archive)} into ${result.environment}: ${plural(result.collections.length, 'collection')}, ${plural(documents(result.collections), 'document')}${safety}`;
+	return `Restored ${shortName(result.archive)} into ${result.environment}: ${counted(result.collections.length, 'collection')}, ${counted(documents(result.collections), 'document')}${safety}`;
 }
 
 /** The result line of a backup job (where it went is in the log line above). */
 export function backupSummary(result: BackupResult): string {
 	const querySet = result.manifest.querySet ? ` (${result.manifest.querySet.name})` : '';
-	return `Backed up ${result.environment}${querySet}: ${plural(result.manifest.collections.length, 'collection')}, ${plural(documents(result.manifest.collections), 'document')}, ${formatBytes(result.manifest.size)} in ${shortName(result.archive)}`;
+	return `Backed up ${result.environment}${querySet}: ${counted(result.manifest.collections.length, 'collection')}, ${counted(documents(result.manifest.collections), 'document')}, ${formatBytes(result.manifest.size)} in ${shortName(result.archive)}`;
 }
 
 /** The result line of a copy job. */
 export function copySummary(result: CopyResult): string {
 	const querySet = result.querySet ? ` (QuerySet ${result.querySet.name})` : '';
 	const safety = result.safetyBackup ? ` (safety backup ${shortName(result.safetyBackup.archive)})` : '';
-	return `Copied ${result.from}${querySet} into ${result.to}: ${plural(result.collections.length, 'collection')}, ${plural(documents(result.collections), 'document')}${safety}`;
+	return `Copied ${result.from}${querySet} into ${result.to}: ${counted(result.collections.length, 'collection')}, ${counted(documents(result.collections), 'document')}${safety}`;
 }
 
 /** The result message of a restore or copy: where it went, each collection's documents, what was dropped, the safety backup. */
@@ -83,7 +81,7 @@ export function loadResultLines(result: {collections: Array<{name: string; count
 	const lines = [
 		`from        ${from}`,
 		`into        ${into}`,
-		`loaded      ${plural(result.collections.length, 'collection')}, ${plural(documents(result.collections), 'document')}`,
+		`loaded      ${counted(result.collections.length, 'collection')}, ${counted(documents(result.collections), 'document')}`,
 		...result.collections.map(collection => `  ${collection.name.padEnd(width)} ${collection.count}`),
 	];
 	if (result.dropped.length > 0) lines.push(`dropped     ${result.dropped.join(', ')} (not in the source)`);
