@@ -1,4 +1,5 @@
 import {Readable} from 'node:stream';
+import pMap from 'p-map';
 import type {ProjectConfig} from '../config/load.js';
 import {describeError, isMonarchError, MonarchError} from '../errors.js';
 import {redact} from '../redact.js';
@@ -76,7 +77,7 @@ async function backupsIn(store: BackupStore, warnings: string[], signal?: AbortS
 		else if (name.endsWith(`${archiveSuffix}${manifestSuffix}`)) archives.add(name.slice(0, -manifestSuffix.length));
 	}
 
-	return mapLimited([...archives], 8, async archive => {
+	return pMap([...archives], async archive => {
 		const object = objects.get(archive);
 		const manifestObject = objects.get(manifestNameFor(archive));
 		const entry = (problem: string | undefined, manifest?: BackupManifest): BackupEntry => ({
@@ -104,7 +105,7 @@ async function backupsIn(store: BackupStore, warnings: string[], signal?: AbortS
 		}
 
 		return entry(problemWith(archive, object, manifest), manifest);
-	});
+	}, {concurrency: 8});
 }
 
 /** Why an archive and its (valid) manifest do not make a complete backup, or undefined. */
@@ -230,19 +231,4 @@ export async function readManifest(store: BackupStore, archive: string, signal?:
 	}
 
 	return parsed.data;
-}
-
-/** Runs `task` over `items` with at most `limit` at once, keeping the order. */
-async function mapLimited<T, R>(items: T[], limit: number, task: (item: T) => Promise<R>): Promise<R[]> {
-	const results: R[] = new Array<R>(items.length);
-	let next = 0;
-	const worker = async () => {
-		while (next < items.length) {
-			const index = next++;
-			results[index] = await task(items[index]!);
-		}
-	};
-
-	await Promise.all(Array.from({length: Math.min(limit, items.length)}, worker));
-	return results;
 }

@@ -12,7 +12,8 @@ import type {BackupResult} from './backup.js';
 import {countForProgress, describeCollections} from './collections.js';
 import {dumpConcurrency} from './dump.js';
 import {assertLoadable} from './staging.js';
-import {loadIntoTarget, runLimited, safetyStoreFor} from './target.js';
+import {runSettled} from '../pool.js';
+import {loadIntoTarget, safetyStoreFor} from './target.js';
 
 export type CopyOptions = OperationOptions & {
 	config: ProjectConfig;
@@ -97,7 +98,7 @@ export async function copyDatabase(options: CopyOptions): Promise<CopyResult> {
 			async load(staging) {
 				await staging.prepare(infos);
 				let failed = false;
-				await runLimited(infos.filter(info => info.type !== 'view'), dumpConcurrency, async info => {
+				await runSettled(infos.filter(info => info.type !== 'view'), dumpConcurrency, async info => {
 					const cursor: FindCursor = from.db.collection(info.name).find(filters.get(info.name) ?? {}, {raw: true, batchSize: 1000});
 					try {
 						let pending: Promise<void> | undefined;

@@ -2,6 +2,7 @@ import type {Writable} from 'node:stream';
 import type {Db, Document, FindCursor} from 'mongodb';
 import {ArchiveWriter, dataCollectionName, type ArchiveCollection} from '../archive/index.js';
 import {MonarchError, throwIfAborted} from '../errors.js';
+import {runSettled} from '../pool.js';
 import {ignoreEvents, type EventSink} from '../events.js';
 import type {Selection} from '../querysets/selection.js';
 import {monarchVersion} from '../version.js';
@@ -119,11 +120,7 @@ export async function dumpDatabase(options: DumpOptions): Promise<DumpResult> {
 		};
 
 		const archive = writer;
-		await Promise.all(
-			Array.from({length: Math.min(concurrency, queue.length)}, async () => {
-				for (let info = queue.shift(); info; info = queue.shift()) await dumpOne(info, archive);
-			}),
-		);
+		await runSettled(queue, concurrency, async info => dumpOne(info, archive));
 		throwIfAborted(options.signal, label);
 		const stats = await writer.finish();
 		const byName = new Map(stats.map(entry => [entry.collection, entry]));

@@ -46,9 +46,8 @@ export type RestoreResult = {
 	safetyBackup: BackupResult | undefined;
 };
 
-/** In-flight insert batches at once across collections, and per collection. */
+/** Insert batches in flight at once, whichever collections they belong to (one window: the archive's order decides the mix). */
 const insertConcurrency = 4;
-const perCollection = 4;
 
 /**
  * Restores a complete backup into an environment: confirm, verify the whole
@@ -127,8 +126,8 @@ export type ArchiveCheck = {
 
 /**
  * Feeds an archive into a staging load: the prelude plans the collections,
- * document batches are inserted (a few batches in flight, at most two per
- * collection), each collection's indexes are built when it ends.
+ * document batches are inserted (up to `insertConcurrency` in flight), and
+ * each collection's indexes are built once its own batches are in.
  * The check re-verifies CRCs and the sha256, so what is loaded is what was verified.
  */
 export async function loadArchive(staging: StagingLoad, check: ArchiveCheck, input: AsyncIterable<Uint8Array>, signal: AbortSignal | undefined): Promise<void> {
@@ -167,8 +166,6 @@ export async function loadArchive(staging: StagingLoad, check: ArchiveCheck, inp
 				}));
 				await staging.prepare(plan);
 			} else if (event.type === 'documents') {
-				const mine = byCollection.get(event.collection);
-				while (mine && mine.size >= perCollection) await Promise.race(mine);
 				while (inFlight.size >= insertConcurrency) await Promise.race(inFlight);
 				rethrow();
 				// insert reads the buffers before it first waits, so the reader may reuse its chunks.

@@ -107,23 +107,3 @@ export async function loadIntoTarget(options: LoadTargetOptions): Promise<LoadTa
 		await lock.release().catch(() => {});
 	}
 }
-
-/** Runs tasks with at most `limit` at once; on the first failure, waits for the running ones to settle, then throws it. */
-export async function runLimited<T>(items: readonly T[], limit: number, task: (item: T) => Promise<void>): Promise<void> {
-	const queue = [...items];
-	let failure: {error: unknown} | undefined;
-	await Promise.all(
-		Array.from({length: Math.min(limit, queue.length)}, async () => {
-			while (!failure) {
-				const item = queue.shift();
-				if (item === undefined) return;
-				try {
-					await task(item);
-				} catch (error) {
-					failure ??= {error};
-				}
-			}
-		}),
-	);
-	if (failure) throw failure.error;
-}
