@@ -1,6 +1,10 @@
-import {mkdir, readdir, utimes, writeFile} from 'node:fs/promises';
+import {execFile} from 'node:child_process';
+import {randomBytes} from 'node:crypto';
+import {mkdir, readdir, rm, utimes, writeFile} from 'node:fs/promises';
 import path from 'node:path';
 import {Readable} from 'node:stream';
+import {setTimeout as delay} from 'node:timers/promises';
+import {promisify} from 'node:util';
 import {CreateMultipartUploadCommand, HeadObjectCommand, ListMultipartUploadsCommand, ListPartsCommand, UploadPartCommand} from '@aws-sdk/client-s3';
 import test, {type ExecutionContext} from 'ava';
 import {writeBackup} from '../source/core/backups/backup.js';
@@ -10,7 +14,7 @@ import {findEnvironment} from '../source/core/environments.js';
 import {MonarchError} from '../source/core/errors.js';
 import {createS3Client, createS3Store} from '../source/core/storage/s3.js';
 import {seed, type Loose} from './helpers/backup-data.js';
-import {createProject, testMongoUri, type Project} from './helpers/project.js';
+import {createProject, monarchBin, testMongoUri, type Project} from './helpers/project.js';
 import {s3Config, withBucketPrefix} from './helpers/servers.js';
 
 /** A project with development and staging (small, different data), backups in a local folder and an S3 prefix. */
@@ -206,4 +210,52 @@ test('a manifest that cannot be written, beside an archive that cannot be delete
 	const pruned = await project.monarch(['prune_backups', archive, '--from', 's3', '--yes']);
 	t.is(pruned.code, 0, pruned.stderr);
 	t.deepEqual((await listBackups(config, {from: 's3'})).backups, []);
+});
+
+/** Runs `monarch <args>` in a tmux pane (a real terminal); the pane shows `EXIT=<status>` when it ends. */
+async function inTerminal(t: ExecutionContext, cwd: string, args: string[], env: Record<string, string>) {
+	const socket = `monarch-prune-${randomBytes(4).toString('hex')}`;
+	const tmux = async (...rest: string[]) => (await promisify(execFile)('tmux', ['-L', socket, '-f', '/dev/null', ...rest])).stdout;
+	const variables = Object.entries({NO_COLOR: '1', ...env}).map(([key, value]) => `${key}='${value}'`).join(' ');
+	await tmux('new-session', '-d', '-s', 'prune', '-x', '160', '-y', '30', '-c', cwd, `env ${variables} '${process.execPath}' '${monarchBin}' ${args.join(' ')}; echo EXIT=$?; sleep 600`);
+	t.teardown(async () => {
+		await tmux('kill-server').catch(() => '');
+		// tmux leaves its socket file behind.
+		await rm(path.join(process.env.TMUX_TMPDIR ?? '/tmp', `tmux-${process.getuid?.() ?? 0}`, socket), {force: true});
+	});
+	return {
+		async waitFor(pattern: RegExp): Promise<string> {
+			// Polls the screen for the text; the timeout bounds a failure, it is not a pace.
+			for (const deadline = Date.now() + 60_000; ; await delay(50)) {
+				const screen = await tmux('capture-pane', '-p', '-t', 'prune');
+				if (pattern.test(screen)) return screen;
+				if (Date.now() > deadline) throw new Error(`timed out waiting for ${String(pattern)}:\n${screen}`);
+			}
+		},
+		async answer(text: string) {
+			await tmux('send-keys', '-t', 'prune', '-l', text);
+			await tmux('send-keys', '-t', 'prune', 'Enter');
+		},
+	};
+}
+
+test('prune_backups on a terminal shows the plan, then asks: no deletes nothing, yes deletes', async t => {
+	const {project} = await pruneProject(t);
+	const old = await backupAt(t, project, 'development', '2026-01-01', 'local');
+	await backupAt(t, project, 'development', '2026-03-01', 'local');
+	const all = await listed(project);
+	const env = {MONARCH_NOW: '2026-03-10T00:00:00.000Z'};
+
+	const refused = await inTerminal(t, project.dir, ['prune_backups', '--older-than', '30d'], env);
+	const question = await refused.waitFor(/Delete 1 backup\? \[y\/n\]/);
+	t.regex(question, new RegExp(`To delete: 1 backup[\\s\\S]*${old}`), 'the plan comes before the question');
+	await refused.answer('n');
+	t.regex(await refused.waitFor(/EXIT=\d+/), /Not confirmed: nothing was deleted[\s\S]*EXIT=2/);
+	t.deepEqual(await listed(project), all);
+
+	const confirmed = await inTerminal(t, project.dir, ['prune_backups', '--older-than', '30d'], env);
+	await confirmed.waitFor(/Delete 1 backup\? \[y\/n\]/);
+	await confirmed.answer('y');
+	t.regex(await confirmed.waitFor(/EXIT=\d+/), /Deleted 1 backup \([^)]+\)\.[\s\S]*EXIT=0/);
+	t.deepEqual(await listed(project), all.filter(entry => !entry.includes(old)));
 });
