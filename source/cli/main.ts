@@ -19,6 +19,14 @@ process.on('SIGINT', () => {
 
 const argv = process.argv.slice(2);
 const verbose = argv.includes('--verbose');
+
+// A promise nobody waited for failed: a bug of monarch's, said in one line (the stack with --verbose), never Node's crash dump.
+process.on('unhandledRejection', reason => {
+	process.stderr.write(`${redact(`Error: internal: ${describeError(reason)}`)}\n`);
+	if (verbose && reason instanceof Error && reason.stack) process.stderr.write(`${redact(reason.stack)}\n`);
+	else process.stderr.write('(run with --verbose for the stack trace)\n');
+	process.exit(1);
+});
 const program = createProgram(controller.signal);
 
 try {

@@ -109,6 +109,8 @@ export async function copyDatabase(options: CopyOptions): Promise<CopyResult> {
 								const batch = cursor.readBufferedDocuments() as unknown as Buffer[];
 								if (pending) await pending;
 								pending = staging.insert(info.name, batch);
+								// It is awaited after the next read; until then a failure must not count as unhandled (Node would exit).
+								pending.catch(() => {});
 							}
 						} catch (error) {
 							failed = true;

@@ -103,6 +103,8 @@ export async function dumpDatabase(options: DumpOptions): Promise<DumpResult> {
 					const batch = cursor.readBufferedDocuments() as unknown as Buffer[];
 					if (pending) await pending;
 					pending = archive.writeDocuments(database, info.name, batch);
+					// It is awaited after the next read; until then a failure must not count as unhandled (Node would exit).
+					pending.catch(() => {});
 					count += batch.length;
 					done += batch.length;
 					events({type: 'progress', task: `${label}: ${info.name}`, done: count, total: Math.max(count, total ?? 0), unit: 'docs'});
@@ -111,6 +113,8 @@ export async function dumpDatabase(options: DumpOptions): Promise<DumpResult> {
 
 				if (pending) await pending;
 			} finally {
+				// Left by a throw above (the cursor failed, the job was cancelled): its failure is not the one to report, but it is waited for.
+				await pending?.catch(() => {});
 				cursors.delete(cursor);
 				await cursor.close().catch(() => {});
 			}
