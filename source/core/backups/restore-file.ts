@@ -90,7 +90,7 @@ export async function restoreArchiveFile(options: RestoreArchiveFileOptions): Pr
 		await drain(first, file, signal);
 		const verified = first.result();
 		const documents = [...verified.ends.values()].reduce((sum, count) => sum + count.count, 0);
-		events({type: 'log', level: 'info', message: `Verified: ${counted(selection.collections.length, 'collection')}, ${counted(documents, 'document')}, sha256 ${verified.sha256.slice(0, 12)}...`});
+		events({type: 'restore:verified', source: file, collections: selection.collections.length, documents, bytes: verified.size, sha256: verified.sha256});
 
 		const totals = new Map(selection.collections.filter(entry => entry.type !== 'view').map(entry => [entry.collection, verified.ends.get(entry.collection)?.count ?? 0]));
 		const loaded = await loadIntoTarget({

@@ -73,7 +73,7 @@ export async function restore(options: RestoreOptions): Promise<RestoreResult> {
 
 		events({type: 'log', level: 'info', message: `Verifying ${store.description}${archive}...`});
 		const verified = await verifyBackup(store, archive, manifest, {signal});
-		events({type: 'log', level: 'info', message: `Verified: ${counted(manifest.collections.length, 'collection')}, ${counted(verified.count, 'document')}, sha256 ${manifest.sha256.slice(0, 12)}...`});
+		events({type: 'restore:verified', source: `${store.description}${archive}`, collections: manifest.collections.length, documents: verified.count, bytes: manifest.size, sha256: manifest.sha256});
 
 		const label = `restore ${target.name}`;
 		const totals = new Map(manifest.collections.filter(entry => entry.type !== 'view').map(entry => [entry.name, entry.count]));

@@ -66,7 +66,7 @@ export async function loadIntoTarget(options: LoadTargetOptions): Promise<LoadTa
 		if (options.safetyStore) {
 			const base = backupBaseName(target.database, `${target.database}_before_${options.kind}`);
 			safetyBackup = await writeBackup({db, environment: target, store: options.safetyStore, base, label: `safety backup of ${target.name}`, events, signal});
-			events({type: 'log', level: 'info', message: `Safety backup of ${target.name}: ${safetyBackup.store}${safetyBackup.archive}`});
+			events({type: 'restore:safety-backup', environment: target.name, store: safetyBackup.store, archive: safetyBackup.archive});
 		}
 
 		const staging = new StagingLoad({db, label: options.label, totals: options.totals, server: await serverTraits(db), events, signal});
