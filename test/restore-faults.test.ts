@@ -6,6 +6,7 @@ import {gunzipSync, gzipSync} from 'node:zlib';
 import {setTimeout as sleep} from 'node:timers/promises';
 import test, {type ExecutionContext} from 'ava';
 import type {Db} from 'mongodb';
+import type {MonarchEvent} from '../source/core/events.js';
 import {seed, snapshot, stagingCollections, type Loose} from './helpers/backup-data.js';
 import {startGate, type Gate} from './helpers/gate.js';
 import {createProject, testMongoUri} from './helpers/project.js';
@@ -119,10 +120,13 @@ test('a restore killed with SIGKILL while loading leaves the target as it was; t
 	t.deepEqual(afterKill, before);
 
 	// The next run takes the dead run's lock over at once (its pid is gone from this machine), drops its staging collections, then restores.
-	const again = await project.monarch(['restore', `${archive}:staging`, '--yes']);
+	const again = await project.monarch(['restore', `${archive}:staging`, '--yes', '--json']);
 	t.is(again.code, 0, again.stderr);
 	t.regex(again.stderr, new RegExp(`^Took over the restore lock from \\S+ \\(pid ${child.pid}\\), which is gone$`, 'm'));
 	t.notRegex(again.stderr, /Waiting for the lock/);
+	const {events} = JSON.parse(again.stdout) as {events: MonarchEvent[]};
+	const recovered = events.flatMap(event => (event.type === 'staging:recovered' ? [event.collections] : []));
+	t.deepEqual(recovered.map(collections => [...collections].sort()), [leftovers.sort()]);
 	t.regex(again.stderr, /Dropped \d+ staging collections? left by an interrupted run/);
 	t.deepEqual(await stagingCollections(target), []);
 	t.deepEqual(await snapshot(target), await snapshot(project.db('development')));

@@ -1,5 +1,6 @@
 import type {EventSink, MonarchEvent} from '../core/events.js';
 import {createProgressMeter, formatDuration, type ProgressMeter, type ProgressSnapshot} from '../core/progress.js';
+import {describePhase} from '../core/phase-lines.js';
 import {describeRecovery} from '../core/recovery-lines.js';
 import {redact} from '../core/redact.js';
 import {paint} from './style.js';
@@ -99,6 +100,11 @@ export function createEventPrinter(options: EventPrinterOptions = {}): EventSink
 			case 'swap:interrupted':
 				line(`${color('yellow', '! ')}${describeRecovery(event)}`);
 				return;
+			default: {
+				const {level, text} = describePhase(event);
+				if (level === 'debug' && !options.verbose) return;
+				line(level === 'warn' ? `${color('yellow', '! ')}${text}` : level === 'debug' ? color('dim', text) : text);
+			}
 		}
 	};
 

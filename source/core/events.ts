@@ -16,7 +16,28 @@ export type MonarchEvent =
 	/** The swap of a restore or copy killed during it was finished (`label` is absent for journals of older monarch). */
 	| {type: 'swap:recovered'; runId: string; label: string | undefined; startedAt: Date; collections: number; dropped: string[]}
 	/** A read-only command found the database half-swapped by a restore or copy killed during its swap. */
-	| {type: 'swap:interrupted'; swap: InterruptedSwap};
+	| {type: 'swap:interrupted'; swap: InterruptedSwap}
+	/** Staging collections that a run killed while loading left behind were dropped (the target kept what it had). */
+	| {type: 'staging:recovered'; collections: string[]}
+	/** A backup began writing `archive` to `store` (the store's description, e.g. `backups/`). */
+	| {type: 'backup:started'; environment: string; database: string; store: string; archive: string}
+	/** A restore's source was read whole and checked, before the target was touched; `bytes` as stored (gzipped or not). */
+	| {type: 'restore:verified'; source: string; collections: number; documents: number; bytes: number; sha256: string}
+	/** The safety backup of a protected target was written, before anything of the target changed. */
+	| {type: 'restore:safety-backup'; environment: string; store: string; archive: string}
+	/** Every document of a collection is in its staging collection (its indexes are built too unless they follow). */
+	| {type: 'staging:collection-loaded'; label: string; collection: string; documents: number}
+	/** A collection's indexes (`_id_` not counted) were built on its staging collection. */
+	| {type: 'staging:indexes-built'; label: string; collection: string; indexes: number; durationMs: number}
+	/** Everything was loaded and counted; the staging collections are being renamed into place. */
+	| {type: 'swap:started'; label: string; runId: string; collections: number}
+	/** The target's collections that the source does not have were dropped, at the end of the swap. */
+	| {type: 'swap:dropped'; label: string; collections: string[]}
+	/** The swap is done: the target equals the source. */
+	| {type: 'swap:finished'; label: string; runId: string; collections: number; dropped: string[]};
+
+/** The events that mark a phase of a backup, restore or copy (the ones `--json` lists besides recoveries). */
+export type PhaseEvent = Extract<MonarchEvent, {type: `${'backup' | 'restore' | 'staging' | 'swap'}:${string}`}>;
 
 export type EventSink = (event: MonarchEvent) => void;
 

@@ -1,11 +1,35 @@
 import {Option, type Command} from 'commander';
 import type {BackupResult} from '../../core/backups/backup.js';
 import {MonarchError} from '../../core/errors.js';
+import type {EventSink, MonarchEvent} from '../../core/events.js';
 import {formatBytes} from '../../core/format.js';
 import type {CliContext} from '../context.js';
 import {counted} from '../../core/plural.js';
+import {redact} from '../../core/redact.js';
 
 const collect = (value: string, previous: string[]) => [...previous, value];
+const jsonHelp = 'print the result and its phase events as one JSON document ({result, events}); progress stays on stderr';
+
+/**
+ * The event sink a command hands to the core, and how it reports: with
+ * `--json` every event but progress is also kept, and the result is printed
+ * with them as one JSON document; otherwise `text` is printed.
+ */
+function reporter(cli: CliContext, json: boolean | undefined) {
+	const kept: MonarchEvent[] = [];
+	const events: EventSink = event => {
+		cli.events(event);
+		if (json && event.type !== 'progress') kept.push(event);
+	};
+
+	return {
+		events,
+		report(result: unknown, text: () => string) {
+			cli.events.finish();
+			cli.print(json ? redact(JSON.stringify({result, events: kept}, null, 2)) : text());
+		},
+	};
+}
 
 function storeOption(flag: '--to' | '--from', description: string): Option {
 	return new Option(`${flag} <location>`, description).choices(['local', 's3']);
@@ -22,12 +46,14 @@ export function registerBackupCommands(program: Command, context: () => CliConte
 		.option('--param <key=value>', "answer a QuerySet's question (repeatable)", collect, [])
 		.addOption(storeOption('--to', 'where to write it (default: the local folder when configured, else S3)'))
 		.addHelpText('after', '\nExamples:\n  monarch backup production\n  monarch backup production --name before_launch -q AccountQuerySet --param accountId=42')
-		.action(async (env: string, options: {name?: string; querySet?: string; param: string[]; to?: 'local' | 's3'}) => {
-			const {config, prompter, events, signal, print} = context();
+		.option('--json', jsonHelp)
+		.action(async (env: string, options: {name?: string; querySet?: string; param: string[]; to?: 'local' | 's3'; json?: boolean}) => {
+			const cli = context();
+			const {config, prompter, signal} = cli;
+			const {events, report} = reporter(cli, options.json);
 			const {backup} = await import('../../core/backups/backup.js');
 			const result = await backup({config: await config(), environment: env, name: options.name, querySet: options.querySet, prompter: prompter(options.param), store: options.to, events, signal});
-			events.finish();
-			print(describeBackup(`Backed up ${result.environment} (database ${result.database})`, result));
+			report(result, () => describeBackup(`Backed up ${result.environment} (database ${result.database})`, result));
 		});
 
 	program
@@ -40,14 +66,16 @@ export function registerBackupCommands(program: Command, context: () => CliConte
 		.option('--file', 'the backup is the path of a plain mongodump archive (`mongodump --archive=FILE [--gzip]`, no manifest)')
 		.option('--db <name>', 'with --file: the archive\'s database to restore, when it holds several')
 		.addHelpText('after', '\nExamples:\n  monarch restore shop__2026_11_23.archive.gz:development\n  monarch restore shop__2026_11_23:staging --yes\n  monarch restore dump.archive.gz:development --file   (what mongodump --archive=dump.archive.gz --gzip wrote)')
-		.action(async (ref: string, options: {yes?: boolean; safetyBackup: boolean; from?: 'local' | 's3'; file?: boolean; db?: string}) => {
+		.option('--json', jsonHelp)
+		.action(async (ref: string, options: {yes?: boolean; safetyBackup: boolean; from?: 'local' | 's3'; file?: boolean; db?: string; json?: boolean}) => {
 			const cli = context();
 			if (options.file) {
 				await restoreFile(ref, options, cli);
 				return;
 			}
 
-			const {config, prompter, events, signal, print} = cli;
+			const {config, prompter, signal} = cli;
+			const {events, report} = reporter(cli, options.json);
 
 			if (options.db !== undefined) throw new MonarchError('usage', '--db: only with --file (a backup holds one database)', {hint: 'drop --db, or pass --file to restore a mongodump archive file'});
 			const {parseBackupRef} = await import('../../core/backups/naming.js');
@@ -64,13 +92,14 @@ export function registerBackupCommands(program: Command, context: () => CliConte
 				events,
 				signal,
 			});
-			events.finish();
-			const documents = result.collections.reduce((sum, entry) => sum + entry.count, 0);
-			const lines = [
-				`Restored ${result.store}${result.archive} (${formatBytes(result.manifest.size)}, ${result.manifest.environment} at ${result.manifest.createdAt.slice(0, 19).replace('T', ' ')} UTC) into ${result.environment} (database ${result.database}): ${counted(result.collections.length, 'collection')}, ${counted(documents, 'document')}.`,
-			];
-			lines.push(...aftermath(result.dropped, 'the backup', result.safetyBackup, result.environment, 'restore'));
-			print(lines.join('\n'));
+			report(result, () => {
+				const documents = result.collections.reduce((sum, entry) => sum + entry.count, 0);
+				const lines = [
+					`Restored ${result.store}${result.archive} (${formatBytes(result.manifest.size)}, ${result.manifest.environment} at ${result.manifest.createdAt.slice(0, 19).replace('T', ' ')} UTC) into ${result.environment} (database ${result.database}): ${counted(result.collections.length, 'collection')}, ${counted(documents, 'document')}.`,
+				];
+				lines.push(...aftermath(result.dropped, 'the backup', result.safetyBackup, result.environment, 'restore'));
+				return lines.join('\n');
+			});
 		});
 
 	program
@@ -83,8 +112,11 @@ export function registerBackupCommands(program: Command, context: () => CliConte
 		.option('-y, --yes', 'confirm up front (needed without a terminal)')
 		.option('--no-safety-backup', 'do not back up a protected target first')
 		.addHelpText('after', '\nExamples:\n  monarch copy_db production:development\n  monarch copy_db production:development -q AwesomeDogsQuerySet')
-		.action(async (ref: string, options: {querySet?: string; param: string[]; yes?: boolean; safetyBackup: boolean}) => {
-			const {config, prompter, events, signal, print} = context();
+		.option('--json', jsonHelp)
+		.action(async (ref: string, options: {querySet?: string; param: string[]; yes?: boolean; safetyBackup: boolean; json?: boolean}) => {
+			const cli = context();
+			const {config, prompter, signal} = cli;
+			const {events, report} = reporter(cli, options.json);
 			const colon = ref.indexOf(':');
 			const from = colon === -1 ? '' : ref.slice(0, colon);
 			const to = colon === -1 ? '' : ref.slice(colon + 1);
@@ -101,18 +133,20 @@ export function registerBackupCommands(program: Command, context: () => CliConte
 				events,
 				signal,
 			});
-			events.finish();
-			const documents = result.collections.reduce((sum, entry) => sum + entry.count, 0);
-			const what = result.querySet ? `QuerySet ${result.querySet.name} of ${result.from}` : result.from;
-			const lines = [`Copied ${what} (database ${result.sourceDatabase}) into ${result.to} (database ${result.database}): ${counted(result.collections.length, 'collection')}, ${counted(documents, 'document')}.`];
-			lines.push(...aftermath(result.dropped, 'the source', result.safetyBackup, result.to, 'copy'));
-			print(lines.join('\n'));
+			report(result, () => {
+				const documents = result.collections.reduce((sum, entry) => sum + entry.count, 0);
+				const what = result.querySet ? `QuerySet ${result.querySet.name} of ${result.from}` : result.from;
+				const lines = [`Copied ${what} (database ${result.sourceDatabase}) into ${result.to} (database ${result.database}): ${counted(result.collections.length, 'collection')}, ${counted(documents, 'document')}.`];
+				lines.push(...aftermath(result.dropped, 'the source', result.safetyBackup, result.to, 'copy'));
+				return lines.join('\n');
+			});
 		});
 }
 
 /** `restore <file>:<env> --file`: a plain mongodump archive from disk. */
-async function restoreFile(ref: string, options: {yes?: boolean; safetyBackup: boolean; db?: string}, cli: CliContext): Promise<void> {
-	const {config, prompter, events, signal, print} = cli;
+async function restoreFile(ref: string, options: {yes?: boolean; safetyBackup: boolean; db?: string; json?: boolean}, cli: CliContext): Promise<void> {
+	const {config, prompter, signal} = cli;
+	const {events, report} = reporter(cli, options.json);
 	const colon = ref.lastIndexOf(':');
 	const file = colon === -1 ? '' : ref.slice(0, colon);
 	const environment = colon === -1 ? '' : ref.slice(colon + 1);
@@ -129,13 +163,14 @@ async function restoreFile(ref: string, options: {yes?: boolean; safetyBackup: b
 		events,
 		signal,
 	});
-	events.finish();
-	const documents = result.collections.reduce((sum, entry) => sum + entry.count, 0);
-	const lines = [
-		`Restored archive file ${result.file} (${formatBytes(result.size)}, database ${result.sourceDatabase}) into ${result.environment} (database ${result.database}): ${counted(result.collections.length, 'collection')}, ${counted(documents, 'document')}.`,
-	];
-	lines.push(...aftermath(result.dropped, 'the archive', result.safetyBackup, result.environment, 'restore'));
-	print(lines.join('\n'));
+	report(result, () => {
+		const documents = result.collections.reduce((sum, entry) => sum + entry.count, 0);
+		const lines = [
+			`Restored archive file ${result.file} (${formatBytes(result.size)}, database ${result.sourceDatabase}) into ${result.environment} (database ${result.database}): ${counted(result.collections.length, 'collection')}, ${counted(documents, 'document')}.`,
+		];
+		lines.push(...aftermath(result.dropped, 'the archive', result.safetyBackup, result.environment, 'restore'));
+		return lines.join('\n');
+	});
 }
 
 function describeBackup(title: string, result: BackupResult): string {

@@ -109,7 +109,7 @@ async function writeBackupAs(archive: string, createdAt: Date, options: WriteBac
 	const {db, environment, store, signal} = options;
 	const events = options.events ?? ignoreEvents;
 	throwIfAborted(signal, `the backup of ${environment.name}`);
-	events({type: 'log', level: 'info', message: `Backing up ${environment.name} (database ${environment.database}) to ${store.description}${archive}`});
+	events({type: 'backup:started', environment: environment.name, database: environment.database, store: store.description, archive});
 
 	const body = createDigestStream();
 	const written = store.write(archive, body, signal);

@@ -1,8 +1,7 @@
 import type {Document, FindCursor} from 'mongodb';
 import type {ProjectConfig} from '../config/load.js';
-import {confirmDestructive} from '../confirm.js';
-import {connect, type Connection} from '../connection.js';
-import {findEnvironment} from '../environments.js';
+import {connect} from '../connection.js';
+import {findEnvironment, type Environment} from '../environments.js';
 import {MonarchError, throwIfAborted} from '../errors.js';
 import {ignoreEvents, type OperationOptions} from '../events.js';
 import type {Prompter} from '../prompts.js';
@@ -13,7 +12,7 @@ import {countForProgress, describeCollections} from './collections.js';
 import {dumpConcurrency} from './dump.js';
 import {assertLoadable} from './staging.js';
 import {runSettled} from '../pool.js';
-import {loadIntoTarget, safetyStoreFor} from './target.js';
+import {runRestore, type RestoreSource} from './restore-flow.js';
 
 export type CopyOptions = OperationOptions & {
 	config: ProjectConfig;
@@ -44,11 +43,10 @@ export type CopyResult = {
 /**
  * Copies one environment's database (or a QuerySet's part of it) into
  * another, streaming documents as raw BSON with no temporary file, through
- * the same staging and swap as restore: the end state equals the source.
+ * the same flow as restore ({@link runRestore}): the end state equals the source.
  */
 export async function copyDatabase(options: CopyOptions): Promise<CopyResult> {
-	const {config, signal} = options;
-	const events = options.events ?? ignoreEvents;
+	const {config} = options;
 	if (options.from === options.to) {
 		throw new MonarchError('usage', `copy_db ${options.from}:${options.to}: the source and the target are the same environment`, {hint: 'copy into another environment'});
 	}
@@ -59,46 +57,54 @@ export async function copyDatabase(options: CopyOptions): Promise<CopyResult> {
 		throw new MonarchError('usage', `copy_db ${source.name}:${target.name}: both are database ${source.database} on ${source.hosts.join(',')}`, {hint: 'copy into another database'});
 	}
 
-	const safetyStore = safetyStoreFor(config, target, options.safetyBackup ?? true);
-	const connections: Connection[] = [];
+	const {source: copied, ...restored} = await runRestore({
+		...options,
+		target,
+		open: async () => openCopySource(options, source, target),
+	});
+	return {
+		from: source.name,
+		to: target.name,
+		sourceDatabase: source.database,
+		database: target.database,
+		querySet: copied.querySet ? {name: copied.querySet.name, answers: copied.querySet.answers} : null,
+		...restored,
+	};
+}
+
+/**
+ * Another environment's live collections (or a QuerySet's part of them) as a
+ * restore's source: connects (asking the QuerySet's questions), and loads
+ * from raw cursors, `dumpConcurrency` collections at once. Nothing is
+ * verified: the counts are estimates for progress.
+ */
+async function openCopySource(options: CopyOptions, source: Environment, target: Environment): Promise<RestoreSource & {querySet: QuerySetRun | undefined}> {
+	const {config, signal} = options;
+	const events = options.events ?? ignoreEvents;
+	const from = await connect(source, {access: 'write', lock: config.lock, events, signal});
 	try {
-		const from = await connect(source, {access: 'write', lock: config.lock, events, signal});
-		connections.push(from);
 		const querySet: QuerySetRun | undefined = options.querySet
 			? await runQuerySet({config, name: options.querySet, database: from.db, environment: source.name, prompter: options.prompter, events, signal})
 			: undefined;
-		const to = await connect(target, {access: 'write', lock: config.lock, events, signal});
-		connections.push(to);
-
 		const filters = new Map(querySet?.selection.collections.map(entry => [entry.name, entry.filter as Document]));
 		const infos = await describeCollections(from.db, querySet ? [...filters.keys()] : undefined);
 		assertLoadable(infos, `copy_db ${source.name}:${target.name}`);
-		const what = querySet ? `QuerySet ${querySet.name} of ${source.name}` : source.name;
-		await confirmDestructive(target, `Copy ${what} (database ${source.database}) into ${target.name} (database ${target.database}), replacing its data`, {
-			yes: options.yes,
-			prompter: options.prompter,
-		});
-
-		const totals = new Map<string, number>();
-		for (const info of infos) {
-			if (info.type === 'view') continue;
-			totals.set(info.name, await countForProgress(from.db, info.name, filters.get(info.name)));
-		}
-
-		const loaded = await loadIntoTarget({
-			config,
-			target,
-			db: to.db,
-			label: `copy ${source.name} to ${target.name}`,
+		const data = infos.filter(info => info.type !== 'view');
+		return {
+			querySet,
+			describe: `Copy ${querySet ? `QuerySet ${querySet.name} of ${source.name}` : source.name} (database ${source.database})`,
 			kind: 'copy',
-			safetyStore,
-			totals,
-			events,
-			signal,
-			async load(staging) {
+			label: `copy ${source.name} to ${target.name}`,
+			checkedAgainst: undefined,
+			async verify() {
+				const totals = new Map<string, number>();
+				for (const info of data) totals.set(info.name, await countForProgress(from.db, info.name, filters.get(info.name)));
+				return totals;
+			},
+			async load(staging, signal) {
 				await staging.prepare(infos);
 				let failed = false;
-				await runSettled(infos.filter(info => info.type !== 'view'), dumpConcurrency, async info => {
+				await runSettled(data, dumpConcurrency, async info => {
 					const cursor: FindCursor = from.db.collection(info.name).find(filters.get(info.name) ?? {}, {raw: true, batchSize: 1000});
 					try {
 						let pending: Promise<void> | undefined;
@@ -126,20 +132,11 @@ export async function copyDatabase(options: CopyOptions): Promise<CopyResult> {
 					await staging.finishCollection(info.name);
 				});
 			},
-		});
-
-		return {
-			from: source.name,
-			to: target.name,
-			sourceDatabase: source.database,
-			database: target.database,
-			querySet: querySet ? {name: querySet.name, answers: querySet.answers} : null,
-			collections: [...totals.keys()].map(name => ({name, count: loaded.counts.get(name) ?? 0})),
-			dropped: loaded.dropped,
-			safetyBackup: loaded.safetyBackup,
+			close: async () => from.close(),
 		};
-	} finally {
-		for (const connection of connections) await connection.close().catch(() => {});
+	} catch (error) {
+		await from.close().catch(() => {});
+		throw error;
 	}
 }
 

@@ -2,8 +2,6 @@ import {createReadStream} from 'node:fs';
 import {stat} from 'node:fs/promises';
 import {readArchive, type ArchiveEvent, type ArchivePreludeEntry} from '../archive/index.js';
 import type {ProjectConfig} from '../config/load.js';
-import {confirmDestructive} from '../confirm.js';
-import {connect} from '../connection.js';
 import {findEnvironment} from '../environments.js';
 import {isMonarchError, MonarchError} from '../errors.js';
 import {ignoreEvents, type OperationOptions} from '../events.js';
@@ -11,9 +9,9 @@ import type {Prompter} from '../prompts.js';
 import type {BackupResult} from './backup.js';
 import {infoType, isDataCollection} from './collections.js';
 import {digestChunks} from './digest.js';
-import {loadArchive, type ArchiveCheck} from './restore.js';
+import {loadArchive, type ArchiveCheck} from './load-archive.js';
 import {assertLoadable} from './staging.js';
-import {loadIntoTarget, safetyStoreFor} from './target.js';
+import {runRestore, type RestoreSource} from './restore-flow.js';
 import {counted} from '../plural.js';
 
 export type RestoreArchiveFileOptions = OperationOptions & {
@@ -54,86 +52,71 @@ const hint = 'nothing was changed; check the file, or restore another one';
 
 /**
  * Restores a plain mongodump archive file (what `mongodump --archive --gzip`
- * writes; no manifest) into an environment, the way {@link restore} restores
- * a backup: confirm, read the whole file first (every namespace's length and
- * CRC; anything wrong is a 'corrupt' error and the target is untouched), take
- * a safety backup of a protected target, load into staging collections and
- * swap them in. One database of the archive is restored, whatever its name
- * there; an archive of several needs `database`.
+ * writes; no manifest) into an environment through {@link runRestore}, the
+ * way {@link restore} restores a backup: confirm, read the whole file first
+ * (every namespace's length and CRC; anything wrong is a 'corrupt' error and
+ * the target is untouched), take a safety backup of a protected target, load
+ * into staging collections and swap them in. One database of the archive is
+ * restored, whatever its name there; an archive of several needs `database`.
  */
 export async function restoreArchiveFile(options: RestoreArchiveFileOptions): Promise<RestoreArchiveFileResult> {
 	const {config, file, signal} = options;
 	const events = options.events ?? ignoreEvents;
 	const target = findEnvironment(config.environments, options.environment, config.displayFile);
 	const size = await fileSize(file);
-	const safetyStore = safetyStoreFor(config, target, options.safetyBackup ?? true);
+	const {source, ...restored} = await runRestore({
+		...options,
+		target,
+		async open() {
+			const prelude = await readPrelude(file, signal);
+			if (options.database === undefined && databasesOf(prelude).length > 1) {
+				// Several databases may be one corrupt database name: read it all first, so corruption is called corruption.
+				await readWhole(file, signal);
+			}
 
-	const prelude = await readPrelude(file, signal);
-	if (options.database === undefined && databasesOf(prelude).length > 1) {
-		// Several databases may be one corrupt database name: read it all first, so corruption is called corruption.
-		await readWhole(file, signal);
-	}
+			const selection = selectDatabase(file, prelude, options.database);
+			for (const line of selection.skipped) events({type: 'log', level: 'warn', message: `Skipping ${line}`});
+			assertLoadable(selection.collections.map(entry => ({name: entry.collection, type: infoType(entry.type)})), `Archive file ${file}`);
+			return fileSource(file, selection, `restore ${target.name}`);
+		},
+	});
+	return {file, size, sha256: source.verified().sha256, sourceDatabase: source.selection.database, environment: target.name, database: target.database, skipped: source.selection.skipped, ...restored};
+}
 
-	const selection = selectDatabase(file, prelude, options.database);
-	for (const line of selection.skipped) events({type: 'log', level: 'warn', message: `Skipping ${line}`});
-	assertLoadable(selection.collections.map(entry => ({name: entry.collection, type: infoType(entry.type)})), `Archive file ${file}`);
+/** An archive file's picked database as a restore's source: read whole and checked first, then read again (re-checked against that first read) while loading. */
+function fileSource(file: string, selection: Selection, label: string): RestoreSource & {selection: Selection; verified(): Verified} {
+	let verified: Verified | undefined;
+	const first = () => {
+		if (!verified) throw new MonarchError('internal', `Archive file ${file} was not verified`);
+		return verified;
+	};
 
-	const connection = await connect(target, {access: 'write', lock: config.lock, events, signal});
-	try {
-		await confirmDestructive(target, `Restore archive file ${file} (database ${selection.database}) into ${target.name} (database ${target.database}), replacing its data`, {
-			yes: options.yes,
-			prompter: options.prompter,
-		});
-
-		events({type: 'log', level: 'info', message: `Verifying ${file}...`});
-		const first = createFileCheck(file, selection);
-		await drain(first, file, signal);
-		const verified = first.result();
-		const documents = [...verified.ends.values()].reduce((sum, count) => sum + count.count, 0);
-		events({type: 'log', level: 'info', message: `Verified: ${counted(selection.collections.length, 'collection')}, ${counted(documents, 'document')}, sha256 ${verified.sha256.slice(0, 12)}...`});
-
-		const totals = new Map(selection.collections.filter(entry => entry.type !== 'view').map(entry => [entry.collection, verified.ends.get(entry.collection)?.count ?? 0]));
-		const loaded = await loadIntoTarget({
-			config,
-			target,
-			db: connection.db,
-			label: `restore ${target.name}`,
-			kind: 'restore',
-			safetyStore,
-			totals,
-			events,
-			signal,
-			async load(staging) {
-				const input = createReadStream(file, {highWaterMark: 1024 * 1024});
-				try {
-					await loadArchive(staging, createFileCheck(file, selection, verified), input, signal);
-				} finally {
-					input.destroy();
-				}
-
-				for (const [name, count] of totals) {
-					if (staging.count(name) !== count) {
-						throw new MonarchError('internal', `Restored ${staging.count(name)} documents of ${name}, the archive has ${count}; nothing was changed`);
-					}
-				}
-			},
-		});
-
-		return {
-			file,
-			size,
-			sha256: verified.sha256,
-			sourceDatabase: selection.database,
-			environment: target.name,
-			database: target.database,
-			collections: [...totals.keys()].map(name => ({name, count: loaded.counts.get(name) ?? 0})),
-			skipped: selection.skipped,
-			dropped: loaded.dropped,
-			safetyBackup: loaded.safetyBackup,
-		};
-	} finally {
-		await connection.close();
-	}
+	return {
+		selection,
+		verified: first,
+		describe: `Restore archive file ${file} (database ${selection.database})`,
+		kind: 'restore',
+		label,
+		checkedAgainst: 'the archive',
+		async verify(events, signal) {
+			events({type: 'log', level: 'info', message: `Verifying ${file}...`});
+			const check = createFileCheck(file, selection);
+			await drain(check, file, signal);
+			verified = check.result();
+			const ends = verified.ends;
+			const documents = [...ends.values()].reduce((sum, count) => sum + count.count, 0);
+			events({type: 'restore:verified', source: file, collections: selection.collections.length, documents, bytes: verified.size, sha256: verified.sha256});
+			return new Map(selection.collections.filter(entry => entry.type !== 'view').map(entry => [entry.collection, ends.get(entry.collection)?.count ?? 0]));
+		},
+		async load(staging, signal) {
+			const input = createReadStream(file, {highWaterMark: 1024 * 1024});
+			try {
+				await loadArchive(staging, createFileCheck(file, selection, first()), input, signal);
+			} finally {
+				input.destroy();
+			}
+		},
+	};
 }
 
 /** The database picked from an archive: its collections, and what else the archive holds. */

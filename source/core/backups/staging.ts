@@ -171,6 +171,8 @@ export class StagingLoad {
 		if (this.count(name) === 0) {
 			this.events({type: 'progress', task: `${this.options.label}: ${name}`, done: 0, total: 0, unit: 'docs'});
 		}
+
+		this.events({type: 'staging:collection-loaded', label: this.options.label, collection: name, documents: this.count(name)});
 	}
 
 	/**
@@ -186,8 +188,11 @@ export class StagingLoad {
 		const plan = await planSwap(this.db, journal, this.options.server.renameDropsTarget);
 		await journals.updateOne({_id: journal._id}, {$set: {phase: 'swap'}});
 		this.committed = true;
+		const {label} = this.options;
+		this.events({type: 'swap:started', label, runId: this.runId, collections: journal.collections.length});
 		const {dropped} = await runSwap(this.db, journal, plan);
-		if (dropped.length > 0) this.events({type: 'log', level: 'info', message: `Dropped ${dropped.join(', ')} (not in the source)`});
+		if (dropped.length > 0) this.events({type: 'swap:dropped', label, collections: dropped});
+		this.events({type: 'swap:finished', label, runId: this.runId, collections: journal.collections.length, dropped});
 		return {dropped};
 	}
 
@@ -228,7 +233,7 @@ export class StagingLoad {
 			throw await this.refusedIndex(name, built, error);
 		}
 
-		this.events({type: 'log', level: 'debug', message: `${name}: ${counted(specs.length, 'index', 'indexes')} built in ${Date.now() - started} ms`});
+		this.events({type: 'staging:indexes-built', label: this.options.label, collection: name, indexes: specs.length, durationMs: Date.now() - started});
 	}
 
 	/** The error for indexes the server refused: finds the index it refuses (one by one) and names it and its options. */
@@ -323,7 +328,7 @@ export async function recoverStaging(db: Db, events: EventSink = ignoreEvents): 
 	}
 
 	await db.collection<Journal>(lockCollection).deleteMany({_id: {$regex: `^${journalPrefix}`}, phase: 'load'});
-	if (dropped.length > 0) events({type: 'log', level: 'info', message: `Dropped ${counted(dropped.length, 'staging collection')} left by an interrupted run`});
+	if (dropped.length > 0) events({type: 'staging:recovered', collections: dropped});
 	return {finished, dropped};
 }
 

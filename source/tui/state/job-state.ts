@@ -1,5 +1,6 @@
 import type {MonarchEvent} from '../../core/events.js';
 import {formatDuration, type ProgressSnapshot} from '../../core/progress.js';
+import {describePhase} from '../../core/phase-lines.js';
 import {describeRecovery} from '../../core/recovery-lines.js';
 
 /** One task's bar: the last progress event with its rate and ETA. */
@@ -152,6 +153,11 @@ function applyEvent(state: JobState, event: MonarchEvent): JobState {
 		case 'swap:recovered':
 		case 'swap:interrupted': {
 			return addLine(state, 'warn', describeRecovery(event));
+		}
+
+		default: {
+			const {level, text} = describePhase(event);
+			return addLine(state, level, text);
 		}
 	}
 }

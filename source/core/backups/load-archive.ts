@@ -1,0 +1,79 @@
+import type {Document} from 'mongodb';
+import type {ArchiveEvent} from '../archive/index.js';
+import {throwIfAborted} from '../errors.js';
+import {infoType, type CollectionInfo} from './collections.js';
+import type {StagingLoad} from './staging.js';
+
+/** Insert batches in flight at once, whichever collections they belong to (one window: the archive's order decides the mix). */
+const insertConcurrency = 4;
+
+/** Reads an archive's events while checking them against what was verified: consume `events`, then call `finish`. */
+export type ArchiveCheck = {
+	events(source: AsyncIterable<Uint8Array | string>, signal?: AbortSignal): AsyncIterable<ArchiveEvent>;
+	finish(): void;
+};
+
+/**
+ * Feeds an archive into a staging load: the prelude plans the collections,
+ * document batches are inserted (up to `insertConcurrency` in flight), and
+ * each collection's indexes are built once its own batches are in.
+ * The check re-verifies CRCs and the sha256, so what is loaded is what was verified.
+ */
+export async function loadArchive(staging: StagingLoad, check: ArchiveCheck, input: AsyncIterable<Uint8Array>, signal: AbortSignal | undefined): Promise<void> {
+	const byCollection = new Map<string, Set<Promise<void>>>();
+	const inFlight = new Set<Promise<void>>();
+	const state = {failure: undefined as {error: unknown} | undefined};
+	const rethrow = () => {
+		if (state.failure) throw state.failure.error;
+	};
+	const track = (name: string, work: Promise<void>) => {
+		const settled = work.then(
+			() => {},
+			(error: unknown) => {
+				state.failure ??= {error};
+			},
+		);
+		const mine = byCollection.get(name) ?? new Set<Promise<void>>();
+		byCollection.set(name, mine);
+		mine.add(settled);
+		inFlight.add(settled);
+		void settled.then(() => {
+			mine.delete(settled);
+			inFlight.delete(settled);
+		});
+	};
+
+	try {
+		for await (const event of check.events(input, signal)) {
+			rethrow();
+			if (event.type === 'prelude') {
+				const plan: CollectionInfo[] = event.collections.map(entry => ({
+					name: entry.collection,
+					type: infoType(entry.type),
+					options: (entry.metadata?.options as Document | undefined) ?? {},
+					indexes: entry.metadata?.indexes ?? [],
+				}));
+				await staging.prepare(plan);
+			} else if (event.type === 'documents') {
+				while (inFlight.size >= insertConcurrency) await Promise.race(inFlight);
+				rethrow();
+				// insert reads the buffers before it first waits, so the reader may reuse its chunks.
+				track(event.collection, staging.insert(event.collection, event.documents));
+			} else if (event.type === 'end') {
+				const previous = [...(byCollection.get(event.collection) ?? [])];
+				track(event.collection, (async () => {
+					await Promise.all(previous);
+					if (!state.failure) await staging.finishCollection(event.collection);
+				})());
+			}
+		}
+
+		await Promise.all(inFlight);
+		rethrow();
+		check.finish();
+		throwIfAborted(signal, 'the restore');
+	} finally {
+		// Nothing may still write to staging collections when they are dropped.
+		await Promise.allSettled(inFlight);
+	}
+}

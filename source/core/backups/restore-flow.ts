@@ -1,0 +1,186 @@
+import type {Db} from 'mongodb';
+import type {ProjectConfig} from '../config/load.js';
+import {confirmDestructive} from '../confirm.js';
+import {connect} from '../connection.js';
+import type {Environment} from '../environments.js';
+import {describeError, isMonarchError, MonarchError, throwIfAborted} from '../errors.js';
+import {ignoreEvents, type EventSink, type OperationOptions} from '../events.js';
+import {acquireLock} from '../lease-lock.js';
+import type {Prompter} from '../prompts.js';
+import type {BackupStore} from '../storage/contract.js';
+import {storeFor} from '../storage/index.js';
+import {writeBackup, type BackupResult} from './backup.js';
+import {backupBaseName} from './naming.js';
+import {serverTraits} from './server-traits.js';
+import {recoverStaging, restoreLockName, StagingLoad} from './staging.js';
+
+/**
+ * Where the data of a restore comes from: the one thing in which restore (a
+ * verified monarch backup), restore --file (a plain mongodump archive) and
+ * copy_db (live cursors of another environment) differ. {@link runRestore}
+ * calls `verify` once the target is connected and the user confirmed, then
+ * `load` under the target's lock, then `close`, whatever happened.
+ */
+export type RestoreSource = {
+	/** What is restored, for the confirmation (`Restore backup X of Y`); the flow adds ` into <target> (database D), replacing its data`. */
+	describe: string;
+	/** `restore` or `copy`: names the safety backup (`<database>_before_restore__<date>`). */
+	kind: 'restore' | 'copy';
+	/** Names the job in events, e.g. `restore development`. */
+	label: string;
+	/**
+	 * Reads and checks the whole source before the target is touched (a
+	 * corrupt one throws, emitting `restore:verified` when it is good), and
+	 * returns the documents each collection will have, views left out, in order.
+	 */
+	verify(events: EventSink, signal: AbortSignal | undefined): Promise<Map<string, number>>;
+	/** Loads everything into the staging load (prepare, insert, finishCollection); throws on any problem. */
+	load(staging: StagingLoad, signal: AbortSignal | undefined): Promise<void>;
+	/**
+	 * What the loaded counts are checked against, for the error (`the backup`):
+	 * a count that differs from `verify`'s fails the run before the swap.
+	 * Undefined for live cursors, whose counts are estimates for progress.
+	 */
+	checkedAgainst: string | undefined;
+	/** Releases what the source holds open (a connection); called once, at the end. */
+	close?(): Promise<void>;
+};
+
+export type RunRestoreOptions<Source extends RestoreSource> = OperationOptions & {
+	config: ProjectConfig;
+	target: Environment;
+	/** Finds and opens the source (reads what it needs to describe itself, asks a QuerySet's questions); called after the safety store was checked, before the target is connected. */
+	open: () => Promise<Source>;
+	/** `--yes`: confirmed up front. */
+	yes?: boolean | undefined;
+	prompter: Prompter;
+	/** Take a safety backup of a protected target first (default true; `--no-safety-backup`). */
+	safetyBackup?: boolean | undefined;
+};
+
+export type RunRestoreResult<Source extends RestoreSource> = {
+	source: Source;
+	/** Documents restored per collection, in the source's order. */
+	collections: Array<{name: string; count: number}>;
+	/** The target's collections that the source does not have, dropped. */
+	dropped: string[];
+	safetyBackup: BackupResult | undefined;
+};
+
+/**
+ * The one restore flow that restore, restore --file and copy_db run: check
+ * that a safety backup can be taken, open the source, connect to the target
+ * for writing (which finishes an interrupted swap there first), confirm,
+ * verify the whole source, then under the target's restore lock: clean up
+ * after killed runs, take the safety backup, load into staging, check the
+ * counts and, only when all of it succeeded, swap. On any failure or abort
+ * before the swap the staging collections are dropped and the target is as
+ * it was; a failure during the swap is finished by the next command that
+ * writes to the target.
+ */
+export async function runRestore<Source extends RestoreSource>(options: RunRestoreOptions<Source>): Promise<RunRestoreResult<Source>> {
+	const {config, target, signal} = options;
+	const events = options.events ?? ignoreEvents;
+	const safetyStore = safetyStoreFor(config, target, options.safetyBackup ?? true);
+	const source = await options.open();
+	try {
+		const connection = await connect(target, {access: 'write', lock: config.lock, events, signal});
+		try {
+			await confirmDestructive(target, `${source.describe} into ${target.name} (database ${target.database}), replacing its data`, {yes: options.yes, prompter: options.prompter});
+			const totals = await source.verify(events, signal);
+			const loaded = await underLock({config, target, db: connection.db, source, safetyStore, totals, events, signal});
+			return {source, collections: [...totals.keys()].map(name => ({name, count: loaded.counts.get(name) ?? 0})), dropped: loaded.dropped, safetyBackup: loaded.safetyBackup};
+		} finally {
+			await connection.close();
+		}
+	} finally {
+		await source.close?.().catch(() => {});
+	}
+}
+
+type LockedOptions = {
+	config: ProjectConfig;
+	target: Environment;
+	db: Db;
+	source: RestoreSource;
+	safetyStore: BackupStore | undefined;
+	totals: Map<string, number>;
+	events: EventSink;
+	signal: AbortSignal | undefined;
+};
+
+/** The part of the flow under the target's restore lock: recover, safety backup, load, count check, swap or discard. */
+async function underLock(options: LockedOptions): Promise<{safetyBackup: BackupResult | undefined; dropped: string[]; counts: Map<string, number>}> {
+	const {config, target, db, source, events, signal} = options;
+	const lock = await acquireLock(db, restoreLockName, {leaseMs: config.lock.leaseMs, waitMs: config.lock.waitMs, events, signal});
+	try {
+		await recoverStaging(db, events);
+		let safetyBackup: BackupResult | undefined;
+		if (options.safetyStore) {
+			const base = backupBaseName(target.database, `${target.database}_before_${source.kind}`);
+			safetyBackup = await writeBackup({db, environment: target, store: options.safetyStore, base, label: `safety backup of ${target.name}`, events, signal});
+			events({type: 'restore:safety-backup', environment: target.name, store: safetyBackup.store, archive: safetyBackup.archive});
+		}
+
+		const staging = new StagingLoad({db, label: source.label, totals: options.totals, server: await serverTraits(db), events, signal});
+		let dropped: string[];
+		try {
+			await source.load(staging, signal);
+			if (source.checkedAgainst !== undefined) {
+				for (const [name, count] of options.totals) {
+					if (staging.count(name) !== count) {
+						throw new MonarchError('internal', `Restored ${staging.count(name)} documents of ${name}, ${source.checkedAgainst} has ${count}; nothing was changed`);
+					}
+				}
+			}
+
+			if (lock.lost) {
+				throw new MonarchError('locked', `Lost the ${restoreLockName} lock on ${target.name} (this process stalled longer than the lease); nothing was changed`, {
+					hint: 'raise lock.leaseSeconds in monarch.json and run again',
+				});
+			}
+
+			throwIfAborted(signal, source.label);
+		} catch (error) {
+			await staging.discard().catch(() => {});
+			throw error;
+		}
+
+		try {
+			({dropped} = await staging.commit());
+		} catch (error) {
+			if (!staging.swapping) {
+				await staging.discard().catch(() => {});
+				throw error;
+			}
+
+			// Everything was loaded: the journal says so, and the next command that writes to this target finishes the swap.
+			throw new MonarchError('internal', `The swap into ${target.name} was interrupted: ${describeError(error)}`, {
+				hint: `every collection was loaded; run \`monarch migrate ${target.name}\` (or any command that writes to it) and it finishes the swap first`,
+				cause: error,
+			});
+		}
+
+		const counts = new Map<string, number>();
+		for (const name of options.totals.keys()) counts.set(name, staging.count(name));
+		return {safetyBackup, dropped, counts};
+	} finally {
+		await lock.release().catch(() => {});
+	}
+}
+
+/** The store a safety backup of `target` goes to, or undefined when none is taken; fails before anything is touched when one is needed but no store is configured. */
+function safetyStoreFor(config: ProjectConfig, target: Environment, safetyBackup: boolean): BackupStore | undefined {
+	if (!target.protected || !safetyBackup) return undefined;
+	try {
+		return storeFor(config);
+	} catch (error) {
+		if (isMonarchError(error) && error.code === 'config') {
+			throw new MonarchError('config', `${config.displayFile}: backups: no backup location for the safety backup of protected environment "${target.name}"; nothing was changed`, {
+				hint: 'configure backups.local or backups.s3, or pass --no-safety-backup',
+			});
+		}
+
+		throw error;
+	}
+}
