@@ -1,5 +1,7 @@
 import {readFile} from 'node:fs/promises';
 import test from 'ava';
+import stringWidth from 'string-width';
+import {fit} from '../../source/tui/components/text.js';
 import {MonarchError} from '../../source/core/errors.js';
 import type {MigrationsReport} from '../../source/core/migrations/status.js';
 import {actionFor, helpSections, hintsFor, keymap, keyName, keysLabel} from '../../source/tui/keymap.js';
@@ -226,4 +228,13 @@ test("the README's Keys table is the keymap's", async t => {
 	const keys = readme.slice(readme.indexOf('### Keys'));
 	const shown = keys.slice(keys.indexOf('| key | |')).split('\n').filter(line => line.startsWith('|'));
 	t.deepEqual(shown.slice(0, table.length), table);
+});
+
+test('table cells are cut and padded by display width: CJK and emoji take two columns, ASCII one', t => {
+	for (const [text, width] of [['犬小屋を追加する', 7], ['add 🐶 dogs to houses', 8], ['plain ascii name', 6], ['短い', 9], ['x', 1]] as const) {
+		const cell = fit(text, width);
+		t.is(stringWidth(cell), width, `${text} in ${width}: ${JSON.stringify(cell)}`);
+		if (stringWidth(text) > width) t.true(cell.trimEnd().endsWith('…'), cell);
+		else t.is(cell.trimEnd(), text);
+	}
 });

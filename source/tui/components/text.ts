@@ -1,9 +1,10 @@
-/** Cuts `text` to `width` columns (with … when cut) and pads it to exactly `width`. */
+import cliTruncate from 'cli-truncate';
+import stringWidth from 'string-width';
+/** Cuts `text` to `width` terminal columns (with … when cut) and pads it to exactly `width`; CJK and emoji take two columns. */
 export function fit(text: string, width: number): string {
 	if (width <= 0) return '';
-	const chars = [...text];
-	if (chars.length > width) return width === 1 ? '…' : `${chars.slice(0, width - 1).join('')}…`;
-	return text + ' '.repeat(width - chars.length);
+	const cut = stringWidth(text) > width ? cliTruncate(text, width) : text;
+	return cut + ' '.repeat(Math.max(0, width - stringWidth(cut)));
 }
 
 /** Cuts `text` to at most `width` columns, without padding. */
