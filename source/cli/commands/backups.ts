@@ -93,9 +93,8 @@ export function registerBackupCommands(program: Command, context: () => CliConte
 				signal,
 			});
 			report(result, () => {
-				const documents = result.collections.reduce((sum, entry) => sum + entry.count, 0);
 				const lines = [
-					`Restored ${result.store}${result.archive} (${formatBytes(result.manifest.size)}, ${result.manifest.environment} at ${result.manifest.createdAt.slice(0, 19).replace('T', ' ')} UTC) into ${result.environment} (database ${result.database}): ${counted(result.collections.length, 'collection')}, ${counted(documents, 'document')}.`,
+					`Restored ${result.store}${result.archive} (${formatBytes(result.manifest.size)}, ${result.manifest.environment} at ${result.manifest.createdAt.slice(0, 19).replace('T', ' ')} UTC) ${loadedInto(result.environment, result)}`,
 				];
 				lines.push(...aftermath(result.dropped, 'the backup', result.safetyBackup, result.environment, 'restore'));
 				return lines.join('\n');
@@ -134,9 +133,8 @@ export function registerBackupCommands(program: Command, context: () => CliConte
 				signal,
 			});
 			report(result, () => {
-				const documents = result.collections.reduce((sum, entry) => sum + entry.count, 0);
 				const what = result.querySet ? `QuerySet ${result.querySet.name} of ${result.from}` : result.from;
-				const lines = [`Copied ${what} (database ${result.sourceDatabase}) into ${result.to} (database ${result.database}): ${counted(result.collections.length, 'collection')}, ${counted(documents, 'document')}.`];
+				const lines = [`Copied ${what} (database ${result.sourceDatabase}) ${loadedInto(result.to, result)}`];
 				lines.push(...aftermath(result.dropped, 'the source', result.safetyBackup, result.to, 'copy'));
 				return lines.join('\n');
 			});
@@ -164,10 +162,7 @@ async function restoreFile(ref: string, options: {yes?: boolean; safetyBackup: b
 		signal,
 	});
 	report(result, () => {
-		const documents = result.collections.reduce((sum, entry) => sum + entry.count, 0);
-		const lines = [
-			`Restored archive file ${result.file} (${formatBytes(result.size)}, database ${result.sourceDatabase}) into ${result.environment} (database ${result.database}): ${counted(result.collections.length, 'collection')}, ${counted(documents, 'document')}.`,
-		];
+		const lines = [`Restored archive file ${result.file} (${formatBytes(result.size)}, database ${result.sourceDatabase}) ${loadedInto(result.environment, result)}`];
 		lines.push(...aftermath(result.dropped, 'the archive', result.safetyBackup, result.environment, 'restore'));
 		return lines.join('\n');
 	});
@@ -186,6 +181,12 @@ function describeBackup(title: string, result: BackupResult): string {
 	}
 
 	return lines.join('\n');
+}
+
+/** `into staging (database shop): 4 collections, 1204 documents.`: where a restore or copy loaded, and how much. */
+function loadedInto(environment: string, result: {database: string; collections: Array<{count: number}>}): string {
+	const documents = result.collections.reduce((sum, entry) => sum + entry.count, 0);
+	return `into ${environment} (database ${result.database}): ${counted(result.collections.length, 'collection')}, ${counted(documents, 'document')}.`;
 }
 
 /** What a restore or copy also did to its target: collections dropped, and the safety backup that undoes it all. */
