@@ -31,7 +31,7 @@ export const environmentActions: EnvironmentAction[] = [
 			tui.startJob({
 				title: `Drop database ${environment.database} (${environment.name})`,
 				// The core asks: yes/no, or the typed name on a protected environment.
-				run: async ({prompter}) => dropDatabase({config: tui.config, environment: environment.name, prompter}),
+				run: async ({events, signal, prompter}) => dropDatabase({config: tui.config, environment: environment.name, prompter, events, signal}),
 				summary: result => `Dropped ${result.database} on ${result.environment} (${counted(result.collections, 'collection')})`,
 			});
 		},
