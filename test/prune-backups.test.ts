@@ -68,6 +68,17 @@ test('prune_backups --older-than / --keep: lists first, asks (--yes without a te
 	t.regex(dry.stdout, /^Dry run: nothing was deleted\.$/m);
 	t.deepEqual(await listed(project), all);
 
+	// --json: the same plan as a document on stdout (the list goes to stderr).
+	const json = await project.monarch(['prune_backups', '--older-than', '30d', '--dry-run', '--json'], at);
+	t.is(json.code, 0, json.stderr);
+	const report = JSON.parse(json.stdout) as {deleted: boolean; items: Array<{kind: string; name: string; location: string; reason: string}>; kept: Array<{archive: string}>};
+	t.false(report.deleted);
+	t.deepEqual(report.items.map(item => `${item.location} ${item.name}`).sort(), [`local ${dev}__2026_01_01.archive.gz`, `local ${dev}__2026_02_01.archive.gz`, `s3 ${dev}__2026_01_01.archive.gz`]);
+	t.true(report.items.every(item => item.kind === 'backup' && /older than 30d/.test(item.reason)));
+	t.deepEqual(report.kept.map(entry => entry.archive), [`${staging}__2026_01_15.archive.gz`]);
+	t.regex(json.stderr, /^To delete: 3 backups/m);
+	t.deepEqual(await listed(project), all);
+
 	// No terminal and no --yes: the plan is shown, then a refusal with status 2, and nothing goes.
 	const unconfirmed = await project.monarch(['prune_backups', '--older-than', '30d'], at);
 	t.is(unconfirmed.code, 2);

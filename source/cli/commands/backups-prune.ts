@@ -2,12 +2,13 @@ import {Option, type Command} from 'commander';
 import type {PrunePlan} from '../../core/backups/prune.js';
 import {MonarchError} from '../../core/errors.js';
 import {formatBytes} from '../../core/format.js';
+import {redact} from '../../core/redact.js';
 import type {StoreLocation} from '../../core/storage/contract.js';
 import type {CliContext} from '../context.js';
 import {paint} from '../style.js';
 import {table} from '../table.js';
 
-type PruneFlags = {keep?: string; olderThan?: string; incomplete?: boolean; from?: StoreLocation; dryRun?: boolean; yes?: boolean};
+type PruneFlags = {keep?: string; olderThan?: string; incomplete?: boolean; from?: StoreLocation; dryRun?: boolean; yes?: boolean; json?: boolean};
 
 /** `monarch prune_backups`. */
 export function registerPruneBackupsCommand(program: Command, context: () => CliContext): void {
@@ -22,6 +23,7 @@ export function registerPruneBackupsCommand(program: Command, context: () => Cli
 		.addOption(new Option('--from <location>', 'only this location').choices(['local', 's3']))
 		.option('--dry-run', 'list what would be deleted, delete nothing')
 		.option('-y, --yes', 'confirm up front (needed without a terminal)')
+		.option('--json', 'print what was (or, with --dry-run, would be) deleted as JSON on stdout; the list still goes to stderr before the question')
 		.addHelpText('after', '\nThe newest complete backup of each environment is kept unless named.\n\nExamples:\n  monarch prune_backups --keep 7\n  monarch prune_backups --older-than 30d --from s3 --dry-run\n  monarch prune_backups --incomplete --yes\n  monarch prune_backups shop__2026_11_23 --from local')
 		.action(async (names: string[], flags: PruneFlags) => {
 			const {config, prompter, events, signal, print} = context();
@@ -38,14 +40,26 @@ export function registerPruneBackupsCommand(program: Command, context: () => Cli
 				dryRun: flags.dryRun,
 				yes: flags.yes,
 				prompter: prompter(),
-				onPlan: plan => print(formatPlan(plan, describePlan)),
+				onPlan: plan => (flags.json ? process.stderr.write(`${formatPlan(plan, describePlan)}\n`) : print(formatPlan(plan, describePlan))),
 				events,
 				signal,
 			});
 			events.finish();
+			if (flags.json) {
+				print(redact(JSON.stringify({deleted: result.deleted, bytes: result.bytes, items: result.items.map(jsonItem), kept: result.kept.map(entry => ({archive: entry.archive, location: entry.location, environment: entry.environment}))}, null, 2)));
+				return;
+			}
+
 			if (result.items.length === 0) return;
 			print(result.deleted ? `Deleted ${describePlan(result)} (${formatBytes(result.bytes)}).` : 'Dry run: nothing was deleted.');
 		});
+}
+
+/** One item of the plan, for --json: what it is, where, how big, why. */
+function jsonItem(item: PrunePlan['items'][number]) {
+	return item.kind === 'backup'
+		? {kind: 'backup', name: item.entry.archive, location: item.entry.location, size: item.entry.size, environment: item.entry.environment, createdAt: item.entry.createdAt, reason: item.reason}
+		: {kind: 'abandoned write', name: item.write.name, location: item.location, size: item.write.size, lastActivity: item.write.lastActivity, reason: item.reason};
 }
 
 function formatPlan(plan: PrunePlan, describePlan: (plan: PrunePlan) => string): string {
