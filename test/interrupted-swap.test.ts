@@ -40,7 +40,7 @@ async function leaveHalfSwapped(db: Db, holder?: Record<string, unknown>): Promi
 }
 
 const halfSwappedLine = (database: string, runId: string) =>
-	new RegExp(`^! Database ${database} of development is half-swapped: restore development \\(run ${runId}, started \\S+\\) was killed during its swap; run \`monarch migrate development\` to finish it$`, 'm');
+	new RegExp(`^! Database ${database} of development is half-swapped: restore development \\(run ${runId}, started \\S+\\) was killed during its swap; run \`monarch recover development\` to finish it$`, 'm');
 
 test('list_migrations and the TUI status report a half-swapped database and change nothing', async t => {
 	const project = await createProject(t, {migrations: {'20260101000001_one.ts': migrationSource('One', "\t\tawait this.database.collection('runs').insertOne({_id: 'one'});")}});
@@ -56,12 +56,12 @@ test('list_migrations and the TUI status report a half-swapped database and chan
 
 	const json = await project.monarch(['list_migrations', 'development', '--json']);
 	t.is(json.code, 0, json.stderr);
-	t.like(JSON.parse(json.stdout), {interruptedSwap: {environment: 'development', database: project.databases.development, run: 'restore development', runId, finishWith: 'monarch migrate development'}});
+	t.like(JSON.parse(json.stdout), {interruptedSwap: {environment: 'development', database: project.databases.development, run: 'restore development', runId, finishWith: 'monarch recover development'}});
 
 	const config = await loadConfig({cwd: project.dir});
 	const status = await environmentStatus(config.environments.find(environment => environment.name === 'development')!);
 	t.true(status.reachable);
-	t.is(describeStatus({checking: false, ...status}).text, 'half-swapped: run monarch migrate development to finish it');
+	t.is(describeStatus({checking: false, ...status}).text, 'half-swapped: run monarch recover development to finish it');
 
 	t.deepEqual(await snapshot(db), before);
 	t.deepEqual(await db.collection<Loose>('monarch_locks').find().sort({_id: 1}).toArray(), locksBefore);
@@ -91,6 +91,25 @@ test('migrate finishes a swap a killed restore left half-done, saying so in one 
 
 	const listed = await project.monarch(['list_migrations', 'development']);
 	t.notRegex(listed.stderr, /half-swapped/);
+});
+
+test('recover finishes the interrupted swap and does nothing else (no migration runs); on a whole database it says there is nothing to do', async t => {
+	const project = await createProject(t, {migrations: {'20260101000001_one.ts': migrationSource('One', "\t\tawait this.database.collection('runs').insertOne({_id: 'one'});")}});
+	const db = project.db();
+	const {runId} = await leaveHalfSwapped(db);
+
+	const recovered = await project.monarch(['recover', 'development']);
+	t.is(recovered.code, 0, recovered.stderr);
+	t.regex(recovered.stderr, new RegExp(`^Finished the interrupted swap of restore development \\(run ${runId}, started \\S+\\): 2 collections in place, dropped extra \\(not in the source\\)$`, 'm'));
+	t.is(recovered.stdout, `development (database ${project.databases.development}) is whole again.\n`);
+	t.deepEqual(await db.collection<Loose>('dogs').find().sort({_id: 1}).toArray(), [{_id: 10, name: 'rex'}, {_id: 11, name: 'max'}]);
+	t.deepEqual(Object.keys(await snapshot(db)), ['cats', 'dogs']);
+	t.is(await db.collection('runs').countDocuments(), 0, 'no migration ran');
+	t.is(await db.collection('monarch_locks').countDocuments(), 0);
+
+	const again = await project.monarch(['recover', 'development']);
+	t.is(again.code, 0, again.stderr);
+	t.is(again.stdout, `Nothing to recover on development (database ${project.databases.development}): no interrupted swap.\n`);
 });
 
 test('backup finishes the interrupted swap first, so the backup holds what the restore meant', async t => {

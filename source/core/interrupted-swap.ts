@@ -20,7 +20,7 @@ export type InterruptedSwap = {
 	run: string;
 	runId: string;
 	startedAt: Date;
-	/** A command that finishes it, e.g. `monarch migrate development`. */
+	/** The command that finishes it, `monarch recover development` (any command that writes does too). */
 	finishWith: string;
 };
 
@@ -34,7 +34,7 @@ export async function findInterruptedSwap(db: Db, environment: Pick<Environment,
 		run: journal.label ?? 'a restore or copy',
 		runId: journal.runId,
 		startedAt: journal.startedAt,
-		finishWith: `monarch migrate ${environment.name}`,
+		finishWith: `monarch recover ${environment.name}`,
 	};
 }
 

@@ -26,4 +26,16 @@ export function registerProjectCommands(program: Command, context: () => CliCont
 			const result = await dropDatabase({config: await config(), environment: env, yes: options.yes, prompter: prompter(), events, signal});
 			print(`Dropped database ${result.database} of ${result.environment} (${counted(result.collections, 'collection')}).`);
 		});
+
+	program
+		.command('recover')
+		.argument('<env>', 'environment name')
+		.description('finish a restore or copy that was killed during its swap (a half-swapped database), and nothing else')
+		.addHelpText('after', '\nExample:\n  monarch recover development')
+		.action(async (env: string) => {
+			const {config, events, signal, print} = context();
+			const {recoverEnvironment} = await import('../../core/databases.js');
+			const result = await recoverEnvironment({config: await config(), environment: env, events, signal});
+			print(result.finished ? `${result.environment} (database ${result.database}) is whole again.` : `Nothing to recover on ${result.environment} (database ${result.database}): no interrupted swap.`);
+		});
 }
