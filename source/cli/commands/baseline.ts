@@ -6,7 +6,8 @@ export function registerMarkAppliedCommand(program: Command, context: () => CliC
 	program
 		.command('mark_applied')
 		.aliases(['mark-applied', 'baseline'])
-		.argument('<keys-and-env...>', 'migration keys, then the environment name')
+		.argument('<keys-and-env...>', 'migration keys (see `monarch list_migrations <env>`), then the environment name')
+		.usage('[options] <key>... <env>')
 		.description('record migrations as completed without running them (a database from a snapshot, or changes applied by hand)')
 		.option('--all', 'mark every pending migration')
 		.option('-y, --yes', 'confirm up front (needed for protected environments without a terminal)')
