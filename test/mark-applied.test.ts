@@ -50,6 +50,11 @@ test('mark_applied records baseline entries that migrate then skips and list_mig
 	t.is(again.code, 0, again.stderr);
 	t.is(again.stdout, 'Nothing to mark on development.\nAlready completed, left as they are: 20260101000003_third\n');
 	t.is((await history.findOne({_id: '20260101000003_third'}))?.baseline, undefined, 'a completed entry is left as it is');
+
+	const rerun = await project.monarch(['migrate_one', '20260101000001_first', 'development']);
+	t.is(rerun.code, 0, rerun.stderr);
+	t.is((await history.findOne({_id: '20260101000001_first'}))?.baseline, undefined, 'running a baseline migration clears the flag');
+	t.deepEqual(await project.db().collection('runs').find().sort({_id: 1}).toArray(), [{_id: 'first', count: 1}, {_id: 'third', count: 1}]);
 });
 
 test('mark_applied --all marks every pending migration, and migrate then runs none', async t => {
