@@ -7,6 +7,8 @@ import {registerEnvironmentCommands} from './commands/environments.js';
 import {registerMigrationCommands} from './commands/migrations.js';
 import {registerProjectCommands} from './commands/project.js';
 import {registerQuerySetCommands} from './commands/querysets.js';
+import {registerUnlockCommand} from './commands/unlock.js';
+import {registerMarkAppliedCommand} from './commands/baseline.js';
 import {createContext, type CliContext} from './context.js';
 
 /** The whole command line, with every command registered. */
@@ -28,6 +30,8 @@ export function createProgram(signal: AbortSignal): Command {
 	registerProjectCommands(program, getContext);
 	registerEnvironmentCommands(program, getContext);
 	registerMigrationCommands(program, getContext);
+	registerMarkAppliedCommand(program, getContext);
+	registerUnlockCommand(program, getContext);
 	registerBackupCommands(program, getContext);
 	registerListBackupsCommand(program, getContext);
 	registerPruneBackupsCommand(program, getContext);

@@ -80,6 +80,7 @@ function formatReport(report: MigrationsReport): string {
 	const rows = [['STATE', 'MIGRATION', 'FINISHED', 'DURATION', ''].map(title => color('bold', title))];
 	for (const migration of report.migrations) {
 		const notes = [
+			migration.baseline ? color('cyan', 'baseline (marked applied, not run)') : '',
 			migration.drift ? color('yellow', 'changed since it ran') : '',
 			migration.interrupted ? color('red', 'interrupted') : '',
 			migration.state === 'Failed' ? color('red', migration.error?.message.split('\n')[0] ?? '') : '',

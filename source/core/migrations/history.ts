@@ -10,7 +10,7 @@ export type MigrationState = 'New' | 'Processing' | 'Completed' | 'Failed';
 export type HistoryEntry = {
 	/** The migration's key (its file name without extension). */
 	_id: string;
-	/** The migration's class name. */
+	/** The migration's class name (its key for a baseline entry, whose code is never loaded). */
 	name: string;
 	state: Exclude<MigrationState, 'New'>;
 	startedAt: Date;
@@ -23,6 +23,8 @@ export type HistoryEntry = {
 	monarchVersion: string;
 	/** The lock lease under which it ran. */
 	lockToken?: string;
+	/** Recorded as Completed by `mark_applied` without running (a snapshot, or applied by hand). */
+	baseline?: boolean;
 };
 
 export function history(db: Db): Collection<HistoryEntry> {

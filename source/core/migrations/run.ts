@@ -154,7 +154,7 @@ async function runOne(input: RunOneInput): Promise<number> {
 				monarchVersion,
 				lockToken: input.lock.token,
 			},
-			$unset: {finishedAt: '', durationMs: '', error: ''},
+			$unset: {finishedAt: '', durationMs: '', error: '', baseline: ''},
 		},
 		{upsert: true},
 	);

@@ -16,6 +16,8 @@ export type MigrationStatus = {
 	error: HistoryEntry['error'];
 	/** `Processing` with no live lock: the process running it died. */
 	interrupted: boolean;
+	/** Recorded as Completed by `mark_applied`, never run by monarch (`joinHistory` always sets it). */
+	baseline?: boolean;
 };
 
 export type MigrationsReport = {
@@ -43,6 +45,7 @@ export function joinHistory(files: MigrationFile[], entries: Map<string, History
 			drift: state === 'Completed' && entry?.checksum !== file.checksum,
 			error: entry?.error,
 			interrupted: state === 'Processing' && !lockHeld,
+			baseline: state === 'Completed' && entry?.baseline === true,
 		};
 	});
 	const keys = new Set(files.map(file => file.key));

@@ -1,0 +1,26 @@
+import {Option, type Command} from 'commander';
+import {unlockableLocks, type UnlockableLock} from '../../core/unlock.js';
+import type {CliContext} from '../context.js';
+
+export function registerUnlockCommand(program: Command, context: () => CliContext): void {
+	program
+		.command('unlock')
+		.argument('<env>', 'environment name')
+		.description("remove a lock a dead or hung run left behind, after showing its holder")
+		.addOption(new Option('--lock <name>', 'which lock').choices(unlockableLocks).default('migrations'))
+		.option('--force', 'remove it even though its lease is still being renewed (the holder looks alive)')
+		.option('-y, --yes', 'confirm up front (needed without a terminal)')
+		.addHelpText('after', '\nExamples:\n  monarch unlock staging\n  monarch unlock production --lock restore --force --yes')
+		.action(async (env: string, options: {lock: UnlockableLock; force?: boolean; yes?: boolean}) => {
+			const {config, prompter, events, signal, print} = context();
+			const {unlock, describeLock} = await import('../../core/unlock.js');
+			const result = await unlock({config: await config(), environment: env, lock: options.lock, force: options.force, yes: options.yes, prompter: prompter(), events, signal});
+			if (!result.removed) {
+				print(`No ${result.lock} lock on ${result.environment} (database ${result.database}); nothing to do.`);
+				return;
+			}
+
+			const why = {gone: 'its process is gone', expired: 'its lease had expired', forced: 'forced while its lease was live'}[result.reason ?? 'forced'];
+			print(`Removed the ${result.lock} lock on ${result.environment}, ${describeLock(result.removed)} (${why}).`);
+		});
+}
