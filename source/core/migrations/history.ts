@@ -23,6 +23,8 @@ export type HistoryEntry = {
 	monarchVersion: string;
 	/** The lock lease under which it ran. */
 	lockToken?: string;
+	/** The safety backup taken of a protected environment before the run this entry belongs to (none with `--no-safety-backup`). */
+	safetyBackup?: {store: string; archive: string};
 };
 
 export function history(db: Db): Collection<HistoryEntry> {

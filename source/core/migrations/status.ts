@@ -16,6 +16,8 @@ export type MigrationStatus = {
 	error: HistoryEntry['error'];
 	/** `Processing` with no live lock: the process running it died. */
 	interrupted: boolean;
+	/** The safety backup taken before the run it was part of, when one was. */
+	safetyBackup?: HistoryEntry['safetyBackup'] | undefined;
 };
 
 export type MigrationsReport = {
@@ -43,6 +45,7 @@ export function joinHistory(files: MigrationFile[], entries: Map<string, History
 			drift: state === 'Completed' && entry?.checksum !== file.checksum,
 			error: entry?.error,
 			interrupted: state === 'Processing' && !lockHeld,
+			safetyBackup: entry?.safetyBackup,
 		};
 	});
 	const keys = new Set(files.map(file => file.key));
