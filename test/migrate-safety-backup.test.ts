@@ -139,3 +139,18 @@ test('"migrate.safetyBackup" must be a boolean', async t => {
 	t.regex(result.stderr, /monarch\.json.*migrate\.safetyBackup/);
 	t.is(await project.db('production').collection('dogs').countDocuments(), 2);
 });
+
+test('a migration that fails after the safety backup names the rollback that undoes the run', async t => {
+	const project = await productionProject(t);
+	const before = await snapshot(project.db('production'));
+	await project.writeMigration('20260101000003_boom.ts', migrationSource('Boom', "\t\tthrow new Error('boom');"));
+	const failed = await project.monarch(['migrate', 'production', '--yes']);
+	t.is(failed.code, 1);
+	const safety = `${project.databases.production}_before_migrate__${day}.archive.gz`;
+	t.regex(failed.stderr, new RegExp(`Migration 20260101000003_boom failed on production: boom.*or undo this run with \`monarch rollback production\` \\(${safety}\\)`));
+
+	const rolled = await project.monarch(['rollback', 'production', '--yes']);
+	t.is(rolled.code, 0, rolled.stderr);
+	t.regex(rolled.stderr, new RegExp(`it undoes 3 migrations: ${keys.join(', ')}, 20260101000003_boom`));
+	t.deepEqual(await snapshot(project.db('production')), before);
+});

@@ -190,8 +190,9 @@ async function runOne(input: RunOneInput): Promise<number> {
 		const stack = error instanceof Error ? error.stack : undefined;
 		await entries.updateOne({_id: file.key}, {$set: {state: 'Failed', finishedAt, durationMs, error: stack ? {message, stack} : {message}}});
 		events({type: 'migration:end', key: file.key, environment: environment.name, state: 'Failed', durationMs, error: message});
+		const undo = input.safetyBackup ? `, or undo this run with \`monarch rollback ${environment.name}\` (${input.safetyBackup.archive})` : '';
 		throw new MonarchError('migration-failed', `Migration ${file.key} failed on ${environment.name}: ${message}`, {
-			hint: `fix it, then run \`monarch migrate_one ${file.key} ${environment.name}\``,
+			hint: `fix it, then run \`monarch migrate_one ${file.key} ${environment.name}\`${undo}`,
 			cause: error,
 		});
 	}
