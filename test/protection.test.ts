@@ -14,6 +14,8 @@ async function protectedProject(t: Parameters<typeof createProject>[0]) {
 			staging: {uri: testMongoUri(), database: `t_${suffix}_staging`, protected: true},
 		},
 		migrations: {'20260101000001_dog.ts': insertDog},
+		// Migrating a protected environment backs it up first, into this store.
+		config: {backups: {local: {dir: 'backups'}}},
 	});
 }
 

@@ -25,6 +25,8 @@ export type MonarchEvent =
 	| {type: 'restore:verified'; source: string; collections: number; documents: number; bytes: number; sha256: string}
 	/** The safety backup of a protected target was written, before anything of the target changed. */
 	| {type: 'restore:safety-backup'; environment: string; store: string; archive: string}
+	/** The safety backup of a protected environment was written before its migrations run (after the confirmation, before any of them started). */
+	| {type: 'migrate:safety-backup'; environment: string; store: string; archive: string}
 	/** Every document of a collection is in its staging collection (its indexes are built too unless they follow). */
 	| {type: 'staging:collection-loaded'; label: string; collection: string; documents: number}
 	/** A collection's indexes (`_id_` not counted) were built on its staging collection. */
@@ -37,7 +39,7 @@ export type MonarchEvent =
 	| {type: 'swap:finished'; label: string; runId: string; collections: number; dropped: string[]};
 
 /** The events that mark a phase of a backup, restore or copy (the ones `--json` lists besides recoveries). */
-export type PhaseEvent = Extract<MonarchEvent, {type: `${'backup' | 'restore' | 'staging' | 'swap'}:${string}`}>;
+export type PhaseEvent = Extract<MonarchEvent, {type: `${'backup' | 'restore' | 'migrate' | 'staging' | 'swap'}:${string}`}>;
 
 export type EventSink = (event: MonarchEvent) => void;
 

@@ -19,6 +19,8 @@ export function describePhase(event: PhaseEvent): PhaseLine {
 			return {level: 'info', text: `Verified: ${counted(event.collections, 'collection')}, ${counted(event.documents, 'document')}, ${formatBytes(event.bytes)}, sha256 ${event.sha256.slice(0, 12)}...`};
 		case 'restore:safety-backup':
 			return {level: 'info', text: `Safety backup of ${event.environment}: ${event.store}${event.archive}`};
+		case 'migrate:safety-backup':
+			return {level: 'info', text: `Safety backup of ${event.environment} before migrating: ${event.store}${event.archive}`};
 		case 'staging:collection-loaded':
 			return {level: 'debug', text: `${event.collection}: ${counted(event.documents, 'document')} loaded`};
 		case 'staging:indexes-built':

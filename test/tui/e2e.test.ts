@@ -37,6 +37,8 @@ test('a new user opens monarch in a terminal, switches panels, runs the pending 
 	const project = await createProject(t, {
 		environments: {staging: {uri: testMongoUri(), database: freshDatabase(), protected: true}},
 		migrations: {'20260101000000_add_dogs.ts': latchedDogs(latch), '20260102000000_cats.ts': cats},
+		// Migrating the protected staging backs it up first, into this store.
+		config: {backups: {local: {dir: 'backups'}}},
 	});
 	const terminal = await openTerminal(t, {cwd: project.dir, columns: 80, rows: 24});
 

@@ -44,11 +44,12 @@ export function registerMigrationCommands(program: Command, context: () => CliCo
 		.argument('<env>', 'environment name')
 		.description('run the pending migrations in order, stopping at the first failure')
 		.option('-y, --yes', 'confirm up front (needed for protected environments without a terminal)')
+		.option('--no-safety-backup', 'do not back up a protected environment first')
 		.addHelpText('after', '\nExamples:\n  monarch migrate development\n  monarch migrate production --yes   # from CI')
-		.action(async (env: string, options: {yes?: boolean}) => {
+		.action(async (env: string, options: {yes?: boolean; safetyBackup: boolean}) => {
 			const {config, prompter, events, signal, print} = context();
 			const {migrate} = await import('../../core/migrations/run.js');
-			const result = await migrate({config: await config(), environment: env, yes: options.yes, prompter: prompter(), events, signal});
+			const result = await migrate({config: await config(), environment: env, yes: options.yes, safetyBackup: safetyBackupFlag(options), prompter: prompter(), events, signal});
 			print(summary(result));
 		});
 
@@ -59,19 +60,47 @@ export function registerMigrationCommands(program: Command, context: () => CliCo
 		.argument('<env>', 'environment name')
 		.description('run one migration whatever its state (re-runs a failed or completed one)')
 		.option('-y, --yes', 'confirm up front (needed for protected environments without a terminal)')
+		.option('--no-safety-backup', 'do not back up a protected environment first')
 		.addHelpText('after', '\nExample:\n  monarch migrate_one 20261123183000_add_indexes_to_user_table development')
-		.action(async (key: string, env: string, options: {yes?: boolean}) => {
+		.action(async (key: string, env: string, options: {yes?: boolean; safetyBackup: boolean}) => {
 			const {config, prompter, events, signal, print} = context();
 			const {migrateOne} = await import('../../core/migrations/run.js');
-			const result = await migrateOne({config: await config(), environment: env, key, yes: options.yes, prompter: prompter(), events, signal});
+			const result = await migrateOne({config: await config(), environment: env, key, yes: options.yes, safetyBackup: safetyBackupFlag(options), prompter: prompter(), events, signal});
 			print(summary(result));
 		});
+
+	program
+		.command('rollback')
+		.argument('<env>', 'environment name')
+		.description("undo migrations: restore the environment's latest safety backup taken before a migrate (every write since is lost)")
+		.option('--to <backup>', 'this older safety backup instead of the latest (see `monarch list_backups`)')
+		.option('-y, --yes', 'confirm up front (needed without a terminal)')
+		.addHelpText('after', '\nExamples:\n  monarch rollback production\n  monarch rollback production --to shop_before_migrate__2026_03_01 --yes')
+		.action(async (env: string, options: {to?: string; yes?: boolean}) => {
+			const {config, prompter, events, signal, print} = context();
+			const {rollback} = await import('../../core/backups/rollback.js');
+			const result = await rollback({config: await config(), environment: env, to: options.to, yes: options.yes, prompter: prompter(), events, signal});
+			const lines = [
+				`Rolled back ${result.environment} (database ${result.database}) to ${result.store}${result.archive}, taken ${result.takenAt.slice(0, 19).replace('T', ' ')} UTC: ${counted(result.undone.length, 'migration')} undone.`,
+			];
+			const backup = result.safetyBackup;
+			if (backup) lines.push(`Safety backup of ${result.environment} before the rollback: ${backup.store}${backup.archive} (undo with \`monarch restore ${backup.archive}:${result.environment}\`).`);
+			print(lines.join('\n'));
+		});
+}
+
+/** `--no-safety-backup` turns it off; without it the config's `migrate.safetyBackup` decides (commander's default `true` is not a choice the user made). */
+function safetyBackupFlag(options: {safetyBackup: boolean}): false | undefined {
+	return options.safetyBackup ? undefined : false;
 }
 
 function summary(result: MigrateResult): string {
 	if (result.ran.length === 0) return `Nothing to migrate on ${result.environment}.`;
 	const total = result.ran.reduce((sum, entry) => sum + entry.durationMs, 0);
-	return `Ran ${counted(result.ran.length, 'migration')} on ${result.environment} in ${formatDuration(total)}.`;
+	const lines = [`Ran ${counted(result.ran.length, 'migration')} on ${result.environment} in ${formatDuration(total)}.`];
+	const backup = result.safetyBackup;
+	if (backup) lines.push(`Safety backup of ${result.environment} before the migrations: ${backup.store}${backup.archive} (undo with \`monarch restore ${backup.archive}:${result.environment}\`).`);
+	return lines.join('\n');
 }
 
 function formatReport(report: MigrationsReport): string {

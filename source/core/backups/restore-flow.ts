@@ -3,14 +3,13 @@ import type {ProjectConfig} from '../config/load.js';
 import {confirmDestructive} from '../confirm.js';
 import {connect} from '../connection.js';
 import type {Environment} from '../environments.js';
-import {describeError, isMonarchError, MonarchError, throwIfAborted} from '../errors.js';
+import {describeError, MonarchError, throwIfAborted} from '../errors.js';
 import {ignoreEvents, type EventSink, type OperationOptions} from '../events.js';
 import {acquireLock} from '../lease-lock.js';
 import type {Prompter} from '../prompts.js';
 import type {BackupStore} from '../storage/contract.js';
-import {storeFor} from '../storage/index.js';
-import {writeBackup, type BackupResult} from './backup.js';
-import {backupBaseName} from './naming.js';
+import type {BackupResult} from './backup.js';
+import {safetyStoreFor, takeSafetyBackup} from './safety-backup.js';
 import {serverTraits} from './server-traits.js';
 import {recoverStaging, restoreLockName, StagingLoad} from './staging.js';
 
@@ -117,9 +116,7 @@ async function underLock(options: LockedOptions): Promise<{safetyBackup: BackupR
 		await recoverStaging(db, events);
 		let safetyBackup: BackupResult | undefined;
 		if (options.safetyStore) {
-			const base = backupBaseName(target.database, `${target.database}_before_${source.kind}`);
-			safetyBackup = await writeBackup({db, environment: target, store: options.safetyStore, base, label: `safety backup of ${target.name}`, events, signal});
-			events({type: 'restore:safety-backup', environment: target.name, store: safetyBackup.store, archive: safetyBackup.archive});
+			safetyBackup = await takeSafetyBackup({db, target, store: options.safetyStore, kind: source.kind, events, signal});
 		}
 
 		const staging = new StagingLoad({db, label: source.label, totals: options.totals, server: await serverTraits(db), events, signal});
@@ -166,21 +163,5 @@ async function underLock(options: LockedOptions): Promise<{safetyBackup: BackupR
 		return {safetyBackup, dropped, counts};
 	} finally {
 		await lock.release().catch(() => {});
-	}
-}
-
-/** The store a safety backup of `target` goes to, or undefined when none is taken; fails before anything is touched when one is needed but no store is configured. */
-function safetyStoreFor(config: ProjectConfig, target: Environment, safetyBackup: boolean): BackupStore | undefined {
-	if (!target.protected || !safetyBackup) return undefined;
-	try {
-		return storeFor(config);
-	} catch (error) {
-		if (isMonarchError(error) && error.code === 'config') {
-			throw new MonarchError('config', `${config.displayFile}: backups: no backup location for the safety backup of protected environment "${target.name}"; nothing was changed`, {
-				hint: 'configure backups.local or backups.s3, or pass --no-safety-backup',
-			});
-		}
-
-		throw error;
 	}
 }

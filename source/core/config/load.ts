@@ -21,6 +21,8 @@ export type ProjectConfig = {
 	querysetsDir: string;
 	backups: {local?: LocalBackupsConfig; s3?: S3BackupsConfig};
 	lock: {leaseMs: number; waitMs: number};
+	/** `migrate.safetyBackup`: whether migrate and migrate_one back up a protected environment first (default true). */
+	migrate: {safetyBackup: boolean};
 };
 
 export type LoadConfigOptions = {
@@ -117,6 +119,7 @@ export async function loadConfig(options: LoadConfigOptions = {}): Promise<Proje
 		querysetsDir: path.resolve(root, resolve(raw.querysetsDir, 'querysetsDir')),
 		backups,
 		lock: {leaseMs: raw.lock.leaseSeconds * 1000, waitMs: raw.lock.waitSeconds * 1000},
+		migrate: {safetyBackup: raw.migrate.safetyBackup},
 	};
 }
 

@@ -44,6 +44,11 @@ const lockSchema = z.strictObject({
 	waitSeconds: z.number().nonnegative().max(86_400).default(30),
 });
 
+const migrateSchema = z.strictObject({
+	/** Back up a protected environment before running its migrations (`--no-safety-backup` skips it for one run). */
+	safetyBackup: z.boolean().default(true),
+});
+
 /** The shape of monarch.json. */
 export const configSchema = z.strictObject({
 	$schema: z.string().optional(),
@@ -59,6 +64,7 @@ export const configSchema = z.strictObject({
 		})
 		.optional(),
 	lock: lockSchema.default({leaseSeconds: 60, waitSeconds: 30}),
+	migrate: migrateSchema.default({safetyBackup: true}),
 });
 
 export type RawConfig = z.output<typeof configSchema>;

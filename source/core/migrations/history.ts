@@ -25,6 +25,8 @@ export type HistoryEntry = {
 	lockToken?: string;
 	/** Recorded as Completed by `mark_applied` without running (a snapshot, or applied by hand). */
 	baseline?: boolean;
+	/** The safety backup taken of a protected environment before the run this entry belongs to (none with `--no-safety-backup`). */
+	safetyBackup?: {store: string; archive: string};
 };
 
 export function history(db: Db): Collection<HistoryEntry> {

@@ -14,6 +14,8 @@ import {migrationsLockName} from './list.js';
 import {acquireLock, type HeldLock} from '../lease-lock.js';
 import {migrationBrand, type MigrationClass} from './migration.js';
 import {counted} from '../plural.js';
+import type {BackupResult} from '../backups/backup.js';
+import {safetyStoreFor, takeSafetyBackup} from '../backups/safety-backup.js';
 
 export type MigrateOptions = OperationOptions & {
 	config: ProjectConfig;
@@ -21,11 +23,15 @@ export type MigrateOptions = OperationOptions & {
 	prompter: Prompter;
 	/** Confirmed up front (`--yes`), for protected environments in CI. */
 	yes?: boolean;
+	/** Back up a protected environment before running anything; `false` is `--no-safety-backup`. Defaults to the config's `migrate.safetyBackup` (true). */
+	safetyBackup?: boolean | undefined;
 };
 
 export type MigrateResult = {
 	environment: string;
 	ran: Array<{key: string; durationMs: number}>;
+	/** The backup taken before the first migration ran (protected environments only). */
+	safetyBackup?: BackupResult | undefined;
 };
 
 /** Runs every pending migration in order, stopping at the first failure. */
@@ -58,6 +64,9 @@ async function runMigrations(options: MigrateOptions, onlyKey: string | undefine
 			return {environment: environment.name, ran: []};
 		}
 
+		// Checked before anything is loaded or asked: a protected environment with no store to back it up to is refused.
+		const safetyStore = safetyStoreFor(config, environment, options.safetyBackup ?? config.migrate.safetyBackup);
+
 		// Every file that may run must load before anything runs.
 		const classes = new Map<string, MigrationClass>();
 		for (const file of planned) classes.set(file.key, await loadMigration(file));
@@ -81,16 +90,18 @@ async function runMigrations(options: MigrateOptions, onlyKey: string | undefine
 				return {environment: environment.name, ran: []};
 			}
 
+			const safetyBackup = safetyStore ? await takeSafetyBackup({db: connection.db, target: environment, store: safetyStore, kind: 'migrate', events, signal: options.signal}) : undefined;
+			const recorded = safetyBackup ? {store: safetyBackup.store, archive: safetyBackup.archive} : undefined;
 			const ran: MigrateResult['ran'] = [];
 			for (const file of toRun) {
 				throwIfAborted(options.signal, `the migrations on ${environment.name} before ${file.key}`);
 				if (lock.lost) throw lostLock(environment);
 				const migrationClass = classes.get(file.key) ?? (await loadMigration(file));
-				const durationMs = await runOne({file, migrationClass, environment, client: connection.client, db: connection.db, lock, events, signal: options.signal});
+				const durationMs = await runOne({file, migrationClass, environment, client: connection.client, db: connection.db, lock, safetyBackup: recorded, events, signal: options.signal});
 				ran.push({key: file.key, durationMs});
 			}
 
-			return {environment: environment.name, ran};
+			return {environment: environment.name, ran, safetyBackup};
 		} finally {
 			await lock.release().catch(() => {});
 		}
@@ -134,6 +145,7 @@ type RunOneInput = {
 	client: MongoClient;
 	db: Db;
 	lock: HeldLock;
+	safetyBackup: HistoryEntry['safetyBackup'];
 	events: EventSink;
 	signal: AbortSignal | undefined;
 };
@@ -153,8 +165,9 @@ async function runOne(input: RunOneInput): Promise<number> {
 				ranBy: runnerIdentity(),
 				monarchVersion,
 				lockToken: input.lock.token,
+				...(input.safetyBackup ? {safetyBackup: input.safetyBackup} : {}),
 			},
-			$unset: {finishedAt: '', durationMs: '', error: '', baseline: ''},
+			$unset: {finishedAt: '', durationMs: '', error: '', baseline: '', ...(input.safetyBackup ? {} : {safetyBackup: ''})},
 		},
 		{upsert: true},
 	);
@@ -177,8 +190,9 @@ async function runOne(input: RunOneInput): Promise<number> {
 		const stack = error instanceof Error ? error.stack : undefined;
 		await entries.updateOne({_id: file.key}, {$set: {state: 'Failed', finishedAt, durationMs, error: stack ? {message, stack} : {message}}});
 		events({type: 'migration:end', key: file.key, environment: environment.name, state: 'Failed', durationMs, error: message});
+		const undo = input.safetyBackup ? `, or undo this run with \`monarch rollback ${environment.name}\` (${input.safetyBackup.archive})` : '';
 		throw new MonarchError('migration-failed', `Migration ${file.key} failed on ${environment.name}: ${message}`, {
-			hint: `fix it, then run \`monarch migrate_one ${file.key} ${environment.name}\``,
+			hint: `fix it, then run \`monarch migrate_one ${file.key} ${environment.name}\`${undo}`,
 			cause: error,
 		});
 	}

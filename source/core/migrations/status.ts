@@ -18,6 +18,8 @@ export type MigrationStatus = {
 	interrupted: boolean;
 	/** Recorded as Completed by `mark_applied`, never run by monarch (`joinHistory` always sets it). */
 	baseline?: boolean;
+	/** The safety backup taken before the run it was part of, when one was. */
+	safetyBackup?: HistoryEntry['safetyBackup'] | undefined;
 };
 
 export type MigrationsReport = {
@@ -46,6 +48,7 @@ export function joinHistory(files: MigrationFile[], entries: Map<string, History
 			error: entry?.error,
 			interrupted: state === 'Processing' && !lockHeld,
 			baseline: state === 'Completed' && entry?.baseline === true,
+			safetyBackup: entry?.safetyBackup,
 		};
 	});
 	const keys = new Set(files.map(file => file.key));

@@ -1,0 +1,109 @@
+import type {ProjectConfig} from '../config/load.js';
+import {connect} from '../connection.js';
+import {findEnvironment, type Environment} from '../environments.js';
+import {MonarchError} from '../errors.js';
+import {ignoreEvents, type OperationOptions} from '../events.js';
+import {readHistory, type HistoryEntry} from '../migrations/history.js';
+import {counted} from '../plural.js';
+import type {Prompter} from '../prompts.js';
+import {listBackups, type BackupEntry} from './catalogue.js';
+import {archiveNameOf} from './naming.js';
+import {restore, type RestoreResult} from './restore.js';
+
+export type RollbackOptions = OperationOptions & {
+	config: ProjectConfig;
+	environment: string;
+	/** `--to`: this safety backup instead of the latest. */
+	to?: string | undefined;
+	/** `--yes`: confirmed up front. */
+	yes?: boolean | undefined;
+	prompter: Prompter;
+};
+
+export type RollbackResult = RestoreResult & {
+	/** When the safety backup was taken (ISO). */
+	takenAt: string;
+	/** The migrations that ran since it was taken, per the history it replaced, oldest first. */
+	undone: string[];
+};
+
+/**
+ * Puts an environment back as it was before a migrate: restores its latest
+ * `<database>_before_migrate` safety backup (or `to`) through {@link restore},
+ * after saying what that undoes (the migrations that ran since, per history;
+ * when the backup was taken; that every write after that time is lost). The
+ * restore asks for confirmation (the name typed on a protected environment)
+ * and takes its own safety backup there, so a rollback is undone the same way.
+ * Refuses, changing nothing, when the environment has no such backup.
+ */
+export async function rollback(options: RollbackOptions): Promise<RollbackResult> {
+	const {config, signal} = options;
+	const events = options.events ?? ignoreEvents;
+	const target = findEnvironment(config.environments, options.environment, config.displayFile);
+	const chosen = await chooseBackup(config, target, options.to, signal);
+	const takenAt = chosen.manifest?.createdAt ?? chosen.createdAt.toISOString();
+	const undone = await migrationsSince(target, chosen.archive, new Date(takenAt));
+	const when = `${takenAt.slice(0, 19).replace('T', ' ')} UTC`;
+	events({
+		type: 'log',
+		level: 'warn',
+		message: `Rolling back ${target.name} to ${chosen.store}${chosen.archive}, taken ${when}; it undoes ${undone.length === 0 ? 'no recorded migration' : `${counted(undone.length, 'migration')}: ${undone.join(', ')}`}`,
+	});
+	events({type: 'log', level: 'warn', message: `Every write to ${target.name} (database ${target.database}) after ${when} is lost, not only the migrations'`});
+	const restored = await restore({config, backup: chosen.archive, environment: target.name, from: chosen.location, yes: options.yes, prompter: options.prompter, events, signal});
+	return {...restored, takenAt, undone};
+}
+
+/** The environment's complete `<database>_before_migrate__<date>` backups in every store, newest first. */
+async function safetyBackupsOf(config: ProjectConfig, target: Environment, signal: AbortSignal | undefined): Promise<BackupEntry[]> {
+	const pattern = new RegExp(`^${escapeRegExp(target.database)}_before_migrate__\\d{4}_\\d{2}_\\d{2}(?:_(\\d+))?\\.archive\\.gz$`);
+	const counter = (archive: string) => Number(pattern.exec(archive)?.[1] ?? 1);
+	const {backups} = await listBackups(config, {signal});
+	return backups
+		.filter(entry => entry.state === 'complete' && entry.environment === target.name && pattern.test(entry.archive))
+		.sort((a, b) => b.createdAt.getTime() - a.createdAt.getTime() || counter(b.archive) - counter(a.archive));
+}
+
+async function chooseBackup(config: ProjectConfig, target: Environment, to: string | undefined, signal: AbortSignal | undefined): Promise<BackupEntry> {
+	const candidates = await safetyBackupsOf(config, target, signal);
+	if (to !== undefined) {
+		const archive = archiveNameOf(to);
+		const found = candidates.find(entry => entry.archive === archive);
+		if (found) return found;
+		throw new MonarchError('not-found', `--to ${to}: not a safety backup of ${target.name} taken before a migrate; nothing was changed`, {
+			hint: candidates.length > 0 ? `pick one of ${candidates.map(entry => entry.archive).join(', ')}` : 'see `monarch list_backups`',
+		});
+	}
+
+	const [latest] = candidates;
+	if (latest) return latest;
+	throw new MonarchError('not-found', `No safety backup of ${target.name} (${target.database}_before_migrate__<date>) in the configured backup stores; nothing was changed`, {
+		hint: `\`monarch migrate ${target.name}\` takes one before it runs on a protected environment; take one now with \`monarch backup ${target.name} --name ${target.database}_before_migrate\``,
+	});
+}
+
+/**
+ * The keys of the migrations that ran since that safety backup, oldest first:
+ * those started from the first one recorded with it on (one clock, the
+ * history's), else, for a backup no entry names, those started after it was taken.
+ */
+async function migrationsSince(target: Environment, archive: string, takenAt: Date): Promise<string[]> {
+	const connection = await connect(target, {access: 'read'});
+	let entries: HistoryEntry[];
+	try {
+		entries = [...(await readHistory(connection.db)).values()];
+	} finally {
+		await connection.close();
+	}
+
+	const recorded = entries.filter(entry => entry.safetyBackup?.archive === archive).map(entry => entry.startedAt.getTime());
+	const since = recorded.length > 0 ? Math.min(...recorded) : takenAt.getTime();
+	return entries
+		.filter(entry => entry.startedAt.getTime() >= since)
+		.sort((a, b) => a.startedAt.getTime() - b.startedAt.getTime() || a._id.localeCompare(b._id))
+		.map(entry => entry._id);
+}
+
+function escapeRegExp(text: string): string {
+	return text.replaceAll(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
