@@ -11,7 +11,7 @@ import {loadConfig} from '../source/core/config/load.js';
 import type {StoreLocation} from '../source/core/storage/contract.js';
 import {storeFor} from '../source/core/storage/index.js';
 import {seed, type Loose} from './helpers/backup-data.js';
-import {startGate, type Gate} from './helpers/gate.js';
+import {heldOrExited, startGate} from './helpers/gate.js';
 import {createProject, testMongoUri, type Project} from './helpers/project.js';
 import {s3Config, withBucketPrefix} from './helpers/servers.js';
 
@@ -71,14 +71,6 @@ async function checkStore(t: ExecutionContext, project: Project, location: Store
 	return complete;
 }
 
-async function heldOrExited(gate: Gate, exited: Promise<unknown>, stderr: () => string): Promise<void> {
-	await Promise.race([
-		gate.held,
-		exited.then(() => {
-			throw new Error(`monarch ended before the gate held it:\n${stderr()}`);
-		}),
-	]);
-}
 
 for (const location of ['local', 's3'] as const) {
 	test(`a backup whose name another backup took while it ran takes the next free name (${location}); both manifests match their archives`, async t => {

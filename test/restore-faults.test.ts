@@ -8,7 +8,7 @@ import test, {type ExecutionContext} from 'ava';
 import type {Db} from 'mongodb';
 import type {MonarchEvent} from '../source/core/events.js';
 import {seed, snapshot, stagingCollections, type Loose} from './helpers/backup-data.js';
-import {startGate, type Gate} from './helpers/gate.js';
+import {heldOrExited, startGate} from './helpers/gate.js';
 import {createProject, testMongoUri} from './helpers/project.js';
 
 /**
@@ -181,15 +181,6 @@ async function stagedDocuments(db: Db): Promise<number> {
 	return count;
 }
 
-/** Waits until the gate holds the run; fails with its output if it ends first. */
-async function heldOrExited(gate: Gate, exited: Promise<unknown>, stderr: () => string): Promise<void> {
-	await Promise.race([
-		gate.held,
-		exited.then(() => {
-			throw new Error(`monarch ended before the gate held it:\n${stderr()}`);
-		}),
-	]);
-}
 
 /** Polls `condition` until it holds: a wait for a signal, bounded by a generous failure timeout. */
 async function waitFor(what: string, condition: () => Promise<boolean>, timeoutMs = 120_000): Promise<void> {

@@ -95,3 +95,13 @@ export async function startGate(t: ExecutionContext, options: GateOptions): Prom
 		},
 	};
 }
+
+/** Waits until the gate holds a run; fails with the run's output if the run ends first. */
+export async function heldOrExited(gate: Gate, exited: Promise<unknown>, stderr: () => string): Promise<void> {
+	await Promise.race([
+		gate.held,
+		exited.then(() => {
+			throw new Error(`monarch ended before the gate held it:\n${stderr()}`);
+		}),
+	]);
+}
