@@ -1,7 +1,7 @@
 import type {Key} from 'ink';
 
 /** Where a binding applies. The footer shows the hints of the scopes that have focus. */
-export type Scope = 'global' | 'list' | 'environments' | 'migrations' | 'backups' | 'querysets' | 'job' | 'dialog' | 'form' | 'select' | 'text' | 'filter' | 'modal';
+export type Scope = 'global' | 'list' | 'environments' | 'migrations' | 'backups' | 'querysets' | 'job' | 'dialog' | 'form' | 'select' | 'text' | 'filter' | 'modal' | 'report';
 
 /** Everything a key can do. */
 export type Action =
@@ -39,11 +39,16 @@ export type Action =
 	| 'cursor-left'
 	| 'cursor-right'
 	| 'delete-back'
-	| 'interrupt';
+	| 'interrupt'
+	| 'page-up'
+	| 'page-down'
+	| 'top'
+	| 'bottom';
 
 /**
  * A key name: a printable character (`j`, `/`, `?`) or one of `up`, `down`,
- * `left`, `right`, `enter`, `escape`, `backspace`, `tab`, `shift+tab`, `ctrl+c`.
+ * `left`, `right`, `enter`, `escape`, `backspace`, `tab`, `shift+tab`, `ctrl+c`,
+ * `pageup`, `pagedown`, `home`, `end`.
  */
 export type KeyName = string;
 
@@ -66,7 +71,7 @@ export type Binding = BindingSpec & {
 	label: string;
 };
 
-const keyLabels: Record<string, string> = {up: '↑', down: '↓', left: '←', right: '→', escape: 'esc'};
+const keyLabels: Record<string, string> = {up: '↑', down: '↓', left: '←', right: '→', escape: 'esc', pageup: 'pgup', pagedown: 'pgdn'};
 
 /**
  * How a binding's keys are written: each key, in the order bound, joined by
@@ -126,6 +131,13 @@ const bindings: BindingSpec[] = [
 	{scope: 'modal', action: 'close', keys: ['escape', 'enter', 'q'], hint: 'close', description: 'close the message', footer: true},
 	{scope: 'modal', action: 'up', keys: ['up', 'k'], hint: 'scroll', description: 'scroll up'},
 	{scope: 'modal', action: 'down', keys: ['down', 'j'], hint: 'scroll', description: 'scroll down', footer: true},
+	{scope: 'report', action: 'up', keys: ['up', 'k'], hint: 'scroll', description: 'scroll up a line'},
+	{scope: 'report', action: 'down', keys: ['down', 'j'], hint: 'scroll', description: 'scroll down a line', footer: true},
+	{scope: 'report', action: 'page-up', keys: ['pageup'], hint: 'page up', description: 'scroll up a page'},
+	{scope: 'report', action: 'page-down', keys: ['pagedown'], hint: 'page', description: 'scroll down a page', footer: true},
+	{scope: 'report', action: 'top', keys: ['home'], hint: 'top', description: 'go to the top', footer: true},
+	{scope: 'report', action: 'bottom', keys: ['end'], hint: 'end', description: 'go to the end', footer: true},
+	{scope: 'report', action: 'close', keys: ['escape', 'q'], hint: 'close', description: 'close the report', footer: true},
 ];
 
 /** The one key map of the TUI. */
@@ -146,6 +158,7 @@ export const scopeTitles: Record<Scope, string> = {
 	text: 'Text fields (forms and the filter)',
 	filter: 'Filter',
 	modal: 'Messages',
+	report: 'Rehearsal report',
 };
 
 /** The name of a key press, as written in the key map (`j`, `enter`, `ctrl+c`). */
@@ -155,6 +168,10 @@ export function keyName(input: string, key: Key): KeyName {
 	if (key.downArrow) return 'down';
 	if (key.leftArrow) return 'left';
 	if (key.rightArrow) return 'right';
+	if (key.pageUp) return 'pageup';
+	if (key.pageDown) return 'pagedown';
+	if (key.home) return 'home';
+	if (key.end) return 'end';
 	if (key.return) return 'enter';
 	if (key.escape) return 'escape';
 	// Ink 6 reports Backspace as `delete`.

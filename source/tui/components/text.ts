@@ -7,6 +7,12 @@ export function fit(text: string, width: number): string {
 	return cut + ' '.repeat(Math.max(0, width - stringWidth(cut)));
 }
 
+/** As `fit`, but pads on the left: numbers in a table line up on their last digit. */
+export function fitEnd(text: string, width: number): string {
+	const cut = fit(text, width).trimEnd();
+	return ' '.repeat(Math.max(0, width - stringWidth(cut))) + cut;
+}
+
 /** Cuts `text` to at most `width` columns, without padding. */
 export function clip(text: string, width: number): string {
 	return fit(text, width).trimEnd();

@@ -10,6 +10,10 @@ export const keys = {
 	left: '\u001B[D',
 	tab: '\t',
 	backspace: '\u007F',
+	pageUp: '\u001B[5~',
+	pageDown: '\u001B[6~',
+	home: '\u001B[H',
+	end: '\u001B[F',
 	ctrlC: '\u0003',
 };
 
