@@ -9,6 +9,7 @@ import {registerProjectCommands} from './commands/project.js';
 import {registerQuerySetCommands} from './commands/querysets.js';
 import {registerUnlockCommand} from './commands/unlock.js';
 import {registerMarkAppliedCommand} from './commands/baseline.js';
+import {registerRehearseCommand} from './commands/rehearse.js';
 import {createContext, type CliContext} from './context.js';
 
 /** The whole command line, with every command registered. */
@@ -31,6 +32,7 @@ export function createProgram(signal: AbortSignal): Command {
 	registerEnvironmentCommands(program, getContext);
 	registerMigrationCommands(program, getContext);
 	registerMarkAppliedCommand(program, getContext);
+	registerRehearseCommand(program, getContext);
 	registerUnlockCommand(program, getContext);
 	registerBackupCommands(program, getContext);
 	registerListBackupsCommand(program, getContext);

@@ -36,10 +36,16 @@ export type MonarchEvent =
 	/** The target's collections that the source does not have were dropped, at the end of the swap. */
 	| {type: 'swap:dropped'; label: string; collections: string[]}
 	/** The swap is done: the target equals the source. */
-	| {type: 'swap:finished'; label: string; runId: string; collections: number; dropped: string[]};
+	| {type: 'swap:finished'; label: string; runId: string; collections: number; dropped: string[]}
+	/** A rehearsal's scratch copy is made: `source` (an environment) copied into `database` on the server of the rehearsal `environment`; data collections and documents, `monarch_migrations` not counted. */
+	| {type: 'rehearse:copied'; source: string; environment: string; database: string; collections: number; documents: number; durationMs: number}
+	/** A rehearsal's scratch database was dropped (at the end, or after a failure or Ctrl+C). */
+	| {type: 'rehearse:dropped'; database: string}
+	/** `--keep`: a rehearsal's scratch database was left for inspection. */
+	| {type: 'rehearse:kept'; database: string};
 
-/** The events that mark a phase of a backup, restore or copy (the ones `--json` lists besides recoveries). */
-export type PhaseEvent = Extract<MonarchEvent, {type: `${'backup' | 'restore' | 'migrate' | 'staging' | 'swap'}:${string}`}>;
+/** The events that mark a phase of a backup, restore, copy or rehearsal (the ones `--json` lists besides recoveries). */
+export type PhaseEvent = Extract<MonarchEvent, {type: `${'backup' | 'restore' | 'migrate' | 'staging' | 'swap' | 'rehearse'}:${string}`}>;
 
 export type EventSink = (event: MonarchEvent) => void;
 

@@ -1,6 +1,7 @@
 import {formatBytes} from './format.js';
 import type {PhaseEvent} from './events.js';
 import {counted} from './plural.js';
+import {formatDuration} from './progress.js';
 import {describeRecovery} from './recovery-lines.js';
 
 /** A phase event as one line for people: `debug` lines are shown only with --verbose (the CLI) or as dim lines (the TUI). */
@@ -33,6 +34,12 @@ export function describePhase(event: PhaseEvent): PhaseLine {
 			return {level: 'info', text: `Dropped ${event.collections.join(', ')} (not in the source)`};
 		case 'swap:finished':
 			return {level: 'debug', text: `${event.label}: swap finished, ${counted(event.collections, 'collection')} in place`};
+		case 'rehearse:copied':
+			return {level: 'info', text: `Copied ${event.source} into ${event.database} on ${event.environment}'s server: ${counted(event.collections, 'collection')}, ${counted(event.documents, 'document')} in ${formatDuration(event.durationMs)}`};
+		case 'rehearse:dropped':
+			return {level: 'info', text: `Dropped the scratch database ${event.database}`};
+		case 'rehearse:kept':
+			return {level: 'info', text: `Kept the scratch database ${event.database}`};
 		case 'swap:recovered':
 		case 'swap:interrupted':
 			return {level: 'warn', text: describeRecovery(event)};

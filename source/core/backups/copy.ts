@@ -60,7 +60,7 @@ export async function copyDatabase(options: CopyOptions): Promise<CopyResult> {
 	const {source: copied, ...restored} = await runRestore({
 		...options,
 		target,
-		open: async () => openCopySource(options, source, target),
+		open: async () => openCopySource({...options, source, target, access: 'write', what: `copy_db ${source.name}:${target.name}`}),
 	});
 	return {
 		from: source.name,
@@ -72,23 +72,51 @@ export async function copyDatabase(options: CopyOptions): Promise<CopyResult> {
 	};
 }
 
+/** What {@link openCopySource} needs: the two environments, and the QuerySet whose part is copied. */
+export type CopySourceInput = OperationOptions & {
+	config: ProjectConfig;
+	source: Environment;
+	target: Environment;
+	/** `--query-set`: copy only what this QuerySet picks (its questions asked through the prompter). */
+	querySet?: string | undefined;
+	prompter: Prompter;
+	/**
+	 * How the source is opened: `write` (copy_db) finishes a swap a killed run
+	 * left half-done there first; `read` (rehearse) changes nothing and refuses
+	 * a half-swapped source.
+	 */
+	access: 'read' | 'write';
+	/** Collections copied whole besides a QuerySet's selection (rehearse: `monarch_migrations`); ignored without a QuerySet, which copies everything. */
+	alsoWhole?: readonly string[] | undefined;
+	/** Names the work in errors, e.g. `copy_db production:staging`. */
+	what: string;
+};
+
 /**
  * Another environment's live collections (or a QuerySet's part of them) as a
  * restore's source: connects (asking the QuerySet's questions), and loads
  * from raw cursors, `dumpConcurrency` collections at once. Nothing is
- * verified: the counts are estimates for progress.
+ * verified: the counts are estimates for progress. The one copy source of
+ * copy_db and rehearse.
  */
-async function openCopySource(options: CopyOptions, source: Environment, target: Environment): Promise<RestoreSource & {querySet: QuerySetRun | undefined}> {
-	const {config, signal} = options;
-	const events = options.events ?? ignoreEvents;
-	const from = await connect(source, {access: 'write', lock: config.lock, events, signal});
+export async function openCopySource(input: CopySourceInput): Promise<RestoreSource & {querySet: QuerySetRun | undefined}> {
+	const {config, signal, source, target} = input;
+	const events = input.events ?? ignoreEvents;
+	const from = input.access === 'write' ? await connect(source, {access: 'write', lock: config.lock, events, signal}) : await connect(source, {access: 'read', events});
 	try {
-		const querySet: QuerySetRun | undefined = options.querySet
-			? await runQuerySet({config, name: options.querySet, database: from.db, environment: source.name, prompter: options.prompter, events, signal})
+		if (from.interruptedSwap) {
+			throw new MonarchError('blocked', `${input.what}: ${source.name} is half-swapped by a restore or copy that was killed; nothing was copied`, {
+				hint: `run \`monarch recover ${source.name}\` first`,
+			});
+		}
+
+		const querySet: QuerySetRun | undefined = input.querySet
+			? await runQuerySet({config, name: input.querySet, database: from.db, environment: source.name, prompter: input.prompter, events, signal})
 			: undefined;
 		const filters = new Map(querySet?.selection.collections.map(entry => [entry.name, entry.filter as Document]));
+		if (querySet) for (const name of input.alsoWhole ?? []) if (!filters.has(name)) filters.set(name, {});
 		const infos = await describeCollections(from.db, querySet ? [...filters.keys()] : undefined);
-		assertLoadable(infos, `copy_db ${source.name}:${target.name}`);
+		assertLoadable(infos, input.what);
 		const data = infos.filter(info => info.type !== 'view');
 		return {
 			querySet,

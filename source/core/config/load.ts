@@ -23,6 +23,8 @@ export type ProjectConfig = {
 	lock: {leaseMs: number; waitMs: number};
 	/** `migrate.safetyBackup`: whether migrate and migrate_one back up a protected environment first (default true). */
 	migrate: {safetyBackup: boolean};
+	/** `rehearsal.environment`: where `monarch rehearse` makes its scratch database (checked to name an environment); undefined picks the default. */
+	rehearsal: {environment: string | undefined};
 };
 
 export type LoadConfigOptions = {
@@ -89,6 +91,13 @@ export async function loadConfig(options: LoadConfigOptions = {}): Promise<Proje
 		});
 	});
 
+	const rehearsalEnvironment = raw.rehearsal.environment;
+	if (rehearsalEnvironment !== undefined && !environments.some(environment => environment.name === rehearsalEnvironment)) {
+		throw new MonarchError('config', `${displayFile}: rehearsal.environment: "${rehearsalEnvironment}" is not an environment`, {
+			hint: `name one of ${environments.map(environment => environment.name).join(', ')}`,
+		});
+	}
+
 	const backups: ProjectConfig['backups'] = {};
 	if (raw.backups?.local) {
 		backups.local = {dir: path.resolve(root, resolve(raw.backups.local.dir, 'backups.local.dir'))};
@@ -120,6 +129,7 @@ export async function loadConfig(options: LoadConfigOptions = {}): Promise<Proje
 		backups,
 		lock: {leaseMs: raw.lock.leaseSeconds * 1000, waitMs: raw.lock.waitSeconds * 1000},
 		migrate: {safetyBackup: raw.migrate.safetyBackup},
+		rehearsal: {environment: rehearsalEnvironment},
 	};
 }
 

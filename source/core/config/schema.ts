@@ -49,6 +49,11 @@ const migrateSchema = z.strictObject({
 	safetyBackup: z.boolean().default(true),
 });
 
+const rehearsalSchema = z.strictObject({
+	/** The environment on whose server `monarch rehearse` makes its scratch database (default: the first one not protected that is not the source). */
+	environment: environmentName.optional(),
+});
+
 /** The shape of monarch.json. */
 export const configSchema = z.strictObject({
 	$schema: z.string().optional(),
@@ -65,6 +70,7 @@ export const configSchema = z.strictObject({
 		.optional(),
 	lock: lockSchema.default({leaseSeconds: 60, waitSeconds: 30}),
 	migrate: migrateSchema.default({safetyBackup: true}),
+	rehearsal: rehearsalSchema.default({}),
 });
 
 export type RawConfig = z.output<typeof configSchema>;

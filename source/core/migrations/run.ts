@@ -110,7 +110,8 @@ async function runMigrations(options: MigrateOptions, onlyKey: string | undefine
 	}
 }
 
-async function loadMigration(file: MigrationFile): Promise<MigrationClass> {
+/** Loads a migration file and finds its class (the one loader of migrate, migrate_one and rehearse); a syntax error or missing class throws. */
+export async function loadMigration(file: MigrationFile): Promise<MigrationClass> {
 	return loadBrandedClass<MigrationClass>(file.file, migrationBrand, 'migration', 'export default class ... extends MongoBackedMigration');
 }
 
