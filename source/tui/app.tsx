@@ -3,12 +3,14 @@ import {memo, useCallback, useEffect, useMemo, useReducer, useState, useSyncExte
 import {now as clockNow} from '../core/clock.js';
 import type {ProjectConfig} from '../core/config/load.js';
 import {MonarchError} from '../core/errors.js';
+import type {RehearsalReport} from '../core/rehearse/report.js';
 import {Footer} from './components/footer.js';
 import {Header} from './components/header.js';
 import {HelpOverlay} from './components/help-overlay.js';
 import {JobView} from './components/job-view.js';
 import {Modal} from './components/modal.js';
 import {PromptDialog} from './components/prompt-dialog.js';
+import {RehearsalReportView} from './components/rehearsal-report.js';
 import {StatusBar} from './components/status-bar.js';
 import {TabRow} from './components/tab-row.js';
 import {clip} from './components/text.js';
@@ -64,7 +66,7 @@ function AppScreen({config, channel, version, folder, pingTimeoutMs, now = clock
 	const statuses = useEnvironmentStatuses(config.environments, pingTimeoutMs);
 	const [inputFocus, setInputFocus] = useState(false);
 
-	const focus: Focus = request ? 'form' : state.modal ? 'modal' : state.help ? 'help' : job.state ? 'job' : inputFocus ? 'filter' : 'panel';
+	const focus: Focus = request ? 'form' : state.modal ? 'modal' : state.help ? 'help' : state.report ? 'report' : job.state ? 'job' : inputFocus ? 'filter' : 'panel';
 	const panel = panels[state.panel] ?? panels[0]!;
 
 	const quit = useCallback(() => {
@@ -112,24 +114,26 @@ function AppScreen({config, channel, version, folder, pingTimeoutMs, now = clock
 		[job.start, statuses.refresh],
 	);
 	const showModal = useCallback((content: ModalContent) => dispatch({type: 'modal', content}), []);
+	const showReport = useCallback((report: RehearsalReport) => dispatch({type: 'report', report}), []);
 	const toast = useCallback((text: string, tone: 'info' | 'error' = 'info') => dispatch({type: 'toast', text, tone}), []);
 	// One object while nothing in it changes: a job's progress (job.state) is not in it, so it does not re-render the panel under the job.
 	const services: TuiServices = useMemo(
-		() => ({config, prompter, statuses, environment: state.environment, selectEnvironment, openPanel, startJob, jobRunning: job.running, showModal, toast, setInputFocus, now}),
-		[config, prompter, statuses, state.environment, selectEnvironment, openPanel, startJob, job.running, showModal, toast, now],
+		() => ({config, prompter, statuses, environment: state.environment, selectEnvironment, openPanel, startJob, jobRunning: job.running, showModal, showReport, toast, setInputFocus, now}),
+		[config, prompter, statuses, state.environment, selectEnvironment, openPanel, startJob, job.running, showModal, showReport, toast, now],
 	);
 
 	const height = Math.max(chromeRows + 3, rows - 1);
 	const panelHeight = height - chromeRows;
 	const overlayWidth = Math.min(columns, 100);
 	const environment = config.environments.find(candidate => candidate.name === state.environment);
-	const hints = footerHints(focus, request?.kind, job.running, panel.scopes);
+	const hints = footerHints(focus, request?.kind, job.running, panel.scopes, job.state?.viewable ?? false);
 	const pinned = focus === 'panel' ? hints.filter(hint => hint.label === '?' || hint.label === 'q') : [];
 
 	let overlay: React.ReactNode;
 	if (request) overlay = <PromptDialog key={request.id} request={request} width={overlayWidth} onSettled={id => channel.settle(id)} />;
 	else if (state.modal) overlay = <Modal {...state.modal} width={overlayWidth} height={panelHeight} onClose={() => dispatch({type: 'modal', content: undefined})} />;
 	else if (state.help) overlay = <HelpOverlay width={overlayWidth} height={panelHeight} onClose={() => dispatch({type: 'toggle-help'})} />;
+	else if (state.report) overlay = <RehearsalReportView report={state.report} width={columns} height={panelHeight} onClose={() => dispatch({type: 'report', report: undefined})} />;
 	else if (job.state) overlay = <JobView job={job.state} width={columns} height={panelHeight} />;
 
 	const Panel = panel.Component;
@@ -167,7 +171,7 @@ const PanelSlot = memo(function PanelSlot({Component, ...props}: PanelProps & {C
 });
 
 /** The footer's hints for what has focus, from the keymap. */
-export function footerHints(focus: Focus, requestKind: string | undefined, jobRunning: boolean, panelScopes: Scope[]): Array<{label: string; hint: string}> {
+export function footerHints(focus: Focus, requestKind: string | undefined, jobRunning: boolean, panelScopes: Scope[], jobViewable = false): Array<{label: string; hint: string}> {
 	switch (focus) {
 		case 'form': {
 			if (requestKind === 'confirm') return hintsFor(['dialog']);
@@ -179,8 +183,12 @@ export function footerHints(focus: Focus, requestKind: string | undefined, jobRu
 			return hintsFor(['modal']);
 		}
 
+		case 'report': {
+			return [...hintsFor(['report']), ...hintsFor(['global']).filter(hint => hint.hint === 'help')];
+		}
+
 		case 'job': {
-			const jobHints = hintsFor(['job']).filter(hint => (jobRunning ? hint.hint === 'cancel' : hint.hint === 'close'));
+			const jobHints = hintsFor(['job']).filter(hint => (jobRunning ? hint.hint === 'cancel' : hint.hint === 'close' || (jobViewable && hint.hint === 'report')));
 			return [...jobHints, ...hintsFor(['global']).filter(hint => hint.hint === 'help')];
 		}
 

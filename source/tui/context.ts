@@ -1,5 +1,6 @@
 import {createContext, useContext} from 'react';
 import type {ProjectConfig} from '../core/config/load.js';
+import type {RehearsalReport} from '../core/rehearse/report.js';
 import type {Prompter} from '../core/prompts.js';
 import type {EnvironmentStatuses} from './hooks/use-environment-statuses.js';
 import type {JobSpec} from './hooks/use-job-runner.js';
@@ -22,6 +23,8 @@ export type TuiServices = {
 	startJob: <R>(spec: JobSpec<R>) => boolean;
 	jobRunning: boolean;
 	showModal: (content: ModalContent) => void;
+	/** Shows a rehearsal's report over the panel (and the finished job), until esc or q. */
+	showReport: (report: RehearsalReport) => void;
 	/** A short message above the status bar that goes away by itself. */
 	toast: (text: string, tone?: 'info' | 'error') => void;
 	/** A panel's own text input (the `/` filter) has focus: the global keys stay off meanwhile. */

@@ -24,12 +24,14 @@ export type Action =
 	| 'previous-environment'
 	| 'next-environment'
 	| 'matrix'
+	| 'rehearse'
 	| 'back-up'
 	| 'copy'
 	| 'restore'
 	| 'new-backup'
 	| 'run-queryset'
 	| 'cancel-job'
+	| 'view-result'
 	| 'close'
 	| 'yes'
 	| 'no'
@@ -108,12 +110,14 @@ const bindings: BindingSpec[] = [
 	{scope: 'migrations', action: 'migrate-pending', keys: ['m'], hint: 'migrate', description: 'run every pending migration, in order', footer: true},
 	{scope: 'migrations', action: 'run-one', keys: ['o'], hint: 'run one', description: 'run the selected migration whatever its state (asks first)', footer: true},
 	{scope: 'migrations', action: 'generate', keys: ['g'], hint: 'new', description: 'generate a new migration (asks its name)', footer: true},
+	{scope: 'migrations', action: 'rehearse', keys: ['R'], hint: 'rehearse', description: "rehearse the environment's pending migrations on a scratch copy of it, then show the report", footer: true},
 	{scope: 'migrations', action: 'matrix', keys: ['x'], hint: 'matrix', description: 'switch between the list and the migrations x environments matrix', footer: true},
 	{scope: 'backups', action: 'restore', keys: ['enter'], hint: 'restore', description: 'restore the selected backup into an environment (pick it, then confirm)', footer: true},
 	{scope: 'backups', action: 'new-backup', keys: ['n'], hint: 'new backup', description: 'back up an environment now (optionally with a QuerySet and a name)', footer: true},
 	{scope: 'querysets', action: 'run-queryset', keys: ['enter'], hint: 'run', description: 'run the selected QuerySet into a backup or a copy into another environment', footer: true},
 	{scope: 'job', action: 'cancel-job', keys: ['c'], hint: 'cancel', description: 'cancel the running job (asks first)', footer: true},
 	{scope: 'job', action: 'close', keys: ['escape', 'enter', 'q'], hint: 'close', description: 'close a finished job', footer: true},
+	{scope: 'job', action: 'view-result', keys: ['v'], hint: 'report', description: "open a finished job's report again (a rehearsal's)", footer: true},
 	{scope: 'dialog', action: 'yes', keys: ['y'], hint: 'yes', description: 'answer yes', footer: true},
 	{scope: 'dialog', action: 'no', keys: ['n'], hint: 'no', description: 'answer no', footer: true},
 	{scope: 'dialog', action: 'submit', keys: ['enter'], hint: 'default', description: 'take the default answer'},

@@ -103,8 +103,8 @@ test('with a QuerySet: its name and answers, the part copied against the source,
 	const view = open(querySetReport);
 	t.deepEqual(view.lines(), [
 		'Rehearsal of production',
-		'✔ All 1 pending migration passed on a copy of production (AccountQuerySet) taken',
-		'  at 2026-11-28 21:50:03 UTC',
+		'✔ The 1 pending migration passed on a copy of production (QuerySet',
+		'  AccountQuerySet) taken at 2026-11-28 21:50:03 UTC',
 		'Source    production (database shop)',
 		'Copy      taken 2026-11-28 21:50:03 UTC, in 310 ms',
 		"Copied    2 collections, 25 of the source's 2500 documents",
@@ -146,7 +146,7 @@ test('40 collections at 80x24: the report scrolls a line with j/k, a page with p
 		'c03           100   100    0    0  100',
 		'c04           100   100    0    0    0',
 	];
-	const verdict = ['✔ All 1 pending migration passed on a copy of production taken at 2026-11-28', '  21:50:03 UTC'];
+	const verdict = ['✔ The 1 pending migration passed on a copy of production taken at 2026-11-28', '  21:50:03 UTC'];
 	const row = (index: number) => `c${String(index).padStart(2, '0')}           100   100    0    0  ${index % 2 === 1 ? '100' : '  0'}`;
 	t.deepEqual(view.lines(), ['Rehearsal of production                                              1-15/51 ↓/j', ...verdict, ...top]);
 	t.true(view.lines().every(line => stringWidth(line) <= 80));
@@ -178,6 +178,27 @@ test('40 collections at 80x24: the report scrolls a line with j/k, a page with p
 	view.unmount();
 });
 
+test('nothing pending: the report says nothing was copied, and shows no copy, scratch database or table', t => {
+	const nothing = {
+		...passedReport,
+		copied: {collections: 0, documents: 0, sourceDocuments: 0},
+		copyMs: 0,
+		migrations: [],
+		collections: [],
+		verdict: {passed: true, pending: 0, failed: undefined, line: 'Nothing to rehearse: all 2 migrations of production are completed'},
+	};
+	const view = open(nothing);
+	t.deepEqual(view.lines(), [
+		'Rehearsal of production',
+		'✔ Nothing to rehearse: all 2 migrations of production are completed',
+		'Source    production (database shop)',
+		'',
+		'No migration is pending: nothing was copied.',
+		...Array.from({length: rowsAt80x24 - 5}, () => ''),
+	]);
+	view.unmount();
+});
+
 test('the report scroll reducer stays inside the lines, whatever the sizes the key was pressed with', t => {
 	const bounds = {lines: 51, rows: 15};
 	t.is(scrollReducer(0, {type: 'line', delta: -1, ...bounds}), 0);
@@ -197,6 +218,7 @@ test('the report keys are in the keymap, so the footer and the help show them', 
 	t.is(actionFor(['report'], '', {...noKey, home: true}), 'top');
 	t.is(actionFor(['report'], '', {...noKey, end: true}), 'bottom');
 	t.is(actionFor(['report'], 'q', noKey), 'close');
+	t.is(actionFor(['migrations', 'list'], 'R', {...noKey, shift: true}), 'rehearse');
 	t.deepEqual(hintsFor(['report']), [
 		{label: '↓/j', hint: 'scroll'},
 		{label: 'pgdn', hint: 'page'},

@@ -8,7 +8,7 @@ import type {JobRunner} from './use-job-runner.js';
 import {useKeys} from './use-keys.js';
 
 /** What has the keyboard, most specific first. */
-export type Focus = 'form' | 'modal' | 'help' | 'job' | 'filter' | 'panel';
+export type Focus = 'form' | 'modal' | 'help' | 'report' | 'job' | 'filter' | 'panel';
 
 export type AppKeysOptions = {
 	focus: Focus;
@@ -68,6 +68,12 @@ export function useAppKeys({focus, channel, prompter, job, quitting, dispatch, q
 				return;
 			}
 
+			// The report takes its own keys (esc and q close it); only `?` is the app's.
+			if (focus === 'report') {
+				if (actionFor(['report', 'global'], input, key) === 'help') dispatch({type: 'toggle-help'});
+				return;
+			}
+
 			const action = actionFor(focus === 'job' ? ['job', 'global'] : ['global'], input, key);
 			switch (action) {
 				case 'help': {
@@ -107,9 +113,14 @@ export function useAppKeys({focus, channel, prompter, job, quitting, dispatch, q
 					break;
 				}
 
+				case 'view-result': {
+					job.openView();
+					break;
+				}
+
 				default:
 			}
 		},
-		{isActive: focus === 'panel' || focus === 'job' || focus === 'help'},
+		{isActive: focus === 'panel' || focus === 'job' || focus === 'help' || focus === 'report'},
 	);
 }

@@ -8,6 +8,9 @@ import {initialJobState, jobReducer, type JobAction, type JobState, type TaskPro
 /** What a job's core call gets: the event sink, the cancel signal and the TUI prompter. */
 export type JobContext = {events: EventSink; signal: AbortSignal; prompter: Prompter};
 
+/** A result line that tells a failure found (a rehearsal's failed migration) from success: `fail` shows it red with ✘. */
+export type JobSummary = {text: string; tone: 'ok' | 'fail'};
+
 /** A long core operation to run as a job. */
 export type JobSpec<R> = {
 	title: string;
@@ -15,7 +18,9 @@ export type JobSpec<R> = {
 	steps?: number | undefined;
 	run: (context: JobContext) => Promise<R>;
 	/** The result line that stays in the log. */
-	summary: (result: R) => string;
+	summary: (result: R) => string | JobSummary;
+	/** Opens the result's own view (a rehearsal's report): once when the job succeeds, and again on `v` while the finished job shows. */
+	view?: (result: R) => void;
 	/** Called once the job ended, however it ended (reload lists here). */
 	onSettled?: () => void;
 };
@@ -29,6 +34,8 @@ export type JobRunner = {
 	cancel: () => void;
 	/** Closes a finished job's view. */
 	dismiss: () => void;
+	/** Opens the finished job's result view again (see JobSpec.view); nothing when it has none. */
+	openView: () => void;
 };
 
 /** How often progress bars redraw at most (ms). */
@@ -67,6 +74,7 @@ export function timedPrompter(prompter: Prompter, dispatch: (action: JobAction) 
 export function useJobRunner(prompter: Prompter, clock: () => number = Date.now): JobRunner {
 	const [state, setState] = useState<JobState | undefined>(undefined);
 	const controller = useRef<AbortController | undefined>(undefined);
+	const view = useRef<(() => void) | undefined>(undefined);
 	const runningRef = useRef(false);
 	const mounted = useRef(true);
 	useEffect(() => {
@@ -84,6 +92,7 @@ export function useJobRunner(prompter: Prompter, clock: () => number = Date.now)
 		<R,>(spec: JobSpec<R>): boolean => {
 			if (runningRef.current) return false;
 			runningRef.current = true;
+			view.current = undefined;
 			const abort = new AbortController();
 			controller.current = abort;
 			const meters = new Map<string, ProgressMeter>();
@@ -124,7 +133,11 @@ export function useJobRunner(prompter: Prompter, clock: () => number = Date.now)
 			void (async () => {
 				try {
 					const result = await spec.run({events, signal: abort.signal, prompter: timedPrompter(prompter, dispatch, clock)});
-					settle({type: 'succeeded', summary: spec.summary(result), now: clock()});
+					const summary = spec.summary(result);
+					const {view: open} = spec;
+					if (open) view.current = () => open(result);
+					settle({type: 'succeeded', summary: typeof summary === 'string' ? summary : summary.text, failed: typeof summary !== 'string' && summary.tone === 'fail', viewable: open !== undefined, now: clock()});
+					view.current?.();
 				} catch (error) {
 					if (isMonarchError(error) && (error.code === 'cancelled' || error.code === 'refused')) {
 						settle({type: 'cancelled', message: error.message, now: clock()});
@@ -154,7 +167,11 @@ export function useJobRunner(prompter: Prompter, clock: () => number = Date.now)
 		if (!runningRef.current) setState(undefined);
 	}, []);
 
-	return {state, running: state?.status === 'running', start, cancel, dismiss};
+	const openView = useCallback(() => {
+		if (!runningRef.current) view.current?.();
+	}, []);
+
+	return {state, running: state?.status === 'running', start, cancel, dismiss, openView};
 }
 
 function describeErrorMessage(error: unknown): string {

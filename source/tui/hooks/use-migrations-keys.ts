@@ -1,4 +1,5 @@
 import type {TuiServices} from '../context.js';
+import {rehearseJob} from '../jobs/rehearse-job.js';
 import type {Action} from '../keymap.js';
 import {generateFromForm, migratePending, runOneMigration} from '../panels/migration-actions.js';
 import {migrationDetails} from '../state/migration-rows.js';
@@ -8,7 +9,7 @@ import {useListKeys} from './use-list-keys.js';
 /**
  * The Migrations panel's keys: the list's (move, `/`, `r`, esc) and its own
  * (←/→ environment, `x` matrix, enter details, `m` migrate, `o` run one,
- * `g` generate), each a call on the state or a job.
+ * `g` generate, `R` rehearse), each a call on the state or a job.
  */
 export function useMigrationsKeys(state: MigrationsState, tui: TuiServices, isActive: boolean): void {
 	const {name, environment, selected} = state;
@@ -47,6 +48,11 @@ export function useMigrationsKeys(state: MigrationsState, tui: TuiServices, isAc
 
 			case 'run-one': {
 				if (selected && environment) runOneMigration(tui, environment, selected, state.reload);
+				break;
+			}
+
+			case 'rehearse': {
+				if (name) rehearseJob(tui, name, state.reload);
 				break;
 			}
 

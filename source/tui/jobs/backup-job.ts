@@ -1,16 +1,13 @@
 import {backup} from '../../core/backups/backup.js';
 import {backupBaseName} from '../../core/backups/naming.js';
 import {describeError} from '../../core/errors.js';
-import {listQuerySets} from '../../core/querysets/list.js';
 import {configuredLocations, type StoreLocation} from '../../core/storage/index.js';
 import type {TuiServices} from '../context.js';
 import {backupSummary} from '../state/backup-rows.js';
 import {pickEnvironment} from './pick-environment.js';
+import {pickQuerySet} from './pick-query-set.js';
 
 /* Shared by the Environments and Backups panels: panels import jobs from source/tui/jobs/, never from each other's action files. */
-
-/** The QuerySet choice that means "the whole database". */
-const wholeDatabase = 'whole database';
 
 /** What a new backup already knows; the rest is asked in forms. */
 export type NewBackupOptions = {
@@ -21,34 +18,13 @@ export type NewBackupOptions = {
 	askName?: boolean;
 };
 
-/** The QuerySets a form can offer; none when the folder is missing or a file does not load (the backup then takes the whole database). */
-async function querySetNames(tui: TuiServices): Promise<string[]> {
-	try {
-		return (await listQuerySets(tui.config)).map(querySet => querySet.name);
-	} catch {
-		return [];
-	}
-}
-
 /** A backup as a job: asks the environment, a QuerySet, the name and the store as needed, then the QuerySet's own questions. */
 export function newBackup(tui: TuiServices, options: NewBackupOptions, reload?: () => void): void {
 	tui.startJob({
 		title: options.environment ? `Back up ${options.environment}` : 'New backup',
 		async run({events, signal, prompter}) {
 			const environment = options.environment ?? (await pickEnvironment(prompter, tui, 'Back up which environment?'));
-			let querySet = options.querySet ?? undefined;
-			if (options.querySet === undefined) {
-				const names = await querySetNames(tui);
-				if (names.length > 0) {
-					const picked = await prompter.select({
-						key: 'querySet',
-						message: `Back up all of ${environment}, or only what a QuerySet picks?`,
-						choices: [{value: wholeDatabase, label: '(whole database)'}, ...names.map(value => ({value}))],
-						default: wholeDatabase,
-					});
-					querySet = picked === wholeDatabase ? undefined : picked;
-				}
-			}
+			const querySet = options.querySet === undefined ? await pickQuerySet(prompter, tui, `Back up all of ${environment}, or only what a QuerySet picks?`) : (options.querySet ?? undefined);
 
 			const database = tui.config.environments.find(candidate => candidate.name === environment)?.database ?? environment;
 			let name: string | undefined;

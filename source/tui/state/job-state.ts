@@ -36,6 +36,8 @@ export type JobState = {
 	lines: JobLine[];
 	error: {code: string; message: string; hint: string | undefined} | undefined;
 	cancelRequested: boolean;
+	/** It succeeded with a result view that `v` opens again (a rehearsal's report). */
+	viewable: boolean;
 };
 
 export type JobAction =
@@ -44,7 +46,7 @@ export type JobAction =
 	| {type: 'cancel-requested'}
 	| {type: 'question-opened'; now: number}
 	| {type: 'question-closed'; now: number}
-	| {type: 'succeeded'; summary: string; now: number}
+	| {type: 'succeeded'; summary: string; now: number; /** The summary tells of a failure found (a rehearsal's failed migration). */ failed?: boolean; viewable?: boolean}
 	| {type: 'failed'; code: string; message: string; hint: string | undefined; now: number}
 	| {type: 'cancelled'; message: string; now: number};
 
@@ -66,6 +68,7 @@ export function initialJobState(title: string, steps: number | undefined, now: n
 		lines: [],
 		error: undefined,
 		cancelRequested: false,
+		viewable: false,
 	};
 }
 
@@ -106,7 +109,7 @@ export function jobReducer(state: JobState, action: JobAction): JobState {
 		}
 
 		case 'succeeded': {
-			return addLine({...state, status: 'succeeded', finishedAt: action.now, current: undefined}, 'result', action.summary);
+			return addLine({...state, status: 'succeeded', finishedAt: action.now, current: undefined, viewable: action.viewable ?? false}, action.failed ? 'fail' : 'result', action.summary);
 		}
 
 		case 'failed': {

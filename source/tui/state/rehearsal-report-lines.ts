@@ -41,6 +41,8 @@ export function verdictLines(report: RehearsalReport, width: number): ReportLine
  * their column: errors, log lines and index lists wrap.
  */
 export function reportLines(report: RehearsalReport, width: number): ReportLine[] {
+	// Nothing pending: nothing was copied, so there is no copy, scratch database or change to show.
+	if (report.migrations.length === 0) return [...headerLines(report, width).slice(0, 1), [], [{text: 'No migration is pending: nothing was copied.', dim: true}]];
 	return [...headerLines(report, width), [], ...migrationLines(report, width), [], ...collectionLines(report.collections, width)];
 }
 
@@ -68,7 +70,6 @@ const stateShown: Record<RehearsedMigration['state'], {mark: string; text: strin
 };
 
 function migrationLines(report: RehearsalReport, width: number): ReportLine[] {
-	if (report.migrations.length === 0) return [[{text: 'No migration was pending.', dim: true}]];
 	const estimate = report.querySet !== null;
 	// Mark and STATE, then MIGRATION takes what the durations leave.
 	const stateWidth = 12;

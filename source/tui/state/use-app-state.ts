@@ -1,3 +1,4 @@
+import type {RehearsalReport} from '../../core/rehearse/report.js';
 import type {ModalContent} from '../context.js';
 
 /** The app's own state: focused panel, overlays, the selected environment, the toast. */
@@ -5,6 +6,8 @@ export type AppState = {
 	panel: number;
 	help: boolean;
 	modal: ModalContent | undefined;
+	/** A rehearsal's report, while it shows (over the finished job). */
+	report: RehearsalReport | undefined;
 	environment: string | undefined;
 	toast: {text: string; tone: 'info' | 'error'; id: number} | undefined;
 	/** Quit once the running job has stopped. */
@@ -16,13 +19,14 @@ export type AppAction =
 	| {type: 'next-panel'; delta: number; count: number}
 	| {type: 'toggle-help'}
 	| {type: 'modal'; content: ModalContent | undefined}
+	| {type: 'report'; report: RehearsalReport | undefined}
 	| {type: 'environment'; name: string}
 	| {type: 'toast'; text: string; tone: 'info' | 'error'}
 	| {type: 'clear-toast'; id: number}
 	| {type: 'quitting'};
 
 export function initialAppState(environment: string | undefined): AppState {
-	return {panel: 0, help: false, modal: undefined, environment, toast: undefined, quitting: false};
+	return {panel: 0, help: false, modal: undefined, report: undefined, environment, toast: undefined, quitting: false};
 }
 
 let toastId = 0;
@@ -43,6 +47,10 @@ export function appReducer(state: AppState, action: AppAction): AppState {
 
 		case 'modal': {
 			return {...state, modal: action.content};
+		}
+
+		case 'report': {
+			return {...state, report: action.report};
 		}
 
 		case 'environment': {
