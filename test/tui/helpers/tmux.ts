@@ -31,7 +31,7 @@ export type Terminal = {
 	resize: (columns: number, rows: number) => Promise<void>;
 };
 
-const tmuxKeyNames = new Set(['Enter', 'Escape', 'Up', 'Down', 'Left', 'Right', 'Tab', 'BSpace', 'C-c']);
+const tmuxKeyNames = new Set(['Enter', 'Escape', 'Up', 'Down', 'Left', 'Right', 'Tab', 'BSpace', 'C-c', 'PageUp', 'PageDown', 'Home', 'End']);
 
 /**
  * Starts `node dist/cli/main.js` (no arguments) in a `columns`x`rows` tmux pane
