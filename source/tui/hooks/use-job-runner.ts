@@ -6,11 +6,23 @@ import type {Prompter} from '../../core/prompts.js';
 import {initialJobState, jobReducer, type JobAction, type JobState, type TaskProgress} from '../state/job-state.js';
 
 /** What a job's core call gets: the event sink, the cancel signal and the TUI prompter. */
-export type JobContext = {events: EventSink; signal: AbortSignal; prompter: Prompter};
+export type JobContext = {
+	events: EventSink;
+	signal: AbortSignal;
+	prompter: Prompter;
+	/**
+	 * Sets the job's CLI line (made in jobs/command-line.ts) once the job's
+	 * forms have answered what it depends on (the environment picked, the
+	 * QuerySet and its answers, the store, the name); a later call replaces it.
+	 */
+	setCommand: (line: string) => void;
+};
 
 /** A long core operation to run as a job. */
 export type JobSpec<R> = {
 	title: string;
+	/** The equivalent CLI line, when it is known up front (otherwise the job sets it: JobContext.setCommand). */
+	command?: string | undefined;
 	/** Whole steps known up front (pending migrations, collections), for the overall bar. */
 	steps?: number | undefined;
 	run: (context: JobContext) => Promise<R>;
@@ -113,7 +125,7 @@ export function useJobRunner(prompter: Prompter, clock: () => number = Date.now)
 				dispatch({type: 'event', event});
 			};
 
-			setState(initialJobState(spec.title, spec.steps, clock()));
+			setState(initialJobState(spec.title, spec.steps, clock(), spec.command));
 			const settle = (action: JobAction) => {
 				flush();
 				runningRef.current = false;
@@ -123,7 +135,8 @@ export function useJobRunner(prompter: Prompter, clock: () => number = Date.now)
 
 			void (async () => {
 				try {
-					const result = await spec.run({events, signal: abort.signal, prompter: timedPrompter(prompter, dispatch, clock)});
+					const setCommand = (line: string) => dispatch({type: 'command', line});
+					const result = await spec.run({events, signal: abort.signal, prompter: timedPrompter(prompter, dispatch, clock), setCommand});
 					settle({type: 'succeeded', summary: spec.summary(result), now: clock()});
 				} catch (error) {
 					if (isMonarchError(error) && (error.code === 'cancelled' || error.code === 'refused')) {

@@ -5,6 +5,7 @@ import {listQuerySets} from '../../core/querysets/list.js';
 import {configuredLocations, type StoreLocation} from '../../core/storage/index.js';
 import type {TuiServices} from '../context.js';
 import {backupSummary} from '../state/backup-rows.js';
+import {backupLine} from './command-line.js';
 import {pickEnvironment} from './pick-environment.js';
 
 /* Shared by the Environments and Backups panels: panels import jobs from source/tui/jobs/, never from each other's action files. */
@@ -34,7 +35,8 @@ async function querySetNames(tui: TuiServices): Promise<string[]> {
 export function newBackup(tui: TuiServices, options: NewBackupOptions, reload?: () => void): void {
 	tui.startJob({
 		title: options.environment ? `Back up ${options.environment}` : 'New backup',
-		async run({events, signal, prompter}) {
+		command: options.environment !== undefined && options.querySet === null && !options.askName ? backupLine({environment: options.environment}) : undefined,
+		async run({events, signal, prompter, setCommand}) {
 			const environment = options.environment ?? (await pickEnvironment(prompter, tui, 'Back up which environment?'));
 			let querySet = options.querySet ?? undefined;
 			if (options.querySet === undefined) {
@@ -63,7 +65,10 @@ export function newBackup(tui: TuiServices, options: NewBackupOptions, reload?: 
 				store = await prompter.select<StoreLocation>({key: 'to', message: 'Write the backup to which store?', choices: locations.map(value => ({value})), default: locations[0]});
 			}
 
-			return backup({config: tui.config, environment, name, querySet, store, prompter, events, signal});
+			setCommand(backupLine({environment, querySet, name, store}));
+			const result = await backup({config: tui.config, environment, name, querySet, store, prompter, events, signal});
+			if (result.manifest.querySet) setCommand(backupLine({environment, querySet, answers: result.manifest.querySet.answers, name, store}));
+			return result;
 		},
 		summary: backupSummary,
 		onSettled: reload,

@@ -5,6 +5,8 @@ export type AppState = {
 	panel: number;
 	help: boolean;
 	modal: ModalContent | undefined;
+	/** A job's CLI line shown alone to select (`y` on a job), and whether it was also sent to the clipboard. */
+	command: {title: string; line: string; copied: boolean} | undefined;
 	environment: string | undefined;
 	toast: {text: string; tone: 'info' | 'error'; id: number} | undefined;
 	/** Quit once the running job has stopped. */
@@ -16,13 +18,14 @@ export type AppAction =
 	| {type: 'next-panel'; delta: number; count: number}
 	| {type: 'toggle-help'}
 	| {type: 'modal'; content: ModalContent | undefined}
+	| {type: 'command'; shown: AppState['command']}
 	| {type: 'environment'; name: string}
 	| {type: 'toast'; text: string; tone: 'info' | 'error'}
 	| {type: 'clear-toast'; id: number}
 	| {type: 'quitting'};
 
 export function initialAppState(environment: string | undefined): AppState {
-	return {panel: 0, help: false, modal: undefined, environment, toast: undefined, quitting: false};
+	return {panel: 0, help: false, modal: undefined, command: undefined, environment, toast: undefined, quitting: false};
 }
 
 let toastId = 0;
@@ -43,6 +46,10 @@ export function appReducer(state: AppState, action: AppAction): AppState {
 
 		case 'modal': {
 			return {...state, modal: action.content};
+		}
+
+		case 'command': {
+			return {...state, command: action.shown};
 		}
 
 		case 'environment': {
