@@ -32,9 +32,12 @@ export function shellWords(line: string): string[] {
 	const words: string[] = [];
 	let word = '';
 	let quoted = false;
+	let escaped = false;
 	for (const character of line) {
-		if (character === "'") quoted = !quoted;
-		if (character === ' ' && !quoted) {
+		if (escaped) escaped = false;
+		else if (character === '\\' && !quoted) escaped = true;
+		else if (character === "'") quoted = !quoted;
+		if (character === ' ' && !quoted && !escaped) {
 			if (word !== '') words.push(word);
 			word = '';
 		} else {
