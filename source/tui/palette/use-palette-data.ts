@@ -1,32 +1,14 @@
 import {useState} from 'react';
 import {listBackups} from '../../core/backups/catalogue.js';
 import type {ProjectConfig} from '../../core/config/load.js';
-import {describeError} from '../../core/errors.js';
 import {discoverMigrations} from '../../core/migrations/discover.js';
 import {discoverQuerySets} from '../../core/querysets/discover.js';
-import {useAsync} from '../hooks/use-async.js';
+import {useAsync, type AsyncState} from '../hooks/use-async.js';
 import type {ArgKind, PaletteData} from './commands.js';
 
-type Lists = Omit<PaletteData, 'environments'>;
-
-/** Reads every list, each on its own: one that fails is left undefined, with its one-line reason. */
-async function readLists(config: ProjectConfig): Promise<Lists> {
-	const unreadable: Partial<Record<ArgKind, string>> = {};
-	const read = async <T,>(kind: ArgKind, load: () => Promise<T>): Promise<T | undefined> => {
-		try {
-			return await load();
-		} catch (error) {
-			unreadable[kind] = describeError(error);
-			return undefined;
-		}
-	};
-
-	const [backups, migrations, querySets] = await Promise.all([
-		read('backup', async () => (await listBackups(config)).backups),
-		read('migration', async () => (await discoverMigrations(config.migrationsDir)).map(migration => migration.key)),
-		read('querySet', async () => (await discoverQuerySets(config)).map(querySet => querySet.name)),
-	]);
-	return {backups, migrations, querySets, unreadable};
+/** Reads a list when the palette has opened (`openings` > 0), again at each opening. */
+function useList<T>(openings: number, load: () => Promise<T>): AsyncState<T | undefined> {
+	return useAsync(async () => (openings === 0 ? undefined : load()), String(openings));
 }
 
 /**
@@ -43,6 +25,13 @@ export function usePaletteData(config: ProjectConfig, open: boolean): PaletteDat
 		if (open) setOpenings(value => value + 1);
 	}
 
-	const lists = useAsync(async () => (openings === 0 ? ({} satisfies Lists) : readLists(config)), String(openings));
-	return {environments: config.environments, ...lists.data};
+	// Each on its own, so the backups do not wait for the QuerySets (which load their files).
+	const backups = useList(openings, async () => (await listBackups(config)).backups);
+	const migrations = useList(openings, async () => (await discoverMigrations(config.migrationsDir)).map(migration => migration.key));
+	const querySets = useList(openings, async () => (await discoverQuerySets(config)).map(querySet => querySet.name));
+	const unreadable: Partial<Record<ArgKind, string>> = {};
+	if (backups.error) unreadable.backup = backups.error;
+	if (migrations.error) unreadable.migration = migrations.error;
+	if (querySets.error) unreadable.querySet = querySets.error;
+	return {environments: config.environments, backups: backups.data, migrations: migrations.data, querySets: querySets.data, unreadable};
 }
