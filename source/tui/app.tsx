@@ -161,7 +161,8 @@ function AppScreen({config, channel, version, folder, pingTimeoutMs, now = clock
 	const panelBoxHeight = showPalette ? panelHeight - paletteRows : panelHeight;
 	const overlayWidth = Math.min(columns, 100);
 	const environment = config.environments.find(candidate => candidate.name === state.environment);
-	const hints = footerHints(focus, request?.kind, job.running, panel.scopes, job.state?.command !== undefined);
+	// The CLI line shown alone only closes (it does not scroll).
+	const hints = state.command && focus === 'modal' ? hintsFor(['modal']).filter(hint => hint.hint === 'close') : footerHints(focus, request?.kind, job.running, panel.scopes, job.state?.command !== undefined);
 	const pinned = focus === 'panel' ? hints.filter(hint => hint.label === '?' || hint.label === 'q') : [];
 
 	let overlay: React.ReactNode;
