@@ -82,6 +82,7 @@ test.serial('backups panel: the list newest first; a backup picked with the arro
 	await press(app, keys.escape);
 	frame = await waitForText(app.lastFrame, /■ Restored one__\S+ into development: 1 collection, 1 document/);
 	t.regex(frame, /Restore one__\S+ done/);
+	t.regex(frame, /\$ monarch restore one__\d{4}_\d\d_\d\d:development --yes\n/);
 	t.regex(frame, /Verified: 1 collection, 1 document/);
 	t.regex(frame, /restore development: dogs\s+█+\s+100% 1\/1 docs/);
 	t.deepEqual(await names(dev, 'dogs'), ['rex']);
@@ -133,6 +134,7 @@ test.serial('backups panel: a restore into a protected environment waits for its
 	await press(app, keys.escape);
 	frame = await waitForText(app.lastFrame, /Restore dev__\S+ done/);
 	t.regex(frame, /■ Restored dev__\S+ into staging: 1 collection, 2 documents \(safety backup/);
+	t.regex(frame, /\$ monarch restore dev__\d{4}_\d\d_\d\d:staging --yes\n/);
 	t.regex(frame, /Safety backup of staging: backups\/t_\w+_stg_before_restore__\d{4}_\d\d_\d\d\.archive\.gz/);
 	t.deepEqual(await names(staging, 'dogs'), ['rex', 'fido']);
 	t.is(await staging.collection('cats').countDocuments(), 0);
