@@ -173,6 +173,8 @@ test.serial('backups panel: n takes a new backup with a name; / filters; an unre
 	await waitForText(app.lastFrame, 'Write the backup to which store?');
 	await press(app, keys.enter);
 	frame = await waitForText(app.lastFrame, /Backed up development: 1 collection, 3 documents, [\d.]+ \w*B in bad_launch__\d{4}_\d\d_\d\d/, 90_000);
+	// The name and the store picked in the forms are in the CLI line.
+	t.regex(frame, /\$ monarch backup development --name bad_launch --to local\n/);
 	const files = await backupFiles(project);
 	t.true(files.some(file => /^bad_launch__\d{4}_\d\d_\d\d\.archive\.gz\.manifest\.json$/.test(file)), files.join(', '));
 	await press(app, keys.escape);
