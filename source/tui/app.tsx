@@ -1,9 +1,11 @@
-import {Box, Text, useApp} from 'ink';
+import {Box, Text, useApp, useStdout} from 'ink';
 import {memo, useCallback, useEffect, useMemo, useReducer, useState, useSyncExternalStore, type ComponentType} from 'react';
 import {now as clockNow} from '../core/clock.js';
 import type {ProjectConfig} from '../core/config/load.js';
 import {MonarchError} from '../core/errors.js';
 import type {RehearsalReport} from '../core/rehearse/report.js';
+import {copyToClipboard, type TerminalOutput} from './clipboard.js';
+import {CommandLineView} from './components/command-line-view.js';
 import {Footer} from './components/footer.js';
 import {Header} from './components/header.js';
 import {HelpOverlay} from './components/help-overlay.js';
@@ -21,6 +23,11 @@ import {KeysProvider} from './hooks/use-keys.js';
 import {useTerminalSize} from './hooks/use-terminal-size.js';
 import {hintsFor, type Scope} from './keymap.js';
 import {useAppKeys, type Focus} from './hooks/use-app-keys.js';
+import {paletteCommands} from './palette/commands.js';
+import {CommandPalette, paletteRows} from './palette/command-palette.js';
+import {initialPaletteState, paletteReducer} from './palette/palette-state.js';
+import {usePaletteData} from './palette/use-palette-data.js';
+import {usePaletteKeys} from './palette/use-palette-keys.js';
 import {panels} from './panels/registry.js';
 import type {PanelId, PanelProps} from './panels/types.js';
 import type {PromptChannel} from './state/prompt-channel.js';
@@ -38,6 +45,8 @@ export type AppProps = {
 	pingTimeoutMs?: number;
 	/** Today, for date columns; monarch's clock (fixed by MONARCH_NOW, otherwise the real one) when not given. */
 	now?: () => Date;
+	/** Where `y` sends a job's CLI line as OSC 52: the terminal Ink draws on (its stdout) unless given. */
+	terminal?: TerminalOutput;
 };
 
 /** Rows the header, tab row, toast, status bar and footer take. */
@@ -56,8 +65,9 @@ export function App(props: AppProps) {
 	);
 }
 
-function AppScreen({config, channel, version, folder, pingTimeoutMs, now = clockNow}: AppProps) {
+function AppScreen({config, channel, version, folder, pingTimeoutMs, now = clockNow, terminal}: AppProps) {
 	const {exit} = useApp();
+	const {stdout} = useStdout();
 	const {columns, rows} = useTerminalSize();
 	const prompter = useMemo(() => createTuiPrompter(channel), [channel]);
 	const request = useSyncExternalStore(channel.subscribe, channel.current);
@@ -65,8 +75,25 @@ function AppScreen({config, channel, version, folder, pingTimeoutMs, now = clock
 	const job = useJobRunner(prompter);
 	const statuses = useEnvironmentStatuses(config.environments, pingTimeoutMs);
 	const [inputFocus, setInputFocus] = useState(false);
+	const [palette, paletteDispatch] = useReducer(paletteReducer, initialPaletteState);
+	const paletteData = usePaletteData(config, palette.open);
+	const [jobsSettled, setJobsSettled] = useState(0);
 
-	const focus: Focus = request ? 'form' : state.modal ? 'modal' : state.help ? 'help' : state.report ? 'report' : job.state ? 'job' : inputFocus ? 'filter' : 'panel';
+	const focus: Focus = request
+		? 'form'
+		: state.modal || state.command
+			? 'modal'
+			: state.help
+				? 'help'
+				: state.report
+					? 'report'
+					: job.state
+						? 'job'
+						: palette.open
+							? 'palette'
+							: inputFocus
+								? 'filter'
+								: 'panel';
 	const panel = panels[state.panel] ?? panels[0]!;
 
 	const quit = useCallback(() => {
@@ -98,7 +125,16 @@ function AppScreen({config, channel, version, folder, pingTimeoutMs, now = clock
 		return () => clearTimeout(timer);
 	}, [state.toast]);
 
-	useAppKeys({focus, channel, prompter, job, quitting: state.quitting, dispatch, quit, panelCount: panels.length});
+	const openPalette = useCallback(() => paletteDispatch({type: 'open'}), []);
+	const copyCommand = () => {
+		const line = job.state?.command;
+		if (!job.state || line === undefined) return;
+		const copied = copyToClipboard(terminal ?? stdout, line);
+		dispatch({type: 'command', shown: {title: job.state.title, line, copied}});
+		if (copied) dispatch({type: 'toast', text: 'Copied the CLI line to the clipboard (if your terminal allows OSC 52)', tone: 'info'});
+	};
+
+	useAppKeys({focus, channel, prompter, job, quitting: state.quitting, dispatch, quit, panelCount: panels.length, openPalette, copyCommand});
 
 	const selectEnvironment = useCallback((name: string) => dispatch({type: 'environment', name}), []);
 	const openPanel = useCallback((id: PanelId) => dispatch({type: 'panel', index: Math.max(0, panels.findIndex(candidate => candidate.id === id))}), []);
@@ -109,6 +145,7 @@ function AppScreen({config, channel, version, folder, pingTimeoutMs, now = clock
 				onSettled() {
 					spec.onSettled?.();
 					statuses.refresh();
+					setJobsSettled(value => value + 1);
 				},
 			}),
 		[job.start, statuses.refresh],
@@ -118,19 +155,24 @@ function AppScreen({config, channel, version, folder, pingTimeoutMs, now = clock
 	const toast = useCallback((text: string, tone: 'info' | 'error' = 'info') => dispatch({type: 'toast', text, tone}), []);
 	// One object while nothing in it changes: a job's progress (job.state) is not in it, so it does not re-render the panel under the job.
 	const services: TuiServices = useMemo(
-		() => ({config, prompter, statuses, environment: state.environment, selectEnvironment, openPanel, startJob, jobRunning: job.running, showModal, showReport, toast, setInputFocus, now}),
-		[config, prompter, statuses, state.environment, selectEnvironment, openPanel, startJob, job.running, showModal, showReport, toast, now],
+		() => ({config, prompter, statuses, environment: state.environment, selectEnvironment, openPanel, startJob, jobRunning: job.running, jobsSettled, showModal, showReport, toast, setInputFocus, now}),
+		[config, prompter, statuses, state.environment, selectEnvironment, openPanel, startJob, job.running, jobsSettled, showModal, showReport, toast, now],
 	);
+	const {submit: submitPalette} = usePaletteKeys({isActive: focus === 'palette', dispatch: paletteDispatch, commands: paletteCommands, data: paletteData, tui: services});
 
 	const height = Math.max(chromeRows + 3, rows - 1);
 	const panelHeight = height - chromeRows;
+	const showPalette = focus === 'palette';
+	const panelBoxHeight = showPalette ? panelHeight - paletteRows : panelHeight;
 	const overlayWidth = Math.min(columns, 100);
 	const environment = config.environments.find(candidate => candidate.name === state.environment);
-	const hints = footerHints(focus, request?.kind, job.running, panel.scopes, job.state?.viewable ?? false);
+	// The CLI line shown alone only closes (it does not scroll).
+	const hints = state.command && focus === 'modal' ? hintsFor(['modal']).filter(hint => hint.hint === 'close') : footerHints(focus, request?.kind, job.running, panel.scopes, job.state?.command !== undefined, job.state?.viewable ?? false);
 	const pinned = focus === 'panel' ? hints.filter(hint => hint.label === '?' || hint.label === 'q') : [];
 
 	let overlay: React.ReactNode;
 	if (request) overlay = <PromptDialog key={request.id} request={request} width={overlayWidth} onSettled={id => channel.settle(id)} />;
+	else if (state.command) overlay = <CommandLineView {...state.command} width={columns} onClose={() => dispatch({type: 'command', shown: undefined})} />;
 	else if (state.modal) overlay = <Modal {...state.modal} width={overlayWidth} height={panelHeight} onClose={() => dispatch({type: 'modal', content: undefined})} />;
 	else if (state.help) overlay = <HelpOverlay width={overlayWidth} height={panelHeight} onClose={() => dispatch({type: 'toggle-help'})} />;
 	else if (state.report) overlay = <RehearsalReportView report={state.report} width={columns} height={panelHeight} onClose={() => dispatch({type: 'report', report: undefined})} />;
@@ -142,16 +184,19 @@ function AppScreen({config, channel, version, folder, pingTimeoutMs, now = clock
 			<Box flexDirection="column" width={columns} height={height}>
 				<Header version={version} folder={folder ?? config.root} width={columns} />
 				<TabRow titles={panels.map(candidate => ({title: candidate.title, available: candidate.Component !== undefined}))} active={state.panel} />
-				<Box flexDirection="column" height={panelHeight} overflow="hidden">
+				<Box flexDirection="column" height={panelBoxHeight} overflow="hidden">
 					{overlay}
 					<Box display={overlay ? 'none' : 'flex'} flexDirection="column">
 						{Panel ? (
-							<PanelSlot key={panel.id} Component={Panel} width={columns} height={panelHeight} isActive={focus === 'panel' || focus === 'filter'} />
+							<PanelSlot key={panel.id} Component={Panel} width={columns} height={panelBoxHeight} isActive={focus === 'panel' || focus === 'filter'} />
 						) : (
 							<Text dimColor wrap="wrap">{panel.pending}</Text>
 						)}
 					</Box>
 				</Box>
+				{showPalette ? (
+					<CommandPalette state={palette} commands={paletteCommands} width={columns} onChange={text => paletteDispatch({type: 'edit', text})} onSubmit={submitPalette} />
+				) : null}
 				<Text color={state.toast?.tone === 'error' ? 'red' : 'cyan'} wrap="truncate">
 					{state.toast ? clip(state.toast.text, columns) : state.quitting ? 'Stopping the job, then quitting…' : ' '}
 				</Text>
@@ -171,7 +216,7 @@ const PanelSlot = memo(function PanelSlot({Component, ...props}: PanelProps & {C
 });
 
 /** The footer's hints for what has focus, from the keymap. */
-export function footerHints(focus: Focus, requestKind: string | undefined, jobRunning: boolean, panelScopes: Scope[], jobViewable = false): Array<{label: string; hint: string}> {
+export function footerHints(focus: Focus, requestKind: string | undefined, jobRunning: boolean, panelScopes: Scope[], jobHasCommand = false, jobViewable = false): Array<{label: string; hint: string}> {
 	switch (focus) {
 		case 'form': {
 			if (requestKind === 'confirm') return hintsFor(['dialog']);
@@ -188,12 +233,16 @@ export function footerHints(focus: Focus, requestKind: string | undefined, jobRu
 		}
 
 		case 'job': {
-			const jobHints = hintsFor(['job']).filter(hint => (jobRunning ? hint.hint === 'cancel' : hint.hint === 'close' || (jobViewable && hint.hint === 'report')));
+			const jobHints = hintsFor(['job']).filter(hint => (jobRunning ? hint.hint === 'cancel' : hint.hint === 'close' || (jobViewable && hint.hint === 'report')) || (jobHasCommand && hint.hint === 'copy command'));
 			return [...jobHints, ...hintsFor(['global']).filter(hint => hint.hint === 'help')];
 		}
 
 		case 'filter': {
 			return hintsFor(['filter']);
+		}
+
+		case 'palette': {
+			return hintsFor(['palette']);
 		}
 
 		case 'panel': {

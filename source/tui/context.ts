@@ -22,6 +22,8 @@ export type TuiServices = {
 	/** Runs a long core operation as a job (progress, log, cancel); false when one is already running. */
 	startJob: <R>(spec: JobSpec<R>) => boolean;
 	jobRunning: boolean;
+	/** Jobs ended so far: lists that a job may change (migrations, backups) read again when it moves, whoever started the job (a panel key or the `:` palette). */
+	jobsSettled: number;
 	showModal: (content: ModalContent) => void;
 	/** Shows a rehearsal's report over the panel (and the finished job), until esc or q. */
 	showReport: (report: RehearsalReport) => void;

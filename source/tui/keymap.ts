@@ -1,7 +1,7 @@
 import type {Key} from 'ink';
 
 /** Where a binding applies. The footer shows the hints of the scopes that have focus. */
-export type Scope = 'global' | 'list' | 'environments' | 'migrations' | 'backups' | 'querysets' | 'job' | 'dialog' | 'form' | 'select' | 'text' | 'filter' | 'modal' | 'report';
+export type Scope = 'global' | 'list' | 'environments' | 'migrations' | 'backups' | 'querysets' | 'job' | 'palette' | 'dialog' | 'form' | 'select' | 'text' | 'filter' | 'modal' | 'report';
 
 /** Everything a key can do. */
 export type Action =
@@ -32,6 +32,11 @@ export type Action =
 	| 'run-queryset'
 	| 'cancel-job'
 	| 'view-result'
+	| 'copy-command'
+	| 'palette'
+	| 'complete'
+	| 'history-back'
+	| 'history-forward'
 	| 'close'
 	| 'yes'
 	| 'no'
@@ -93,6 +98,7 @@ const bindings: BindingSpec[] = [
 	{scope: 'global', action: 'next-panel', keys: ['tab'], hint: 'panel', description: 'next panel'},
 	{scope: 'global', action: 'previous-panel', keys: ['shift+tab'], hint: 'previous panel', description: 'previous panel'},
 	{scope: 'global', action: 'panel', keys: ['1', '2', '3', '4'], hint: 'panel', description: 'go to a panel by its number'},
+	{scope: 'global', action: 'palette', keys: [':'], hint: 'command', description: 'type a command as on the command line (migrate staging, restore <backup>:<env>)'},
 	{scope: 'global', action: 'quit', keys: ['q'], hint: 'quit', description: 'quit (on the top level; inside a view: back)', footer: true},
 	{scope: 'global', action: 'interrupt', keys: ['ctrl+c'], hint: 'quit', description: 'quit (asks first while a job runs)'},
 	{scope: 'list', action: 'up', keys: ['up', 'k'], hint: 'up', description: 'move up'},
@@ -116,8 +122,14 @@ const bindings: BindingSpec[] = [
 	{scope: 'backups', action: 'new-backup', keys: ['n'], hint: 'new backup', description: 'back up an environment now (optionally with a QuerySet and a name)', footer: true},
 	{scope: 'querysets', action: 'run-queryset', keys: ['enter'], hint: 'run', description: 'run the selected QuerySet into a backup or a copy into another environment', footer: true},
 	{scope: 'job', action: 'cancel-job', keys: ['c'], hint: 'cancel', description: 'cancel the running job (asks first)', footer: true},
+	{scope: 'job', action: 'copy-command', keys: ['y'], hint: 'copy command', description: "copy the job's CLI line to the clipboard (OSC 52, where the terminal allows) and show it to select", footer: true},
 	{scope: 'job', action: 'close', keys: ['escape', 'enter', 'q'], hint: 'close', description: 'close a finished job', footer: true},
 	{scope: 'job', action: 'view-result', keys: ['v'], hint: 'report', description: "open a finished job's report again (a rehearsal's)", footer: true},
+	{scope: 'palette', action: 'complete', keys: ['tab'], hint: 'complete', description: 'complete the command, environment, backup, migration or QuerySet name (several fit: they are listed)', footer: true},
+	{scope: 'palette', action: 'history-back', keys: ['up'], hint: 'history', description: 'an earlier command of this session', footer: true},
+	{scope: 'palette', action: 'history-forward', keys: ['down'], hint: 'history', description: 'a later command of this session (past the newest: what you typed)'},
+	{scope: 'palette', action: 'submit', keys: ['enter'], hint: 'run', description: 'run it (an unknown command or name is named under the line; nothing runs)', footer: true},
+	{scope: 'palette', action: 'cancel', keys: ['escape'], hint: 'close', description: 'close the palette', footer: true},
 	{scope: 'dialog', action: 'yes', keys: ['y'], hint: 'yes', description: 'answer yes', footer: true},
 	{scope: 'dialog', action: 'no', keys: ['n'], hint: 'no', description: 'answer no', footer: true},
 	{scope: 'dialog', action: 'submit', keys: ['enter'], hint: 'default', description: 'take the default answer'},
@@ -156,6 +168,7 @@ export const scopeTitles: Record<Scope, string> = {
 	backups: 'Backups panel',
 	querysets: 'QuerySets panel',
 	job: 'Running job',
+	palette: 'Command palette (:)',
 	dialog: 'Yes/no questions',
 	form: 'Forms',
 	select: 'Pick lists (in forms)',

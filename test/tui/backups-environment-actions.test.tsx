@@ -24,6 +24,7 @@ test.serial('environments panel: b backs the environment up, y copies it into a 
 	await press(app, 'b');
 	frame = await waitForText(app.lastFrame, /Backed up development: 1 collection, 2 documents, [\d.]+ \w*B in t_\w+_dev__\d{4}_\d\d_\d\d/);
 	t.regex(frame, /Back up development done/);
+	t.regex(frame, /\$ monarch backup development\n/);
 	const files = await readdir(path.join(project.dir, 'backups'));
 	t.true(files.some(file => /^t_\w+_dev__\d{4}_\d\d_\d\d\.archive\.gz\.manifest\.json$/.test(file)), files.join(', '));
 	await press(app, keys.escape);
@@ -48,6 +49,7 @@ test.serial('environments panel: b backs the environment up, y copies it into a 
 	await press(app, keys.escape);
 	frame = await waitForText(app.lastFrame, /Copy development done/);
 	t.regex(frame, /■ Copied development into staging: 1 collection, 2 documents/);
+	t.regex(frame, /\$ monarch copy_db development:staging --yes\n/);
 	await press(app, keys.escape);
 	await waitForText(app.lastFrame, /› development .* up/);
 });

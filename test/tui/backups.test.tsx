@@ -82,6 +82,7 @@ test.serial('backups panel: the list newest first; a backup picked with the arro
 	await press(app, keys.escape);
 	frame = await waitForText(app.lastFrame, /■ Restored one__\S+ into development: 1 collection, 1 document/);
 	t.regex(frame, /Restore one__\S+ done/);
+	t.regex(frame, /\$ monarch restore one__\d{4}_\d\d_\d\d:development --yes\n/);
 	t.regex(frame, /Verified: 1 collection, 1 document/);
 	t.regex(frame, /restore development: dogs\s+█+\s+100% 1\/1 docs/);
 	t.deepEqual(await names(dev, 'dogs'), ['rex']);
@@ -133,6 +134,7 @@ test.serial('backups panel: a restore into a protected environment waits for its
 	await press(app, keys.escape);
 	frame = await waitForText(app.lastFrame, /Restore dev__\S+ done/);
 	t.regex(frame, /■ Restored dev__\S+ into staging: 1 collection, 2 documents \(safety backup/);
+	t.regex(frame, /\$ monarch restore dev__\d{4}_\d\d_\d\d:staging --yes\n/);
 	t.regex(frame, /Safety backup of staging: backups\/t_\w+_stg_before_restore__\d{4}_\d\d_\d\d\.archive\.gz/);
 	t.deepEqual(await names(staging, 'dogs'), ['rex', 'fido']);
 	t.is(await staging.collection('cats').countDocuments(), 0);
@@ -171,6 +173,8 @@ test.serial('backups panel: n takes a new backup with a name; / filters; an unre
 	await waitForText(app.lastFrame, 'Write the backup to which store?');
 	await press(app, keys.enter);
 	frame = await waitForText(app.lastFrame, /Backed up development: 1 collection, 3 documents, [\d.]+ \w*B in bad_launch__\d{4}_\d\d_\d\d/, 90_000);
+	// The name and the store picked in the forms are in the CLI line.
+	t.regex(frame, /\$ monarch backup development --name bad_launch --to local\n/);
 	const files = await backupFiles(project);
 	t.true(files.some(file => /^bad_launch__\d{4}_\d\d_\d\d\.archive\.gz\.manifest\.json$/.test(file)), files.join(', '));
 	await press(app, keys.escape);

@@ -235,3 +235,45 @@ test("in a terminal, AccountQuerySet's form is answered into a backup, whose res
 	await terminal.press('q');
 	await terminal.waitFor('EXIT=0');
 });
+
+test('in a terminal, : runs migrate staging: the typed-name confirmation is answered, the finished job shows its CLI line, y puts it on the clipboard', async t => {
+	const project = await createProject(t, {
+		environments: {staging: {uri: testMongoUri(), database: freshDatabase(), protected: true}},
+		migrations: {'20260102000000_cats.ts': cats},
+		// Migrating the protected staging backs it up first, into this store.
+		config: {backups: {local: {dir: 'backups'}}},
+	});
+	const terminal = await openTerminal(t, {cwd: project.dir, columns: 80, rows: 24});
+	await terminal.waitFor(/› development .* up (?:\d+ ms|[\d.]+ s)/);
+
+	await terminal.press(':');
+	let screen = await terminal.waitFor('tab complete');
+	t.regex(screen.split('\n')[22] ?? '', /tab complete {2}↑ history {2}enter run {2}esc close/);
+	await terminal.type('migrate sta');
+	await terminal.press('Tab');
+	await terminal.waitFor(/^:migrate staging\s*$/m);
+	await terminal.press('Enter');
+	screen = await terminal.waitFor('Type staging to confirm');
+	t.is(await project.db('staging').collection('cats').countDocuments(), 0);
+	await terminal.type('staging');
+	await terminal.press('Enter');
+	screen = await terminal.waitFor('Migrate staging done', 60_000);
+	t.regex(screen, /^\$ monarch migrate staging --yes\s*$/m);
+	t.regex(screen, /■ Ran 1 migration on staging/);
+	t.regex(screen, /y copy command {2}esc\/enter\/q close/);
+	t.true(screen.split('\n').length <= 24);
+	t.is(await project.db('staging').collection('cats').countDocuments(), 1);
+
+	t.is(await terminal.clipboard(), undefined);
+	await terminal.press('y');
+	screen = await terminal.waitFor('The CLI line of "Migrate staging"');
+	t.regex(screen, /^monarch migrate staging --yes\s*$/m);
+	t.regex(screen, /Copied the CLI line to the clipboard \(if your terminal allows OSC 52\)/);
+	t.is(await terminal.clipboard(), 'monarch migrate staging --yes');
+	await terminal.press('Escape');
+	await terminal.waitFor('Migrate staging done');
+	await terminal.press('Escape');
+	await terminal.waitFor(/› development .* up/);
+	await terminal.press('q');
+	await terminal.waitFor('EXIT=0');
+});

@@ -95,7 +95,8 @@ test.serial('environments panel: drop asks first, and on a protected environment
 	await waitForText(app.lastFrame, 'Type staging to confirm');
 	await type(app, 'staging');
 	await press(app, keys.enter);
-	await waitForText(app.lastFrame, /Dropped \S+ on staging/);
+	const dropped = await waitForText(app.lastFrame, /Dropped \S+ on staging/);
+	t.regex(dropped, /\$ monarch drop_db staging --yes\n/);
 	t.is(await project.db('staging').collection('cats').countDocuments(), 0);
 });
 
@@ -158,7 +159,9 @@ test.serial('migrations panel: open from an environment, run the pending ones li
 	await waitForText(app.lastFrame, 'Run 20260102000000_broken on development whatever its state (Failed)?');
 	await press(app, 'y');
 	await waitForText(app.lastFrame, 'Failed: Run 20260102000000_broken on development');
-	t.pass();
+	await press(app, keys.escape);
+	frame = await waitForText(app.lastFrame, 'Run 20260102000000_broken on development failed');
+	t.regex(frame, /\$ monarch migrate_one 20260102000000_broken development\n/);
 });
 
 test.serial('migrations panel: drift and orphan marks, the matrix, a new migration from the name form', async t => {

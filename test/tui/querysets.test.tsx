@@ -81,6 +81,8 @@ test.serial("querysets panel: the list; AccountQuerySet's form is answered in th
 	await press(app, keys.enter);
 	const frame = await waitForText(app.lastFrame, /Backed up development \(AccountQuerySet\): 2 collections, 3 documents, [\d.]+ \w*B in t_\w+_dev__/);
 	t.regex(frame, /QuerySet AccountQuerySet done/);
+	// The answer given in the form is in the CLI line.
+	t.regex(frame, /\$ monarch backup development -q AccountQuerySet --param accountId=42\n/);
 
 	const manifests = (await readdir(path.join(project.dir, 'backups'))).filter(name => name.endsWith('.manifest.json'));
 	t.is(manifests.length, 1);
@@ -139,6 +141,9 @@ test.serial('querysets panel: a copy into another environment; esc on its form c
 	t.regex(frame, /campaigns {2}2/);
 	t.deepEqual(await stagingAccounts(project), [{_id: 42, name: 'acme'}]);
 	t.is(await project.db('staging').collection('campaigns').countDocuments(), 2);
+	await press(app, keys.escape);
+	const finished = await waitForText(app.lastFrame, 'QuerySet AccountQuerySet done');
+	t.regex(finished, /\$ monarch copy_db development:staging -q AccountQuerySet --param accountId=42 --yes\n/);
 });
 
 test.serial('a running QuerySet job: c cancels it (asks first) and nothing is written', async t => {

@@ -49,7 +49,7 @@ test('no key is bound twice in one scope, and every footer hint and help line co
 		}
 	}
 
-	t.deepEqual(hintsFor(['job']).map(hint => hint.hint), ['cancel', 'close', 'report']);
+	t.deepEqual(hintsFor(['job']).map(hint => hint.hint), ['cancel', 'copy command', 'close', 'report']);
 	const helpCount = helpSections().reduce((sum, section) => sum + section.bindings.length, 0);
 	t.is(helpCount, keymap.length);
 });
@@ -183,7 +183,7 @@ test('key labels are drawn from the keys bound, so the footer and the help show 
 	t.is(keysLabel(['1', '3']), '1/3');
 	t.is(keysLabel(['backspace']), 'backspace');
 	for (const binding of keymap) t.is(binding.label, keysLabel(binding.keys), `${binding.scope} ${binding.action}`);
-	t.deepEqual(hintsFor(['job']), [{label: 'c', hint: 'cancel'}, {label: 'esc/enter/q', hint: 'close'}, {label: 'v', hint: 'report'}]);
+	t.deepEqual(hintsFor(['job']), [{label: 'c', hint: 'cancel'}, {label: 'y', hint: 'copy command'}, {label: 'esc/enter/q', hint: 'close'}, {label: 'v', hint: 'report'}]);
 	const messages = helpSections().find(section => section.title === 'Messages')!;
 	t.is(messages.bindings.find(binding => binding.action === 'close')?.label, 'esc/enter/q');
 	t.is(keyName('', {...noKey, delete: true}), 'backspace');

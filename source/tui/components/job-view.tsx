@@ -59,7 +59,7 @@ export type JobViewProps = {
 	now?: number | undefined;
 };
 
-/** A running or finished job: overall bar, a bar per task (rate, ETA), elapsed (less the time its forms waited), and its log; finished lines stay. */
+/** A running or finished job: its CLI line (dim, `$ monarch …`, once known), overall bar, a bar per task (rate, ETA), elapsed (less the time its forms waited), and its log; finished lines stay. */
 export function JobView({job, width, height, now}: JobViewProps) {
 	const live = useNow(job.status === 'running' && now === undefined);
 	const elapsed = formatDuration(jobElapsedMs(job, now ?? live));
@@ -69,7 +69,8 @@ export function JobView({job, width, height, now}: JobViewProps) {
 	const shownTasks = job.tasks.slice(-3);
 	const labelWidth = Math.min(28, Math.floor(width / 3));
 	const barWidth = Math.max(10, Math.min(30, width - labelWidth - 40));
-	const logRows = Math.max(1, height - 3 - shownTasks.length);
+	const commandRows = job.command === undefined ? 0 : 1;
+	const logRows = Math.max(1, height - 3 - commandRows - shownTasks.length);
 	const lines = job.lines.slice(-logRows);
 	return (
 		<Box flexDirection="column" width={width} height={height}>
@@ -78,6 +79,7 @@ export function JobView({job, width, height, now}: JobViewProps) {
 				<Text color={status.color}> {job.cancelRequested && job.status === 'running' ? 'cancelling' : status.text}</Text>
 				<Text dimColor>  elapsed {elapsed}</Text>
 			</Box>
+			{job.command === undefined ? null : <Text dimColor wrap="truncate-end">$ {job.command}</Text>}
 			<Box>
 				<Text>{fit('overall', labelWidth)} </Text>
 				<ProgressBar fraction={overallFraction(job)} width={barWidth} />

@@ -8,7 +8,7 @@ import type {JobRunner} from './use-job-runner.js';
 import {useKeys} from './use-keys.js';
 
 /** What has the keyboard, most specific first. */
-export type Focus = 'form' | 'modal' | 'help' | 'report' | 'job' | 'filter' | 'panel';
+export type Focus = 'form' | 'modal' | 'help' | 'report' | 'job' | 'palette' | 'filter' | 'panel';
 
 export type AppKeysOptions = {
 	focus: Focus;
@@ -19,14 +19,18 @@ export type AppKeysOptions = {
 	dispatch: Dispatch<AppAction>;
 	quit: () => void;
 	panelCount: number;
+	/** `:` on a panel: opens the command palette. */
+	openPalette: () => void;
+	/** `y` on a job: copies its CLI line and shows it. */
+	copyCommand: () => void;
 };
 
 /**
  * The app's own keys: Ctrl+C whatever has focus (asking first while a job
- * works), and the global keys (help, panels, quit, the job's cancel and close),
+ * works), and the global keys (help, panels, `:`, quit, the job's cancel, copy and close),
  * which stay off while a form, a message or a filter has focus.
  */
-export function useAppKeys({focus, channel, prompter, job, quitting, dispatch, quit, panelCount}: AppKeysOptions): void {
+export function useAppKeys({focus, channel, prompter, job, quitting, dispatch, quit, panelCount, openPalette, copyCommand}: AppKeysOptions): void {
 	const askingQuit = useRef(false);
 	const requestQuit = () => {
 		if (!job.running || askingQuit.current || quitting) {
@@ -94,6 +98,16 @@ export function useAppKeys({focus, channel, prompter, job, quitting, dispatch, q
 
 				case 'panel': {
 					if (focus === 'panel') dispatch({type: 'panel', index: Number(input) - 1});
+					break;
+				}
+
+				case 'palette': {
+					if (focus === 'panel') openPalette();
+					break;
+				}
+
+				case 'copy-command': {
+					copyCommand();
 					break;
 				}
 

@@ -6,7 +6,17 @@ import type {Prompter} from '../../core/prompts.js';
 import {initialJobState, jobReducer, type JobAction, type JobState, type TaskProgress} from '../state/job-state.js';
 
 /** What a job's core call gets: the event sink, the cancel signal and the TUI prompter. */
-export type JobContext = {events: EventSink; signal: AbortSignal; prompter: Prompter};
+export type JobContext = {
+	events: EventSink;
+	signal: AbortSignal;
+	prompter: Prompter;
+	/**
+	 * Sets the job's CLI line (made in jobs/command-line.ts) once the job's
+	 * forms have answered what it depends on (the environment picked, the
+	 * QuerySet and its answers, the store, the name); a later call replaces it.
+	 */
+	setCommand: (line: string) => void;
+};
 
 /** A result line that tells a failure found (a rehearsal's failed migration) from success: `fail` shows it red with ✘. */
 export type JobSummary = {text: string; tone: 'ok' | 'fail'};
@@ -14,6 +24,8 @@ export type JobSummary = {text: string; tone: 'ok' | 'fail'};
 /** A long core operation to run as a job. */
 export type JobSpec<R> = {
 	title: string;
+	/** The equivalent CLI line, when it is known up front (otherwise the job sets it: JobContext.setCommand). */
+	command?: string | undefined;
 	/** Whole steps known up front (pending migrations, collections), for the overall bar. */
 	steps?: number | undefined;
 	run: (context: JobContext) => Promise<R>;
@@ -122,7 +134,7 @@ export function useJobRunner(prompter: Prompter, clock: () => number = Date.now)
 				dispatch({type: 'event', event});
 			};
 
-			setState(initialJobState(spec.title, spec.steps, clock()));
+			setState(initialJobState(spec.title, spec.steps, clock(), spec.command));
 			const settle = (action: JobAction) => {
 				flush();
 				runningRef.current = false;
@@ -132,7 +144,8 @@ export function useJobRunner(prompter: Prompter, clock: () => number = Date.now)
 
 			void (async () => {
 				try {
-					const result = await spec.run({events, signal: abort.signal, prompter: timedPrompter(prompter, dispatch, clock)});
+					const setCommand = (line: string) => dispatch({type: 'command', line});
+					const result = await spec.run({events, signal: abort.signal, prompter: timedPrompter(prompter, dispatch, clock), setCommand});
 					const summary = spec.summary(result);
 					const {view: open} = spec;
 					if (open) view.current = () => open(result);

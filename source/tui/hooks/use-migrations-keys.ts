@@ -1,7 +1,8 @@
 import type {TuiServices} from '../context.js';
 import {rehearseJob} from '../jobs/rehearse-job.js';
 import type {Action} from '../keymap.js';
-import {generateFromForm, migratePending, runOneMigration} from '../panels/migration-actions.js';
+import {migratePending, runOneMigration} from '../jobs/migrate-job.js';
+import {generateFromForm} from '../panels/migration-actions.js';
 import {migrationDetails} from '../state/migration-rows.js';
 import type {MigrationsState} from '../state/use-migrations-state.js';
 import {useListKeys} from './use-list-keys.js';
@@ -42,12 +43,16 @@ export function useMigrationsKeys(state: MigrationsState, tui: TuiServices, isAc
 			}
 
 			case 'migrate-pending': {
-				migratePending(tui, name, state.report.data?.pending, state.reload);
+				if (environment) migratePending(tui, environment, state.report.data?.pending, state.reload);
 				break;
 			}
 
 			case 'run-one': {
-				if (selected && environment) runOneMigration(tui, environment, selected, state.reload);
+				if (selected?.file === undefined) {
+					if (selected) tui.toast(`${selected.key} has no file left to run`, 'error');
+				} else if (environment) {
+					runOneMigration(tui, environment, selected.key, selected.state, state.reload);
+				}
 				break;
 			}
 

@@ -4,6 +4,7 @@ import {describeError} from '../../core/errors.js';
 import {configuredLocations, type StoreLocation} from '../../core/storage/index.js';
 import type {TuiServices} from '../context.js';
 import {backupSummary} from '../state/backup-rows.js';
+import {backupLine} from './command-line.js';
 import {pickEnvironment} from './pick-environment.js';
 import {pickQuerySet} from './pick-query-set.js';
 
@@ -22,7 +23,8 @@ export type NewBackupOptions = {
 export function newBackup(tui: TuiServices, options: NewBackupOptions, reload?: () => void): void {
 	tui.startJob({
 		title: options.environment ? `Back up ${options.environment}` : 'New backup',
-		async run({events, signal, prompter}) {
+		command: options.environment !== undefined && options.querySet === null && !options.askName ? backupLine({environment: options.environment}) : undefined,
+		async run({events, signal, prompter, setCommand}) {
 			const environment = options.environment ?? (await pickEnvironment(prompter, tui, 'Back up which environment?'));
 			const querySet = options.querySet === undefined ? await pickQuerySet(prompter, tui, `Back up all of ${environment}, or only what a QuerySet picks?`) : (options.querySet ?? undefined);
 
@@ -39,7 +41,10 @@ export function newBackup(tui: TuiServices, options: NewBackupOptions, reload?: 
 				store = await prompter.select<StoreLocation>({key: 'to', message: 'Write the backup to which store?', choices: locations.map(value => ({value})), default: locations[0]});
 			}
 
-			return backup({config: tui.config, environment, name, querySet, store, prompter, events, signal});
+			setCommand(backupLine({environment, querySet, name, store}));
+			const result = await backup({config: tui.config, environment, name, querySet, store, prompter, events, signal});
+			if (result.manifest.querySet) setCommand(backupLine({environment, querySet, answers: result.manifest.querySet.answers, name, store}));
+			return result;
 		},
 		summary: backupSummary,
 		onSettled: reload,

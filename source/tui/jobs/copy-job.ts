@@ -1,6 +1,7 @@
 import {copyDatabase, type CopyResult} from '../../core/backups/copy.js';
 import type {TuiServices} from '../context.js';
 import {copySummary, loadResultLines} from '../state/backup-rows.js';
+import {copyLine} from './command-line.js';
 import {pickEnvironment} from './pick-environment.js';
 
 /* Shared by the Environments and QuerySets panels: panels import jobs from source/tui/jobs/, never from each other's action files. */
@@ -22,10 +23,13 @@ export function copyInto(tui: TuiServices, options: CopyOptions, reload?: () => 
 	const what = options.querySet ? `QuerySet ${options.querySet}` : 'database';
 	tui.startJob({
 		title: options.from ? `Copy ${options.from}${options.querySet ? ` (${options.querySet})` : ''}` : `Copy ${what}`,
-		async run({events, signal, prompter}) {
+		command: options.from !== undefined && options.to !== undefined ? copyLine({from: options.from, to: options.to, querySet: options.querySet}) : undefined,
+		async run({events, signal, prompter, setCommand}) {
 			const from = options.from ?? (await pickEnvironment(prompter, tui, `Copy ${options.querySet ? `what ${options.querySet} picks` : 'the database'} from which environment?`));
 			const to = options.to ?? (await pickEnvironment(prompter, tui, `Copy ${from}${options.querySet ? ` (${options.querySet})` : ''} into which environment?`, from));
+			setCommand(copyLine({from, to, querySet: options.querySet}));
 			const result = await copyDatabase({config: tui.config, from, to, querySet: options.querySet, yes: false, prompter, events, signal});
+			if (result.querySet) setCommand(copyLine({from, to, querySet: result.querySet.name, answers: result.querySet.answers}));
 			showCopyResult(tui, result);
 			return result;
 		},

@@ -32,7 +32,7 @@ const columns: Column[] = [
 export function BackupsPanel({width, height, isActive}: PanelProps) {
 	const tui = useTui();
 	const [generation, setGeneration] = useState(0);
-	const catalogue = useAsync(async () => listBackups(tui.config), String(generation));
+	const catalogue = useAsync(async () => listBackups(tui.config), `${generation}:${tui.jobsSettled}`);
 	const [list, dispatch] = useListState();
 	const backups = applyFilter(catalogue.data?.backups ?? [], list.filter, backupFilterText);
 	const selected = backups[list.index];

@@ -1,10 +1,9 @@
-import {dropDatabase} from '../../core/databases.js';
 import type {Environment} from '../../core/environments.js';
 import type {TuiServices} from '../context.js';
 import type {Action} from '../keymap.js';
 import {newBackup} from '../jobs/backup-job.js';
 import {copyInto} from '../jobs/copy-job.js';
-import {counted} from '../../core/plural.js';
+import {dropJob} from '../jobs/drop-job.js';
 
 /**
  * What the Environments panel can do with the selected environment, by keymap
@@ -28,12 +27,7 @@ export const environmentActions: EnvironmentAction[] = [
 	{
 		action: 'drop',
 		run(environment, tui) {
-			tui.startJob({
-				title: `Drop database ${environment.database} (${environment.name})`,
-				// The core asks: yes/no, or the typed name on a protected environment.
-				run: async ({events, signal, prompter}) => dropDatabase({config: tui.config, environment: environment.name, prompter, events, signal}),
-				summary: result => `Dropped ${result.database} on ${result.environment} (${counted(result.collections, 'collection')})`,
-			});
+			dropJob(tui, environment);
 		},
 	},
 	{

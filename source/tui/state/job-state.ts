@@ -19,6 +19,8 @@ export type JobStatus = 'running' | 'succeeded' | 'failed' | 'cancelled';
 /** Everything the job view draws. */
 export type JobState = {
 	title: string;
+	/** The equivalent CLI line (`monarch restore shop__2026_11_23:staging --yes`), once known: see JobSpec.command and JobContext.setCommand. */
+	command: string | undefined;
 	status: JobStatus;
 	startedAt: number;
 	finishedAt: number | undefined;
@@ -44,6 +46,7 @@ export type JobAction =
 	| {type: 'event'; event: MonarchEvent}
 	| {type: 'progress'; snapshot: TaskProgress}
 	| {type: 'cancel-requested'}
+	| {type: 'command'; line: string}
 	| {type: 'question-opened'; now: number}
 	| {type: 'question-closed'; now: number}
 	| {type: 'succeeded'; summary: string; now: number; /** The summary tells of a failure found (a rehearsal's failed migration). */ failed?: boolean; viewable?: boolean}
@@ -53,9 +56,10 @@ export type JobAction =
 /** Lines kept in the log pane. */
 export const maxJobLines = 500;
 
-export function initialJobState(title: string, steps: number | undefined, now: number): JobState {
+export function initialJobState(title: string, steps: number | undefined, now: number, command?: string): JobState {
 	return {
 		title,
+		command,
 		status: 'running',
 		startedAt: now,
 		finishedAt: undefined,
@@ -92,6 +96,10 @@ export function jobReducer(state: JobState, action: JobAction): JobState {
 			const index = state.tasks.findIndex(task => task.task === action.snapshot.task);
 			const tasks = index === -1 ? [...others, action.snapshot] : state.tasks.map(task => (task.task === action.snapshot.task ? action.snapshot : task));
 			return {...state, tasks};
+		}
+
+		case 'command': {
+			return {...state, command: action.line};
 		}
 
 		case 'question-opened': {

@@ -8,6 +8,8 @@ export type AppState = {
 	modal: ModalContent | undefined;
 	/** A rehearsal's report, while it shows (over the finished job). */
 	report: RehearsalReport | undefined;
+	/** A job's CLI line shown alone to select (`y` on a job), and whether it was also sent to the clipboard. */
+	command: {title: string; line: string; copied: boolean} | undefined;
 	environment: string | undefined;
 	toast: {text: string; tone: 'info' | 'error'; id: number} | undefined;
 	/** Quit once the running job has stopped. */
@@ -20,13 +22,14 @@ export type AppAction =
 	| {type: 'toggle-help'}
 	| {type: 'modal'; content: ModalContent | undefined}
 	| {type: 'report'; report: RehearsalReport | undefined}
+	| {type: 'command'; shown: AppState['command']}
 	| {type: 'environment'; name: string}
 	| {type: 'toast'; text: string; tone: 'info' | 'error'}
 	| {type: 'clear-toast'; id: number}
 	| {type: 'quitting'};
 
 export function initialAppState(environment: string | undefined): AppState {
-	return {panel: 0, help: false, modal: undefined, report: undefined, environment, toast: undefined, quitting: false};
+	return {panel: 0, help: false, modal: undefined, report: undefined, command: undefined, environment, toast: undefined, quitting: false};
 }
 
 let toastId = 0;
@@ -51,6 +54,10 @@ export function appReducer(state: AppState, action: AppAction): AppState {
 
 		case 'report': {
 			return {...state, report: action.report};
+		}
+
+		case 'command': {
+			return {...state, command: action.shown};
 		}
 
 		case 'environment': {

@@ -45,14 +45,14 @@ export function environmentAfter<T extends {name: string}>(environments: T[], na
  * starts again), the list's selection and filter. Keys live in
  * useMigrationsKeys, drawing in MigrationsPanel.
  */
-export function useMigrationsState(tui: Pick<TuiServices, 'config' | 'environment' | 'selectEnvironment'>): MigrationsState {
+export function useMigrationsState(tui: Pick<TuiServices, 'config' | 'environment' | 'selectEnvironment' | 'jobsSettled'>): MigrationsState {
 	const {config} = tui;
 	const environment = config.environments.find(candidate => candidate.name === tui.environment) ?? config.environments[0];
 	const name = environment?.name ?? '';
 	const [matrixMode, setMatrixMode] = useState(false);
 	const [generation, setGeneration] = useState(0);
-	const report = useAsync(async () => listMigrations(config, name), `${name}:${generation}`);
-	const matrix = useAsync(async () => (matrixMode ? migrationMatrix(config) : undefined), `${matrixMode}:${generation}`);
+	const report = useAsync(async () => listMigrations(config, name), `${name}:${generation}:${tui.jobsSettled}`);
+	const matrix = useAsync(async () => (matrixMode ? migrationMatrix(config) : undefined), `${matrixMode}:${generation}:${tui.jobsSettled}`);
 	const [list, dispatch] = useListState();
 	const rows = report.data ? applyFilter(migrationRows(report.data), list.filter, row => `${row.key} ${row.state}`) : [];
 

@@ -29,6 +29,8 @@ export type Terminal = {
 	type: (text: string) => Promise<void>;
 	waitFor: (text: string | RegExp | ((screen: string) => boolean), timeoutMs?: number) => Promise<string>;
 	resize: (columns: number, rows: number) => Promise<void>;
+	/** tmux's newest paste buffer: what the app put on the clipboard with OSC 52 (`set-clipboard on`), or undefined when nothing was. */
+	clipboard: () => Promise<string | undefined>;
 };
 
 const tmuxKeyNames = new Set(['Enter', 'Escape', 'Up', 'Down', 'Left', 'Right', 'Tab', 'BSpace', 'C-c', 'PageUp', 'PageDown', 'Home', 'End']);
@@ -43,7 +45,8 @@ export async function openTerminal(t: ExecutionContext, options: {cwd: string; c
 	const tmux = async (...args: string[]) => (await run('tmux', ['-L', socket, '-f', '/dev/null', ...args])).stdout;
 	const now = options.now === undefined ? '' : ` MONARCH_NOW='${options.now}'`;
 	const command = `env CI=false MONARCH_CONNECT_TIMEOUT_MS=3000${now} '${process.execPath}' '${monarchBin}'; echo EXIT=$?; sleep 600`;
-	await tmux('new-session', '-d', '-s', 'e2e', '-x', String(options.columns ?? 80), '-y', String(options.rows ?? 24), '-c', options.cwd, command);
+	// set-clipboard on: what the pane sends as OSC 52 becomes a tmux paste buffer (see clipboard()).
+	await tmux('start-server', ';', 'set-option', '-s', 'set-clipboard', 'on', ';', 'new-session', '-d', '-s', 'e2e', '-x', String(options.columns ?? 80), '-y', String(options.rows ?? 24), '-c', options.cwd, command);
 	t.teardown(async () => {
 		await tmux('kill-server').catch(() => {});
 		// tmux leaves its socket file behind.
@@ -76,6 +79,9 @@ export async function openTerminal(t: ExecutionContext, options: {cwd: string; c
 		waitFor,
 		async resize(columns, rows) {
 			await tmux('resize-window', '-t', 'e2e', '-x', String(columns), '-y', String(rows));
+		},
+		async clipboard() {
+			return tmux('show-buffer').catch(() => undefined);
 		},
 	};
 }

@@ -1,0 +1,49 @@
+import type {Environment} from '../../core/environments.js';
+import {MonarchError} from '../../core/errors.js';
+import {migrate, migrateOne} from '../../core/migrations/run.js';
+import {counted} from '../../core/plural.js';
+import {formatDuration} from '../../core/progress.js';
+import type {TuiServices} from '../context.js';
+import {migrateLine, migrateOneLine} from './command-line.js';
+
+/* Started by the Migrations panel's keys (`m`, `o`) and the `:` palette: one function per job, whoever starts it. */
+
+/** Runs every pending migration of `environment` as a job (the core asks for the name when protected). `pending`, when known, sizes the overall bar. */
+export function migratePending(tui: TuiServices, environment: Environment, pending?: number, reload?: () => void): void {
+	const {name} = environment;
+	tui.startJob({
+		title: `Migrate ${name}`,
+		command: migrateLine(environment),
+		steps: pending,
+		run: async ({events, signal, prompter}) => migrate({config: tui.config, environment: name, prompter, events, signal}),
+		summary(result) {
+			if (result.ran.length === 0) return `Nothing to migrate on ${name}`;
+			const total = formatDuration(result.ran.reduce((sum, ran) => sum + ran.durationMs, 0));
+			return `Ran ${counted(result.ran.length, 'migration')} on ${name} in ${total}`;
+		},
+		onSettled: reload,
+	});
+}
+
+/**
+ * Runs one migration whatever its state, after a yes/no (or, when
+ * protected, the typed name the core asks for). `state`, when known, is
+ * named in the question.
+ */
+export function runOneMigration(tui: TuiServices, environment: Environment, key: string, state?: string, reload?: () => void): void {
+	tui.startJob({
+		title: `Run ${key} on ${environment.name}`,
+		command: migrateOneLine(key, environment),
+		steps: 1,
+		async run({events, signal, prompter}) {
+			if (!environment.protected) {
+				const yes = await prompter.confirm({key: 'confirm', message: `Run ${key} on ${environment.name} whatever its state${state ? ` (${state})` : ''}?`, default: false});
+				if (!yes) throw new MonarchError('refused', `Not confirmed: run ${key} on "${environment.name}"; nothing was changed`);
+			}
+
+			return migrateOne({config: tui.config, environment: environment.name, key, prompter, events, signal});
+		},
+		summary: result => `Ran ${key} on ${environment.name} in ${formatDuration(result.ran[0]?.durationMs ?? 0)}`,
+		onSettled: reload,
+	});
+}

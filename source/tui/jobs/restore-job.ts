@@ -1,0 +1,39 @@
+import {restore} from '../../core/backups/restore.js';
+import {configuredLocations, type StoreLocation} from '../../core/storage/index.js';
+import type {TuiServices} from '../context.js';
+import {loadResultLines, restoreSummary, shortName} from '../state/backup-rows.js';
+import {restoreLine} from './command-line.js';
+import {pickEnvironment} from './pick-environment.js';
+
+/* Started by the Backups panel (enter on a backup) and the `:` palette: one function per job, whoever starts it. */
+
+/** What a restore already knows; the target environment is asked in a select when not given. */
+export type RestoreOptions = {
+	/** The archive's object name (`shop__2026_11_23.archive.gz`). */
+	backup: string;
+	/** The store it is in. */
+	from: StoreLocation;
+	/** The environment it was taken of, for the question. */
+	source?: string | null | undefined;
+	environment?: string | undefined;
+};
+
+/** Restores a complete backup into an environment as a job: picks the target when not given; the core confirms (the typed name when protected). */
+export function restoreInto(tui: TuiServices, options: RestoreOptions, reload?: () => void): void {
+	const name = shortName(options.backup);
+	// `--from` only matters when a name could be in two stores.
+	const from = configuredLocations(tui.config).length > 1 ? options.from : undefined;
+	tui.startJob({
+		title: `Restore ${name}`,
+		command: options.environment === undefined ? undefined : restoreLine({backup: options.backup, environment: options.environment, from}),
+		async run({events, signal, prompter, setCommand}) {
+			const environment = options.environment ?? (await pickEnvironment(prompter, tui, `Restore ${name} (from ${options.source ?? '?'}) into which environment?`));
+			setCommand(restoreLine({backup: options.backup, environment, from}));
+			const result = await restore({config: tui.config, backup: options.backup, from: options.from, environment, yes: false, prompter, events, signal});
+			tui.showModal({title: `Restored ${shortName(result.archive)} into ${result.environment}`, tone: 'info', lines: loadResultLines(result, `${result.environment} (database ${result.database})`, `${result.store}${result.archive}`)});
+			return result;
+		},
+		summary: restoreSummary,
+		onSettled: reload,
+	});
+}
