@@ -126,3 +126,8 @@ export function restoreLine(options: {backup: string; environment: string; from?
 export function copyLine(options: {from: string; to: string; querySet?: string | undefined; answers?: Record<string, unknown> | undefined}): string {
 	return commandLine(['copy_db', `${options.from}:${options.to}`, ...(options.querySet === undefined ? [] : ['-q', options.querySet, ...paramFlags(options.answers)]), '--yes']);
 }
+
+/** `monarch rehearse <env> [-q QuerySet --param k=v...]` (a rehearsal only reads the environment, so it asks nothing). */
+export function rehearseLine(options: {environment: string; querySet?: string | undefined; answers?: Record<string, unknown> | undefined}): string {
+	return commandLine(['rehearse', options.environment, ...(options.querySet === undefined ? [] : ['-q', options.querySet, ...paramFlags(options.answers)])]);
+}

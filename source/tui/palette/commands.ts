@@ -5,6 +5,7 @@ import {newBackup} from '../jobs/backup-job.js';
 import {copyInto} from '../jobs/copy-job.js';
 import {dropJob} from '../jobs/drop-job.js';
 import {migratePending, runOneMigration} from '../jobs/migrate-job.js';
+import {rehearseJob} from '../jobs/rehearse-job.js';
 import {restoreInto} from '../jobs/restore-job.js';
 import {shortName} from '../state/backup-rows.js';
 
@@ -99,6 +100,12 @@ export const paletteCommands: PaletteCommand[] = [
 		args: [{label: '<from>:<to>', kinds: ['environment', 'environment']}],
 		options: [querySet],
 		run: (tui, {values, options}) => copyInto(tui, {from: values[0], to: values[1], querySet: options.querySet}),
+	},
+	{
+		name: 'rehearse',
+		args: [environment],
+		options: [querySet],
+		run: (tui, {values, options}) => rehearseJob(tui, values[0]!, undefined, {querySet: options.querySet ?? null}),
 	},
 	{
 		name: 'drop_db',
