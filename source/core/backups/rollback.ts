@@ -43,15 +43,32 @@ export async function rollback(options: RollbackOptions): Promise<RollbackResult
 	const chosen = await chooseBackup(config, target, options.to, signal);
 	const takenAt = chosen.manifest?.createdAt ?? chosen.createdAt.toISOString();
 	const undone = await migrationsSince(target, chosen.archive, new Date(takenAt));
-	const when = `${takenAt.slice(0, 19).replace('T', ' ')} UTC`;
-	events({
-		type: 'log',
-		level: 'warn',
-		message: `Rolling back ${target.name} to ${chosen.store}${chosen.archive}, taken ${when}; it undoes ${undone.length === 0 ? 'no recorded migration' : `${counted(undone.length, 'migration')}: ${undone.join(', ')}`}`,
-	});
-	events({type: 'log', level: 'warn', message: `Every write to ${target.name} (database ${target.database}) after ${when} is lost, not only the migrations'`});
-	const restored = await restore({config, backup: chosen.archive, environment: target.name, from: chosen.location, yes: options.yes, prompter: options.prompter, events, signal});
+	const warning = rollbackWarning(target, `${chosen.store}${chosen.archive}`, takenAt, undone);
+	for (const message of warning) events({type: 'log', level: 'warn', message});
+	const restored = await restore({config, backup: chosen.archive, environment: target.name, from: chosen.location, yes: options.yes, prompter: options.prompter, confirmDetails: warning, events, signal});
 	return {...restored, takenAt, undone};
+}
+
+/** A rollback's warning, sent as warning events and shown with its confirmation: what it restores, what it undoes, and that every write since is lost. */
+function rollbackWarning(target: Environment, backup: string, takenAt: string, undone: string[]): string[] {
+	const when = utcTime(takenAt);
+	return [
+		`Rolling back ${target.name} to ${backup}, taken ${when}; it undoes ${undone.length === 0 ? 'no recorded migration' : `${counted(undone.length, 'migration')}: ${undone.join(', ')}`}`,
+		`Every write to ${target.name} (database ${target.database}) after ${when} is lost, not only the migrations'`,
+	];
+}
+
+/** What a rollback did, in the CLI and the TUI: what it restored and undid, and the safety backup that undoes the rollback. */
+export function describeRollback(result: RollbackResult): string[] {
+	const lines = [`Rolled back ${result.environment} (database ${result.database}) to ${result.store}${result.archive}, taken ${utcTime(result.takenAt)}: ${counted(result.undone.length, 'migration')} undone.`];
+	const backup = result.safetyBackup;
+	if (backup) lines.push(`Safety backup of ${result.environment} before the rollback: ${backup.store}${backup.archive} (undo with \`monarch restore ${backup.archive}:${result.environment}\`).`);
+	return lines;
+}
+
+/** `2026-03-01 09:30:00 UTC` from an ISO time. */
+function utcTime(iso: string): string {
+	return `${iso.slice(0, 19).replace('T', ' ')} UTC`;
 }
 
 /** The environment's complete `<database>_before_migrate__<date>` backups in every store, newest first. */
