@@ -43,6 +43,16 @@ export function describeLock(lock: Pick<LockDocument, 'holder' | 'acquiredAt' | 
 	return `held by ${describeHolder(lock)} since ${lock.acquiredAt.toISOString()}, lease ${lock.expiresAt.getTime() < Date.now() ? 'expired' : 'expires'} at ${lock.expiresAt.toISOString()}`;
 }
 
+/** Why a lock could be removed, in words. */
+export const unlockReasons: Record<UnlockReason, string> = {gone: 'its process is gone', expired: 'its lease had expired', forced: 'forced while its lease was live'};
+
+/** What `unlock` did, in one line, in the CLI and the TUI. */
+export function describeUnlock(result: UnlockResult): string {
+	if (!result.removed) return `No ${result.lock} lock on ${result.environment} (database ${result.database}); nothing to do.`;
+	const why = unlockReasons[result.reason ?? 'forced'];
+	return `Removed the ${result.lock} lock on ${result.environment}, ${describeLock(result.removed)} (${why}).`;
+}
+
 /** The environment's lock (`migrations` unless told) whatever its state, or undefined when none is held; writes nothing. */
 export async function findLock(options: Pick<UnlockOptions, 'config' | 'environment' | 'lock' | 'events'>): Promise<LockInfo | undefined> {
 	const environment = findEnvironment(options.config.environments, options.environment, options.config.displayFile);

@@ -24,6 +24,8 @@ export type Action =
 	| 'previous-environment'
 	| 'next-environment'
 	| 'matrix'
+	| 'rollback'
+	| 'unlock'
 	| 'back-up'
 	| 'copy'
 	| 'restore'
@@ -104,6 +106,8 @@ const bindings: BindingSpec[] = [
 	{scope: 'migrations', action: 'run-one', keys: ['o'], hint: 'run one', description: 'run the selected migration whatever its state (asks first)', footer: true},
 	{scope: 'migrations', action: 'generate', keys: ['g'], hint: 'new', description: 'generate a new migration (asks its name)', footer: true},
 	{scope: 'migrations', action: 'matrix', keys: ['x'], hint: 'matrix', description: 'switch between the list and the migrations x environments matrix', footer: true},
+	{scope: 'migrations', action: 'rollback', keys: ['u'], hint: 'roll back', description: 'roll the environment back to its latest safety backup taken before a migrate (shows what it undoes, asks first)', footer: true},
+	{scope: 'migrations', action: 'unlock', keys: ['U'], hint: 'unlock', description: "remove the environment's migrations lock a dead or hung run left (shows its holder, asks first; the header says when one is held)"},
 	{scope: 'backups', action: 'restore', keys: ['enter'], hint: 'restore', description: 'restore the selected backup into an environment (pick it, then confirm)', footer: true},
 	{scope: 'backups', action: 'new-backup', keys: ['n'], hint: 'new backup', description: 'back up an environment now (optionally with a QuerySet and a name)', footer: true},
 	{scope: 'querysets', action: 'run-queryset', keys: ['enter'], hint: 'run', description: 'run the selected QuerySet into a backup or a copy into another environment', footer: true},

@@ -1,0 +1,44 @@
+import {Box, Text} from 'ink';
+import type {LockInfo} from '../../core/lease-lock.js';
+import {counted} from '../../core/plural.js';
+import {keymap} from '../keymap.js';
+import type {MigrationsState} from '../state/use-migrations-state.js';
+import {clip, formatTime} from './text.js';
+
+/** `locked by user@host pid N since HH:MM:SS, lease until HH:MM:SS` (local time; another day's times carry their date), saying when its lease expired or its process is gone. */
+export function lockLine(lock: LockInfo, now: Date): string {
+	const {user, host, pid} = lock.holder;
+	const lease = `lease ${lock.state === 'expired' ? 'expired at' : 'until'} ${formatTime(lock.expiresAt, now)}`;
+	return `locked by ${user}@${host} pid ${pid} since ${formatTime(lock.acquiredAt, now)}, ${lease}${lock.state === 'gone' ? ', its process is gone' : ''}`;
+}
+
+const unlockHint = `${keymap.find(binding => binding.action === 'unlock')?.label ?? ''} unlocks`;
+
+/** The Migrations panel's header: ◂ environment ▸, its database and counts; under it, while the migrations lock is held, its holder. */
+export function MigrationsHeader({state, now, width}: {state: Pick<MigrationsState, 'environment' | 'name' | 'report'>; now: Date; width: number}) {
+	const {environment, name, report} = state;
+	const summary = report.data
+		? `${counted(report.data.migrations.length, 'migration')}, ${report.data.pending} pending${report.data.orphans.length > 0 ? `, ${report.data.orphans.length} file gone` : ''}`
+		: report.loading
+			? 'reading…'
+			: '';
+	const lock = report.data?.lock;
+	return (
+		<>
+			<Box height={1} overflow="hidden">
+				<Text dimColor>environment </Text>
+				<Text color="cyan">◂ </Text>
+				<Text bold color={environment?.protected ? 'red' : 'green'}>{name}</Text>
+				<Text color="cyan"> ▸</Text>
+				<Text dimColor>  {environment?.database}  </Text>
+				<Text>{summary}</Text>
+			</Box>
+			{lock ? (
+				<Text wrap="truncate">
+					<Text color={lock.state === 'live' ? 'red' : 'yellow'}>{clip(lockLine(lock, now), width - unlockHint.length - 2)}</Text>
+					<Text dimColor>  {unlockHint}</Text>
+				</Text>
+			) : null}
+		</>
+	);
+}
