@@ -5,6 +5,7 @@ import test from 'ava';
 import {snapshot} from '../helpers/backup-data.js';
 import {deadPid, heldLock, literal} from '../helpers/dead-pid.js';
 import {createProject, migrationSource, testMongoUri} from '../helpers/project.js';
+import {formatTime} from '../../source/tui/components/text.js';
 import {keys, press, type, waitForFrame, waitForText} from './helpers/ink.js';
 import {openApp} from './helpers/app.js';
 
@@ -20,12 +21,14 @@ const flat = (frame: string) => frame.replaceAll(/[│╭╮╰╯─]/g, ' ').r
 const waitForWords = async (app: {lastFrame: () => string | undefined}, pattern: RegExp) => waitForFrame(app.lastFrame, frame => pattern.test(flat(frame)), String(pattern));
 
 type Lock = {_id: string; token: string};
-/** A lock taken at a minute no time zone's midnight is near, and the TUI's "today" a minute later: its times show without a date in any zone. */
+/** A lock taken on a day of its own. */
 const since = new Date('2026-11-23T10:07:00Z');
-const today = new Date('2026-11-23T10:08:00Z');
-/** `HH:MM:SS` in the machine's time zone, as the header shows lock times (the date first when not `today`'s). */
-const clock = (date: Date) => date.toTimeString().slice(0, 8);
-const shown = (date: Date) => `(?:\\d{4}-\\d\\d-\\d\\d )?${clock(date)}`;
+/**
+ * A lock time as the header shows it: `HH:MM:SS` in the machine's time zone,
+ * after its day when that is not today (`11-23`, or `2026-11-23` in another
+ * year); lock times are the real clock's, so the day is left open here.
+ */
+const shown = (date: Date) => `(?:(?:\\d{4}-)?\\d\\d-\\d\\d )?${date.toTimeString().slice(0, 8)}`;
 
 test.serial('migrations panel: u shows what the rollback undoes, waits for the typed name, then restores the state before the migrate', async t => {
 	const project = await createProject(t, {
@@ -107,10 +110,10 @@ test.serial('migrations panel: the header names the lock holder; U removes a dea
 	const live = heldLock('migrations', {host: 'buildbox', user: 'ci', pid: 4242}, since);
 	await devLocks.insertOne(live);
 
-	const app = await openApp(t, project, {now: today});
+	const app = await openApp(t, project);
 	await press(app, '2');
 	let frame = await waitForText(app.lastFrame, /locked by ci@buildbox/);
-	t.regex(frame, new RegExp(`◂ development ▸.*\\n.*locked by ci@buildbox pid 4242 since ${clock(since)}, lease until ${shown(live.expiresAt)}\\s+U unlocks`));
+	t.regex(frame, new RegExp(`◂ development ▸.*\\n.*locked by ci@buildbox pid 4242 since ${shown(since)}, lease until ${shown(live.expiresAt)}\\s+U unlocks`));
 
 	// Live: the core's refusal, then a second question whose default is no.
 	await press(app, 'U');
@@ -131,7 +134,7 @@ test.serial('migrations panel: the header names the lock holder; U removes a dea
 	frame = await waitForText(app.lastFrame, /Unlocked development/);
 	t.regex(frame, /removed {5}the migrations lock on development \(database t_\w+_dev\)/);
 	t.regex(frame, /holder {6}ci@buildbox \(pid 4242\)/);
-	t.regex(frame, new RegExp(`since {7}${clock(since)}`));
+	t.regex(frame, new RegExp(`since {7}${shown(since)}`));
 	t.regex(frame, new RegExp(`lease {7}until ${shown(live.expiresAt)}`));
 	t.regex(frame, /why {9}forced while its lease was live/);
 	t.is(await devLocks.countDocuments(), 0);
@@ -148,7 +151,7 @@ test.serial('migrations panel: the header names the lock holder; U removes a dea
 	await press(app, keys.right);
 	frame = await waitForText(app.lastFrame, /◂ staging ▸.*\n.*locked by root@/);
 	// The end of this line (`, lease until …, its process is gone`) is cut where the host name is long.
-	t.regex(frame, new RegExp(`locked by root@${literal(host)} pid ${pid} since ${clock(since)},`));
+	t.regex(frame, new RegExp(`locked by root@${literal(host)} pid ${pid} since ${shown(since)},`));
 	await press(app, 'U');
 	asked = flat(await waitForText(app.lastFrame, 'Type staging to confirm'));
 	t.regex(asked, new RegExp(`Remove the migrations lock held by root@${literal(host)} \\(pid ${pid}\\) since 2026-11-23T10:07:00\\.000Z, lease expires at \\S+ on protected environment "staging"`));
@@ -162,4 +165,24 @@ test.serial('migrations panel: the header names the lock holder; U removes a dea
 	await press(app, keys.escape);
 	await waitForFrame(app.lastFrame, frame => frame.includes('◂ staging ▸') && !frame.includes('locked by'), 'the header without the lock');
 	t.pass();
+});
+
+test('lock times read HH:MM:SS today, with their day otherwise (local time, any zone)', t => {
+	const now = new Date(2026, 10, 23, 12, 0, 0);
+	t.is(formatTime(new Date(2026, 10, 23, 9, 5, 7), now), '09:05:07');
+	t.is(formatTime(new Date(2026, 10, 22, 23, 59, 59), now), '11-22 23:59:59');
+	t.is(formatTime(new Date(2025, 11, 31, 0, 0, 1), now), '2025-12-31 00:00:01');
+});
+
+test('list_migrations --json carries the migrations lock and its state; no lock, no field', async t => {
+	const project = await createProject(t);
+	const plain = await project.monarch(['list_migrations', 'development', '--json']);
+	t.is(plain.code, 0, plain.stderr);
+	t.false('lock' in (JSON.parse(plain.stdout) as object));
+	await project.db().collection<Lock>('monarch_locks').insertOne(heldLock('migrations', {host: 'buildbox', user: 'ci', pid: 4242}, since));
+	const locked = await project.monarch(['list_migrations', 'development', '--json']);
+	t.is(locked.code, 0, locked.stderr);
+	const {lock} = JSON.parse(locked.stdout) as {lock: Record<string, unknown>};
+	t.like(lock, {name: 'migrations', holder: {user: 'ci', host: 'buildbox', pid: 4242}, acquiredAt: since.toISOString(), state: 'live'});
+	t.false('token' in lock);
 });

@@ -42,10 +42,11 @@ export function formatDate(date: Date | undefined): string {
 	return `${date.getFullYear()}-${pad(date.getMonth() + 1)}-${pad(date.getDate())} ${pad(date.getHours())}:${pad(date.getMinutes())}`;
 }
 
-/** `19:40:05` (today) or `2026-11-22 19:40:05` (another day), in local time as formatDate. */
+/** `19:40:05` (today), `11-22 19:40:05` (this year) or `2025-11-22 19:40:05`, in local time as formatDate. */
 export function formatTime(date: Date, now = new Date()): string {
 	const pad = (value: number) => String(value).padStart(2, '0');
 	const time = `${pad(date.getHours())}:${pad(date.getMinutes())}:${pad(date.getSeconds())}`;
-	const sameDay = date.toDateString() === now.toDateString();
-	return sameDay ? time : `${formatDate(date).slice(0, 10)} ${time}`;
+	if (date.toDateString() === now.toDateString()) return time;
+	const day = formatDate(date).slice(0, 10);
+	return `${date.getFullYear() === now.getFullYear() ? day.slice(5) : day} ${time}`;
 }

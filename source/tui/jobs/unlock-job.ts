@@ -27,7 +27,7 @@ export async function unlockJob(tui: TuiServices, environment: string, reload?: 
 		title: `Unlock ${environment}`,
 		async run({events, prompter}) {
 			const result = await unlock({config: tui.config, environment, force: 'ask', prompter, events});
-			if (result.removed) tui.showModal({title: `Unlocked ${result.environment}`, tone: 'info', lines: unlockedLines(result, tui.now())});
+			if (result.removed) tui.showModal({title: `Unlocked ${result.environment}`, tone: 'info', lines: unlockedLines(result)});
 			return result;
 		},
 		summary: describeUnlock,
@@ -36,7 +36,7 @@ export async function unlockJob(tui: TuiServices, environment: string, reload?: 
 }
 
 /** The removed lock, a fact a line, to read at 80 columns (times as the panel header shows them). */
-function unlockedLines(result: UnlockResult, now: Date): string[] {
+function unlockedLines(result: UnlockResult, now = new Date()): string[] {
 	const lock = result.removed!;
 	return [
 		`removed     the ${result.lock} lock on ${result.environment} (database ${result.database})`,

@@ -41,7 +41,7 @@ export function MigrationsPanel({width, height, isActive}: PanelProps) {
 	const bodyRows = Math.max(1, height - 3 - filterRows - lockRows);
 	return (
 		<Box flexDirection="column" width={width} height={height}>
-			<MigrationsHeader state={state} now={tui.now()} width={width} />
+			<MigrationsHeader state={state} width={width} />
 			<FilterLine filter={list.filter} filtering={list.filtering} onChange={filter => state.dispatch({type: 'set-filter', filter})} />
 			{state.matrixMode ? (
 				<MigrationMatrix matrix={state.matrix} width={width} rows={bodyRows + 1} />
