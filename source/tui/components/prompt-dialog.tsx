@@ -62,7 +62,7 @@ export function PromptDialog({request, width, onSettled}: PromptDialogProps) {
 	return (
 		<Box flexDirection="column" borderStyle="round" borderColor={danger ? 'red' : 'cyan'} width={width} paddingX={1}>
 			{request.kind === 'confirm' || request.kind === 'danger'
-				? request.question.details?.map(line => <Text key={line} color="yellow" wrap="wrap">! {line}</Text>)
+				? request.question.details?.map(line => <Text key={line} color="yellow" wrap="wrap">{`! ${line}`}</Text>)
 				: null}
 			<Text bold wrap="wrap">{message}</Text>
 			{request.kind === 'danger' ? <Text>Type <Text bold color="red">{request.question.expected}</Text> to confirm:</Text> : null}
