@@ -1,7 +1,8 @@
-import {readdir} from 'node:fs/promises';
+import {readdir, readFile} from 'node:fs/promises';
 import path from 'node:path';
 import test from 'ava';
 import {snapshot} from './helpers/backup-data.js';
+import {heldLock} from './helpers/dead-pid.js';
 import {createProject, migrationSource, testMongoUri, type Project} from './helpers/project.js';
 
 /** The day monarch dates these tests' backups with (MONARCH_NOW), whatever today is. */
@@ -77,4 +78,24 @@ test('rollback refuses when the environment has no safety backup, naming how to 
 	t.regex(refused.stderr, /No safety backup of production \(t_\w+_prod_before_migrate__<date>\) in the configured backup stores; nothing was changed.*`monarch migrate production` takes one .*`monarch backup production --name t_\w+_prod_before_migrate`/);
 	t.deepEqual(await snapshot(project.db('production')), before);
 	t.deepEqual(await readdir(path.join(project.dir, 'backups')).catch(() => []), []);
+});
+
+test('rollback waits for a running migrate: it refuses, naming the holder, while a live migrations lock is held, and changes nothing', async t => {
+	const project = await productionProject(t);
+	t.is((await project.monarch(['migrate', 'production', '--yes'])).code, 0);
+	await project.writeConfig({...JSON.parse(await readFile(path.join(project.dir, 'monarch.json'), 'utf8')), lock: {leaseSeconds: 2, waitSeconds: 1}});
+	const locks = project.db('production').collection<{_id: string}>('monarch_locks');
+	await locks.insertOne(heldLock('migrations', {host: 'buildbox', user: 'ci', pid: 4242}));
+	const before = await snapshot(project.db('production'));
+
+	const refused = await project.monarch(['rollback', 'production', '--yes']);
+	t.is(refused.code, 1);
+	t.regex(refused.stderr, /The migrations lock is held by ci@buildbox \(pid 4242\) since 2026-11-23T10:00:00\.000Z/);
+	t.deepEqual(await snapshot(project.db('production')), before);
+	t.deepEqual((await readdir(path.join(project.dir, 'backups'))).filter(name => name.includes('_before_restore__')), [], 'no restore began');
+
+	await locks.deleteOne({_id: 'migrations'});
+	const rolled = await project.monarch(['rollback', 'production', '--yes']);
+	t.is(rolled.code, 0, rolled.stderr);
+	t.is(await locks.countDocuments(), 0, 'the rollback released its lock');
 });

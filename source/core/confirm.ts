@@ -6,6 +6,8 @@ export type ConfirmOptions = {
 	/** `--yes`: the caller confirmed up front (CI). */
 	yes?: boolean | undefined;
 	prompter: Prompter;
+	/** Lines to show with the question (see `ConfirmQuestion.details`). */
+	details?: string[] | undefined;
 };
 
 /**
@@ -17,6 +19,7 @@ export async function confirmProtected(environment: Environment, action: string,
 	const confirmed = await options.prompter.confirmDangerous({
 		message: `${action} on protected environment "${environment.name}" (${environment.protectionReason}).`,
 		expected: environment.name,
+		...(options.details ? {details: options.details} : {}),
 	});
 	if (!confirmed) throw refusal(environment, action);
 }
@@ -25,7 +28,7 @@ export async function confirmProtected(environment: Environment, action: string,
 export async function confirmDestructive(environment: Environment, action: string, options: ConfirmOptions): Promise<void> {
 	if (options.yes) return;
 	if (environment.protected) return confirmProtected(environment, action, options);
-	const confirmed = await options.prompter.confirm({key: 'confirm', message: `${action}?`, default: false, unattendedHint: 'pass --yes to confirm without a terminal'});
+	const confirmed = await options.prompter.confirm({key: 'confirm', message: `${action}?`, default: false, unattendedHint: 'pass --yes to confirm without a terminal', ...(options.details ? {details: options.details} : {})});
 	if (!confirmed) throw refusal(environment, action);
 }
 

@@ -117,8 +117,36 @@ export async function acquireLock(db: Db, name: string, options: LockOptions): P
 /** The named lock's document when a live run holds it: its lease has not expired and its holder is not {@link holderIsGone}. */
 export async function liveLock(db: Db, name: string): Promise<LockDocument | undefined> {
 	const lock = await db.collection<LockDocument>(lockCollection).findOne({_id: name});
-	if (!lock || lock.expiresAt.getTime() < Date.now() || holderIsGone(lock.holder)) return undefined;
-	return lock;
+	return lock && lockState(lock) === 'live' ? lock : undefined;
+}
+
+/**
+ * Whether a lock's holder may still be running: `gone` when {@link holderIsGone}
+ * (its process is gone from this machine), `expired` when its lease ran out,
+ * else `live` (its lease is being renewed, as far as can be told).
+ */
+export type LockState = 'live' | 'gone' | 'expired';
+
+export function lockState(lock: Pick<LockDocument, 'holder' | 'expiresAt'>): LockState {
+	if (holderIsGone(lock.holder)) return 'gone';
+	return lock.expiresAt.getTime() < Date.now() ? 'expired' : 'live';
+}
+
+/** A lock as users are shown it: its holder, since when, until when its lease runs, and its {@link LockState}; no token. */
+export type LockInfo = {
+	name: string;
+	holder: RunnerIdentity;
+	acquiredAt: Date;
+	expiresAt: Date;
+	state: LockState;
+};
+
+/** Reads the named lock, whatever its state (undefined when none is held); writes nothing. */
+export async function readLock(db: Db, name: string): Promise<LockInfo | undefined> {
+	const lock = await db.collection<LockDocument>(lockCollection).findOne({_id: name});
+	if (!lock) return undefined;
+	const {user, host, pid} = lock.holder;
+	return {name, holder: {user, host, pid}, acquiredAt: lock.acquiredAt, expiresAt: lock.expiresAt, state: lockState(lock)};
 }
 
 /**

@@ -33,13 +33,23 @@ export type ConfirmQuestion = {
 	message: string;
 	default?: boolean;
 	/** What to tell a user who cannot be asked (no terminal), e.g. `pass --yes`. */
-	unattendedHint?: string;
+	unattendedHint?: string;	/**
+	 * What the user must have read before answering (a rollback's warning).
+	 * The asker has already sent these lines as warning events; a prompter
+	 * whose question covers the event log (the TUI's dialog) shows them with it.
+	 */
+	details?: string[];
 };
 
 /** A destructive action: the user types `expected` (an environment's name) to go on. */
 export type DangerQuestion = {
 	message: string;
-	expected: string;
+	expected: string;	/**
+	 * What the user must have read before answering (a rollback's warning).
+	 * The asker has already sent these lines as warning events; a prompter
+	 * whose question covers the event log (the TUI's dialog) shows them with it.
+	 */
+	details?: string[];
 };
 
 export type Prompter = {

@@ -25,6 +25,8 @@ export type Action =
 	| 'next-environment'
 	| 'matrix'
 	| 'rehearse'
+	| 'rollback'
+	| 'unlock'
 	| 'back-up'
 	| 'copy'
 	| 'restore'
@@ -118,6 +120,8 @@ const bindings: BindingSpec[] = [
 	{scope: 'migrations', action: 'generate', keys: ['g'], hint: 'new', description: 'generate a new migration (asks its name)', footer: true},
 	{scope: 'migrations', action: 'matrix', keys: ['x'], hint: 'matrix', description: 'switch between the list and the migrations x environments matrix', footer: true},
 	{scope: 'migrations', action: 'rehearse', keys: ['R'], hint: 'rehearse', description: "rehearse the environment's pending migrations on a scratch copy of it, then show the report", footer: true},
+	{scope: 'migrations', action: 'rollback', keys: ['u'], hint: 'roll back', description: 'roll the environment back to its latest safety backup taken before a migrate (shows what it undoes, asks first)', footer: true},
+	{scope: 'migrations', action: 'unlock', keys: ['U'], hint: 'unlock', description: "remove the environment's migrations lock a dead or hung run left (shows its holder, asks first; the header says when one is held)"},
 	{scope: 'backups', action: 'restore', keys: ['enter'], hint: 'restore', description: 'restore the selected backup into an environment (pick it, then confirm)', footer: true},
 	{scope: 'backups', action: 'new-backup', keys: ['n'], hint: 'new backup', description: 'back up an environment now (optionally with a QuerySet and a name)', footer: true},
 	{scope: 'querysets', action: 'run-queryset', keys: ['enter'], hint: 'run', description: 'run the selected QuerySet into a backup or a copy into another environment', footer: true},

@@ -78,14 +78,9 @@ export function registerMigrationCommands(program: Command, context: () => CliCo
 		.addHelpText('after', '\nExamples:\n  monarch rollback production\n  monarch rollback production --to shop_before_migrate__2026_03_01 --yes')
 		.action(async (env: string, options: {to?: string; yes?: boolean}) => {
 			const {config, prompter, events, signal, print} = context();
-			const {rollback} = await import('../../core/backups/rollback.js');
+			const {rollback, describeRollback} = await import('../../core/backups/rollback.js');
 			const result = await rollback({config: await config(), environment: env, to: options.to, yes: options.yes, prompter: prompter(), events, signal});
-			const lines = [
-				`Rolled back ${result.environment} (database ${result.database}) to ${result.store}${result.archive}, taken ${result.takenAt.slice(0, 19).replace('T', ' ')} UTC: ${counted(result.undone.length, 'migration')} undone.`,
-			];
-			const backup = result.safetyBackup;
-			if (backup) lines.push(`Safety backup of ${result.environment} before the rollback: ${backup.store}${backup.archive} (undo with \`monarch restore ${backup.archive}:${result.environment}\`).`);
-			print(lines.join('\n'));
+			print(describeRollback(result).join('\n'));
 		});
 }
 

@@ -13,14 +13,8 @@ export function registerUnlockCommand(program: Command, context: () => CliContex
 		.addHelpText('after', '\nExamples:\n  monarch unlock staging\n  monarch unlock production --lock restore --force --yes')
 		.action(async (env: string, options: {lock: UnlockableLock; force?: boolean; yes?: boolean}) => {
 			const {config, prompter, events, signal, print} = context();
-			const {unlock, describeLock} = await import('../../core/unlock.js');
+			const {unlock, describeUnlock} = await import('../../core/unlock.js');
 			const result = await unlock({config: await config(), environment: env, lock: options.lock, force: options.force, yes: options.yes, prompter: prompter(), events, signal});
-			if (!result.removed) {
-				print(`No ${result.lock} lock on ${result.environment} (database ${result.database}); nothing to do.`);
-				return;
-			}
-
-			const why = {gone: 'its process is gone', expired: 'its lease had expired', forced: 'forced while its lease was live'}[result.reason ?? 'forced'];
-			print(`Removed the ${result.lock} lock on ${result.environment}, ${describeLock(result.removed)} (${why}).`);
+			print(describeUnlock(result));
 		});
 }

@@ -55,6 +55,8 @@ export type RunRestoreOptions<Source extends RestoreSource> = OperationOptions &
 	prompter: Prompter;
 	/** Take a safety backup of a protected target first (default true; `--no-safety-backup`). */
 	safetyBackup?: boolean | undefined;
+	/** Lines shown with the confirmation (a rollback's warning; see `ConfirmQuestion.details`). */
+	confirmDetails?: string[] | undefined;
 };
 
 export type RunRestoreResult<Source extends RestoreSource> = {
@@ -85,7 +87,7 @@ export async function runRestore<Source extends RestoreSource>(options: RunResto
 	try {
 		const connection = await connect(target, {access: 'write', lock: config.lock, events, signal});
 		try {
-			await confirmDestructive(target, `${source.describe} into ${target.name} (database ${target.database}), replacing its data`, {yes: options.yes, prompter: options.prompter});
+			await confirmDestructive(target, `${source.describe} into ${target.name} (database ${target.database}), replacing its data`, {yes: options.yes, prompter: options.prompter, details: options.confirmDetails});
 			const totals = await source.verify(events, signal);
 			const loaded = await underLock({config, target, db: connection.db, source, safetyStore, totals, events, signal});
 			return {source, collections: [...totals.keys()].map(name => ({name, count: loaded.counts.get(name) ?? 0})), dropped: loaded.dropped, safetyBackup: loaded.safetyBackup};

@@ -24,6 +24,8 @@ export type RestoreOptions = OperationOptions & {
 	prompter: Prompter;
 	/** Take a safety backup of a protected target first (default true; `--no-safety-backup`). */
 	safetyBackup?: boolean | undefined;
+	/** Lines shown with the confirmation (a rollback's warning; see `ConfirmQuestion.details`). */
+	confirmDetails?: string[] | undefined;
 };
 
 export type RestoreResult = {

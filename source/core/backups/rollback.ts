@@ -1,9 +1,12 @@
+import type {Db} from 'mongodb';
 import type {ProjectConfig} from '../config/load.js';
 import {connect} from '../connection.js';
 import {findEnvironment, type Environment} from '../environments.js';
 import {MonarchError} from '../errors.js';
 import {ignoreEvents, type OperationOptions} from '../events.js';
+import {acquireLock} from '../lease-lock.js';
 import {readHistory, type HistoryEntry} from '../migrations/history.js';
+import {migrationsLockName} from '../migrations/list.js';
 import {counted} from '../plural.js';
 import type {Prompter} from '../prompts.js';
 import {listBackups, type BackupEntry} from './catalogue.js';
@@ -34,6 +37,9 @@ export type RollbackResult = RestoreResult & {
  * when the backup was taken; that every write after that time is lost). The
  * restore asks for confirmation (the name typed on a protected environment)
  * and takes its own safety backup there, so a rollback is undone the same way.
+ * It holds the environment's migrations lock from reading the history to the
+ * end of the restore, so it waits for (or, past `lock.waitSeconds`, refuses
+ * naming) a migrate that is running, and no migrate starts meanwhile.
  * Refuses, changing nothing, when the environment has no such backup.
  */
 export async function rollback(options: RollbackOptions): Promise<RollbackResult> {
@@ -42,16 +48,44 @@ export async function rollback(options: RollbackOptions): Promise<RollbackResult
 	const target = findEnvironment(config.environments, options.environment, config.displayFile);
 	const chosen = await chooseBackup(config, target, options.to, signal);
 	const takenAt = chosen.manifest?.createdAt ?? chosen.createdAt.toISOString();
-	const undone = await migrationsSince(target, chosen.archive, new Date(takenAt));
-	const when = `${takenAt.slice(0, 19).replace('T', ' ')} UTC`;
-	events({
-		type: 'log',
-		level: 'warn',
-		message: `Rolling back ${target.name} to ${chosen.store}${chosen.archive}, taken ${when}; it undoes ${undone.length === 0 ? 'no recorded migration' : `${counted(undone.length, 'migration')}: ${undone.join(', ')}`}`,
-	});
-	events({type: 'log', level: 'warn', message: `Every write to ${target.name} (database ${target.database}) after ${when} is lost, not only the migrations'`});
-	const restored = await restore({config, backup: chosen.archive, environment: target.name, from: chosen.location, yes: options.yes, prompter: options.prompter, events, signal});
-	return {...restored, takenAt, undone};
+	// Under the migrations lock: no migrate runs while the history is read and the backup restored.
+	const connection = await connect(target, {access: 'write', lock: config.lock, events, signal});
+	try {
+		const lock = await acquireLock(connection.db, migrationsLockName, {leaseMs: config.lock.leaseMs, waitMs: config.lock.waitMs, events, signal});
+		try {
+			const undone = await migrationsSince(connection.db, chosen.archive, new Date(takenAt));
+			const warning = rollbackWarning(target, `${chosen.store}${chosen.archive}`, takenAt, undone);
+			for (const message of warning) events({type: 'log', level: 'warn', message});
+			const restored = await restore({config, backup: chosen.archive, environment: target.name, from: chosen.location, yes: options.yes, prompter: options.prompter, confirmDetails: warning, events, signal});
+			return {...restored, takenAt, undone};
+		} finally {
+			await lock.release();
+		}
+	} finally {
+		await connection.close();
+	}
+}
+
+/** A rollback's warning, sent as warning events and shown with its confirmation: what it restores, what it undoes, and that every write since is lost. */
+function rollbackWarning(target: Environment, backup: string, takenAt: string, undone: string[]): string[] {
+	const when = utcTime(takenAt);
+	return [
+		`Rolling back ${target.name} to ${backup}, taken ${when}; it undoes ${undone.length === 0 ? 'no recorded migration' : `${counted(undone.length, 'migration')}: ${undone.join(', ')}`}`,
+		`Every write to ${target.name} (database ${target.database}) after ${when} is lost, not only the migrations'`,
+	];
+}
+
+/** What a rollback did, in the CLI and the TUI: what it restored and undid, and the safety backup that undoes the rollback. */
+export function describeRollback(result: RollbackResult): string[] {
+	const lines = [`Rolled back ${result.environment} (database ${result.database}) to ${result.store}${result.archive}, taken ${utcTime(result.takenAt)}: ${counted(result.undone.length, 'migration')} undone.`];
+	const backup = result.safetyBackup;
+	if (backup) lines.push(`Safety backup of ${result.environment} before the rollback: ${backup.store}${backup.archive} (undo with \`monarch restore ${backup.archive}:${result.environment}\`).`);
+	return lines;
+}
+
+/** `2026-03-01 09:30:00 UTC` from an ISO time. */
+function utcTime(iso: string): string {
+	return `${iso.slice(0, 19).replace('T', ' ')} UTC`;
 }
 
 /** The environment's complete `<database>_before_migrate__<date>` backups in every store, newest first. */
@@ -87,15 +121,8 @@ async function chooseBackup(config: ProjectConfig, target: Environment, to: stri
  * those started from the first one recorded with it on (one clock, the
  * history's), else, for a backup no entry names, those started after it was taken.
  */
-async function migrationsSince(target: Environment, archive: string, takenAt: Date): Promise<string[]> {
-	const connection = await connect(target, {access: 'read'});
-	let entries: HistoryEntry[];
-	try {
-		entries = [...(await readHistory(connection.db)).values()];
-	} finally {
-		await connection.close();
-	}
-
+async function migrationsSince(db: Db, archive: string, takenAt: Date): Promise<string[]> {
+	const entries: HistoryEntry[] = [...(await readHistory(db)).values()];
 	const recorded = entries.filter(entry => entry.safetyBackup?.archive === archive).map(entry => entry.startedAt.getTime());
 	const since = recorded.length > 0 ? Math.min(...recorded) : takenAt.getTime();
 	return entries

@@ -4,12 +4,14 @@ import {findEnvironment} from '../environments.js';
 import type {EventSink} from '../events.js';
 import {discoverMigrations} from './discover.js';
 import {readHistory} from './history.js';
-import {isLockHeld, joinHistory, type MigrationsReport} from './status.js';
+import {readLock} from '../lease-lock.js';
+import {joinHistory, type MigrationsReport} from './status.js';
 
 export const migrationsLockName = 'migrations';
 
 /**
- * Every migration with its state in one environment, plus orphaned history.
+ * Every migration with its state in one environment, plus orphaned history
+ * and the migrations lock when one is held (read in the same visit).
  * Loads no migration code and changes nothing: a database that a killed
  * restore or copy left half-swapped is reported (`interruptedSwap`, and a
  * `swap:interrupted` event), not finished.
@@ -19,12 +21,13 @@ export async function listMigrations(config: ProjectConfig, environmentName: str
 	const files = await discoverMigrations(config.migrationsDir);
 	const connection = await connect(environment, {access: 'read', events: options.events});
 	try {
-		const [entries, lockHeld] = await Promise.all([readHistory(connection.db), isLockHeld(connection.db, migrationsLockName)]);
+		const [entries, lock] = await Promise.all([readHistory(connection.db), readLock(connection.db, migrationsLockName)]);
 		return {
 			environment: environment.name,
 			database: environment.database,
-			...joinHistory(files, entries, lockHeld),
+			...joinHistory(files, entries, lock?.state === 'live'),
 			...(connection.interruptedSwap ? {interruptedSwap: connection.interruptedSwap} : {}),
+			...(lock ? {lock} : {}),
 		};
 	} finally {
 		await connection.close();

@@ -1,6 +1,5 @@
-import type {Db} from 'mongodb';
 import type {InterruptedSwap} from '../interrupted-swap.js';
-import {liveLock} from '../lease-lock.js';
+import type {LockInfo} from '../lease-lock.js';
 import type {MigrationFile} from './discover.js';
 import type {HistoryEntry, MigrationState} from './history.js';
 
@@ -31,6 +30,8 @@ export type MigrationsReport = {
 	pending: number;
 	/** The database is half-swapped by a restore or copy killed during its swap (a command that writes finishes it). */
 	interruptedSwap?: InterruptedSwap;
+	/** The migrations lock while one is held, whatever its state (a `gone` or `expired` one is taken over by the next run, or removed by `unlock`). */
+	lock?: LockInfo;
 };
 
 /** Joins files and history. `lockHeld` tells whether a live run holds the lock. */
@@ -54,9 +55,4 @@ export function joinHistory(files: MigrationFile[], entries: Map<string, History
 	const keys = new Set(files.map(file => file.key));
 	const orphans = [...entries.values()].filter(entry => !keys.has(entry._id)).sort((a, b) => a._id.localeCompare(b._id));
 	return {migrations, orphans, pending: migrations.filter(migration => migration.state !== 'Completed').length};
-}
-
-/** Whether a live run holds the lock: its lease has not expired and its holder is not a process gone from this machine. */
-export async function isLockHeld(db: Db, name: string): Promise<boolean> {
-	return (await liveLock(db, name)) !== undefined;
 }

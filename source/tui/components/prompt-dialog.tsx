@@ -20,7 +20,7 @@ export function cancelledAt(message: string): MonarchError {
 	return new MonarchError('cancelled', `Cancelled: ${message.replace(/[?.:]+$/, '').slice(0, 60)}; nothing was changed`);
 }
 
-/** A core question as an in-TUI form: text, number, select, yes/no or type-the-name. Esc cancels. */
+/** A core question as an in-TUI form: text, number, select, yes/no or type-the-name (under the lines it must be read with, its `details`). Esc cancels. */
 export function PromptDialog({request, width, onSettled}: PromptDialogProps) {
 	const [form, dispatch] = useReducer(promptFormReducer, request, initialPromptFormState);
 	const message = request.question.message;
@@ -61,6 +61,9 @@ export function PromptDialog({request, width, onSettled}: PromptDialogProps) {
 	const danger = request.kind === 'danger' || request.kind === 'confirm';
 	return (
 		<Box flexDirection="column" borderStyle="round" borderColor={danger ? 'red' : 'cyan'} width={width} paddingX={1}>
+			{request.kind === 'confirm' || request.kind === 'danger'
+				? request.question.details?.map(line => <Text key={line} color="yellow" wrap="wrap">{`! ${line}`}</Text>)
+				: null}
 			<Text bold wrap="wrap">{message}</Text>
 			{request.kind === 'danger' ? <Text>Type <Text bold color="red">{request.question.expected}</Text> to confirm:</Text> : null}
 			{request.kind === 'confirm' ? (

@@ -47,3 +47,12 @@ export function formatDate(date: Date | undefined): string {
 	const pad = (value: number) => String(value).padStart(2, '0');
 	return `${date.getFullYear()}-${pad(date.getMonth() + 1)}-${pad(date.getDate())} ${pad(date.getHours())}:${pad(date.getMinutes())}`;
 }
+
+/** `19:40:05` (today), `11-22 19:40:05` (this year) or `2025-11-22 19:40:05`, in local time as formatDate. */
+export function formatTime(date: Date, now = new Date()): string {
+	const pad = (value: number) => String(value).padStart(2, '0');
+	const time = `${pad(date.getHours())}:${pad(date.getMinutes())}:${pad(date.getSeconds())}`;
+	if (date.toDateString() === now.toDateString()) return time;
+	const day = formatDate(date).slice(0, 10);
+	return `${date.getFullYear() === now.getFullYear() ? day.slice(5) : day} ${time}`;
+}

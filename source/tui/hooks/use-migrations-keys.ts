@@ -2,6 +2,8 @@ import type {TuiServices} from '../context.js';
 import {rehearseJob} from '../jobs/rehearse-job.js';
 import type {Action} from '../keymap.js';
 import {migratePending, runOneMigration} from '../jobs/migrate-job.js';
+import {rollbackJob} from '../jobs/rollback-job.js';
+import {unlockJob} from '../jobs/unlock-job.js';
 import {generateFromForm} from '../panels/migration-actions.js';
 import {migrationDetails} from '../state/migration-rows.js';
 import type {MigrationsState} from '../state/use-migrations-state.js';
@@ -10,7 +12,7 @@ import {useListKeys} from './use-list-keys.js';
 /**
  * The Migrations panel's keys: the list's (move, `/`, `r`, esc) and its own
  * (←/→ environment, `x` matrix, enter details, `m` migrate, `o` run one,
- * `g` generate, `R` rehearse), each a call on the state or a job.
+ * `g` generate, `R` rehearse, `u` roll back, `U` unlock), each a call on the state or a job.
  */
 export function useMigrationsKeys(state: MigrationsState, tui: TuiServices, isActive: boolean): void {
 	const {name, environment, selected} = state;
@@ -63,6 +65,16 @@ export function useMigrationsKeys(state: MigrationsState, tui: TuiServices, isAc
 
 			case 'generate': {
 				void generateFromForm(tui, state.reload);
+				break;
+			}
+
+			case 'rollback': {
+				if (environment) rollbackJob(tui, name, state.reload);
+				break;
+			}
+
+			case 'unlock': {
+				if (environment) void unlockJob(tui, name, state.reload);
 				break;
 			}
 

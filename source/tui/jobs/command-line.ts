@@ -127,6 +127,16 @@ export function copyLine(options: {from: string; to: string; querySet?: string |
 	return commandLine(['copy_db', `${options.from}:${options.to}`, ...(options.querySet === undefined ? [] : ['-q', options.querySet, ...paramFlags(options.answers)]), '--yes']);
 }
 
+/** `monarch rollback <env> --yes` (rollback asks on every environment). */
+export function rollbackLine(environment: string): string {
+	return commandLine(['rollback', environment, '--yes']);
+}
+
+/** `monarch unlock <env> [--force] --yes` (unlock asks on every environment; `--force` when a live lease was removed). */
+export function unlockLine(environment: string, forced: boolean): string {
+	return commandLine(['unlock', environment, ...(forced ? ['--force'] : []), '--yes']);
+}
+
 /** `monarch rehearse <env> [-q QuerySet --param k=v...]` (a rehearsal only reads the environment, so it asks nothing). */
 export function rehearseLine(options: {environment: string; querySet?: string | undefined; answers?: Record<string, unknown> | undefined}): string {
 	return commandLine(['rehearse', options.environment, ...(options.querySet === undefined ? [] : ['-q', options.querySet, ...paramFlags(options.answers)])]);

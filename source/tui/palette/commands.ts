@@ -6,6 +6,8 @@ import {copyInto} from '../jobs/copy-job.js';
 import {dropJob} from '../jobs/drop-job.js';
 import {migratePending, runOneMigration} from '../jobs/migrate-job.js';
 import {rehearseJob} from '../jobs/rehearse-job.js';
+import {rollbackJob} from '../jobs/rollback-job.js';
+import {unlockJob} from '../jobs/unlock-job.js';
 import {restoreInto} from '../jobs/restore-job.js';
 import {shortName} from '../state/backup-rows.js';
 
@@ -106,6 +108,16 @@ export const paletteCommands: PaletteCommand[] = [
 		args: [environment],
 		options: [querySet],
 		run: (tui, {values, options}) => rehearseJob(tui, values[0]!, undefined, {querySet: options.querySet ?? null}),
+	},
+	{
+		name: 'rollback',
+		args: [environment],
+		run: (tui, {values}) => rollbackJob(tui, values[0]!),
+	},
+	{
+		name: 'unlock',
+		args: [environment],
+		run: (tui, {values}) => void unlockJob(tui, values[0]!),
 	},
 	{
 		name: 'drop_db',

@@ -1,6 +1,7 @@
 import {Box, Text} from 'ink';
 import {MigrationMatrix} from '../components/migration-matrix.js';
 import {FilterLine} from '../components/filter-line.js';
+import {MigrationsHeader} from '../components/migrations-header.js';
 import {fit, layoutColumns, tableLine, type Column} from '../components/text.js';
 import {useTui} from '../context.js';
 import {useMigrationsKeys} from '../hooks/use-migrations-keys.js';
@@ -8,7 +9,6 @@ import {migrationCells} from '../state/migration-rows.js';
 import {useMigrationsState, type MigrationsState} from '../state/use-migrations-state.js';
 import {scrollOffset} from '../state/use-list-state.js';
 import type {PanelProps} from './types.js';
-import {counted} from '../../core/plural.js';
 
 /** The list's columns; MARKS only takes room when a row has a mark. */
 function columnsFor(marksWidth: number): Column[] {
@@ -25,33 +25,23 @@ const stateColors: Record<string, string | undefined> = {Completed: 'green', Fai
 
 /**
  * Panel 2: one environment's migrations (state, finished at, duration, drift
- * and orphan marks) or the migrations x environments matrix. Runs pending
+ * and orphan marks) or the migrations x environments matrix, under a header
+ * naming the migrations lock's holder while one is held. Runs pending
  * migrations or one migration as jobs, shows a failure's stack, generates new
- * ones. The view only draws: state in useMigrationsState, keys in useMigrationsKeys.
+ * ones, rolls back, unlocks. The view only draws: state in useMigrationsState, keys in useMigrationsKeys.
  */
 export function MigrationsPanel({width, height, isActive}: PanelProps) {
 	const tui = useTui();
 	const state = useMigrationsState(tui);
 	useMigrationsKeys(state, tui, isActive);
-	const {environment, name, report, list} = state;
+	const {list} = state;
 
 	const filterRows = list.filtering || list.filter !== '' ? 1 : 0;
-	const bodyRows = Math.max(1, height - 3 - filterRows);
-	const summary = report.data
-		? `${counted(report.data.migrations.length, 'migration')}, ${report.data.pending} pending${report.data.orphans.length > 0 ? `, ${report.data.orphans.length} file gone` : ''}`
-		: report.loading
-			? 'reading…'
-			: '';
+	const lockRows = state.report.data?.lock ? 1 : 0;
+	const bodyRows = Math.max(1, height - 3 - filterRows - lockRows);
 	return (
 		<Box flexDirection="column" width={width} height={height}>
-			<Box height={1} overflow="hidden">
-				<Text dimColor>environment </Text>
-				<Text color="cyan">◂ </Text>
-				<Text bold color={environment?.protected ? 'red' : 'green'}>{name}</Text>
-				<Text color="cyan"> ▸</Text>
-				<Text dimColor>  {environment?.database}  </Text>
-				<Text>{summary}</Text>
-			</Box>
+			<MigrationsHeader state={state} width={width} />
 			<FilterLine filter={list.filter} filtering={list.filtering} onChange={filter => state.dispatch({type: 'set-filter', filter})} />
 			{state.matrixMode ? (
 				<MigrationMatrix matrix={state.matrix} width={width} rows={bodyRows + 1} />
