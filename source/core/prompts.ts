@@ -33,7 +33,8 @@ export type ConfirmQuestion = {
 	message: string;
 	default?: boolean;
 	/** What to tell a user who cannot be asked (no terminal), e.g. `pass --yes`. */
-	unattendedHint?: string;	/**
+	unattendedHint?: string;
+	/**
 	 * What the user must have read before answering (a rollback's warning).
 	 * The asker has already sent these lines as warning events; a prompter
 	 * whose question covers the event log (the TUI's dialog) shows them with it.
@@ -44,11 +45,8 @@ export type ConfirmQuestion = {
 /** A destructive action: the user types `expected` (an environment's name) to go on. */
 export type DangerQuestion = {
 	message: string;
-	expected: string;	/**
-	 * What the user must have read before answering (a rollback's warning).
-	 * The asker has already sent these lines as warning events; a prompter
-	 * whose question covers the event log (the TUI's dialog) shows them with it.
-	 */
+	expected: string;
+	/** What the user must have read before typing it: see {@link ConfirmQuestion.details}. */
 	details?: string[];
 };
 
