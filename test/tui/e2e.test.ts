@@ -102,7 +102,7 @@ test('a new user opens monarch in a terminal, switches panels, runs the pending 
 	await terminal.waitFor(/◂ staging ▸.*2 migrations, 0 pending/);
 
 	await terminal.resize(110, 30);
-	screen = await terminal.waitFor(/x matrix {2}R rehearse {2}\/ filter {2}\? help {2}q quit/);
+	screen = await terminal.waitFor(/x matrix {2}R rehearse {2}u roll back {2}\? help {2}q quit/);
 	t.regex(screen.split('\n')[0] ?? '', /^monarch .{80,} \? help$/);
 	t.regex(screen.split('\n')[28] ?? '', /q quit/);
 	await terminal.resize(80, 24);

@@ -49,10 +49,10 @@ test('the command table: each command written as on the command line', t => {
 		'backup <env> [-q <QuerySet>]',
 		'restore <backup>:<env>',
 		'copy_db <from>:<to> [-q <QuerySet>]',
+		'drop_db <env>',
 		'rehearse <env> [-q <QuerySet>]',
 		'rollback <env>',
 		'unlock <env>',
-		'drop_db <env>',
 	]);
 });
 

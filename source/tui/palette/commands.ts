@@ -104,6 +104,12 @@ export const paletteCommands: PaletteCommand[] = [
 		run: (tui, {values, options}) => copyInto(tui, {from: values[0], to: values[1], querySet: options.querySet}),
 	},
 	{
+		name: 'drop_db',
+		aliases: ['drop-db'],
+		args: [environment],
+		run: (tui, {values}, data) => dropJob(tui, environmentNamed(data, values[0])),
+	},
+	{
 		name: 'rehearse',
 		args: [environment],
 		options: [querySet],
@@ -118,12 +124,6 @@ export const paletteCommands: PaletteCommand[] = [
 		name: 'unlock',
 		args: [environment],
 		run: (tui, {values}) => void unlockJob(tui, values[0]!),
-	},
-	{
-		name: 'drop_db',
-		aliases: ['drop-db'],
-		args: [environment],
-		run: (tui, {values}, data) => dropJob(tui, environmentNamed(data, values[0])),
 	},
 ];
 
