@@ -1,5 +1,6 @@
 import {Option, type Command} from 'commander';
 import type {BackupResult} from '../../core/backups/backup.js';
+import type {ScrubReport} from '../../core/backups/copy.js';
 import {MonarchError} from '../../core/errors.js';
 import type {EventSink, MonarchEvent} from '../../core/events.js';
 import {formatBytes} from '../../core/format.js';
@@ -110,9 +111,11 @@ export function registerBackupCommands(program: Command, context: () => CliConte
 		.option('--param <key=value>', "answer a QuerySet's question (repeatable)", collect, [])
 		.option('-y, --yes', 'confirm up front (needed without a terminal)')
 		.option('--no-safety-backup', 'do not back up a protected target first')
-		.addHelpText('after', '\nExamples:\n  monarch copy_db production:development\n  monarch copy_db production:development -q AwesomeDogsQuerySet')
+		.option('--scrub', "replace personal data by the scrub rules of monarch.json while copying (key from MONARCH_SCRUB_KEY)")
+		.option('--no-scrub', 'copy a source marked personalData as it is, into an unprotected target')
+		.addHelpText('after', '\nExamples:\n  monarch copy_db production:development --scrub\n  monarch copy_db production:development -q AwesomeDogsQuerySet --scrub\n  monarch copy_db staging:development')
 		.option('--json', jsonHelp)
-		.action(async (ref: string, options: {querySet?: string; param: string[]; yes?: boolean; safetyBackup: boolean; json?: boolean}) => {
+		.action(async (ref: string, options: {querySet?: string; param: string[]; yes?: boolean; safetyBackup: boolean; scrub?: boolean; json?: boolean}) => {
 			const cli = context();
 			const {config, prompter, signal} = cli;
 			const {events, report} = reporter(cli, options.json);
@@ -128,6 +131,7 @@ export function registerBackupCommands(program: Command, context: () => CliConte
 				querySet: options.querySet,
 				yes: options.yes,
 				safetyBackup: options.safetyBackup,
+				scrub: options.scrub,
 				prompter: prompter(options.param),
 				events,
 				signal,
@@ -135,10 +139,18 @@ export function registerBackupCommands(program: Command, context: () => CliConte
 			report(result, () => {
 				const what = result.querySet ? `QuerySet ${result.querySet.name} of ${result.from}` : result.from;
 				const lines = [`Copied ${what} (database ${result.sourceDatabase}) ${loadedInto(result.to, result)}`];
+				lines.push(...scrubLines(result.scrub, result.from));
 				lines.push(...aftermath(result.dropped, 'the source', result.safetyBackup, result.to, 'copy'));
 				return lines.join('\n');
 			});
 		});
+}
+
+/** What a copy did about personal data: the scrubbed collections with their counts, or that --no-scrub copied personal data as it is. */
+function scrubLines(scrub: ScrubReport, from: string): string[] {
+	if (!scrub.scrubbed) return scrub.declined ? [`Not scrubbed (--no-scrub): personal data of ${from} was copied as it is.`] : [];
+	const parts = scrub.collections.map(entry => `${entry.name} (${counted(entry.values, 'value')} in ${counted(entry.documents, 'document')}${entry.converted > 0 ? `, ${entry.converted} of another type converted` : ''})`);
+	return [`Scrubbed with rules ${scrub.fingerprint}: ${parts.join(', ') || 'no document had a field to scrub'}.`];
 }
 
 /** `restore <file>:<env> --file`: a plain mongodump archive from disk. */

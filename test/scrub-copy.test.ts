@@ -1,0 +1,151 @@
+import test from 'ava';
+import {BSON, type Document} from 'bson';
+import {snapshot, type Loose} from './helpers/backup-data.js';
+import {createProject, testMongoUri} from './helpers/project.js';
+
+const key = {MONARCH_SCRUB_KEY: 'a-scrub-key-for-the-tests-0123456789'};
+const rules = {
+	accounts: {email: 'fake.email', name: 'fake.fullName', phone: 'fake.phone', 'address.street': 'fake.street', tax_id: 'hash'},
+	campaigns: {owner_email: 'fake.email', notes: 'remove'},
+	users: {'logins[].ip': 'fake.ipv4', 'card.last4': 'mask:0,2'},
+};
+
+/** production (personal data) and development, on fresh databases, with the issue's rules. */
+async function scrubProject(t: Parameters<typeof createProject>[0], extra: Record<string, unknown> = {}) {
+	const suffix = Math.random().toString(16).slice(2, 10);
+	const project = await createProject(t, {
+		environments: {
+			production: {uri: testMongoUri(), database: `t_${suffix}_prod`, personalData: true},
+			scratch: {uri: testMongoUri(), database: `t_${suffix}_scratch`},
+		},
+		config: {scrub: rules, ...extra},
+	});
+	const originals = {emails: [] as string[], names: [] as string[], phones: [] as string[], streets: [] as string[], ips: [] as string[]};
+	const accounts = Array.from({length: 300}, (_, index) => {
+		const account = {_id: index, email: `customer${index}@shop.example`, name: `Customer Number${index}`, phone: `+33 6 12 34 ${String(index).padStart(4, '0')}`, address: {street: `${index} Rue Réelle`, city: 'Paris'}, tax_id: `FR${index}`, plan: index % 2 ? 'gold' : 'free'};
+		originals.emails.push(account.email);
+		originals.names.push(account.name);
+		originals.phones.push(account.phone);
+		originals.streets.push(account.address.street);
+		return account;
+	});
+	const production = project.db('production');
+	await production.collection<Loose>('accounts').insertMany(accounts);
+	await production.collection<Loose>('accounts').createIndex({email: 1}, {unique: true});
+	await production.collection<Loose>('campaigns').insertMany(Array.from({length: 120}, (_, index) => ({_id: `c${index}`, owner_email: `customer${(index * 7) % 300}@shop.example`, notes: `call Customer Number${index}`, budget: index})));
+	await production.collection<Loose>('users').insertMany(Array.from({length: 50}, (_, index) => {
+		const ips = [`10.0.${index}.1`, `10.0.${index}.2`];
+		originals.ips.push(...ips);
+		return {_id: index, logins: ips.map(ip => ({ip, ok: true})), card: {last4: String(4000 + index)}};
+	}));
+	await production.collection<Loose>('products').insertMany([{_id: 1, title: 'a product', price: 3}]);
+	return {project, originals};
+}
+
+/** Every string of every document of a database. */
+async function allStrings(project: Awaited<ReturnType<typeof scrubProject>>['project'], environment: string): Promise<Set<string>> {
+	const strings = new Set<string>();
+	const visit = (value: unknown): void => {
+		if (typeof value === 'string') strings.add(value);
+		else if (Array.isArray(value)) value.forEach(visit);
+		else if (value && typeof value === 'object' && !('_bsontype' in value) && !(value instanceof Date)) Object.values(value).forEach(visit);
+	};
+
+	const db = project.db(environment);
+	for (const {name} of await db.listCollections({}, {nameOnly: true}).toArray()) {
+		for (const document of await db.collection(name).find({}).toArray()) visit(document);
+	}
+
+	return strings;
+}
+
+test('copy_db --scrub leaves no original email, name, phone, street or ip in the target, keeps joins and the unique index, and is byte-identical run after run', async t => {
+	const {project, originals} = await scrubProject(t);
+	const copied = await project.monarch(['copy_db', 'production:development', '--scrub', '--yes'], {env: key});
+	t.is(copied.code, 0, copied.stderr);
+	t.regex(copied.stdout, /Scrubbed with rules [0-9a-f]{16}: accounts \(1,?500 values in 300 documents\), campaigns \(240 values in 120 documents\), users \(150 values in 50 documents\)\./);
+	t.false(`${copied.stdout}${copied.stderr}`.includes(key.MONARCH_SCRUB_KEY));
+
+	const strings = await allStrings(project, 'development');
+	for (const original of [...originals.emails, ...originals.names, ...originals.phones, ...originals.streets, ...originals.ips]) {
+		t.false(strings.has(original), `${original} is still in the copy`);
+	}
+
+	for (const text of strings) t.false(/Customer Number|shop\.example|Rue Réelle/.test(text), `${text} leaks an original value`);
+
+	const development = project.db('development');
+	const accounts = await development.collection<Loose>('accounts').find({}).sort({_id: 1}).toArray();
+	const emails = new Map(accounts.map(account => [account._id as number, account.email as string]));
+	t.is(new Set(emails.values()).size, 300, 'the unique emails are still unique');
+	for (const campaign of await development.collection<Loose>('campaigns').find({}).toArray()) {
+		const index = (Number(String(campaign._id).slice(1)) * 7) % 300;
+		t.is(campaign.owner_email, emails.get(index), 'campaigns still join their accounts by email');
+		t.false('notes' in campaign);
+		t.is(typeof campaign.budget, 'number');
+	}
+
+	t.true((await development.collection('accounts').listIndexes().toArray()).some(index => index.name === 'email_1' && index.unique === true));
+	const users = await development.collection<Loose>('users').find({}).sort({_id: 1}).toArray();
+	t.is(users[3]?.card.last4, '**03');
+	t.regex(users[3]?.logins[0].ip, /^\d+\.\d+\.\d+\.\d+$/);
+	t.deepEqual(await development.collection<Loose>('products').find({}).toArray(), [{_id: 1, title: 'a product', price: 3}]);
+	t.is(accounts[0]?.address.city, 'Paris', 'fields without a rule are untouched');
+
+	const first = await snapshot(development);
+	const again = await project.monarch(['copy_db', 'production:scratch', '--scrub', '--yes'], {env: key});
+	t.is(again.code, 0, again.stderr);
+	t.deepEqual(await snapshot(project.db('scratch')), first, 'the same key gives byte-identical copies');
+
+	const otherKey = await project.monarch(['copy_db', 'production:scratch', '--scrub', '--yes'], {env: {MONARCH_SCRUB_KEY: 'another-key-another-key-another'}});
+	t.is(otherKey.code, 0, otherKey.stderr);
+	const other = await project.db('scratch').collection<Loose>('accounts').findOne({_id: 0} as Record<string, unknown>);
+	t.not(other?.email, accounts[0]?.email);
+});
+
+test('copying a personalData environment into an unprotected one needs --scrub or --no-scrub, and refuses before writing anything', async t => {
+	const {project} = await scrubProject(t);
+	await project.db('development').collection<Loose>('mine').insertOne({_id: 1, keep: 'me'});
+	const before = await snapshot(project.db('development'));
+
+	const refused = await project.monarch(['copy_db', 'production:development', '--yes'], {env: key});
+	t.is(refused.code, 2);
+	t.is(refused.stderr.trim().split('\n').length, 1, refused.stderr);
+	t.regex(refused.stderr, /copy_db production:development: production holds personal data \(personalData: true\) and development is not protected; say --scrub or --no-scrub/);
+	t.deepEqual(await snapshot(project.db('development')), before);
+
+	const noKey = await project.monarch(['copy_db', 'production:development', '--scrub', '--yes'], {env: {MONARCH_SCRUB_KEY: ''}});
+	t.is(noKey.code, 2);
+	t.regex(noKey.stderr, /the scrub key is not set \(environment variable MONARCH_SCRUB_KEY\)/);
+	t.deepEqual(await snapshot(project.db('development')), before);
+
+	const faithful = await project.monarch(['copy_db', 'production:development', '--no-scrub', '--yes']);
+	t.is(faithful.code, 0, faithful.stderr);
+	t.regex(faithful.stdout, /Not scrubbed \(--no-scrub\): personal data of production was copied as it is\./);
+	t.is((await project.db('development').collection<Loose>('accounts').findOne({_id: 0} as Record<string, unknown>))?.email, 'customer0@shop.example');
+});
+
+test('a rule that would collide under a unique index, or a bad rule, is refused before anything is written', async t => {
+	const {project} = await scrubProject(t, {scrub: {...rules, accounts: {email: 'mask:1,0'}}});
+	const before = await snapshot(project.db('development'));
+	const refused = await project.monarch(['copy_db', 'production:development', '--scrub', '--yes'], {env: key});
+	t.is(refused.code, 2, refused.stderr);
+	t.regex(refused.stderr, /scrub\.accounts\.email: mask under unique index email_1 would give many documents the same value; use hash or fake\.<kind>/);
+	t.deepEqual(await snapshot(project.db('development')), before);
+
+	const config = {environments: {development: {uri: testMongoUri(), database: project.databases.development}}, scrub: {accounts: {email: 'fake.emial'}}};
+	await project.writeConfig(config);
+	const bad = await project.monarch(['list_migrations', 'development']);
+	t.is(bad.code, 2);
+	t.regex(bad.stderr, /monarch\.json: scrub\.accounts\.email: unknown fake "fake\.emial"/);
+});
+
+test('a scrubbed document keeps the BSON types and order of its other fields', async t => {
+	const {project} = await scrubProject(t);
+	const copied = await project.monarch(['copy_db', 'production:development', '--scrub', '--yes'], {env: key});
+	t.is(copied.code, 0, copied.stderr);
+	const [raw] = (await project.db('development').collection('accounts').find({_id: 5} as Record<string, unknown>, {raw: true}).toArray()) as unknown as Buffer[];
+	const document = BSON.deserialize(raw!, {promoteValues: false}) as Document;
+	t.deepEqual(Object.keys(document), ['_id', 'email', 'name', 'phone', 'address', 'tax_id', 'plan']);
+	t.is(document._id._bsontype, 'Int32');
+	t.deepEqual(Object.keys(document.address as Document), ['street', 'city']);
+});
