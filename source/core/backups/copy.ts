@@ -13,8 +13,7 @@ import {dumpConcurrency} from './dump.js';
 import {assertLoadable} from './staging.js';
 import {runSettled} from '../pool.js';
 import {runRestore, type RestoreSource} from './restore-flow.js';
-import {planScrub, scrubberFor, type ScrubChoice, type ScrubPlan} from '../scrub/policy.js';
-import type {Scrubber} from '../scrub/scrubber.js';
+import {planScrub, type ScrubChoice, type ScrubReport} from '../scrub/policy.js';
 
 export type CopyOptions = OperationOptions & {
 	config: ProjectConfig;
@@ -32,11 +31,6 @@ export type CopyOptions = OperationOptions & {
 	/** `--scrub` (true) or `--no-scrub` (false); required when the source holds personal data and the target is not protected. */
 	scrub?: ScrubChoice;
 };
-
-/** What the copy did about personal data (never the key). */
-export type ScrubReport =
-	| {scrubbed: true; fingerprint: string; collections: Array<{name: string; documents: number; values: number; converted: number}>}
-	| {scrubbed: false; /** `--no-scrub` was given for a source that holds personal data. */ declined: boolean};
 
 export type CopyResult = {
 	from: string;
@@ -67,11 +61,12 @@ export async function copyDatabase(options: CopyOptions): Promise<CopyResult> {
 		throw new MonarchError('usage', `copy_db ${source.name}:${target.name}: both are database ${source.database} on ${source.hosts.join(',')}`, {hint: 'copy into another database'});
 	}
 
-	const plan = planScrub(config, source, target, options.scrub, `copy_db ${source.name}:${target.name}`);
+	const scrub = planScrub(config, source, target, options.scrub, `copy_db ${source.name}:${target.name}`);
 	const {source: copied, ...restored} = await runRestore({
 		...options,
+		scrub,
 		target,
-		open: async () => openCopySource(options, source, target, plan),
+		open: async () => openCopySource(options, source, target),
 	});
 	return {
 		from: source.name,
@@ -80,14 +75,7 @@ export async function copyDatabase(options: CopyOptions): Promise<CopyResult> {
 		database: target.database,
 		querySet: copied.querySet ? {name: copied.querySet.name, answers: copied.querySet.answers} : null,
 		...restored,
-		scrub: scrubReport(plan, copied.scrubber),
 	};
-}
-
-function scrubReport(plan: ScrubPlan, scrubber: Scrubber | undefined): ScrubReport {
-	if (!plan.scrub) return {scrubbed: false, declined: plan.declined};
-	const collections = [...(scrubber?.counts ?? new Map())].map(([name, counts]) => ({name, ...counts})).sort((a, b) => a.name.localeCompare(b.name));
-	return {scrubbed: true, fingerprint: plan.fingerprint, collections};
 }
 
 /**
@@ -96,7 +84,7 @@ function scrubReport(plan: ScrubPlan, scrubber: Scrubber | undefined): ScrubRepo
  * from raw cursors, `dumpConcurrency` collections at once. Nothing is
  * verified: the counts are estimates for progress.
  */
-async function openCopySource(options: CopyOptions, source: Environment, target: Environment, plan: ScrubPlan): Promise<RestoreSource & {querySet: QuerySetRun | undefined; scrubber: Scrubber | undefined}> {
+async function openCopySource(options: CopyOptions, source: Environment, target: Environment): Promise<RestoreSource & {querySet: QuerySetRun | undefined}> {
 	const {config, signal} = options;
 	const events = options.events ?? ignoreEvents;
 	const from = await connect(source, {access: 'write', lock: config.lock, events, signal});
@@ -108,10 +96,8 @@ async function openCopySource(options: CopyOptions, source: Environment, target:
 		const infos = await describeCollections(from.db, querySet ? [...filters.keys()] : undefined);
 		assertLoadable(infos, `copy_db ${source.name}:${target.name}`);
 		const data = infos.filter(info => info.type !== 'view');
-		const scrubber = scrubberFor(config, plan, data, `copy_db ${source.name}:${target.name}`);
 		return {
 			querySet,
-			scrubber,
 			describe: `Copy ${querySet ? `QuerySet ${querySet.name} of ${source.name}` : source.name} (database ${source.database})`,
 			kind: 'copy',
 			label: `copy ${source.name} to ${target.name}`,
@@ -132,8 +118,7 @@ async function openCopySource(options: CopyOptions, source: Environment, target:
 							while (await cursor.hasNext()) {
 								throwIfAborted(signal, 'the copy');
 								if (failed) return;
-								const read = cursor.readBufferedDocuments() as unknown as Buffer[];
-								const batch = scrubber?.has(info.name) ? scrubber.batch(info.name, read) : read;
+								const batch = cursor.readBufferedDocuments() as unknown as Buffer[];
 								if (pending) await pending;
 								pending = staging.insert(info.name, batch);
 								// It is awaited after the next read; until then a failure must not count as unhandled (Node would exit).

@@ -3,7 +3,7 @@ import type {ProjectConfig} from '../config/load.js';
 import type {Environment} from '../environments.js';
 import {MonarchError} from '../errors.js';
 import {registerSecret} from '../redact.js';
-import {Scrubber} from './scrubber.js';
+import {Scrubber, type ScrubCounts} from './scrubber.js';
 import {checkUniqueIndexes} from './unique.js';
 
 /** `--scrub` (true), `--no-scrub` (false), or neither (undefined). */
@@ -20,7 +20,7 @@ export type ScrubPlan =
  * explicit choice; `--scrub` needs rules and a key. Throws before anything is
  * read or written. `what` names the command (`copy_db production:development`).
  */
-export function planScrub(config: ProjectConfig, source: Environment, target: Environment | undefined, choice: ScrubChoice, what: string, variables: NodeJS.ProcessEnv = process.env): ScrubPlan {
+export function planScrub(config: ProjectConfig, source: Pick<Environment, 'name' | 'personalData'>, target: Environment | undefined, choice: ScrubChoice, what: string, variables: NodeJS.ProcessEnv = process.env): ScrubPlan {
 	if (choice === undefined) {
 		if (source.personalData && target && !target.protected) {
 			throw new MonarchError('usage', `${what}: ${source.name} holds personal data (personalData: true) and ${target.name} is not protected; say --scrub or --no-scrub`, {
@@ -59,4 +59,15 @@ export function scrubberFor(config: ProjectConfig, plan: ScrubPlan, infos: reado
 	const check = checkUniqueIndexes(config.scrub.rules, infos);
 	if (check.problems.length > 0) throw new MonarchError('config', `${config.displayFile}: ${check.problems[0]}`, {hint: `${what} wrote nothing`});
 	return new Scrubber({rules: config.scrub.rules, key: plan.key, uniqueKinds: check.kinds});
+}
+
+/** What a load did about personal data (never the key). */
+export type ScrubReport =
+	| {scrubbed: true; fingerprint: string; collections: Array<{name: string; documents: number; values: number; converted: number}>}
+	| {scrubbed: false; /** `--no-scrub` was given for a source that holds personal data. */ declined: boolean};
+
+export function scrubReport(plan: ScrubPlan, scrubber: Scrubber | undefined): ScrubReport {
+	if (!plan.scrub) return {scrubbed: false, declined: plan.declined};
+	const collections = [...(scrubber?.counts ?? new Map<string, ScrubCounts>())].map(([name, counts]) => ({name, ...counts})).sort((a, b) => a.name.localeCompare(b.name));
+	return {scrubbed: true, fingerprint: plan.fingerprint, collections};
 }
