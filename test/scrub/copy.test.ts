@@ -1,3 +1,5 @@
+import {writeFile} from 'node:fs/promises';
+import path from 'node:path';
 import test from 'ava';
 import {BSON, type Document} from 'bson';
 import {snapshot, type Loose} from '../helpers/backup-data.js';
@@ -93,4 +95,38 @@ test('a scrubbed document keeps the BSON types and order of its other fields', a
 	t.deepEqual(Object.keys(document), ['_id', 'email', 'name', 'phone', 'address', 'tax_id', 'plan']);
 	t.is(document._id._bsontype, 'Int32');
 	t.deepEqual(Object.keys(document.address as Document), ['street', 'city']);
+});
+
+test("a QuerySet's scrub(collection, document) runs after the rules on what it takes, and its failure changes nothing", async t => {
+	const {project} = await scrubProject(t);
+	const querySet = (body: string) => `import {QuerySet} from 'monarch';
+
+export default class OneAccountQuerySet extends QuerySet {
+	async run() {
+		const id = await this.prompt.number({message: 'Account id', key: 'accountId', integer: true});
+		await this.dumpCollection('accounts', {_id: id});
+		await this.dumpCollection('products');
+	}
+
+	scrub(collection: string, document: Record<string, unknown>) {
+${body}
+	}
+}
+`;
+	await writeFile(path.join(project.dir, 'querysets', 'one-account.ts'), querySet(`		if (collection === 'accounts') document.plan = 'scrubbed-by-queryset:' + String(document.email).includes('shop.example');
+		if (collection === 'products') return {...document, title: 'renamed'};`));
+	const copied = await project.monarch(['copy_db', 'production:development', '-q', 'OneAccountQuerySet', '--param', 'accountId=7', '--scrub', '--yes'], {env: key});
+	t.is(copied.code, 0, copied.stderr);
+	const development = project.db('development');
+	const [account] = await development.collection<Loose>('accounts').find({}).toArray();
+	t.is(Number(account?._id), 7);
+	t.is(account?.plan, 'scrubbed-by-queryset:false', 'it saw the email after the rules replaced it');
+	t.deepEqual(await development.collection<Loose>('products').find({}).toArray(), [{_id: 1, title: 'renamed', price: 3}]);
+
+	const before = await snapshot(development);
+	await writeFile(path.join(project.dir, 'querysets', 'one-account.ts'), querySet(`		if (collection === 'accounts') throw new Error('no scrubbing today');`));
+	const failed = await project.monarch(['copy_db', 'production:development', '-q', 'OneAccountQuerySet', '--param', 'accountId=8', '--scrub', '--yes'], {env: key});
+	t.not(failed.code, 0, failed.stdout + failed.stderr);
+	t.regex(failed.stderr, /OneAccountQuerySet \(querysets\/one-account\.ts\): scrub\('accounts', document 8\) failed: no scrubbing today/);
+	t.deepEqual(await snapshot(development), before);
 });

@@ -126,7 +126,7 @@ async function writeBackupAs(archive: string, createdAt: Date, options: WriteBac
 	try {
 		const label = options.label ?? `backup ${environment.name}`;
 		const scrub = options.scrub;
-		const scrubFor = scrub ? (infos: readonly CollectionInfo[]) => scrubberFor(scrub.config, scrub.plan, infos, label) : undefined;
+		const scrubFor = scrub ? (infos: readonly CollectionInfo[]) => scrubberFor(scrub.config, scrub.plan, infos, label, options.querySet?.scrub) : undefined;
 		dumped = await dumpDatabase({db, output: body, selection: options.querySet?.selection, label, scrubFor, events, signal});
 	} catch (error) {
 		// A refused name destroys `body`, failing the dump: report the refusal, which writeBackup acts on.

@@ -101,6 +101,7 @@ async function openCopySource(options: CopyOptions, source: Environment, target:
 			describe: `Copy ${querySet ? `QuerySet ${querySet.name} of ${source.name}` : source.name} (database ${source.database})`,
 			kind: 'copy',
 			label: `copy ${source.name} to ${target.name}`,
+			customScrub: querySet?.scrub,
 			checkedAgainst: undefined,
 			async verify() {
 				const totals = new Map<string, number>();
@@ -124,6 +125,9 @@ async function openCopySource(options: CopyOptions, source: Environment, target:
 								// It is awaited after the next read; until then a failure must not count as unhandled (Node would exit).
 								pending.catch(() => {});
 							}
+
+							// The last batch's insert must succeed too: its failure is the copy's failure.
+							if (pending) await pending;
 						} catch (error) {
 							failed = true;
 							throw error;

@@ -14,6 +14,7 @@ import {serverTraits} from './server-traits.js';
 import type {CollectionInfo} from './collections.js';
 import {scrubberFor, scrubReport, type ScrubPlan, type ScrubReport} from '../scrub/policy.js';
 import type {Scrubber} from '../scrub/scrubber.js';
+import type {CustomScrub} from '../querysets/selection.js';
 import {recoverStaging, restoreLockName, StagingLoad} from './staging.js';
 
 /**
@@ -44,6 +45,8 @@ export type RestoreSource = {
 	 * Undefined for live cursors, whose counts are estimates for progress.
 	 */
 	checkedAgainst: string | undefined;
+	/** A QuerySet's own `scrub`, applied after the rules when the load scrubs. */
+	customScrub?: CustomScrub | undefined;
 	/** Releases what the source holds open (a connection); called once, at the end. */
 	close?(): Promise<void>;
 };
@@ -134,7 +137,7 @@ async function underLock(options: LockedOptions): Promise<{safetyBackup: BackupR
 			safetyBackup = await takeSafetyBackup({db, target, store: options.safetyStore, kind: source.kind, events, signal});
 		}
 
-		const scrubFor = (collections: readonly CollectionInfo[]) => scrubberFor(config, options.plan, collections, source.label);
+		const scrubFor = (collections: readonly CollectionInfo[]) => scrubberFor(config, options.plan, collections, source.label, source.customScrub);
 		const staging = new StagingLoad({db, label: source.label, totals: options.totals, server: await serverTraits(db), scrubFor, events, signal});
 		let dropped: string[];
 		try {

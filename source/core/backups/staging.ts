@@ -152,8 +152,9 @@ export class StagingLoad {
 		if (!this.loaded.has(name)) throw new MonarchError('internal', `${name} is not a collection being loaded`);
 		if (raw.length === 0) return;
 		// The driver has no way to send raw BSON documents: decode them keeping every BSON type, so they re-encode to the same bytes.
-		const documents = raw.map(document => deserialize(document, exact));
-		if (this.scrubber?.has(name)) for (const document of documents) this.scrubber.document(name, document);
+		let documents = raw.map(document => deserialize(document, exact));
+		const {scrubber} = this;
+		if (scrubber?.has(name)) documents = documents.map(document => scrubber.document(name, document));
 		throwIfAborted(this.options.signal, this.options.label);
 		await this.db.collection(this.stagingName(name)).insertMany(documents, {ordered: false, bypassDocumentValidation: true});
 		const count = this.loaded.get(name)! + raw.length;

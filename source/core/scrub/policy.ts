@@ -3,6 +3,7 @@ import type {ProjectConfig} from '../config/load.js';
 import type {Environment} from '../environments.js';
 import {MonarchError} from '../errors.js';
 import {registerSecret} from '../redact.js';
+import type {CustomScrub} from '../querysets/selection.js';
 import {Scrubber, type ScrubCounts} from './scrubber.js';
 import {checkUniqueIndexes} from './unique.js';
 
@@ -54,11 +55,11 @@ export function planScrub(config: ProjectConfig, source: Pick<Environment, 'name
  * does not scrub. Refuses rules that would break a unique index (mask,
  * const, null or remove on a unique field), before anything is written.
  */
-export function scrubberFor(config: ProjectConfig, plan: ScrubPlan, infos: readonly CollectionInfo[], what: string): Scrubber | undefined {
+export function scrubberFor(config: ProjectConfig, plan: ScrubPlan, infos: readonly CollectionInfo[], what: string, custom?: CustomScrub): Scrubber | undefined {
 	if (!plan.scrub || !config.scrub) return undefined;
 	const check = checkUniqueIndexes(config.scrub.rules, infos);
 	if (check.problems.length > 0) throw new MonarchError('config', `${config.displayFile}: ${check.problems[0]}`, {hint: `${what} wrote nothing`});
-	return new Scrubber({rules: config.scrub.rules, key: plan.key, uniqueKinds: check.kinds});
+	return new Scrubber({rules: config.scrub.rules, key: plan.key, uniqueKinds: check.kinds, custom, customCollections: new Set(infos.map(info => info.name))});
 }
 
 /** What a load did about personal data (never the key). */

@@ -1,6 +1,7 @@
 import {createHmac} from 'node:crypto';
 import {BSON, EJSON, type Document} from 'bson';
 import {createDigestFaker, type FakeKind} from './fakes.js';
+import type {CustomScrub} from '../querysets/selection.js';
 import type {PathStep, ScrubRule, Strategy} from './rule.js';
 
 export type ScrubberOptions = {
@@ -15,6 +16,10 @@ export type ScrubberOptions = {
 	 * that the same input still gives the same fake in every collection.
 	 */
 	uniqueKinds?: ReadonlySet<FakeKind> | undefined;
+	/** A QuerySet's own `scrub`, run after the rules on every document of the collections it takes. */
+	custom?: CustomScrub | undefined;
+	/** The collections `custom` applies to. */
+	customCollections?: ReadonlySet<string> | undefined;
 };
 
 /** What the rules did in one collection. */
@@ -42,22 +47,21 @@ export class Scrubber {
 
 	/** Whether a collection has rules (the others travel as raw BSON, untouched). */
 	has(collection: string): boolean {
-		return (this.options.rules.get(collection)?.length ?? 0) > 0;
+		return (this.options.rules.get(collection)?.length ?? 0) > 0 || (this.options.custom !== undefined && this.options.customCollections?.has(collection) === true);
 	}
 
 	/** Scrubs raw BSON documents of `collection`; untouched fields keep their BSON types and order. */
 	batch(collection: string, documents: readonly Uint8Array[]): Buffer[] {
 		return documents.map(raw => {
-			const document = BSON.deserialize(raw, decodeOptions);
-			this.document(collection, document);
+			const document = this.document(collection, BSON.deserialize(raw, decodeOptions));
 			return Buffer.from(BSON.serialize(document, {checkKeys: false, ignoreUndefined: false}));
 		});
 	}
 
-	/** Scrubs a decoded document in place. */
-	document(collection: string, document: Document): void {
-		const rules = this.options.rules.get(collection);
-		if (!rules) return;
+	/** Scrubs a decoded document (in place, unless a QuerySet's `scrub` returns another) and returns it. */
+	document(collection: string, document: Document): Document {
+		if (!this.has(collection)) return document;
+		const rules = this.options.rules.get(collection) ?? [];
 		let counts = this.counts.get(collection);
 		if (!counts) {
 			counts = {documents: 0, values: 0, converted: 0};
@@ -66,6 +70,7 @@ export class Scrubber {
 
 		counts.documents++;
 		for (const rule of rules) this.apply(document, rule.steps, 0, rule.strategy, counts);
+		return (this.options.custom?.(collection, document) as Document | undefined) ?? document;
 	}
 
 	/** The HMAC digest of a value's string form: the seed of its fake, and its `hash`. */
