@@ -10,6 +10,7 @@ import {registerQuerySetCommands} from './commands/querysets.js';
 import {registerUnlockCommand} from './commands/unlock.js';
 import {registerMarkAppliedCommand} from './commands/baseline.js';
 import {registerRehearseCommand} from './commands/rehearse.js';
+import {registerScrubPreviewCommand} from './commands/scrub-preview.js';
 import {createContext, type CliContext} from './context.js';
 
 /** The whole command line, with every command registered. */
@@ -38,5 +39,6 @@ export function createProgram(signal: AbortSignal): Command {
 	registerListBackupsCommand(program, getContext);
 	registerPruneBackupsCommand(program, getContext);
 	registerQuerySetCommands(program, getContext);
+	registerScrubPreviewCommand(program, getContext);
 	return program;
 }

@@ -15,6 +15,8 @@ export type Environment = {
 	/** Why the environment is protected (`protected: true`, `named production`, `remote host ...`). */
 	protectionReason: string | undefined;
 	description: string | undefined;
+	/** `personalData: true`: copying or restoring it into an unprotected environment needs `--scrub` or `--no-scrub`. */
+	personalData: boolean;
 	/** Variables the URI or database refer to that are not set: using the environment fails. */
 	missingVariables: string[];
 };
@@ -64,6 +66,7 @@ export function makeEnvironment(input: {
 	database: string;
 	protected?: boolean | undefined;
 	description?: string | undefined;
+	personalData?: boolean | undefined;
 	missingVariables?: string[];
 }): Environment {
 	const reason = protectionOf(input.name, input.uri, input.protected);
@@ -76,6 +79,7 @@ export function makeEnvironment(input: {
 		protected: reason !== undefined,
 		protectionReason: reason,
 		description: input.description,
+		personalData: input.personalData ?? false,
 		missingVariables: input.missingVariables ?? [],
 	};
 }

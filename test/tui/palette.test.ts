@@ -13,6 +13,7 @@ const environment = (name: string, isProtected = false): Environment => ({
 	protected: isProtected,
 	protectionReason: isProtected ? 'protected: true' : undefined,
 	description: undefined,
+	personalData: false,
 	missingVariables: [],
 });
 

@@ -44,7 +44,7 @@ function formatBackups(result: BackupList): string {
 			backup.database ?? '-',
 			backup.createdAt.toISOString().replace('T', ' ').slice(0, 19),
 			querySetText(backup),
-			backup.state === 'complete' ? color('green', 'complete') : color('red', `incomplete (${backup.problem ?? 'no manifest'})`),
+			backup.state === 'complete' ? color('green', `complete${privacyText(backup)}`) : color('red', `incomplete (${backup.problem ?? 'no manifest'})`),
 		]);
 	}
 
@@ -52,6 +52,12 @@ function formatBackups(result: BackupList): string {
 	const count = counted(result.backups.length, 'backup');
 	const footer = incomplete > 0 ? `${count}, ${incomplete} incomplete (never restored)` : count;
 	return `${table(rows)}\n${footer}`;
+}
+
+/** `, scrubbed` for a backup taken with --scrub, `, personal data` for one of a personalData environment taken without. */
+export function privacyText(backup: BackupEntry): string {
+	if (backup.manifest?.scrub) return ', scrubbed';
+	return backup.manifest?.personalData ? ', personal data' : '';
 }
 
 function querySetText(backup: BackupEntry): string {

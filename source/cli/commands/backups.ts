@@ -1,5 +1,6 @@
 import {Option, type Command} from 'commander';
 import type {BackupResult} from '../../core/backups/backup.js';
+import type {ScrubReport} from '../../core/scrub/policy.js';
 import {MonarchError} from '../../core/errors.js';
 import type {EventSink, MonarchEvent} from '../../core/events.js';
 import {formatBytes} from '../../core/format.js';
@@ -45,14 +46,15 @@ export function registerBackupCommands(program: Command, context: () => CliConte
 		.option('-q, --query-set <name>', 'back up only what this QuerySet picks')
 		.option('--param <key=value>', "answer a QuerySet's question (repeatable)", collect, [])
 		.addOption(storeOption('--to', 'where to write it (default: the local folder when configured, else S3)'))
-		.addHelpText('after', '\nExamples:\n  monarch backup production\n  monarch backup production --name before_launch -q AccountQuerySet --param accountId=42')
+		.option('--scrub', 'replace personal data by the scrub rules of monarch.json (key from MONARCH_SCRUB_KEY); backups are faithful otherwise')
+		.addHelpText('after', '\nExamples:\n  monarch backup production\n  monarch backup production --name before_launch -q AccountQuerySet --param accountId=42\n  monarch backup production --scrub   # safe to hand to developers')
 		.option('--json', jsonHelp)
-		.action(async (env: string, options: {name?: string; querySet?: string; param: string[]; to?: 'local' | 's3'; json?: boolean}) => {
+		.action(async (env: string, options: {name?: string; querySet?: string; param: string[]; to?: 'local' | 's3'; scrub?: boolean; json?: boolean}) => {
 			const cli = context();
 			const {config, prompter, signal} = cli;
 			const {events, report} = reporter(cli, options.json);
 			const {backup} = await import('../../core/backups/backup.js');
-			const result = await backup({config: await config(), environment: env, name: options.name, querySet: options.querySet, prompter: prompter(options.param), store: options.to, events, signal});
+			const result = await backup({config: await config(), environment: env, name: options.name, querySet: options.querySet, prompter: prompter(options.param), store: options.to, scrub: options.scrub, events, signal});
 			report(result, () => describeBackup(`Backed up ${result.environment} (database ${result.database})`, result));
 		});
 
@@ -65,9 +67,11 @@ export function registerBackupCommands(program: Command, context: () => CliConte
 		.addOption(storeOption('--from', 'look for the backup only there').conflicts('file'))
 		.option('--file', 'the backup is the path of a plain mongodump archive (`mongodump --archive=FILE [--gzip]`, no manifest)')
 		.option('--db <name>', 'with --file: the archive\'s database to restore, when it holds several')
+		.option('--scrub', 'replace personal data by the scrub rules of monarch.json while loading (key from MONARCH_SCRUB_KEY)')
+		.option('--no-scrub', 'restore a backup of personal data as it is, into an unprotected environment')
 		.addHelpText('after', '\nExamples:\n  monarch restore shop__2026_11_23.archive.gz:development\n  monarch restore shop__2026_11_23:staging --yes\n  monarch restore dump.archive.gz:development --file   (what mongodump --archive=dump.archive.gz --gzip wrote)')
 		.option('--json', jsonHelp)
-		.action(async (ref: string, options: {yes?: boolean; safetyBackup: boolean; from?: 'local' | 's3'; file?: boolean; db?: string; json?: boolean}) => {
+		.action(async (ref: string, options: {yes?: boolean; safetyBackup: boolean; from?: 'local' | 's3'; file?: boolean; db?: string; scrub?: boolean; json?: boolean}) => {
 			const cli = context();
 			if (options.file) {
 				await restoreFile(ref, options, cli);
@@ -88,6 +92,7 @@ export function registerBackupCommands(program: Command, context: () => CliConte
 				from: options.from,
 				yes: options.yes,
 				safetyBackup: options.safetyBackup,
+				scrub: options.scrub,
 				prompter: prompter(),
 				events,
 				signal,
@@ -96,6 +101,7 @@ export function registerBackupCommands(program: Command, context: () => CliConte
 				const lines = [
 					`Restored ${result.store}${result.archive} (${formatBytes(result.manifest.size)}, ${result.manifest.environment} at ${result.manifest.createdAt.slice(0, 19).replace('T', ' ')} UTC) ${loadedInto(result.environment, result)}`,
 				];
+				lines.push(...scrubLines(result.scrub, `the backup of ${result.manifest.environment}`));
 				lines.push(...aftermath(result.dropped, 'the backup', result.safetyBackup, result.environment, 'restore'));
 				return lines.join('\n');
 			});
@@ -110,9 +116,11 @@ export function registerBackupCommands(program: Command, context: () => CliConte
 		.option('--param <key=value>', "answer a QuerySet's question (repeatable)", collect, [])
 		.option('-y, --yes', 'confirm up front (needed without a terminal)')
 		.option('--no-safety-backup', 'do not back up a protected target first')
-		.addHelpText('after', '\nExamples:\n  monarch copy_db production:development\n  monarch copy_db production:development -q AwesomeDogsQuerySet')
+		.option('--scrub', "replace personal data by the scrub rules of monarch.json while copying (key from MONARCH_SCRUB_KEY)")
+		.option('--no-scrub', 'copy a source marked personalData as it is, into an unprotected target')
+		.addHelpText('after', '\nExamples:\n  monarch copy_db production:development --scrub\n  monarch copy_db production:development -q AwesomeDogsQuerySet --scrub\n  monarch copy_db staging:development')
 		.option('--json', jsonHelp)
-		.action(async (ref: string, options: {querySet?: string; param: string[]; yes?: boolean; safetyBackup: boolean; json?: boolean}) => {
+		.action(async (ref: string, options: {querySet?: string; param: string[]; yes?: boolean; safetyBackup: boolean; scrub?: boolean; json?: boolean}) => {
 			const cli = context();
 			const {config, prompter, signal} = cli;
 			const {events, report} = reporter(cli, options.json);
@@ -128,6 +136,7 @@ export function registerBackupCommands(program: Command, context: () => CliConte
 				querySet: options.querySet,
 				yes: options.yes,
 				safetyBackup: options.safetyBackup,
+				scrub: options.scrub,
 				prompter: prompter(options.param),
 				events,
 				signal,
@@ -135,14 +144,22 @@ export function registerBackupCommands(program: Command, context: () => CliConte
 			report(result, () => {
 				const what = result.querySet ? `QuerySet ${result.querySet.name} of ${result.from}` : result.from;
 				const lines = [`Copied ${what} (database ${result.sourceDatabase}) ${loadedInto(result.to, result)}`];
+				lines.push(...scrubLines(result.scrub, result.from));
 				lines.push(...aftermath(result.dropped, 'the source', result.safetyBackup, result.to, 'copy'));
 				return lines.join('\n');
 			});
 		});
 }
 
+/** What a copy did about personal data: the scrubbed collections with their counts, or that --no-scrub copied personal data as it is. */
+function scrubLines(scrub: ScrubReport, from: string): string[] {
+	if (!scrub.scrubbed) return scrub.declined ? [`Not scrubbed (--no-scrub): personal data of ${from} was loaded as it is.`] : [];
+	const parts = scrub.collections.map(entry => `${entry.name} (${counted(entry.values, 'value')} in ${counted(entry.documents, 'document')}${entry.converted > 0 ? `, ${entry.converted} of another type converted` : ''})`);
+	return [`Scrubbed with rules ${scrub.fingerprint}: ${parts.join(', ') || 'no document had a field to scrub'}.`];
+}
+
 /** `restore <file>:<env> --file`: a plain mongodump archive from disk. */
-async function restoreFile(ref: string, options: {yes?: boolean; safetyBackup: boolean; db?: string; json?: boolean}, cli: CliContext): Promise<void> {
+async function restoreFile(ref: string, options: {yes?: boolean; safetyBackup: boolean; db?: string; scrub?: boolean; json?: boolean}, cli: CliContext): Promise<void> {
 	const {config, prompter, signal} = cli;
 	const {events, report} = reporter(cli, options.json);
 	const colon = ref.lastIndexOf(':');
@@ -157,12 +174,14 @@ async function restoreFile(ref: string, options: {yes?: boolean; safetyBackup: b
 		database: options.db,
 		yes: options.yes,
 		safetyBackup: options.safetyBackup,
+		scrub: options.scrub === true,
 		prompter: prompter(),
 		events,
 		signal,
 	});
 	report(result, () => {
 		const lines = [`Restored archive file ${result.file} (${formatBytes(result.size)}, database ${result.sourceDatabase}) ${loadedInto(result.environment, result)}`];
+		lines.push(...scrubLines(result.scrub, result.file));
 		lines.push(...aftermath(result.dropped, 'the archive', result.safetyBackup, result.environment, 'restore'));
 		return lines.join('\n');
 	});
@@ -175,6 +194,11 @@ function describeBackup(title: string, result: BackupResult): string {
 		`${title} to ${result.store}${result.archive}`,
 		`  ${counted(manifest.collections.length, 'collection')}, ${counted(documents, 'document')}, ${formatBytes(manifest.size)} gzipped (${formatBytes(result.archiveBytes)} archive), sha256 ${manifest.sha256.slice(0, 16)}`,
 	];
+	if (manifest.scrub) {
+		const fields = manifest.scrub.collections.map(entry => `${entry.name} (${entry.fields.join(', ')})`).join(', ');
+		lines.push(`  Scrubbed with rules ${manifest.scrub.fingerprint}: ${fields || 'no collection had rules'}`);
+	}
+
 	if (manifest.querySet) {
 		const answers = Object.entries(manifest.querySet.answers).map(([key, value]) => `${key}=${JSON.stringify(value)}`).join(' ');
 		lines.push(`  QuerySet ${manifest.querySet.name}${answers ? ` (${answers})` : ''}`);

@@ -17,6 +17,8 @@ import {createDigestStream} from './digest.js';
 import {dumpDatabase} from './dump.js';
 import type {BackupManifest} from './manifest.js';
 import {backupBaseName, nextBackupName} from './naming.js';
+import type {CollectionInfo} from './collections.js';
+import {planScrub, scrubberFor, type ScrubPlan} from '../scrub/policy.js';
 
 export type BackupOptions = OperationOptions & {
 	config: ProjectConfig;
@@ -29,6 +31,8 @@ export type BackupOptions = OperationOptions & {
 	prompter: Prompter;
 	/** `--to`: the store to write to; the local folder when configured, else S3. */
 	store?: StoreLocation | undefined;
+	/** `--scrub`: replace personal data by the scrub rules (backups are faithful otherwise). */
+	scrub?: boolean | undefined;
 };
 
 export type BackupResult = {
@@ -56,12 +60,13 @@ export async function backup(options: BackupOptions): Promise<BackupResult> {
 	const environment = findEnvironment(config.environments, options.environment, config.displayFile);
 	const base = backupBaseName(environment.database, options.name);
 	const store = storeFor(config, options.store);
+	const scrub = options.scrub ? planScrub(config, environment, undefined, true, `backup ${environment.name}`) : undefined;
 	const connection = await connect(environment, {access: 'write', lock: config.lock, events: options.events, signal: options.signal});
 	try {
 		const querySet = options.querySet
 			? await runQuerySet({config, name: options.querySet, database: connection.db, environment: environment.name, prompter: options.prompter, events: options.events, signal: options.signal})
 			: undefined;
-		return await writeBackup({db: connection.db, environment, store, base, querySet, events: options.events, signal: options.signal});
+		return await writeBackup({db: connection.db, environment, store, base, querySet, scrub: scrub?.scrub ? {plan: scrub, config} : undefined, events: options.events, signal: options.signal});
 	} finally {
 		await connection.close();
 	}
@@ -76,6 +81,8 @@ export type WriteBackupOptions = OperationOptions & {
 	querySet?: QuerySetRun | undefined;
 	/** Names the job in progress events; `backup <env>` by default. */
 	label?: string;
+	/** `--scrub`: the plan (with its key) and the config holding the rules. */
+	scrub?: {plan: ScrubPlan; config: ProjectConfig} | undefined;
 };
 
 /** Names tried before giving up when stores keep refusing them because other backups took them meanwhile. */
@@ -117,7 +124,10 @@ async function writeBackupAs(archive: string, createdAt: Date, options: WriteBac
 	written.catch(() => {});
 	let dumped;
 	try {
-		dumped = await dumpDatabase({db, output: body, selection: options.querySet?.selection, label: options.label ?? `backup ${environment.name}`, events, signal});
+		const label = options.label ?? `backup ${environment.name}`;
+		const scrub = options.scrub;
+		const scrubFor = scrub ? (infos: readonly CollectionInfo[]) => scrubberFor(scrub.config, scrub.plan, infos, label, options.querySet?.scrub) : undefined;
+		dumped = await dumpDatabase({db, output: body, selection: options.querySet?.selection, label, scrubFor, events, signal});
 	} catch (error) {
 		// A refused name destroys `body`, failing the dump: report the refusal, which writeBackup acts on.
 		const writeError = await written.then(
@@ -141,6 +151,7 @@ async function writeBackupAs(archive: string, createdAt: Date, options: WriteBac
 		collections: dumped.collections,
 		sha256: digest.sha256,
 		size: digest.size,
+		...scrubRecord(options, dumped.collections.map(collection => collection.name)),
 	};
 
 	try {
@@ -157,6 +168,18 @@ async function writeBackupAs(archive: string, createdAt: Date, options: WriteBac
 	}
 
 	return {environment: environment.name, database: environment.database, archive, location: store.location, store: store.description, manifest, archiveBytes: dumped.archiveBytes};
+}
+
+/** What the manifest says of personal data: the scrub rules applied (fingerprint and fields, never the key), or that it holds personal data. */
+function scrubRecord(options: WriteBackupOptions, collections: string[]): Pick<BackupManifest, 'personalData' | 'scrub'> {
+	const scrub = options.scrub;
+	const rules = scrub?.config.scrub;
+	if (scrub?.plan.scrub && rules) {
+		const scrubbed = collections.filter(name => (rules.rules.get(name)?.length ?? 0) > 0).sort();
+		return {scrub: {fingerprint: rules.fingerprint, collections: scrubbed.map(name => ({name, fields: (rules.rules.get(name) ?? []).map(rule => rule.path)}))}};
+	}
+
+	return options.environment.personalData ? {personalData: true} : {};
 }
 
 /** The archive was stored but its manifest was not, and deleting the archive failed too: say what is left and how to remove it. */

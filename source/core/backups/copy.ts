@@ -13,6 +13,7 @@ import {dumpConcurrency} from './dump.js';
 import {assertLoadable} from './staging.js';
 import {runSettled} from '../pool.js';
 import {runRestore, type RestoreSource} from './restore-flow.js';
+import {planScrub, type ScrubChoice, type ScrubReport} from '../scrub/policy.js';
 
 export type CopyOptions = OperationOptions & {
 	config: ProjectConfig;
@@ -27,6 +28,8 @@ export type CopyOptions = OperationOptions & {
 	prompter: Prompter;
 	/** Take a safety backup of a protected target first (default true). */
 	safetyBackup?: boolean | undefined;
+	/** `--scrub` (true) or `--no-scrub` (false); required when the source holds personal data and the target is not protected. */
+	scrub?: ScrubChoice;
 };
 
 export type CopyResult = {
@@ -38,6 +41,7 @@ export type CopyResult = {
 	collections: Array<{name: string; count: number}>;
 	dropped: string[];
 	safetyBackup: BackupResult | undefined;
+	scrub: ScrubReport;
 };
 
 /**
@@ -57,8 +61,10 @@ export async function copyDatabase(options: CopyOptions): Promise<CopyResult> {
 		throw new MonarchError('usage', `copy_db ${source.name}:${target.name}: both are database ${source.database} on ${source.hosts.join(',')}`, {hint: 'copy into another database'});
 	}
 
+	const scrub = planScrub(config, source, target, options.scrub, `copy_db ${source.name}:${target.name}`);
 	const {source: copied, ...restored} = await runRestore({
 		...options,
+		scrub,
 		target,
 		open: async () => openCopySource({...options, source, target, access: 'write', what: `copy_db ${source.name}:${target.name}`}),
 	});
@@ -123,6 +129,7 @@ export async function openCopySource(input: CopySourceInput): Promise<RestoreSou
 			describe: `Copy ${querySet ? `QuerySet ${querySet.name} of ${source.name}` : source.name} (database ${source.database})`,
 			kind: 'copy',
 			label: `copy ${source.name} to ${target.name}`,
+			customScrub: querySet?.scrub,
 			checkedAgainst: undefined,
 			async verify() {
 				const totals = new Map<string, number>();
@@ -146,6 +153,9 @@ export async function openCopySource(input: CopySourceInput): Promise<RestoreSou
 								// It is awaited after the next read; until then a failure must not count as unhandled (Node would exit).
 								pending.catch(() => {});
 							}
+
+							// The last batch's insert must succeed too: its failure is the copy's failure.
+							if (pending) await pending;
 						} catch (error) {
 							failed = true;
 							throw error;

@@ -7,6 +7,7 @@ import {ignoreEvents, type EventSink} from '../events.js';
 import type {Selection} from '../querysets/selection.js';
 import {monarchVersion} from '../version.js';
 import {countForProgress, describeCollections, type CollectionInfo} from './collections.js';
+import type {Scrubber} from '../scrub/scrubber.js';
 import {metadataDigest, type BackupManifest} from './manifest.js';
 
 /** How many collections are dumped at once (mongodump's -j default). */
@@ -24,6 +25,8 @@ export type DumpOptions = {
 	/** Names this dump in progress events, e.g. `backup production`. */
 	label: string;
 	concurrency?: number;
+	/** `backup --scrub`: the scrubber for the collections dumped (it may throw to refuse the rules, before anything is written). */
+	scrubFor?: ((collections: readonly CollectionInfo[]) => Scrubber | undefined) | undefined;
 	events?: EventSink | undefined;
 	signal?: AbortSignal | undefined;
 };
@@ -59,6 +62,7 @@ export async function dumpDatabase(options: DumpOptions): Promise<DumpResult> {
 			}
 		}
 
+		const scrubber = options.scrubFor?.(infos);
 		throwIfAborted(options.signal, label);
 		const totals = new Map<string, number>();
 		await Promise.all(
@@ -100,7 +104,8 @@ export async function dumpDatabase(options: DumpOptions): Promise<DumpResult> {
 			try {
 				while (await cursor.hasNext()) {
 					throwIfAborted(options.signal, label);
-					const batch = cursor.readBufferedDocuments() as unknown as Buffer[];
+					const read = cursor.readBufferedDocuments() as unknown as Buffer[];
+					const batch = scrubber?.has(info.name) ? scrubber.batch(info.name, read) : read;
 					if (pending) await pending;
 					pending = archive.writeDocuments(database, info.name, batch);
 					// It is awaited after the next read; until then a failure must not count as unhandled (Node would exit).

@@ -37,6 +37,10 @@ export type BackupManifest = {
 	/** sha256 (hex) and size of the archive file as stored (gzipped). */
 	sha256: string;
 	size: number;
+	/** Taken from an environment marked `personalData` and not scrubbed: restoring it into an unprotected environment needs `--scrub` or `--no-scrub`. */
+	personalData?: boolean;
+	/** `backup --scrub`: the rules' fingerprint and the fields they scrub, by collection (never the key). */
+	scrub?: {fingerprint: string; collections: Array<{name: string; fields: string[]}>};
 };
 
 export const manifestSuffix = '.manifest.json';
@@ -69,6 +73,8 @@ export const backupManifestSchema = z.object({
 	),
 	sha256: z.string().regex(/^[0-9a-f]{64}$/i, '64 hex digits'),
 	size: z.number().int().nonnegative(),
+	personalData: z.boolean().optional(),
+	scrub: z.object({fingerprint: z.string(), collections: z.array(z.object({name: z.string(), fields: z.array(z.string())}))}).optional(),
 }) satisfies z.ZodType<BackupManifest>;
 
 /** The manifest's `metadataSha256` of a collection's metadata: sha256 of the prelude's canonical Extended JSON string. */

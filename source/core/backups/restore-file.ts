@@ -11,6 +11,7 @@ import {infoType, isDataCollection} from './collections.js';
 import {digestChunks} from './digest.js';
 import {loadArchive, type ArchiveCheck} from './load-archive.js';
 import {assertLoadable} from './staging.js';
+import {planScrub, type ScrubReport} from '../scrub/policy.js';
 import {runRestore, type RestoreSource} from './restore-flow.js';
 import {counted} from '../plural.js';
 
@@ -27,6 +28,8 @@ export type RestoreArchiveFileOptions = OperationOptions & {
 	prompter: Prompter;
 	/** Take a safety backup of a protected target first (default true; `--no-safety-backup`). */
 	safetyBackup?: boolean | undefined;
+	/** `--scrub`: replace personal data by the scrub rules while loading (a mongodump file says nothing of its origin, so it is never required). */
+	scrub?: boolean | undefined;
 };
 
 export type RestoreArchiveFileResult = {
@@ -46,6 +49,7 @@ export type RestoreArchiveFileResult = {
 	/** The target's collections that the archive does not have, dropped. */
 	dropped: string[];
 	safetyBackup: BackupResult | undefined;
+	scrub: ScrubReport;
 };
 
 const hint = 'nothing was changed; check the file, or restore another one';
@@ -64,8 +68,10 @@ export async function restoreArchiveFile(options: RestoreArchiveFileOptions): Pr
 	const events = options.events ?? ignoreEvents;
 	const target = findEnvironment(config.environments, options.environment, config.displayFile);
 	const size = await fileSize(file);
+	const scrub = options.scrub ? planScrub(config, {name: file, personalData: false}, target, true, `restore ${file}:${target.name} --file`) : undefined;
 	const {source, ...restored} = await runRestore({
 		...options,
+		scrub,
 		target,
 		async open() {
 			const prelude = await readPrelude(file, signal);

@@ -11,6 +11,10 @@ import type {BackupStore} from '../storage/contract.js';
 import type {BackupResult} from './backup.js';
 import {safetyStoreFor, takeSafetyBackup} from './safety-backup.js';
 import {serverTraits} from './server-traits.js';
+import type {CollectionInfo} from './collections.js';
+import {scrubberFor, scrubReport, type ScrubPlan, type ScrubReport} from '../scrub/policy.js';
+import type {Scrubber} from '../scrub/scrubber.js';
+import type {CustomScrub} from '../querysets/selection.js';
 import {recoverStaging, restoreLockName, StagingLoad} from './staging.js';
 
 /**
@@ -41,6 +45,8 @@ export type RestoreSource = {
 	 * Undefined for live cursors, whose counts are estimates for progress.
 	 */
 	checkedAgainst: string | undefined;
+	/** A QuerySet's own `scrub`, applied after the rules when the load scrubs. */
+	customScrub?: CustomScrub | undefined;
 	/** Releases what the source holds open (a connection); called once, at the end. */
 	close?(): Promise<void>;
 };
@@ -57,6 +63,8 @@ export type RunRestoreOptions<Source extends RestoreSource> = OperationOptions &
 	safetyBackup?: boolean | undefined;
 	/** Lines shown with the confirmation (a rollback's warning; see `ConfirmQuestion.details`). */
 	confirmDetails?: string[] | undefined;
+	/** What to do about personal data, decided by {@link planScrub} before the flow starts; not scrubbed when absent. */
+	scrub?: ScrubPlan | undefined;
 };
 
 export type RunRestoreResult<Source extends RestoreSource> = {
@@ -66,6 +74,8 @@ export type RunRestoreResult<Source extends RestoreSource> = {
 	/** The target's collections that the source does not have, dropped. */
 	dropped: string[];
 	safetyBackup: BackupResult | undefined;
+	/** What the load did about personal data (never the key). */
+	scrub: ScrubReport;
 };
 
 /**
@@ -89,8 +99,15 @@ export async function runRestore<Source extends RestoreSource>(options: RunResto
 		try {
 			await confirmDestructive(target, `${source.describe} into ${target.name} (database ${target.database}), replacing its data`, {yes: options.yes, prompter: options.prompter, details: options.confirmDetails});
 			const totals = await source.verify(events, signal);
-			const loaded = await underLock({config, target, db: connection.db, source, safetyStore, totals, events, signal});
-			return {source, collections: [...totals.keys()].map(name => ({name, count: loaded.counts.get(name) ?? 0})), dropped: loaded.dropped, safetyBackup: loaded.safetyBackup};
+			const plan = options.scrub ?? {scrub: false, declined: false};
+			const loaded = await underLock({config, target, db: connection.db, source, safetyStore, totals, plan, events, signal});
+			return {
+				source,
+				collections: [...totals.keys()].map(name => ({name, count: loaded.counts.get(name) ?? 0})),
+				dropped: loaded.dropped,
+				safetyBackup: loaded.safetyBackup,
+				scrub: scrubReport(plan, loaded.scrubber),
+			};
 		} finally {
 			await connection.close();
 		}
@@ -106,12 +123,13 @@ type LockedOptions = {
 	source: RestoreSource;
 	safetyStore: BackupStore | undefined;
 	totals: Map<string, number>;
+	plan: ScrubPlan;
 	events: EventSink;
 	signal: AbortSignal | undefined;
 };
 
 /** The part of the flow under the target's restore lock: recover, safety backup, load, count check, swap or discard. */
-async function underLock(options: LockedOptions): Promise<{safetyBackup: BackupResult | undefined; dropped: string[]; counts: Map<string, number>}> {
+async function underLock(options: LockedOptions): Promise<{safetyBackup: BackupResult | undefined; dropped: string[]; counts: Map<string, number>; scrubber: Scrubber | undefined}> {
 	const {config, target, db, source, events, signal} = options;
 	const lock = await acquireLock(db, restoreLockName, {leaseMs: config.lock.leaseMs, waitMs: config.lock.waitMs, events, signal});
 	try {
@@ -121,7 +139,8 @@ async function underLock(options: LockedOptions): Promise<{safetyBackup: BackupR
 			safetyBackup = await takeSafetyBackup({db, target, store: options.safetyStore, kind: source.kind, events, signal});
 		}
 
-		const staging = new StagingLoad({db, label: source.label, totals: options.totals, server: await serverTraits(db), events, signal});
+		const scrubFor = (collections: readonly CollectionInfo[]) => scrubberFor(config, options.plan, collections, source.label, source.customScrub);
+		const staging = new StagingLoad({db, label: source.label, totals: options.totals, server: await serverTraits(db), scrubFor, events, signal});
 		let dropped: string[];
 		try {
 			await source.load(staging, signal);
@@ -162,7 +181,7 @@ async function underLock(options: LockedOptions): Promise<{safetyBackup: BackupR
 
 		const counts = new Map<string, number>();
 		for (const name of options.totals.keys()) counts.set(name, staging.count(name));
-		return {safetyBackup, dropped, counts};
+		return {safetyBackup, dropped, counts, scrubber: staging.scrubber};
 	} finally {
 		await lock.release().catch(() => {});
 	}

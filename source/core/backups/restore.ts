@@ -8,6 +8,7 @@ import {findBackup, type FoundBackup} from './catalogue.js';
 import {loadArchive} from './load-archive.js';
 import type {BackupManifest} from './manifest.js';
 import {runRestore, type RestoreSource} from './restore-flow.js';
+import {planScrub, type ScrubChoice, type ScrubReport} from '../scrub/policy.js';
 import {assertLoadable} from './staging.js';
 import {createBackupCheck, verifyBackup} from './verify.js';
 
@@ -26,6 +27,8 @@ export type RestoreOptions = OperationOptions & {
 	safetyBackup?: boolean | undefined;
 	/** Lines shown with the confirmation (a rollback's warning; see `ConfirmQuestion.details`). */
 	confirmDetails?: string[] | undefined;
+	/** `--scrub` / `--no-scrub`: required for a backup of personal data restored into an unprotected environment. */
+	scrub?: ScrubChoice;
 };
 
 export type RestoreResult = {
@@ -40,6 +43,7 @@ export type RestoreResult = {
 	/** The target's collections that the backup does not have, dropped. */
 	dropped: string[];
 	safetyBackup: BackupResult | undefined;
+	scrub: ScrubReport;
 };
 
 /**
@@ -51,13 +55,23 @@ export type RestoreResult = {
 export async function restore(options: RestoreOptions): Promise<RestoreResult> {
 	const {config, signal} = options;
 	const target = findEnvironment(config.environments, options.environment, config.displayFile);
+	const found = await findBackup(config, options.backup, {from: options.from, signal});
+	const scrub = planScrub(config, backupOrigin(config, found.manifest), target, options.scrub, `restore ${found.archive}:${target.name}`);
 	const {source, ...restored} = await runRestore({
 		...options,
+		scrub,
 		target,
-		open: async () => backupSource(await findBackup(config, options.backup, {from: options.from, signal}), `restore ${target.name}`),
+		open: async () => backupSource(found, `restore ${target.name}`),
 	});
 	const {store, archive, manifest} = source.found;
 	return {archive, store: store.description, manifest, environment: target.name, database: target.database, ...restored};
+}
+
+/** Where a backup's data came from, for the personal-data policy: a scrubbed backup holds none; otherwise its manifest says, or (for older manifests) its environment in monarch.json does. */
+function backupOrigin(config: ProjectConfig, manifest: BackupManifest): {name: string; personalData: boolean} {
+	if (manifest.scrub) return {name: manifest.environment, personalData: false};
+	const personalData = manifest.personalData ?? config.environments.find(environment => environment.name === manifest.environment)?.personalData ?? false;
+	return {name: `backup of ${manifest.environment}`, personalData};
 }
 
 /** A complete monarch backup as a restore's source: verified against its manifest, then read again (re-checked) while loading. */

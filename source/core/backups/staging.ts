@@ -1,3 +1,4 @@
+import type {Scrubber} from '../scrub/scrubber.js';
 import {createHash, randomBytes} from 'node:crypto';
 import {deserialize, EJSON} from 'bson';
 import type {Db, Document} from 'mongodb';
@@ -51,6 +52,12 @@ export type StagingOptions = {
 	 * before the swap, the target unchanged.
 	 */
 	server: ServerTraits;
+	/**
+	 * `--scrub`: given the collections to load, returns the scrubber that
+	 * rewrites their documents before they are inserted (or undefined); it may
+	 * throw to refuse the rules, before any document is loaded.
+	 */
+	scrubFor?: ((collections: readonly CollectionInfo[]) => Scrubber | undefined) | undefined;
 	events?: EventSink | undefined;
 	signal?: AbortSignal | undefined;
 };
@@ -83,6 +90,8 @@ export class StagingLoad {
 	private grandTotal = 0;
 	private prepared = false;
 	private committed = false;
+	/** Rewrites documents of collections with scrub rules (`--scrub`); set by `prepare`. */
+	scrubber: Scrubber | undefined;
 
 	constructor(options: StagingOptions) {
 		this.db = options.db;
@@ -112,6 +121,7 @@ export class StagingLoad {
 			});
 		}
 
+		this.scrubber = this.options.scrubFor?.(collections);
 		for (const collection of collections) this.plan.set(collection.name, collection);
 		this.grandTotal = [...(this.options.totals?.values() ?? [])].reduce((sum, count) => sum + count, 0);
 		await this.db.collection<Journal>(lockCollection).insertOne({
@@ -142,7 +152,9 @@ export class StagingLoad {
 		if (!this.loaded.has(name)) throw new MonarchError('internal', `${name} is not a collection being loaded`);
 		if (raw.length === 0) return;
 		// The driver has no way to send raw BSON documents: decode them keeping every BSON type, so they re-encode to the same bytes.
-		const documents = raw.map(document => deserialize(document, exact));
+		let documents = raw.map(document => deserialize(document, exact));
+		const {scrubber} = this;
+		if (scrubber?.has(name)) documents = documents.map(document => scrubber.document(name, document));
 		throwIfAborted(this.options.signal, this.options.label);
 		await this.db.collection(this.stagingName(name)).insertMany(documents, {ordered: false, bypassDocumentValidation: true});
 		const count = this.loaded.get(name)! + raw.length;

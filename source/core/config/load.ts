@@ -6,6 +6,7 @@ import {makeEnvironment, type Environment} from '../environments.js';
 import {registerSecret, secretsOf} from '../redact.js';
 import {findConfigFile} from './find.js';
 import {interpolate} from './interpolate.js';
+import {parseScrubConfig, type ScrubConfig} from '../scrub/rules-config.js';
 import {configSchema, databaseNameProblem, type LocalBackupsConfig, type S3BackupsConfig} from './schema.js';
 
 /** A validated monarch.json with paths made absolute and variables resolved. */
@@ -25,6 +26,8 @@ export type ProjectConfig = {
 	migrate: {safetyBackup: boolean};
 	/** `rehearsal.environment`: where `monarch rehearse` makes its scratch database (checked to name an environment); undefined picks the default. */
 	rehearsal: {environment: string | undefined};
+	/** `scrub`: the rules `--scrub` applies, when monarch.json has any. */
+	scrub: ScrubConfig | undefined;
 };
 
 export type LoadConfigOptions = {
@@ -87,6 +90,7 @@ export async function loadConfig(options: LoadConfigOptions = {}): Promise<Proje
 			database: database.value,
 			protected: entry.protected,
 			description: entry.description,
+			personalData: entry.personalData,
 			missingVariables,
 		});
 	});
@@ -119,6 +123,13 @@ export async function loadConfig(options: LoadConfigOptions = {}): Promise<Proje
 		};
 	}
 
+	let scrub: ScrubConfig | undefined;
+	try {
+		scrub = raw.scrub ? parseScrubConfig(raw.scrub) : undefined;
+	} catch (error) {
+		throw new MonarchError('config', `${displayFile}: ${(error as Error).message}`, {hint: 'see "Scrubbed copies" in the README'});
+	}
+
 	return {
 		file,
 		displayFile,
@@ -130,6 +141,7 @@ export async function loadConfig(options: LoadConfigOptions = {}): Promise<Proje
 		lock: {leaseMs: raw.lock.leaseSeconds * 1000, waitMs: raw.lock.waitSeconds * 1000},
 		migrate: {safetyBackup: raw.migrate.safetyBackup},
 		rehearsal: {environment: rehearsalEnvironment},
+		scrub,
 	};
 }
 

@@ -23,6 +23,8 @@ const environmentSchema = z.strictObject({
 	database: databaseName,
 	protected: z.boolean().optional(),
 	description: z.string().optional(),
+	/** Holds customers' personal data: copies and restores of it into unprotected environments must say `--scrub` or `--no-scrub`. */
+	personalData: z.boolean().optional(),
 });
 
 const localBackupsSchema = z.strictObject({
@@ -71,6 +73,8 @@ export const configSchema = z.strictObject({
 	lock: lockSchema.default({leaseSeconds: 60, waitSeconds: 30}),
 	migrate: migrateSchema.default({safetyBackup: true}),
 	rehearsal: rehearsalSchema.default({}),
+	/** Scrub rules: collection -> {field path: strategy}, plus `keyEnv`; checked in full by parseScrubConfig. */
+	scrub: z.record(z.string(), z.unknown()).optional(),
 });
 
 export type RawConfig = z.output<typeof configSchema>;

@@ -71,10 +71,18 @@ export abstract class QuerySet {
 
 	/** Chooses the collections with `dumpCollection`. */
 	abstract run(): Promise<void> | void;
+
+	/**
+	 * Optional: with `--scrub`, called for every document taken, after the
+	 * scrub rules of monarch.json, for what rules cannot say. Change the
+	 * document in place, or return the one to keep instead. Synchronous: it
+	 * runs once per document.
+	 */
+	scrub?(collection: string, document: Document): Document | void;
 }
 
 /** The static side of a QuerySet class, as found by its brand. */
-export type QuerySetClass = (new (context: QuerySetContext) => {run(): Promise<void> | void}) & {
+export type QuerySetClass = (new (context: QuerySetContext) => {run(): Promise<void> | void; scrub?(collection: string, document: Document): Document | void}) & {
 	readonly [querySetBrand]?: true;
 };
 

@@ -7,7 +7,7 @@ import type {Prompter} from '../prompts.js';
 import {findQuerySet} from './discover.js';
 import {createQuerySetPrompt} from './prompt.js';
 import type {QuerySetContext} from './queryset.js';
-import {collectionNameProblem, createSelectionBuilder, type QuerySetRun} from './selection.js';
+import {collectionNameProblem, createSelectionBuilder, type CustomScrub, type QuerySetRun} from './selection.js';
 
 export type RunQuerySetOptions = {
 	config: ProjectConfig;
@@ -66,9 +66,21 @@ export async function runQuerySet(options: RunQuerySetOptions): Promise<QuerySet
 		},
 	};
 
+	let scrub: CustomScrub | undefined;
 	try {
 		const instance = new loaded.querySetClass(context);
 		await instance.run();
+		if (typeof instance.scrub === 'function') {
+			const method = instance.scrub.bind(instance);
+			scrub = (collection, document) => {
+				try {
+					return method(collection, document) ?? undefined;
+				} catch (error) {
+					const reason = (error instanceof Error ? error.message : String(error)).split('\n')[0];
+					throw new MonarchError('queryset-failed', `${owner}: scrub('${collection}', document ${describeFilter(document._id)}) failed: ${reason}`, {hint: 'fix its scrub(); nothing was changed', cause: error});
+				}
+			};
+		}
 	} catch (error) {
 		throw asQuerySetError(error, owner);
 	}
@@ -81,7 +93,7 @@ export async function runQuerySet(options: RunQuerySetOptions): Promise<QuerySet
 		});
 	}
 
-	return {name, answers, selection: result};
+	return {name, answers, selection: result, scrub};
 }
 
 /** A MonarchError (from any copy of monarch) keeps its code and hint; anything else becomes 'queryset-failed'. */

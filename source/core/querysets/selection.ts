@@ -11,7 +11,12 @@ export type QuerySetRun = {
 	name: string;
 	answers: Record<string, unknown>;
 	selection: Selection;
+	/** The QuerySet's own `scrub(collection, document)`, when it defines one (applied with `--scrub`, after the rules). */
+	scrub?: CustomScrub | undefined;
 };
+
+/** A QuerySet's `scrub`: changes the document in place or returns the one to keep. */
+export type CustomScrub = (collection: string, document: Record<string, unknown>) => Record<string, unknown> | void;
 
 /** Why `name` cannot be a collection a QuerySet selects, or undefined when it can. */
 export function collectionNameProblem(name: unknown): string | undefined {
