@@ -5,6 +5,7 @@ import {configuredLocations, type StoreLocation} from '../../core/storage/index.
 import type {TuiServices} from '../context.js';
 import {backupSummary} from '../state/backup-rows.js';
 import {backupLine} from './command-line.js';
+import {askScrubBackup} from './ask-scrub.js';
 import {pickEnvironment} from './pick-environment.js';
 import {pickQuerySet} from './pick-query-set.js';
 
@@ -41,9 +42,10 @@ export function newBackup(tui: TuiServices, options: NewBackupOptions, reload?: 
 				store = await prompter.select<StoreLocation>({key: 'to', message: 'Write the backup to which store?', choices: locations.map(value => ({value})), default: locations[0]});
 			}
 
-			setCommand(backupLine({environment, querySet, name, store}));
-			const result = await backup({config: tui.config, environment, name, querySet, store, prompter, events, signal});
-			if (result.manifest.querySet) setCommand(backupLine({environment, querySet, answers: result.manifest.querySet.answers, name, store}));
+			const scrub = await askScrubBackup(prompter, tui, environment);
+			setCommand(backupLine({environment, querySet, name, store, scrub}));
+			const result = await backup({config: tui.config, environment, name, querySet, store, scrub, prompter, events, signal});
+			if (result.manifest.querySet) setCommand(backupLine({environment, querySet, answers: result.manifest.querySet.answers, name, store, scrub}));
 			return result;
 		},
 		summary: backupSummary,

@@ -103,6 +103,8 @@ export type BackupLineOptions = {
 	name?: string | undefined;
 	/** `--to`, when a store was picked. */
 	store?: StoreLocation | undefined;
+	/** `--scrub`. */
+	scrub?: boolean | undefined;
 };
 
 /** `monarch backup <env> [--name N] [-q QuerySet --param k=v...] [--to store]` (a backup asks no confirmation). */
@@ -113,18 +115,25 @@ export function backupLine(options: BackupLineOptions): string {
 		...(options.name === undefined ? [] : ['--name', options.name]),
 		...(options.querySet === undefined ? [] : ['-q', options.querySet, ...paramFlags(options.answers)]),
 		...(options.store === undefined ? [] : ['--to', options.store]),
+		...(options.scrub ? ['--scrub'] : []),
 	]);
 }
 
 /** `monarch restore <backup>:<env> [--from store] --yes` (the backup without `.archive.gz`, as list_backups shows it). */
-export function restoreLine(options: {backup: string; environment: string; from?: StoreLocation | undefined}): string {
+export function restoreLine(options: {backup: string; environment: string; from?: StoreLocation | undefined; scrub?: boolean | undefined}): string {
 	const backup = options.backup.endsWith(archiveSuffix) ? options.backup.slice(0, -archiveSuffix.length) : options.backup;
-	return commandLine(['restore', `${backup}:${options.environment}`, ...(options.from === undefined ? [] : ['--from', options.from]), '--yes']);
+	return commandLine(['restore', `${backup}:${options.environment}`, ...(options.from === undefined ? [] : ['--from', options.from]), ...scrubFlags(options.scrub), '--yes']);
 }
 
 /** `monarch copy_db <from>:<to> [-q QuerySet --param k=v...] --yes`. */
-export function copyLine(options: {from: string; to: string; querySet?: string | undefined; answers?: Record<string, unknown> | undefined}): string {
-	return commandLine(['copy_db', `${options.from}:${options.to}`, ...(options.querySet === undefined ? [] : ['-q', options.querySet, ...paramFlags(options.answers)]), '--yes']);
+export function copyLine(options: {from: string; to: string; querySet?: string | undefined; answers?: Record<string, unknown> | undefined; scrub?: boolean | undefined}): string {
+	return commandLine(['copy_db', `${options.from}:${options.to}`, ...(options.querySet === undefined ? [] : ['-q', options.querySet, ...paramFlags(options.answers)]), ...scrubFlags(options.scrub), '--yes']);
+}
+
+/** `--scrub`, `--no-scrub`, or nothing (undefined: no choice was needed). */
+function scrubFlags(scrub: boolean | undefined): string[] {
+	if (scrub === undefined) return [];
+	return [scrub ? '--scrub' : '--no-scrub'];
 }
 
 /** `monarch rollback <env> --yes` (rollback asks on every environment). */

@@ -2,6 +2,7 @@ import {copyDatabase, type CopyResult} from '../../core/backups/copy.js';
 import type {TuiServices} from '../context.js';
 import {copySummary, loadResultLines} from '../state/backup-rows.js';
 import {copyLine} from './command-line.js';
+import {askScrub} from './ask-scrub.js';
 import {pickEnvironment} from './pick-environment.js';
 
 /* Shared by the Environments and QuerySets panels: panels import jobs from source/tui/jobs/, never from each other's action files. */
@@ -27,9 +28,11 @@ export function copyInto(tui: TuiServices, options: CopyOptions, reload?: () => 
 		async run({events, signal, prompter, setCommand}) {
 			const from = options.from ?? (await pickEnvironment(prompter, tui, `Copy ${options.querySet ? `what ${options.querySet} picks` : 'the database'} from which environment?`));
 			const to = options.to ?? (await pickEnvironment(prompter, tui, `Copy ${from}${options.querySet ? ` (${options.querySet})` : ''} into which environment?`, from));
-			setCommand(copyLine({from, to, querySet: options.querySet}));
-			const result = await copyDatabase({config: tui.config, from, to, querySet: options.querySet, yes: false, prompter, events, signal});
-			if (result.querySet) setCommand(copyLine({from, to, querySet: result.querySet.name, answers: result.querySet.answers}));
+			const personalData = tui.config.environments.find(environment => environment.name === from)?.personalData ?? false;
+			const scrub = await askScrub(prompter, tui, {what: `the copy of ${from}`, personalData, target: to});
+			setCommand(copyLine({from, to, querySet: options.querySet, scrub}));
+			const result = await copyDatabase({config: tui.config, from, to, querySet: options.querySet, scrub, yes: false, prompter, events, signal});
+			if (result.querySet) setCommand(copyLine({from, to, querySet: result.querySet.name, answers: result.querySet.answers, scrub}));
 			showCopyResult(tui, result);
 			return result;
 		},

@@ -3,6 +3,7 @@ import {configuredLocations, type StoreLocation} from '../../core/storage/index.
 import type {TuiServices} from '../context.js';
 import {loadResultLines, restoreSummary, shortName} from '../state/backup-rows.js';
 import {restoreLine} from './command-line.js';
+import {askScrub} from './ask-scrub.js';
 import {pickEnvironment} from './pick-environment.js';
 
 /* Started by the Backups panel (enter on a backup) and the `:` palette: one function per job, whoever starts it. */
@@ -15,6 +16,8 @@ export type RestoreOptions = {
 	from: StoreLocation;
 	/** The environment it was taken of, for the question. */
 	source?: string | null | undefined;
+	/** Its manifest says it holds personal data (taken of a personalData environment without --scrub). */
+	personalData?: boolean | undefined;
 	environment?: string | undefined;
 };
 
@@ -28,8 +31,9 @@ export function restoreInto(tui: TuiServices, options: RestoreOptions, reload?: 
 		command: options.environment === undefined ? undefined : restoreLine({backup: options.backup, environment: options.environment, from}),
 		async run({events, signal, prompter, setCommand}) {
 			const environment = options.environment ?? (await pickEnvironment(prompter, tui, `Restore ${name} (from ${options.source ?? '?'}) into which environment?`));
-			setCommand(restoreLine({backup: options.backup, environment, from}));
-			const result = await restore({config: tui.config, backup: options.backup, from: options.from, environment, yes: false, prompter, events, signal});
+			const scrub = await askScrub(prompter, tui, {what: `backup ${name}`, personalData: options.personalData ?? false, target: environment});
+			setCommand(restoreLine({backup: options.backup, environment, from, scrub}));
+			const result = await restore({config: tui.config, backup: options.backup, from: options.from, environment, scrub, yes: false, prompter, events, signal});
 			tui.showModal({title: `Restored ${shortName(result.archive)} into ${result.environment}`, tone: 'info', lines: loadResultLines(result, `${result.environment} (database ${result.database})`, `${result.store}${result.archive}`)});
 			return result;
 		},

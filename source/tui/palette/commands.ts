@@ -93,7 +93,7 @@ export const paletteCommands: PaletteCommand[] = [
 		args: [{label: '<backup>:<env>', kinds: ['backup', 'environment']}],
 		run(tui, {values}, data) {
 			const entry = completeBackup(data, values[0]!);
-			if (entry) restoreInto(tui, {backup: entry.archive, from: entry.location, source: entry.environment, environment: values[1]});
+			if (entry) restoreInto(tui, {backup: entry.archive, from: entry.location, source: entry.environment, personalData: entry.manifest?.personalData, environment: values[1]});
 		},
 	},
 	{

@@ -10,5 +10,5 @@ export function restoreBackup(tui: TuiServices, entry: BackupEntry, reload: () =
 		return;
 	}
 
-	restoreInto(tui, {backup: entry.archive, from: entry.location, source: entry.environment}, reload);
+	restoreInto(tui, {backup: entry.archive, from: entry.location, source: entry.environment, personalData: entry.manifest?.personalData}, reload);
 }

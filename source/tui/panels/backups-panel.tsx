@@ -89,7 +89,7 @@ export function BackupsPanel({width, height, isActive}: PanelProps) {
 							return (
 								<Text key={`${entry.location}:${entry.archive}`} inverse={isSelected && isActive} bold={isSelected} dimColor={incomplete} wrap="truncate">
 									{isSelected ? '› ' : '  '}
-									{tableLine(backupCells(entry, today).slice(0, 5), widths.slice(0, 5))} <Text color={incomplete ? 'yellow' : 'green'}>{entry.state}</Text>
+									{tableLine(backupCells(entry, today).slice(0, 5), widths.slice(0, 5))} <Text color={incomplete ? 'yellow' : 'green'}>{backupCells(entry, today)[5]}</Text>
 								</Text>
 							);
 						})}

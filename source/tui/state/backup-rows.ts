@@ -20,7 +20,7 @@ export function backupCells(entry: BackupEntry, now = new Date()): string[] {
 		entry.environment ?? '?',
 		formatShortDate(entry.createdAt, now),
 		entry.querySet?.name ?? '-',
-		entry.state,
+		entry.state === 'complete' && entry.manifest?.scrub ? 'scrubbed' : entry.state,
 	];
 }
 
@@ -42,6 +42,8 @@ export function backupDetails(entry: BackupEntry): string[] {
 	const collections = manifest ? `${counted(manifest.collections.length, 'collection')}, ${counted(documentCount(entry) ?? 0, 'document')}` : '';
 	const source = `${entry.environment ?? '?'} (database ${entry.database ?? '?'}), ${formatDate(entry.createdAt)}`;
 	const lines = [where, `${source}: ${collections}`];
+	if (manifest?.scrub) lines.push(`scrubbed with rules ${manifest.scrub.fingerprint}: ${manifest.scrub.collections.map(collection => `${collection.name} (${collection.fields.join(', ')})`).join(', ')}`);
+	else if (manifest?.personalData) lines.push('holds personal data: restoring it into an unprotected environment asks whether to scrub it');
 	if (entry.querySet) {
 		const answers = Object.entries(entry.querySet.answers).map(([key, value]) => `${key}=${typeof value === 'string' ? value : JSON.stringify(value)}`);
 		lines.push(`QuerySet ${entry.querySet.name}${answers.length > 0 ? ` (${answers.join(', ')})` : ''}`);
