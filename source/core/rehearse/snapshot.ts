@@ -38,18 +38,21 @@ export async function snapshotDatabase(db: Db, options: {events?: EventSink | un
 		const task = `compare ${name}`;
 		const total = await countForProgress(db, name);
 		const documents = new Map<string, string>();
+		let reported = -1;
 		const cursor: FindCursor = db.collection(name).find({}, {raw: true, batchSize: 1000});
 		try {
 			while (await cursor.hasNext()) {
 				throwIfAborted(options.signal, 'the rehearsal');
 				for (const bytes of cursor.readBufferedDocuments() as unknown as Uint8Array[]) documents.set(idKey(bytes), hash('sha1', bytes, 'base64'));
 				events({type: 'progress', task, done: documents.size, total: Math.max(total, documents.size)});
+				reported = documents.size;
 			}
 		} finally {
 			await cursor.close().catch(() => {});
 		}
 
-		events({type: 'progress', task, done: documents.size, total: documents.size});
+		// The last line says the collection is done, even when the count was an estimate.
+		if (reported !== documents.size || total !== documents.size) events({type: 'progress', task, done: documents.size, total: documents.size});
 		const indexes = new Set((await db.collection(name).listIndexes().toArray()).map(index => String(index.name)).filter(index => index !== '_id_'));
 		result.set(name, {documents, indexes});
 	}
