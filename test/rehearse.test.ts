@@ -296,7 +296,7 @@ test('the scratch database name is <database>_rehearsal_<stamp>, the source part
 	const at = new Date(now);
 	t.is(scratchDatabaseName('shop', at), 'shop_rehearsal_20260301_093000');
 	const long = scratchDatabaseName('a'.repeat(63), at);
-	t.is(long, `${'a'.repeat(38)}_rehearsal_20260301_093000`);
+	t.is(long, `${'a'.repeat(37)}_rehearsal_20260301_093000`);
 	t.is(long.length, 63);
 	t.is(databaseNameProblem(long), undefined);
 });
