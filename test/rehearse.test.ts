@@ -244,6 +244,7 @@ test('rehearse -q with --param copies only the QuerySet\'s part (with the whole 
 	const missing = await project.monarch(['rehearse', 'production', '-q', 'AccountQuerySet']);
 	t.is(missing.code, 2);
 	t.regex(missing.stderr, /--param accountId=/);
+	t.notRegex(missing.stderr, /Dropped/);
 	t.deepEqual(await collectionsOf(project, project.scratch), []);
 });
 

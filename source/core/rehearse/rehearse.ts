@@ -90,9 +90,12 @@ export async function rehearse(options: RehearseOptions): Promise<RehearsalRepor
 
 				return {...report, scratch: {...report.scratch, kept: Boolean(options.keep)}};
 			} catch (error) {
-				// Whatever stopped the rehearsal (a failed copy, Ctrl+C), the scratch copy goes, `--keep` or not.
+				// Whatever stopped the rehearsal (a failed copy, Ctrl+C), the scratch copy goes, `--keep` or not; said only when there was something to drop.
+				const made = await scratchConnection.db.listCollections({}, {nameOnly: true}).toArray().then(list => list.length > 0, () => true);
 				await scratchConnection.db.dropDatabase().then(
-					() => events({type: 'rehearse:dropped', database: scratch.database}),
+					() => {
+						if (made) events({type: 'rehearse:dropped', database: scratch.database});
+					},
 					() => {},
 				);
 				throw error;
