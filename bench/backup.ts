@@ -17,7 +17,8 @@ import {tmpdir} from 'node:os';
 import path from 'node:path';
 import {fileURLToPath} from 'node:url';
 import {promisify} from 'node:util';
-import {Double, Int32, MongoClient, ObjectId, type Db, type Document} from 'mongodb';
+import {MongoClient, type Db} from 'mongodb';
+import {collections, datasetOf, eachLimited, load} from './dataset.js';
 
 const run = promisify(execFile);
 const uri = process.env.MONARCH_TEST_MONGODB_URI;
@@ -25,56 +26,10 @@ if (!uri) throw new Error('MONARCH_TEST_MONGODB_URI is not set: run `npm run ben
 const largeSize = Number(process.env.BENCH_BACKUP_DOCS ?? 200_000);
 const sizes = [Math.max(1000, Math.round(largeSize / 4)), largeSize];
 const bin = fileURLToPath(new URL('../dist/cli/main.js', import.meta.url));
-const collections = ['users', 'orders', 'events', 'sessions', 'products'];
 const parallel = 4;
 const batchSize = 1000;
 
 type Row = {case: string; docs: number; ms: number; ratio?: number | undefined; rssMb?: number | undefined};
-
-function documentFor(collection: string, index: number): Document {
-	return {
-		_id: new ObjectId(),
-		n: new Int32(index),
-		name: `${collection}-${index}`,
-		email: `user${index}@example.com`,
-		score: new Double(index * 1.5),
-		active: index % 2 === 0,
-		tags: ['alpha', 'beta', index % 3 ? 'gamma' : 'delta'],
-		address: {street: `${index} Main St`, city: ['Paris', 'Oslo', 'Lima'][index % 3], zip: String(10_000 + (index % 90_000))},
-		at: new Date(1_700_000_000_000 + index * 1000),
-		note: 'x'.repeat(64),
-	};
-}
-
-function datasetOf(total: number): Map<string, Document[]> {
-	const per = Math.ceil(total / collections.length);
-	return new Map(collections.map(name => [name, Array.from({length: per}, (_, index) => documentFor(name, index))]));
-}
-
-async function eachLimited<T>(items: T[], limit: number, task: (item: T) => Promise<void>): Promise<void> {
-	const queue = [...items];
-	await Promise.all(Array.from({length: Math.min(limit, queue.length)}, async () => {
-		for (let item = queue.shift(); item !== undefined; item = queue.shift()) await task(item);
-	}));
-}
-
-/** Inserts the dataset (the insert ceiling when timed): unordered batches, `parallel` collections at once; then the indexes. */
-async function load(db: Db, dataset: Map<string, Document[]>): Promise<{insertMs: number; indexMs: number}> {
-	const started = performance.now();
-	await eachLimited([...dataset], parallel, async ([name, documents]) => {
-		for (let start = 0; start < documents.length; start += batchSize) {
-			// insertMany adds nothing to documents that have an _id, so they can be inserted again.
-			await db.collection(name).insertMany(documents.slice(start, start + batchSize), {ordered: false});
-		}
-	});
-	const insertMs = performance.now() - started;
-	for (const name of dataset.keys()) {
-		await db.collection(name).createIndex({email: 1}, {unique: true});
-		await db.collection(name).createIndex({at: 1, score: -1});
-	}
-
-	return {insertMs, indexMs: performance.now() - started - insertMs};
-}
 
 /** Drains every collection with raw cursors (the backup ceiling). */
 async function drain(db: Db): Promise<{ms: number; docs: number}> {

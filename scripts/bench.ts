@@ -9,6 +9,9 @@ import path from 'node:path';
 import {servicesEnv, startServices} from './servers/index.js';
 import {repoRoot} from './servers/paths.js';
 
+/** Files of bench/ that other benches import, not benches themselves. */
+const helpers = new Set(['table.ts', 'dataset.ts']);
+
 async function run(command: string, args: string[], env: NodeJS.ProcessEnv = process.env): Promise<number> {
 	const child = spawn(command, args, {cwd: repoRoot, env, stdio: 'inherit'});
 	return new Promise((resolve, reject) => {
@@ -23,7 +26,7 @@ async function main(): Promise<number> {
 	if (built !== 0) return built;
 	const wanted = process.argv.slice(2);
 	const benches = (await readdir(path.join(repoRoot, 'bench')))
-		.filter(name => name.endsWith('.ts') && name !== 'table.ts')
+		.filter(name => name.endsWith('.ts') && !helpers.has(name))
 		.filter(name => wanted.length === 0 || wanted.includes(name.replace(/\.ts$/, '')))
 		.sort();
 	const services = await startServices({handleSignals: true});

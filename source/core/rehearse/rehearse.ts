@@ -60,13 +60,15 @@ export async function rehearse(options: RehearseOptions): Promise<RehearsalRepor
 		}
 
 		const pending = pendingOf(files, await readHistory(reading.db));
-		const stampedAt = now();
-		const scratch = scratchEnvironment(target, scratchDatabaseName(source.database, stampedAt));
-		if (pending.length === 0) return nothingPending(source, scratch, target, files.length, stampedAt);
+		if (pending.length === 0) return nothingPending(source, target, files.length);
 
 		// Every pending file must load before anything is copied: a syntax error costs no copy.
 		for (const file of pending) await loadMigration(file);
 		throwIfAborted(signal, `the rehearsal of ${source.name}`);
+
+		// The copy starts now: its time names the scratch database and dates the report.
+		const takenAt = now();
+		const scratch = scratchEnvironment(target, scratchDatabaseName(source.database, takenAt));
 
 		const scratchConnection = await connect(scratch, {access: 'read'});
 		try {
@@ -78,7 +80,7 @@ export async function rehearse(options: RehearseOptions): Promise<RehearsalRepor
 			}
 
 			try {
-				const report = await rehearseOnScratch({options, events, source, target, scratch, reading, scratchConnection});
+				const report = await rehearseOnScratch({options, events, source, target, scratch, takenAt, reading, scratchConnection});
 				if (options.keep) {
 					events({type: 'rehearse:kept', database: scratch.database});
 				} else {
@@ -88,9 +90,12 @@ export async function rehearse(options: RehearseOptions): Promise<RehearsalRepor
 
 				return {...report, scratch: {...report.scratch, kept: Boolean(options.keep)}};
 			} catch (error) {
-				// Whatever stopped the rehearsal (a failed copy, Ctrl+C), the scratch copy goes, `--keep` or not.
+				// Whatever stopped the rehearsal (a failed copy, Ctrl+C), the scratch copy goes, `--keep` or not; said only when there was something to drop.
+				const made = await scratchConnection.db.listCollections({}, {nameOnly: true}).toArray().then(list => list.length > 0, () => true);
 				await scratchConnection.db.dropDatabase().then(
-					() => events({type: 'rehearse:dropped', database: scratch.database}),
+					() => {
+						if (made) events({type: 'rehearse:dropped', database: scratch.database});
+					},
 					() => {},
 				);
 				throw error;
@@ -109,16 +114,16 @@ type ScratchRun = {
 	source: Environment;
 	target: Environment;
 	scratch: Environment;
+	takenAt: Date;
 	reading: Connection;
 	scratchConnection: Connection;
 };
 
 /** Copy, hash, migrate, hash, diff: the part that writes, only ever to the scratch database. */
 async function rehearseOnScratch(run: ScratchRun): Promise<RehearsalReport> {
-	const {options, events, source, target, scratch} = run;
+	const {options, events, source, target, scratch, takenAt} = run;
 	const {config, signal, prompter} = options;
 
-	const takenAt = now();
 	const started = performance.now();
 	const copied = await runRestore({
 		config,
@@ -220,13 +225,13 @@ function firstLine(text: string): string {
 	return text.split('\n')[0]!.trim();
 }
 
-/** The report when nothing is pending: nothing was copied, no database made. */
-function nothingPending(source: Environment, scratch: Environment, target: Environment, migrations: number, at: Date): RehearsalReport {
+/** The report when nothing is pending: nothing was copied, no database made (`scratch.database` is empty). */
+function nothingPending(source: Environment, target: Environment, migrations: number): RehearsalReport {
 	const all = migrations === 1 ? `the one migration of ${source.name} is` : `all ${migrations} migrations of ${source.name} are`;
 	return {
 		source: {environment: source.name, database: source.database},
-		scratch: {environment: target.name, database: scratch.database, kept: false},
-		takenAt: at.toISOString(),
+		scratch: {environment: target.name, database: '', kept: false},
+		takenAt: now().toISOString(),
 		querySet: null,
 		copied: {collections: 0, documents: 0, sourceDocuments: 0},
 		copyMs: 0,

@@ -1,8 +1,9 @@
 import {hash} from 'node:crypto';
 import {BSON} from 'bson';
 import type {Db, FindCursor} from 'mongodb';
-import {isDataCollection} from '../backups/collections.js';
-import {countForProgress} from '../backups/collections.js';
+import pMap from 'p-map';
+import {countForProgress, isDataCollection} from '../backups/collections.js';
+import {dumpConcurrency} from '../backups/dump.js';
 import {throwIfAborted} from '../errors.js';
 import {ignoreEvents, type EventSink} from '../events.js';
 import {historyCollection} from '../migrations/history.js';
@@ -23,7 +24,8 @@ export type DatabaseSnapshot = Map<string, CollectionSnapshot>;
  * Reads every data collection of `db` with raw cursors and keeps, per
  * document, the hash of its bytes under its `_id` (found with
  * `BSON.onDemand.parseToElements`, the document is never decoded), plus
- * the collection's index names. Progress: a `compare <collection>` task.
+ * the collection's index names, `dumpConcurrency` collections at once.
+ * Progress: a `compare <collection>` task each.
  */
 export async function snapshotDatabase(db: Db, options: {events?: EventSink | undefined; signal?: AbortSignal | undefined} = {}): Promise<DatabaseSnapshot> {
 	const events = options.events ?? ignoreEvents;
@@ -32,29 +34,35 @@ export async function snapshotDatabase(db: Db, options: {events?: EventSink | un
 		.filter(entry => entry.type !== 'view' && isDataCollection(entry.name) && entry.name !== historyCollection)
 		.map(entry => entry.name)
 		.sort();
-	const result: DatabaseSnapshot = new Map();
-	for (const name of names) {
-		throwIfAborted(options.signal, 'the rehearsal');
-		const task = `compare ${name}`;
-		const total = await countForProgress(db, name);
-		const documents = new Map<string, string>();
-		const cursor: FindCursor = db.collection(name).find({}, {raw: true, batchSize: 1000});
-		try {
-			while (await cursor.hasNext()) {
-				throwIfAborted(options.signal, 'the rehearsal');
-				for (const bytes of cursor.readBufferedDocuments() as unknown as Uint8Array[]) documents.set(idKey(bytes), hash('sha1', bytes, 'base64'));
-				events({type: 'progress', task, done: documents.size, total: Math.max(total, documents.size)});
-			}
-		} finally {
-			await cursor.close().catch(() => {});
-		}
+	// Read-only fan-out, as many collections at once as a dump reads; p-map keeps the order of `names`.
+	const snapshots = await pMap(names, async name => snapshotCollection(db, name, events, options.signal), {concurrency: dumpConcurrency});
+	const result: DatabaseSnapshot = new Map(names.map((name, index) => [name, snapshots[index]!]));
+	return result;
+}
 
-		events({type: 'progress', task, done: documents.size, total: documents.size});
-		const indexes = new Set((await db.collection(name).listIndexes().toArray()).map(index => String(index.name)).filter(index => index !== '_id_'));
-		result.set(name, {documents, indexes});
+/** One collection: every document's hash by `_id`, and its index names. */
+async function snapshotCollection(db: Db, name: string, events: EventSink, signal: AbortSignal | undefined): Promise<CollectionSnapshot> {
+	throwIfAborted(signal, 'the rehearsal');
+	const task = `compare ${name}`;
+	const total = await countForProgress(db, name);
+	const documents = new Map<string, string>();
+	let reported = -1;
+	const cursor: FindCursor = db.collection(name).find({}, {raw: true, batchSize: 1000});
+	try {
+		while (await cursor.hasNext()) {
+			throwIfAborted(signal, 'the rehearsal');
+			for (const bytes of cursor.readBufferedDocuments() as unknown as Uint8Array[]) documents.set(idKey(bytes), hash('sha1', bytes, 'base64'));
+			events({type: 'progress', task, done: documents.size, total: Math.max(total, documents.size)});
+			reported = documents.size;
+		}
+	} finally {
+		await cursor.close().catch(() => {});
 	}
 
-	return result;
+	// The last line says the collection is done, even when the count was an estimate.
+	if (reported !== documents.size || total !== documents.size) events({type: 'progress', task, done: documents.size, total: documents.size});
+	const indexes = new Set((await db.collection(name).listIndexes().toArray()).map(index => String(index.name)).filter(index => index !== '_id_'));
+	return {documents, indexes};
 }
 
 /** The `_id` element of a raw document as a key: its BSON type byte and value bytes, so `1` (int32) and `"1"` differ. */
