@@ -18,6 +18,8 @@ export function registerRehearseCommand(program: Command, context: () => CliCont
 		.option('-q, --query-set <name>', 'copy only what this QuerySet picks (durations are then also scaled to the whole, as an estimate)')
 		.option('--param <key=value>', "answer a QuerySet's question (repeatable)", collect, [])
 		.option('--keep', 'leave the scratch database for inspection (its name is printed)')
+		.option('--scrub', 'scrub personal data in the copy by the rules of monarch.json (key from MONARCH_SCRUB_KEY)')
+		.option('--no-scrub', 'with --keep: keep a faithful copy of a source marked personalData')
 		.option('--json', 'print the report as JSON (nothing else on stdout)')
 		.addHelpText(
 			'after',
@@ -33,10 +35,10 @@ export function registerRehearseCommand(program: Command, context: () => CliCont
 				'  monarch rehearse production --keep --json',
 			].join('\n'),
 		)
-		.action(async (env: string, options: {querySet?: string; param: string[]; keep?: boolean; json?: boolean}) => {
+		.action(async (env: string, options: {querySet?: string; param: string[]; keep?: boolean; scrub?: boolean; json?: boolean}) => {
 			const cli = context();
 			const {rehearse} = await import('../../core/rehearse/rehearse.js');
-			const report = await rehearse({config: await cli.config(), environment: env, querySet: options.querySet, keep: options.keep, prompter: cli.prompter(options.param), events: cli.events, signal: cli.signal});
+			const report = await rehearse({config: await cli.config(), environment: env, querySet: options.querySet, keep: options.keep, scrub: options.scrub, prompter: cli.prompter(options.param), events: cli.events, signal: cli.signal});
 			cli.events.finish();
 			cli.print(options.json ? redact(JSON.stringify(report, null, 2)) : formatRehearsal(report));
 			if (!report.verdict.passed) process.exitCode = 1;

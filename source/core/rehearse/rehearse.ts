@@ -2,6 +2,7 @@ import type {ProjectConfig} from '../config/load.js';
 import {openCopySource} from '../backups/copy.js';
 import {countForProgress} from '../backups/collections.js';
 import {runRestore} from '../backups/restore-flow.js';
+import {planScrub, type ScrubChoice, type ScrubPlan} from '../scrub/policy.js';
 import {now} from '../clock.js';
 import {connect, type Connection} from '../connection.js';
 import {findEnvironment, type Environment} from '../environments.js';
@@ -24,6 +25,12 @@ export type RehearseOptions = OperationOptions & {
 	querySet?: string | undefined;
 	/** `--keep`: leave the scratch database for inspection. */
 	keep?: boolean | undefined;
+	/**
+	 * `--scrub` / `--no-scrub`. A rehearsal copies faithfully by default (the
+	 * migrations meet the real data) and drops the copy; a kept copy of a
+	 * source marked `personalData` on an unprotected server needs the choice.
+	 */
+	scrub?: ScrubChoice;
 	prompter: Prompter;
 };
 
@@ -49,6 +56,7 @@ export async function rehearse(options: RehearseOptions): Promise<RehearsalRepor
 	const events = options.events ?? ignoreEvents;
 	const source = findEnvironment(config.environments, options.environment, config.displayFile);
 	const target = rehearsalEnvironment(config, source);
+	const scrub = options.keep || options.scrub !== undefined ? planScrub(config, source, target, options.scrub, `rehearse ${source.name}${options.keep ? ' --keep' : ''}`) : undefined;
 	const files = await discoverMigrations(config.migrationsDir);
 
 	const reading = await connect(source, {access: 'read', events});
@@ -80,7 +88,7 @@ export async function rehearse(options: RehearseOptions): Promise<RehearsalRepor
 			}
 
 			try {
-				const report = await rehearseOnScratch({options, events, source, target, scratch, takenAt, reading, scratchConnection});
+				const report = await rehearseOnScratch({options, events, source, target, scratch, takenAt, reading, scratchConnection, scrub});
 				if (options.keep) {
 					events({type: 'rehearse:kept', database: scratch.database});
 				} else {
@@ -117,6 +125,7 @@ type ScratchRun = {
 	takenAt: Date;
 	reading: Connection;
 	scratchConnection: Connection;
+	scrub: ScrubPlan | undefined;
 };
 
 /** Copy, hash, migrate, hash, diff: the part that writes, only ever to the scratch database. */
@@ -127,6 +136,7 @@ async function rehearseOnScratch(run: ScratchRun): Promise<RehearsalReport> {
 	const started = performance.now();
 	const copied = await runRestore({
 		config,
+		scrub: run.scrub,
 		target: scratch,
 		open: async () =>
 			openCopySource({config, source, target: scratch, querySet: options.querySet, prompter, access: 'read', alsoWhole: [historyCollection], what: `rehearse ${source.name}`, events, signal}),
