@@ -93,7 +93,7 @@ export async function runQuerySet(options: RunQuerySetOptions): Promise<QuerySet
 		});
 	}
 
-	return {name, answers, selection: result, scrub};
+	return {name, answers, selection: result, ...(scrub ? {scrub} : {})};
 }
 
 /** A MonarchError (from any copy of monarch) keeps its code and hint; anything else becomes 'queryset-failed'. */
