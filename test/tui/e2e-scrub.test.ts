@@ -1,0 +1,32 @@
+import test from 'ava';
+import {allStrings, key, scrubProject} from '../scrub/helpers.js';
+import {openTerminal} from './helpers/tmux.js';
+
+// The tmux server, started by this process, passes its environment to monarch.
+process.env.MONARCH_SCRUB_KEY = key.MONARCH_SCRUB_KEY;
+
+test('in a terminal at 80x24, the copy form scrubs production into development by default and says so in its CLI line', async t => {
+	const {project, originals} = await scrubProject(t);
+	const terminal = await openTerminal(t, {cwd: project.dir, columns: 80, rows: 24});
+	await terminal.waitFor(/› development .* up (?:\d+ ms|[\d.]+ s)[\s\S]*production .* up/);
+	await terminal.press('Down');
+	await terminal.waitFor(/› production /);
+	await terminal.press('y');
+	await terminal.waitFor('Copy production into which environment?');
+	await terminal.press('Enter');
+	let screen = await terminal.waitFor('not protected: scrub it?');
+	t.regex(screen, /❯ scrub personal data \(the rules of monarch\.json\)/);
+	await terminal.press('Enter');
+	await terminal.waitFor(/replacing[\s│]+its data\?/);
+	await terminal.press('y');
+	screen = await terminal.waitFor(/loaded +4 collections, 471 documents/);
+	t.true(screen.split('\n').every(line => line.length <= 80));
+	await terminal.press('Escape');
+	screen = await terminal.waitFor(/\$ monarch copy_db production:development --scrub --yes/);
+	const strings = await allStrings(project, 'development');
+	for (const original of [...originals.emails, ...originals.names, ...originals.phones, ...originals.streets]) t.false(strings.has(original), original);
+	t.is(await project.db('development').collection('accounts').countDocuments(), 300);
+	await terminal.press('Escape');
+	await terminal.press('q');
+	await terminal.waitFor('EXIT=0');
+});
