@@ -1,4 +1,5 @@
-import {base, en, Faker, type Randomizer} from '@faker-js/faker';
+import type {Faker, Randomizer} from '@faker-js/faker';
+import {faker as englishFaker} from '@faker-js/faker/locale/en';
 import {uniformFloat64} from 'pure-rand/distribution/uniformFloat64';
 import {xoroshiro128plusFromState} from 'pure-rand/generator/xoroshiro128plus';
 
@@ -55,7 +56,9 @@ export function createDigestFaker(): (kind: FakeKind, digest: Uint8Array) => str
 			// Seeded per value by `fake` below; faker.seed() is never called.
 		},
 	};
-	const faker = new Faker({locale: [en, base], randomizer});
+	// English only: the package's main entry loads every locale (about 30 MB more per process).
+	const FakerClass = englishFaker.constructor as typeof Faker;
+	const faker = new FakerClass({locale: englishFaker.rawDefinitions, randomizer});
 	return (kind, digest) => {
 		const view = new DataView(digest.buffer, digest.byteOffset, digest.byteLength);
 		generator = xoroshiro128plusFromState([view.getInt32(0), view.getInt32(4), view.getInt32(8), view.getInt32(12)]);
