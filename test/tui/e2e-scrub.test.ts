@@ -14,7 +14,7 @@ test('in a terminal at 80x24, the copy form scrubs production into development b
 	await terminal.press('y');
 	await terminal.waitFor('Copy production into which environment?');
 	await terminal.press('Enter');
-	let screen = await terminal.waitFor('not protected: scrub it?');
+	let screen = await terminal.waitFor(/The copy of production holds personal data and development is not protected:[\s│]+scrub it\?/);
 	t.regex(screen, /❯ scrub personal data \(the rules of monarch\.json\)/);
 	await terminal.press('Enter');
 	await terminal.waitFor(/replacing[\s│]+its data\?/);

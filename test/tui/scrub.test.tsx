@@ -17,7 +17,7 @@ test.serial("the copy form asks whether to scrub production's personal data, scr
 	await waitForText(app.lastFrame, 'tab complete');
 	await type(app, 'copy_db production:development');
 	await press(app, keys.enter);
-	let frame = await waitForText(app.lastFrame, 'the copy of production holds personal data and development is not protected: scrub it?');
+	let frame = await waitForText(app.lastFrame, 'The copy of production holds personal data and development is not protected: scrub it?');
 	t.regex(frame, /❯ scrub personal data \(the rules of monarch\.json\)/);
 	t.regex(frame, /load it as it is \(--no-scrub\)/);
 	await press(app, keys.enter);

@@ -23,7 +23,7 @@ export async function askScrub(prompter: Prompter, tui: TuiServices, options: {w
 	if (!required && !rules) return undefined;
 	const picked = await prompter.select({
 		key: 'scrub',
-		message: required ? `${options.what} holds personal data and ${target.name} is not protected: scrub it?` : `Scrub ${options.what} with the rules of ${tui.config.displayFile}?`,
+		message: required ? `${options.what.charAt(0).toUpperCase()}${options.what.slice(1)} holds personal data and ${target.name} is not protected: scrub it?` : `Scrub ${options.what} with the rules of ${tui.config.displayFile}?`,
 		choices: [
 			{value: scrub, label: `scrub personal data (the rules of ${tui.config.displayFile})`},
 			{value: asItIs, label: required ? 'load it as it is (--no-scrub)' : 'as it is'},
