@@ -113,7 +113,8 @@ export class Scrubber {
 		container[step.name] = this.replace(value, strategy, counts);
 	}
 
-	private replace(value: unknown, strategy: Exclude<Strategy, {kind: 'remove'}> | Strategy, counts: ScrubCounts): unknown {
+	/** The value a rule puts in place of `value` (`remove` is handled by the caller, which deletes instead). */
+	private replace(value: unknown, strategy: Strategy, counts: ScrubCounts): unknown {
 		if (value === null || value === undefined) return value;
 		counts.values++;
 		if (strategy.kind === 'null') return null;
@@ -130,7 +131,7 @@ export class Scrubber {
 		if (strategy.kind === 'mask') return mask(text, strategy.keepStart, strategy.keepEnd);
 		const digest = this.digest(text);
 		if (strategy.kind === 'hash') return digest.toString('hex');
-		if (strategy.kind === 'remove') return value;
+		if (strategy.kind !== 'fake') return value;
 		const fake = this.fake(strategy.fake, digest);
 		return this.options.uniqueKinds?.has(strategy.fake) ? withDiscriminator(strategy.fake, fake, digest) : fake;
 	}
