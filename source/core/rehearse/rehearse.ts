@@ -161,7 +161,7 @@ async function rehearseOnScratch(run: ScratchRun): Promise<RehearsalReport> {
 	// What is pending is what the copied history says: the copy is what `migrate` decides on.
 	const copiedHistory = await readHistory(run.scratchConnection.db);
 	const pending = pendingOf(await discoverMigrations(config.migrationsDir), copiedHistory);
-	const before = await snapshotDatabase(run.scratchConnection.db, {events, signal});
+	const before = await snapshotDatabase(run.scratchConnection.db, {phase: 'hash before', events, signal});
 	throwIfAborted(signal, `the rehearsal of ${source.name}`);
 
 	const ran = new Map<string, {state: 'Completed' | 'Failed'; durationMs: number; error: string | undefined}>();
@@ -191,7 +191,7 @@ async function rehearseOnScratch(run: ScratchRun): Promise<RehearsalReport> {
 			: {key: blockingKey(pending, copiedHistory) ?? pending[0]!.key, error: firstLine(error.message)};
 	}
 
-	const after = await snapshotDatabase(run.scratchConnection.db, {events, signal});
+	const after = await snapshotDatabase(run.scratchConnection.db, {phase: 'hash after', events, signal});
 	const estimate = (durationMs: number | undefined) => (querySet && durationMs !== undefined ? Math.round((durationMs * sourceDocuments) / Math.max(1, documents)) : undefined);
 	const migrations: RehearsedMigration[] = pending.map(file => {
 		const entry = ran.get(file.key);

@@ -25,9 +25,10 @@ export type DatabaseSnapshot = Map<string, CollectionSnapshot>;
  * document, the hash of its bytes under its `_id` (found with
  * `BSON.onDemand.parseToElements`, the document is never decoded), plus
  * the collection's index names, `dumpConcurrency` collections at once.
- * Progress: a `compare <collection>` task each.
+ * Progress: a `<phase> <collection>` task each (`hash before dogs`): each
+ * pass has its own tasks, so a second pass never reads as the first one's rate.
  */
-export async function snapshotDatabase(db: Db, options: {events?: EventSink | undefined; signal?: AbortSignal | undefined} = {}): Promise<DatabaseSnapshot> {
+export async function snapshotDatabase(db: Db, options: {phase: string; events?: EventSink | undefined; signal?: AbortSignal | undefined}): Promise<DatabaseSnapshot> {
 	const events = options.events ?? ignoreEvents;
 	const listed = await db.listCollections({}, {nameOnly: false}).toArray();
 	const names = listed
@@ -35,15 +36,14 @@ export async function snapshotDatabase(db: Db, options: {events?: EventSink | un
 		.map(entry => entry.name)
 		.sort();
 	// Read-only fan-out, as many collections at once as a dump reads; p-map keeps the order of `names`.
-	const snapshots = await pMap(names, async name => snapshotCollection(db, name, events, options.signal), {concurrency: dumpConcurrency});
+	const snapshots = await pMap(names, async name => snapshotCollection(db, name, `${options.phase} ${name}`, events, options.signal), {concurrency: dumpConcurrency});
 	const result: DatabaseSnapshot = new Map(names.map((name, index) => [name, snapshots[index]!]));
 	return result;
 }
 
 /** One collection: every document's hash by `_id`, and its index names. */
-async function snapshotCollection(db: Db, name: string, events: EventSink, signal: AbortSignal | undefined): Promise<CollectionSnapshot> {
+async function snapshotCollection(db: Db, name: string, task: string, events: EventSink, signal: AbortSignal | undefined): Promise<CollectionSnapshot> {
 	throwIfAborted(signal, 'the rehearsal');
-	const task = `compare ${name}`;
 	const total = await countForProgress(db, name);
 	const documents = new Map<string, string>();
 	let reported = -1;
