@@ -108,7 +108,7 @@ function fileSource(file: string, selection: Selection, label: string): RestoreS
 		checkedAgainst: 'the archive',
 		async totals() {
 			// A mongodump archive says how many documents a collection has only at its end.
-			return new Map(data.map(entry => [entry.collection, 0]));
+			return new Map(data.map(entry => [entry.collection, undefined]));
 		},
 		async load(staging, events, signal) {
 			events({type: 'log', level: 'info', message: `Loading ${file}, verifying it on the way...`});

@@ -34,10 +34,10 @@ export type RestoreSource = {
 	label: string;
 	/**
 	 * The collections to load, views left out, in order, with the documents
-	 * each is expected to have, for progress (0 where the source cannot say
-	 * before it is read, as in a mongodump file); reads no data.
+	 * each is expected to have, for progress (undefined where the source cannot
+	 * say before it is read, as in a mongodump file); reads no data.
 	 */
-	totals(signal: AbortSignal | undefined): Promise<Map<string, number>>;
+	totals(signal: AbortSignal | undefined): Promise<Map<string, number | undefined>>;
 	/**
 	 * Loads everything into the staging load (prepare, insert,
 	 * finishCollection) in one pass, checking the source as it streams (every
@@ -132,7 +132,7 @@ type LockedOptions = {
 	db: Db;
 	source: RestoreSource;
 	safetyStore: BackupStore | undefined;
-	totals: Map<string, number>;
+	totals: Map<string, number | undefined>;
 	plan: ScrubPlan;
 	events: EventSink;
 	signal: AbortSignal | undefined;
