@@ -35,7 +35,7 @@ async function withBackup(t: ExecutionContext, dogs = 300) {
 	return {project, archive, file: path.join(project.dir, 'backups', archive), before: await snapshot(project.db('staging'))};
 }
 
-test('a backup with one corrupted byte is refused before the target is touched', async t => {
+test('a backup with one corrupted byte is refused with the target unchanged', async t => {
 	const {project, archive, file, before} = await withBackup(t);
 	const bytes = await readFile(file);
 	const at = Math.floor(bytes.length / 2);
@@ -86,6 +86,40 @@ test('a backup whose index definitions changed (sha256 and size made to match) i
 	const result = await project.monarch(['restore', `${archive}:staging`, '--yes']);
 	t.is(result.code, 1, result.stdout);
 	t.is(result.stderr.trimEnd().split('\n').at(-1), `Error: Backup backups/${archive} is corrupt: the options or index definitions of dogs differ from those the manifest recorded (nothing was changed; restore from another backup)`);
+	t.deepEqual(await snapshot(project.db('staging')), before);
+});
+
+test('a changed document whose gzip, sha256 and size were made to match is caught by its CRC during the load; staging is dropped, target unchanged', async t => {
+	const {project, archive, file, before} = await withBackup(t);
+	// The last dog's name changes: every dog before it is inserted into staging before the CRC at the collection's end fails.
+	const plain = gunzipSync(await readFile(file));
+	const at = plain.indexOf('dog 299\0');
+	t.true(at > 0, 'the archive holds the document');
+	plain[at + 4] = '8'.charCodeAt(0);
+	const tampered = gzipSync(plain);
+	await writeFile(file, tampered);
+	const manifestFile = `${file}.manifest.json`;
+	const manifest = JSON.parse(await readFile(manifestFile, 'utf8')) as Record<string, unknown>;
+	await writeFile(manifestFile, JSON.stringify({...manifest, sha256: createHash('sha256').update(tampered).digest('hex'), size: tampered.length}));
+
+	const result = await project.monarch(['restore', `${archive}:staging`, '--yes']);
+	t.is(result.code, 1, result.stdout);
+	t.regex(result.stderr.trimEnd().split('\n').at(-1)!, new RegExp(`^Error: Backup backups/${archive} is corrupt.*CRC mismatch for ${project.databases.development}\\.dogs.*\\(nothing was changed; restore from another backup\\)$`));
+	t.deepEqual(await stagingCollections(project.db('staging')), []);
+	t.deepEqual(await snapshot(project.db('staging')), before);
+});
+
+test('a backup whose manifest count differs from the archive is refused during the load, target unchanged', async t => {
+	const {project, archive, file, before} = await withBackup(t);
+	const manifestFile = `${file}.manifest.json`;
+	const manifest = JSON.parse(await readFile(manifestFile, 'utf8')) as {collections: Array<{name: string; count: number}>};
+	for (const entry of manifest.collections) if (entry.name === 'dogs') entry.count += 1;
+	await writeFile(manifestFile, JSON.stringify(manifest));
+
+	const result = await project.monarch(['restore', `${archive}:staging`, '--yes']);
+	t.is(result.code, 1, result.stdout);
+	t.is(result.stderr.trimEnd().split('\n').at(-1), `Error: Backup backups/${archive} is corrupt: dogs has 300 documents, the manifest says 301 (nothing was changed; restore from another backup)`);
+	t.deepEqual(await stagingCollections(project.db('staging')), []);
 	t.deepEqual(await snapshot(project.db('staging')), before);
 });
 

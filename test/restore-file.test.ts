@@ -118,6 +118,24 @@ test('an archive file with one changed byte is refused with the target unchanged
 	t.deepEqual(await stagingCollections(project.db('development')), []);
 });
 
+test('a document the server cannot take because its bytes are corrupt is reported as the archive\'s corruption (its CRC), not as an insert error', async t => {
+	const {project, file} = await dumpedProject(t, {gzip: false});
+	await seed(project.db('development'), {dogs: 20});
+	const before = await snapshot(project.db('development'));
+	const bytes = await readFile(file);
+	// The type byte of dog 3's `name` (0x02, a string) becomes one no BSON decoder knows: its batch fails to insert long before the dogs' CRC is read.
+	const at = bytes.indexOf('dog 3\0') - 10;
+	t.is(bytes.subarray(at, at + 6).toString('latin1'), '\u0002name\0');
+	bytes[at] = 0x20;
+	await writeFile(file, bytes);
+
+	const result = await project.monarch(['restore', `${file}:development`, '--file', '--yes']);
+	t.is(result.code, 1, result.stderr);
+	t.regex(result.stderr.trimEnd().split('\n').at(-1)!, new RegExp(`^Error: Archive .*shop\\.archive is corrupt at byte \\d+: CRC mismatch for ${project.databases.shop}\\.dogs`));
+	t.deepEqual(await snapshot(project.db('development')), before);
+	t.deepEqual(await stagingCollections(project.db('development')), []);
+});
+
 test('a mongodump archive of several databases needs --db, and the error lists them (the Go-written fixture)', async t => {
 	const project = await createProject(t);
 	await project.db('development').collection<Loose>('orders').insertOne({_id: 1, total: 10});

@@ -11,6 +11,7 @@ import {registerUnlockCommand} from './commands/unlock.js';
 import {registerMarkAppliedCommand} from './commands/baseline.js';
 import {registerRehearseCommand} from './commands/rehearse.js';
 import {registerScrubPreviewCommand} from './commands/scrub-preview.js';
+import {registerVerifyCommand} from './commands/verify.js';
 import {createContext, type CliContext} from './context.js';
 
 /** The whole command line, with every command registered. */
@@ -38,6 +39,7 @@ export function createProgram(signal: AbortSignal): Command {
 	registerBackupCommands(program, getContext);
 	registerListBackupsCommand(program, getContext);
 	registerPruneBackupsCommand(program, getContext);
+	registerVerifyCommand(program, getContext);
 	registerQuerySetCommands(program, getContext);
 	registerScrubPreviewCommand(program, getContext);
 	return program;

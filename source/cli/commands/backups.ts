@@ -61,7 +61,7 @@ export function registerBackupCommands(program: Command, context: () => CliConte
 	program
 		.command('restore')
 		.argument('<backup:env>', 'a backup (see `monarch list_backups`) and the environment to restore it into; with --file, a mongodump archive\'s path')
-		.description('replace an environment\'s data with a backup (verified first, loaded into staging, swapped in at the end)')
+		.description('replace an environment\'s data with a backup (loaded into staging while it is verified, swapped in only when every check passed)')
 		.option('-y, --yes', 'confirm up front (needed without a terminal)')
 		.option('--no-safety-backup', 'do not back up a protected target first')
 		.addOption(storeOption('--from', 'look for the backup only there').conflicts('file'))

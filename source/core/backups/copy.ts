@@ -131,12 +131,12 @@ export async function openCopySource(input: CopySourceInput): Promise<RestoreSou
 			label: `copy ${source.name} to ${target.name}`,
 			customScrub: querySet?.scrub,
 			checkedAgainst: undefined,
-			async verify() {
+			async totals() {
 				const totals = new Map<string, number>();
 				for (const info of data) totals.set(info.name, await countForProgress(from.db, info.name, filters.get(info.name)));
 				return totals;
 			},
-			async load(staging, signal) {
+			async load(staging, _events, signal) {
 				await staging.prepare(infos);
 				let failed = false;
 				await runSettled(data, dumpConcurrency, async info => {
@@ -169,6 +169,8 @@ export async function openCopySource(input: CopySourceInput): Promise<RestoreSou
 
 					await staging.finishCollection(info.name);
 				});
+				// Live cursors vouch for no counts: theirs were estimates for progress.
+				return undefined;
 			},
 			close: async () => from.close(),
 		};

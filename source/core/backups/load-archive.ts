@@ -7,30 +7,37 @@ import type {StagingLoad} from './staging.js';
 /** Insert batches in flight at once, whichever collections they belong to (one window: the archive's order decides the mix). */
 const insertConcurrency = 4;
 
-/** Reads an archive's events while checking them against what was verified: consume `events`, then call `finish`. */
+/** Reads an archive's events while checking them (CRCs, counts, digests): consume `events`, then call `finish`, which throws unless every check passed. */
 export type ArchiveCheck = {
 	events(source: AsyncIterable<Uint8Array | string>, signal?: AbortSignal): AsyncIterable<ArchiveEvent>;
 	finish(): void;
 };
 
 /**
- * Feeds an archive into a staging load: the prelude plans the collections,
- * document batches are inserted (up to `insertConcurrency` in flight), and
- * each collection's indexes are built once its own batches are in.
- * The check re-verifies CRCs and the sha256, so what is loaded is what was verified.
+ * Feeds an archive into a staging load in one pass, checking it as it
+ * streams: the prelude plans the collections, document batches are inserted
+ * (up to `insertConcurrency` in flight), and each collection's indexes are
+ * built once its own batches are in. Resolves only when every insert
+ * succeeded and `check.finish()` passed; otherwise throws, and the caller
+ * discards the staging collections. A failed insert is reported only once
+ * its collection's CRC and count were checked (reading on, inserting
+ * nothing): a corrupt document is reported as the archive's corruption.
  */
 export async function loadArchive(staging: StagingLoad, check: ArchiveCheck, input: AsyncIterable<Uint8Array>, signal: AbortSignal | undefined): Promise<void> {
 	const byCollection = new Map<string, Set<Promise<void>>>();
 	const inFlight = new Set<Promise<void>>();
-	const state = {failure: undefined as {error: unknown} | undefined};
-	const rethrow = () => {
-		if (state.failure) throw state.failure.error;
+	/** Collections whose end (with its CRC and count) the check has passed. */
+	const ended = new Set<string>();
+	const state = {failure: undefined as {error: unknown; collection: string} | undefined};
+	/** Throws the first failed insert once its collection's bytes are known to be intact. */
+	const rethrowChecked = () => {
+		if (state.failure && ended.has(state.failure.collection)) throw state.failure.error;
 	};
 	const track = (name: string, work: Promise<void>) => {
 		const settled = work.then(
 			() => {},
 			(error: unknown) => {
-				state.failure ??= {error};
+				state.failure ??= {error, collection: name};
 			},
 		);
 		const mine = byCollection.get(name) ?? new Set<Promise<void>>();
@@ -45,7 +52,9 @@ export async function loadArchive(staging: StagingLoad, check: ArchiveCheck, inp
 
 	try {
 		for await (const event of check.events(input, signal)) {
-			rethrow();
+			if (event.type === 'end') ended.add(event.collection);
+			rethrowChecked();
+			if (state.failure) continue;
 			if (event.type === 'prelude') {
 				const plan: CollectionInfo[] = event.collections.map(entry => ({
 					name: entry.collection,
@@ -56,7 +65,7 @@ export async function loadArchive(staging: StagingLoad, check: ArchiveCheck, inp
 				await staging.prepare(plan);
 			} else if (event.type === 'documents') {
 				while (inFlight.size >= insertConcurrency) await Promise.race(inFlight);
-				rethrow();
+				if (state.failure) continue;
 				// insert reads the buffers before it first waits, so the reader may reuse its chunks.
 				track(event.collection, staging.insert(event.collection, event.documents));
 			} else if (event.type === 'end') {
@@ -69,8 +78,9 @@ export async function loadArchive(staging: StagingLoad, check: ArchiveCheck, inp
 		}
 
 		await Promise.all(inFlight);
-		rethrow();
+		// The whole archive was read: its size, sha256 and every collection's end are checked before any insert's failure is reported.
 		check.finish();
+		if (state.failure) throw state.failure.error;
 		throwIfAborted(signal, 'the restore');
 	} finally {
 		// Nothing may still write to staging collections when they are dropped.

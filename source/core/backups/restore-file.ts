@@ -57,10 +57,11 @@ const hint = 'nothing was changed; check the file, or restore another one';
 /**
  * Restores a plain mongodump archive file (what `mongodump --archive --gzip`
  * writes; no manifest) into an environment through {@link runRestore}, the
- * way {@link restore} restores a backup: confirm, read the whole file first
- * (every namespace's length and CRC; anything wrong is a 'corrupt' error and
- * the target is untouched), take a safety backup of a protected target, load
- * into staging collections and swap them in. One database of the archive is
+ * way {@link restore} restores a backup: read its prelude (to pick the
+ * database), confirm, take a safety backup of a protected target, load into
+ * staging collections while the reader checks every namespace's lengths and
+ * CRC (one read of the file; anything wrong is a 'corrupt' error, the staging
+ * collections are dropped and the target is untouched), and swap them in. One database of the archive is
  * restored, whatever its name there; an archive of several needs `database`.
  */
 export async function restoreArchiveFile(options: RestoreArchiveFileOptions): Promise<RestoreArchiveFileResult> {
@@ -89,7 +90,7 @@ export async function restoreArchiveFile(options: RestoreArchiveFileOptions): Pr
 	return {file, size, sha256: source.verified().sha256, sourceDatabase: source.selection.database, environment: target.name, database: target.database, skipped: source.selection.skipped, ...restored};
 }
 
-/** An archive file's picked database as a restore's source: read whole and checked first, then read again (re-checked against that first read) while loading. */
+/** An archive file's picked database as a restore's source: read once, checked while it loads. */
 function fileSource(file: string, selection: Selection, label: string): RestoreSource & {selection: Selection; verified(): Verified} {
 	let verified: Verified | undefined;
 	const first = () => {
@@ -97,6 +98,7 @@ function fileSource(file: string, selection: Selection, label: string): RestoreS
 		return verified;
 	};
 
+	const data = selection.collections.filter(entry => entry.type !== 'view');
 	return {
 		selection,
 		verified: first,
@@ -104,23 +106,25 @@ function fileSource(file: string, selection: Selection, label: string): RestoreS
 		kind: 'restore',
 		label,
 		checkedAgainst: 'the archive',
-		async verify(events, signal) {
-			events({type: 'log', level: 'info', message: `Verifying ${file}...`});
+		async totals() {
+			// A mongodump archive says how many documents a collection has only at its end.
+			return new Map(data.map(entry => [entry.collection, undefined]));
+		},
+		async load(staging, events, signal) {
+			events({type: 'log', level: 'info', message: `Loading ${file}, verifying it on the way...`});
 			const check = createFileCheck(file, selection);
-			await drain(check, file, signal);
+			const input = createReadStream(file, {highWaterMark: 1024 * 1024});
+			try {
+				await loadArchive(staging, check, input, signal);
+			} finally {
+				input.destroy();
+			}
+
 			verified = check.result();
 			const ends = verified.ends;
 			const documents = [...ends.values()].reduce((sum, count) => sum + count.count, 0);
 			events({type: 'restore:verified', source: file, collections: selection.collections.length, documents, bytes: verified.size, sha256: verified.sha256});
-			return new Map(selection.collections.filter(entry => entry.type !== 'view').map(entry => [entry.collection, ends.get(entry.collection)?.count ?? 0]));
-		},
-		async load(staging, signal) {
-			const input = createReadStream(file, {highWaterMark: 1024 * 1024});
-			try {
-				await loadArchive(staging, createFileCheck(file, selection, first()), input, signal);
-			} finally {
-				input.destroy();
-			}
+			return new Map(data.map(entry => [entry.collection, ends.get(entry.collection)?.count ?? 0]));
 		},
 	};
 }
@@ -240,10 +244,10 @@ function selectDatabase(file: string, prelude: ArchivePreludeEntry[], wanted: st
 /**
  * Reads the file's events for the picked database only (its prelude entries,
  * documents and ends), while the reader checks every namespace's lengths and
- * CRC. With `expected` (what the verifying read added up to), `finish` also
- * checks that this read saw the same bytes, so what is loaded is what was verified.
+ * CRC; `finish` checks that the read reached every picked collection's end,
+ * and `result` says what it added up to.
  */
-function createFileCheck(file: string, selection: Selection, expected?: Verified): ArchiveCheck & {result(): Verified} {
+function createFileCheck(file: string, selection: Selection): ArchiveCheck & {result(): Verified} {
 	const picked = new Set(selection.collections.map(entry => entry.collection));
 	const mine = (db: string, collection: string) => db === selection.database && picked.has(collection);
 	const ends = new Map<string, {count: number; crc: string}>();
@@ -275,14 +279,6 @@ function createFileCheck(file: string, selection: Selection, expected?: Verified
 			const unended = [...picked].filter(name => !ends.has(name));
 			if (unended.length > 0) throw corrupt(`it ends before ${unended.join(', ')} ended`);
 			const {sha256, size} = digest.digest();
-			if (expected) {
-				if (sha256 !== expected.sha256 || size !== expected.size) throw corrupt('it changed since it was verified');
-				for (const [name, end] of ends) {
-					const before = expected.ends.get(name);
-					if (before?.count !== end.count || before.crc !== end.crc) throw corrupt(`${name} changed since it was verified`);
-				}
-			}
-
 			verified = {sha256, size, ends};
 		},
 		result(): Verified {
@@ -291,19 +287,3 @@ function createFileCheck(file: string, selection: Selection, expected?: Verified
 		},
 	};
 }
-
-/** Reads a whole check's events (verifying every CRC) without keeping the documents, then finishes it. */
-async function drain(check: ArchiveCheck, file: string, signal: AbortSignal | undefined): Promise<void> {
-	const input = createReadStream(file, {highWaterMark: 1024 * 1024});
-	try {
-		for await (const _event of check.events(input, signal)) {
-			// Reading is the check.
-		}
-	} finally {
-		input.destroy();
-	}
-
-	check.finish();
-}
-
-

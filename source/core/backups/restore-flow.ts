@@ -21,8 +21,9 @@ import {recoverStaging, restoreLockName, StagingLoad} from './staging.js';
  * Where the data of a restore comes from: the one thing in which restore (a
  * verified monarch backup), restore --file (a plain mongodump archive) and
  * copy_db (live cursors of another environment) differ. {@link runRestore}
- * calls `verify` once the target is connected and the user confirmed, then
- * `load` under the target's lock, then `close`, whatever happened.
+ * calls `totals` once the target is connected and the user confirmed, then
+ * `load` under the target's lock, then `close`, whatever happened. The
+ * source is read once: it is checked while it loads into staging collections.
  */
 export type RestoreSource = {
 	/** What is restored, for the confirmation (`Restore backup X of Y`); the flow adds ` into <target> (database D), replacing its data`. */
@@ -32,17 +33,25 @@ export type RestoreSource = {
 	/** Names the job in events, e.g. `restore development`. */
 	label: string;
 	/**
-	 * Reads and checks the whole source before the target is touched (a
-	 * corrupt one throws, emitting `restore:verified` when it is good), and
-	 * returns the documents each collection will have, views left out, in order.
+	 * The collections to load, views left out, in order, with the documents
+	 * each is expected to have, for progress (undefined where the source cannot
+	 * say before it is read, as in a mongodump file); reads no data.
 	 */
-	verify(events: EventSink, signal: AbortSignal | undefined): Promise<Map<string, number>>;
-	/** Loads everything into the staging load (prepare, insert, finishCollection); throws on any problem. */
-	load(staging: StagingLoad, signal: AbortSignal | undefined): Promise<void>;
+	totals(signal: AbortSignal | undefined): Promise<Map<string, number | undefined>>;
 	/**
-	 * What the loaded counts are checked against, for the error (`the backup`):
-	 * a count that differs from `verify`'s fails the run before the swap.
-	 * Undefined for live cursors, whose counts are estimates for progress.
+	 * Loads everything into the staging load (prepare, insert,
+	 * finishCollection) in one pass, checking the source as it streams (every
+	 * CRC and count, a backup's sha256, size and metadata digests). Throws on
+	 * any problem, corruption included; the flow then discards the staging
+	 * collections, so the target is as it was. When the whole source was read
+	 * and every check passed, emits `restore:verified` and returns the
+	 * documents per collection the source vouches for, which the loaded counts
+	 * must equal before the swap; undefined for live cursors.
+	 */
+	load(staging: StagingLoad, events: EventSink, signal: AbortSignal | undefined): Promise<Map<string, number> | undefined>;
+	/**
+	 * What the loaded counts are checked against, for the error (`the backup`);
+	 * undefined for live cursors, whose counts are estimates for progress.
 	 */
 	checkedAgainst: string | undefined;
 	/** A QuerySet's own `scrub`, applied after the rules when the load scrubs. */
@@ -82,9 +91,10 @@ export type RunRestoreResult<Source extends RestoreSource> = {
  * The one restore flow that restore, restore --file and copy_db run: check
  * that a safety backup can be taken, open the source, connect to the target
  * for writing (which finishes an interrupted swap there first), confirm,
- * verify the whole source, then under the target's restore lock: clean up
- * after killed runs, take the safety backup, load into staging, check the
- * counts and, only when all of it succeeded, swap. On any failure or abort
+ * then under the target's restore lock: clean up after killed runs, take the
+ * safety backup, load into staging while checking the source (one read of
+ * it), check the counts and, only when all of it succeeded, swap. On any
+ * failure (a corrupt source included) or abort
  * before the swap the staging collections are dropped and the target is as
  * it was; a failure during the swap is finished by the next command that
  * writes to the target.
@@ -98,7 +108,7 @@ export async function runRestore<Source extends RestoreSource>(options: RunResto
 		const connection = await connect(target, {access: 'write', lock: config.lock, events, signal});
 		try {
 			await confirmDestructive(target, `${source.describe} into ${target.name} (database ${target.database}), replacing its data`, {yes: options.yes, prompter: options.prompter, details: options.confirmDetails});
-			const totals = await source.verify(events, signal);
+			const totals = await source.totals(signal);
 			const plan = options.scrub ?? {scrub: false, declined: false};
 			const loaded = await underLock({config, target, db: connection.db, source, safetyStore, totals, plan, events, signal});
 			return {
@@ -122,7 +132,7 @@ type LockedOptions = {
 	db: Db;
 	source: RestoreSource;
 	safetyStore: BackupStore | undefined;
-	totals: Map<string, number>;
+	totals: Map<string, number | undefined>;
 	plan: ScrubPlan;
 	events: EventSink;
 	signal: AbortSignal | undefined;
@@ -143,11 +153,11 @@ async function underLock(options: LockedOptions): Promise<{safetyBackup: BackupR
 		const staging = new StagingLoad({db, label: source.label, totals: options.totals, server: await serverTraits(db), scrubFor, events, signal});
 		let dropped: string[];
 		try {
-			await source.load(staging, signal);
-			if (source.checkedAgainst !== undefined) {
-				for (const [name, count] of options.totals) {
+			const checked = await source.load(staging, events, signal);
+			if (checked !== undefined) {
+				for (const [name, count] of checked) {
 					if (staging.count(name) !== count) {
-						throw new MonarchError('internal', `Restored ${staging.count(name)} documents of ${name}, ${source.checkedAgainst} has ${count}; nothing was changed`);
+						throw new MonarchError('internal', `Restored ${staging.count(name)} documents of ${name}, ${source.checkedAgainst ?? 'the source'} has ${count}; nothing was changed`);
 					}
 				}
 			}

@@ -10,7 +10,7 @@ import type {BackupManifest} from './manifest.js';
 import {runRestore, type RestoreSource} from './restore-flow.js';
 import {planScrub, type ScrubChoice, type ScrubReport} from '../scrub/policy.js';
 import {assertLoadable} from './staging.js';
-import {createBackupCheck, verifyBackup} from './verify.js';
+import {createBackupCheck} from './verify.js';
 
 export type RestoreOptions = OperationOptions & {
 	config: ProjectConfig;
@@ -48,9 +48,10 @@ export type RestoreResult = {
 
 /**
  * Restores a complete backup into an environment through {@link runRestore}:
- * confirm, verify the whole backup (before touching the target), take a
- * safety backup of a protected target, load into staging collections, and
- * swap them in only when all of it succeeded; the end state equals the backup.
+ * confirm, take a safety backup of a protected target, load into staging
+ * collections while checking the backup against its manifest (one read of
+ * it), and swap them in only when every check and insert succeeded; the end
+ * state equals the backup, and a corrupt backup leaves the target as it was.
  */
 export async function restore(options: RestoreOptions): Promise<RestoreResult> {
 	const {config, signal} = options;
@@ -74,10 +75,11 @@ function backupOrigin(config: ProjectConfig, manifest: BackupManifest): {name: s
 	return {name: `backup of ${manifest.environment}`, personalData};
 }
 
-/** A complete monarch backup as a restore's source: verified against its manifest, then read again (re-checked) while loading. */
+/** A complete monarch backup as a restore's source: read once, checked against its manifest while it loads. */
 function backupSource(found: FoundBackup, label: string): RestoreSource & {found: FoundBackup} {
 	const {store, archive, manifest} = found;
 	assertLoadable(manifest.collections, `Backup ${archive}`);
+	const counts = new Map(manifest.collections.filter(entry => entry.type !== 'view').map(entry => [entry.name, entry.count]));
 	const origin = `${manifest.environment} (database ${manifest.database}, ${manifest.createdAt.slice(0, 19).replace('T', ' ')} UTC${manifest.querySet ? `, QuerySet ${manifest.querySet.name}` : ''})`;
 	return {
 		found,
@@ -85,19 +87,22 @@ function backupSource(found: FoundBackup, label: string): RestoreSource & {found
 		kind: 'restore',
 		label,
 		checkedAgainst: 'the backup',
-		async verify(events, signal) {
-			events({type: 'log', level: 'info', message: `Verifying ${store.description}${archive}...`});
-			const verified = await verifyBackup(store, archive, manifest, {signal});
-			events({type: 'restore:verified', source: `${store.description}${archive}`, collections: manifest.collections.length, documents: verified.count, bytes: manifest.size, sha256: manifest.sha256});
-			return new Map(manifest.collections.filter(entry => entry.type !== 'view').map(entry => [entry.name, entry.count]));
+		async totals() {
+			return counts;
 		},
-		async load(staging, signal) {
+		async load(staging, events, signal) {
+			events({type: 'log', level: 'info', message: `Loading ${store.description}${archive}, verifying it on the way...`});
+			const check = createBackupCheck(store, archive, manifest);
 			const input = await store.read(archive, signal);
 			try {
-				await loadArchive(staging, createBackupCheck(store, archive, manifest), input, signal);
+				await loadArchive(staging, check, input, signal);
 			} finally {
 				input.destroy();
 			}
+
+			const verified = check.result();
+			events({type: 'restore:verified', source: `${store.description}${archive}`, collections: manifest.collections.length, documents: verified.count, bytes: manifest.size, sha256: manifest.sha256});
+			return counts;
 		},
 	};
 }

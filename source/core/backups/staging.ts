@@ -41,8 +41,8 @@ export type StagingOptions = {
 	db: Db;
 	/** Names the job in progress and log events, e.g. `restore development`. */
 	label: string;
-	/** Expected documents per collection, for progress totals. */
-	totals?: Map<string, number>;
+	/** Expected documents per collection, for progress totals (undefined where unknown: progress then has no total). */
+	totals?: Map<string, number | undefined>;
 	/**
 	 * What the server can do (serverTraits). It decides whether indexes are
 	 * built before the documents (FerretDB) or after them (MongoDB, as
@@ -87,7 +87,7 @@ export class StagingLoad {
 	private readonly loaded = new Map<string, number>();
 	private readonly staging = new Map<string, string>();
 	private loadedTotal = 0;
-	private grandTotal = 0;
+	private grandTotal: number | undefined = 0;
 	private prepared = false;
 	private committed = false;
 	/** Rewrites documents of collections with scrub rules (`--scrub`); set by `prepare`. */
@@ -123,7 +123,8 @@ export class StagingLoad {
 
 		this.scrubber = this.options.scrubFor?.(collections);
 		for (const collection of collections) this.plan.set(collection.name, collection);
-		this.grandTotal = [...(this.options.totals?.values() ?? [])].reduce((sum, count) => sum + count, 0);
+		const totals = [...(this.options.totals?.values() ?? [])];
+		this.grandTotal = totals.includes(undefined) ? undefined : totals.reduce<number>((sum, count) => sum + (count ?? 0), 0);
 		await this.db.collection<Journal>(lockCollection).insertOne({
 			_id: `${journalPrefix}${this.runId}`,
 			runId: this.runId,
@@ -160,9 +161,9 @@ export class StagingLoad {
 		const count = this.loaded.get(name)! + raw.length;
 		this.loaded.set(name, count);
 		this.loadedTotal += raw.length;
-		const total = this.options.totals?.get(name);
-		this.events({type: 'progress', task: `${this.options.label}: ${name}`, done: count, total: Math.max(count, total ?? 0), unit: 'docs'});
-		this.events({type: 'progress', task: this.options.label, done: this.loadedTotal, total: Math.max(this.loadedTotal, this.grandTotal), unit: 'docs'});
+		const total = this.options.totals ? this.options.totals.get(name) : 0;
+		this.events({type: 'progress', task: `${this.options.label}: ${name}`, done: count, total: total === undefined ? undefined : Math.max(count, total), unit: 'docs'});
+		this.events({type: 'progress', task: this.options.label, done: this.loadedTotal, total: this.grandTotal === undefined ? undefined : Math.max(this.loadedTotal, this.grandTotal), unit: 'docs'});
 	}
 
 	/** True once the swap began: from then on the journal, not `discard`, decides what happens to the staging collections. */

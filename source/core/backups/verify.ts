@@ -20,37 +20,34 @@ export type VerifiedBackup = {
  * backup when anything differs or the archive cannot be read.
  */
 export async function verifyBackup(store: BackupStore, archive: string, manifest: BackupManifest, options: {signal?: AbortSignal | undefined} = {}): Promise<VerifiedBackup> {
-	let collections: ArchivePreludeEntry[] = [];
-	const ended = new Map<string, {count: number; bytes: number; crc: string}>();
 	const source = await store.read(archive, options.signal);
 	const check = createBackupCheck(store, archive, manifest);
 	try {
-		for await (const event of check.events(source, options.signal)) {
-			if (event.type === 'prelude') collections = event.collections;
-			else if (event.type === 'end') ended.set(event.collection, event);
+		for await (const _event of check.events(source, options.signal)) {
+			// Reading is the check.
 		}
 	} finally {
 		source.destroy();
 	}
 
 	check.finish();
-	return {
-		collections,
-		count: [...ended.values()].reduce((sum, entry) => sum + entry.count, 0),
-		bytes: [...ended.values()].reduce((sum, entry) => sum + entry.bytes, 0),
-	};
+	return check.result();
 }
 
 /**
  * Checks an archive against its manifest while it is being read: wrap the
- * store's stream with `events`, consume them, then call `finish`. Used by
- * verify and again by restore, so what is loaded is what was verified.
+ * store's stream with `events`, consume them, then call `finish` (which
+ * throws unless every check passed) and read what was checked with `result`.
+ * The one check of `monarch verify` and of restore, which runs it while
+ * loading into staging collections, so nothing corrupt is ever swapped in.
  */
 export function createBackupCheck(store: BackupStore, archive: string, manifest: BackupManifest) {
 	const where = `${store.description}${archive}`;
 	const corrupt = (problem: string, cause?: unknown) => new MonarchError('corrupt', `Backup ${where} is corrupt: ${problem}`, {hint, cause});
 	const expected = new Map(manifest.collections.map(entry => [entry.name, entry]));
-	const seenEnds = new Set<string>();
+	const ended = new Map<string, {count: number; bytes: number}>();
+	let collections: ArchivePreludeEntry[] = [];
+	let finished = false;
 	let digest: ReturnType<typeof digestChunks> | undefined;
 	let preludeSeen = false;
 
@@ -61,6 +58,7 @@ export function createBackupCheck(store: BackupStore, archive: string, manifest:
 				for await (const event of readArchive(digest, {source: where, signal})) {
 					if (event.type === 'prelude') {
 						preludeSeen = true;
+						collections = event.collections;
 						const names = event.collections.map(entry => entry.collection);
 						const missing = [...expected.keys()].filter(name => !names.includes(name));
 						const extra = names.filter(name => !expected.has(name));
@@ -80,7 +78,7 @@ export function createBackupCheck(store: BackupStore, archive: string, manifest:
 						if (!entry) throw corrupt(`unexpected collection ${event.collection}`);
 						if (entry.count !== event.count) throw corrupt(`${event.collection} has ${event.count} documents, the manifest says ${entry.count}`);
 						if (entry.crc.toLowerCase() !== event.crc) throw corrupt(`${event.collection} has CRC ${event.crc}, the manifest says ${entry.crc}`);
-						seenEnds.add(event.collection);
+						ended.set(event.collection, {count: event.count, bytes: event.bytes});
 					}
 
 					yield event;
@@ -98,11 +96,21 @@ export function createBackupCheck(store: BackupStore, archive: string, manifest:
 		/** Checks what the whole read added up to; call it after the events are consumed. */
 		finish(): void {
 			if (!digest || !preludeSeen) throw corrupt('it has no collection list');
-			const unended = [...expected.keys()].filter(name => !seenEnds.has(name));
+			const unended = [...expected.keys()].filter(name => !ended.has(name));
 			if (unended.length > 0) throw corrupt(`it ends before ${unended.join(', ')} ended`);
 			const {sha256, size} = digest.digest();
 			if (size !== manifest.size) throw corrupt(`it is ${size} bytes, the manifest says ${manifest.size}`);
 			if (sha256 !== manifest.sha256.toLowerCase()) throw corrupt(`its sha256 is ${sha256}, the manifest says ${manifest.sha256}`);
+			finished = true;
+		},
+		/** What the read checked; only after `finish` passed. */
+		result(): VerifiedBackup {
+			if (!finished) throw new MonarchError('internal', `Backup ${where} was not checked to the end`);
+			return {
+				collections,
+				count: [...ended.values()].reduce((sum, entry) => sum + entry.count, 0),
+				bytes: [...ended.values()].reduce((sum, entry) => sum + entry.bytes, 0),
+			};
 		},
 	};
 }
