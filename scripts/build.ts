@@ -8,7 +8,7 @@
  * core (one MonarchError, one driver).
  */
 import {spawn} from 'node:child_process';
-import {rm} from 'node:fs/promises';
+import {readFile, rm} from 'node:fs/promises';
 import path from 'node:path';
 import {build, type Plugin} from 'esbuild';
 import {repoRoot} from './servers/paths.js';
@@ -25,12 +25,22 @@ async function compile(): Promise<number> {
 	});
 }
 
-/** Imports of dist/core stay imports (one copy of core); Ink's devtools (only with DEV=true, and its package is not installed) becomes empty. */
+/**
+ * Imports of dist/core stay imports (one copy of core); Ink's devtools (only
+ * with DEV=true, and its package is not installed) becomes empty; Yoga's
+ * WebAssembly loader decodes its inline base64 itself instead of asking
+ * `typeof fetch`, whose first look loads Node's fetch (undici, ~30 ms).
+ */
 const tuiBoundaries: Plugin = {
 	name: 'monarch-tui-boundaries',
 	setup(builder) {
 		builder.onResolve({filter: /^\.\/devtools\.js$/}, args => (args.importer.includes(`${path.sep}node_modules${path.sep}ink${path.sep}`) ? {path: 'ink-devtools', namespace: 'monarch-empty'} : undefined));
 		builder.onLoad({filter: /.*/, namespace: 'monarch-empty'}, () => ({contents: '', loader: 'js'}));
+		builder.onLoad({filter: /yoga-layout[\\/]dist[\\/]binaries[\\/]yoga-wasm-base64-esm\.js$/}, async args => {
+			const source = await readFile(args.path, 'utf8');
+			if (!source.includes('typeof fetch')) throw new Error(`${args.path}: no \`typeof fetch\` to replace (yoga-layout changed: check its loader)`);
+			return {contents: source.replaceAll('typeof fetch', 'typeof undefined'), loader: 'js'};
+		});
 		builder.onResolve({filter: /^\.\.?\//}, args => {
 			const target = path.resolve(args.resolveDir, args.path);
 			if (!target.startsWith(path.join(dist, 'core') + path.sep)) return undefined;
