@@ -6,6 +6,7 @@
 import {spawn} from 'node:child_process';
 import {readdir} from 'node:fs/promises';
 import path from 'node:path';
+import {buildMonarch} from './build.js';
 import {servicesEnv, startServices} from './servers/index.js';
 import {repoRoot} from './servers/paths.js';
 
@@ -22,7 +23,7 @@ async function run(command: string, args: string[], env: NodeJS.ProcessEnv = pro
 
 async function main(): Promise<number> {
 	const bin = (name: string) => path.join(repoRoot, 'node_modules', '.bin', name);
-	const built = await run(bin('tsc'), ['-p', 'tsconfig.json']);
+	const built = await buildMonarch();
 	if (built !== 0) return built;
 	const wanted = process.argv.slice(2);
 	const benches = (await readdir(path.join(repoRoot, 'bench')))

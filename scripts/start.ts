@@ -7,6 +7,7 @@
 import {spawn} from 'node:child_process';
 import path from 'node:path';
 import {redactUri} from '../source/core/redact.js';
+import {buildMonarch} from './build.js';
 import {findMongo} from './sample/find-mongo.js';
 import {seedSample} from './sample/seed.js';
 import {logDir, repoRoot, sampleDataDir} from './servers/paths.js';
@@ -30,7 +31,7 @@ async function run(command: string, args: string[], env: NodeJS.ProcessEnv = pro
 }
 
 async function main(): Promise<number> {
-	const built = await run(path.join(repoRoot, 'node_modules', '.bin', 'tsc'), ['-p', 'tsconfig.json']);
+	const built = await buildMonarch();
 	if (built !== 0) return built;
 	const {uri, server} = await findMongo({
 		explicitUri: process.env.MONARCH_MONGODB_URI,

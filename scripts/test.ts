@@ -1,5 +1,5 @@
 /**
- * `npm test`: builds with tsc (end-to-end tests run dist/cli/main.js), starts
+ * `npm test`: builds as `npm run build` does (end-to-end tests run dist/cli/main.js), starts
  * the test servers, runs ava against them with MONARCH_TEST_* set, stops the
  * servers and exits with ava's exit code. Extra arguments go to ava, e.g.
  * `npm test -- test/config.test.ts --match='*backup*'`.
@@ -7,6 +7,7 @@
 import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
+import { buildMonarch } from './build.js';
 import { repoRoot } from './servers/paths.js';
 import { ServerStartError, servicesEnv, startServices, type Services } from './servers/index.js';
 
@@ -61,13 +62,13 @@ function logTail(file: string, lines = 30): string {
 
 async function main(): Promise<number> {
 	let started = performance.now();
-	const built = await run(bin('tsc'), ['-p', 'tsconfig.json']);
+	const built = await buildMonarch();
 	if (built !== 0) {
-		console.error(`test: tsc failed (exit ${built}) after ${seconds(started)}`);
+		console.error(`test: the build failed (exit ${built}) after ${seconds(started)}`);
 		return built;
 	}
 
-	console.error(`test: built with tsc in ${seconds(started)}`);
+	console.error(`test: built in ${seconds(started)}`);
 
 	// A signal while the servers start ends us at once; the exit hook and the watchdogs clean up.
 	started = performance.now();

@@ -1,9 +1,7 @@
 #!/usr/bin/env node
-import {CommanderError} from 'commander';
 import {fixClock} from '../core/clock.js';
 import {describeError, isMonarchError, MonarchError} from '../core/errors.js';
 import {redact} from '../core/redact.js';
-import {createProgram} from './program.js';
 
 // The AWS SDK prints a many-line notice about Node 20 on every S3 call; monarch's output stays one line per thing.
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
@@ -27,19 +25,25 @@ process.on('unhandledRejection', reason => {
 	else process.stderr.write('(run with --verbose for the stack trace)\n');
 	process.exit(1);
 });
-const program = createProgram(controller.signal);
+/** commander, once loaded: the TUI never loads it (nor the commands), the CLI's commands do. */
+let commander: typeof import('commander') | undefined;
 
 try {
 	fixClockFromEnvironment();
 	if (argv.length === 0 && process.stdin.isTTY && process.stdout.isTTY) {
-		// The TUI loads on first use, so the CLI's commands start fast.
+		// The TUI loads on first use, so the CLI's commands start fast; and the commands load only for the CLI, so the TUI draws sooner.
 		const {runTui} = await import('../tui/run.js');
 		process.exit(await runTui());
-	} else if (argv.length === 0) {
-		program.outputHelp({error: !process.stdout.isTTY});
-		process.exitCode = 2;
 	} else {
-		await program.parseAsync(process.argv);
+		const [loaded, {createProgram}] = await Promise.all([import('commander'), import('./program.js')]);
+		commander = loaded;
+		const program = createProgram(controller.signal);
+		if (argv.length === 0) {
+			program.outputHelp({error: !process.stdout.isTTY});
+			process.exitCode = 2;
+		} else {
+			await program.parseAsync(process.argv);
+		}
 	}
 } catch (error) {
 	process.exitCode = exitCodeFor(error);
@@ -58,7 +62,7 @@ function fixClockFromEnvironment(): void {
 }
 
 function exitCodeFor(error: unknown): number {
-	if (error instanceof CommanderError) {
+	if (commander && error instanceof commander.CommanderError) {
 		// Help and version exit 0; every usage mistake exits 2 (commander already printed it).
 		return error.exitCode === 0 ? 0 : 2;
 	}

@@ -1,4 +1,4 @@
-import {MongoClient, type Db} from 'mongodb';
+import type {Db, MongoClient} from 'mongodb';
 import type {Environment} from './environments.js';
 import {MonarchError} from './errors.js';
 import type {EventSink} from './events.js';
@@ -36,6 +36,8 @@ export function connectTimeoutMs(): number {
  * interrupted swap as `options.access` says.
  */
 export async function connect(environment: Environment, options: ConnectOptions): Promise<Connection> {
+	// The driver loads on the first connection (the TUI draws before it).
+	const {MongoClient} = await import('mongodb');
 	const client = new MongoClient(environment.uri, {
 		serverSelectionTimeoutMS: connectTimeoutMs(),
 		connectTimeoutMS: connectTimeoutMs(),

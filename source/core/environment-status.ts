@@ -1,4 +1,4 @@
-import {MongoClient} from 'mongodb';
+import type {MongoClient} from 'mongodb';
 import type {Environment} from './environments.js';
 import {findInterruptedSwap, type InterruptedSwap} from './interrupted-swap.js';
 import {redact} from './redact.js';
@@ -45,6 +45,8 @@ export async function environmentStatus(environment: Environment, options: Envir
 	let client: MongoClient | undefined;
 	let timer: NodeJS.Timeout | undefined;
 	const work = (async (): Promise<EnvironmentStatus> => {
+		// The driver loads on the first ping, not with the TUI's first frame.
+		const {MongoClient} = await import('mongodb');
 		client = new MongoClient(environment.uri, {serverSelectionTimeoutMS: timeoutMs, connectTimeoutMS: timeoutMs, appName: 'monarch'});
 		await client.connect();
 		const db = client.db(environment.database);

@@ -1,7 +1,7 @@
 import {existsSync} from 'node:fs';
 import path from 'node:path';
 import {fileURLToPath} from 'node:url';
-import {createJiti} from 'jiti';
+import type {createJiti} from 'jiti';
 import {MonarchError} from './errors.js';
 
 /** monarch's public entry point, so that `import ... from 'monarch'` works in any project. */
@@ -18,7 +18,8 @@ let jiti: ReturnType<typeof createJiti> | undefined;
  * returns the first export that carries `brand`. Fails naming the file.
  */
 export async function loadBrandedClass<T>(file: string, brand: symbol, what: string, hint: string): Promise<T> {
-	jiti ??= createJiti(import.meta.url, {alias: {monarch: publicEntry()}, moduleCache: false, fsCache: false});
+	// jiti loads with the first user file, not with every start of monarch.
+	jiti ??= (await import('jiti')).createJiti(import.meta.url, {alias: {monarch: publicEntry()}, moduleCache: false, fsCache: false});
 	let loaded: Record<string, unknown>;
 	try {
 		loaded = (await jiti.import(file)) as Record<string, unknown>;

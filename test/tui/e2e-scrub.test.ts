@@ -27,6 +27,8 @@ test('in a terminal at 80x24, the copy form scrubs production into development b
 	for (const original of [...originals.emails, ...originals.names, ...originals.phones, ...originals.streets]) t.false(strings.has(original), original);
 	t.is(await project.db('development').collection('accounts').countDocuments(), 300);
 	await terminal.press('Escape');
+	// A key right after esc reads as alt+key: wait for the panel first.
+	await terminal.waitFor(shown => !shown.includes('$ monarch copy_db') && shown.includes('q quit'));
 	await terminal.press('q');
 	await terminal.waitFor('EXIT=0');
 });

@@ -1,6 +1,7 @@
 import {createHmac} from 'node:crypto';
 import {BSON, EJSON, type Document} from 'bson';
-import {createDigestFaker, type FakeKind} from './fakes.js';
+import {createDigestFaker} from './digest-faker.js';
+import type {FakeKind} from './fakes.js';
 import type {CustomScrub} from '../querysets/selection.js';
 import type {PathStep, ScrubRule, Strategy} from './rule.js';
 

@@ -3,7 +3,7 @@ import type {ProjectConfig} from '../config/load.js';
 import {MonarchError} from '../errors.js';
 import type {BackupStore, StoreLocation} from './contract.js';
 import {createLocalStore} from './local.js';
-import {createS3Store} from './s3.js';
+import type {S3BackupsConfig} from '../config/schema.js';
 
 export type {BackupStore, StoreLocation, StoredObject} from './contract.js';
 
@@ -51,5 +51,28 @@ function openStore(config: ProjectConfig, location: StoreLocation): BackupStore 
 		return createLocalStore(dir, display);
 	}
 
-	return createS3Store(config.backups.s3!);
+	return lazyS3Store(config.backups.s3!);
+}
+
+/**
+ * The S3 store, with the AWS SDK (a few hundred modules) loaded on its first
+ * call rather than with monarch: a TUI or a local-only command never pays for it.
+ */
+function lazyS3Store(s3: S3BackupsConfig): BackupStore {
+	let store: Promise<BackupStore> | undefined;
+	const open = async () => {
+		store ??= import('./s3.js').then(module => module.createS3Store(s3));
+		return store;
+	};
+	return {
+		location: 's3',
+		description: `s3://${s3.bucket}/${s3.prefix ?? ''}`,
+		list: async signal => (await open()).list(signal),
+		exists: async (name, signal) => (await open()).exists(name, signal),
+		write: async (name, body, signal) => (await open()).write(name, body, signal),
+		read: async (name, signal) => (await open()).read(name, signal),
+		delete: async name => (await open()).delete(name),
+		pending: async signal => (await open()).pending(signal),
+		abortPending: async write => (await open()).abortPending(write),
+	};
 }

@@ -1,0 +1,89 @@
+/**
+ * `npm run build`: compiles source/ into dist/ with tsc (JavaScript and the
+ * .d.ts files that `import ... from 'monarch'` uses), then bundles the TUI
+ * (dist/tui/run.js with Ink, React and their few hundred small modules) into
+ * that one file with esbuild, so that `monarch` draws its first frame without
+ * resolving them one by one. dist/core stays as tsc wrote it: the bundle
+ * imports it, so that the TUI, the CLI and users' migrations share one copy of
+ * core (one MonarchError, one driver).
+ */
+import {spawn} from 'node:child_process';
+import {readFile, rm} from 'node:fs/promises';
+import path from 'node:path';
+import {build, type Plugin} from 'esbuild';
+import {repoRoot} from './servers/paths.js';
+
+const dist = path.join(repoRoot, 'dist');
+const tuiEntry = path.join(dist, 'tui', 'run.js');
+
+/** Runs tsc on tsconfig.json; resolves with its exit status. */
+async function compile(): Promise<number> {
+	const child = spawn(path.join(repoRoot, 'node_modules', '.bin', 'tsc'), ['-p', 'tsconfig.json'], {cwd: repoRoot, stdio: 'inherit'});
+	return new Promise((resolve, reject) => {
+		child.once('error', reject);
+		child.once('exit', (code, signal) => resolve(code ?? (signal ? 130 : 1)));
+	});
+}
+
+/**
+ * Imports of dist/core stay imports (one copy of core); Ink's devtools (only
+ * with DEV=true, and its package is not installed) becomes empty; Yoga's
+ * WebAssembly loader decodes its inline base64 itself instead of asking
+ * `typeof fetch`, whose first look loads Node's fetch (undici, ~30 ms).
+ */
+const tuiBoundaries: Plugin = {
+	name: 'monarch-tui-boundaries',
+	setup(builder) {
+		builder.onResolve({filter: /^\.\/devtools\.js$/}, args => (args.importer.includes(`${path.sep}node_modules${path.sep}ink${path.sep}`) ? {path: 'ink-devtools', namespace: 'monarch-empty'} : undefined));
+		builder.onLoad({filter: /.*/, namespace: 'monarch-empty'}, () => ({contents: '', loader: 'js'}));
+		builder.onLoad({filter: /yoga-layout[\\/]dist[\\/]binaries[\\/]yoga-wasm-base64-esm\.js$/}, async args => {
+			const source = await readFile(args.path, 'utf8');
+			if (!source.includes('typeof fetch')) throw new Error(`${args.path}: no \`typeof fetch\` to replace (yoga-layout changed: check its loader)`);
+			return {contents: source.replaceAll('typeof fetch', 'typeof undefined'), loader: 'js'};
+		});
+		builder.onResolve({filter: /^\.\.?\//}, args => {
+			const target = path.resolve(args.resolveDir, args.path);
+			if (!target.startsWith(path.join(dist, 'core') + path.sep)) return undefined;
+			const relative = path.relative(path.dirname(tuiEntry), target).split(path.sep).join('/');
+			return {path: relative.startsWith('.') ? relative : `./${relative}`, external: true};
+		});
+	},
+};
+
+/** Bundles dist/tui/run.js in place (tsc's output of source/tui is its input). */
+export async function bundleTui(): Promise<void> {
+	await build({
+		entryPoints: [tuiEntry],
+		outfile: tuiEntry,
+		allowOverwrite: true,
+		bundle: true,
+		platform: 'node',
+		format: 'esm',
+		target: 'node20',
+		logLevel: 'warning',
+		plugins: [tuiBoundaries],
+		// React's production build: the development one checks every render and doubles the code to load.
+		define: {'process.env.NODE_ENV': '"production"'},
+		// Some of Ink's dependencies are CommonJS and call require().
+		banner: {js: "import {createRequire as monarchCreateRequire} from 'node:module'; const require = monarchCreateRequire(import.meta.url);"},
+	});
+	// tsc's map described the file before bundling.
+	await rm(`${tuiEntry}.map`, {force: true});
+}
+
+/** tsc, then the TUI bundle; resolves with an exit status. */
+export async function buildMonarch(): Promise<number> {
+	const compiled = await compile();
+	if (compiled !== 0) return compiled;
+	try {
+		await bundleTui();
+		return 0;
+	} catch (error) {
+		console.error(`build: bundling the TUI failed: ${error instanceof Error ? error.message : String(error)}`);
+		return 1;
+	}
+}
+
+if (process.argv[1] && path.resolve(process.argv[1]) === path.join(repoRoot, 'scripts', 'build.ts')) {
+	process.exitCode = await buildMonarch();
+}
