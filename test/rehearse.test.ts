@@ -1,12 +1,12 @@
 import {once} from 'node:events';
 import {copyFile} from 'node:fs/promises';
-import {setTimeout as sleep} from 'node:timers/promises';
 import path from 'node:path';
 import {fileURLToPath} from 'node:url';
 import test, {type ExecutionContext} from 'ava';
 import type {RehearsalReport} from '../source/core/rehearse/report.js';
 import {seed, snapshot, stagingCollections, type Loose} from './helpers/backup-data.js';
 import {heldOrExited, startGate} from './helpers/gate.js';
+import {waitFor} from './helpers/wait.js';
 import {createProject, migrationSource, testMongoUri, type Project} from './helpers/project.js';
 
 /** monarch's clock for these tests (MONARCH_NOW): the scratch database's name follows from it. */
@@ -281,15 +281,6 @@ test('Ctrl+C during the copy drops the scratch database and leaves the source as
 	t.deepEqual(await collectionsOf(project, project.scratch), []);
 	t.deepEqual(await untouched(project, 'production'), before);
 });
-
-/** Polls `condition` until it holds: a wait for a signal, bounded by a generous failure timeout. */
-async function waitFor(what: string, condition: () => Promise<boolean>, timeoutMs = 120_000): Promise<void> {
-	const deadline = performance.now() + timeoutMs;
-	while (!(await condition())) {
-		if (performance.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-		await sleep(20);
-	}
-}
 
 test('the scratch database name is <database>_rehearsal_<stamp>, the source part shortened to fit 63 characters', async t => {
 	const {scratchDatabaseName} = await import('../source/core/rehearse/target.js');

@@ -3,12 +3,12 @@ import {once} from 'node:events';
 import {readdir, readFile, rm, stat, truncate, writeFile} from 'node:fs/promises';
 import path from 'node:path';
 import {gunzipSync, gzipSync} from 'node:zlib';
-import {setTimeout as sleep} from 'node:timers/promises';
 import test, {type ExecutionContext} from 'ava';
 import type {Db} from 'mongodb';
 import type {MonarchEvent} from '../source/core/events.js';
 import {seed, snapshot, stagingCollections, type Loose} from './helpers/backup-data.js';
 import {heldOrExited, startGate} from './helpers/gate.js';
+import {waitFor} from './helpers/wait.js';
 import {createProject, testMongoUri} from './helpers/project.js';
 
 /**
@@ -215,15 +215,6 @@ async function stagedDocuments(db: Db): Promise<number> {
 	return count;
 }
 
-
-/** Polls `condition` until it holds: a wait for a signal, bounded by a generous failure timeout. */
-async function waitFor(what: string, condition: () => Promise<boolean>, timeoutMs = 120_000): Promise<void> {
-	const deadline = performance.now() + timeoutMs;
-	while (!(await condition())) {
-		if (performance.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-		await sleep(20);
-	}
-}
 
 /** Everything a stream has produced so far, as text. */
 function collect(stream: NodeJS.ReadableStream): () => string {
