@@ -66,7 +66,7 @@ export async function loadArchive(staging: StagingLoad, check: ArchiveCheck, inp
 			} else if (event.type === 'documents') {
 				while (inFlight.size >= insertConcurrency) await Promise.race(inFlight);
 				if (state.failure) continue;
-				// insert reads the buffers before it first waits, so the reader may reuse its chunks.
+				// The reader hands out views of chunks it never reuses, so the insert may read them until it settles.
 				track(event.collection, staging.insert(event.collection, event.documents));
 			} else if (event.type === 'end') {
 				const previous = [...(byCollection.get(event.collection) ?? [])];

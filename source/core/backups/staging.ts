@@ -1,6 +1,6 @@
 import type {Scrubber} from '../scrub/scrubber.js';
 import {createHash, randomBytes} from 'node:crypto';
-import {deserialize, EJSON} from 'bson';
+import {EJSON} from 'bson';
 import type {Db, Document} from 'mongodb';
 import {MonarchError, throwIfAborted} from '../errors.js';
 import {ignoreEvents, type EventSink} from '../events.js';
@@ -9,6 +9,7 @@ import {describeError} from '../errors.js';
 import {isDataCollection, stagingPrefix, type CollectionInfo} from './collections.js';
 import {serverTraits, type ServerTraits} from './server-traits.js';
 import {counted} from '../plural.js';
+import {insertRaw} from './raw-insert.js';
 
 /**
  * Restore and copy load into staging collections and swap them in only when
@@ -34,8 +35,6 @@ export const restoreLockName = 'restore';
 
 const journalPrefix = 'staging:';
 const namespaceNotFound = 26;
-/** The deserialize options that keep every value's BSON type, so documents go back byte for byte. */
-const exact = {promoteValues: false, promoteLongs: false, promoteBuffers: false, bsonRegExp: true} as const;
 
 export type StagingOptions = {
 	db: Db;
@@ -148,16 +147,14 @@ export class StagingLoad {
 		}
 	}
 
-	/** Inserts raw BSON documents into a collection's staging collection (unordered). The buffers are read at once, not kept. */
+	/** Inserts raw BSON documents into a collection's staging collection (unordered), as they are (scrubbed first where rules apply): see {@link insertRaw}. The buffers must stay unchanged until it settles. */
 	async insert(name: string, raw: readonly Uint8Array[]): Promise<void> {
 		if (!this.loaded.has(name)) throw new MonarchError('internal', `${name} is not a collection being loaded`);
 		if (raw.length === 0) return;
-		// The driver has no way to send raw BSON documents: decode them keeping every BSON type, so they re-encode to the same bytes.
-		let documents = raw.map(document => deserialize(document, exact));
 		const {scrubber} = this;
-		if (scrubber?.has(name)) documents = documents.map(document => scrubber.document(name, document));
+		const documents = scrubber?.has(name) ? scrubber.batch(name, raw) : raw;
 		throwIfAborted(this.options.signal, this.options.label);
-		await this.db.collection(this.stagingName(name)).insertMany(documents, {ordered: false, bypassDocumentValidation: true});
+		await insertRaw(this.db, this.stagingName(name), documents);
 		const count = this.loaded.get(name)! + raw.length;
 		this.loaded.set(name, count);
 		this.loadedTotal += raw.length;
