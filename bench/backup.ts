@@ -4,15 +4,17 @@
  *
  * - drain ceiling: raw (`raw: true`) cursors over every collection, 4 at once, documents thrown away;
  * - insert ceiling: unordered insertMany of 1000 in-memory documents per batch, 4 collections at once;
- * - monarch backup, restore and copy_db, run as the built CLI (a child process), with its peak RSS
- *   (GNU time's %M) at two dataset sizes to show memory does not grow with the data.
+ * - monarch backup, restore and copy_db, run as the built CLI (a child process), with its client
+ *   CPU (user + sys of the whole process, every thread included: GNU time's %U and %S) per 100k
+ *   documents, and its peak RSS (%M), at two dataset sizes to show memory does not grow with the data.
  *
  * Run through `npm run bench` (which starts the servers), or with MONARCH_TEST_MONGODB_URI set:
  * `npx tsx bench/backup.ts`. BENCH_BACKUP_DOCS sets the large dataset (default 200000; the small
- * one is a quarter of it).
+ * one is a quarter of it). BENCH_BASELINE=<another build's dist/cli/main.js> runs that build too,
+ * beside this one, on the same data in the same run (before and after a change).
  */
 import {execFile} from 'node:child_process';
-import {mkdtemp, rm, writeFile} from 'node:fs/promises';
+import {mkdtemp, readdir, rm, writeFile} from 'node:fs/promises';
 import {tmpdir} from 'node:os';
 import path from 'node:path';
 import {fileURLToPath} from 'node:url';
@@ -26,10 +28,14 @@ if (!uri) throw new Error('MONARCH_TEST_MONGODB_URI is not set: run `npm run ben
 const largeSize = Number(process.env.BENCH_BACKUP_DOCS ?? 200_000);
 const sizes = [Math.max(1000, Math.round(largeSize / 4)), largeSize];
 const bin = fileURLToPath(new URL('../dist/cli/main.js', import.meta.url));
+const baseline = process.env.BENCH_BASELINE ? path.resolve(process.env.BENCH_BASELINE) : undefined;
+/** Client CPU seconds per 100k of these documents that mongo-tools 100.18 spent on this machine (issue 11): the targets. */
+const mongoToolsCpu = {backup: 2.2, restore: 1.9, copy_db: 4.4};
 const parallel = 4;
 const batchSize = 1000;
 
-type Row = {case: string; docs: number; ms: number; ratio?: number | undefined; rssMb?: number | undefined};
+type Row = {case: string; docs: number; ms: number; ratio?: number | undefined; rssMb?: number | undefined; cpuS?: number | undefined};
+type Measured = {ms: number; rssMb: number; cpuS: number};
 
 /** Drains every collection with raw cursors (the backup ceiling). */
 async function drain(db: Db): Promise<{ms: number; docs: number}> {
@@ -43,27 +49,27 @@ async function drain(db: Db): Promise<{ms: number; docs: number}> {
 	return {ms: performance.now() - started, docs};
 }
 
-/** Runs the built monarch; returns wall time and peak RSS (MB). */
-async function monarch(dir: string, args: string[], env: NodeJS.ProcessEnv = {}): Promise<{ms: number; rssMb: number}> {
+/** Runs a built monarch (this one unless `which` says the baseline); returns wall time, client CPU seconds (user + sys, all threads) and peak RSS (MB). */
+async function monarch(dir: string, args: string[], env: NodeJS.ProcessEnv = {}, which = bin): Promise<Measured> {
 	const started = performance.now();
-	const {stderr} = await run('/usr/bin/time', ['-f', 'MAXRSS_KB=%M', process.execPath, bin, ...args], {
+	const {stderr} = await run('/usr/bin/time', ['-f', 'MAXRSS_KB=%M CPU_S=%U+%S', process.execPath, which, ...args], {
 		cwd: dir,
 		env: {...process.env, NO_COLOR: '1', ...env},
 		maxBuffer: 64 * 1024 * 1024,
 	});
 	const ms = performance.now() - started;
-	const match = /MAXRSS_KB=(\d+)/.exec(stderr);
-	return {ms, rssMb: match ? Number(match[1]) / 1024 : Number.NaN};
+	const match = /MAXRSS_KB=(\d+) CPU_S=([\d.]+)\+([\d.]+)/.exec(stderr);
+	return {ms, rssMb: match ? Number(match[1]) / 1024 : Number.NaN, cpuS: match ? Number(match[2]) + Number(match[3]) : Number.NaN};
 }
 
 function printRows(title: string, rows: Row[]): void {
 	const width = Math.max(...rows.map(row => row.case.length), 4);
 	console.log(`\n${title}`);
-	console.log(`  ${'case'.padEnd(width)}  ${'docs'.padStart(8)}  ${'ms'.padStart(9)}  ${'docs/s'.padStart(8)}  ${'ratio'.padStart(6)}  ${'peak RSS'.padStart(9)}`);
+	console.log(`  ${'case'.padEnd(width)}  ${'docs'.padStart(8)}  ${'ms'.padStart(9)}  ${'docs/s'.padStart(8)}  ${'ratio'.padStart(6)}  ${'CPU s/100k'.padStart(10)}  ${'peak RSS'.padStart(9)}`);
 	for (const row of rows) {
 		const rate = (row.docs * 1000) / row.ms;
 		console.log(
-			`  ${row.case.padEnd(width)}  ${String(row.docs).padStart(8)}  ${row.ms.toFixed(0).padStart(9)}  ${rate.toFixed(0).padStart(8)}  ${row.ratio === undefined ? '     -' : row.ratio.toFixed(2).padStart(6)}  ${row.rssMb === undefined ? '        -' : `${row.rssMb.toFixed(0)} MB`.padStart(9)}`,
+			`  ${row.case.padEnd(width)}  ${String(row.docs).padStart(8)}  ${row.ms.toFixed(0).padStart(9)}  ${rate.toFixed(0).padStart(8)}  ${row.ratio === undefined ? '     -' : row.ratio.toFixed(2).padStart(6)}  ${row.cpuS === undefined ? '         -' : ((row.cpuS * 100_000) / row.docs).toFixed(2).padStart(10)}  ${row.rssMb === undefined ? '        -' : `${row.rssMb.toFixed(0)} MB`.padStart(9)}`,
 		);
 	}
 }
@@ -83,6 +89,9 @@ await writeFile(
 );
 
 const summary: string[] = [];
+/** Client CPU seconds per build at the previous size, for the cost of each further 100k documents (start-up excluded). */
+const cpuBySize = new Map<string, {docs: number; backup: number; restore: number; copy: number}>();
+const marginal: string[] = [];
 try {
 	for (const size of sizes) {
 		for (const database of Object.values(databases)) await client.db(database).dropDatabase();
@@ -94,31 +103,45 @@ try {
 		const drained = await drain(client.db(databases.source));
 		if (drained.docs !== docs) throw new Error(`drained ${drained.docs} documents of ${docs}`);
 
-		const name = `bench_${size}`;
-		const backup = await monarch(dir, ['backup', 'source', '--name', name]);
-		const archive = (await import('node:fs/promises')).readdir(path.join(dir, 'backups')).then(files => files.find(file => file.startsWith(`${name}__`) && file.endsWith('.archive.gz'))!);
-		const restore = await monarch(dir, ['restore', `${await archive}:target`, '--yes']);
-		const copy = await monarch(dir, ['copy_db', 'source:target', '--yes']);
-		const scrubbed = await monarch(dir, ['copy_db', 'source:target', '--yes', '--scrub'], {MONARCH_SCRUB_KEY: 'bench-scrub-key-0123456789abcdef'});
-
+		const builds: Array<[string, string]> = [['monarch', bin], ...(baseline ? [['baseline', baseline] as [string, string]] : [])];
 		const drainRate = docs / drained.ms;
 		const insertRate = docs / insertMs;
 		const rate = (ms: number) => docs / ms;
 		const rows: Row[] = [
 			{case: 'ceiling: raw cursor drain (4 collections at once)', docs, ms: drained.ms, ratio: 1},
 			{case: 'ceiling: unordered insertMany, 1000/batch (4 at once)', docs, ms: insertMs, ratio: 1},
-			{case: 'monarch backup (vs drain)', docs, ms: backup.ms, ratio: rate(backup.ms) / drainRate, rssMb: backup.rssMb},
-			{case: 'monarch restore (vs insert)', docs, ms: restore.ms, ratio: rate(restore.ms) / insertRate, rssMb: restore.rssMb},
-			{case: '  (vs insert + the same index builds, for reference)', docs, ms: restore.ms, ratio: rate(restore.ms) / (docs / (insertMs + indexMs))},
-			{case: 'monarch copy_db (vs slower ceiling)', docs, ms: copy.ms, ratio: rate(copy.ms) / Math.min(drainRate, insertRate), rssMb: copy.rssMb},
-			{case: 'monarch copy_db --scrub, 2 of 5 collections (vs copy_db)', docs, ms: scrubbed.ms, ratio: copy.ms / scrubbed.ms, rssMb: scrubbed.rssMb},
 		];
+		for (const [label, which] of builds) {
+			const name = `bench_${label}_${size}`;
+			const backup = await monarch(dir, ['backup', 'source', '--name', name], {}, which);
+			const archive = (await readdir(path.join(dir, 'backups'))).find(file => file.startsWith(`${name}__`) && file.endsWith('.archive.gz'))!;
+			const restore = await monarch(dir, ['restore', `${archive}:target`, '--yes'], {}, which);
+			const copy = await monarch(dir, ['copy_db', 'source:target', '--yes'], {}, which);
+			const scrubbed = await monarch(dir, ['copy_db', 'source:target', '--yes', '--scrub'], {MONARCH_SCRUB_KEY: 'bench-scrub-key-0123456789abcdef'}, which);
+			rows.push(
+				{case: `${label} backup (vs drain)`, docs, ms: backup.ms, ratio: rate(backup.ms) / drainRate, rssMb: backup.rssMb, cpuS: backup.cpuS},
+				{case: `${label} restore (vs insert)`, docs, ms: restore.ms, ratio: rate(restore.ms) / insertRate, rssMb: restore.rssMb, cpuS: restore.cpuS},
+				{case: '  (vs insert + the same index builds, for reference)', docs, ms: restore.ms, ratio: rate(restore.ms) / (docs / (insertMs + indexMs))},
+				{case: `${label} copy_db (vs slower ceiling)`, docs, ms: copy.ms, ratio: rate(copy.ms) / Math.min(drainRate, insertRate), rssMb: copy.rssMb, cpuS: copy.cpuS},
+				{case: `${label} copy_db --scrub, 2 of 5 collections (vs copy_db)`, docs, ms: scrubbed.ms, ratio: copy.ms / scrubbed.ms, rssMb: scrubbed.rssMb, cpuS: scrubbed.cpuS},
+			);
+			summary.push(`${label}, ${docs} docs: peak RSS backup ${backup.rssMb.toFixed(0)} MB, restore ${restore.rssMb.toFixed(0)} MB, copy_db ${copy.rssMb.toFixed(0)} MB, copy_db --scrub ${scrubbed.rssMb.toFixed(0)} MB`);
+			const previous = cpuBySize.get(label);
+			if (previous) {
+				const per = (now: number, then: number) => (((now - then) * 100_000) / (docs - previous.docs)).toFixed(2);
+				marginal.push(`${label}, from ${previous.docs} to ${docs} docs: backup ${per(backup.cpuS, previous.backup)} s, restore ${per(restore.cpuS, previous.restore)} s, copy_db ${per(copy.cpuS, previous.copy)} s`);
+			}
+
+			cpuBySize.set(label, {docs, backup: backup.cpuS, restore: restore.cpuS, copy: copy.cpuS});
+		}
+
 		printRows(`backup / restore / copy_db, ${docs} documents in ${collections.length} collections (2 indexes each), one run`, rows);
-		summary.push(`${docs} docs: peak RSS backup ${backup.rssMb.toFixed(0)} MB, restore ${restore.rssMb.toFixed(0)} MB, copy_db ${copy.rssMb.toFixed(0)} MB, copy_db --scrub ${scrubbed.rssMb.toFixed(0)} MB`);
 	}
 
-	console.log(`\npeak RSS by dataset size (targets: under 256 MB, flat)\n${summary.map(line => `  ${line}`).join('\n')}`);
-	console.log('targets: backup >= 0.90 of drain, restore >= 0.85 of insert, copy_db >= 0.80 of the slower ceiling, copy_db --scrub >= 0.60 of copy_db with its peak RSS');
+	console.log(`\npeak RSS by dataset size (target: at most 200 MB, flat)\n${summary.map(line => `  ${line}`).join('\n')}`);
+	console.log(`\nclient CPU seconds per further 100k documents (the difference between the two sizes, so start-up is left out)\n${marginal.map(line => `  ${line}`).join('\n')}`);
+	console.log('targets: backup >= 0.90 of drain, restore >= 0.85 of insert, copy_db >= 0.80 of the slower ceiling, copy_db --scrub >= 0.60 of copy_db with its peak RSS;');
+	console.log(`  client CPU per 100k at or below mongo-tools 100.18's on this machine: backup ${mongoToolsCpu.backup} s, restore ${mongoToolsCpu.restore} s, copy_db ${mongoToolsCpu.copy_db} s; peak RSS at most 200 MB, flat`);
 } finally {
 	for (const database of Object.values(databases)) await client.db(database).dropDatabase().catch(() => {});
 	await client.close();
