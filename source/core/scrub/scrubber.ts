@@ -52,11 +52,8 @@ export class Scrubber {
 	}
 
 	/** Scrubs raw BSON documents of `collection`; untouched fields keep their BSON types and order. */
-	batch(collection: string, documents: readonly Uint8Array[]): Buffer[] {
-		return documents.map(raw => {
-			const document = this.document(collection, BSON.deserialize(raw, decodeOptions));
-			return Buffer.from(BSON.serialize(document, {checkKeys: false, ignoreUndefined: false}));
-		});
+	batch(collection: string, documents: readonly Uint8Array[]): Uint8Array[] {
+		return documents.map(raw => BSON.serialize(this.document(collection, BSON.deserialize(raw, decodeOptions)), {checkKeys: false, ignoreUndefined: false}));
 	}
 
 	/** Scrubs a decoded document (in place, unless a QuerySet's `scrub` returns another) and returns it. */
