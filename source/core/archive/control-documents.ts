@@ -1,4 +1,4 @@
-import {deserialize, Int32, Long, serialize, type Document} from 'bson';
+import {deserialize, Int32, Long, serialize, type Document} from '../bson.js';
 
 /**
  * The archive's own small BSON documents (header, prelude entries, namespace

@@ -1,4 +1,4 @@
-import type {Document} from 'bson';
+import type {Document} from '../bson.js';
 
 /**
  * Facts about the mongodump archive format (what `mongodump --archive` writes

@@ -1,4 +1,4 @@
-import {EJSON, type Document} from 'bson';
+import {EJSON, type Document} from '../bson.js';
 import type {CollectionMetadata} from './format.js';
 
 /**

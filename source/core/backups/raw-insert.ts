@@ -1,5 +1,5 @@
 import {createRequire} from 'node:module';
-import {deserialize} from 'bson';
+import {deserialize} from '../bson.js';
 import {MongoServerError, type Db, type Document} from 'mongodb';
 
 /**

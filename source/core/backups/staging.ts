@@ -1,6 +1,6 @@
 import type {Scrubber} from '../scrub/scrubber.js';
 import {createHash, randomBytes} from 'node:crypto';
-import {EJSON} from 'bson';
+import {EJSON} from '../bson.js';
 import type {Db, Document} from 'mongodb';
 import {MonarchError, throwIfAborted} from '../errors.js';
 import {ignoreEvents, type EventSink} from '../events.js';

@@ -1,5 +1,5 @@
 import {hash} from 'node:crypto';
-import {BSON} from 'bson';
+import {BSON} from '../bson.js';
 import type {Db, FindCursor} from 'mongodb';
 import pMap from 'p-map';
 import {countForProgress, isDataCollection} from '../backups/collections.js';

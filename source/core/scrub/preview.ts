@@ -1,4 +1,4 @@
-import {BSON, EJSON, type Document} from 'bson';
+import {BSON, EJSON, type Document} from '../bson.js';
 import type {ProjectConfig} from '../config/load.js';
 import {connect} from '../connection.js';
 import {findEnvironment} from '../environments.js';

@@ -1,5 +1,5 @@
 import {createHmac} from 'node:crypto';
-import {BSON, EJSON, type Document} from 'bson';
+import {BSON, EJSON, type Document} from '../bson.js';
 import {createDigestFaker} from './digest-faker.js';
 import type {FakeKind} from './fakes.js';
 import type {CustomScrub} from '../querysets/selection.js';
