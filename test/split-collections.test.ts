@@ -5,6 +5,7 @@
  * that monarch verify and restore read.
  */
 import {createHash} from 'node:crypto';
+import {once} from 'node:events';
 import path from 'node:path';
 import {PassThrough} from 'node:stream';
 import test, {type ExecutionContext} from 'ava';
@@ -14,7 +15,9 @@ import {dumpDatabase} from '../source/core/backups/dump.js';
 import {idRangeFilters} from '../source/core/backups/id-ranges.js';
 import type {MonarchEvent} from '../source/core/events.js';
 import {seed, snapshot, stagingCollections, type Loose} from './helpers/backup-data.js';
+import {heldOrExited, startGate} from './helpers/gate.js';
 import {createProject, testMongoUri, type Project} from './helpers/project.js';
+import {waitFor} from './helpers/wait.js';
 
 const now = '2026-03-01T09:30:00.000Z';
 const day = '2026_03_01';
@@ -156,6 +159,44 @@ test('copy_db reads a large collection in _id ranges into one staging collection
 	for (const name of ['dogs', 'mixed']) t.deepEqual(await hashes(staging, name), await hashes(db, name), `${name}: every document once`);
 	t.deepEqual(await snapshot(staging), await snapshot(db));
 	t.deepEqual(await stagingCollections(staging), []);
+});
+
+test('Ctrl+C during a split copy_db stops every range cursor: the staging collection is dropped, the target is as it was', async t => {
+	const suffix = Math.random().toString(16).slice(2, 10);
+	const project = await createProject(t, {
+		environments: {staging: {uri: `\${STAGING_URI:-${testMongoUri()}}`, database: `t_${suffix}_staging`}},
+		config: {backups: {splitCollections: {minDocuments: 1000}}},
+	});
+	await seed(project.db('development'), {dogs: 8000});
+	const target = project.db('staging');
+	await target.collection<Loose>('orders').insertMany([{_id: 1, total: 10}, {_id: 2, total: 20}]);
+	const before = await snapshot(target);
+	// The inserts into the target pass until 1.5 MB, then are held (the dogs are about 3 MB).
+	const gate = await startGate(t, {toServer: 1_500_000});
+	const child = project.spawnMonarch(['copy_db', 'development:staging', '--yes', '--verbose'], {env: {STAGING_URI: gate.uri}});
+	let stderr = '';
+	let stdout = '';
+	child.stderr!.on('data', (chunk: Buffer) => {
+		stderr += chunk.toString();
+	});
+	child.stdout!.on('data', (chunk: Buffer) => {
+		stdout += chunk.toString();
+	});
+	const exited = once(child, 'exit');
+	await heldOrExited(gate, exited, () => stderr);
+	await waitFor('the split line', async () => /dogs: 8000 documents read by 5 cursors over _id ranges/.test(stdout + stderr));
+	await waitFor('the staging collection of dogs holding documents', async () => {
+		const [name] = (await stagingCollections(target)).filter(entry => entry.endsWith('_dogs'));
+		return name !== undefined && (await target.collection(name).estimatedDocumentCount()) > 0;
+	});
+	child.kill('SIGINT');
+	await waitFor('the Ctrl+C notice', async () => stderr.includes('Stopping after the current step'));
+	gate.open();
+	const [code] = await exited;
+	t.is(code, 130, stderr);
+	t.deepEqual(await stagingCollections(target), []);
+	t.deepEqual(await snapshot(target), before);
+	t.is(await target.collection<Loose>('monarch_locks').countDocuments(), 0);
 });
 
 test('a split dump reports each collection\'s progress summed over its ranges, and the whole', async t => {
