@@ -1,3 +1,4 @@
+import {deserialize} from 'bson';
 import type {Collection, Document} from 'mongodb';
 import {throwIfAborted} from '../errors.js';
 import {ignoreEvents, type EventSink} from '../events.js';
@@ -73,14 +74,15 @@ export async function idRangeFilters(collection: Collection, filter: Document | 
 	const step = Math.ceil(options.expected / options.parts);
 	if (options.parts < 2 || step < 1) return whole;
 	const picked: Array<{bracket: Bracket; value: unknown}> = [];
-	const cursor = collection.find(filter ?? {}, {projection: {_id: 1}, sort: {_id: 1}, batchSize: 10_000, ...exactValues});
+	// Raw: only the few documents picked are decoded.
+	const cursor = collection.find(filter ?? {}, {projection: {_id: 1}, sort: {_id: 1}, batchSize: 10_000, raw: true});
 	try {
 		let position = 0;
 		while (picked.length < options.parts - 1 && (await cursor.hasNext())) {
 			throwIfAborted(options.signal, `splitting ${collection.collectionName}`);
-			for (const document of cursor.readBufferedDocuments()) {
+			for (const document of cursor.readBufferedDocuments() as unknown as Buffer[]) {
 				if (position > 0 && position % step === 0 && picked.length < options.parts - 1) {
-					const value: unknown = document._id;
+					const value: unknown = deserialize(document, exactValues)._id;
 					const bracket = bracketOf(value);
 					if (bracket) picked.push({bracket, value});
 				}
