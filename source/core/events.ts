@@ -19,6 +19,8 @@ export type MonarchEvent =
 	| {type: 'swap:interrupted'; swap: InterruptedSwap}
 	/** Staging collections that a run killed while loading left behind were dropped (the target kept what it had). */
 	| {type: 'staging:recovered'; collections: string[]}
+	/** A large collection is read by `ranges` cursors over `_id` ranges (the last one the remainder of other `_id` types) instead of one; `documents` as counted before. */
+	| {type: 'dump:collection-split'; label: string; collection: string; documents: number; ranges: number}
 	/** A backup began writing `archive` to `store` (the store's description, e.g. `backups/`). */
 	| {type: 'backup:started'; environment: string; database: string; store: string; archive: string}
 	/** A restore's source was read whole and checked, before the target was touched; `bytes` as stored (gzipped or not). */
@@ -45,7 +47,7 @@ export type MonarchEvent =
 	| {type: 'rehearse:kept'; database: string};
 
 /** The events that mark a phase of a backup, restore, copy or rehearsal (the ones `--json` lists besides recoveries). */
-export type PhaseEvent = Extract<MonarchEvent, {type: `${'backup' | 'restore' | 'migrate' | 'staging' | 'swap' | 'rehearse'}:${string}`}>;
+export type PhaseEvent = Extract<MonarchEvent, {type: `${'backup' | 'dump' | 'restore' | 'migrate' | 'staging' | 'swap' | 'rehearse'}:${string}`}>;
 
 export type EventSink = (event: MonarchEvent) => void;
 

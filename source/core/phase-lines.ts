@@ -16,6 +16,8 @@ export function describePhase(event: PhaseEvent): PhaseLine {
 	switch (event.type) {
 		case 'backup:started':
 			return {level: 'info', text: `Backing up ${event.environment} (database ${event.database}) to ${event.store}${event.archive}`};
+		case 'dump:collection-split':
+			return {level: 'debug', text: `${event.collection}: ${counted(event.documents, 'document')} read by ${event.ranges} cursors over _id ranges`};
 		case 'restore:verified':
 			return {level: 'info', text: `Verified: ${counted(event.collections, 'collection')}, ${counted(event.documents, 'document')}, ${formatBytes(event.bytes)}, sha256 ${event.sha256.slice(0, 12)}...`};
 		case 'restore:safety-backup':

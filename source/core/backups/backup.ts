@@ -66,7 +66,7 @@ export async function backup(options: BackupOptions): Promise<BackupResult> {
 		const querySet = options.querySet
 			? await runQuerySet({config, name: options.querySet, database: connection.db, environment: environment.name, prompter: options.prompter, events: options.events, signal: options.signal})
 			: undefined;
-		return await writeBackup({db: connection.db, environment, store, base, querySet, scrub: scrub?.scrub ? {plan: scrub, config} : undefined, events: options.events, signal: options.signal});
+		return await writeBackup({db: connection.db, environment, store, base, querySet, scrub: scrub?.scrub ? {plan: scrub, config} : undefined, splitCollections: config.splitCollections, events: options.events, signal: options.signal});
 	} finally {
 		await connection.close();
 	}
@@ -83,6 +83,8 @@ export type WriteBackupOptions = OperationOptions & {
 	label?: string;
 	/** `--scrub`: the plan (with its key) and the config holding the rules. */
 	scrub?: {plan: ScrubPlan; config: ProjectConfig} | undefined;
+	/** `backups.splitCollections` of monarch.json (large collections read in `_id` ranges); the server's default when absent. */
+	splitCollections?: ProjectConfig['splitCollections'];
 };
 
 /** Names tried before giving up when stores keep refusing them because other backups took them meanwhile. */
@@ -127,7 +129,7 @@ async function writeBackupAs(archive: string, createdAt: Date, options: WriteBac
 		const label = options.label ?? `backup ${environment.name}`;
 		const scrub = options.scrub;
 		const scrubFor = scrub ? (infos: readonly CollectionInfo[]) => scrubberFor(scrub.config, scrub.plan, infos, label, options.querySet?.scrub) : undefined;
-		dumped = await dumpDatabase({db, output: body, selection: options.querySet?.selection, label, scrubFor, events, signal});
+		dumped = await dumpDatabase({db, output: body, selection: options.querySet?.selection, label, scrubFor, splitCollections: options.splitCollections, events, signal});
 	} catch (error) {
 		// A refused name destroys `body`, failing the dump: report the refusal, which writeBackup acts on.
 		const writeError = await written.then(

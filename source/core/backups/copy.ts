@@ -13,6 +13,8 @@ import {dumpConcurrency} from './dump.js';
 import {assertLoadable} from './staging.js';
 import {runSettled} from '../pool.js';
 import {runRestore, type RestoreSource} from './restore-flow.js';
+import {planRangeTasks, rangeCountdown, splitThreshold} from './id-ranges.js';
+import {serverTraits} from './server-traits.js';
 import {planScrub, type ScrubChoice, type ScrubReport} from '../scrub/policy.js';
 
 export type CopyOptions = OperationOptions & {
@@ -101,7 +103,8 @@ export type CopySourceInput = OperationOptions & {
 /**
  * Another environment's live collections (or a QuerySet's part of them) as a
  * restore's source: connects (asking the QuerySet's questions), and loads
- * from raw cursors, `dumpConcurrency` collections at once. Nothing is
+ * from raw cursors, `dumpConcurrency` at once (collections, or `_id` ranges
+ * of one over `backups.splitCollections`, see `planRangeTasks`). Nothing is
  * verified: the counts are estimates for progress. The one copy source of
  * copy_db and rehearse.
  */
@@ -136,11 +139,25 @@ export async function openCopySource(input: CopySourceInput): Promise<RestoreSou
 				for (const info of data) totals.set(info.name, await countForProgress(from.db, info.name, filters.get(info.name)));
 				return totals;
 			},
-			async load(staging, _events, signal) {
+			async load(staging, loadEvents, signal) {
 				await staging.prepare(infos);
+				const threshold = splitThreshold(config.splitCollections, await serverTraits(from.db));
+				const tasks = await planRangeTasks(data, {
+					threshold,
+					parts: dumpConcurrency,
+					source: info => ({collection: from.db.collection(info.name), splittable: info.type === 'collection' && info.options.capped !== true}),
+					filterOf: info => filters.get(info.name),
+					countOf: async info => countForProgress(from.db, info.name, filters.get(info.name)),
+					label: input.what,
+					events: loadEvents,
+					signal,
+				});
+				const countdown = rangeCountdown(tasks);
 				let failed = false;
-				await runSettled(data, dumpConcurrency, async info => {
-					const cursor: FindCursor = from.db.collection(info.name).find(filters.get(info.name) ?? {}, {raw: true, batchSize: 1000});
+				// One pool of cursors across collections: a large collection's ranges insert into its one staging collection at once.
+				await runSettled(tasks, dumpConcurrency, async task => {
+					const {collection: info} = task;
+					const cursor: FindCursor = from.db.collection(info.name).find(task.filter, {raw: true, batchSize: 1000});
 					try {
 						let pending: Promise<void> | undefined;
 						try {
@@ -167,7 +184,8 @@ export async function openCopySource(input: CopySourceInput): Promise<RestoreSou
 						await cursor.close().catch(() => {});
 					}
 
-					await staging.finishCollection(info.name);
+					// A collection read in ranges is finished once, after its last range.
+					if (countdown.finished(task)) await staging.finishCollection(info.name);
 				});
 				// Live cursors vouch for no counts: theirs were estimates for progress.
 				return undefined;

@@ -9,8 +9,10 @@ import {monarchVersion} from '../version.js';
 import {countForProgress, describeCollections, type CollectionInfo} from './collections.js';
 import type {Scrubber} from '../scrub/scrubber.js';
 import {metadataDigest, type BackupManifest} from './manifest.js';
+import {planRangeTasks, rangeCountdown, splitThreshold, type RangeTask} from './id-ranges.js';
+import {traitsFor} from './server-traits.js';
 
-/** How many collections are dumped at once (mongodump's -j default). */
+/** How many cursors read at once: collections, or `_id` ranges of a large one (mongodump's -j default). */
 export const dumpConcurrency = 4;
 
 /** Documents per cursor batch. */
@@ -24,7 +26,10 @@ export type DumpOptions = {
 	selection?: Selection | undefined;
 	/** Names this dump in progress events, e.g. `backup production`. */
 	label: string;
+	/** Cursors at once (collections, or `_id` ranges of a large one); {@link dumpConcurrency} by default. */
 	concurrency?: number;
+	/** `backups.splitCollections` of monarch.json: from how many documents a collection is read in `_id` ranges (see `splitThreshold`). */
+	splitCollections?: {minDocuments: number} | undefined;
 	/** `backup --scrub`: the scrubber for the collections dumped (it may throw to refuse the rules, before anything is written). */
 	scrubFor?: ((collections: readonly CollectionInfo[]) => Scrubber | undefined) | undefined;
 	events?: EventSink | undefined;
@@ -41,7 +46,9 @@ export type DumpResult = {
 /**
  * Dumps a database as a gzipped mongodump archive into `output`: the
  * collections' options and indexes in the prelude, then their documents as
- * raw BSON (never decoded), several collections at once. Ends `output` on
+ * raw BSON (never decoded), several collections at once, a large collection
+ * by several cursors over `_id` ranges (their blocks interleave in the
+ * archive; its count and CRC cover them in the order written). Ends `output` on
  * success; destroys it on failure or abort, so an atomic store write of it
  * fails and leaves nothing behind.
  */
@@ -52,7 +59,8 @@ export async function dumpDatabase(options: DumpOptions): Promise<DumpResult> {
 	let writer: ArchiveWriter | undefined;
 	const cursors = new Set<FindCursor>();
 	try {
-		const serverVersion = String((await db.command({buildInfo: 1})).version ?? 'unknown');
+		const buildInfo = await db.command({buildInfo: 1});
+		const serverVersion = String(buildInfo.version ?? 'unknown');
 		const filters = new Map(options.selection?.collections.map(entry => [entry.name, entry.filter as Document]));
 		const infos = await describeCollections(db, options.selection ? [...filters.keys()] : undefined);
 		if (options.selection) {
@@ -94,12 +102,27 @@ export async function dumpDatabase(options: DumpOptions): Promise<DumpResult> {
 		for (const info of infos) if (info.type === 'view') await writer.endCollection(database, info.name);
 
 		let done = 0;
-		const queue = infos.filter(info => info.type !== 'view');
-		const dumpOne = async (info: CollectionInfo, archive: ArchiveWriter) => {
+		const threshold = splitThreshold(options.splitCollections, traitsFor(buildInfo));
+		const tasks = await planRangeTasks(
+			infos.filter(info => info.type !== 'view'),
+			{
+				threshold,
+				parts: concurrency,
+				source: info => ({collection: db.collection(dataCollectionName(info.name, info.type)), splittable: info.type === 'collection' && info.options.capped !== true}),
+				filterOf: info => filters.get(info.name),
+				countOf: info => totals.get(info.name),
+				label,
+				events,
+				signal: options.signal,
+			},
+		);
+		const countdown = rangeCountdown(tasks);
+		const counts = new Map<string, number>();
+		const dumpRange = async (task: RangeTask<CollectionInfo>, archive: ArchiveWriter) => {
+			const {collection: info, filter} = task;
 			const total = totals.get(info.name);
-			const cursor = db.collection(dataCollectionName(info.name, info.type)).find(filters.get(info.name) ?? {}, {raw: true, batchSize});
+			const cursor = db.collection(dataCollectionName(info.name, info.type)).find(filter, {raw: true, batchSize});
 			cursors.add(cursor);
-			let count = 0;
 			let pending: Promise<void> | undefined;
 			try {
 				while (await cursor.hasNext()) {
@@ -110,7 +133,8 @@ export async function dumpDatabase(options: DumpOptions): Promise<DumpResult> {
 					pending = archive.writeDocuments(database, info.name, batch);
 					// It is awaited after the next read; until then a failure must not count as unhandled (Node would exit).
 					pending.catch(() => {});
-					count += batch.length;
+					const count = (counts.get(info.name) ?? 0) + batch.length;
+					counts.set(info.name, count);
 					done += batch.length;
 					events({type: 'progress', task: `${label}: ${info.name}`, done: count, total: Math.max(count, total ?? 0), unit: 'docs'});
 					events({type: 'progress', task: label, done, total: Math.max(done, grandTotal), unit: 'docs'});
@@ -124,12 +148,16 @@ export async function dumpDatabase(options: DumpOptions): Promise<DumpResult> {
 				await cursor.close().catch(() => {});
 			}
 
+			// A collection read in ranges ends once, after its last range.
+			if (!countdown.finished(task)) return;
 			await archive.endCollection(database, info.name);
-			if (count === 0) events({type: 'progress', task: `${label}: ${info.name}`, done: 0, total: 0, unit: 'docs'});
+			if (!counts.get(info.name)) events({type: 'progress', task: `${label}: ${info.name}`, done: 0, total: 0, unit: 'docs'});
 		};
 
 		const archive = writer;
-		await runSettled(queue, concurrency, async info => dumpOne(info, archive));
+		// One pool of cursors across collections; a collection's ranges are queued together, so no more
+		// collections are open in the archive at once than cursors run (the writer's concurrentCollections).
+		await runSettled(tasks, concurrency, async task => dumpRange(task, archive));
 		throwIfAborted(options.signal, label);
 		const stats = await writer.finish();
 		const byName = new Map(stats.map(entry => [entry.collection, entry]));

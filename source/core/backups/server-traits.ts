@@ -21,6 +21,8 @@ export type ServerTraits = {
 	renamesDottedNames: boolean;
 	/** False when `renameCollection` has no `dropTarget` (FerretDB v1): the swap drops, then renames. */
 	renameDropsTarget: boolean;
+	/** False when a read of an `_id` range scans the whole collection (FerretDB v1 on SQLite): splitting a collection into ranges then costs a scan per range. */
+	indexedIdRanges: boolean;
 };
 
 /** What FerretDB v1 keeps of an index spec. */
@@ -31,10 +33,10 @@ export function traitsFor(buildInfo: {version?: unknown; ferretdbVersion?: unkno
 	if (buildInfo.ferretdbVersion !== undefined) {
 		// An embedded FerretDB built from the module proxy reports its version as `unknown`.
 		const version = String(buildInfo.ferretdbVersion).replace(/^v/, '');
-		return {description: version === 'unknown' ? 'FerretDB' : `FerretDB ${version}`, indexFields: ferretdbIndexFields, lacksCollectionOptions: true, indexesFirst: true, renamesDottedNames: false, renameDropsTarget: false};
+		return {description: version === 'unknown' ? 'FerretDB' : `FerretDB ${version}`, indexFields: ferretdbIndexFields, lacksCollectionOptions: true, indexesFirst: true, renamesDottedNames: false, renameDropsTarget: false, indexedIdRanges: false};
 	}
 
-	return {description: `MongoDB ${String(buildInfo.version ?? 'unknown')}`, indexFields: undefined, lacksCollectionOptions: false, indexesFirst: false, renamesDottedNames: true, renameDropsTarget: true};
+	return {description: `MongoDB ${String(buildInfo.version ?? 'unknown')}`, indexFields: undefined, lacksCollectionOptions: false, indexesFirst: false, renamesDottedNames: true, renameDropsTarget: true, indexedIdRanges: true};
 }
 
 /** Reads the server's traits from `buildInfo`. */

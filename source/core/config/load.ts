@@ -21,6 +21,8 @@ export type ProjectConfig = {
 	migrationsDir: string;
 	querysetsDir: string;
 	backups: {local?: LocalBackupsConfig; s3?: S3BackupsConfig};
+	/** `backups.splitCollections.minDocuments`: collections of at least this many documents are read in `_id` ranges by parallel cursors; undefined: the server's default (see `splitThreshold`). */
+	splitCollections: {minDocuments: number} | undefined;
 	lock: {leaseMs: number; waitMs: number};
 	/** `migrate.safetyBackup`: whether migrate and migrate_one back up a protected environment first (default true). */
 	migrate: {safetyBackup: boolean};
@@ -138,6 +140,7 @@ export async function loadConfig(options: LoadConfigOptions = {}): Promise<Proje
 		migrationsDir: path.resolve(root, resolve(raw.migrationsDir, 'migrationsDir')),
 		querysetsDir: path.resolve(root, resolve(raw.querysetsDir, 'querysetsDir')),
 		backups,
+		splitCollections: raw.backups?.splitCollections,
 		lock: {leaseMs: raw.lock.leaseSeconds * 1000, waitMs: raw.lock.waitSeconds * 1000},
 		migrate: {safetyBackup: raw.migrate.safetyBackup},
 		rehearsal: {environment: rehearsalEnvironment},

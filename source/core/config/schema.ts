@@ -41,6 +41,11 @@ const s3BackupsSchema = z.strictObject({
 	secretAccessKey: z.string().optional(),
 });
 
+/** `backups.splitCollections`: collections of at least `minDocuments` documents are read by parallel cursors over `_id` ranges (backup, copy_db). */
+const splitCollectionsSchema = z.strictObject({
+	minDocuments: z.number({message: 'a number of documents, such as 100000'}).int('a whole number of documents').min(2, 'at least 2 documents'),
+});
+
 const lockSchema = z.strictObject({
 	leaseSeconds: z.number().positive().max(3600).default(60),
 	waitSeconds: z.number().nonnegative().max(86_400).default(30),
@@ -68,6 +73,7 @@ export const configSchema = z.strictObject({
 		.strictObject({
 			local: localBackupsSchema.optional(),
 			s3: s3BackupsSchema.optional(),
+			splitCollections: splitCollectionsSchema.optional(),
 		})
 		.optional(),
 	lock: lockSchema.default({leaseSeconds: 60, waitSeconds: 30}),
