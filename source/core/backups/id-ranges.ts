@@ -1,4 +1,4 @@
-import {deserialize} from 'bson';
+import {deserialize} from '../bson.js';
 import type {Collection, Document} from 'mongodb';
 import {throwIfAborted} from '../errors.js';
 import {ignoreEvents, type EventSink} from '../events.js';
