@@ -7,8 +7,8 @@ import {checkWorkers, defaultWorkers} from './workers.js';
 /**
  * The insert workers of a restore or copy, as mongorestore's insertion
  * workers: a pool of worker threads (insert-worker.ts), each with one
- * MongoClient to the target, that insert raw BSON batches with
- * {@link insertRaw} while the main thread reads and checks the source.
+ * MongoClient to the target, that insert raw BSON batches with `insertRaw`
+ * (raw-insert.ts) while the main thread reads, checks and scrubs the source.
  *
  * The first worker starts with the pool (it connects while the caller
  * prepares the load); another starts only when a batch finds every started
@@ -74,7 +74,7 @@ type Slot = {number: number; worker: Worker; held: Map<number, Batch>; error: Er
 type Waiter = {bytes: number; admit: () => void; reject: (error: Error) => void};
 
 export class InsertPool {
-	/** How many workers. */
+	/** How many workers at most (they start as the load needs them). */
 	readonly size: number;
 	/** Batches in flight at most. */
 	readonly maxBatches: number;
