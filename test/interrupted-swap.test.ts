@@ -1,7 +1,7 @@
 import {readFile} from 'node:fs/promises';
 import {hostname} from 'node:os';
 import path from 'node:path';
-import test from 'ava';
+import test, {type ExecutionContext} from 'ava';
 import {serialize} from 'bson';
 import type {Db} from 'mongodb';
 import {serverTraits} from '../source/core/backups/server-traits.js';
@@ -11,6 +11,7 @@ import {environmentStatus} from '../source/core/environment-status.js';
 import {describeStatus} from '../source/tui/components/status-bar.js';
 import {snapshot, stagingCollections, type Loose} from './helpers/backup-data.js';
 import {deadPid, heldLock, literal} from './helpers/dead-pid.js';
+import {testPool} from './helpers/insert-pool.js';
 import {createProject, migrationSource} from './helpers/project.js';
 
 const plan = [
@@ -23,11 +24,11 @@ const plan = [
  * journal in the swap phase, `dogs` dropped and not yet replaced, `cats` and
  * `extra` not yet reached, and its restore lock still held by its dead pid.
  */
-async function leaveHalfSwapped(db: Db, holder?: Record<string, unknown>): Promise<{runId: string; pid: number}> {
+async function leaveHalfSwapped(t: ExecutionContext, db: Db, holder?: Record<string, unknown>): Promise<{runId: string; pid: number}> {
 	await db.collection<Loose>('dogs').insertMany([{_id: 1, name: 'old rex'}, {_id: 2, name: 'old fido'}]);
 	await db.collection<Loose>('cats').insertOne({_id: 1, name: 'old tom'});
 	await db.collection<Loose>('extra').insertOne({_id: 1});
-	const staging = new StagingLoad({db, label: 'restore development', server: await serverTraits(db)});
+	const staging = new StagingLoad({db, pool: testPool(t, db), label: 'restore development', server: await serverTraits(db)});
 	await staging.prepare(plan);
 	await staging.insert('dogs', [serialize({_id: 10, name: 'rex'}), serialize({_id: 11, name: 'max'})]);
 	await staging.insert('cats', [serialize({_id: 20, name: 'tom'})]);
@@ -45,7 +46,7 @@ const halfSwappedLine = (database: string, runId: string) =>
 test('list_migrations and the TUI status report a half-swapped database and change nothing', async t => {
 	const project = await createProject(t, {migrations: {'20260101000001_one.ts': migrationSource('One', "\t\tawait this.database.collection('runs').insertOne({_id: 'one'});")}});
 	const db = project.db();
-	const {runId} = await leaveHalfSwapped(db);
+	const {runId} = await leaveHalfSwapped(t, db);
 	const before = await snapshot(db);
 	const locksBefore = await db.collection<Loose>('monarch_locks').find().sort({_id: 1}).toArray();
 
@@ -71,7 +72,7 @@ test('list_migrations and the TUI status report a half-swapped database and chan
 test('migrate finishes a swap a killed restore left half-done, saying so in one line, before it runs anything', async t => {
 	const project = await createProject(t, {migrations: {'20260101000001_one.ts': migrationSource('One', "\t\tawait this.database.collection('runs').insertOne({_id: 'one'});")}});
 	const db = project.db();
-	const {runId, pid} = await leaveHalfSwapped(db);
+	const {runId, pid} = await leaveHalfSwapped(t, db);
 
 	const migrated = await project.monarch(['migrate', 'development']);
 	t.is(migrated.code, 0, migrated.stderr);
@@ -96,7 +97,7 @@ test('migrate finishes a swap a killed restore left half-done, saying so in one 
 test('recover finishes the interrupted swap and does nothing else (no migration runs); on a whole database it says there is nothing to do', async t => {
 	const project = await createProject(t, {migrations: {'20260101000001_one.ts': migrationSource('One', "\t\tawait this.database.collection('runs').insertOne({_id: 'one'});")}});
 	const db = project.db();
-	const {runId} = await leaveHalfSwapped(db);
+	const {runId} = await leaveHalfSwapped(t, db);
 
 	const recovered = await project.monarch(['recover', 'development']);
 	t.is(recovered.code, 0, recovered.stderr);
@@ -114,7 +115,7 @@ test('recover finishes the interrupted swap and does nothing else (no migration 
 
 test('backup finishes the interrupted swap first, so the backup holds what the restore meant', async t => {
 	const project = await createProject(t, {config: {backups: {local: {dir: 'backups'}}}, now: '2026-11-23T10:00:00Z'});
-	const {runId} = await leaveHalfSwapped(project.db());
+	const {runId} = await leaveHalfSwapped(t, project.db());
 
 	const backedUp = await project.monarch(['backup', 'development']);
 	t.is(backedUp.code, 0, backedUp.stderr);
@@ -133,7 +134,7 @@ test('a swap whose restore lock a live run on another machine holds is running, 
 		config: {lock: {leaseSeconds: 2, waitSeconds: 1}},
 	});
 	const db = project.db();
-	await leaveHalfSwapped(db, {host: 'buildbox', user: 'ci', pid: 4242});
+	await leaveHalfSwapped(t, db, {host: 'buildbox', user: 'ci', pid: 4242});
 	const before = await snapshot(db);
 
 	const listed = await project.monarch(['list_migrations', 'development']);

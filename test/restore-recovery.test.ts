@@ -1,9 +1,10 @@
-import test from 'ava';
+import test, {type ExecutionContext} from 'ava';
 import {serialize} from 'bson';
 import {serverTraits, traitsFor} from '../source/core/backups/server-traits.js';
 import {recoverStaging, StagingLoad} from '../source/core/backups/staging.js';
 import {MonarchError} from '../source/core/errors.js';
 import {stagingCollections, type Loose} from './helpers/backup-data.js';
+import {testPool} from './helpers/insert-pool.js';
 import {withDatabase} from './helpers/servers.js';
 
 const plan = [
@@ -11,10 +12,10 @@ const plan = [
 	{name: 'cats', type: 'collection' as const, options: {}, indexes: [{v: 2, key: {_id: 1}, name: '_id_'}]},
 ];
 
-async function stage(db: Parameters<typeof recoverStaging>[0]): Promise<StagingLoad> {
+async function stage(t: ExecutionContext, db: Parameters<typeof recoverStaging>[0]): Promise<StagingLoad> {
 	await db.collection<Loose>('dogs').insertMany([{_id: 1, name: 'old rex'}, {_id: 2, name: 'old fido'}]);
 	await db.collection<Loose>('extra').insertOne({_id: 1});
-	const staging = new StagingLoad({db, label: 'test', server: {...(await serverTraits(db)), indexesFirst: false}});
+	const staging = new StagingLoad({db, pool: testPool(t, db), label: 'test', server: {...(await serverTraits(db)), indexesFirst: false}});
 	await staging.prepare(plan);
 	await staging.insert('dogs', [serialize({_id: 10, name: 'rex'}), serialize({_id: 11, name: 'max'})]);
 	await staging.insert('cats', [serialize({_id: 20, name: 'tom'})]);
@@ -24,7 +25,7 @@ async function stage(db: Parameters<typeof recoverStaging>[0]): Promise<StagingL
 
 test('a run killed while loading: the next run drops its staging collections, the target keeps its data', async t => {
 	const {db} = await withDatabase(t);
-	await stage(db);
+	await stage(t, db);
 	t.is((await stagingCollections(db)).length, 2);
 
 	const recovered = await recoverStaging(db);
@@ -38,7 +39,7 @@ test('a run killed while loading: the next run drops its staging collections, th
 
 test('a run killed in the middle of its swap: the next run finishes the swap, nothing is lost', async t => {
 	const {db} = await withDatabase(t);
-	const staging = await stage(db);
+	const staging = await stage(t, db);
 	// What a crash leaves after the journal switched to the swap and `dogs` was dropped but not yet replaced.
 	await db.collection<Loose>('monarch_locks').updateOne({_id: `staging:${staging.runId}`} as never, {$set: {phase: 'swap'}});
 	await db.collection<Loose>('dogs').drop();
@@ -56,7 +57,7 @@ test('a run killed in the middle of its swap: the next run finishes the swap, no
 test('a load that fails (a unique index the documents break) is discarded and the target keeps its data', async t => {
 	const {db} = await withDatabase(t);
 	await db.collection<Loose>('dogs').insertOne({_id: 1, name: 'old rex'});
-	const staging = new StagingLoad({db, label: 'test', server: {...(await serverTraits(db)), indexesFirst: false}});
+	const staging = new StagingLoad({db, pool: testPool(t, db), label: 'test', server: {...(await serverTraits(db)), indexesFirst: false}});
 	await staging.prepare(plan);
 	await staging.insert('dogs', [serialize({_id: 10, name: 'twin'}), serialize({_id: 11, name: 'twin'})]);
 	await t.throwsAsync(staging.finishCollection('dogs'));
@@ -69,7 +70,7 @@ test('a load that fails (a unique index the documents break) is discarded and th
 test('with indexes built first (FerretDB), documents that break a unique index fail the insert and the load is discarded', async t => {
 	const {db} = await withDatabase(t);
 	await db.collection<Loose>('dogs').insertOne({_id: 1, name: 'old rex'});
-	const staging = new StagingLoad({db, label: 'test', server: {...(await serverTraits(db)), indexesFirst: true}});
+	const staging = new StagingLoad({db, pool: testPool(t, db), label: 'test', server: {...(await serverTraits(db)), indexesFirst: true}});
 	await staging.prepare(plan);
 	await t.throwsAsync(staging.insert('dogs', [serialize({_id: 10, name: 'twin'}), serialize({_id: 11, name: 'twin'})]));
 	await staging.discard();
@@ -95,7 +96,7 @@ test('on a server not known to lack index options, a refused TTL or partial inde
 	const {db} = await withDatabase(t);
 	await db.collection<Loose>('dogs').insertOne({_id: 1, name: 'old rex'});
 	// The server answers as FerretDB, which refuses these options; monarch is told it is a MongoDB, which must never degrade them.
-	const staging = new StagingLoad({db, label: 'restore test', server: traitsFor({version: '7.0.4'})});
+	const staging = new StagingLoad({db, pool: testPool(t, db), label: 'restore test', server: traitsFor({version: '7.0.4'})});
 	const error = await t.throwsAsync(async () => {
 		await staging.prepare(optioned);
 		await staging.insert('dogs', [serialize({_id: 10, name: 'rex', born: new Date(Date.UTC(2020, 0, 1))})]);
@@ -115,7 +116,7 @@ test('on FerretDB, index options it does not keep are left out with a warning na
 	const warnings: string[] = [];
 	const server = await serverTraits(db);
 	t.regex(server.description, /^FerretDB( \d+\.\d+\.\d+)?$/);
-	const staging = new StagingLoad({db, label: 'restore test', server, events: event => event.type === 'log' && event.level === 'warn' && warnings.push(event.message)});
+	const staging = new StagingLoad({db, pool: testPool(t, db), label: 'restore test', server, events: event => event.type === 'log' && event.level === 'warn' && warnings.push(event.message)});
 	await staging.prepare(optioned);
 	await staging.insert('dogs', [serialize({_id: 10, name: 'rex', born: new Date(Date.UTC(2020, 0, 1))})]);
 	await staging.finishCollection('dogs');

@@ -1,4 +1,5 @@
 import type {Db, MongoClient} from 'mongodb';
+import {clientOptions} from './client-options.js';
 import type {Environment} from './environments.js';
 import {MonarchError} from './errors.js';
 import type {EventSink} from './events.js';
@@ -24,12 +25,6 @@ export type ConnectOptions =
 	| {access: 'read'; events?: EventSink | undefined}
 	| {access: 'write'; lock: {leaseMs: number; waitMs: number}; events?: EventSink | undefined; signal?: AbortSignal | undefined};
 
-/** How long to look for a server before giving up (ms); `MONARCH_CONNECT_TIMEOUT_MS` overrides. */
-export function connectTimeoutMs(): number {
-	const fromEnvironment = Number(process.env.MONARCH_CONNECT_TIMEOUT_MS);
-	return Number.isFinite(fromEnvironment) && fromEnvironment > 0 ? fromEnvironment : 5000;
-}
-
 /**
  * Opens an environment: the one way every command reaches its database.
  * Connects, failing with a one-line, password-free message, then deals with an
@@ -38,11 +33,7 @@ export function connectTimeoutMs(): number {
 export async function connect(environment: Environment, options: ConnectOptions): Promise<Connection> {
 	// The driver loads on the first connection (the TUI draws before it).
 	const {MongoClient} = await import('mongodb');
-	const client = new MongoClient(environment.uri, {
-		serverSelectionTimeoutMS: connectTimeoutMs(),
-		connectTimeoutMS: connectTimeoutMs(),
-		appName: 'monarch',
-	});
+	const client = new MongoClient(environment.uri, clientOptions());
 	try {
 		await client.connect();
 		await client.db(environment.database).command({ping: 1});
@@ -68,7 +59,7 @@ export async function connect(environment: Environment, options: ConnectOptions)
 	return {client, db, interruptedSwap, close: async () => client.close()};
 }
 
-export function connectionError(environment: Environment, error: unknown): MonarchError {
+export function connectionError(environment: Pick<Environment, 'name' | 'hosts' | 'displayUri'>, error: unknown): MonarchError {
 	const reason = redact(error instanceof Error ? error.message : String(error)).split('\n')[0];
 	return new MonarchError('connection', `Cannot reach environment "${environment.name}" at ${environment.hosts.join(',') || environment.displayUri}: ${reason}`, {
 		hint: 'check that the server is running and the uri in monarch.json',

@@ -7,6 +7,7 @@ import {formatBytes} from '../../core/format.js';
 import type {CliContext} from '../context.js';
 import {counted} from '../../core/plural.js';
 import {redact} from '../../core/redact.js';
+import {parseWorkers, workersFlag, workersHelp} from '../workers-option.js';
 
 const collect = (value: string, previous: string[]) => [...previous, value];
 const jsonHelp = 'print the result and its phase events as one JSON document ({result, events}); progress stays on stderr';
@@ -31,6 +32,8 @@ function reporter(cli: CliContext, json: boolean | undefined) {
 		},
 	};
 }
+
+type RestoreFlags = {yes?: boolean; safetyBackup: boolean; from?: 'local' | 's3'; file?: boolean; db?: string; scrub?: boolean; workers?: string; json?: boolean};
 
 function storeOption(flag: '--to' | '--from', description: string): Option {
 	return new Option(`${flag} <location>`, description).choices(['local', 's3']);
@@ -69,12 +72,14 @@ export function registerBackupCommands(program: Command, context: () => CliConte
 		.option('--db <name>', 'with --file: the archive\'s database to restore, when it holds several')
 		.option('--scrub', 'replace personal data by the scrub rules of monarch.json while loading (key from MONARCH_SCRUB_KEY)')
 		.option('--no-scrub', 'restore a backup of personal data as it is, into an unprotected environment')
+		.option(workersFlag, workersHelp)
 		.addHelpText('after', '\nExamples:\n  monarch restore shop__2026_11_23.archive.gz:development\n  monarch restore shop__2026_11_23:staging --yes\n  monarch restore dump.archive.gz:development --file   (what mongodump --archive=dump.archive.gz --gzip wrote)')
 		.option('--json', jsonHelp)
-		.action(async (ref: string, options: {yes?: boolean; safetyBackup: boolean; from?: 'local' | 's3'; file?: boolean; db?: string; scrub?: boolean; json?: boolean}) => {
+		.action(async (ref: string, options: RestoreFlags) => {
 			const cli = context();
+			const workers = parseWorkers(options.workers);
 			if (options.file) {
-				await restoreFile(ref, options, cli);
+				await restoreFile(ref, options, workers, cli);
 				return;
 			}
 
@@ -93,6 +98,7 @@ export function registerBackupCommands(program: Command, context: () => CliConte
 				yes: options.yes,
 				safetyBackup: options.safetyBackup,
 				scrub: options.scrub,
+				workers,
 				prompter: prompter(),
 				events,
 				signal,
@@ -118,10 +124,12 @@ export function registerBackupCommands(program: Command, context: () => CliConte
 		.option('--no-safety-backup', 'do not back up a protected target first')
 		.option('--scrub', "replace personal data by the scrub rules of monarch.json while copying (key from MONARCH_SCRUB_KEY)")
 		.option('--no-scrub', 'copy a source marked personalData as it is, into an unprotected target')
+		.option(workersFlag, workersHelp)
 		.addHelpText('after', '\nExamples:\n  monarch copy_db production:development --scrub\n  monarch copy_db production:development -q AwesomeDogsQuerySet --scrub\n  monarch copy_db staging:development')
 		.option('--json', jsonHelp)
-		.action(async (ref: string, options: {querySet?: string; param: string[]; yes?: boolean; safetyBackup: boolean; scrub?: boolean; json?: boolean}) => {
+		.action(async (ref: string, options: {querySet?: string; param: string[]; yes?: boolean; safetyBackup: boolean; scrub?: boolean; workers?: string; json?: boolean}) => {
 			const cli = context();
+			const workers = parseWorkers(options.workers);
 			const {config, prompter, signal} = cli;
 			const {events, report} = reporter(cli, options.json);
 			const colon = ref.indexOf(':');
@@ -137,6 +145,7 @@ export function registerBackupCommands(program: Command, context: () => CliConte
 				yes: options.yes,
 				safetyBackup: options.safetyBackup,
 				scrub: options.scrub,
+				workers,
 				prompter: prompter(options.param),
 				events,
 				signal,
@@ -159,7 +168,7 @@ function scrubLines(scrub: ScrubReport, from: string): string[] {
 }
 
 /** `restore <file>:<env> --file`: a plain mongodump archive from disk. */
-async function restoreFile(ref: string, options: {yes?: boolean; safetyBackup: boolean; db?: string; scrub?: boolean; json?: boolean}, cli: CliContext): Promise<void> {
+async function restoreFile(ref: string, options: RestoreFlags, workers: number | undefined, cli: CliContext): Promise<void> {
 	const {config, prompter, signal} = cli;
 	const {events, report} = reporter(cli, options.json);
 	const colon = ref.lastIndexOf(':');
@@ -175,6 +184,7 @@ async function restoreFile(ref: string, options: {yes?: boolean; safetyBackup: b
 		yes: options.yes,
 		safetyBackup: options.safetyBackup,
 		scrub: options.scrub === true,
+		workers,
 		prompter: prompter(),
 		events,
 		signal,

@@ -6,6 +6,7 @@ import type {CollectionChange, RehearsalReport} from '../../core/rehearse/report
 import type {CliContext} from '../context.js';
 import {paint} from '../style.js';
 import {table} from '../table.js';
+import {parseWorkers, workersFlag, workersHelp} from '../workers-option.js';
 
 const collect = (value: string, previous: string[]) => [...previous, value];
 
@@ -20,6 +21,7 @@ export function registerRehearseCommand(program: Command, context: () => CliCont
 		.option('--keep', 'leave the scratch database for inspection (its name is printed)')
 		.option('--scrub', 'scrub personal data in the copy by the rules of monarch.json (key from MONARCH_SCRUB_KEY)')
 		.option('--no-scrub', 'with --keep: keep a faithful copy of a source marked personalData')
+		.option(workersFlag, workersHelp)
 		.option('--json', 'print the report as JSON (nothing else on stdout)')
 		.addHelpText(
 			'after',
@@ -35,10 +37,11 @@ export function registerRehearseCommand(program: Command, context: () => CliCont
 				'  monarch rehearse production --keep --json',
 			].join('\n'),
 		)
-		.action(async (env: string, options: {querySet?: string; param: string[]; keep?: boolean; scrub?: boolean; json?: boolean}) => {
+		.action(async (env: string, options: {querySet?: string; param: string[]; keep?: boolean; scrub?: boolean; workers?: string; json?: boolean}) => {
 			const cli = context();
+			const workers = parseWorkers(options.workers);
 			const {rehearse} = await import('../../core/rehearse/rehearse.js');
-			const report = await rehearse({config: await cli.config(), environment: env, querySet: options.querySet, keep: options.keep, scrub: options.scrub, prompter: cli.prompter(options.param), events: cli.events, signal: cli.signal});
+			const report = await rehearse({config: await cli.config(), environment: env, querySet: options.querySet, keep: options.keep, scrub: options.scrub, workers, prompter: cli.prompter(options.param), events: cli.events, signal: cli.signal});
 			cli.events.finish();
 			cli.print(options.json ? redact(JSON.stringify(report, null, 2)) : formatRehearsal(report));
 			if (!report.verdict.passed) process.exitCode = 1;

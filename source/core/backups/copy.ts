@@ -32,6 +32,8 @@ export type CopyOptions = OperationOptions & {
 	safetyBackup?: boolean | undefined;
 	/** `--scrub` (true) or `--no-scrub` (false); required when the source holds personal data and the target is not protected. */
 	scrub?: ScrubChoice;
+	/** `--workers`: how many insert workers load the staging collections; default one per core, at most 8. */
+	workers?: number | undefined;
 };
 
 export type CopyResult = {
@@ -166,6 +168,7 @@ export async function openCopySource(input: CopySourceInput): Promise<RestoreSou
 								if (failed) return;
 								const batch = cursor.readBufferedDocuments() as unknown as Buffer[];
 								if (pending) await pending;
+								await staging.room();
 								pending = staging.insert(info.name, batch);
 								// It is awaited after the next read; until then a failure must not count as unhandled (Node would exit).
 								pending.catch(() => {});

@@ -4,9 +4,6 @@ import {throwIfAborted} from '../errors.js';
 import {infoType, type CollectionInfo} from './collections.js';
 import type {StagingLoad} from './staging.js';
 
-/** Insert batches in flight at once, whichever collections they belong to (one window: the archive's order decides the mix). */
-const insertConcurrency = 4;
-
 /** Reads an archive's events while checking them (CRCs, counts, digests): consume `events`, then call `finish`, which throws unless every check passed. */
 export type ArchiveCheck = {
 	events(source: AsyncIterable<Uint8Array | string>, signal?: AbortSignal): AsyncIterable<ArchiveEvent>;
@@ -16,7 +13,8 @@ export type ArchiveCheck = {
 /**
  * Feeds an archive into a staging load in one pass, checking it as it
  * streams: the prelude plans the collections, document batches are inserted
- * (up to `insertConcurrency` in flight), and each collection's indexes are
+ * (as many in flight as the insert pool takes: each waits for its room, by
+ * count and bytes, whichever collections they belong to), and each collection's indexes are
  * built once its own batches are in. Resolves only when every insert
  * succeeded and `check.finish()` passed; otherwise throws, and the caller
  * discards the staging collections. A failed insert is reported only once
@@ -64,7 +62,8 @@ export async function loadArchive(staging: StagingLoad, check: ArchiveCheck, inp
 				}));
 				await staging.prepare(plan);
 			} else if (event.type === 'documents') {
-				while (inFlight.size >= insertConcurrency) await Promise.race(inFlight);
+				// The pool bounds the batches in flight by count and bytes: nothing more is read until it has room.
+				await staging.room();
 				if (state.failure) continue;
 				// The reader hands out views of chunks it never reuses, so the insert may read them until it settles.
 				track(event.collection, staging.insert(event.collection, event.documents));

@@ -30,6 +30,8 @@ export type RestoreArchiveFileOptions = OperationOptions & {
 	safetyBackup?: boolean | undefined;
 	/** `--scrub`: replace personal data by the scrub rules while loading (a mongodump file says nothing of its origin, so it is never required). */
 	scrub?: boolean | undefined;
+	/** `--workers`: how many insert workers load the staging collections; default one per core, at most 8. */
+	workers?: number | undefined;
 };
 
 export type RestoreArchiveFileResult = {

@@ -15,6 +15,8 @@ import type {CollectionInfo} from './collections.js';
 import {scrubberFor, scrubReport, type ScrubPlan, type ScrubReport} from '../scrub/policy.js';
 import type {Scrubber} from '../scrub/scrubber.js';
 import type {CustomScrub} from '../querysets/selection.js';
+import {InsertPool} from './insert-pool.js';
+import {checkWorkers} from './workers.js';
 import {recoverStaging, restoreLockName, StagingLoad} from './staging.js';
 
 /**
@@ -74,6 +76,8 @@ export type RunRestoreOptions<Source extends RestoreSource> = OperationOptions &
 	confirmDetails?: string[] | undefined;
 	/** What to do about personal data, decided by {@link planScrub} before the flow starts; not scrubbed when absent. */
 	scrub?: ScrubPlan | undefined;
+	/** `--workers`: how many insert workers load the staging collections (see {@link InsertPool}); default one per core, at most 8. */
+	workers?: number | undefined;
 };
 
 export type RunRestoreResult<Source extends RestoreSource> = {
@@ -102,6 +106,7 @@ export type RunRestoreResult<Source extends RestoreSource> = {
 export async function runRestore<Source extends RestoreSource>(options: RunRestoreOptions<Source>): Promise<RunRestoreResult<Source>> {
 	const {config, target, signal} = options;
 	const events = options.events ?? ignoreEvents;
+	checkWorkers(options.workers);
 	const safetyStore = safetyStoreFor(config, target, options.safetyBackup ?? true);
 	const source = await options.open();
 	try {
@@ -110,7 +115,7 @@ export async function runRestore<Source extends RestoreSource>(options: RunResto
 			await confirmDestructive(target, `${source.describe} into ${target.name} (database ${target.database}), replacing its data`, {yes: options.yes, prompter: options.prompter, details: options.confirmDetails});
 			const totals = await source.totals(signal);
 			const plan = options.scrub ?? {scrub: false, declined: false};
-			const loaded = await underLock({config, target, db: connection.db, source, safetyStore, totals, plan, events, signal});
+			const loaded = await underLock({config, target, db: connection.db, source, safetyStore, totals, plan, workers: options.workers, events, signal});
 			return {
 				source,
 				collections: [...totals.keys()].map(name => ({name, count: loaded.counts.get(name) ?? 0})),
@@ -134,6 +139,7 @@ type LockedOptions = {
 	safetyStore: BackupStore | undefined;
 	totals: Map<string, number | undefined>;
 	plan: ScrubPlan;
+	workers: number | undefined;
 	events: EventSink;
 	signal: AbortSignal | undefined;
 };
@@ -142,6 +148,7 @@ type LockedOptions = {
 async function underLock(options: LockedOptions): Promise<{safetyBackup: BackupResult | undefined; dropped: string[]; counts: Map<string, number>; scrubber: Scrubber | undefined}> {
 	const {config, target, db, source, events, signal} = options;
 	const lock = await acquireLock(db, restoreLockName, {leaseMs: config.lock.leaseMs, waitMs: config.lock.waitMs, events, signal});
+	let pool: InsertPool | undefined;
 	try {
 		await recoverStaging(db, events);
 		let safetyBackup: BackupResult | undefined;
@@ -150,7 +157,9 @@ async function underLock(options: LockedOptions): Promise<{safetyBackup: BackupR
 		}
 
 		const scrubFor = (collections: readonly CollectionInfo[]) => scrubberFor(config, options.plan, collections, source.label, source.customScrub);
-		const staging = new StagingLoad({db, label: source.label, totals: options.totals, server: await serverTraits(db), scrubFor, events, signal});
+		const server = await serverTraits(db);
+		pool = new InsertPool({target, workers: options.workers, label: source.label, signal});
+		const staging = new StagingLoad({db, pool, label: source.label, totals: options.totals, server, scrubFor, events, signal});
 		let dropped: string[];
 		try {
 			const checked = await source.load(staging, events, signal);
@@ -193,6 +202,8 @@ async function underLock(options: LockedOptions): Promise<{safetyBackup: BackupR
 		for (const name of options.totals.keys()) counts.set(name, staging.count(name));
 		return {safetyBackup, dropped, counts, scrubber: staging.scrubber};
 	} finally {
+		// The workers end with the load, whatever happened (the TUI's process lives on), before the lock is released.
+		await pool?.close();
 		await lock.release().catch(() => {});
 	}
 }

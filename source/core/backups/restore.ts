@@ -29,6 +29,8 @@ export type RestoreOptions = OperationOptions & {
 	confirmDetails?: string[] | undefined;
 	/** `--scrub` / `--no-scrub`: required for a backup of personal data restored into an unprotected environment. */
 	scrub?: ScrubChoice;
+	/** `--workers`: how many insert workers load the staging collections; default one per core, at most 8. */
+	workers?: number | undefined;
 };
 
 export type RestoreResult = {

@@ -9,7 +9,7 @@ import {describeError} from '../errors.js';
 import {isDataCollection, stagingPrefix, type CollectionInfo} from './collections.js';
 import {serverTraits, type ServerTraits} from './server-traits.js';
 import {counted} from '../plural.js';
-import {insertRaw} from './raw-insert.js';
+import type {InsertPool} from './insert-pool.js';
 
 /**
  * Restore and copy load into staging collections and swap them in only when
@@ -38,6 +38,11 @@ const namespaceNotFound = 26;
 
 export type StagingOptions = {
 	db: Db;
+	/**
+	 * The insert workers (one client each to the target of `db`) that every
+	 * batch goes through; its owner closes it once the load is over.
+	 */
+	pool: InsertPool;
 	/** Names the job in progress and log events, e.g. `restore development`. */
 	label: string;
 	/** Expected documents per collection, for progress totals (undefined where unknown: progress then has no total). */
@@ -147,20 +152,32 @@ export class StagingLoad {
 		}
 	}
 
-	/** Inserts raw BSON documents into a collection's staging collection (unordered), as they are (scrubbed first where rules apply): see {@link insertRaw}. The buffers must stay unchanged until it settles. */
+	/**
+	 * Inserts raw BSON documents into a collection's staging collection
+	 * (unordered), as they are (scrubbed first, on this thread, where rules
+	 * apply), through the pool's workers; resolves once the server confirmed
+	 * them all, then counts them and emits progress. The buffers must stay
+	 * unchanged until it settles. Await {@link room} before each batch, so the
+	 * pool bounds what waits in memory.
+	 */
 	async insert(name: string, raw: readonly Uint8Array[]): Promise<void> {
 		if (!this.loaded.has(name)) throw new MonarchError('internal', `${name} is not a collection being loaded`);
 		if (raw.length === 0) return;
 		const {scrubber} = this;
 		const documents = scrubber?.has(name) ? scrubber.batch(name, raw) : raw;
 		throwIfAborted(this.options.signal, this.options.label);
-		await insertRaw(this.db, this.stagingName(name), documents);
+		await this.options.pool.insert(this.stagingName(name), documents);
 		const count = this.loaded.get(name)! + raw.length;
 		this.loaded.set(name, count);
 		this.loadedTotal += raw.length;
 		const total = this.options.totals ? this.options.totals.get(name) : 0;
 		this.events({type: 'progress', task: `${this.options.label}: ${name}`, done: count, total: total === undefined ? undefined : Math.max(count, total), unit: 'docs'});
 		this.events({type: 'progress', task: this.options.label, done: this.loadedTotal, total: this.grandTotal === undefined ? undefined : Math.max(this.loadedTotal, this.grandTotal), unit: 'docs'});
+	}
+
+	/** Resolves once the insert pool would take another batch at once (by count and bytes in flight). */
+	async room(): Promise<void> {
+		await this.options.pool.room();
 	}
 
 	/** True once the swap began: from then on the journal, not `discard`, decides what happens to the staging collections. */
@@ -206,9 +223,10 @@ export class StagingLoad {
 		return {dropped};
 	}
 
-	/** Drops this run's staging collections and journal; the target keeps what it had. Safe to call at any point before commit. */
+	/** Waits for the batches in flight (nothing may write to a staging collection being dropped), then drops this run's staging collections and journal; the target keeps what it had. Safe to call at any point before commit. */
 	async discard(): Promise<void> {
 		if (!this.prepared || this.committed) return;
+		await this.options.pool.settled();
 		await dropRun(this.db, this.runId);
 	}
 

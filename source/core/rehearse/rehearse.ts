@@ -32,6 +32,8 @@ export type RehearseOptions = OperationOptions & {
 	 */
 	scrub?: ScrubChoice;
 	prompter: Prompter;
+	/** `--workers`: how many insert workers load the copy; default one per core, at most 8. */
+	workers?: number | undefined;
 };
 
 /**
@@ -142,6 +144,7 @@ async function rehearseOnScratch(run: ScratchRun): Promise<RehearsalReport> {
 			openCopySource({config, source, target: scratch, querySet: options.querySet, prompter, access: 'read', alsoWhole: [historyCollection], what: `rehearse ${source.name}`, events, signal}),
 		yes: true,
 		safetyBackup: false,
+		workers: options.workers,
 		prompter,
 		events,
 		signal,

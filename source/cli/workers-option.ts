@@ -1,0 +1,16 @@
+import {MonarchError} from '../core/errors.js';
+import {isWorkerCount, maxWorkers} from '../core/backups/workers.js';
+
+/** `--workers <n>` on restore, copy_db and rehearse: the insert workers that load the target. */
+export const workersFlag = '--workers <n>';
+export const workersHelp = `insert workers (threads, one connection each) that load the target; default one per core, at most 8 (1 to ${maxWorkers})`;
+
+/** `--workers` as a number, or undefined when absent; anything but a whole number from 1 to 64 is a one-line usage error naming it. */
+export function parseWorkers(value: string | undefined): number | undefined {
+	if (value === undefined) return undefined;
+	if (!/^\d+$/.test(value) || !isWorkerCount(Number(value))) {
+		throw new MonarchError('usage', `--workers ${value}: must be a whole number from 1 to ${maxWorkers}; nothing was changed`, {hint: 'e.g. --workers 4, or leave it out for one per core'});
+	}
+
+	return Number(value);
+}
