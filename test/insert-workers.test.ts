@@ -1,6 +1,6 @@
 /**
  * Restore, restore --file, copy_db and rehearse insert through a pool of
- * worker threads (`--workers`, default one per core): the target ends byte
+ * worker threads (`--workers`; 0 inserts on the main thread): the target ends byte
  * for byte equal to the source whatever the count; an insert refused in any
  * worker stops the job and discards the staging collections; Ctrl+C stops
  * every worker; and a process that lives on (the TUI's) keeps no worker
@@ -13,10 +13,11 @@ import path from 'node:path';
 import {Readable} from 'node:stream';
 import test, {type ExecutionContext} from 'ava';
 import {serialize} from 'bson';
-import {Int32} from 'mongodb';
+import {Int32, MongoClient} from 'mongodb';
 import {createCliPrompter} from '../source/cli/prompter.js';
 import {ArchiveWriter} from '../source/core/archive/index.js';
 import {InsertPool, liveInsertWorkers} from '../source/core/backups/insert-pool.js';
+import {defaultWorkers} from '../source/core/backups/workers.js';
 import {restore} from '../source/core/backups/restore.js';
 import {restoreArchiveFile} from '../source/core/backups/restore-file.js';
 import {loadConfig} from '../source/core/config/load.js';
@@ -91,7 +92,7 @@ async function stagedDocuments(project: Project, environment: string): Promise<n
 	return count;
 }
 
-for (const workers of ['1', '3']) {
+for (const workers of ['0', '1', '3']) {
 	test(`restore --workers ${workers} makes the target byte for byte equal to the backup's source`, async t => {
 		const {project, archive} = await withBackup(t);
 		const result = await project.monarch(['restore', `${archive}:staging`, '--yes', '--workers', workers]);
@@ -111,6 +112,10 @@ for (const workers of ['1', '3']) {
 	});
 }
 
+test('by default the main thread inserts on 2 cores or fewer (measured faster there); above, one worker per core less one, at most 4', t => {
+	t.deepEqual([1, 2, 3, 4, 5, 8, 64].map(cores => defaultWorkers(cores)), [0, 0, 2, 3, 4, 4, 4]);
+});
+
 test('rehearse --workers 2 copies through the pool and runs the pending migration on the copy', async t => {
 	const suffix = Math.random().toString(16).slice(2, 10);
 	const project = await createProject(t, {
@@ -128,7 +133,7 @@ test('rehearse --workers 2 copies through the pool and runs the pending migratio
 	t.deepEqual(report.migrations.map(migration => migration.log), [['1500 dogs']]);
 });
 
-for (const value of ['0', 'x', '1.5', '-2', '65']) {
+for (const value of ['x', '1.5', '-2', '65']) {
 	test(`--workers ${value} is refused in one line naming --workers, before anything is touched`, async t => {
 		const {project, archive, before} = await withBackup(t, {dogs: 10});
 		const runs = [
@@ -140,7 +145,7 @@ for (const value of ['0', 'x', '1.5', '-2', '65']) {
 		for (const args of runs) {
 			const result = await project.monarch(args);
 			t.is(result.code, 2, `${args.join(' ')}: ${result.stderr}`);
-			t.is(result.stderr, `Error: --workers ${value}: must be a whole number from 1 to 64; nothing was changed (e.g. --workers 4, or leave it out for one per core)\n`);
+			t.is(result.stderr, `Error: --workers ${value}: must be a whole number from 0 to 64; nothing was changed (e.g. --workers 4, 0 for the main thread, or leave it out for the default)\n`);
 			t.is(result.stdout, '');
 		}
 
@@ -253,7 +258,8 @@ test.serial('through the core API, a restore whose insert is refused in one of t
 
 test.serial('a worker that dies fails the batch it held with one line, and the pool closes', async t => {
 	// A URI the driver refuses to parse: the worker throws as it starts, and its thread ends.
-	const pool = new InsertPool({target: {name: 'broken', uri: 'mongodb://', database: 'x', hosts: [], displayUri: 'mongodb://'}, workers: 2, label: 'restore broken'});
+	const unused = new MongoClient(testMongoUri());
+	const pool = new InsertPool({target: {name: 'broken', uri: 'mongodb://', database: 'x', hosts: [], displayUri: 'mongodb://'}, db: unused.db('x'), workers: 2, label: 'restore broken'});
 	const error = await t.throwsAsync(pool.insert('dogs', [serialize({_id: 1})]));
 	t.true(error instanceof MonarchError && error.code === 'internal', String(error));
 	t.regex(describeError(error), /^restore broken: insert worker 1 of 2 stopped \(.+\)(, with 1 batch of dogs in flight)?$/);

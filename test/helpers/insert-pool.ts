@@ -7,6 +7,7 @@ import {mongoUri} from './servers.js';
 export function testPool(t: ExecutionContext, db: Db, options: {workers?: number; maxBytes?: number; label?: string} = {}): InsertPool {
 	const pool = new InsertPool({
 		target: {name: 'test', uri: mongoUri(), database: db.databaseName, hosts: [], displayUri: 'the test server'},
+		db,
 		workers: options.workers ?? 2,
 		maxBytes: options.maxBytes,
 		label: options.label ?? 'test',

@@ -32,7 +32,7 @@ export type CopyOptions = OperationOptions & {
 	safetyBackup?: boolean | undefined;
 	/** `--scrub` (true) or `--no-scrub` (false); required when the source holds personal data and the target is not protected. */
 	scrub?: ScrubChoice;
-	/** `--workers`: how many insert workers load the staging collections; default one per core, at most 8. */
+	/** `--workers`: how many insert workers load the staging collections; 0 for the main thread; default in workers.ts (the main thread on 2 cores or fewer). */
 	workers?: number | undefined;
 };
 

@@ -1,7 +1,9 @@
 import {Worker} from 'node:worker_threads';
+import type {Db} from 'mongodb';
 import {connectionError} from '../connection.js';
 import type {Environment} from '../environments.js';
 import {MonarchError} from '../errors.js';
+import {insertRaw} from './raw-insert.js';
 import {checkWorkers, defaultWorkers} from './workers.js';
 
 /**
@@ -12,7 +14,9 @@ import {checkWorkers, defaultWorkers} from './workers.js';
  *
  * The first worker starts with the pool (it connects while the caller
  * prepares the load); another starts only when a batch finds every started
- * one busy, up to the pool's size, so a small load costs one thread.
+ * one busy, up to the pool's size, so a small load costs one thread. A pool
+ * of 0 workers inserts on the main thread, through `db`, with the same
+ * bounds (mainThreadBatches in flight) and the same contract.
  *
  * A batch crosses to a worker as one transferable ArrayBuffer (its documents
  * end to end: one copy, made only once the pool admits it), with its document
@@ -44,6 +48,8 @@ export type InsertReply = {id: number; ok: true} | {id: number; ok: false; error
 
 /** Batches each worker holds at once: one on the wire while the next is ready. */
 const batchesPerWorker = 2;
+/** Batches in flight when the main thread inserts (0 workers): the window the loads had before the pool. */
+const mainThreadBatches = 4;
 /** Bytes of batches in flight across the pool, by default. */
 export const defaultMaxBytes = 32 * 1024 * 1024;
 /** How long a closing worker may take to close its client before its thread is ended anyway. */
@@ -52,7 +58,9 @@ const closeGraceMs = 10_000;
 export type InsertPoolOptions = {
 	/** Where the documents go: each worker opens one client to its `uri` (with connection.ts's options) and writes to its `database`. */
 	target: Pick<Environment, 'name' | 'uri' | 'database' | 'hosts' | 'displayUri'>;
-	/** How many workers; default {@link defaultWorkers} (see workers.ts). */
+	/** The target database on the main thread's client: where a pool of 0 workers inserts. */
+	db: Db;
+	/** How many workers, 0 for the main thread; default {@link defaultWorkers} (see workers.ts). */
 	workers?: number | undefined;
 	/** Bytes of batches in flight at most, all workers together; default {@link defaultMaxBytes}. */
 	maxBytes?: number | undefined;
@@ -102,19 +110,20 @@ export class InsertPool {
 		const workers = options.workers ?? defaultWorkers();
 		this.options = options;
 		this.size = workers;
-		this.maxBatches = workers * batchesPerWorker;
+		this.maxBatches = workers === 0 ? mainThreadBatches : workers * batchesPerWorker;
 		this.maxBytes = options.maxBytes ?? defaultMaxBytes;
 		this.workerData = {uri: options.target.uri, database: options.target.database};
-		this.slots.push(this.start(1));
+		if (workers > 0) this.slots.push(this.start(1));
 		options.signal?.addEventListener('abort', this.onAbort, {once: true});
 	}
 
 	/**
-	 * Inserts raw BSON documents into `collection` through a worker. Resolves
-	 * once the server confirmed every one; rejects with the server's error (or
-	 * a dead worker's, or `cancelled` on abort before it was admitted). The
-	 * documents are copied when the batch is admitted (synchronously when there
-	 * is room), and not read after that.
+	 * Inserts raw BSON documents into `collection` through a worker (or the
+	 * main thread, with 0 workers). Resolves once the server confirmed every
+	 * one; rejects with the server's error (or a dead worker's, or `cancelled`
+	 * on abort before it was admitted). For a worker the documents are copied
+	 * when the batch is admitted (synchronously when there is room) and not
+	 * read after that; on the main thread they are read until it settles.
 	 */
 	async insert(collection: string, documents: readonly Uint8Array[]): Promise<void> {
 		if (documents.length === 0) return;
@@ -197,6 +206,11 @@ export class InsertPool {
 	/** Copies the documents end to end into one buffer, hands it to an idle worker (starting one if every started one is busy and the pool is not full) or else the least busy, and waits for its reply. */
 	private async send(collection: string, documents: readonly Uint8Array[], bytes: number): Promise<void> {
 		this.refuseIfStopped();
+		if (this.size === 0) {
+			await insertRaw(this.options.db, collection, documents);
+			return;
+		}
+
 		const buffer = new ArrayBuffer(bytes);
 		const view = new Uint8Array(buffer);
 		let offset = 0;

@@ -30,7 +30,7 @@ export type RestoreArchiveFileOptions = OperationOptions & {
 	safetyBackup?: boolean | undefined;
 	/** `--scrub`: replace personal data by the scrub rules while loading (a mongodump file says nothing of its origin, so it is never required). */
 	scrub?: boolean | undefined;
-	/** `--workers`: how many insert workers load the staging collections; default one per core, at most 8. */
+	/** `--workers`: how many insert workers load the staging collections; 0 for the main thread; default in workers.ts (the main thread on 2 cores or fewer). */
 	workers?: number | undefined;
 };
 

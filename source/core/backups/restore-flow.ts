@@ -76,7 +76,7 @@ export type RunRestoreOptions<Source extends RestoreSource> = OperationOptions &
 	confirmDetails?: string[] | undefined;
 	/** What to do about personal data, decided by {@link planScrub} before the flow starts; not scrubbed when absent. */
 	scrub?: ScrubPlan | undefined;
-	/** `--workers`: how many insert workers load the staging collections (see {@link InsertPool}); default one per core, at most 8. */
+	/** `--workers`: how many insert workers load the staging collections, 0 for the main thread (see {@link InsertPool} and workers.ts for the default). */
 	workers?: number | undefined;
 };
 
@@ -158,7 +158,7 @@ async function underLock(options: LockedOptions): Promise<{safetyBackup: BackupR
 
 		const scrubFor = (collections: readonly CollectionInfo[]) => scrubberFor(config, options.plan, collections, source.label, source.customScrub);
 		const server = await serverTraits(db);
-		pool = new InsertPool({target, workers: options.workers, label: source.label, signal});
+		pool = new InsertPool({target, db, workers: options.workers, label: source.label, signal});
 		const staging = new StagingLoad({db, pool, label: source.label, totals: options.totals, server, scrubFor, events, signal});
 		let dropped: string[];
 		try {

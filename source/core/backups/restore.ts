@@ -29,7 +29,7 @@ export type RestoreOptions = OperationOptions & {
 	confirmDetails?: string[] | undefined;
 	/** `--scrub` / `--no-scrub`: required for a backup of personal data restored into an unprotected environment. */
 	scrub?: ScrubChoice;
-	/** `--workers`: how many insert workers load the staging collections; default one per core, at most 8. */
+	/** `--workers`: how many insert workers load the staging collections; 0 for the main thread; default in workers.ts (the main thread on 2 cores or fewer). */
 	workers?: number | undefined;
 };
 

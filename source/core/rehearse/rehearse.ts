@@ -32,7 +32,7 @@ export type RehearseOptions = OperationOptions & {
 	 */
 	scrub?: ScrubChoice;
 	prompter: Prompter;
-	/** `--workers`: how many insert workers load the copy; default one per core, at most 8. */
+	/** `--workers`: how many insert workers load the copy; 0 for the main thread; default in workers.ts (the main thread on 2 cores or fewer). */
 	workers?: number | undefined;
 };
 
