@@ -1,6 +1,7 @@
 import {backupBaseName} from '../../core/backups/naming.js';
 import {describeError} from '../../core/errors.js';
-import {configuredLocations, type StoreLocation} from '../../core/storage/index.js';
+import type {StoreLocation} from '../../core/storage/index.js';
+import {configuredLocations} from '../../core/storage/locations.js';
 import type {TuiServices} from '../context.js';
 import {backupSummary} from '../state/backup-rows.js';
 import {backupLine} from './command-line.js';

@@ -1,4 +1,5 @@
-import {configuredLocations, type StoreLocation} from '../../core/storage/index.js';
+import type {StoreLocation} from '../../core/storage/index.js';
+import {configuredLocations} from '../../core/storage/locations.js';
 import type {TuiServices} from '../context.js';
 import {loadResultLines, restoreSummary, shortName} from '../state/backup-rows.js';
 import {restoreLine} from './command-line.js';
