@@ -5,16 +5,19 @@
  * that one file with esbuild, so that `monarch` draws its first frame without
  * resolving them one by one. dist/core stays as tsc wrote it: the bundle
  * imports it, so that the TUI, the CLI and users' migrations share one copy of
- * core (one MonarchError, one driver).
+ * core (one MonarchError, one driver). Only dist/core/zod.js, core's one
+ * import of zod, is bundled with zod (a hundred small modules, read on every
+ * start for monarch.json's schema).
  */
 import {spawn} from 'node:child_process';
 import {readFile, rm} from 'node:fs/promises';
 import path from 'node:path';
-import {build, type Plugin} from 'esbuild';
+import {build, type BuildOptions, type Plugin} from 'esbuild';
 import {repoRoot} from './servers/paths.js';
 
 const dist = path.join(repoRoot, 'dist');
 const tuiEntry = path.join(dist, 'tui', 'run.js');
+const zodEntry = path.join(dist, 'core', 'zod.js');
 
 /** Runs tsc on tsconfig.json; resolves with its exit status. */
 async function compile(): Promise<number> {
@@ -50,38 +53,37 @@ const tuiBoundaries: Plugin = {
 	},
 };
 
+/** Bundles `entry`, a file tsc wrote, in place with what it imports (its source map, which described tsc's file, goes). */
+async function bundleInPlace(entry: string, options: Omit<BuildOptions, 'entryPoints' | 'outfile'> = {}): Promise<void> {
+	await build({entryPoints: [entry], outfile: entry, allowOverwrite: true, bundle: true, platform: 'node', format: 'esm', target: 'node20', logLevel: 'warning', ...options});
+	await rm(`${entry}.map`, {force: true});
+}
+
 /** Bundles dist/tui/run.js in place (tsc's output of source/tui is its input). */
 export async function bundleTui(): Promise<void> {
-	await build({
-		entryPoints: [tuiEntry],
-		outfile: tuiEntry,
-		allowOverwrite: true,
-		bundle: true,
-		platform: 'node',
-		format: 'esm',
-		target: 'node20',
-		logLevel: 'warning',
+	await bundleInPlace(tuiEntry, {
 		plugins: [tuiBoundaries],
 		// React's production build: the development one checks every render and doubles the code to load.
 		define: {'process.env.NODE_ENV': '"production"'},
 		// Some of Ink's dependencies are CommonJS and call require().
 		banner: {js: "import {createRequire as monarchCreateRequire} from 'node:module'; const require = monarchCreateRequire(import.meta.url);"},
 	});
-	// tsc's map described the file before bundling.
-	await rm(`${tuiEntry}.map`, {force: true});
 }
 
-/** tsc, then the TUI bundle; resolves with an exit status. */
+/** tsc, then the bundles (zod for core, the TUI); resolves with an exit status. */
 export async function buildMonarch(): Promise<number> {
 	const compiled = await compile();
 	if (compiled !== 0) return compiled;
-	try {
-		await bundleTui();
-		return 0;
-	} catch (error) {
-		console.error(`build: bundling the TUI failed: ${error instanceof Error ? error.message : String(error)}`);
-		return 1;
+	for (const [what, bundle] of [['zod', async () => bundleInPlace(zodEntry)], ['the TUI', bundleTui]] as const) {
+		try {
+			await bundle();
+		} catch (error) {
+			console.error(`build: bundling ${what} failed: ${error instanceof Error ? error.message : String(error)}`);
+			return 1;
+		}
 	}
+
+	return 0;
 }
 
 if (process.argv[1] && path.resolve(process.argv[1]) === path.join(repoRoot, 'scripts', 'build.ts')) {

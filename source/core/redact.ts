@@ -1,4 +1,5 @@
-import {CommaAndColonSeparatedRecord, ConnectionString, redactConnectionString} from 'mongodb-connection-string-url';
+import {createRequire} from 'node:module';
+import type {ConnectionString} from 'mongodb-connection-string-url';
 
 /**
  * Passwords never reach output. The secrets of every configured URI (and the
@@ -7,9 +8,26 @@ import {CommaAndColonSeparatedRecord, ConnectionString, redactConnectionString} 
  * the text. Which parts of a URI are secret is the driver's own parser's
  * answer (mongodb-connection-string-url): the password, and the
  * `tlsCertificateKeyFilePassword`, `proxyPassword` and
- * `authMechanismProperties=AWS_SESSION_TOKEN:` options.
+ * `authMechanismProperties=AWS_SESSION_TOKEN:` options. A URI with neither
+ * user info, options nor a secret option's name holds no secret and is left
+ * as written without the parser, which (with the WHATWG URL code under it)
+ * takes tens of milliseconds to load: it loads on the first URI that needs it.
  */
 const secrets = new Set<string>();
+
+/** mongodb-connection-string-url (CommonJS, the copy the driver requires), loaded on first use. */
+let parser: typeof import('mongodb-connection-string-url') | undefined;
+function connectionStrings(): typeof import('mongodb-connection-string-url') {
+	parser ??= createRequire(import.meta.url)('mongodb-connection-string-url') as typeof import('mongodb-connection-string-url');
+	return parser;
+}
+
+/**
+ * Where a URI's secrets can be: its user info (before an `@`), its options
+ * (after a `?`), and the secret options' names that the parser's fallback
+ * looks for in a URI it cannot parse. A URI with none of them holds no secret.
+ */
+const secretPlace = /[@?]|AWS_SESSION_TOKEN|tlsCertificateKeyFilePassword|proxyPassword/i;
 
 /** Remembers a secret so that `redact` hides it wherever it appears. */
 export function registerSecret(secret: string | undefined): void {
@@ -18,10 +36,11 @@ export function registerSecret(secret: string | undefined): void {
 
 /** The secrets a MongoDB connection string carries, decoded; none when it does not parse. */
 export function secretsOf(uri: string): string[] {
+	if (!secretPlace.test(uri)) return [];
 	const parsed = parse(uri);
 	if (!parsed) return [];
 	const parameters = parsed.searchParams;
-	const token = new CommaAndColonSeparatedRecord(parameters.get('authMechanismProperties') ?? '').get('AWS_SESSION_TOKEN');
+	const token = new (connectionStrings().CommaAndColonSeparatedRecord)(parameters.get('authMechanismProperties') ?? '').get('AWS_SESSION_TOKEN');
 	return [decode(parsed.password), parameters.get('tlsCertificateKeyFilePassword'), parameters.get('proxyPassword'), token === undefined ? undefined : String(token)].filter(
 		(secret): secret is string => typeof secret === 'string' && secret !== '',
 	);
@@ -33,9 +52,10 @@ const hidden = '***';
 /** Hides the secrets of every MongoDB connection string in `text`, keeping the rest of it as written (user name included). */
 export function redactUri(text: string): string {
 	return text.replace(uriInText, uri => {
+		if (!secretPlace.test(uri)) return uri;
 		const parsed = parse(uri);
 		// Not a URI the parser takes: its own fallback hides what looks like credentials.
-		if (!parsed) return redactConnectionString(uri, {redactUsernames: false, replacementString: hidden});
+		if (!parsed) return connectionStrings().redactConnectionString(uri, {redactUsernames: false, replacementString: hidden});
 		// The password where it stands (it may be short), then every secret wherever it appears in the URI.
 		let redacted = parsed.password ? uri.replace(`:${parsed.password}@`, `:${hidden}@`) : uri;
 		for (const secret of secretsOf(uri)) redacted = hide(redacted, secret);
@@ -59,7 +79,7 @@ function hide(text: string, secret: string): string {
 
 function parse(uri: string): ConnectionString | undefined {
 	try {
-		return new ConnectionString(uri, {looseValidation: true});
+		return new (connectionStrings().ConnectionString)(uri, {looseValidation: true});
 	} catch {
 		return undefined;
 	}

@@ -1,5 +1,5 @@
 import {createHash} from 'node:crypto';
-import {z} from 'zod';
+import {z} from '../zod.js';
 import {stringifyMetadata, type ArchiveCollection} from '../archive/index.js';
 
 /**
@@ -43,12 +43,7 @@ export type BackupManifest = {
 	scrub?: {fingerprint: string; collections: Array<{name: string; fields: string[]}>};
 };
 
-export const manifestSuffix = '.manifest.json';
-export const archiveSuffix = '.archive.gz';
-
-export function manifestNameFor(archive: string): string {
-	return `${archive}${manifestSuffix}`;
-}
+export {archiveSuffix, manifestNameFor, manifestSuffix} from './object-names.js';
 
 /** Checks a manifest read from a store (unknown fields are dropped, a newer `manifestVersion` is refused). */
 export const backupManifestSchema = z.object({

@@ -1,7 +1,7 @@
 import {MonarchError} from '../errors.js';
 import type {BackupStore} from '../storage/contract.js';
 import {checkObjectName} from '../storage/names.js';
-import {archiveSuffix, manifestNameFor} from './manifest.js';
+import {archiveSuffix, manifestNameFor} from './object-names.js';
 
 /** Longest `--name` we accept, so `<name>__<date>_<n>.archive.gz.manifest.json` stays a valid file name. */
 const maxNameLength = 200;

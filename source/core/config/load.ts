@@ -1,6 +1,6 @@
 import {readFile} from 'node:fs/promises';
 import path from 'node:path';
-import type {z} from 'zod';
+import type {z} from '../zod.js';
 import {MonarchError} from '../errors.js';
 import {makeEnvironment, type Environment} from '../environments.js';
 import {registerSecret, secretsOf} from '../redact.js';

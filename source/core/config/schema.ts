@@ -1,4 +1,4 @@
-import {z} from 'zod';
+import {z} from '../zod.js';
 
 /** Names usable on the command line (`restore backup:env`), so no colons or spaces. */
 const environmentName = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_-]*$/, 'use letters, digits, "-" and "_" only');

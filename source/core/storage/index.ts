@@ -3,17 +3,12 @@ import type {ProjectConfig} from '../config/load.js';
 import {MonarchError} from '../errors.js';
 import type {BackupStore, StoreLocation} from './contract.js';
 import {createLocalStore} from './local.js';
+import {configuredLocations} from './locations.js';
 import type {S3BackupsConfig} from '../config/schema.js';
 
 export type {BackupStore, StoreLocation, StoredObject} from './contract.js';
 
-/** Which backup locations monarch.json configures, local first. */
-export function configuredLocations(config: ProjectConfig): StoreLocation[] {
-	const locations: StoreLocation[] = [];
-	if (config.backups.local) locations.push('local');
-	if (config.backups.s3) locations.push('s3');
-	return locations;
-}
+export {configuredLocations} from './locations.js';
 
 /** Every configured store: the local folder first, then S3 (none when `backups` is absent). */
 export function openStores(config: ProjectConfig): BackupStore[] {

@@ -1,5 +1,5 @@
 import {Box, Text} from 'ink';
-import {formatBytes} from '../../core/environment-status.js';
+import {formatBytes} from '../../core/format.js';
 import type {Environment} from '../../core/environments.js';
 import type {StatusEntry} from '../hooks/use-environment-statuses.js';
 import {clip} from './text.js';

@@ -1,5 +1,5 @@
 import {useCallback, useEffect, useMemo, useRef, useState} from 'react';
-import {environmentStatus, type EnvironmentStatus} from '../../core/environment-status.js';
+import type {EnvironmentStatus} from '../../core/environment-status.js';
 import type {Environment} from '../../core/environments.js';
 
 /** An environment's status as the UI knows it: still checking, or what the ping found. */
@@ -33,8 +33,10 @@ export function useEnvironmentStatuses(environments: Environment[], timeoutMs = 
 
 				return next;
 			});
+			// The core's status module (and the driver it loads) come after the first frame: the rows show "checking…" until then.
+			const loaded = import('../../core/environment-status.js');
 			for (const environment of targets) {
-				void environmentStatus(environment, {timeoutMs}).then(status => {
+				void loaded.then(async ({environmentStatus}) => environmentStatus(environment, {timeoutMs})).then(status => {
 					if (!alive.current) return;
 					setEntries(previous => new Map(previous).set(environment.name, {checking: false, ...status}));
 				});

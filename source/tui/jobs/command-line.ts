@@ -1,4 +1,4 @@
-import {archiveSuffix} from '../../core/backups/manifest.js';
+import {archiveSuffix} from '../../core/backups/object-names.js';
 import type {StoreLocation} from '../../core/storage/index.js';
 
 /*

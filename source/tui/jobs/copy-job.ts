@@ -1,4 +1,4 @@
-import {copyDatabase, type CopyResult} from '../../core/backups/copy.js';
+import type {CopyResult} from '../../core/backups/copy.js';
 import type {TuiServices} from '../context.js';
 import {copySummary, loadResultLines} from '../state/backup-rows.js';
 import {copyLine} from './command-line.js';
@@ -31,6 +31,7 @@ export function copyInto(tui: TuiServices, options: CopyOptions, reload?: () => 
 			const personalData = tui.config.environments.find(environment => environment.name === from)?.personalData ?? false;
 			const scrub = await askScrub(prompter, tui, {what: `the copy of ${from}`, personalData, target: to});
 			setCommand(copyLine({from, to, querySet: options.querySet, scrub}));
+			const {copyDatabase} = await import('../../core/backups/copy.js');
 			const result = await copyDatabase({config: tui.config, from, to, querySet: options.querySet, scrub, yes: false, prompter, events, signal});
 			if (result.querySet) setCommand(copyLine({from, to, querySet: result.querySet.name, answers: result.querySet.answers, scrub}));
 			showCopyResult(tui, result);

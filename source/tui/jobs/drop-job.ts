@@ -1,4 +1,3 @@
-import {dropDatabase} from '../../core/databases.js';
 import type {Environment} from '../../core/environments.js';
 import {counted} from '../../core/plural.js';
 import type {TuiServices} from '../context.js';
@@ -11,7 +10,10 @@ export function dropJob(tui: TuiServices, environment: Environment, reload?: () 
 	tui.startJob({
 		title: `Drop database ${environment.database} (${environment.name})`,
 		command: dropLine(environment.name),
-		run: async ({events, signal, prompter}) => dropDatabase({config: tui.config, environment: environment.name, prompter, events, signal}),
+		async run({events, signal, prompter}) {
+			const {dropDatabase} = await import('../../core/databases.js');
+			return dropDatabase({config: tui.config, environment: environment.name, prompter, events, signal});
+		},
 		summary: result => `Dropped ${result.database} on ${result.environment} (${counted(result.collections, 'collection')})`,
 		onSettled: reload,
 	});

@@ -1,6 +1,5 @@
 import type {Environment} from '../../core/environments.js';
 import {MonarchError} from '../../core/errors.js';
-import {migrate, migrateOne} from '../../core/migrations/run.js';
 import {counted} from '../../core/plural.js';
 import {formatDuration} from '../../core/progress.js';
 import type {TuiServices} from '../context.js';
@@ -15,7 +14,10 @@ export function migratePending(tui: TuiServices, environment: Environment, pendi
 		title: `Migrate ${name}`,
 		command: migrateLine(environment),
 		steps: pending,
-		run: async ({events, signal, prompter}) => migrate({config: tui.config, environment: name, prompter, events, signal}),
+		async run({events, signal, prompter}) {
+			const {migrate} = await import('../../core/migrations/run.js');
+			return migrate({config: tui.config, environment: name, prompter, events, signal});
+		},
 		summary(result) {
 			if (result.ran.length === 0) return `Nothing to migrate on ${name}`;
 			const total = formatDuration(result.ran.reduce((sum, ran) => sum + ran.durationMs, 0));
@@ -41,6 +43,7 @@ export function runOneMigration(tui: TuiServices, environment: Environment, key:
 				if (!yes) throw new MonarchError('refused', `Not confirmed: run ${key} on "${environment.name}"; nothing was changed`);
 			}
 
+			const {migrateOne} = await import('../../core/migrations/run.js');
 			return migrateOne({config: tui.config, environment: environment.name, key, prompter, events, signal});
 		},
 		summary: result => `Ran ${key} on ${environment.name} in ${formatDuration(result.ran[0]?.durationMs ?? 0)}`,

@@ -1,5 +1,4 @@
 import type {Prompter} from '../../core/prompts.js';
-import {listQuerySets} from '../../core/querysets/list.js';
 import type {TuiServices} from '../context.js';
 
 /* Shared by the jobs that can work on a QuerySet's part of a database (backup, rehearse). */
@@ -10,6 +9,7 @@ const wholeDatabase = 'whole database';
 /** The QuerySets a form can offer; none when the folder is missing or a file does not load (the job then takes the whole database). */
 async function querySetNames(tui: TuiServices): Promise<string[]> {
 	try {
+		const {listQuerySets} = await import('../../core/querysets/list.js');
 		return (await listQuerySets(tui.config)).map(querySet => querySet.name);
 	} catch {
 		return [];

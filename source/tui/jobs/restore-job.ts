@@ -1,5 +1,5 @@
-import {restore} from '../../core/backups/restore.js';
-import {configuredLocations, type StoreLocation} from '../../core/storage/index.js';
+import type {StoreLocation} from '../../core/storage/index.js';
+import {configuredLocations} from '../../core/storage/locations.js';
 import type {TuiServices} from '../context.js';
 import {loadResultLines, restoreSummary, shortName} from '../state/backup-rows.js';
 import {restoreLine} from './command-line.js';
@@ -33,6 +33,7 @@ export function restoreInto(tui: TuiServices, options: RestoreOptions, reload?: 
 			const environment = options.environment ?? (await pickEnvironment(prompter, tui, `Restore ${name} (from ${options.source ?? '?'}) into which environment?`));
 			const scrub = await askScrub(prompter, tui, {what: `backup ${name}`, personalData: options.personalData ?? false, target: environment});
 			setCommand(restoreLine({backup: options.backup, environment, from, scrub}));
+			const {restore} = await import('../../core/backups/restore.js');
 			const result = await restore({config: tui.config, backup: options.backup, from: options.from, environment, scrub, yes: false, prompter, events, signal});
 			tui.showModal({title: `Restored ${shortName(result.archive)} into ${result.environment}`, tone: 'info', lines: loadResultLines(result, `${result.environment} (database ${result.database})`, `${result.store}${result.archive}`)});
 			return result;

@@ -1,4 +1,4 @@
-import {describeRollback, rollback, type RollbackResult} from '../../core/backups/rollback.js';
+import type {RollbackResult} from '../../core/backups/rollback.js';
 import {counted} from '../../core/plural.js';
 import type {TuiServices} from '../context.js';
 import {loadResultLines} from '../state/backup-rows.js';
@@ -14,15 +14,18 @@ import {rollbackLine} from './command-line.js';
  * the job fails with the core's one-line refusal and its hint, nothing changed.
  */
 export function rollbackJob(tui: TuiServices, environment: string, reload?: () => void): boolean {
+	// The core's rollback module, loaded when the job runs (it brings the restore path); the summary reads it once the job has succeeded.
+	let core: typeof import('../../core/backups/rollback.js') | undefined;
 	return tui.startJob({
 		title: `Roll back ${environment}`,
 		command: rollbackLine(environment),
 		async run({events, signal, prompter}) {
-			const result = await rollback({config: tui.config, environment, yes: false, prompter, events, signal});
+			core = await import('../../core/backups/rollback.js');
+			const result = await core.rollback({config: tui.config, environment, yes: false, prompter, events, signal});
 			tui.showModal({title: `Rolled back ${result.environment}`, tone: 'info', lines: rolledBackLines(result)});
 			return result;
 		},
-		summary: result => describeRollback(result)[0] ?? '',
+		summary: result => core?.describeRollback(result)[0] ?? '',
 		onSettled: reload,
 	});
 }

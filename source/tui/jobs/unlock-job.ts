@@ -1,6 +1,5 @@
 import {describeError} from '../../core/errors.js';
-import {describeHolder} from '../../core/lease-lock.js';
-import {describeUnlock, findLock, unlock, unlockReasons, type UnlockResult} from '../../core/unlock.js';
+import type {UnlockResult} from '../../core/unlock.js';
 import {formatTime} from '../components/text.js';
 import type {TuiServices} from '../context.js';
 import {unlockLine} from './command-line.js';
@@ -14,6 +13,8 @@ import {unlockLine} from './command-line.js';
  * force it (a second question, default no). No lock: a toast, no job.
  */
 export async function unlockJob(tui: TuiServices, environment: string, reload?: () => void): Promise<void> {
+	// The core's unlock module (the driver's side of it) loads on the first `U`, not with the TUI.
+	const [{describeUnlock, findLock, unlock, unlockReasons}, {describeHolder}] = await Promise.all([import('../../core/unlock.js'), import('../../core/lease-lock.js')]);
 	try {
 		if (!(await findLock({config: tui.config, environment}))) {
 			tui.toast(`no lock held on ${environment}`);
@@ -30,7 +31,7 @@ export async function unlockJob(tui: TuiServices, environment: string, reload?: 
 		async run({events, prompter, setCommand}) {
 			const result = await unlock({config: tui.config, environment, force: 'ask', prompter, events});
 			if (result.reason === 'forced') setCommand(unlockLine(environment, true));
-			if (result.removed) tui.showModal({title: `Unlocked ${result.environment}`, tone: 'info', lines: unlockedLines(result)});
+			if (result.removed) tui.showModal({title: `Unlocked ${result.environment}`, tone: 'info', lines: unlockedLines(result, describeHolder(result.removed), unlockReasons)});
 			return result;
 		},
 		summary: describeUnlock,
@@ -39,13 +40,13 @@ export async function unlockJob(tui: TuiServices, environment: string, reload?: 
 }
 
 /** The removed lock, a fact a line, to read at 80 columns (times as the panel header shows them). */
-function unlockedLines(result: UnlockResult, now = new Date()): string[] {
+function unlockedLines(result: UnlockResult, holder: string, reasons: Record<NonNullable<UnlockResult['reason']>, string>, now = new Date()): string[] {
 	const lock = result.removed!;
 	return [
 		`removed     the ${result.lock} lock on ${result.environment} (database ${result.database})`,
-		`holder      ${describeHolder(lock)}`,
+		`holder      ${holder}`,
 		`since       ${formatTime(lock.acquiredAt, now)}`,
 		`lease       ${lock.expiresAt.getTime() < Date.now() ? 'expired at' : 'until'} ${formatTime(lock.expiresAt, now)}`,
-		`why         ${unlockReasons[result.reason ?? 'forced']}`,
+		`why         ${reasons[result.reason ?? 'forced']}`,
 	];
 }

@@ -1,6 +1,6 @@
 import {Box, Text} from 'ink';
 import {useEffect, useRef} from 'react';
-import {formatBytes} from '../../core/environment-status.js';
+import {formatBytes} from '../../core/format.js';
 import type {Environment} from '../../core/environments.js';
 import {FilterLine} from '../components/filter-line.js';
 import {describeStatus} from '../components/status-bar.js';

@@ -1,5 +1,5 @@
-import {backup, type BackupResult} from '../../core/backups/backup.js';
-import {copyDatabase, type CopyResult} from '../../core/backups/copy.js';
+import type {BackupResult} from '../../core/backups/backup.js';
+import type {CopyResult} from '../../core/backups/copy.js';
 import type {QuerySetListing} from '../../core/querysets/list.js';
 import type {TuiServices} from '../context.js';
 import {backupSummary, copySummary} from '../state/backup-rows.js';
@@ -28,6 +28,7 @@ export function runQuerySetJob(tui: TuiServices, querySet: QuerySetListing, relo
 			if (kind === 'copy') {
 				const to = await pickEnvironment(prompter, tui, `Copy what ${name} picks from ${from} into which environment?`, from);
 				setCommand(copyLine({from, to, querySet: name}));
+				const {copyDatabase} = await import('../../core/backups/copy.js');
 				const result = await copyDatabase({config: tui.config, from, to, querySet: name, yes: false, prompter, events, signal});
 				setCommand(copyLine({from, to, querySet: name, answers: result.querySet?.answers}));
 				showCopyResult(tui, result);
@@ -35,6 +36,7 @@ export function runQuerySetJob(tui: TuiServices, querySet: QuerySetListing, relo
 			}
 
 			setCommand(backupLine({environment: from, querySet: name}));
+			const {backup} = await import('../../core/backups/backup.js');
 			const result = await backup({config: tui.config, environment: from, querySet: name, prompter, events, signal});
 			setCommand(backupLine({environment: from, querySet: name, answers: result.manifest.querySet?.answers}));
 			return {kind: 'backup', result};

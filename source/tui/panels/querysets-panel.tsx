@@ -1,7 +1,6 @@
 import path from 'node:path';
 import {Box, Text} from 'ink';
 import {useState} from 'react';
-import {listQuerySets} from '../../core/querysets/list.js';
 import {FilterLine} from '../components/filter-line.js';
 import {layoutColumns, tableLine, type Column} from '../components/text.js';
 import {useTui} from '../context.js';
@@ -27,7 +26,7 @@ const columns: Column[] = [
 export function QuerySetsPanel({width, height, isActive}: PanelProps) {
 	const tui = useTui();
 	const [generation, setGeneration] = useState(0);
-	const found = useAsync(async () => listQuerySets(tui.config), String(generation));
+	const found = useAsync(async () => (await import('../../core/querysets/list.js')).listQuerySets(tui.config), String(generation));
 	const [list, dispatch] = useListState();
 	const querySets = applyFilter(found.data ?? [], list.filter, querySet => `${querySet.name} ${path.basename(querySet.file)} ${querySet.params.join(' ')}`);
 	const selected = querySets[list.index];

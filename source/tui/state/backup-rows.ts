@@ -2,8 +2,8 @@ import type {BackupEntry} from '../../core/backups/catalogue.js';
 import type {BackupResult} from '../../core/backups/backup.js';
 import type {CopyResult} from '../../core/backups/copy.js';
 import type {RestoreResult} from '../../core/backups/restore.js';
-import {archiveSuffix} from '../../core/backups/manifest.js';
-import {formatBytes} from '../../core/environment-status.js';
+import {archiveSuffix} from '../../core/backups/object-names.js';
+import {formatBytes} from '../../core/format.js';
 import {formatDate, formatShortDate} from '../components/text.js';
 import {counted} from '../../core/plural.js';
 
