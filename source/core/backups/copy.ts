@@ -15,6 +15,7 @@ import {runSettled} from '../pool.js';
 import {runRestore, type RestoreSource} from './restore-flow.js';
 import {planRangeTasks, rangeCountdown, splitThreshold} from './id-ranges.js';
 import {serverTraits} from './server-traits.js';
+import {byteLength, collectGarbageEvery} from '../collect-garbage.js';
 import {planScrub, type ScrubChoice, type ScrubReport} from '../scrub/policy.js';
 
 export type CopyOptions = OperationOptions & {
@@ -156,6 +157,7 @@ export async function openCopySource(input: CopySourceInput): Promise<RestoreSou
 				});
 				const countdown = rangeCountdown(tasks);
 				let failed = false;
+				const collectGarbage = collectGarbageEvery();
 				// One pool of cursors across collections: a large collection's ranges insert into its one staging collection at once.
 				await runSettled(tasks, dumpConcurrency, async task => {
 					const {collection: info} = task;
@@ -167,6 +169,7 @@ export async function openCopySource(input: CopySourceInput): Promise<RestoreSou
 								throwIfAborted(signal, 'the copy');
 								if (failed) return;
 								const batch = cursor.readBufferedDocuments() as unknown as Buffer[];
+								collectGarbage(byteLength(batch));
 								if (pending) await pending;
 								await staging.room();
 								pending = staging.insert(info.name, batch);

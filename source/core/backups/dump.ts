@@ -11,6 +11,7 @@ import type {Scrubber} from '../scrub/scrubber.js';
 import {metadataDigest, type BackupManifest} from './manifest.js';
 import {planRangeTasks, rangeCountdown, splitThreshold, type RangeTask} from './id-ranges.js';
 import {traitsFor} from './server-traits.js';
+import {byteLength, collectGarbageEvery} from '../collect-garbage.js';
 
 /** How many cursors read at once: collections, or `_id` ranges of a large one (mongodump's -j default). */
 export const dumpConcurrency = 4;
@@ -102,6 +103,7 @@ export async function dumpDatabase(options: DumpOptions): Promise<DumpResult> {
 		for (const info of infos) if (info.type === 'view') await writer.endCollection(database, info.name);
 
 		let done = 0;
+		const collectGarbage = collectGarbageEvery();
 		const threshold = splitThreshold(options.splitCollections, traitsFor(buildInfo));
 		const tasks = await planRangeTasks(
 			infos.filter(info => info.type !== 'view'),
@@ -128,6 +130,7 @@ export async function dumpDatabase(options: DumpOptions): Promise<DumpResult> {
 				while (await cursor.hasNext()) {
 					throwIfAborted(options.signal, label);
 					const read = cursor.readBufferedDocuments() as unknown as Buffer[];
+					collectGarbage(byteLength(read));
 					const batch = scrubber?.has(info.name) ? scrubber.batch(info.name, read) : read;
 					if (pending) await pending;
 					pending = archive.writeDocuments(database, info.name, batch);
