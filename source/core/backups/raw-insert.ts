@@ -11,8 +11,8 @@ import {MongoServerError, type Db, type Document} from 'mongodb';
  *
  * The driver builds such sequences for its own inserts (`DocumentSequence`
  * in `mongodb/lib/cmap/commands.js`) but does not export it. It is found
- * once, by feature: a driver without it (or with another shape) makes
- * {@link rawInsertSupported} false, and inserts fall back to decoding with
+ * once, by feature: with a driver without it (or with another shape),
+ * inserts fall back to decoding with
  * every BSON type kept and `insertMany`, which is correct but slower, and
  * loses the order of integer-like keys (`MONARCH_DECODED_INSERTS=1` forces
  * that path, to compare the two).
@@ -40,9 +40,6 @@ function findDocumentSequence(): SequenceClass | undefined {
 }
 
 const DocumentSequence = process.env.MONARCH_DECODED_INSERTS === '1' ? undefined : findDocumentSequence();
-
-/** Whether documents travel as raw bytes (true with the driver this package pins) rather than decoded and re-encoded. */
-export const rawInsertSupported = DocumentSequence !== undefined;
 
 type InsertReply = {
 	n?: number;
