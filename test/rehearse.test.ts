@@ -283,7 +283,7 @@ test('Ctrl+C during the copy drops the scratch database and leaves the source as
 });
 
 test('the scratch database name is <database>_rehearsal_<stamp>, the source part shortened to fit 63 characters', async t => {
-	const {scratchDatabaseName} = await import('../source/core/rehearse/target.js');
+	const {scratchDatabaseName} = await import('../source/core/scratch-databases.js');
 	const {databaseNameProblem} = await import('../source/core/config/schema.js');
 	const at = new Date(now);
 	t.is(scratchDatabaseName('shop', at), 'shop_rehearsal_20260301_093000');

@@ -1,4 +1,5 @@
 import type {InterruptedSwap} from './interrupted-swap.js';
+import type {AbandonedScratch} from './scratch-databases.js';
 
 /**
  * Typed events that long operations in the core emit. The CLI prints them as
@@ -17,6 +18,10 @@ export type MonarchEvent =
 	| {type: 'swap:recovered'; runId: string; label: string | undefined; startedAt: Date; collections: number; dropped: string[]}
 	/** A read-only command found the database half-swapped by a restore or copy killed during its swap. */
 	| {type: 'swap:interrupted'; swap: InterruptedSwap}
+	/** A command opening `environment`'s server for writing dropped a rehearsal's scratch database there whose owner is gone from this machine or whose lease expired. */
+	| ({type: 'scratch:dropped'; environment: string} & AbandonedScratch)
+	/** A read-only command found scratch databases left by killed rehearsals on `environment`'s server (any writing command drops them); nothing was changed. */
+	| {type: 'scratch:abandoned'; environment: string; databases: AbandonedScratch[]}
 	/** Staging collections that a run killed while loading left behind were dropped (the target kept what it had). */
 	| {type: 'staging:recovered'; collections: string[]}
 	/** A large collection is read by `ranges` cursors over `_id` ranges (the last one the remainder of other `_id` types) instead of one; `documents` as counted before. */

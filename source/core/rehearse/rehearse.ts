@@ -8,6 +8,7 @@ import {connect, type Connection} from '../connection.js';
 import {findEnvironment, type Environment} from '../environments.js';
 import {isMonarchError, MonarchError, throwIfAborted} from '../errors.js';
 import {ignoreEvents, type EventSink, type OperationOptions} from '../events.js';
+import {lockCollection} from '../lease-lock.js';
 import {discoverMigrations, type MigrationFile} from '../migrations/discover.js';
 import {historyCollection, readHistory, type HistoryEntry} from '../migrations/history.js';
 import {loadMigration, migrate} from '../migrations/run.js';
@@ -15,7 +16,8 @@ import {counted} from '../plural.js';
 import type {Prompter} from '../prompts.js';
 import type {RehearsalReport, RehearsedMigration} from './report.js';
 import {diffSnapshots, snapshotDatabase} from './snapshot.js';
-import {rehearsalEnvironment, scratchDatabaseName, scratchEnvironment} from './target.js';
+import {markScratchDatabase, scratchDatabaseName} from '../scratch-databases.js';
+import {rehearsalEnvironment, scratchEnvironment} from './target.js';
 
 export type RehearseOptions = OperationOptions & {
 	config: ProjectConfig;
@@ -45,7 +47,9 @@ export type RehearseOptions = OperationOptions & {
  * QuerySet's part of it, with its whole `monarch_migrations`) into
  * `<database>_rehearsal_<stamp>` on the rehearsal environment's server
  * through the one copy path (`runRestore` with the copy source), refusing a
- * database of that name that holds anything; hash every document; run
+ * database of that name that holds anything, and marking it as this run's
+ * first (scratch-databases.ts: a killed run's copy is dropped by the next
+ * command that writes on that server); hash every document; run
  * `migrate` there (same engine, lock, logs and events); hash again and diff;
  * drop the scratch database unless `keep`.
  *
@@ -89,9 +93,12 @@ export async function rehearse(options: RehearseOptions): Promise<RehearsalRepor
 				});
 			}
 
+			// Its owner's mark, before anything is copied: a run killed from here on leaves a database the next writing command on that server drops.
+			const marker = await markScratchDatabase(scratchConnection.db, {leaseMs: config.lock.leaseMs, signal});
 			try {
 				const report = await rehearseOnScratch({options, events, source, target, scratch, takenAt, reading, scratchConnection, scrub});
 				if (options.keep) {
+					await marker.release(); // a kept copy is the user's: unmarked, nothing drops it
 					events({type: 'rehearse:kept', database: scratch.database});
 				} else {
 					await scratchConnection.db.dropDatabase();
@@ -100,8 +107,8 @@ export async function rehearse(options: RehearseOptions): Promise<RehearsalRepor
 
 				return {...report, scratch: {...report.scratch, kept: Boolean(options.keep)}};
 			} catch (error) {
-				// Whatever stopped the rehearsal (a failed copy, Ctrl+C), the scratch copy goes, `--keep` or not; said only when there was something to drop.
-				const made = await scratchConnection.db.listCollections({}, {nameOnly: true}).toArray().then(list => list.length > 0, () => true);
+				// Whatever stopped the rehearsal (a failed copy, Ctrl+C), the scratch copy goes, `--keep` or not; said only when there was something to drop besides the marker.
+				const made = await scratchConnection.db.listCollections({}, {nameOnly: true}).toArray().then(list => list.some(entry => entry.name !== lockCollection), () => true);
 				await scratchConnection.db.dropDatabase().then(
 					() => {
 						if (made) events({type: 'rehearse:dropped', database: scratch.database});
@@ -109,6 +116,9 @@ export async function rehearse(options: RehearseOptions): Promise<RehearsalRepor
 					() => {},
 				);
 				throw error;
+			} finally {
+				// Dropped with the database (a delete on a dropped database makes nothing); stops the heartbeat.
+				await marker.release().catch(() => {});
 			}
 		} finally {
 			await scratchConnection.close();
