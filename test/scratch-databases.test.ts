@@ -130,7 +130,7 @@ test('a live rehearsal\'s scratch database is left alone by a writing command me
 	t.false((await databaseNames(project.client)).includes(project.scratch));
 });
 
-test('markers from another host whose lease expired, and of a dead pid here, are dropped; a live lease, no marker or another name are left alone', async t => {
+test('markers from another host whose lease expired, and of a dead pid here, are dropped; a live lease, a live pid here, no marker or another name are left alone', async t => {
 	const uri = await startOwnServer(t);
 	const project = await createProject(t, {uri, now});
 	const dead = await deadPid();
@@ -142,6 +142,8 @@ test('markers from another host whose lease expired, and of a dead pid here, are
 		'shop_rehearsal_20260301_093002': {_id: 'rehearsal', token: 'c', holder: elsewhere, acquiredAt: new Date(now), expiresAt: new Date(Date.now() + 600_000)},
 		'shop_rehearsal_20260301_093003': undefined,
 		'shop_copy_20260301_093004': {_id: 'rehearsal', token: 'e', holder: elsewhere, acquiredAt: new Date(now), expiresAt: expiredAt},
+		// This test's process is alive: a run of this machine held up past its lease is still running.
+		'shop_rehearsal_20260301_093005': {_id: 'rehearsal', token: 'f', holder: {host: hostname(), user: 'me', pid: process.pid}, acquiredAt: new Date(now), expiresAt: expiredAt},
 	};
 	for (const [database, marker] of Object.entries(planted)) {
 		await project.client.db(database).collection<Loose>('dogs').insertOne({_id: 1, name: 'rex'});
@@ -164,7 +166,7 @@ test('markers from another host whose lease expired, and of a dead pid here, are
 	const remaining = await databaseNames(project.client);
 	t.false(remaining.includes(`shop_rehearsal_${stamp}`));
 	t.false(remaining.includes('shop_rehearsal_20260301_093001'));
-	for (const database of ['shop_rehearsal_20260301_093002', 'shop_rehearsal_20260301_093003', 'shop_copy_20260301_093004']) {
+	for (const database of ['shop_rehearsal_20260301_093002', 'shop_rehearsal_20260301_093003', 'shop_copy_20260301_093004', 'shop_rehearsal_20260301_093005']) {
 		t.deepEqual(await project.client.db(database).collection<Loose>('dogs').find().toArray(), [{_id: 1, name: 'rex'}], `${database} is kept`);
 	}
 });

@@ -155,15 +155,26 @@ export async function readLock(db: Db, name: string): Promise<LockInfo | undefin
  * and `kill(pid, 0)` finds no such process. False whenever that cannot be told.
  */
 export function holderIsGone(holder: LockHolder): boolean {
+	return probeHolder(holder) === 'gone';
+}
+
+/**
+ * What this machine can tell of a holder's process: `unknown` when it ran on
+ * another machine (another host name, boot or pid namespace), else `gone`
+ * when `kill(pid, 0)` finds no such process and `alive` when it does (this
+ * process included; EPERM is a process of another user).
+ */
+export function probeHolder(holder: LockHolder): 'alive' | 'gone' | 'unknown' {
 	const self = holderIdentity();
-	if (holder.host !== self.host || holder.pid === process.pid) return false;
-	if (holder.bootId !== undefined && holder.bootId !== self.bootId) return false;
-	if (holder.pidNamespace !== undefined && holder.pidNamespace !== self.pidNamespace) return false;
+	if (holder.host !== self.host) return 'unknown';
+	if (holder.bootId !== undefined && holder.bootId !== self.bootId) return 'unknown';
+	if (holder.pidNamespace !== undefined && holder.pidNamespace !== self.pidNamespace) return 'unknown';
+	if (holder.pid === process.pid) return 'alive';
 	try {
 		process.kill(holder.pid, 0);
-		return false;
+		return 'alive';
 	} catch (error) {
-		return (error as NodeJS.ErrnoException).code === 'ESRCH'; // EPERM: it lives, under another user
+		return (error as NodeJS.ErrnoException).code === 'ESRCH' ? 'gone' : 'alive'; // EPERM: it lives, under another user
 	}
 }
 

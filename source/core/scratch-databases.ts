@@ -1,7 +1,7 @@
 import type {Db, MongoClient} from 'mongodb';
 import {describeError} from './errors.js';
 import {ignoreEvents, type EventSink} from './events.js';
-import {acquireLock, lockCollection, lockState, type HeldLock, type LockDocument} from './lease-lock.js';
+import {acquireLock, lockCollection, probeHolder, type HeldLock, type LockDocument} from './lease-lock.js';
 import type {RunnerIdentity} from './version.js';
 
 /**
@@ -11,10 +11,11 @@ import type {RunnerIdentity} from './version.js';
  * snapshotted or diffed), taken before anything is copied into it, renewed by
  * its heartbeat while the rehearsal runs, gone with the database at the end.
  * A database named like a scratch database whose marker's owner is gone (its
- * pid no longer exists on this machine) or whose lease expired was left by a
- * killed rehearsal: every command that opens that server for writing drops it
- * (`connect`, `write`), a read-only one reports it. Without a marker (older
- * monarch, `--keep`) or with a live owner, it is left alone.
+ * pid no longer exists on this machine) or, for an owner on another machine,
+ * whose lease expired was left by a killed rehearsal: every command that
+ * opens that server for writing drops it (`connect`, `write`), a read-only one
+ * reports it. Without a marker (older monarch, `--keep`) or with a live owner,
+ * it is left alone.
  *
  * This module is the ground floor's: it knows the name and the marker, not
  * the rehearsal that makes them.
@@ -121,11 +122,25 @@ async function findMarked(client: MongoClient): Promise<Found[]> {
 		if (!isScratchDatabaseName(name)) continue;
 		const marker = await client.db(name).collection<LockDocument>(lockCollection).findOne({_id: scratchMarker});
 		if (!marker) continue; // no marker: an older monarch's, or kept
-		const state = lockState(marker);
-		if (state === 'live') continue;
+		const reason = abandonedBecause(marker);
+		if (!reason) continue;
 		const {user, host, pid} = marker.holder;
-		found.push({database: name, owner: {user, host, pid}, reason: state, expiredAt: marker.expiresAt, token: marker.token});
+		found.push({database: name, owner: {user, host, pid}, reason, expiredAt: marker.expiresAt, token: marker.token});
 	}
 
 	return found;
+}
+
+/**
+ * Why a marker's rehearsal is no longer running, or undefined while it may
+ * be. Its process on this machine decides when this machine can tell: gone
+ * is gone at once, alive is alive whatever its lease says (a rehearsal held
+ * up past its lease, by a slow server or a stopped network, is still running:
+ * unlike a lock, nobody waits for its database). Another machine's run is
+ * judged by its lease alone.
+ */
+function abandonedBecause(marker: LockDocument): AbandonedScratch['reason'] | undefined {
+	const probed = probeHolder(marker.holder);
+	if (probed !== 'unknown') return probed === 'gone' ? 'gone' : undefined;
+	return marker.expiresAt.getTime() < Date.now() ? 'expired' : undefined;
 }
