@@ -24,8 +24,9 @@ type Marker = {_id: string; token: string; holder: {host: string; user: string; 
 /**
  * A protected production holding 8000 dogs (about 2 MB, more than the gate
  * lets through) and one pending migration, development on `${DEVELOPMENT_URI}`
- * (a gate) or the test's own server, a local backup store, and a lease long
- * enough that a rehearsal held at the gate (its heartbeat held too) stays live.
+ * (a gate) or the test's own server, and a local backup store. The lease is
+ * createProject's 2 s: a rehearsal held at the gate (its heartbeat held too)
+ * outlives it, and is still running.
  */
 async function shop(t: ExecutionContext): Promise<Project & {uri: string; scratch: string}> {
 	const uri = await startOwnServer(t);
@@ -37,7 +38,7 @@ async function shop(t: ExecutionContext): Promise<Project & {uri: string; scratc
 			production: {uri, database: 'shop', protected: true},
 		},
 		migrations: {'20260201000000_add_owner.ts': migrationSource('AddOwner', "\t\tawait this.database.collection('owners').insertOne({name: 'dan'});")},
-		config: {lock: {leaseSeconds: 600, waitSeconds: 20}, backups: {local: {dir: 'backups'}}},
+		config: {backups: {local: {dir: 'backups'}}},
 	});
 	await seed(project.db('production'), {dogs: 8000});
 	return {...project, uri, scratch: `shop_rehearsal_${stamp}`};
@@ -113,6 +114,8 @@ test('SIGKILL during a rehearsal: read-only commands and the status report its c
 test('a live rehearsal\'s scratch database is left alone by a writing command meanwhile, then dropped by the rehearsal itself', async t => {
 	const project = await shop(t);
 	const run = await heldRehearsal(t, project);
+	// Its heartbeat is held at the gate too: once its lease ran out, only its live pid says it runs.
+	await waitFor('the held rehearsal\'s lease to run out', async () => (await markerOf(project.client, project.scratch))!.expiresAt.getTime() < Date.now());
 
 	const backup = await project.monarch(['backup', 'development']);
 	t.is(backup.code, 0, backup.stderr);

@@ -8,7 +8,7 @@ import {connect, type Connection} from '../connection.js';
 import {findEnvironment, type Environment} from '../environments.js';
 import {isMonarchError, MonarchError, throwIfAborted} from '../errors.js';
 import {ignoreEvents, type EventSink, type OperationOptions} from '../events.js';
-import {lockCollection} from '../lease-lock.js';
+import type {HeldLock} from '../lease-lock.js';
 import {discoverMigrations, type MigrationFile} from '../migrations/discover.js';
 import {historyCollection, readHistory, type HistoryEntry} from '../migrations/history.js';
 import {loadMigration, migrate} from '../migrations/run.js';
@@ -48,8 +48,9 @@ export type RehearseOptions = OperationOptions & {
  * `<database>_rehearsal_<stamp>` on the rehearsal environment's server
  * through the one copy path (`runRestore` with the copy source), refusing a
  * database of that name that holds anything, and marking it as this run's
- * first (scratch-databases.ts: a killed run's copy is dropped by the next
- * command that writes on that server); hash every document; run
+ * once the source is open, before anything is copied (scratch-databases.ts:
+ * a killed run's copy is dropped by the next command that writes on that
+ * server); hash every document; run
  * `migrate` there (same engine, lock, logs and events); hash again and diff;
  * drop the scratch database unless `keep`.
  *
@@ -93,12 +94,16 @@ export async function rehearse(options: RehearseOptions): Promise<RehearsalRepor
 				});
 			}
 
-			// Its owner's mark, before anything is copied: a run killed from here on leaves a database the next writing command on that server drops.
-			const marker = await markScratchDatabase(scratchConnection.db, {leaseMs: config.lock.leaseMs, signal});
+			// Its owner's mark, once the source is open (a QuerySet's questions answered) and before anything is copied: a run killed from then on leaves a database the next writing command on that server drops.
+			let marker: HeldLock | undefined;
+			const mark = async () => {
+				marker = await markScratchDatabase(scratchConnection.db, {leaseMs: config.lock.leaseMs, signal});
+			};
+
 			try {
-				const report = await rehearseOnScratch({options, events, source, target, scratch, takenAt, reading, scratchConnection, scrub});
+				const report = await rehearseOnScratch({options, events, source, target, scratch, takenAt, reading, scratchConnection, scrub, mark});
 				if (options.keep) {
-					await marker.release(); // a kept copy is the user's: unmarked, nothing drops it
+					await marker?.release(); // a kept copy is the user's: unmarked, nothing drops it
 					events({type: 'rehearse:kept', database: scratch.database});
 				} else {
 					await scratchConnection.db.dropDatabase();
@@ -107,8 +112,8 @@ export async function rehearse(options: RehearseOptions): Promise<RehearsalRepor
 
 				return {...report, scratch: {...report.scratch, kept: Boolean(options.keep)}};
 			} catch (error) {
-				// Whatever stopped the rehearsal (a failed copy, Ctrl+C), the scratch copy goes, `--keep` or not; said only when there was something to drop besides the marker.
-				const made = await scratchConnection.db.listCollections({}, {nameOnly: true}).toArray().then(list => list.some(entry => entry.name !== lockCollection), () => true);
+				// Whatever stopped the rehearsal (a failed copy, Ctrl+C), the scratch copy goes, `--keep` or not; said only when there was something to drop.
+				const made = await scratchConnection.db.listCollections({}, {nameOnly: true}).toArray().then(list => list.length > 0, () => true);
 				await scratchConnection.db.dropDatabase().then(
 					() => {
 						if (made) events({type: 'rehearse:dropped', database: scratch.database});
@@ -118,7 +123,7 @@ export async function rehearse(options: RehearseOptions): Promise<RehearsalRepor
 				throw error;
 			} finally {
 				// Dropped with the database (a delete on a dropped database makes nothing); stops the heartbeat.
-				await marker.release().catch(() => {});
+				await marker?.release().catch(() => {});
 			}
 		} finally {
 			await scratchConnection.close();
@@ -138,6 +143,8 @@ type ScratchRun = {
 	reading: Connection;
 	scratchConnection: Connection;
 	scrub: ScrubPlan | undefined;
+	/** Marks the scratch database as this run's (scratch-databases.ts); called once the source is open, before anything is copied. */
+	mark: () => Promise<void>;
 };
 
 /** Copy, hash, migrate, hash, diff: the part that writes, only ever to the scratch database. */
@@ -150,8 +157,17 @@ async function rehearseOnScratch(run: ScratchRun): Promise<RehearsalReport> {
 		config,
 		scrub: run.scrub,
 		target: scratch,
-		open: async () =>
-			openCopySource({config, source, target: scratch, querySet: options.querySet, prompter, access: 'read', alsoWhole: [historyCollection], what: `rehearse ${source.name}`, events, signal}),
+		async open() {
+			const opened = await openCopySource({config, source, target: scratch, querySet: options.querySet, prompter, access: 'read', alsoWhole: [historyCollection], what: `rehearse ${source.name}`, events, signal});
+			try {
+				await run.mark();
+			} catch (error) {
+				await opened.close?.().catch(() => {});
+				throw error;
+			}
+
+			return opened;
+		},
 		yes: true,
 		safetyBackup: false,
 		workers: options.workers,
