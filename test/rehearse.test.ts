@@ -121,7 +121,7 @@ test('rehearse --keep --json prints only the report, and leaves the migrated scr
 	t.is(await scratch.collection<Loose>('dogs').countDocuments({sleepy: true}), 5);
 	t.is(await scratch.collection<Loose>('monarch_migrations').countDocuments({state: 'Completed'}), 5);
 	// Kept, it is the user's: no marker, so no later command takes it for a killed rehearsal's.
-	t.is(await scratch.collection<Loose>('monarch_locks').countDocuments({_id: 'rehearsal'}), 0);
+	t.is(await scratch.collection<{_id: string}>('monarch_locks').countDocuments({_id: 'rehearsal'}), 0);
 	t.deepEqual(await untouched(project, 'production'), before);
 });
 

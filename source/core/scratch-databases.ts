@@ -116,7 +116,8 @@ async function lookingAfter<T>(work: () => Promise<T[]>, events: EventSink | und
 }
 
 async function findMarked(client: MongoClient): Promise<Found[]> {
-	const {databases} = await client.db('admin').admin().listDatabases({nameOnly: true, authorizedDatabases: true});
+	// Names only, filtered by the server; still about 0.4 ms per database on FerretDB v1, which sizes each one (measured: 6 ms with 1 database, 38 ms with 100, 130 ms with 300).
+	const {databases} = await client.db('admin').admin().listDatabases({nameOnly: true, authorizedDatabases: true, filter: {name: {$regex: scratchSuffix.source}}});
 	const found: Found[] = [];
 	for (const {name} of databases) {
 		if (!isScratchDatabaseName(name)) continue;
