@@ -44,7 +44,14 @@ export type HeldLock = {
 	token: string;
 	/** Set when a renewal found the lock taken over (this process stalled past the lease). */
 	readonly lost: boolean;
+	/** Stops the heartbeat and deletes the document. */
 	release: () => Promise<void>;
+	/**
+	 * Stops the heartbeat and leaves the document, whose lease then runs out:
+	 * for a holder about to drop the database that holds it (on FerretDB a
+	 * renewal after the drop would make its collection again).
+	 */
+	stop: () => Promise<void>;
 };
 
 const duplicateKey = 11_000;
@@ -210,6 +217,10 @@ function startHeartbeat(db: Db, name: string, token: string, leaseMs: number): H
 			})
 			.catch(() => {}); // a missed beat is retried at the next one; the lease is three beats long
 	}, Math.max(10, Math.floor(leaseMs / 3)));
+	const stop = async () => {
+		clearInterval(timer);
+		await renewing;
+	};
 
 	return {
 		token,
@@ -217,9 +228,9 @@ function startHeartbeat(db: Db, name: string, token: string, leaseMs: number): H
 			return lost;
 		},
 		async release() {
-			clearInterval(timer);
-			await renewing;
+			await stop();
 			await collection.deleteOne({_id: name, token});
 		},
+		stop,
 	};
 }

@@ -60,7 +60,7 @@ export type RehearseOptions = OperationOptions & {
  */
 export async function rehearse(options: RehearseOptions): Promise<RehearsalReport> {
 	const {config, signal, prompter} = options;
-	const events = options.events ?? ignoreEvents;
+	const events = reportingScratchOnce(options.events ?? ignoreEvents);
 	const source = findEnvironment(config.environments, options.environment, config.displayFile);
 	const target = rehearsalEnvironment(config, source);
 	const scrub = options.keep || options.scrub !== undefined ? planScrub(config, source, target, options.scrub, `rehearse ${source.name}${options.keep ? ' --keep' : ''}`) : undefined;
@@ -106,13 +106,15 @@ export async function rehearse(options: RehearseOptions): Promise<RehearsalRepor
 					await marker?.release(); // a kept copy is the user's: unmarked, nothing drops it
 					events({type: 'rehearse:kept', database: scratch.database});
 				} else {
+					await marker?.stop(); // the marker goes with the database
 					await scratchConnection.db.dropDatabase();
 					events({type: 'rehearse:dropped', database: scratch.database});
 				}
 
 				return {...report, scratch: {...report.scratch, kept: Boolean(options.keep)}};
 			} catch (error) {
-				// Whatever stopped the rehearsal (a failed copy, Ctrl+C), the scratch copy goes, `--keep` or not; said only when there was something to drop.
+				// Whatever stopped the rehearsal (a failed copy, Ctrl+C), the scratch copy goes, `--keep` or not, its marker with it; said only when there was something to drop.
+				await marker?.stop().catch(() => {});
 				const made = await scratchConnection.db.listCollections({}, {nameOnly: true}).toArray().then(list => list.length > 0, () => true);
 				await scratchConnection.db.dropDatabase().then(
 					() => {
@@ -121,9 +123,6 @@ export async function rehearse(options: RehearseOptions): Promise<RehearsalRepor
 					() => {},
 				);
 				throw error;
-			} finally {
-				// Dropped with the database (a delete on a dropped database makes nothing); stops the heartbeat.
-				await marker?.release().catch(() => {});
 			}
 		} finally {
 			await scratchConnection.close();
@@ -247,6 +246,20 @@ async function rehearseOnScratch(run: ScratchRun): Promise<RehearsalReport> {
 		migrations,
 		collections: diffSnapshots(before, after),
 		verdict: {passed: failed === undefined, pending: pending.length, failed, line},
+	};
+}
+
+/** `events`, but the abandoned scratch databases of a server said once: a rehearsal opens its source for reading twice (its history, then the copy). */
+function reportingScratchOnce(events: EventSink): EventSink {
+	const said = new Set<string>();
+	return event => {
+		if (event.type === 'scratch:abandoned') {
+			const key = event.databases.map(scratch => scratch.database).join(',');
+			if (said.has(key)) return;
+			said.add(key);
+		}
+
+		events(event);
 	};
 }
 
