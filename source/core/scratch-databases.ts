@@ -48,9 +48,10 @@ export function isScratchDatabaseName(name: string): boolean {
 /**
  * Marks `db` as a rehearsal's scratch database owned by this process: takes
  * its {@link scratchMarker} lease (an atomic insert; refused with a `locked`
- * error when another live run holds it) and renews it until `release`, which
- * removes the marker (call it after dropping the database, or before keeping
- * it: a kept database carries no marker and is never dropped for it).
+ * error when another live run holds it) and renews it: `stop` before dropping
+ * the database (the marker goes with it), `release` (removes the marker)
+ * before keeping it: a kept database carries no marker and is never dropped
+ * for it.
  */
 export async function markScratchDatabase(db: Db, options: {leaseMs: number; signal?: AbortSignal | undefined}): Promise<HeldLock> {
 	return acquireLock(db, scratchMarker, {leaseMs: options.leaseMs, waitMs: 0, signal: options.signal});
@@ -61,7 +62,7 @@ export type AbandonedScratch = {
 	database: string;
 	/** Who ran the rehearsal (from its marker). */
 	owner: RunnerIdentity;
-	/** `gone`: its process is gone from this machine; `expired`: its lease ran out (another machine, or a stalled run). */
+	/** `gone`: its process is gone from this machine; `expired`: it ran on another machine and its lease ran out. */
 	reason: 'gone' | 'expired';
 	expiredAt: Date;
 };
@@ -77,7 +78,7 @@ type Found = AbandonedScratch & {token: string};
  * nothing found.
  */
 export async function findAbandonedScratch(client: MongoClient, events?: EventSink): Promise<AbandonedScratch[]> {
-	const found = await lookingAfter(async () => findMarked(client), events);
+	const found = await lookingAfter(async () => findMarked(client), [], events);
 	return found.map(({database, owner, reason, expiredAt}) => ({database, owner, reason, expiredAt}));
 }
 
@@ -95,23 +96,27 @@ export async function dropAbandonedScratch(client: MongoClient, options: {enviro
 		const dropped: AbandonedScratch[] = [];
 		for (const {token, ...abandoned} of await findMarked(client)) {
 			const db = client.db(abandoned.database);
-			const claimed = await db.collection<LockDocument>(lockCollection).deleteOne({_id: scratchMarker, token, expiresAt: abandoned.expiredAt});
-			if (claimed.deletedCount !== 1) continue;
-			await db.dropDatabase();
-			dropped.push(abandoned);
-			events({type: 'scratch:dropped', environment: options.environment, ...abandoned});
+			// One that cannot be dropped is a debug line; the others still go.
+			await lookingAfter(async () => {
+				const claimed = await db.collection<LockDocument>(lockCollection).deleteOne({_id: scratchMarker, token, expiresAt: abandoned.expiredAt});
+				if (claimed.deletedCount !== 1) return;
+				await db.dropDatabase();
+				dropped.push(abandoned);
+				events({type: 'scratch:dropped', environment: options.environment, ...abandoned});
+			}, undefined, events);
 		}
 
 		return dropped;
-	}, events);
+	}, [], events);
 }
 
-async function lookingAfter<T>(work: () => Promise<T[]>, events: EventSink | undefined): Promise<T[]> {
+/** `work`'s result, or `otherwise` with a debug line: looking after scratch databases never fails the command that opened the server. */
+async function lookingAfter<T>(work: () => Promise<T>, otherwise: T, events: EventSink | undefined): Promise<T> {
 	try {
 		return await work();
 	} catch (error) {
-		events?.({type: 'log', level: 'debug', message: `Could not look for abandoned scratch databases: ${describeError(error)}`});
-		return [];
+		events?.({type: 'log', level: 'debug', message: `Could not look after abandoned scratch databases: ${describeError(error)}`});
+		return otherwise;
 	}
 }
 
