@@ -130,7 +130,11 @@ export function findPersonal(text: string): PersonalSpan[] {
  */
 export function detectValue(value: string): PersonalKind | 'text-with-personal' | undefined {
 	const spans = findPersonal(value);
-	if (spans.length === 0) return undefined;
+	return spans.length === 0 ? undefined : wholeKind(value, spans);
+}
+
+/** What `value` is given its findings (at least one): one kind when a finding is all of it (spaces aside), else text holding some. */
+export function wholeKind(value: string, spans: readonly PersonalSpan[]): PersonalKind | 'text-with-personal' {
 	const [first] = spans;
 	if (spans.length === 1 && value.slice(0, first!.start).trim() === '' && value.slice(first!.end).trim() === '') return first!.kind;
 	return 'text-with-personal';
