@@ -50,7 +50,7 @@ const cardPattern = /(?<![\d.,-])\d(?:[ -]?\d){12,18}(?![\d,]|[.-]\d)/g;
 /** Two letters, two check digits, 11 to 30 letters or digits, optionally in groups of four. */
 const ibanPattern = /\b[A-Z]{2}\d{2}(?:[ ]?[A-Z0-9]){11,30}\b/g;
 const ipv4Pattern = /(?<![\d.])(?:\d{1,3}\.){3}\d{1,3}(?![\d]|\.\d)/g;
-const ipv6Pattern = /(?<![0-9A-Fa-f:])(?:[0-9A-Fa-f]{0,4}:){2,7}(?:[0-9A-Fa-f]{1,4}|(?:\d{1,3}\.){3}\d{1,3})?(?![0-9A-Fa-f:])/g;
+const ipv6Pattern = /(?<![0-9A-Fa-f:])(?:[0-9A-Fa-f]{0,4}:){2,7}(?:(?:\d{1,3}\.){3}\d{1,3}|[0-9A-Fa-f]{1,4})?(?![0-9A-Fa-f:.])/g;
 /** ###-##-####, not area 000, 666 or 9xx (never issued), not group 00 or serial 0000. */
 const ssnPattern = /(?<![\d-])(?!000|666|9\d\d)\d{3}-(?!00)\d{2}-(?!0000)\d{4}(?![\d-])/g;
 const jwtPattern = /\beyJ[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]{2,}\.[A-Za-z0-9_-]*/g;
@@ -60,8 +60,8 @@ const tokenPattern = /[A-Za-z0-9_\-+/]{24,}={0,2}/g;
 const phoneCandidates = /(?:\+ ?)?(?:\(\d{1,5}\) ?)?\d+(?:[ .-]?(?:\(\d{1,5}\)|\d+)){0,12}/g;
 /** 2026-03-01, 01/03/2026, 1.3.2026: dates, not numbers. */
 const datePattern = /^(?:\d{4}[-/.]\d{1,2}[-/.]\d{1,2}|\d{1,2}[-/.]\d{1,2}[-/.]\d{2,4})(?:\D|$)/;
-/** The countries whose national formats (no +) are looked for in text; numbers with a + are found whatever their country. */
-const phoneCountries: readonly CountryCode[] = ['US', 'GB', 'FR', 'DE'];
+/** Besides the US, the countries whose national formats (no +, a trunk 0) are looked for; numbers with a + are found whatever their country. */
+const nationalCountries: readonly CountryCode[] = ['GB', 'FR', 'DE'];
 
 /**
  * Every email, phone number, card number (Luhn-valid, 13 to 19 digits), IBAN
@@ -156,13 +156,15 @@ function findPhones(text: string, add: (kind: PersonalKind, start: number, end: 
 
 /**
  * libphonenumber's validity (each country's number plan) of a candidate: a
- * `+` number in any country; a national one in one of `phoneCountries`. A
- * `+` number it does not know (a fictional range such as +1 555 0100) still
- * counts when it has 8 to 15 digits.
+ * `+` number in any country; without a `+`, a national number of the US or
+ * of `nationalCountries`. A `+` number it does not know (a fictional range
+ * such as +1 555 0100) still counts when it has 8 to 15 digits.
  */
 function isPhoneNumber(candidate: string, digitCount: number): boolean {
 	if (candidate.startsWith('+')) return parsePhoneNumberFromString(candidate)?.isValid() === true || digitCount >= 8;
-	return phoneCountries.some(country => parsePhoneNumberFromString(candidate, country)?.isValid() === true);
+	// Without a +: a national number of a country with a trunk 0 (GB, FR, DE), or a North American one (ten digits, or 1 and ten).
+	if (/^\(?0/.test(candidate)) return nationalCountries.some(country => parsePhoneNumberFromString(candidate, country)?.isValid() === true);
+	return (digitCount === 10 || (digitCount === 11 && /^\(?1/.test(candidate))) && parsePhoneNumberFromString(candidate, 'US')?.isValid() === true;
 }
 
 function isCardNumber(candidate: string): boolean {
