@@ -3,6 +3,7 @@
  * names, and with neutral names where only the values tell) and non-personal
  * look-alikes, made from a seeded generator so every run measures the same data.
  */
+import type {Loose} from '../helpers/backup-data.js';
 
 /** mulberry32: a small seeded generator, so the corpus is the same on every run. */
 function generator(seed: number): () => number {
@@ -116,7 +117,7 @@ export const corpusFields: CorpusField[] = [
 ];
 
 /** The documents of `customers` (personal) and `orders` (look-alikes). */
-export function corpusDocuments(count: number): {customers: Array<Record<string, unknown>>; orders: Array<Record<string, unknown>>} {
+export function corpusDocuments(count: number): {customers: Loose[]; orders: Loose[]} {
 	const customers = Array.from({length: count}, (_, index) => {
 		const first = pick(firstNames);
 		const last = pick(lastNames);

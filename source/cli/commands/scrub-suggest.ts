@@ -30,8 +30,8 @@ export function registerScrubSuggestCommand(program: Command, context: () => Cli
 export function describeSuggestions(result: ScrubSuggestResult): string {
 	const lines: string[] = [];
 	for (const collection of result.collections) {
-		const current = collection.current === undefined ? 'not classified' : collection.current === 'fields' ? 'classified by field' : `classified "${collection.current}"`;
-		const whole = collection.current === undefined && collection.suggestion === 'keep' ? `; suggested: "keep" for the whole collection` : '';
+		const current = collection.current === null ? 'not classified' : collection.current === 'fields' ? 'classified by field' : `classified "${collection.current}"`;
+		const whole = collection.current === null && collection.suggestion === 'keep' ? `; suggested: "keep" for the whole collection` : '';
 		lines.push(`${collection.name} (${collection.sampled} ${collection.sampled === 1 ? 'document' : 'documents'} sampled, ${current}${whole})`);
 		if (collection.paths.length === 0) {
 			lines.push('  (no documents)', '');
@@ -40,7 +40,7 @@ export function describeSuggestions(result: ScrubSuggestResult): string {
 
 		const rows = [['PATH', 'TYPES', 'PRESENT', 'CURRENT', 'SUGGESTION', 'REASON']];
 		for (const path of collection.paths) {
-			const current = path.current ?? (collection.current === 'fields' || collection.current === undefined ? 'unclassified' : collection.current);
+			const current = path.current ?? (collection.current === 'fields' || collection.current === null ? 'unclassified' : collection.current);
 			rows.push([path.path, path.types.join(','), `${Math.round(path.present * 100)}%`, current, path.suggestion, path.reason]);
 		}
 

@@ -42,10 +42,10 @@ export async function writeSuggestions(options: WriteOptions): Promise<WriteResu
 	};
 
 	for (const collection of options.collections) {
-		if (collection.current !== undefined && collection.current !== 'fields') continue;
-		const missing = collection.paths.filter(path => path.current === undefined);
+		if (collection.current !== null && collection.current !== 'fields') continue;
+		const missing = collection.paths.filter(path => path.current === null);
 		if (missing.length === 0) continue;
-		if (collection.current === undefined && collection.suggestion === 'keep') {
+		if (collection.current === null && collection.suggestion === 'keep') {
 			edit(['scrub', collection.name], 'keep');
 			result.collections.push({name: collection.name, added: 1, whole: 'keep'});
 			result.added++;

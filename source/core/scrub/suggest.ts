@@ -33,8 +33,8 @@ export type SuggestedPath = {
 	documents: number;
 	/** `documents` / sampled, from 0 to 1. */
 	present: number;
-	/** How monarch.json classifies it now: a strategy, `keep`, or undefined (unclassified). */
-	current: string | undefined;
+	/** How monarch.json classifies it now: a strategy, `keep`, or null (unclassified). */
+	current: string | null;
 	/** The classification suggested: a strategy or `keep`. */
 	suggestion: string;
 	reason: string;
@@ -44,8 +44,8 @@ export type SuggestedCollection = {
 	name: string;
 	/** Documents read. */
 	sampled: number;
-	/** How monarch.json classifies the whole collection now (`keep`, `drop`, `empty`), `fields`, or undefined (not classified). */
-	current: 'keep' | 'drop' | 'empty' | 'fields' | undefined;
+	/** How monarch.json classifies the whole collection now (`keep`, `drop`, `empty`), `fields`, or null (not classified). */
+	current: 'keep' | 'drop' | 'empty' | 'fields' | null;
 	/** `keep` when the collection is not classified and no path of it looks personal. */
 	suggestion: 'keep' | 'fields';
 	paths: SuggestedPath[];
@@ -95,7 +95,7 @@ export async function suggestScrub(options: ScrubSuggestOptions): Promise<ScrubS
 		await connection.close();
 	}
 
-	const unclassified = collections.reduce((sum, collection) => sum + collection.paths.filter(path => path.current === undefined).length, 0);
+	const unclassified = collections.reduce((sum, collection) => sum + collection.paths.filter(path => path.current === null).length, 0);
 	const result: ScrubSuggestResult = {environment: environment.name, file: config.displayFile, sample, collections, unclassified};
 	if (original !== undefined) result.written = await writeSuggestions({file: config.file, displayFile: config.displayFile, original, collections});
 	return result;
@@ -104,10 +104,10 @@ export async function suggestScrub(options: ScrubSuggestOptions): Promise<ScrubS
 function report(name: string, sampled: number, stats: Map<string, PathStats>, current: CurrentClass): SuggestedCollection {
 	const paths: SuggestedPath[] = [...stats].map(([path, seen]) => {
 		const {suggestion, reason} = suggestPath(path, seen, name);
-		return {path, types: [...seen.types].sort(), documents: seen.documents, present: sampled === 0 ? 0 : seen.documents / sampled, current: current.classify(path), suggestion, reason};
+		return {path, types: [...seen.types].sort(), documents: seen.documents, present: sampled === 0 ? 0 : seen.documents / sampled, current: current.classify(path) ?? null, suggestion, reason};
 	});
 	const personal = paths.some(path => path.suggestion !== 'keep');
-	return {name, sampled, current: current.kind, suggestion: current.kind === undefined && !personal ? 'keep' : 'fields', paths};
+	return {name, sampled, current: current.kind ?? null, suggestion: current.kind === undefined && !personal ? 'keep' : 'fields', paths};
 }
 
 /** Reads up to `sample` raw documents (half the first by `_id`, half the last, so fields added lately show) and walks their paths. */
