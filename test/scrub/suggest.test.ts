@@ -111,7 +111,23 @@ test('scrub_suggest --write adds suggestions for unclassified paths only, keeps 
 	t.regex(again.stdout, /^Nothing to add to monarch\.json: every path is classified$/m);
 	t.regex(again.stdout, /^ {2}ssn +string +100% +hash +hash /m, 'the new entries now classify');
 	t.is(await readFile(file, 'utf8'), after, 'idempotent');
+
+	// The classification written is complete: a scrubbed copy passes, and carries none of the personal values.
+	const copied = await project.monarch(['copy_db', 'production:development', '--scrub', '--yes'], {env: {SHOP_SCRUB_KEY: 'a-scrub-key-for-the-tests-0123456789'}});
+	t.is(copied.code, 0, copied.stderr);
+	const copies = await project.db('development').collection<Loose>('accounts').find({}).sort({_id: 1}).toArray();
+	t.is(copies.length, 40);
+	const copiedText = JSON.stringify(copies);
+	for (const secret of ['customer0@shop.example', '100-12-1000', '+1 555 0100', '0 Rue Réelle', 'friend0@mail.example']) t.false(copiedText.includes(secret), secret);
+	t.regex(String(copies[0]!.notes), /^call Jane at \S/);
+	t.is(copies[1]!.plan, 'gold');
+	t.log(shown(written.stdout));
 });
+
+/** The output as a README capture would show it. */
+function shown(stdout: string): string {
+	return stdout;
+}
 
 test('--write refuses, writing nothing, when monarch.json changed since it was read', async t => {
 	const dir = await mkdtemp(path.join(tmpdir(), 'monarch-suggest-'));
