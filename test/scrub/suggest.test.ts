@@ -44,6 +44,7 @@ async function suggestProject(t: Parameters<typeof createProject>[0]) {
 			...(index >= 30 ? {referral_code: `R${index}`} : {}),
 		})),
 	);
+	await production.createCollection('audit_log');
 	await production.collection<Loose>('products').insertMany([{_id: 1, title: 'a product', price: 3, tags: ['new']}, {_id: 2, title: 'another', price: 5, tags: []}]);
 	return {project, text};
 }
@@ -56,6 +57,7 @@ test('scrub_suggest prints a table per collection, --json the result, and writes
 	const lines = shown.stdout.split('\n');
 	t.true(lines.includes('accounts (40 documents sampled, classified by field)'), shown.stdout);
 	t.true(lines.includes('products (2 documents sampled, not classified; suggested: "keep" for the whole collection)'), shown.stdout);
+	t.true(lines.includes('audit_log (0 documents sampled, not classified; suggested: "empty" for the whole collection, nothing known of its documents)'), shown.stdout);
 	t.regex(shown.stdout, /^ {2}PATH +TYPES +PRESENT +CURRENT +SUGGESTION +REASON$/m);
 	t.regex(shown.stdout, /^ {2}email +string +100% +fake\.email +fake\.email +the name says an email address; 100% of values look like email addresses$/m);
 	t.regex(shown.stdout, /^ {2}ssn +string +100% +unclassified +hash +the name says a national identifier/m);
@@ -87,7 +89,7 @@ test('scrub_suggest --write adds suggestions for unclassified paths only, keeps 
 	const file = path.join(project.dir, 'monarch.json');
 	const written = await project.monarch(['scrub_suggest', 'production', '--write']);
 	t.is(written.code, 0, written.stderr);
-	t.regex(written.stdout, /^Added \d+ entries to monarch\.json \(accounts: \d+, products: "keep"\): review the diff$/m);
+	t.regex(written.stdout, /^Added \d+ entries to monarch\.json \(accounts: \d+, audit_log: "empty", products: "keep"\): review the diff$/m);
 	const after = await readFile(file, 'utf8');
 	// The user's lines are all there, in their order, with their tabs.
 	const userLines = text.split('\n').filter(line => !/^\t\t\t"email": "fake.email"$/.test(line));
@@ -100,7 +102,8 @@ test('scrub_suggest --write adds suggestions for unclassified paths only, keeps 
 
 	t.false(/^ +"/m.test(after), 'no line indented with spaces');
 	const scrub = (JSON.parse(after) as {scrub: Record<string, unknown>}).scrub;
-	t.deepEqual(Object.keys(scrub), ['keyEnv', 'accounts', 'products']);
+	t.deepEqual(Object.keys(scrub), ['keyEnv', 'accounts', 'audit_log', 'products']);
+	t.is(scrub.audit_log, 'empty');
 	const accounts = scrub.accounts as Record<string, string>;
 	t.deepEqual(Object.keys(accounts).slice(0, 2), ['plan', 'email'], 'the user\'s entries first, in their order');
 	t.like(accounts, {plan: 'keep', email: 'fake.email', _id: 'keep', ssn: 'hash', notes: 'redact', 'address.street': 'fake.street', 'address.city': 'fake.city', 'contacts[].email': 'fake.email', 'contacts[].since': 'keep'});

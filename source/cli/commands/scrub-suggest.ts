@@ -31,7 +31,7 @@ export function describeSuggestions(result: ScrubSuggestResult): string {
 	const lines: string[] = [];
 	for (const collection of result.collections) {
 		const current = collection.current === null ? 'not classified' : collection.current === 'fields' ? 'classified by field' : `classified "${collection.current}"`;
-		const whole = collection.current === null && collection.suggestion === 'keep' ? `; suggested: "keep" for the whole collection` : '';
+		const whole = collection.current === null && collection.suggestion !== 'fields' ? `; suggested: "${collection.suggestion}" for the whole collection${collection.suggestion === 'empty' ? ', nothing known of its documents' : ''}` : '';
 		lines.push(`${collection.name} (${collection.sampled} ${collection.sampled === 1 ? 'document' : 'documents'} sampled, ${current}${whole})`);
 		if (collection.paths.length === 0) {
 			lines.push('  (no documents)', '');

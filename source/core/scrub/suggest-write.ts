@@ -9,7 +9,7 @@ import type {SuggestedCollection} from './suggest.js';
 export type WriteResult = {
 	/** Entries added (a whole collection's `"keep"` counts one). */
 	added: number;
-	collections: Array<{name: string; added: number; whole?: 'keep' | undefined}>;
+	collections: Array<{name: string; added: number; whole?: 'keep' | 'empty' | undefined}>;
 };
 
 export type WriteOptions = {
@@ -23,8 +23,8 @@ export type WriteOptions = {
 
 /**
  * Adds the suggestions for unclassified paths to monarch.json's
- * `scrub.<collection>`, and `"keep"` for a collection not classified at all
- * whose paths all look not personal. Entries already there stay as they are,
+ * `scrub.<collection>`, and for a collection not classified at all `"keep"`
+ * when none of its paths looks personal, `"empty"` when it had no documents. Entries already there stay as they are,
  * in their order; new ones go after them. The text is edited, not
  * re-serialised (jsonc-parser's `modify`, Microsoft's, as VS Code edits its
  * settings), with the file's own indentation (tabs or spaces, their width)
@@ -43,14 +43,15 @@ export async function writeSuggestions(options: WriteOptions): Promise<WriteResu
 
 	for (const collection of options.collections) {
 		if (collection.current !== null && collection.current !== 'fields') continue;
-		const missing = collection.paths.filter(path => path.current === null);
-		if (missing.length === 0) continue;
-		if (collection.current === null && collection.suggestion === 'keep') {
-			edit(['scrub', collection.name], 'keep');
-			result.collections.push({name: collection.name, added: 1, whole: 'keep'});
+		if (collection.current === null && collection.suggestion !== 'fields') {
+			edit(['scrub', collection.name], collection.suggestion);
+			result.collections.push({name: collection.name, added: 1, whole: collection.suggestion});
 			result.added++;
 			continue;
 		}
+
+		const missing = collection.paths.filter(path => path.current === null);
+		if (missing.length === 0) continue;
 
 		for (const path of missing) edit(['scrub', collection.name, path.path], path.suggestion);
 		result.collections.push({name: collection.name, added: missing.length});

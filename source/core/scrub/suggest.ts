@@ -46,8 +46,12 @@ export type SuggestedCollection = {
 	sampled: number;
 	/** How monarch.json classifies the whole collection now (`keep`, `drop`, `empty`), `fields`, or null (not classified). */
 	current: 'keep' | 'drop' | 'empty' | 'fields' | null;
-	/** `keep` when the collection is not classified and no path of it looks personal. */
-	suggestion: 'keep' | 'fields';
+	/**
+	 * For a collection not classified: `keep` when no path of it looks
+	 * personal, `empty` when the sample found no documents (nothing is known of
+	 * them: copied empty, with its indexes); otherwise `fields`.
+	 */
+	suggestion: 'keep' | 'empty' | 'fields';
 	paths: SuggestedPath[];
 };
 
@@ -107,7 +111,8 @@ function report(name: string, sampled: number, stats: Map<string, PathStats>, cu
 		return {path, types: [...seen.types].sort(), documents: seen.documents, present: sampled === 0 ? 0 : seen.documents / sampled, current: current.classify(path) ?? null, suggestion, reason};
 	});
 	const personal = paths.some(path => path.suggestion !== 'keep');
-	return {name, sampled, current: current.kind ?? null, suggestion: current.kind === undefined && !personal ? 'keep' : 'fields', paths};
+	const suggestion = current.kind !== undefined || personal ? 'fields' : sampled === 0 ? 'empty' : 'keep';
+	return {name, sampled, current: current.kind ?? null, suggestion, paths};
 }
 
 /** Reads up to `sample` raw documents (half the first by `_id`, half the last, so fields added lately show) and walks their paths. */
