@@ -163,7 +163,7 @@ export async function dumpDatabase(options: DumpOptions): Promise<DumpResult> {
 			// A collection read in ranges ends once, after its last range.
 			if (!countdown.finished(task)) return;
 			await archive.endCollection(database, info.name);
-			if (!counts.get(info.name)) events({type: 'progress', task: `${label}: ${info.name}`, done: 0, total: 0, unit: 'docs'});
+			if (!counts.get(info.name) && !scrubber?.gate?.failed) events({type: 'progress', task: `${label}: ${info.name}`, done: 0, total: 0, unit: 'docs'});
 		};
 
 		const archive = writer;

@@ -212,7 +212,8 @@ export class StagingLoad {
 		if (!collection || collection.type === 'view' || this.finished.has(name)) return;
 		this.finished.add(name);
 		if (!this.options.server.indexesFirst) await this.buildIndexes(collection);
-		if (this.count(name) === 0) {
+		// Once the scrub gate refused, nothing more is written: a 0/0 line would claim a collection was loaded.
+		if (this.count(name) === 0 && !this.scrubber?.gate?.failed) {
 			this.events({type: 'progress', task: `${this.options.label}: ${name}`, done: 0, total: 0, unit: 'docs'});
 		}
 
