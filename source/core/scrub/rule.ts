@@ -41,8 +41,8 @@ export function parseStrategy(text: string): Strategy {
 	throw new Error(`unknown strategy "${text}": ${strategyHint}`);
 }
 
-/** Parses `address.street` or `logins[].ip` into steps; throws an Error whose message says what is wrong. */
-export function parsePath(path: string): PathStep[] {
+/** Parses `address.street` or `logins[].ip` (with `wildcards`, also `prefs.*`: any one key) into steps; throws an Error whose message says what is wrong. */
+export function parsePath(path: string, options: {wildcards?: boolean} = {}): PathStep[] {
 	if (path.length === 0) throw new Error('empty field path');
 	return path.split('.').map(part => {
 		const each = part.endsWith('[]');
@@ -50,25 +50,7 @@ export function parsePath(path: string): PathStep[] {
 		if (name.length === 0) throw new Error(`"${path}": empty field name (write a.b, or a[].b for each element of array a)`);
 		if (name.startsWith('$')) throw new Error(`"${path}": a field name cannot start with $`);
 		if (/[[\]]/.test(name)) throw new Error(`"${path}": [] may only end a field name (a[].b)`);
+		if (name.includes('*') && (!options.wildcards || name !== '*')) throw new Error(`"${path}": * stands alone for any one key (prefs.*, contacts.*.email)`);
 		return {name, each};
 	});
-}
-
-/** The rules of one collection, from monarch.json's `scrub.<collection>`; throws an Error naming the field. */
-export function parseRules(fields: Record<string, string>): ScrubRule[] {
-	const rules: ScrubRule[] = [];
-	for (const [path, text] of Object.entries(fields)) {
-		try {
-			rules.push({path, steps: parsePath(path), strategy: parseStrategy(text)});
-		} catch (error) {
-			throw new Error(`${path}: ${(error as Error).message}`);
-		}
-	}
-
-	for (const rule of rules) {
-		const clash = rules.find(other => other !== rule && other.path.startsWith(`${rule.path}.`));
-		if (clash) throw new Error(`${clash.path}: inside ${rule.path}, which has its own rule; keep one of the two`);
-	}
-
-	return rules;
 }
