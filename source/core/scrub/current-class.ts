@@ -1,5 +1,6 @@
 import type {ProjectConfig} from '../config/load.js';
-import type {PathStep, Strategy} from './rule.js';
+import {classifyPath} from './classification.js';
+import type {Strategy} from './rule.js';
 
 /** How monarch.json classifies a collection now, as scrub_suggest reports it. */
 export type CurrentClass = {
@@ -10,40 +11,22 @@ export type CurrentClass = {
 };
 
 /**
- * The classification of `collection` in monarch.json's `scrub` (today's
- * rules: a collection with rules is classified by field). A pattern covers
- * an observed path when it matches a prefix of it step by step; a pattern's
- * last step `x` also matches `x[]` (classification.md).
+ * The classification of `collection` in monarch.json's `scrub`
+ * (classification.ts): a whole collection classifies every path as its
+ * kind; field by field, the most specific pattern covering the path.
  */
 export function currentClassification(config: ProjectConfig, collection: string): CurrentClass {
-	const rules = config.scrub?.rules.get(collection);
-	if (!rules) return {kind: undefined, classify: () => undefined};
+	const classification = config.scrub?.collections.get(collection);
+	if (!classification) return {kind: undefined, classify: () => undefined};
+	if (classification.kind !== 'fields') return {kind: classification.kind, classify: () => classification.kind};
 	return {
 		kind: 'fields',
 		classify(path) {
-			const observed = observedSteps(path);
-			const rule = rules.find(candidate => covers(candidate.steps, observed));
-			return rule ? strategyText(rule.strategy) : undefined;
+			const field = classifyPath(classification.fields, path);
+			if (!field) return undefined;
+			return field.action === 'keep' ? 'keep' : strategyText(field.action);
 		},
 	};
-}
-
-/** `contacts[].email` -> steps; `x[][]` keeps one `each` (nested arrays are walked as one level). */
-export function observedSteps(path: string): PathStep[] {
-	return path.split('.').map(part => {
-		const name = part.replace(/(\[\])+$/, '');
-		return {name, each: name !== part};
-	});
-}
-
-/** Whether pattern steps match a prefix of observed steps (`*` any one key; a last `x` also matches `x[]`). */
-export function covers(pattern: readonly PathStep[], observed: readonly PathStep[]): boolean {
-	if (pattern.length > observed.length) return false;
-	return pattern.every((step, index) => {
-		const seen = observed[index]!;
-		if (step.name !== '*' && step.name !== seen.name) return false;
-		return step.each === seen.each || (index === pattern.length - 1 && !step.each);
-	});
 }
 
 /** A strategy as monarch.json writes it. */

@@ -7,7 +7,7 @@ import {MonarchError, throwIfAborted} from '../errors.js';
 import {ignoreEvents, type EventSink} from '../events.js';
 import {countForProgress, describeCollections} from '../backups/collections.js';
 import {BSON} from '../bson.js';
-import {bsonTypeNames, readBsonString, walkRawPaths} from './observed-paths.js';
+import {bsonTypeName, readBsonString, walkPaths} from './paths.js';
 import {addString, emptyStats, suggestPath, type PathStats} from './suggest-path.js';
 import {currentClassification, type CurrentClass} from './current-class.js';
 import {writeSuggestions, type WriteResult} from './suggest-write.js';
@@ -128,14 +128,14 @@ async function sampleCollection(db: Db, name: string, sample: number, events: Ev
 		seenIds.add(id);
 		sampled++;
 		const inDocument = new Set<string>();
-		walkRawPaths(raw, (path, type, offset, length) => {
+		walkPaths(raw, (path, type, offset, length) => {
 			let entry = stats.get(path);
 			if (!entry) {
 				entry = emptyStats();
 				stats.set(path, entry);
 			}
 
-			entry.types.add(bsonTypeNames[type] ?? `type ${type}`);
+			entry.types.add(bsonTypeName(type));
 			if (!inDocument.has(path)) {
 				inDocument.add(path);
 				entry.documents++;
