@@ -124,13 +124,8 @@ test('scrub_suggest --write adds suggestions for unclassified paths only, keeps 
 	for (const secret of ['customer0@shop.example', '100-12-1000', '+1 555 0100', '0 Rue Réelle', 'friend0@mail.example']) t.false(copiedText.includes(secret), secret);
 	t.regex(String(copies[0]!.notes), /^call Jane at \S/);
 	t.is(copies[1]!.plan, 'gold');
-	t.log(shown(written.stdout));
+	t.log(written.stdout);
 });
-
-/** The output as a README capture would show it. */
-function shown(stdout: string): string {
-	return stdout;
-}
 
 test('--write refuses, writing nothing, when monarch.json changed since it was read', async t => {
 	const dir = await mkdtemp(path.join(tmpdir(), 'monarch-suggest-'));
