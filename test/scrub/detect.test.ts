@@ -142,6 +142,9 @@ test('suggestByName: personal names in their usual spellings, and not their look
 	}
 
 	t.is(suggestByName('name', 'products'), undefined, 'a product\'s name is no person\'s');
+	t.is(suggestByName('name', 'dogs'), undefined, 'nor a dog\'s');
+	t.is(suggestByName('born', 'dogs'), undefined, 'nor its birth date');
+	t.is(suggestByName('born', 'customers')?.strategy, 'null');
 	t.is(suggestByName('category.name', 'accounts'), undefined);
 	t.regex(suggestByName('email')?.reason ?? '', /the name says an email address/);
 });

@@ -112,6 +112,8 @@ test('scrub_suggest --write adds suggestions for unclassified paths only, keeps 
 	const again = await project.monarch(['scrub_suggest', 'production', '--write']);
 	t.is(again.code, 0, again.stderr);
 	t.regex(again.stdout, /^Nothing to add to monarch\.json: every path is classified$/m);
+	const plain = await project.monarch(['scrub_suggest', 'production']);
+	t.regex(plain.stdout, /^Every path seen in production is classified \(samples of up to 1000 documents\)$/m);
 	t.regex(again.stdout, /^ {2}ssn +string +100% +hash +hash /m, 'the new entries now classify');
 	t.is(await readFile(file, 'utf8'), after, 'idempotent');
 

@@ -48,7 +48,10 @@ export function describeSuggestions(result: ScrubSuggestResult): string {
 	}
 
 	const files = result.file;
-	lines.push(`${result.unclassified} unclassified ${result.unclassified === 1 ? 'path' : 'paths'} in ${result.environment} (samples of up to ${result.sample} documents); nothing written${result.written ? '' : `: --write adds the suggestions to ${files}`}`);
+	const unclassifiedCollections = result.collections.filter(collection => collection.current === null).length;
+	const samples = `samples of up to ${result.sample} documents`;
+	if (result.unclassified === 0 && unclassifiedCollections === 0) lines.push(`Every path seen in ${result.environment} is classified (${samples})`);
+	else lines.push(`${result.unclassified} unclassified ${result.unclassified === 1 ? 'path' : 'paths'} in ${result.environment} (${samples}); nothing written: --write adds the suggestions to ${files}`);
 	if (result.written) {
 		lines[lines.length - 1] = result.written.added === 0 ? `Nothing to add to ${files}: every path is classified` : `Added ${result.written.added} ${result.written.added === 1 ? 'entry' : 'entries'} to ${files} (${result.written.collections.map(entry => `${entry.name}: ${entry.whole ? `"${entry.whole}"` : entry.added}`).join(', ')}): review the diff`;
 	}

@@ -36,14 +36,14 @@ const rules: readonly NameRule[] = [
 	{pattern: /_(password|passwd|pwd|pass_?phrase|password_?hash|password_?digest|hashed_?password|secret|client_?secret|secret_?key|api_?key|apikey|access_?key|private_?key|signing_?key|token|access_?token|refresh_?token|auth_?token|session_?token|id_?token|bearer|bearer_?token|otp|otp_?secret|totp|totp_?secret|mfa_?secret|two_?factor_?secret|recovery_?codes?|backup_?codes?|salt|credentials?|session_?id|sid|cookie)s?_$/, strategy: 'hash', what: 'a secret'},
 ];
 
-/** `name` alone is a person's name unless the collection or its parent field names a thing. */
-const thingContext = /^_?(products?|items?|skus?|categor(y|ies)|files?|tags?|plans?|compan(y|ies)|organi[sz]ations?|orgs?|brands?|teams?|projects?|events?|campaigns?|queues?|indexes|indices|collections?|fields?|apps?|applications?|services?|features?|roles?|permissions?|groups?|channels?|templates?|variants?|countr(y|ies)|cit(y|ies)|regions?|stores?|shops?|warehouses?|vendors?|suppliers?|merchants?|banks?|courses?|lessons?|books?|songs?|albums?|movies?|games?|jobs?|tasks?|steps?|workflows?|metrics?|attributes?|options?|settings?|config(uration)?s?|modules?|packages?|versions?|releases?|environments?|databases?|tables?|columns?|topics?|subjects?|assets?|documents?|images?|pages?|sections?|menus?|lists?|workspaces?|boards?|labels?|statuses|types?|kinds?|units?|currenc(y|ies)|languages?|locales?|timezones?)_?$/;
+/** `name` alone is a person's name, and `born` a person's birth, unless the collection or the parent field names a thing (or an animal). */
+const thingContext = /^_?(products?|pets?|animals?|dogs?|cats?|horses?|breeds?|species|plants?|items?|skus?|categor(y|ies)|files?|tags?|plans?|compan(y|ies)|organi[sz]ations?|orgs?|brands?|teams?|projects?|events?|campaigns?|queues?|indexes|indices|collections?|fields?|apps?|applications?|services?|features?|roles?|permissions?|groups?|channels?|templates?|variants?|countr(y|ies)|cit(y|ies)|regions?|stores?|shops?|warehouses?|vendors?|suppliers?|merchants?|banks?|courses?|lessons?|books?|songs?|albums?|movies?|games?|jobs?|tasks?|steps?|workflows?|metrics?|attributes?|options?|settings?|config(uration)?s?|modules?|packages?|versions?|releases?|environments?|databases?|tables?|columns?|topics?|subjects?|assets?|documents?|images?|pages?|sections?|menus?|lists?|workspaces?|boards?|labels?|statuses|types?|kinds?|units?|currenc(y|ies)|languages?|locales?|timezones?)_?$/;
 
 /**
  * The strategy a field's name suggests (`address.zipCode` -> `fake.zip`),
  * from its last two steps read together (`card.number`, `address.line1`,
- * `emails[].address`; `name.first` as `first_name`), then from its last. `collection` helps with a bare `name` (a product's name is no
- * person's). Undefined when the name says nothing personal; the values may
+ * `emails[].address`; `name.first` as `first_name`), then from its last. `collection` helps with a bare `name` or a birth date (a product's
+ * name and a dog's are no person's). Undefined when the name says nothing personal; the values may
  * still (see suggest.ts).
  */
 export function suggestByName(path: string, collection?: string): NameSuggestion | undefined {
@@ -58,7 +58,7 @@ export function suggestByName(path: string, collection?: string): NameSuggestion
 	for (const candidate of candidates) {
 		const rule = rules.find(entry => entry.pattern.test(candidate));
 		if (!rule) continue;
-		if (/^_names?_$/.test(candidate)) {
+		if (/^_names?_$/.test(candidate) || rule.what === 'a birth date') {
 			const context = parent ?? (collection === undefined ? undefined : words(collection));
 			if (context && thingContext.test(context)) return undefined;
 		}

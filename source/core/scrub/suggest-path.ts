@@ -92,8 +92,8 @@ export function suggestPath(path: string, stats: PathStats, collection: string):
 	}
 
 	if (byValue) return byValue;
-	if (stats.strings === 0) return {suggestion: 'keep', reason: `no personal name; ${types.join(', ')} values`};
-	return {suggestion: 'keep', reason: `no personal name or values (${stats.strings} ${stats.strings === 1 ? 'string' : 'strings'} looked at)`};
+	if (stats.strings === 0) return {suggestion: 'keep', reason: `nothing personal in the name; ${types.join(', ')} values`};
+	return {suggestion: 'keep', reason: `nothing personal in the name or the values (${stats.strings} ${stats.strings === 1 ? 'string' : 'strings'} looked at)`};
 }
 
 function suggestByValues(stats: PathStats): PathSuggestion | undefined {

@@ -122,6 +122,7 @@ async function sampleCollection(db: Db, name: string, sample: number, events: Ev
 	const stats = new Map<string, PathStats>();
 	const seenIds = new Set<string>();
 	let sampled = 0;
+	let reported = -1;
 	const visitDocument = (raw: Uint8Array) => {
 		const id = idKey(raw);
 		if (seenIds.has(id)) return;
@@ -154,13 +155,15 @@ async function sampleCollection(db: Db, name: string, sample: number, events: Ev
 				throwIfAborted(signal, 'scrub_suggest');
 				for (const raw of cursor.readBufferedDocuments() as unknown as Uint8Array[]) visitDocument(raw);
 				events({type: 'progress', task, done: sampled, total: Math.min(count, sample)});
+				reported = sampled;
 			}
 		} finally {
 			await cursor.close().catch(() => {});
 		}
 	}
 
-	events({type: 'progress', task, done: sampled, total: sampled});
+	// The last line says the collection is done, even when the count was an estimate.
+	if (reported !== sampled || Math.min(count, sample) !== sampled) events({type: 'progress', task, done: sampled, total: sampled});
 	return {sampled, stats};
 }
 
