@@ -32,7 +32,7 @@ export function bsonTypeName(type: number): string {
 	return bsonTypeNames[type] ?? `type ${type}`;
 }
 
-const decoder = new TextDecoder('utf-8', {fatal: false});
+const {toUTF8} = BSON.onDemand.ByteUtils;
 
 /**
  * Calls `visit` with the path and BSON type of every leaf value of a raw
@@ -47,7 +47,7 @@ export function walkPaths(raw: Uint8Array, visit: (path: string, type: number) =
 
 function walk(raw: Uint8Array, start: number, prefix: string, elements: boolean, visit: (path: string, type: number) => void): void {
 	for (const [type, nameOffset, nameLength, offset] of BSON.onDemand.parseToElements(raw, start)) {
-		const path = elements ? `${prefix}[]` : prefix === '' ? decoder.decode(raw.subarray(nameOffset, nameOffset + nameLength)) : `${prefix}.${decoder.decode(raw.subarray(nameOffset, nameOffset + nameLength))}`;
+		const path = elements ? `${prefix}[]` : prefix === '' ? toUTF8(raw, nameOffset, nameOffset + nameLength, false) : `${prefix}.${toUTF8(raw, nameOffset, nameOffset + nameLength, false)}`;
 		if (type === embeddedDocument) walk(raw, offset, path, false, visit);
 		else if (type === array) walk(raw, offset, path, true, visit);
 		else visit(path, type);
