@@ -10,9 +10,10 @@
  * start for monarch.json's schema).
  */
 import {spawn} from 'node:child_process';
-import {readFile, rm} from 'node:fs/promises';
+import {createHash} from 'node:crypto';
+import {readdir, readFile, rm, writeFile} from 'node:fs/promises';
 import path from 'node:path';
-import {build, type BuildOptions, type Plugin} from 'esbuild';
+import type {BuildOptions, Plugin} from 'esbuild';
 import {repoRoot} from './servers/paths.js';
 
 const dist = path.join(repoRoot, 'dist');
@@ -55,6 +56,8 @@ const tuiBoundaries: Plugin = {
 
 /** Bundles `entry`, a file tsc wrote, in place with what it imports (its source map, which described tsc's file, goes). */
 async function bundleInPlace(entry: string, options: Omit<BuildOptions, 'entryPoints' | 'outfile'> = {}): Promise<void> {
+	// Loaded only when something is built: npm start on a built tree does not pay for esbuild.
+	const {build} = await import('esbuild');
 	await build({entryPoints: [entry], outfile: entry, allowOverwrite: true, bundle: true, platform: 'node', format: 'esm', target: 'node20', logLevel: 'warning', ...options});
 	await rm(`${entry}.map`, {force: true});
 }
@@ -70,8 +73,37 @@ export async function bundleTui(): Promise<void> {
 	});
 }
 
-/** tsc, then the bundles (zod for core, the TUI); resolves with an exit status. */
-export async function buildMonarch(): Promise<number> {
+/** Where a build records the digest of what it was made from. */
+const stampFile = path.join(dist, '.build-inputs');
+
+/**
+ * sha256 over everything a build reads: every file of source/ (names and
+ * contents), the TypeScript configuration, the lockfile (the bundled
+ * packages) and this script. Reading them costs about 20 ms; a build, 9 s.
+ */
+async function inputsDigest(): Promise<string> {
+	const hash = createHash('sha256');
+	const sourceDir = path.join(repoRoot, 'source');
+	const files = (await readdir(sourceDir, {recursive: true, withFileTypes: true}))
+		.filter(entry => entry.isFile())
+		.map(entry => path.join(entry.parentPath, entry.name))
+		.sort();
+	for (const file of [...files, ...['tsconfig.json', 'package-lock.json', 'scripts/build.ts'].map(name => path.join(repoRoot, name))]) {
+		hash.update(path.relative(repoRoot, file)).update('\0').update(await readFile(file)).update('\0');
+	}
+
+	return hash.digest('hex');
+}
+
+/**
+ * tsc, then the bundles (zod for core, the TUI); resolves with an exit
+ * status. With `ifChanged` (npm start, npm test), nothing is done when dist/
+ * was built from exactly the files there are now.
+ */
+export async function buildMonarch(options: {ifChanged?: boolean} = {}): Promise<number> {
+	const digest = await inputsDigest();
+	if (options.ifChanged && (await readFile(stampFile, 'utf8').catch(() => '')) === digest) return 0;
+	await rm(stampFile, {force: true});
 	const compiled = await compile();
 	if (compiled !== 0) return compiled;
 	for (const [what, bundle] of [['zod', async () => bundleInPlace(zodEntry)], ['the TUI', bundleTui]] as const) {
@@ -83,6 +115,7 @@ export async function buildMonarch(): Promise<number> {
 		}
 	}
 
+	await writeFile(stampFile, digest);
 	return 0;
 }
 

@@ -15,6 +15,7 @@ export type ErrorCode =
 	| 'connection' // cannot reach a server
 	| 'corrupt' // a backup failed verification
 	| 'server-refused' // the target server refused what a restore or copy needs (an index option); nothing was changed
+	| 'unclassified' // a scrubbed copy met a field path or collection the classification does not cover; nothing was written
 	| 'cancelled' // the user or an AbortSignal stopped the job
 	| 'internal';
 
@@ -30,6 +31,7 @@ const exitCodes: Record<ErrorCode, number> = {
 	connection: 1,
 	corrupt: 1,
 	'server-refused': 1,
+	unclassified: 1,
 	cancelled: 130,
 	internal: 1,
 };

@@ -3,10 +3,12 @@ import {createProject, testMongoUri} from '../helpers/project.js';
 import type {Loose} from '../helpers/backup-data.js';
 
 export const key = {MONARCH_SCRUB_KEY: 'a-scrub-key-for-the-tests-0123456789'};
+/** A complete classification of production: every collection and field path has a strategy or is kept. */
 export const rules = {
-	accounts: {email: 'fake.email', name: 'fake.fullName', phone: 'fake.phone', 'address.street': 'fake.street', tax_id: 'hash'},
-	campaigns: {owner_email: 'fake.email', notes: 'remove'},
-	users: {'logins[].ip': 'fake.ipv4', 'card.last4': 'mask:0,2'},
+	accounts: {_id: 'keep', email: 'fake.email', name: 'fake.fullName', phone: 'fake.phone', 'address.street': 'fake.street', 'address.city': 'keep', tax_id: 'hash', plan: 'keep'},
+	campaigns: {_id: 'keep', owner_email: 'fake.email', notes: 'remove', budget: 'keep'},
+	users: {_id: 'keep', 'logins[].ip': 'fake.ipv4', 'logins[].ok': 'keep', 'card.last4': 'mask:0,2'},
+	products: 'keep',
 };
 
 /** production (personal data) and development, on fresh databases, with the rules. */

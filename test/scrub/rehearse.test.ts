@@ -30,3 +30,19 @@ test('a rehearsal of personal data copies it faithfully and drops it; a kept cop
 	for (const original of [...originals.emails, ...originals.names]) t.false(strings.has(original), original);
 	t.is(await project.client.db(keptReport.scratch.database).collection('accounts').countDocuments(), 300);
 });
+
+test('rehearsal.scrub: true sends every rehearsal through the gate: an unclassified field refuses it, and the scratch database is dropped', async t => {
+	const {project} = await scrubProject(t, {rehearsal: {environment: 'development', scrub: true}});
+	await project.writeMigration('20260101000000_touch_accounts.ts', touchAccounts);
+	await project.db('production').collection('accounts').updateMany({}, {$set: {iban: 'FR7630006000011234567890189'}});
+
+	const refused = await project.monarch(['rehearse', 'production'], {env: key});
+	t.is(refused.code, 1, refused.stderr);
+	t.regex(refused.stderr, /^Error: .*not classified in monarch\.json: accounts\.iban \(string, 300 documents\); nothing was written/m);
+	const scratches = (await project.client.db().admin().listDatabases()).databases.map(entry => entry.name).filter(name => name.startsWith(`${project.databases.production!}_rehearsal_`));
+	t.deepEqual(scratches, [], 'no scratch database is left');
+
+	const faithful = await project.monarch(['rehearse', 'production', '--no-scrub', '--json'], {env: key});
+	t.is(faithful.code, 0, faithful.stderr);
+	t.is((JSON.parse(faithful.stdout) as {collections: Array<{name: string; changed: number}>}).collections.find(entry => entry.name === 'accounts')?.changed, 150, '--no-scrub rehearses on the data as it is');
+});

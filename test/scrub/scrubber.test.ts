@@ -1,7 +1,8 @@
 import test from 'ava';
 import {Binary, BSON, Double, Int32, Long, ObjectId} from 'bson';
 import {fakeKinds} from '../../source/core/scrub/fakes.js';
-import {parsePath, parseRules, parseStrategy} from '../../source/core/scrub/rule.js';
+import {parsePath, parseStrategy} from '../../source/core/scrub/rule.js';
+import {parseCollectionClass} from '../../source/core/scrub/classification.js';
 import {parseScrubConfig} from '../../source/core/scrub/rules-config.js';
 import {mask, Scrubber} from '../../source/core/scrub/scrubber.js';
 import {checkUniqueIndexes} from '../../source/core/scrub/unique.js';
@@ -125,11 +126,12 @@ test('bad rules are one line naming the collection and field', t => {
 	t.throws(() => parseScrubConfig({accounts: {'a[0].b': 'hash'}}), {message: /^scrub\.accounts\.a\[0\]\.b: .*\[\] may only end a field name/});
 	t.throws(() => parseScrubConfig({accounts: {card: 'remove', 'card.last4': 'mask:0,2'}}), {message: /^scrub\.accounts\.card\.last4: inside card, which has its own rule/});
 	t.throws(() => parseScrubConfig({accounts: {email: 3}}), {message: /^scrub\.accounts\.email: a strategy string/});
-	t.throws(() => parseScrubConfig({accounts: 'fake.email'}), {message: /^scrub\.accounts: an object/});
+	t.throws(() => parseScrubConfig({accounts: 'fake.email'}), {message: /^scrub\.accounts: "fake\.email" is not a classification of a whole collection; write "keep", "drop", "empty"/});
+	t.throws(() => parseScrubConfig({accounts: 3}), {message: /^scrub\.accounts: "keep", "drop", "empty", or an object of field paths/});
 	t.throws(() => parseScrubConfig({keyEnv: 'not a name'}), {message: /^scrub\.keyEnv: /});
 	t.throws(() => parseStrategy('mask:a,b'), {message: /mask:<keepStart>,<keepEnd>/});
 	t.deepEqual(parsePath('logins[].ip'), [{name: 'logins', each: true}, {name: 'ip', each: false}]);
-	t.is(parseRules({x: 'const:a:b'})[0]?.strategy.kind, 'const');
+	t.deepEqual(parseCollectionClass({x: 'const:a:b'}), {kind: 'fields', fields: [{path: 'x', steps: [{name: 'x', each: false}], action: {kind: 'const', value: 'a:b'}}]});
 });
 
 test('the rules fingerprint depends on the rules, not their order or the key', t => {

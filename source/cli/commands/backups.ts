@@ -164,7 +164,9 @@ export function registerBackupCommands(program: Command, context: () => CliConte
 function scrubLines(scrub: ScrubReport, from: string): string[] {
 	if (!scrub.scrubbed) return scrub.declined ? [`Not scrubbed (--no-scrub): personal data of ${from} was loaded as it is.`] : [];
 	const parts = scrub.collections.map(entry => `${entry.name} (${counted(entry.values, 'value')} in ${counted(entry.documents, 'document')}${entry.converted > 0 ? `, ${entry.converted} of another type converted` : ''})`);
-	return [`Scrubbed with rules ${scrub.fingerprint}: ${parts.join(', ') || 'no document had a field to scrub'}.`];
+	const whole = [...(scrub.dropped.length > 0 ? [`Left out (drop): ${scrub.dropped.join(', ')}.`] : []), ...(scrub.emptied.length > 0 ? [`Created empty: ${scrub.emptied.join(', ')}.`] : [])];
+	const checked = scrub.classified ? 'Every field path of every document was classified.' : `Not checked against a classification (${from} is not marked personalData): fields without a rule were copied as they are.`;
+	return [`Scrubbed with rules ${scrub.fingerprint}: ${parts.join(', ') || 'no document had a field to scrub'}. ${[checked, ...whole].join(' ')}`];
 }
 
 /** `restore <file>:<env> --file`: a plain mongodump archive from disk. */

@@ -145,7 +145,7 @@ export async function openCopySource(input: CopySourceInput): Promise<RestoreSou
 			async load(staging, loadEvents, signal) {
 				await staging.prepare(infos);
 				const threshold = splitThreshold(config.splitCollections, await serverTraits(from.db));
-				const tasks = await planRangeTasks(data, {
+				const tasks = await planRangeTasks(data.filter(info => staging.takes(info.name) === 'documents'), {
 					threshold,
 					parts: dumpConcurrency,
 					source: info => ({collection: from.db.collection(info.name), splittable: info.type === 'collection' && info.options.capped !== true}),

@@ -63,20 +63,23 @@ export async function dumpDatabase(options: DumpOptions): Promise<DumpResult> {
 		const buildInfo = await db.command({buildInfo: 1});
 		const serverVersion = String(buildInfo.version ?? 'unknown');
 		const filters = new Map(options.selection?.collections.map(entry => [entry.name, entry.filter as Document]));
-		const infos = await describeCollections(db, options.selection ? [...filters.keys()] : undefined);
+		const described = await describeCollections(db, options.selection ? [...filters.keys()] : undefined);
 		if (options.selection) {
-			const found = new Set(infos.map(info => info.name));
+			const found = new Set(described.map(info => info.name));
 			for (const name of filters.keys()) {
 				if (!found.has(name)) events({type: 'log', level: 'warn', message: `Collection ${name} does not exist in ${db.databaseName}: nothing to take from it`});
 			}
 		}
 
-		const scrubber = options.scrubFor?.(infos);
+		const scrubber = options.scrubFor?.(described);
+		// A scrubbed backup leaves out what its classification drops (and, from a personal-data source, what it does not classify).
+		const infos = scrubber ? described.filter(info => info.type === 'view' || scrubber.take(info.name) !== 'nothing') : described;
+		const takesDocuments = (info: CollectionInfo) => info.type !== 'view' && (scrubber?.take(info.name) ?? 'documents') === 'documents';
 		throwIfAborted(options.signal, label);
 		const totals = new Map<string, number>();
 		await Promise.all(
 			infos.map(async info => {
-				if (info.type === 'view') return;
+				if (!takesDocuments(info)) return;
 				totals.set(info.name, await countForProgress(db, dataCollectionName(info.name, info.type), filters.get(info.name)));
 			}),
 		);
@@ -99,14 +102,14 @@ export async function dumpDatabase(options: DumpOptions): Promise<DumpResult> {
 		await writer.writePrelude(prelude);
 		const metadataDigests = new Map(prelude.map(entry => [entry.collection, metadataDigest(entry.metadata)]));
 
-		// Views have no documents: end them first, before data collections take the open slots.
-		for (const info of infos) if (info.type === 'view') await writer.endCollection(database, info.name);
+		// Views have no documents (nor collections classified `empty`): end them first, before data collections take the open slots.
+		for (const info of infos) if (!takesDocuments(info)) await writer.endCollection(database, info.name);
 
 		let done = 0;
 		const collectGarbage = collectGarbageEvery();
 		const threshold = splitThreshold(options.splitCollections, traitsFor(buildInfo));
 		const tasks = await planRangeTasks(
-			infos.filter(info => info.type !== 'view'),
+			infos.filter(takesDocuments),
 			{
 				threshold,
 				parts: concurrency,
@@ -131,7 +134,13 @@ export async function dumpDatabase(options: DumpOptions): Promise<DumpResult> {
 					throwIfAborted(options.signal, label);
 					const read = cursor.readBufferedDocuments() as unknown as Buffer[];
 					collectGarbage(byteLength(read));
-					const batch = scrubber?.has(info.name) ? scrubber.batch(info.name, read) : read;
+					const batch = scrubber ? scrubber.pass(info.name, read) : read;
+					// The gate found a path nothing classifies: nothing more is written; the source is read on to list every such path.
+					if (batch === undefined) {
+						const warning = scrubber?.gate?.announce();
+						if (warning) events({type: 'log', level: 'warn', message: `${label}: ${warning}`});
+						continue;
+					}
 					if (pending) await pending;
 					pending = archive.writeDocuments(database, info.name, batch);
 					// It is awaited after the next read; until then a failure must not count as unhandled (Node would exit).
@@ -154,7 +163,7 @@ export async function dumpDatabase(options: DumpOptions): Promise<DumpResult> {
 			// A collection read in ranges ends once, after its last range.
 			if (!countdown.finished(task)) return;
 			await archive.endCollection(database, info.name);
-			if (!counts.get(info.name)) events({type: 'progress', task: `${label}: ${info.name}`, done: 0, total: 0, unit: 'docs'});
+			if (!counts.get(info.name) && !scrubber?.gate?.failed) events({type: 'progress', task: `${label}: ${info.name}`, done: 0, total: 0, unit: 'docs'});
 		};
 
 		const archive = writer;
@@ -162,6 +171,7 @@ export async function dumpDatabase(options: DumpOptions): Promise<DumpResult> {
 		// collections are open in the archive at once than cursors run (the writer's concurrentCollections).
 		await runSettled(tasks, concurrency, async task => dumpRange(task, archive));
 		throwIfAborted(options.signal, label);
+		scrubber?.assertClassified();
 		const stats = await writer.finish();
 		const byName = new Map(stats.map(entry => [entry.collection, entry]));
 		const collections = infos.map(info => {

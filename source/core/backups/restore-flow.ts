@@ -118,10 +118,10 @@ export async function runRestore<Source extends RestoreSource>(options: RunResto
 			const loaded = await underLock({config, target, db: connection.db, source, safetyStore, totals, plan, workers: options.workers, events, signal});
 			return {
 				source,
-				collections: [...totals.keys()].map(name => ({name, count: loaded.counts.get(name) ?? 0})),
+				collections: [...loaded.counts].map(([name, count]) => ({name, count})),
 				dropped: loaded.dropped,
 				safetyBackup: loaded.safetyBackup,
-				scrub: scrubReport(plan, loaded.scrubber),
+				scrub: scrubReport(plan, loaded.scrubber, [...totals.keys()]),
 			};
 		} finally {
 			await connection.close();
@@ -163,9 +163,10 @@ async function underLock(options: LockedOptions): Promise<{safetyBackup: BackupR
 		let dropped: string[];
 		try {
 			const checked = await source.load(staging, events, signal);
+			staging.scrubber?.assertClassified();
 			if (checked !== undefined) {
 				for (const [name, count] of checked) {
-					if (staging.count(name) !== count) {
+					if (staging.takes(name) === 'documents' && staging.count(name) !== count) {
 						throw new MonarchError('internal', `Restored ${staging.count(name)} documents of ${name}, ${source.checkedAgainst ?? 'the source'} has ${count}; nothing was changed`);
 					}
 				}
@@ -199,7 +200,7 @@ async function underLock(options: LockedOptions): Promise<{safetyBackup: BackupR
 		}
 
 		const counts = new Map<string, number>();
-		for (const name of options.totals.keys()) counts.set(name, staging.count(name));
+		for (const name of options.totals.keys()) if (staging.takes(name) !== 'nothing') counts.set(name, staging.count(name));
 		return {safetyBackup, dropped, counts, scrubber: staging.scrubber};
 	} finally {
 		// The workers end with the load, whatever happened (the TUI's process lives on), before the lock is released.

@@ -1,4 +1,4 @@
-import type {Scrubber} from '../scrub/scrubber.js';
+import type {CollectionTake, Scrubber} from '../scrub/scrubber.js';
 import {createHash, randomBytes} from 'node:crypto';
 import {EJSON} from '../bson.js';
 import type {Db, Document} from 'mongodb';
@@ -90,6 +90,7 @@ export class StagingLoad {
 	private readonly plan = new Map<string, CollectionInfo>();
 	private readonly loaded = new Map<string, number>();
 	private readonly staging = new Map<string, string>();
+	private readonly finished = new Set<string>();
 	private loadedTotal = 0;
 	private grandTotal: number | undefined = 0;
 	private prepared = false;
@@ -115,9 +116,9 @@ export class StagingLoad {
 	}
 
 	/** Records the run's journal, then creates an empty staging collection (with the source's options) for each collection. */
-	async prepare(collections: readonly CollectionInfo[]): Promise<void> {
-		assertLoadable(collections, this.options.label);
-		const dotted = !this.options.server.renamesDottedNames ? collections.find(collection => collection.name.includes('.')) : undefined;
+	async prepare(all: readonly CollectionInfo[]): Promise<void> {
+		assertLoadable(all, this.options.label);
+		const dotted = !this.options.server.renamesDottedNames ? all.find(collection => collection.name.includes('.')) : undefined;
 		if (dotted) {
 			// The swap renames staging collections into place; refuse now rather than fail half-way through the swap.
 			throw new MonarchError('usage', `${this.options.label}: this server cannot rename the collection "${dotted.name}" (its name holds a dot); nothing was changed`, {
@@ -125,9 +126,11 @@ export class StagingLoad {
 			});
 		}
 
-		this.scrubber = this.options.scrubFor?.(collections);
+		this.scrubber = this.options.scrubFor?.(all);
+		// A scrubbed copy leaves out what its classification drops (and, from a personal-data source, what it does not classify).
+		const collections = all.filter(collection => collection.type === 'view' || this.takes(collection.name) !== 'nothing');
 		for (const collection of collections) this.plan.set(collection.name, collection);
-		const totals = [...(this.options.totals?.values() ?? [])];
+		const totals = [...(this.options.totals?.entries() ?? [])].filter(([name]) => this.takes(name) === 'documents').map(([, count]) => count);
 		this.grandTotal = totals.includes(undefined) ? undefined : totals.reduce<number>((sum, count) => sum + (count ?? 0), 0);
 		await this.db.collection<Journal>(lockCollection).insertOne({
 			_id: `${journalPrefix}${this.runId}`,
@@ -149,7 +152,14 @@ export class StagingLoad {
 			await this.createStaging(collection);
 			this.loaded.set(collection.name, 0);
 			if (this.options.server.indexesFirst) await this.buildIndexes(collection);
+			// Classified `empty`: its options and indexes, none of its documents.
+			if (this.takes(collection.name) === 'empty') await this.finishCollection(collection.name);
 		}
+	}
+
+	/** What the load takes of a collection: everything unless a scrubbed copy's classification says `empty` or `drop`. Sources need not read the documents of the others. */
+	takes(name: string): CollectionTake {
+		return this.scrubber?.take(name) ?? 'documents';
 	}
 
 	/**
@@ -161,11 +171,17 @@ export class StagingLoad {
 	 * pool bounds what waits in memory.
 	 */
 	async insert(name: string, raw: readonly Uint8Array[]): Promise<void> {
+		if (this.takes(name) !== 'documents') return;
 		if (!this.loaded.has(name)) throw new MonarchError('internal', `${name} is not a collection being loaded`);
 		if (raw.length === 0) return;
-		const {scrubber} = this;
-		const documents = scrubber?.has(name) ? scrubber.batch(name, raw) : raw;
+		const documents = this.scrubber ? this.scrubber.pass(name, raw) : raw;
 		throwIfAborted(this.options.signal, this.options.label);
+		// The gate found a path nothing classifies: nothing more is written; the source is read on to list every such path.
+		if (documents === undefined) {
+			const warning = this.scrubber?.gate?.announce();
+			if (warning) this.events({type: 'log', level: 'warn', message: `${this.options.label}: ${warning}`});
+			return;
+		}
 		await this.options.pool.insert(this.stagingName(name), documents);
 		const count = this.loaded.get(name)! + raw.length;
 		this.loaded.set(name, count);
@@ -193,9 +209,11 @@ export class StagingLoad {
 	/** Ends a collection's load: builds its indexes now unless they were built first. */
 	async finishCollection(name: string): Promise<void> {
 		const collection = this.plan.get(name);
-		if (!collection || collection.type === 'view') return;
+		if (!collection || collection.type === 'view' || this.finished.has(name)) return;
+		this.finished.add(name);
 		if (!this.options.server.indexesFirst) await this.buildIndexes(collection);
-		if (this.count(name) === 0) {
+		// Once the scrub gate refused, nothing more is written: a 0/0 line would claim a collection was loaded.
+		if (this.count(name) === 0 && !this.scrubber?.gate?.failed) {
 			this.events({type: 'progress', task: `${this.options.label}: ${name}`, done: 0, total: 0, unit: 'docs'});
 		}
 

@@ -27,7 +27,7 @@ export type ProjectConfig = {
 	/** `migrate.safetyBackup`: whether migrate and migrate_one back up a protected environment first (default true). */
 	migrate: {safetyBackup: boolean};
 	/** `rehearsal.environment`: where `monarch rehearse` makes its scratch database (checked to name an environment); undefined picks the default. */
-	rehearsal: {environment: string | undefined};
+	rehearsal: {environment: string | undefined; /** `rehearsal.scrub`: rehearsals scrub their copy unless `--no-scrub` is given. */ scrub: boolean};
 	/** `scrub`: the rules `--scrub` applies, when monarch.json has any. */
 	scrub: ScrubConfig | undefined;
 };
@@ -143,7 +143,7 @@ export async function loadConfig(options: LoadConfigOptions = {}): Promise<Proje
 		splitCollections: raw.backups?.splitCollections,
 		lock: {leaseMs: raw.lock.leaseSeconds * 1000, waitMs: raw.lock.waitSeconds * 1000},
 		migrate: {safetyBackup: raw.migrate.safetyBackup},
-		rehearsal: {environment: rehearsalEnvironment},
+		rehearsal: {environment: rehearsalEnvironment, scrub: raw.rehearsal.scrub},
 		scrub,
 	};
 }

@@ -59,6 +59,8 @@ const migrateSchema = z.strictObject({
 const rehearsalSchema = z.strictObject({
 	/** The environment on whose server `monarch rehearse` makes its scratch database (default: the first one not protected that is not the source). */
 	environment: environmentName.optional(),
+	/** Scrub every rehearsal's copy (as `--scrub`, through the classification's gate) unless `--no-scrub` is given. */
+	scrub: z.boolean().default(false),
 });
 
 /** The shape of monarch.json. */
@@ -78,7 +80,7 @@ export const configSchema = z.strictObject({
 		.optional(),
 	lock: lockSchema.default({leaseSeconds: 60, waitSeconds: 30}),
 	migrate: migrateSchema.default({safetyBackup: true}),
-	rehearsal: rehearsalSchema.default({}),
+	rehearsal: rehearsalSchema.default({scrub: false}),
 	/** Scrub rules: collection -> {field path: strategy}, plus `keyEnv`; checked in full by parseScrubConfig. */
 	scrub: z.record(z.string(), z.unknown()).optional(),
 });

@@ -28,7 +28,7 @@ export type RehearseOptions = OperationOptions & {
 	/** `--keep`: leave the scratch database for inspection. */
 	keep?: boolean | undefined;
 	/**
-	 * `--scrub` / `--no-scrub`. A rehearsal copies faithfully by default (the
+	 * `--scrub` / `--no-scrub` (default: `rehearsal.scrub` of monarch.json). A rehearsal copies faithfully by default (the
 	 * migrations meet the real data) and drops the copy; a kept copy of a
 	 * source marked `personalData` on an unprotected server needs the choice.
 	 */
@@ -63,7 +63,8 @@ export async function rehearse(options: RehearseOptions): Promise<RehearsalRepor
 	const events = reportingScratchOnce(options.events ?? ignoreEvents);
 	const source = findEnvironment(config.environments, options.environment, config.displayFile);
 	const target = rehearsalEnvironment(config, source);
-	const scrub = options.keep || options.scrub !== undefined ? planScrub(config, source, target, options.scrub, `rehearse ${source.name}${options.keep ? ' --keep' : ''}`) : undefined;
+	const choice = options.scrub ?? (config.rehearsal.scrub ? true : undefined);
+	const scrub = options.keep || choice !== undefined ? planScrub(config, source, target, choice, `rehearse ${source.name}${options.keep ? ' --keep' : ''}`) : undefined;
 	const files = await discoverMigrations(config.migrationsDir);
 
 	const reading = await connect(source, {access: 'read', events});

@@ -12,7 +12,16 @@ export type ScrubChoice = boolean | undefined;
 
 /** What a copy does about personal data, as decided before anything is written; recorded in results and manifests. */
 export type ScrubPlan =
-	| {scrub: true; fingerprint: string; collections: string[]; key: string}
+	| {
+			scrub: true;
+			fingerprint: string;
+			collections: string[];
+			key: string;
+			/** The source holds personal data: every collection and field path must be classified, checked as the data flows (see ScrubGate). */
+			gated: boolean;
+			/** The environment (or file) read, for the gate's refusal. */
+			source: string;
+	  }
 	| {scrub: false; /** `--no-scrub` given for a source holding personal data. */ declined: boolean};
 
 /**
@@ -34,8 +43,10 @@ export function planScrub(config: ProjectConfig, source: Pick<Environment, 'name
 
 	if (!choice) return {scrub: false, declined: source.personalData};
 	const rules = config.scrub;
-	if (!rules || rules.rules.size === 0) {
-		throw new MonarchError('usage', `${what} --scrub: ${config.displayFile} has no scrub rules`, {hint: 'add "scrub": {"<collection>": {"<field>": "fake.email"}} (see "Scrubbed copies" in the README)'});
+	if (!rules || rules.collections.size === 0) {
+		throw new MonarchError('usage', `${what} --scrub: ${config.displayFile} has no scrub classification`, {
+			hint: `run \`monarch scrub_suggest ${source.name} --write\` to propose one, or add "scrub": {"<collection>": {"<field>": "fake.email"}} (see "Scrubbed copies" in the README)`,
+		});
 	}
 
 	const key = variables[rules.keyEnv];
@@ -47,7 +58,7 @@ export function planScrub(config: ProjectConfig, source: Pick<Environment, 'name
 
 	if (key.length < 16) throw new MonarchError('usage', `${what} --scrub: ${rules.keyEnv} is too short (at least 16 characters)`, {hint: `export ${rules.keyEnv}=$(openssl rand -hex 32)`});
 	registerSecret(key);
-	return {scrub: true, fingerprint: rules.fingerprint, collections: [...rules.rules.keys()], key};
+	return {scrub: true, fingerprint: rules.fingerprint, collections: [...rules.rules.keys()], key, gated: source.personalData, source: source.name};
 }
 
 /**
@@ -59,16 +70,36 @@ export function scrubberFor(config: ProjectConfig, plan: ScrubPlan, infos: reado
 	if (!plan.scrub || !config.scrub) return undefined;
 	const check = checkUniqueIndexes(config.scrub.rules, infos);
 	if (check.problems.length > 0) throw new MonarchError('config', `${config.displayFile}: ${check.problems[0]}`, {hint: `${what} wrote nothing`});
-	return new Scrubber({rules: config.scrub.rules, key: plan.key, uniqueKinds: check.kinds, custom, customCollections: new Set(infos.map(info => info.name))});
+	return new Scrubber({
+		rules: config.scrub.rules,
+		classes: config.scrub.collections,
+		gated: plan.gated,
+		key: plan.key,
+		uniqueKinds: check.kinds,
+		custom,
+		customCollections: new Set(infos.map(info => info.name)),
+		collections: infos.filter(info => info.type !== 'view').map(info => info.name),
+		refusal: {what, source: plan.source, file: config.displayFile},
+	});
 }
 
 /** What a load did about personal data (never the key). */
 export type ScrubReport =
-	| {scrubbed: true; fingerprint: string; collections: Array<{name: string; documents: number; values: number; converted: number}>}
+	| {
+			scrubbed: true;
+			fingerprint: string;
+			collections: Array<{name: string; documents: number; values: number; converted: number}>;
+			/** Every field path of every document copied was classified (the source holds personal data, so the gate checked it). */
+			classified: boolean;
+			/** Collections classified `drop` (not copied) and `empty` (indexes, no documents). */
+			dropped: string[];
+			emptied: string[];
+	  }
 	| {scrubbed: false; /** `--no-scrub` was given for a source that holds personal data. */ declined: boolean};
 
-export function scrubReport(plan: ScrubPlan, scrubber: Scrubber | undefined): ScrubReport {
+export function scrubReport(plan: ScrubPlan, scrubber: Scrubber | undefined, collections: readonly string[] = []): ScrubReport {
 	if (!plan.scrub) return {scrubbed: false, declined: plan.declined};
-	const collections = [...(scrubber?.counts ?? new Map<string, ScrubCounts>())].map(([name, counts]) => ({name, ...counts})).sort((a, b) => a.name.localeCompare(b.name));
-	return {scrubbed: true, fingerprint: plan.fingerprint, collections};
+	const counts = [...(scrubber?.counts ?? new Map<string, ScrubCounts>())].map(([name, entry]) => ({name, ...entry})).sort((a, b) => a.name.localeCompare(b.name));
+	const whole = (kind: 'drop' | 'empty') => collections.filter(name => scrubber?.take(name) === (kind === 'drop' ? 'nothing' : 'empty')).sort();
+	return {scrubbed: true, fingerprint: plan.fingerprint, collections: counts, classified: plan.gated, dropped: whole('drop'), emptied: whole('empty')};
 }

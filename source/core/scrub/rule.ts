@@ -7,7 +7,9 @@ export type Strategy =
 	| {kind: 'mask'; keepStart: number; keepEnd: number}
 	| {kind: 'null'}
 	| {kind: 'remove'}
-	| {kind: 'const'; value: string};
+	| {kind: 'const'; value: string}
+	/** Every email, phone, card number, IBAN, IP, SSN and token inside a string becomes a fake of its kind; the rest of the text stays. */
+	| {kind: 'redact'};
 
 /** One step of a field path: `address` in `address.street`, `logins` (each element) in `logins[].ip`. */
 export type PathStep = {name: string; each: boolean};
@@ -15,13 +17,14 @@ export type PathStep = {name: string; each: boolean};
 /** A parsed rule: where, and what. */
 export type ScrubRule = {path: string; steps: PathStep[]; strategy: Strategy};
 
-const strategyHint = `one of fake.<kind>, hash, mask:<keepStart>,<keepEnd>, null, remove, const:<value>`;
+const strategyHint = `one of fake.<kind>, hash, mask:<keepStart>,<keepEnd>, null, remove, const:<value>, redact`;
 
-/** Parses `fake.email`, `hash`, `mask:0,2`, `null`, `remove`, `const:x`; throws an Error whose message says what is wrong. */
+/** Parses `fake.email`, `hash`, `mask:0,2`, `null`, `remove`, `const:x`, `redact`; throws an Error whose message says what is wrong. */
 export function parseStrategy(text: string): Strategy {
 	if (text === 'hash') return {kind: 'hash'};
 	if (text === 'null') return {kind: 'null'};
 	if (text === 'remove') return {kind: 'remove'};
+	if (text === 'redact') return {kind: 'redact'};
 	if (text.startsWith('const:')) return {kind: 'const', value: text.slice('const:'.length)};
 	if (text.startsWith('fake.')) {
 		const fake = text.slice('fake.'.length);
@@ -38,8 +41,8 @@ export function parseStrategy(text: string): Strategy {
 	throw new Error(`unknown strategy "${text}": ${strategyHint}`);
 }
 
-/** Parses `address.street` or `logins[].ip` into steps; throws an Error whose message says what is wrong. */
-export function parsePath(path: string): PathStep[] {
+/** Parses `address.street` or `logins[].ip` (with `wildcards`, also `prefs.*`: any one key) into steps; throws an Error whose message says what is wrong. */
+export function parsePath(path: string, options: {wildcards?: boolean} = {}): PathStep[] {
 	if (path.length === 0) throw new Error('empty field path');
 	return path.split('.').map(part => {
 		const each = part.endsWith('[]');
@@ -47,25 +50,7 @@ export function parsePath(path: string): PathStep[] {
 		if (name.length === 0) throw new Error(`"${path}": empty field name (write a.b, or a[].b for each element of array a)`);
 		if (name.startsWith('$')) throw new Error(`"${path}": a field name cannot start with $`);
 		if (/[[\]]/.test(name)) throw new Error(`"${path}": [] may only end a field name (a[].b)`);
+		if (name.includes('*') && (!options.wildcards || name !== '*')) throw new Error(`"${path}": * stands alone for any one key (prefs.*, contacts.*.email)`);
 		return {name, each};
 	});
-}
-
-/** The rules of one collection, from monarch.json's `scrub.<collection>`; throws an Error naming the field. */
-export function parseRules(fields: Record<string, string>): ScrubRule[] {
-	const rules: ScrubRule[] = [];
-	for (const [path, text] of Object.entries(fields)) {
-		try {
-			rules.push({path, steps: parsePath(path), strategy: parseStrategy(text)});
-		} catch (error) {
-			throw new Error(`${path}: ${(error as Error).message}`);
-		}
-	}
-
-	for (const rule of rules) {
-		const clash = rules.find(other => other !== rule && other.path.startsWith(`${rule.path}.`));
-		if (clash) throw new Error(`${clash.path}: inside ${rule.path}, which has its own rule; keep one of the two`);
-	}
-
-	return rules;
 }

@@ -1,9 +1,13 @@
 import {createHmac} from 'node:crypto';
 import {BSON, EJSON, type Document} from '../bson.js';
 import {createDigestFaker} from './digest-faker.js';
+import {redactFakes, redactText, sameShape} from './redact.js';
 import type {FakeKind} from './fakes.js';
 import type {CustomScrub} from '../querysets/selection.js';
 import type {PathStep, ScrubRule, Strategy} from './rule.js';
+import type {CollectionClass} from './classification.js';
+import {ScrubGate} from './gate.js';
+import {historyCollection} from '../migrations/history.js';
 
 export type ScrubberOptions = {
 	/** The rules by collection name. */
@@ -21,7 +25,22 @@ export type ScrubberOptions = {
 	custom?: CustomScrub | undefined;
 	/** The collections `custom` applies to. */
 	customCollections?: ReadonlySet<string> | undefined;
+	/** monarch.json's classification by collection: whole collections kept, dropped or emptied; the rest field by field. */
+	classes?: ReadonlyMap<string, CollectionClass> | undefined;
+	/**
+	 * The source holds personal data: every collection and every field path
+	 * must be classified (see {@link ScrubGate}); without it, what has no
+	 * rule is copied as it is.
+	 */
+	gated?: boolean | undefined;
+	/** The collections the copy takes: under the gate, those with no classification are recorded as unclassified at once. */
+	collections?: readonly string[] | undefined;
+	/** For the gate's refusal: the command (`copy_db production:development`), the environment read, and monarch.json's name. */
+	refusal?: {what: string; source: string; file: string} | undefined;
 };
+
+/** What a scrubbed copy takes of a collection: its documents, only its shape (`empty`: options and indexes), or nothing (`drop`, or not classified under the gate). */
+export type CollectionTake = 'documents' | 'empty' | 'nothing';
 
 /** What the rules did in one collection. */
 export type ScrubCounts = {
@@ -42,9 +61,51 @@ const decodeOptions = {promoteValues: false, promoteLongs: false, promoteBuffers
  */
 export class Scrubber {
 	readonly counts = new Map<string, ScrubCounts>();
+	/** The classification's gate, when the source holds personal data. */
+	readonly gate: ScrubGate | undefined;
 	private readonly fake = createDigestFaker();
+	private readonly classes: ReadonlyMap<string, CollectionClass>;
 
-	constructor(private readonly options: ScrubberOptions) {}
+	constructor(private readonly options: ScrubberOptions) {
+		// monarch's own history holds migration names and runners, never customers' data: kept unless classified otherwise.
+		const classes = new Map(options.classes);
+		if (!classes.has(historyCollection)) classes.set(historyCollection, {kind: 'keep'});
+		this.classes = classes;
+		this.gate = options.gated ? new ScrubGate(classes) : undefined;
+		for (const collection of options.collections ?? []) if (this.gate && !classes.has(collection)) this.gate.unclassifiedCollection(collection);
+	}
+
+	/**
+	 * Throws the gate's one-line refusal when the copy met anything
+	 * unclassified (a collection, a field path). Called once everything was
+	 * read, before the swap or before the archive is finished.
+	 */
+	assertClassified(): void {
+		const {what = 'the copy', source = 'the source', file = 'monarch.json'} = this.options.refusal ?? {};
+		const refusal = this.gate?.refusal(what, source, file);
+		if (refusal) throw refusal;
+	}
+
+	/** What a copy takes of a collection (under the gate, nothing of one with no classification). */
+	take(collection: string): CollectionTake {
+		const classification = this.classes.get(collection);
+		if (classification?.kind === 'drop') return 'nothing';
+		if (classification?.kind === 'empty') return 'empty';
+		if (!classification && this.gate) return 'nothing';
+		return 'documents';
+	}
+
+	/**
+	 * A batch of raw documents on its way into a scrubbed copy: checked by
+	 * the gate (when there is one), then scrubbed. Undefined when the batch
+	 * must not be written: the gate found a path nothing classifies, in it or
+	 * earlier (the copy then reads on only to list every such path, and fails
+	 * before its swap).
+	 */
+	pass(collection: string, documents: readonly Uint8Array[]): readonly Uint8Array[] | undefined {
+		if (this.gate && (!this.gate.check(collection, documents) || this.gate.failed)) return undefined;
+		return this.has(collection) ? this.batch(collection, documents) : documents;
+	}
 
 	/** Whether a collection has rules (the others travel as raw BSON, untouched). */
 	has(collection: string): boolean {
@@ -79,9 +140,20 @@ export class Scrubber {
 	private apply(container: unknown, steps: readonly PathStep[], index: number, strategy: Strategy, counts: ScrubCounts): void {
 		if (!isPlainDocument(container)) return;
 		const step = steps[index]!;
+		if (step.name === '*') {
+			for (const name of Object.keys(container)) this.applyAt(container, name, steps, index, strategy, counts);
+			return;
+		}
+
 		if (!Object.hasOwn(container, step.name)) return;
+		this.applyAt(container, step.name, steps, index, strategy, counts);
+	}
+
+	/** Applies step `index` of a rule to the field `name` of `container` (its own name, or one `*` stands for). */
+	private applyAt(container: Record<string, unknown>, name: string, steps: readonly PathStep[], index: number, strategy: Strategy, counts: ScrubCounts): void {
+		const step = steps[index]!;
 		const last = index === steps.length - 1;
-		const value = container[step.name];
+		const value = container[name];
 		if (step.each && Array.isArray(value)) {
 			if (last && strategy.kind === 'remove') {
 				counts.values += value.length;
@@ -103,17 +175,48 @@ export class Scrubber {
 		}
 
 		if (strategy.kind === 'remove') {
-			delete container[step.name];
+			delete container[name];
 			counts.values++;
 			return;
 		}
 
-		container[step.name] = this.replace(value, strategy, counts);
+		container[name] = this.replace(value, strategy, counts);
+	}
+
+	/**
+	 * `redact`: every finding of `findPersonal` in a string (or in the strings
+	 * of an array or document) becomes what `fake.<kind>` gives for a field
+	 * holding just that finding (same digest, same discriminator under a unique
+	 * index), or a same-shape replacement (`sameShape`). Counts the values it
+	 * changed; other types are left as they are.
+	 */
+	private redact(value: unknown, counts: ScrubCounts): unknown {
+		if (typeof value === 'string') {
+			const redacted = redactText(value, (kind, finding) => {
+				const digest = this.digest(finding);
+				const fake = redactFakes[kind];
+				if (!fake) return sameShape(kind, finding, digest);
+				const text = this.fake(fake, digest);
+				return this.options.uniqueKinds?.has(fake) ? withDiscriminator(fake, text, digest) : text;
+			});
+			if (redacted === undefined) return value;
+			counts.values++;
+			return redacted;
+		}
+
+		if (Array.isArray(value)) {
+			for (let index = 0; index < value.length; index++) value[index] = this.redact(value[index], counts);
+		} else if (isPlainDocument(value)) {
+			for (const key of Object.keys(value)) value[key] = this.redact(value[key], counts);
+		}
+
+		return value;
 	}
 
 	/** The value a rule puts in place of `value` (`remove` is handled by the caller, which deletes instead). */
 	private replace(value: unknown, strategy: Strategy, counts: ScrubCounts): unknown {
 		if (value === null || value === undefined) return value;
+		if (strategy.kind === 'redact') return this.redact(value, counts);
 		counts.values++;
 		if (strategy.kind === 'null') return null;
 		if (strategy.kind === 'const') return strategy.value;

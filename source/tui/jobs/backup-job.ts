@@ -9,7 +9,7 @@ import {askScrubBackup} from './ask-scrub.js';
 import {pickEnvironment} from './pick-environment.js';
 import {pickQuerySet} from './pick-query-set.js';
 
-/* Shared by the Environments and Backups panels: panels import jobs from source/tui/jobs/, never from each other's action files. */
+/* The one backup job: the Environments panel (`b`), the Backups panel (`n`), the QuerySets panel (enter, then back up) and the `:` palette (`backup`) start it. */
 
 /** What a new backup already knows; the rest is asked in forms. */
 export type NewBackupOptions = {
@@ -20,13 +20,18 @@ export type NewBackupOptions = {
 	askName?: boolean;
 };
 
-/** A backup as a job: asks the environment, a QuerySet, the name and the store as needed, then the QuerySet's own questions. */
+/**
+ * A backup as a job: asks the environment, a QuerySet, the name and the store
+ * as needed, whether to scrub (askScrubBackup: offered when monarch.json has
+ * scrub rules), then the core asks the QuerySet's own questions.
+ */
 export function newBackup(tui: TuiServices, options: NewBackupOptions, reload?: () => void): void {
+	const named = typeof options.querySet === 'string' ? options.querySet : undefined;
 	tui.startJob({
-		title: options.environment ? `Back up ${options.environment}` : 'New backup',
+		title: options.environment ? `Back up ${options.environment}${named ? ` (${named})` : ''}` : named ? `Back up QuerySet ${named}` : 'New backup',
 		command: options.environment !== undefined && options.querySet === null && !options.askName ? backupLine({environment: options.environment}) : undefined,
 		async run({events, signal, prompter, setCommand}) {
-			const environment = options.environment ?? (await pickEnvironment(prompter, tui, 'Back up which environment?'));
+			const environment = options.environment ?? (await pickEnvironment(prompter, tui, named ? `Back up what ${named} picks from which environment?` : 'Back up which environment?'));
 			const querySet = options.querySet === undefined ? await pickQuerySet(prompter, tui, `Back up all of ${environment}, or only what a QuerySet picks?`) : (options.querySet ?? undefined);
 
 			const database = tui.config.environments.find(candidate => candidate.name === environment)?.database ?? environment;

@@ -5,7 +5,7 @@ import {copyLine} from './command-line.js';
 import {askScrub} from './ask-scrub.js';
 import {pickEnvironment} from './pick-environment.js';
 
-/* Shared by the Environments and QuerySets panels: panels import jobs from source/tui/jobs/, never from each other's action files. */
+/* The one copy job: the Environments panel (`y`), the QuerySets panel (enter, then copy) and the `:` palette (`copy_db`) start it. */
 
 /** What a copy already knows; the rest is asked in selects. */
 export type CopyOptions = {
@@ -14,7 +14,13 @@ export type CopyOptions = {
 	querySet?: string | undefined;
 };
 
-/** A copy from one environment into another as a job: asks source and target as needed; the core confirms (the typed name when protected). */
+/**
+ * A copy from one environment into another (or of what a QuerySet picks) as a
+ * job: asks source and target as needed, then whether to scrub (askScrub:
+ * required when the source holds personal data and the target is not
+ * protected, as --scrub / --no-scrub on the command line); the core then asks
+ * the QuerySet's questions and confirms (the typed name when protected).
+ */
 export function copyInto(tui: TuiServices, options: CopyOptions, reload?: () => void): void {
 	if (tui.config.environments.length < 2) {
 		tui.toast('Only one environment is configured: there is nowhere to copy into', 'error');
@@ -27,7 +33,7 @@ export function copyInto(tui: TuiServices, options: CopyOptions, reload?: () => 
 		command: options.from !== undefined && options.to !== undefined ? copyLine({from: options.from, to: options.to, querySet: options.querySet}) : undefined,
 		async run({events, signal, prompter, setCommand}) {
 			const from = options.from ?? (await pickEnvironment(prompter, tui, `Copy ${options.querySet ? `what ${options.querySet} picks` : 'the database'} from which environment?`));
-			const to = options.to ?? (await pickEnvironment(prompter, tui, `Copy ${from}${options.querySet ? ` (${options.querySet})` : ''} into which environment?`, from));
+			const to = options.to ?? (await pickEnvironment(prompter, tui, options.querySet ? `Copy what ${options.querySet} picks from ${from} into which environment?` : `Copy ${from} into which environment?`, from));
 			const personalData = tui.config.environments.find(environment => environment.name === from)?.personalData ?? false;
 			const scrub = await askScrub(prompter, tui, {what: `the copy of ${from}`, personalData, target: to});
 			setCommand(copyLine({from, to, querySet: options.querySet, scrub}));
@@ -43,7 +49,7 @@ export function copyInto(tui: TuiServices, options: CopyOptions, reload?: () => 
 }
 
 /** The result message of a copy. */
-export function showCopyResult(tui: TuiServices, result: CopyResult): void {
+function showCopyResult(tui: TuiServices, result: CopyResult): void {
 	const from = `${result.from} (database ${result.sourceDatabase})${result.querySet ? `, QuerySet ${result.querySet.name} ${JSON.stringify(result.querySet.answers)}` : ''}`;
 	tui.showModal({title: `Copied ${result.from}${result.querySet ? ` (${result.querySet.name})` : ''} into ${result.to}`, tone: 'info', lines: loadResultLines(result, `${result.to} (database ${result.database})`, from)});
 }

@@ -1,47 +1,31 @@
-import type {BackupResult} from '../../core/backups/backup.js';
-import type {CopyResult} from '../../core/backups/copy.js';
+import {describeError, isMonarchError} from '../../core/errors.js';
 import type {QuerySetListing} from '../../core/querysets/list.js';
 import type {TuiServices} from '../context.js';
-import {backupSummary, copySummary} from '../state/backup-rows.js';
-import {backupLine, copyLine} from '../jobs/command-line.js';
-import {showCopyResult} from '../jobs/copy-job.js';
-import {pickEnvironment} from '../jobs/pick-environment.js';
-
-/** What a QuerySet job made: a backup or a copy. */
-export type QuerySetOutcome = {kind: 'backup'; result: BackupResult} | {kind: 'copy'; result: CopyResult};
+import {newBackup} from '../jobs/backup-job.js';
+import {copyInto} from '../jobs/copy-job.js';
 
 /**
- * Enter on a QuerySet: as one job, choose a backup or a copy into an
- * environment (and the environments), answer the QuerySet's own questions in
- * forms, confirm, run. Esc on any question cancels the whole job before
+ * Enter on a QuerySet: asks, in a form, whether to back up what it picks or
+ * to copy it into another environment, then starts that operation's one job
+ * (newBackup, copyInto: the very functions the Environments and Backups
+ * panels and the `:` palette start), which asks the environments, whether to
+ * scrub (required for a copy of personal data into an unprotected
+ * environment), the QuerySet's own questions, and confirms. Esc on the first
+ * question starts nothing; esc on any later one cancels the job before
  * anything is written.
  */
-export function runQuerySetJob(tui: TuiServices, querySet: QuerySetListing, reload?: () => void): void {
+export async function runQuerySet(tui: TuiServices, querySet: QuerySetListing, reload?: () => void): Promise<void> {
 	const {name} = querySet;
-	tui.startJob({
-		title: `QuerySet ${name}`,
-		async run({events, signal, prompter, setCommand}): Promise<QuerySetOutcome> {
-			const choices = [{value: 'backup', label: 'back up what it picks into a backup'}];
-			if (tui.config.environments.length > 1) choices.push({value: 'copy', label: 'copy what it picks into another environment'});
-			const kind = await prompter.select({key: 'action', message: `Run ${name} into…`, choices, default: 'backup'});
-			const from = await pickEnvironment(prompter, tui, kind === 'copy' ? `Copy what ${name} picks from which environment?` : `Back up what ${name} picks from which environment?`);
-			if (kind === 'copy') {
-				const to = await pickEnvironment(prompter, tui, `Copy what ${name} picks from ${from} into which environment?`, from);
-				setCommand(copyLine({from, to, querySet: name}));
-				const {copyDatabase} = await import('../../core/backups/copy.js');
-				const result = await copyDatabase({config: tui.config, from, to, querySet: name, yes: false, prompter, events, signal});
-				setCommand(copyLine({from, to, querySet: name, answers: result.querySet?.answers}));
-				showCopyResult(tui, result);
-				return {kind, result};
-			}
+	const choices = [{value: 'backup', label: 'back up what it picks into a backup'}];
+	if (tui.config.environments.length > 1) choices.push({value: 'copy', label: 'copy what it picks into another environment'});
+	let kind: string;
+	try {
+		kind = await tui.prompter.select({key: 'action', message: `Run ${name} into…`, choices, default: 'backup'});
+	} catch (error) {
+		if (!(isMonarchError(error) && error.code === 'cancelled')) tui.showModal({title: `Cannot run ${name}`, tone: 'error', lines: [describeError(error)]});
+		return;
+	}
 
-			setCommand(backupLine({environment: from, querySet: name}));
-			const {backup} = await import('../../core/backups/backup.js');
-			const result = await backup({config: tui.config, environment: from, querySet: name, prompter, events, signal});
-			setCommand(backupLine({environment: from, querySet: name, answers: result.manifest.querySet?.answers}));
-			return {kind: 'backup', result};
-		},
-		summary: outcome => (outcome.kind === 'backup' ? backupSummary(outcome.result) : copySummary(outcome.result)),
-		onSettled: reload,
-	});
+	if (kind === 'copy') copyInto(tui, {querySet: name}, reload);
+	else newBackup(tui, {querySet: name}, reload);
 }

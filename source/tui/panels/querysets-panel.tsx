@@ -8,7 +8,7 @@ import {useAsync} from '../hooks/use-async.js';
 import {useListKeys} from '../hooks/use-list-keys.js';
 import type {Action} from '../keymap.js';
 import {applyFilter, scrollOffset, useListState} from '../state/use-list-state.js';
-import {runQuerySetJob} from './querysets-actions.js';
+import {runQuerySet} from './querysets-actions.js';
 import type {PanelProps} from './types.js';
 import {counted} from '../../core/plural.js';
 
@@ -33,7 +33,7 @@ export function QuerySetsPanel({width, height, isActive}: PanelProps) {
 
 	const onAction = (action: Action) => {
 		if (action === 'refresh') setGeneration(value => value + 1);
-		else if (action === 'run-queryset' && selected) runQuerySetJob(tui, selected);
+		else if (action === 'run-queryset' && selected) void runQuerySet(tui, selected);
 	};
 
 	useListKeys({isActive, list, dispatch, count: querySets.length, scopes: ['querysets'], onAction, setInputFocus: tui.setInputFocus});
