@@ -18,7 +18,7 @@ export type MonarchEvent =
 	| {type: 'swap:recovered'; runId: string; label: string | undefined; startedAt: Date; collections: number; dropped: string[]}
 	/** A read-only command found the database half-swapped by a restore or copy killed during its swap. */
 	| {type: 'swap:interrupted'; swap: InterruptedSwap}
-	/** A command opening `environment`'s server for writing dropped a rehearsal's scratch database there whose owner is gone from this machine or whose lease expired. */
+	/** A command opening `environment`'s server for writing dropped a rehearsal's scratch database there whose owner's process is gone from this machine or, on another machine, whose lease expired. */
 	| ({type: 'scratch:dropped'; environment: string} & AbandonedScratch)
 	/** A read-only command found scratch databases left by killed rehearsals on `environment`'s server (any writing command drops them); nothing was changed. */
 	| {type: 'scratch:abandoned'; environment: string; databases: AbandonedScratch[]}
