@@ -1,5 +1,34 @@
-import type {InterruptedSwap} from './interrupted-swap.js';
-import type {AbandonedScratch} from './scratch-databases.js';
+import type {RunnerIdentity} from './version.js';
+
+/**
+ * A restore or copy killed during its swap leaves its target half-swapped:
+ * some collections new, some old, on FerretDB one missing. Its journal (phase
+ * `swap`, see backups/staging.ts) holds what it takes to finish. Every command
+ * that opens an environment looks for one through `connect`: a command that
+ * writes finishes it first ({@link finishInterruptedSwap}); a read-only one
+ * reports it and changes nothing ({@link findInterruptedSwap}).
+ */
+export type InterruptedSwap = {
+	environment: string;
+	database: string;
+	/** What was swapping, e.g. `restore development`. */
+	run: string;
+	runId: string;
+	startedAt: Date;
+	/** The command that finishes it, `monarch recover development` (any command that writes does too). */
+	finishWith: string;
+};
+
+/** A scratch database left by a rehearsal that is no longer running. */
+export type AbandonedScratch = {
+	database: string;
+	/** Who ran the rehearsal (from its marker). */
+	owner: RunnerIdentity;
+	/** `gone`: its process is gone from this machine; `expired`: it ran on another machine and its lease ran out. */
+	reason: 'gone' | 'expired';
+	expiredAt: Date;
+};
+
 
 /**
  * Typed events that long operations in the core emit. The CLI prints them as

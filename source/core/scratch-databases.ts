@@ -1,6 +1,8 @@
 import type {Db, MongoClient} from 'mongodb';
 import {describeError} from './errors.js';
-import {ignoreEvents, type EventSink} from './events.js';
+import {ignoreEvents, type AbandonedScratch, type EventSink} from './events.js';
+
+export type {AbandonedScratch} from './events.js';
 import {acquireLock, lockCollection, probeHolder, type HeldLock, type LockDocument} from './lease-lock.js';
 import type {RunnerIdentity} from './version.js';
 
@@ -57,15 +59,6 @@ export async function markScratchDatabase(db: Db, options: {leaseMs: number; sig
 	return acquireLock(db, scratchMarker, {leaseMs: options.leaseMs, waitMs: 0, signal: options.signal});
 }
 
-/** A scratch database left by a rehearsal that is no longer running. */
-export type AbandonedScratch = {
-	database: string;
-	/** Who ran the rehearsal (from its marker). */
-	owner: RunnerIdentity;
-	/** `gone`: its process is gone from this machine; `expired`: it ran on another machine and its lease ran out. */
-	reason: 'gone' | 'expired';
-	expiredAt: Date;
-};
 
 type Found = AbandonedScratch & {token: string};
 
