@@ -23,8 +23,9 @@ const failure = ['Migration 20260102000000_broken failed on development: campaig
 /** The app's job-failure modal; esc closes it (`closed`), o opens it again. */
 function FailedJob() {
 	const [open, setOpen] = useState(true);
+	// Reads no state: Ink may still hold the handler of the frame before.
 	useInput(input => {
-		if (!open && input === 'o') setOpen(true);
+		if (input === 'o') setOpen(true);
 	});
 	if (open) return <Modal title="Failed: Migrate development" tone="error" lines={failure} width={70} height={10} onClose={() => setOpen(false)} />;
 	return <Text>closed</Text>;
