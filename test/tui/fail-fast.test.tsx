@@ -123,6 +123,6 @@ test('what counts as an error screen: an error toast above the status bar, Ink\'
 	t.deepEqual(shownErrors(crashed.lastFrame()!), ['Ink\'s crash screen "ERROR  the panel broke"']);
 	crashed.unmount();
 
-	t.deepEqual(shownErrors('monarch 0.2.0\n\nEXIT=1'), ['monarch exited (EXIT=1)']);
+	t.deepEqual(shownErrors('monarch 0.2.0\n\nEXIT=1'), ['monarch exited (EXIT=1): the screen will not change']);
 	t.deepEqual(shownErrors('EXIT=0 is a row here'), []);
 });

@@ -43,7 +43,7 @@ export function shownErrors(screen: string): string[] {
 	const toast = statusRow > 0 ? lines[statusRow - 1]!.trimEnd() : '';
 	if (errorToast.test(toast)) errors.push(`error toast "${toast}"`);
 	const exit = exited.exec(screen)?.[0];
-	if (exit !== undefined) errors.push(`monarch exited (${exit})`);
+	if (exit !== undefined) errors.push(`monarch exited (${exit}): the screen will not change`);
 	return errors;
 }
 
