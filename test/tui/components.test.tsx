@@ -128,8 +128,7 @@ test('a modal shows a failure, scrolls a long stack with j, and closes on esc', 
 	await waitForText(modal.lastFrame, 'frame10 ');
 	t.false(modal.lastFrame()!.includes('Migration x failed'));
 	await press(modal, keys.escape);
-	await waitForText(() => (closed ? 'closed' : ''), 'closed');
-	t.pass();
+	t.is(await waitForText(() => (closed ? 'closed' : ''), 'closed'), 'closed');
 	modal.unmount();
 });
 
