@@ -3,6 +3,7 @@ import {PassThrough, Readable, Transform} from 'node:stream';
 import {pipeline} from 'node:stream/promises';
 import {AbortMultipartUploadCommand, DeleteObjectCommand, GetObjectCommand, HeadObjectCommand, ListMultipartUploadsCommand, ListObjectsV2Command, ListPartsCommand, S3Client, S3ServiceException} from '@aws-sdk/client-s3';
 import {Upload} from '@aws-sdk/lib-storage';
+import {connectTimeoutMs} from '../client-options.js';
 import type {S3BackupsConfig} from '../config/schema.js';
 import {MonarchError} from '../errors.js';
 import {redact, registerSecret} from '../redact.js';
@@ -307,11 +308,6 @@ export function createS3Client(config: S3BackupsConfig): S3Client {
 		maxAttempts: 3,
 		requestHandler: {connectionTimeout: timeout, socketTimeout: 120_000},
 	});
-}
-
-function connectTimeoutMs(): number {
-	const fromEnvironment = Number(process.env.MONARCH_CONNECT_TIMEOUT_MS);
-	return Number.isFinite(fromEnvironment) && fromEnvironment > 0 ? fromEnvironment : 5000;
 }
 
 function contentTypeOf(name: string): string {
