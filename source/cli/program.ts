@@ -11,6 +11,7 @@ import {registerUnlockCommand} from './commands/unlock.js';
 import {registerMarkAppliedCommand} from './commands/baseline.js';
 import {registerRehearseCommand} from './commands/rehearse.js';
 import {registerScrubPreviewCommand} from './commands/scrub-preview.js';
+import {registerScrubSuggestCommand} from './commands/scrub-suggest.js';
 import {registerVerifyCommand} from './commands/verify.js';
 import {createContext, type CliContext} from './context.js';
 
@@ -42,5 +43,6 @@ export function createProgram(signal: AbortSignal): Command {
 	registerVerifyCommand(program, getContext);
 	registerQuerySetCommands(program, getContext);
 	registerScrubPreviewCommand(program, getContext);
+	registerScrubSuggestCommand(program, getContext);
 	return program;
 }

@@ -40,16 +40,26 @@ const decoder = new TextDecoder('utf-8', {fatal: false});
  * `a[]` for the elements of array `a` (`contacts[].email`, `tags[]`). Empty
  * documents and arrays hold no value and are not visited. A path is visited
  * once per value: an array of three strings visits `tags[]` three times.
+ * `offset` and `length` say where the value's bytes are in `raw`, as
+ * `BSON.onDemand.parseToElements` gives them (`readBsonString` reads a string's).
  */
-export function walkPaths(raw: Uint8Array, visit: (path: string, type: number) => void): void {
+export function walkPaths(raw: Uint8Array, visit: PathVisitor): void {
 	walk(raw, 0, '', false, visit);
 }
 
-function walk(raw: Uint8Array, start: number, prefix: string, elements: boolean, visit: (path: string, type: number) => void): void {
-	for (const [type, nameOffset, nameLength, offset] of BSON.onDemand.parseToElements(raw, start)) {
+/** What `walkPaths` calls for each leaf value. */
+export type PathVisitor = (path: string, type: number, offset: number, length: number) => void;
+
+function walk(raw: Uint8Array, start: number, prefix: string, elements: boolean, visit: PathVisitor): void {
+	for (const [type, nameOffset, nameLength, offset, length] of BSON.onDemand.parseToElements(raw, start)) {
 		const path = elements ? `${prefix}[]` : prefix === '' ? decoder.decode(raw.subarray(nameOffset, nameOffset + nameLength)) : `${prefix}.${decoder.decode(raw.subarray(nameOffset, nameOffset + nameLength))}`;
 		if (type === embeddedDocument) walk(raw, offset, path, false, visit);
 		else if (type === array) walk(raw, offset, path, true, visit);
-		else visit(path, type);
+		else visit(path, type, offset, length);
 	}
+}
+
+/** The text of a string value (BSON type 2) that `walkPaths` found at `offset`/`length`: a 4-byte length, the bytes, a NUL. */
+export function readBsonString(raw: Uint8Array, offset: number, length: number): string {
+	return decoder.decode(raw.subarray(offset + 4, offset + length - 1));
 }

@@ -7,7 +7,9 @@ export type Strategy =
 	| {kind: 'mask'; keepStart: number; keepEnd: number}
 	| {kind: 'null'}
 	| {kind: 'remove'}
-	| {kind: 'const'; value: string};
+	| {kind: 'const'; value: string}
+	/** Every email, phone, card number, IBAN, IP, SSN and token inside a string becomes a fake of its kind; the rest of the text stays. */
+	| {kind: 'redact'};
 
 /** One step of a field path: `address` in `address.street`, `logins` (each element) in `logins[].ip`. */
 export type PathStep = {name: string; each: boolean};
@@ -15,13 +17,14 @@ export type PathStep = {name: string; each: boolean};
 /** A parsed rule: where, and what. */
 export type ScrubRule = {path: string; steps: PathStep[]; strategy: Strategy};
 
-const strategyHint = `one of fake.<kind>, hash, mask:<keepStart>,<keepEnd>, null, remove, const:<value>`;
+const strategyHint = `one of fake.<kind>, hash, mask:<keepStart>,<keepEnd>, null, remove, const:<value>, redact`;
 
-/** Parses `fake.email`, `hash`, `mask:0,2`, `null`, `remove`, `const:x`; throws an Error whose message says what is wrong. */
+/** Parses `fake.email`, `hash`, `mask:0,2`, `null`, `remove`, `const:x`, `redact`; throws an Error whose message says what is wrong. */
 export function parseStrategy(text: string): Strategy {
 	if (text === 'hash') return {kind: 'hash'};
 	if (text === 'null') return {kind: 'null'};
 	if (text === 'remove') return {kind: 'remove'};
+	if (text === 'redact') return {kind: 'redact'};
 	if (text.startsWith('const:')) return {kind: 'const', value: text.slice('const:'.length)};
 	if (text.startsWith('fake.')) {
 		const fake = text.slice('fake.'.length);

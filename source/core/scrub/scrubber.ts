@@ -1,6 +1,7 @@
 import {createHmac} from 'node:crypto';
 import {BSON, EJSON, type Document} from '../bson.js';
 import {createDigestFaker} from './digest-faker.js';
+import {redactFakes, redactText, sameShape} from './redact.js';
 import type {FakeKind} from './fakes.js';
 import type {CustomScrub} from '../querysets/selection.js';
 import type {PathStep, ScrubRule, Strategy} from './rule.js';
@@ -182,9 +183,40 @@ export class Scrubber {
 		container[name] = this.replace(value, strategy, counts);
 	}
 
+	/**
+	 * `redact`: every finding of `findPersonal` in a string (or in the strings
+	 * of an array or document) becomes what `fake.<kind>` gives for a field
+	 * holding just that finding (same digest, same discriminator under a unique
+	 * index), or a same-shape replacement (`sameShape`). Counts the values it
+	 * changed; other types are left as they are.
+	 */
+	private redact(value: unknown, counts: ScrubCounts): unknown {
+		if (typeof value === 'string') {
+			const redacted = redactText(value, (kind, finding) => {
+				const digest = this.digest(finding);
+				const fake = redactFakes[kind];
+				if (!fake) return sameShape(kind, finding, digest);
+				const text = this.fake(fake, digest);
+				return this.options.uniqueKinds?.has(fake) ? withDiscriminator(fake, text, digest) : text;
+			});
+			if (redacted === undefined) return value;
+			counts.values++;
+			return redacted;
+		}
+
+		if (Array.isArray(value)) {
+			for (let index = 0; index < value.length; index++) value[index] = this.redact(value[index], counts);
+		} else if (isPlainDocument(value)) {
+			for (const key of Object.keys(value)) value[key] = this.redact(value[key], counts);
+		}
+
+		return value;
+	}
+
 	/** The value a rule puts in place of `value` (`remove` is handled by the caller, which deletes instead). */
 	private replace(value: unknown, strategy: Strategy, counts: ScrubCounts): unknown {
 		if (value === null || value === undefined) return value;
+		if (strategy.kind === 'redact') return this.redact(value, counts);
 		counts.values++;
 		if (strategy.kind === 'null') return null;
 		if (strategy.kind === 'const') return strategy.value;

@@ -1,0 +1,179 @@
+import {readFile} from 'node:fs/promises';
+import type {Db} from 'mongodb';
+import type {ProjectConfig} from '../config/load.js';
+import {connect} from '../connection.js';
+import {findEnvironment} from '../environments.js';
+import {MonarchError, throwIfAborted} from '../errors.js';
+import {ignoreEvents, type EventSink} from '../events.js';
+import {countForProgress, describeCollections} from '../backups/collections.js';
+import {BSON} from '../bson.js';
+import {bsonTypeName, readBsonString, walkPaths} from './paths.js';
+import {addString, emptyStats, suggestPath, type PathStats} from './suggest-path.js';
+import {currentClassification, type CurrentClass} from './current-class.js';
+import {writeSuggestions, type WriteResult} from './suggest-write.js';
+
+export type ScrubSuggestOptions = {
+	config: ProjectConfig;
+	environment: string;
+	/** Documents read per collection (`--sample`, default 1000): half the first by `_id`, half the last. */
+	sample?: number | undefined;
+	/** Add the suggestions for unclassified paths to monarch.json (`--write`). */
+	write?: boolean | undefined;
+	events?: EventSink | undefined;
+	signal?: AbortSignal | undefined;
+};
+
+/** One observed path of a collection. */
+export type SuggestedPath = {
+	/** As classification.md writes observed paths: `a.b`, `contacts[].email`, `tags[]`. */
+	path: string;
+	/** BSON type names seen there. */
+	types: string[];
+	/** Documents of the sample holding it. */
+	documents: number;
+	/** `documents` / sampled, from 0 to 1. */
+	present: number;
+	/** How monarch.json classifies it now: a strategy, `keep`, or null (unclassified). */
+	current: string | null;
+	/** The classification suggested: a strategy or `keep`. */
+	suggestion: string;
+	reason: string;
+};
+
+export type SuggestedCollection = {
+	name: string;
+	/** Documents read. */
+	sampled: number;
+	/** How monarch.json classifies the whole collection now (`keep`, `drop`, `empty`), `fields`, or null (not classified). */
+	current: 'keep' | 'drop' | 'empty' | 'fields' | null;
+	/**
+	 * For a collection not classified: `keep` when no path of it looks
+	 * personal, `empty` when the sample found no documents (nothing is known of
+	 * them: copied empty, with its indexes); otherwise `fields`.
+	 */
+	suggestion: 'keep' | 'empty' | 'fields';
+	paths: SuggestedPath[];
+};
+
+export type ScrubSuggestResult = {
+	environment: string;
+	/** The monarch.json suggestions are written to, as messages name it. */
+	file: string;
+	sample: number;
+	collections: SuggestedCollection[];
+	/** Paths no entry classifies (collections classified as a whole count none). */
+	unclassified: number;
+	/** With `write`: what was added to monarch.json. */
+	written?: WriteResult | undefined;
+};
+
+export const defaultSample = 1000;
+
+/**
+ * `monarch scrub_suggest <env>`: reads a sample of every data collection
+ * (raw BSON, read-only connection), and for every path it observes says its
+ * types, how often it is present, how monarch.json classifies it now and a
+ * suggested classification with its reason (by name, by value). With
+ * `write`, adds the suggestions for unclassified paths to monarch.json
+ * (`suggest-write.ts`), refusing if the file changed since it was read.
+ */
+export async function suggestScrub(options: ScrubSuggestOptions): Promise<ScrubSuggestResult> {
+	const {config} = options;
+	const events = options.events ?? ignoreEvents;
+	const sample = options.sample ?? defaultSample;
+	if (!Number.isInteger(sample) || sample < 1) throw new MonarchError('usage', `--sample: expected a whole number of at least 1, got ${sample}`);
+	const environment = findEnvironment(config.environments, options.environment, config.displayFile);
+	// Read before anything else: --write refuses if the file changes meanwhile.
+	const original = options.write ? await readFile(config.file, 'utf8') : undefined;
+	const connection = await connect(environment, {access: 'read'});
+	const collections: SuggestedCollection[] = [];
+	try {
+		const infos = (await describeCollections(connection.db)).filter(info => info.type !== 'view');
+		for (const info of infos) {
+			throwIfAborted(options.signal, 'scrub_suggest');
+			const current = currentClassification(config, info.name);
+			const {sampled, stats} = await sampleCollection(connection.db, info.name, sample, events, options.signal);
+			collections.push(report(info.name, sampled, stats, current));
+		}
+	} finally {
+		await connection.close();
+	}
+
+	const unclassified = collections.reduce((sum, collection) => sum + collection.paths.filter(path => path.current === null).length, 0);
+	const result: ScrubSuggestResult = {environment: environment.name, file: config.displayFile, sample, collections, unclassified};
+	if (original !== undefined) result.written = await writeSuggestions({file: config.file, displayFile: config.displayFile, original, collections});
+	return result;
+}
+
+function report(name: string, sampled: number, stats: Map<string, PathStats>, current: CurrentClass): SuggestedCollection {
+	const paths: SuggestedPath[] = [...stats].map(([path, seen]) => {
+		const {suggestion, reason} = suggestPath(path, seen, name);
+		return {path, types: [...seen.types].sort(), documents: seen.documents, present: sampled === 0 ? 0 : seen.documents / sampled, current: current.classify(path) ?? null, suggestion, reason};
+	});
+	const personal = paths.some(path => path.suggestion !== 'keep');
+	const suggestion = current.kind !== undefined || personal ? 'fields' : sampled === 0 ? 'empty' : 'keep';
+	return {name, sampled, current: current.kind ?? null, suggestion, paths};
+}
+
+/** Reads up to `sample` raw documents (half the first by `_id`, half the last, so fields added lately show) and walks their paths. */
+async function sampleCollection(db: Db, name: string, sample: number, events: EventSink, signal: AbortSignal | undefined): Promise<{sampled: number; stats: Map<string, PathStats>}> {
+	const task = `sample ${name}`;
+	const count = await countForProgress(db, name);
+	const stats = new Map<string, PathStats>();
+	const seenIds = new Set<string>();
+	let sampled = 0;
+	let reported = -1;
+	const visitDocument = (raw: Uint8Array) => {
+		const id = idKey(raw);
+		if (seenIds.has(id)) return;
+		seenIds.add(id);
+		sampled++;
+		const inDocument = new Set<string>();
+		walkPaths(raw, (path, type, offset, length) => {
+			let entry = stats.get(path);
+			if (!entry) {
+				entry = emptyStats();
+				stats.set(path, entry);
+			}
+
+			entry.types.add(bsonTypeName(type));
+			if (!inDocument.has(path)) {
+				inDocument.add(path);
+				entry.documents++;
+			}
+
+			if (type === 2) addString(entry, readBsonString(raw, offset, length));
+		});
+	};
+
+	const halves = count <= sample ? [{sort: 1, limit: sample}] : [{sort: 1, limit: Math.ceil(sample / 2)}, {sort: -1, limit: Math.floor(sample / 2)}];
+	for (const half of halves) {
+		if (half.limit === 0) continue;
+		const cursor = db.collection(name).find({}, {raw: true, sort: {_id: half.sort as 1 | -1}, limit: half.limit, batchSize: Math.min(half.limit, 1000)});
+		try {
+			while (await cursor.hasNext()) {
+				throwIfAborted(signal, 'scrub_suggest');
+				for (const raw of cursor.readBufferedDocuments() as unknown as Uint8Array[]) visitDocument(raw);
+				events({type: 'progress', task, done: sampled, total: Math.min(count, sample)});
+				reported = sampled;
+			}
+		} finally {
+			await cursor.close().catch(() => {});
+		}
+	}
+
+	// The last line says the collection is done, even when the count was an estimate.
+	if (reported !== sampled || Math.min(count, sample) !== sampled) events({type: 'progress', task, done: sampled, total: sampled});
+	return {sampled, stats};
+}
+
+/** The `_id` element's type and bytes, so a document read by both halves counts once. */
+function idKey(raw: Uint8Array): string {
+	for (const [type, nameOffset, nameLength, offset, length] of BSON.onDemand.parseToElements(raw)) {
+		if (nameLength === 3 && raw[nameOffset] === 0x5f && raw[nameOffset + 1] === 0x69 && raw[nameOffset + 2] === 0x64) {
+			return `${type}:${Buffer.from(raw.buffer, raw.byteOffset + offset, length).toString('base64')}`;
+		}
+	}
+
+	return `none:${Buffer.from(raw).toString('base64')}`;
+}
