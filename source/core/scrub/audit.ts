@@ -115,7 +115,7 @@ export async function auditScrub(options: ScrubAuditOptions): Promise<ScrubAudit
 	const classes = new Map<string, CollectionClass>(config.scrub?.collections ?? []);
 	if (!classes.has(historyCollection)) classes.set(historyCollection, {kind: 'keep'});
 	const digest = createDigester();
-	const digests = new DigestSet(64 * 1024);
+	const digests = new DigestSet();
 
 	const source = await open(sourceEnvironment, what, events);
 	let read: ScrubAuditResult['read'];
