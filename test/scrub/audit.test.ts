@@ -1,11 +1,11 @@
-import test from 'ava';
+import test, {type ExecutionContext} from 'ava';
 import type {Loose} from '../helpers/backup-data.js';
 import {key, rules, scrubProject} from './helpers.js';
 
 /** Nothing of these may reach the output: the planted values, whole or in part. */
 const raw = [/customer5@shop\.example/i, /customer5/i, /12 34 0042/, /33612340042/, /someone@else/i];
 
-function assertNoRawValue(t: Parameters<Parameters<typeof test>[1]>[0], text: string): void {
+function assertNoRawValue(t: ExecutionContext, text: string): void {
 	for (const pattern of raw) t.notRegex(text, pattern, 'no raw value in the output');
 }
 
