@@ -85,14 +85,23 @@ const databases = {source: `bench_backup_src_${process.pid}`, target: `bench_bac
 await writeFile(
 	path.join(dir, 'monarch.json'),
 	JSON.stringify({
-		environments: {source: {uri, database: databases.source}, target: {uri, database: databases.target}},
+		// `personal` is the same database marked personalData: its scrubbed copies go through the classification's gate.
+		environments: {source: {uri, database: databases.source}, personal: {uri, database: databases.source, personalData: true}, target: {uri, database: databases.target}},
 		backups: {local: {dir: 'backups'}},
-		// Rules on two of the five collections (users.email is under a unique index, so its fakes carry a discriminator).
-		scrub: {users: {email: 'fake.email', name: 'fake.fullName'}, orders: {email: 'fake.email', 'address.street': 'fake.street'}},
+		// A complete classification: rules on two of the five collections (users.email is under a unique index, so its
+		// fakes carry a discriminator), every other path kept, so the gate walks every document of all five.
+		scrub: Object.fromEntries(
+			collections.map(name => {
+				const kept = Object.fromEntries(['_id', 'n', 'name', 'email', 'score', 'active', 'tags', 'address', 'at', 'note'].map(field => [field, 'keep']));
+				if (name === 'users') return [name, {...kept, email: 'fake.email', name: 'fake.fullName'}];
+				if (name === 'orders') return [name, {...kept, address: 'keep', email: 'fake.email', 'address.street': 'fake.street'}];
+				return [name, kept];
+			}),
+		),
 	}),
 );
 
-/** The same environments as a personal-data source under a complete classification, for the gated scrubbed copy and scrub_audit. */
+/** The source as personal data under a classification that scrubs every name, email and street, for scrub_audit of a clean copy. */
 const auditDir = await mkdtemp(path.join(tmpdir(), 'monarch-bench-audit-'));
 const complete = {_id: 'keep', n: 'keep', name: 'fake.fullName', email: 'fake.email', score: 'keep', active: 'keep', tags: 'keep', 'address.street': 'fake.street', 'address.city': 'keep', 'address.zip': 'keep', at: 'keep', note: 'keep'};
 await writeFile(
@@ -134,7 +143,10 @@ try {
 			const restore = await monarch(dir, ['restore', `${archive}:target`, '--yes'], {}, which);
 			const copy = await monarch(dir, ['copy_db', 'source:target', '--yes'], {}, which);
 			const scrubbed = await monarch(dir, ['copy_db', 'source:target', '--yes', '--scrub'], scrubEnv, which);
-			const gated = await monarch(auditDir, ['copy_db', 'source:target', '--yes', '--scrub'], scrubEnv, which);
+			const gated = await monarch(dir, ['copy_db', 'personal:target', '--yes', '--scrub'], scrubEnv, which);
+			// The audit's target: a scrubbed copy under auditDir's classification, which scrubs every email (the gated copy above keeps
+			// the emails of three collections, which users.email also holds: the audit would rightly report them).
+			await monarch(auditDir, ['copy_db', 'source:target', '--yes', '--scrub'], scrubEnv, which);
 			// Exits 1 (and the bench fails) on any finding: the scrubbed copy must audit clean.
 			const audit = await monarch(auditDir, ['scrub_audit', 'source:target'], {}, which);
 			rows.push(
@@ -143,7 +155,7 @@ try {
 				{case: '  (vs insert + the same index builds, for reference)', docs, ms: restore.ms, ratio: rate(restore.ms) / (docs / (insertMs + indexMs))},
 				{case: `${label} copy_db (vs slower ceiling)`, docs, ms: copy.ms, ratio: rate(copy.ms) / Math.min(drainRate, insertRate), rssMb: copy.rssMb, cpuS: copy.cpuS},
 				{case: `${label} copy_db --scrub, 2 of 5 collections (vs copy_db)`, docs, ms: scrubbed.ms, ratio: copy.ms / scrubbed.ms, rssMb: scrubbed.rssMb, cpuS: scrubbed.cpuS},
-				{case: `${label} copy_db --scrub, complete classification, gated (vs copy_db)`, docs, ms: gated.ms, ratio: copy.ms / gated.ms, rssMb: gated.rssMb, cpuS: gated.cpuS},
+				{case: `${label} copy_db --scrub, personalData: 5 of 5 walked by the gate (vs copy_db)`, docs, ms: gated.ms, ratio: copy.ms / gated.ms, rssMb: gated.rssMb, cpuS: gated.cpuS},
 				// The audit reads every document twice (the source, then the target): its rate per document read, and per document of the dataset.
 				{case: `${label} scrub_audit source:target, per document read (vs backup)`, docs: docs * 2, ms: audit.ms, ratio: (2 * backup.ms) / audit.ms, rssMb: audit.rssMb, cpuS: audit.cpuS},
 				{case: '  (per document of the dataset, for reference)', docs, ms: audit.ms, ratio: backup.ms / audit.ms},
@@ -165,8 +177,8 @@ try {
 
 	console.log(`\npeak RSS by dataset size (target: at most 200 MB, flat)\n${summary.map(line => `  ${line}`).join('\n')}`);
 	console.log(`\nclient CPU seconds per further 100k documents (the difference between the two sizes, so start-up is left out)\n${marginal.map(line => `  ${line}`).join('\n')}`);
-	console.log('targets: backup >= 0.90 of drain, restore >= 0.85 of insert, copy_db >= 0.80 of the slower ceiling, copy_db --scrub >= 0.60 of copy_db with its peak RSS;');
-	console.log('  the gated copy_db --scrub >= 0.80 of copy_db with its peak RSS; scrub_audit >= 1.00 of backup per document read (it reads each document twice: source, then target);');
+	console.log('targets: backup >= 0.90 of drain, restore >= 0.85 of insert, copy_db >= 0.80 of the slower ceiling, copy_db --scrub >= 0.60 of copy_db with its peak RSS, gated (personalData, every collection walked) >= 0.80 of copy_db with its peak RSS;');
+	console.log('  scrub_audit >= 1.00 of backup per document read (it reads each document twice: source, then target);');
 	console.log(`  client CPU per 100k at or below mongo-tools 100.18's on this machine: backup ${mongoToolsCpu.backup} s, restore ${mongoToolsCpu.restore} s, copy_db ${mongoToolsCpu.copy_db} s; peak RSS at most 200 MB, flat`);
 } finally {
 	for (const database of Object.values(databases)) await client.db(database).dropDatabase().catch(() => {});

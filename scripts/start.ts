@@ -1,5 +1,5 @@
 /**
- * `npm start`: builds monarch, finds or starts a MongoDB for the sample shop,
+ * `npm start`: builds monarch (unless dist/ was built from the files there are now), finds or starts a MongoDB for the sample shop,
  * seeds it once, and runs monarch on it: the TUI on a terminal, otherwise
  * `list_environments` and `list_migrations development`. Arguments after
  * `--` run that command instead: `npm start -- migrate development`.
@@ -31,7 +31,7 @@ async function run(command: string, args: string[], env: NodeJS.ProcessEnv = pro
 }
 
 async function main(): Promise<number> {
-	const built = await buildMonarch();
+	const built = await buildMonarch({ifChanged: true});
 	if (built !== 0) return built;
 	const {uri, server} = await findMongo({
 		explicitUri: process.env.MONARCH_MONGODB_URI,

@@ -1,5 +1,5 @@
 /**
- * `npm test`: builds as `npm run build` does (end-to-end tests run dist/cli/main.js), starts
+ * `npm test`: builds as `npm run build` does, unless dist/ was built from the files there are now (end-to-end tests run dist/cli/main.js), starts
  * the test servers, runs ava against them with MONARCH_TEST_* set, stops the
  * servers and exits with ava's exit code. Extra arguments go to ava, e.g.
  * `npm test -- test/config.test.ts --match='*backup*'`.
@@ -62,7 +62,7 @@ function logTail(file: string, lines = 30): string {
 
 async function main(): Promise<number> {
 	let started = performance.now();
-	const built = await buildMonarch();
+	const built = await buildMonarch({ifChanged: true});
 	if (built !== 0) {
 		console.error(`test: the build failed (exit ${built}) after ${seconds(started)}`);
 		return built;

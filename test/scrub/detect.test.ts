@@ -1,6 +1,7 @@
 import test from 'ava';
 import {detectValue, findPersonal, type PersonalKind} from '../../source/core/scrub/detect.js';
 import {suggestByName, words} from '../../source/core/scrub/field-names.js';
+import {addString, emptyStats, suggestPath} from '../../source/core/scrub/suggest-path.js';
 
 /** The findings of `text` as [kind, the text found]. */
 function found(text: string): Array<[PersonalKind, string]> {
@@ -147,4 +148,25 @@ test('suggestByName: personal names in their usual spellings, and not their look
 	t.is(suggestByName('born', 'customers')?.strategy, 'null');
 	t.is(suggestByName('category.name', 'accounts'), undefined);
 	t.regex(suggestByName('email')?.reason ?? '', /the name says an email address/);
+});
+
+test('suggestPath: a name yields to values that cannot hold it; values decide where the name says nothing', t => {
+	const stats = (types: string[], strings: string[] = []) => {
+		const seen = emptyStats();
+		for (const type of types) seen.types.add(type);
+		seen.documents = 10;
+		for (const value of strings) addString(seen, value);
+		return seen;
+	};
+
+	t.deepEqual(suggestPath('mobile', stats(['bool']), 'accounts'), {suggestion: 'keep', reason: 'the name says a phone number, but the values are bool'});
+	t.deepEqual(suggestPath('dob', stats(['date']), 'accounts'), {suggestion: 'null', reason: 'the name says a birth date'});
+	t.is(suggestPath('last_login_ip', stats(['date']), 'accounts').suggestion, 'keep');
+	t.deepEqual(suggestPath('zip', stats(['int']), 'accounts'), {suggestion: 'fake.zip', reason: 'the name says a postal code (the values are int: the fake is a string)'});
+	t.deepEqual(suggestPath('_id', stats(['objectId']), 'accounts'), {suggestion: 'keep', reason: 'the document id (ObjectId)'});
+	t.deepEqual(suggestPath('contact', stats(['string'], ['a@x.org', 'b@y.org', 'n/a']), 'accounts'), {suggestion: 'fake.email', reason: '67% of values look like email addresses'});
+	t.deepEqual(suggestPath('ref', stats(['string'], ['a@x.org', '10.0.0.1', 'n/a', 'n/a']), 'accounts'), {suggestion: 'redact', reason: '50% of values hold email addresses, IPv4 addresses'});
+	t.deepEqual(suggestPath('comment', stats(['string'], ['fine', 'write to a@x.org']), 'accounts'), {suggestion: 'redact', reason: '50% of values hold email addresses'});
+	const codes = stats(['string'], [...Array.from({length: 9}, (_, index) => `code ${index}`), '4111111111111111']);
+	t.deepEqual(suggestPath('code', codes, 'orders'), {suggestion: 'keep', reason: '1 of 10 values hold card numbers, too few to call the field personal: check'});
 });

@@ -4,6 +4,8 @@ import path from 'node:path';
 import test from 'ava';
 import {snapshot, type Loose} from '../helpers/backup-data.js';
 import {createProject, testMongoUri} from '../helpers/project.js';
+import {BSON} from 'bson';
+import {readBsonString, walkPaths} from '../../source/core/scrub/paths.js';
 import type {ScrubSuggestResult} from '../../source/core/scrub/suggest.js';
 import {formattingOf, writeSuggestions} from '../../source/core/scrub/suggest-write.js';
 
@@ -79,6 +81,9 @@ test('scrub_suggest prints a table per collection, --json the result, and writes
 	t.is(await readFile(path.join(project.dir, 'monarch.json'), 'utf8'), text);
 	t.deepEqual(await snapshot(project.db('production')), before);
 
+	const unknown = await project.monarch(['scrub_suggest', 'prod']);
+	t.is(unknown.code, 2);
+	t.regex(unknown.stderr, /prod/);
 	const bad = await project.monarch(['scrub_suggest', 'production', '--sample', 'lots']);
 	t.is(bad.code, 2);
 	t.regex(bad.stderr, /--sample: expected a whole number from 1 to 1000000, got "lots"/);
@@ -143,6 +148,15 @@ test('--write refuses, writing nothing, when monarch.json changed since it was r
 	await writeFile(file, original);
 	t.deepEqual(await writeSuggestions({file, displayFile: 'monarch.json', original, collections}), {added: 1, collections: [{name: 'accounts', added: 1}]});
 	t.is(await readFile(file, 'utf8'), '{\n    "scrub": {\n        "accounts": {\n            "email": "fake.email"\n        }\n    }\n}\n', 'four spaces, as the file had');
+});
+
+test('walkPaths gives each string leaf\'s bytes, which readBsonString reads back (any UTF-8)', t => {
+	const raw = BSON.serialize({a: 'Rue Réelle', b: {c: ['日本', '🐕 dog', '']}, n: 3});
+	const strings: Array<[string, string]> = [];
+	walkPaths(raw, (path, type, offset, length) => {
+		if (type === 2) strings.push([path, readBsonString(raw, offset, length)]);
+	});
+	t.deepEqual(strings, [['a', 'Rue Réelle'], ['b.c[]', '日本'], ['b.c[]', '🐕 dog'], ['b.c[]', '']]);
 });
 
 test('formattingOf reads tabs, spaces and line ends', t => {

@@ -32,7 +32,7 @@ export function bsonTypeName(type: number): string {
 	return bsonTypeNames[type] ?? `type ${type}`;
 }
 
-const decoder = new TextDecoder('utf-8', {fatal: false});
+const {toUTF8} = BSON.onDemand.ByteUtils;
 
 /**
  * Calls `visit` with the path and BSON type of every leaf value of a raw
@@ -52,7 +52,7 @@ export type PathVisitor = (path: string, type: number, offset: number, length: n
 
 function walk(raw: Uint8Array, start: number, prefix: string, elements: boolean, visit: PathVisitor): void {
 	for (const [type, nameOffset, nameLength, offset, length] of BSON.onDemand.parseToElements(raw, start)) {
-		const path = elements ? `${prefix}[]` : prefix === '' ? decoder.decode(raw.subarray(nameOffset, nameOffset + nameLength)) : `${prefix}.${decoder.decode(raw.subarray(nameOffset, nameOffset + nameLength))}`;
+		const path = elements ? `${prefix}[]` : prefix === '' ? toUTF8(raw, nameOffset, nameOffset + nameLength, false) : `${prefix}.${toUTF8(raw, nameOffset, nameOffset + nameLength, false)}`;
 		if (type === embeddedDocument) walk(raw, offset, path, false, visit);
 		else if (type === array) walk(raw, offset, path, true, visit);
 		else visit(path, type, offset, length);
@@ -61,5 +61,5 @@ function walk(raw: Uint8Array, start: number, prefix: string, elements: boolean,
 
 /** The text of a string value (BSON type 2) that `walkPaths` found at `offset`/`length`: a 4-byte length, the bytes, a NUL. */
 export function readBsonString(raw: Uint8Array, offset: number, length: number): string {
-	return decoder.decode(raw.subarray(offset + 4, offset + length - 1));
+	return toUTF8(raw, offset + 4, offset + length - 1, false);
 }

@@ -88,7 +88,8 @@ export function suggestPath(path: string, stats: PathStats, collection: string):
 		if (types.every(type => scalarTypes.has(type))) return {suggestion: 'keep', reason: `${byName.reason}, but the values are ${types.join(', ')}`};
 		if (datesOnly && !/birth date|location/.test(byName.reason)) return {suggestion: 'keep', reason: `${byName.reason}, but the values are ${types.join(', ')}`};
 		const values = byValue && byValue.suggestion !== 'keep' ? `; ${byValue.reason}` : '';
-		return {suggestion: byName.strategy, reason: `${byName.reason}${values}`};
+		const strings = byName.strategy.startsWith('fake.') && !stats.types.has('string') ? ` (the values are ${types.join(', ')}: the fake is a string)` : '';
+		return {suggestion: byName.strategy, reason: `${byName.reason}${values}${strings}`};
 	}
 
 	if (byValue) return byValue;
