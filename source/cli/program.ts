@@ -12,6 +12,7 @@ import {registerMarkAppliedCommand} from './commands/baseline.js';
 import {registerRehearseCommand} from './commands/rehearse.js';
 import {registerScrubPreviewCommand} from './commands/scrub-preview.js';
 import {registerScrubSuggestCommand} from './commands/scrub-suggest.js';
+import {registerScrubAuditCommand} from './commands/scrub-audit.js';
 import {registerVerifyCommand} from './commands/verify.js';
 import {createContext, type CliContext} from './context.js';
 
@@ -44,5 +45,6 @@ export function createProgram(signal: AbortSignal): Command {
 	registerQuerySetCommands(program, getContext);
 	registerScrubPreviewCommand(program, getContext);
 	registerScrubSuggestCommand(program, getContext);
+	registerScrubAuditCommand(program, getContext);
 	return program;
 }

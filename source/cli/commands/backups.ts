@@ -8,6 +8,8 @@ import type {CliContext} from '../context.js';
 import {counted} from '../../core/plural.js';
 import {redact} from '../../core/redact.js';
 import {parseWorkers, workersFlag, workersHelp} from '../workers-option.js';
+import type {CopyAudit} from '../../core/scrub/audit-after-copy.js';
+import {describeAudit} from './scrub-audit.js';
 
 const collect = (value: string, previous: string[]) => [...previous, value];
 const jsonHelp = 'print the result and its phase events as one JSON document ({result, events}); progress stays on stderr';
@@ -109,8 +111,10 @@ export function registerBackupCommands(program: Command, context: () => CliConte
 				];
 				lines.push(...scrubLines(result.scrub, `the backup of ${result.manifest.environment}`));
 				lines.push(...aftermath(result.dropped, 'the backup', result.safetyBackup, result.environment, 'restore'));
+				lines.push(...auditLines(result.audit, 'restore', result.environment));
 				return lines.join('\n');
 			});
+			if (result.audit?.ran && !result.audit.result.clean) process.exitCode = 1;
 		});
 
 	program
@@ -155,8 +159,10 @@ export function registerBackupCommands(program: Command, context: () => CliConte
 				const lines = [`Copied ${what} (database ${result.sourceDatabase}) ${loadedInto(result.to, result)}`];
 				lines.push(...scrubLines(result.scrub, result.from));
 				lines.push(...aftermath(result.dropped, 'the source', result.safetyBackup, result.to, 'copy'));
+				lines.push(...auditLines(result.audit, 'copy', result.to));
 				return lines.join('\n');
 			});
+			if (result.audit?.ran && !result.audit.result.clean) process.exitCode = 1;
 		});
 }
 
@@ -167,6 +173,23 @@ function scrubLines(scrub: ScrubReport, from: string): string[] {
 	const whole = [...(scrub.dropped.length > 0 ? [`Left out (drop): ${scrub.dropped.join(', ')}.`] : []), ...(scrub.emptied.length > 0 ? [`Created empty: ${scrub.emptied.join(', ')}.`] : [])];
 	const checked = scrub.classified ? 'Every field path of every document was classified.' : `Not checked against a classification (${from} is not marked personalData): fields without a rule were copied as they are.`;
 	return [`Scrubbed with rules ${scrub.fingerprint}: ${parts.join(', ') || 'no document had a field to scrub'}. ${[checked, ...whole].join(' ')}`];
+}
+
+/**
+ * `scrub.audit`: the audit's lines after a scrubbed copy or restore; on a leak,
+ * that the copy has happened all the same and what to do (the command exits 1).
+ */
+function auditLines(audit: CopyAudit | undefined, kind: 'copy' | 'restore', target: string): string[] {
+	if (!audit) return [];
+	if (!audit.ran) return [`Not audited (scrub.audit): ${audit.reason}; run \`monarch scrub_audit <source>:${target}\` against the environment the data came from.`];
+	const lines = ['', ...describeAudit(audit.result)];
+	if (!audit.result.clean) {
+		lines.push(
+			`The ${kind} has happened: ${target} now holds what is listed above. Give each path a strategy in the scrub section and run the scrubbed ${kind} again; if a faithful ${kind} is what you want, say --no-scrub.`,
+		);
+	}
+
+	return lines;
 }
 
 /** `restore <file>:<env> --file`: a plain mongodump archive from disk. */
@@ -195,6 +218,7 @@ async function restoreFile(ref: string, options: RestoreFlags, workers: number |
 		const lines = [`Restored archive file ${result.file} (${formatBytes(result.size)}, database ${result.sourceDatabase}) ${loadedInto(result.environment, result)}`];
 		lines.push(...scrubLines(result.scrub, result.file));
 		lines.push(...aftermath(result.dropped, 'the archive', result.safetyBackup, result.environment, 'restore'));
+		lines.push(...auditLines(result.audit, 'restore', result.environment));
 		return lines.join('\n');
 	});
 }

@@ -17,6 +17,7 @@ import {planRangeTasks, rangeCountdown, splitThreshold} from './id-ranges.js';
 import {serverTraits} from './server-traits.js';
 import {byteLength, collectGarbageEvery} from '../collect-garbage.js';
 import {planScrub, type ScrubChoice, type ScrubReport} from '../scrub/policy.js';
+import {auditAfterCopy, type CopyAudit} from '../scrub/audit-after-copy.js';
 
 export type CopyOptions = OperationOptions & {
 	config: ProjectConfig;
@@ -47,6 +48,8 @@ export type CopyResult = {
 	dropped: string[];
 	safetyBackup: BackupResult | undefined;
 	scrub: ScrubReport;
+	/** `scrub.audit`: the audit of the scrubbed target, run after the copy (which has happened whatever it found); undefined when off or not scrubbed. */
+	audit: CopyAudit | undefined;
 };
 
 /**
@@ -73,6 +76,7 @@ export async function copyDatabase(options: CopyOptions): Promise<CopyResult> {
 		target,
 		open: async () => openCopySource({...options, source, target, access: 'write', what: `copy_db ${source.name}:${target.name}`}),
 	});
+	const audit = await auditAfterCopy({config, plan: scrub, source: source.name, target: target.name, events: options.events, signal: options.signal});
 	return {
 		from: source.name,
 		to: target.name,
@@ -80,6 +84,7 @@ export async function copyDatabase(options: CopyOptions): Promise<CopyResult> {
 		database: target.database,
 		querySet: copied.querySet ? {name: copied.querySet.name, answers: copied.querySet.answers} : null,
 		...restored,
+		audit,
 	};
 }
 

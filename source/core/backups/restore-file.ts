@@ -12,6 +12,7 @@ import {digestChunks} from './digest.js';
 import {loadArchive, type ArchiveCheck} from './load-archive.js';
 import {assertLoadable} from './staging.js';
 import {planScrub, type ScrubReport} from '../scrub/policy.js';
+import {auditAfterCopy, type CopyAudit} from '../scrub/audit-after-copy.js';
 import {runRestore, type RestoreSource} from './restore-flow.js';
 import {counted} from '../plural.js';
 
@@ -52,6 +53,8 @@ export type RestoreArchiveFileResult = {
 	dropped: string[];
 	safetyBackup: BackupResult | undefined;
 	scrub: ScrubReport;
+	/** `scrub.audit` after `--scrub`: never run (an archive file names no environment to audit against), with the reason. */
+	audit: CopyAudit | undefined;
 };
 
 const hint = 'nothing was changed; check the file, or restore another one';
@@ -89,7 +92,8 @@ export async function restoreArchiveFile(options: RestoreArchiveFileOptions): Pr
 			return fileSource(file, selection, `restore ${target.name}`);
 		},
 	});
-	return {file, size, sha256: source.verified().sha256, sourceDatabase: source.selection.database, environment: target.name, database: target.database, skipped: source.selection.skipped, ...restored};
+	const audit = await auditAfterCopy({config, plan: scrub, source: undefined, target: target.name, events, signal});
+	return {file, size, sha256: source.verified().sha256, sourceDatabase: source.selection.database, environment: target.name, database: target.database, skipped: source.selection.skipped, ...restored, audit};
 }
 
 /** An archive file's picked database as a restore's source: read once, checked while it loads. */

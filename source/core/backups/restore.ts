@@ -9,6 +9,7 @@ import {loadArchive} from './load-archive.js';
 import type {BackupManifest} from './manifest.js';
 import {runRestore, type RestoreSource} from './restore-flow.js';
 import {planScrub, type ScrubChoice, type ScrubReport} from '../scrub/policy.js';
+import {auditAfterCopy, type CopyAudit} from '../scrub/audit-after-copy.js';
 import {assertLoadable} from './staging.js';
 import {createBackupCheck} from './verify.js';
 
@@ -46,6 +47,8 @@ export type RestoreResult = {
 	dropped: string[];
 	safetyBackup: BackupResult | undefined;
 	scrub: ScrubReport;
+	/** `scrub.audit`: the audit of a scrubbed restore's target against the backup's environment, run after the restore; undefined when off or not scrubbed. */
+	audit: CopyAudit | undefined;
 };
 
 /**
@@ -67,7 +70,8 @@ export async function restore(options: RestoreOptions): Promise<RestoreResult> {
 		open: async () => backupSource(found, `restore ${target.name}`),
 	});
 	const {store, archive, manifest} = source.found;
-	return {archive, store: store.description, manifest, environment: target.name, database: target.database, ...restored};
+	const audit = await auditAfterCopy({config, plan: scrub, source: manifest.environment, target: target.name, events: options.events, signal});
+	return {archive, store: store.description, manifest, environment: target.name, database: target.database, ...restored, audit};
 }
 
 /** Where a backup's data came from, for the personal-data policy: a scrubbed backup holds none; otherwise its manifest says, or (for older manifests) its environment in monarch.json does. */

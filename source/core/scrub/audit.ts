@@ -1,0 +1,359 @@
+import type {Db, FindCursor} from 'mongodb';
+import pMap from 'p-map';
+import {countForProgress, describeCollections, type CollectionInfo} from '../backups/collections.js';
+import {dumpConcurrency} from '../backups/dump.js';
+import {byteLength, collectGarbageEvery} from '../collect-garbage.js';
+import type {ProjectConfig} from '../config/load.js';
+import {connect, type Connection} from '../connection.js';
+import {findEnvironment, type Environment} from '../environments.js';
+import {MonarchError, throwIfAborted} from '../errors.js';
+import {ignoreEvents, type EventSink, type OperationOptions} from '../events.js';
+import {historyCollection} from '../migrations/history.js';
+import {createDigester, maskValue, minimumValueLength, normaliseValue, type Digester} from './audit-values.js';
+import {classifyPath, type CollectionClass} from './classification.js';
+import {findPersonal, type PersonalKind, type PersonalSpan} from './detect.js';
+import {DigestSet} from './digest-set.js';
+import {readBsonString, walkPaths} from './paths.js';
+import type {Strategy} from './rule.js';
+
+export type ScrubAuditOptions = OperationOptions & {
+	config: ProjectConfig;
+	/** The environment whose personal values must not be in the target. */
+	source: string;
+	/** The environment checked (a scrubbed copy of the source). */
+	target: string;
+};
+
+/** One kind of finding at one path of the target. */
+export type AuditFinding = {
+	collection: string;
+	/** The path in the target (`notes`, `contacts[].email`). */
+	path: string;
+	/**
+	 * `source-value`: a value the source holds at a personal path (one with a
+	 * strategy, or anything a detector flags there) is in the target, whole or
+	 * inside a string: a leak. `detected`: a detector's hit in a path the
+	 * classification keeps or does not classify, whose value the source does
+	 * not hold: a suspected leak.
+	 */
+	finding: 'source-value' | 'detected';
+	/** What the value is: a detector's kind, or `value` for a source value no detector names. */
+	kind: PersonalKind | 'value';
+	/** How monarch.json classifies the path: a strategy (`fake.email`), `keep`, `not classified`, or the whole collection's class (`collection keep`). */
+	classification: string;
+	/** Values found (a string with two hits counts two). */
+	count: number;
+	/** Documents holding at least one. */
+	documents: number;
+	/** Up to 3 distinct examples, masked (never a value: `j***@s***.example`). */
+	examples: string[];
+};
+
+/** What `scrub_audit` found. `clean` when there is no finding: the command exits 1 otherwise. */
+export type ScrubAuditResult = {
+	source: string;
+	target: string;
+	sourceDatabase: string;
+	targetDatabase: string;
+	/** The classification's fingerprint, or null when monarch.json has no `scrub`. */
+	fingerprint: string | null;
+	read: {
+		collections: number;
+		documents: number;
+		/** Values digested (at personal paths, and detector hits anywhere), repeats included. */
+		values: number;
+		/** Distinct digests kept, and the bytes of their table (digests only, 8 bytes each, never a value). */
+		digests: number;
+		digestBytes: number;
+	};
+	scanned: {collections: number; documents: number; strings: number; numbers: number};
+	findings: AuditFinding[];
+	/** Values found in all findings. */
+	leaks: number;
+	clean: boolean;
+	durationMs: number;
+};
+
+/** What reading one side does with each value of a path. */
+type SourcePolicy = 'personal' | 'detect';
+/** How the target's classification treats a path: whether a detector's hit there is suspected, and how to name it. */
+type TargetPolicy = {suspect: boolean; classification: string};
+
+const stringType = 2;
+const doubleType = 1;
+const int32Type = 16;
+const int64Type = 18;
+/** Numbers of at least this many digits are compared (phone, card and account numbers stored as numbers); smaller ones are counts and prices. */
+const minimumNumber = 1_000_000;
+const examplesPerFinding = 3;
+
+/**
+ * Proves a target holds none of a source's personal values, independently of
+ * the code that scrubbed it. Reads the source (read-only) and keeps a keyed
+ * digest (see {@link createDigester}; digests only, in a {@link DigestSet}) of
+ * every value at a path the classification gives a strategy, whole and each
+ * detector hit inside it, and of every detector hit anywhere else (kept
+ * paths, unclassified ones, collections kept whole). Then reads every
+ * document of the target (read-only) and looks up every string and every
+ * number of 7 digits or more, whole and each detector hit inside strings:
+ * a digest found is a `source-value` finding. A detector hit whose value the
+ * source does not hold, in a path that is kept or not classified, is a
+ * `detected` finding; in a path with a strategy it is the strategy's fake and
+ * no finding. Progress: `progress` events per side, in documents.
+ */
+export async function auditScrub(options: ScrubAuditOptions): Promise<ScrubAuditResult> {
+	const {config, signal} = options;
+	const events = options.events ?? ignoreEvents;
+	const what = `scrub_audit ${options.source}:${options.target}`;
+	if (options.source === options.target) {
+		throw new MonarchError('usage', `${what}: the source and the target are the same environment`, {hint: 'audit a scrubbed copy against the environment it was copied from, e.g. monarch scrub_audit production:development'});
+	}
+
+	const sourceEnvironment = findEnvironment(config.environments, options.source, config.displayFile);
+	const targetEnvironment = findEnvironment(config.environments, options.target, config.displayFile);
+	const started = performance.now();
+	const classes = new Map<string, CollectionClass>(config.scrub?.collections ?? []);
+	if (!classes.has(historyCollection)) classes.set(historyCollection, {kind: 'keep'});
+	const digest = createDigester();
+	const digests = new DigestSet();
+
+	const source = await open(sourceEnvironment, what, events);
+	let read: ScrubAuditResult['read'];
+	try {
+		read = await readSource(source.db, {classes, digest, digests, events, signal, task: `${what}: read ${sourceEnvironment.name}`});
+	} finally {
+		await source.close();
+	}
+
+	const target = await open(targetEnvironment, what, events);
+	let scan: Awaited<ReturnType<typeof scanTarget>>;
+	try {
+		scan = await scanTarget(target.db, {classes, digest, digests, events, signal, task: `${what}: scan ${targetEnvironment.name}`});
+	} finally {
+		await target.close();
+	}
+
+	const findings = scan.findings;
+	const leaks = findings.reduce((sum, finding) => sum + finding.count, 0);
+	return {
+		source: sourceEnvironment.name,
+		target: targetEnvironment.name,
+		sourceDatabase: sourceEnvironment.database,
+		targetDatabase: targetEnvironment.database,
+		fingerprint: config.scrub?.fingerprint ?? null,
+		read,
+		scanned: scan.scanned,
+		findings,
+		leaks,
+		clean: findings.length === 0,
+		durationMs: performance.now() - started,
+	};
+}
+
+async function open(environment: Environment, what: string, events: EventSink): Promise<Connection> {
+	const connection = await connect(environment, {access: 'read', events});
+	if (connection.interruptedSwap) {
+		await connection.close();
+		throw new MonarchError('blocked', `${what}: ${environment.name} is half-swapped by a restore or copy that was killed; nothing was audited`, {hint: `run \`monarch recover ${environment.name}\` first`});
+	}
+
+	return connection;
+}
+
+type Side = {classes: ReadonlyMap<string, CollectionClass>; digest: Digester; digests: DigestSet; events: EventSink; signal: AbortSignal | undefined; task: string};
+
+/** Every collection's raw documents, `dumpConcurrency` cursors at once, batch by batch, with progress in documents. */
+async function eachBatch(db: Db, side: Side, visit: (info: CollectionInfo, batch: Buffer[]) => void): Promise<{collections: number; documents: number}> {
+	const infos = (await describeCollections(db)).filter(info => info.type !== 'view');
+	let total = 0;
+	for (const info of infos) total += await countForProgress(db, info.name);
+	let documents = 0;
+	const collectGarbage = collectGarbageEvery();
+	side.events({type: 'progress', task: side.task, done: 0, total, unit: 'docs'});
+	await pMap(
+		infos,
+		async info => {
+			const cursor: FindCursor = db.collection(info.name).find({}, {raw: true, batchSize: 1000});
+			try {
+				while (await cursor.hasNext()) {
+					throwIfAborted(side.signal, 'the audit');
+					const batch = cursor.readBufferedDocuments() as unknown as Buffer[];
+					collectGarbage(byteLength(batch));
+					visit(info, batch);
+					documents += batch.length;
+					side.events({type: 'progress', task: side.task, done: documents, total: Math.max(total, documents), unit: 'docs'});
+				}
+			} finally {
+				await cursor.close().catch(() => {});
+			}
+		},
+		{concurrency: dumpConcurrency},
+	);
+	return {collections: infos.length, documents};
+}
+
+/** The decimal digits of a number value of 7 digits or more (an int32, int64 or whole double), else undefined. */
+function numberText(raw: Buffer, type: number, offset: number): string | undefined {
+	if (type === int32Type) {
+		const value = raw.readInt32LE(offset);
+		return Math.abs(value) >= minimumNumber ? String(Math.abs(value)) : undefined;
+	}
+
+	if (type === int64Type) {
+		const value = raw.readBigInt64LE(offset);
+		const absolute = value < 0n ? -value : value;
+		return absolute >= BigInt(minimumNumber) ? absolute.toString() : undefined;
+	}
+
+	const value = Math.abs(raw.readDoubleLE(offset));
+	return Number.isInteger(value) && value >= minimumNumber && value < 1e20 ? BigInt(value).toString() : undefined;
+}
+
+async function readSource(db: Db, side: Side): Promise<ScrubAuditResult['read']> {
+	let values = 0;
+	const add = (text: string) => {
+		const normalised = normaliseValue(text);
+		if (normalised.length < minimumValueLength) return;
+		values++;
+		const [high, low] = side.digest(normalised);
+		side.digests.add(high, low);
+	};
+
+	const addSpans = (text: string) => {
+		for (const span of findPersonal(text)) add(text.slice(span.start, span.end));
+	};
+
+	const policies = new Map<string, Map<string, SourcePolicy>>();
+	const counted = await eachBatch(db, side, (info, batch) => {
+		const classification = side.classes.get(info.name);
+		let known = policies.get(info.name);
+		if (!known) policies.set(info.name, (known = new Map()));
+		const policyOf = (path: string): SourcePolicy => {
+			let policy = known.get(path);
+			if (policy === undefined) {
+				const field = classification?.kind === 'fields' ? classifyPath(classification.fields, path) : undefined;
+				policy = field && field.action !== 'keep' ? 'personal' : 'detect';
+				known.set(path, policy);
+			}
+
+			return policy;
+		};
+
+		for (const raw of batch) {
+			walkPaths(raw, (path, type, offset, length) => {
+				if (type === stringType) {
+					const text = readBsonString(raw, offset, length);
+					if (policyOf(path) === 'personal') add(text);
+					addSpans(text);
+				} else if (type === int32Type || type === int64Type || type === doubleType) {
+					const text = numberText(raw, type, offset);
+					if (text === undefined) return;
+					if (policyOf(path) === 'personal') add(text);
+					else addSpans(text);
+				}
+			});
+		}
+	});
+	return {...counted, values, digests: side.digests.size, digestBytes: side.digests.byteLength};
+}
+
+type FindingEntry = Omit<AuditFinding, 'examples'> & {examples: Set<string>; lastDocument: Buffer | undefined};
+
+async function scanTarget(db: Db, side: Side): Promise<{scanned: ScrubAuditResult['scanned']; findings: AuditFinding[]}> {
+	const found = new Map<string, FindingEntry>();
+	let strings = 0;
+	let numbers = 0;
+	const holds = (text: string): boolean => {
+		const normalised = normaliseValue(text);
+		if (normalised.length < minimumValueLength) return false;
+		const [high, low] = side.digest(normalised);
+		return side.digests.has(high, low);
+	};
+
+	const policies = new Map<string, Map<string, TargetPolicy>>();
+	const counted = await eachBatch(db, side, (info, batch) => {
+		const classification = side.classes.get(info.name);
+		let known = policies.get(info.name);
+		if (!known) policies.set(info.name, (known = new Map()));
+		const policyOf = (path: string): TargetPolicy => {
+			let policy = known.get(path);
+			if (policy === undefined) {
+				policy = targetPolicy(classification, path);
+				known.set(path, policy);
+			}
+
+			return policy;
+		};
+
+		let document: Buffer;
+		const record = (path: string, finding: AuditFinding['finding'], kind: AuditFinding['kind'], value: string) => {
+			const key = `${path}\u0000${finding}\u0000${kind}`;
+			let entry = found.get(`${info.name}\u0000${key}`);
+			if (!entry) {
+				entry = {collection: info.name, path, finding, kind, classification: policyOf(path).classification, count: 0, documents: 0, examples: new Set(), lastDocument: undefined};
+				found.set(`${info.name}\u0000${key}`, entry);
+			}
+
+			entry.count++;
+			if (entry.lastDocument !== document) {
+				entry.lastDocument = document;
+				entry.documents++;
+			}
+
+			if (entry.examples.size < examplesPerFinding) entry.examples.add(maskValue(value, kind));
+		};
+
+		const check = (path: string, text: string, spans: readonly PersonalSpan[]) => {
+			if (holds(text)) {
+				const [span] = spans;
+				const whole = spans.length === 1 && text.slice(0, span!.start).trim() === '' && text.slice(span!.end).trim() === '';
+				record(path, 'source-value', whole ? span!.kind : 'value', text);
+				return;
+			}
+
+			for (const span of spans) {
+				const value = text.slice(span.start, span.end);
+				if (holds(value)) record(path, 'source-value', span.kind, value);
+				else if (policyOf(path).suspect) record(path, 'detected', span.kind, value);
+			}
+		};
+
+		for (const raw of batch) {
+			document = raw;
+			walkPaths(raw, (path, type, offset, length) => {
+				if (type === stringType) {
+					strings++;
+					const text = readBsonString(raw, offset, length);
+					check(path, text, findPersonal(text));
+				} else if (type === int32Type || type === int64Type || type === doubleType) {
+					const text = numberText(raw, type, offset);
+					if (text === undefined) return;
+					numbers++;
+					check(path, text, findPersonal(text));
+				}
+			});
+		}
+	});
+
+	const findings = [...found.values()]
+		.map(({lastDocument: _, examples, ...entry}) => ({...entry, examples: [...examples]}))
+		.sort((a, b) => Number(a.finding !== 'source-value') - Number(b.finding !== 'source-value') || b.count - a.count || `${a.collection}.${a.path}`.localeCompare(`${b.collection}.${b.path}`));
+	return {scanned: {...counted, strings, numbers}, findings};
+}
+
+/** A detector's hit is suspected in a path kept or not classified; in a path with a strategy it is that strategy's fake. */
+function targetPolicy(classification: CollectionClass | undefined, path: string): TargetPolicy {
+	if (!classification) return {suspect: true, classification: 'collection not classified'};
+	if (classification.kind !== 'fields') return {suspect: true, classification: `collection ${classification.kind}`};
+	const field = classifyPath(classification.fields, path);
+	if (!field) return {suspect: true, classification: 'not classified'};
+	if (field.action === 'keep') return {suspect: true, classification: 'keep'};
+	return {suspect: false, classification: strategyName(field.action)};
+}
+
+/** A strategy as monarch.json writes it (`fake.email`, `mask:0,2`), a constant's value left out. */
+function strategyName(strategy: Strategy): string {
+	if (strategy.kind === 'fake') return `fake.${strategy.fake}`;
+	if (strategy.kind === 'mask') return `mask:${strategy.keepStart},${strategy.keepEnd}`;
+	return strategy.kind;
+}

@@ -1,0 +1,118 @@
+import test, {type ExecutionContext} from 'ava';
+import type {Loose} from '../helpers/backup-data.js';
+import {key, rules, scrubProject} from './helpers.js';
+
+/** Nothing of these may reach the output: the planted values, whole or in part. */
+const raw = [/customer5@shop\.example/i, /customer5/i, /12 34 0042/, /33612340042/, /someone@else/i];
+
+function assertNoRawValue(t: ExecutionContext, text: string): void {
+	for (const pattern of raw) t.notRegex(text, pattern, 'no raw value in the output');
+}
+
+test('after a scrubbed copy_db, scrub_audit finds no leak (exit 0); with --json, the result as documented', async t => {
+	const {project} = await scrubProject(t);
+	const copied = await project.monarch(['copy_db', 'production:development', '--scrub', '--yes'], {env: key});
+	t.is(copied.code, 0, copied.stderr);
+	t.notRegex(copied.stdout, /Audited/, 'scrub.audit is off by default');
+
+	const audited = await project.monarch(['scrub_audit', 'production:development']);
+	t.is(audited.code, 0, audited.stderr + audited.stdout);
+	t.regex(audited.stdout, /^Audited development \(database t_\w+_dev\) against production \(database t_\w+_prod\) in [\d.]+ s: 471 documents read, \d+ personal values kept as digests \([\d.]+ KiB\); 471 documents scanned \(\d+ strings, 0 long numbers\)\.$/m);
+	t.regex(audited.stdout, /^No leak: none of production's personal values is in development, and no detector found personal data in a kept or unclassified path\.$/m);
+
+	const json = await project.monarch(['scrub_audit', 'production:development', '--json']);
+	t.is(json.code, 0, json.stderr);
+	const result = JSON.parse(json.stdout) as Record<string, any>;
+	t.deepEqual(Object.keys(result).sort(), ['clean', 'durationMs', 'findings', 'fingerprint', 'leaks', 'read', 'scanned', 'source', 'sourceDatabase', 'target', 'targetDatabase']);
+	t.like(result, {source: 'production', target: 'development', clean: true, leaks: 0, findings: [], read: {collections: 4, documents: 471}, scanned: {collections: 4, documents: 471}});
+	// 300 emails, names, phones, streets, tax ids; 120 owner emails (the same emails), 120 notes; 100 IPs; 50 last4; detector hits in kept paths.
+	t.true(result.read.digests >= 1000, `digests: ${result.read.digests}`);
+	t.is(result.read.digestBytes % 8, 0);
+	t.true(result.read.digestBytes <= result.read.digests * 32, 'at most 32 bytes a digest (the table grows at three quarters full)');
+});
+
+test('a planted leak: a source email in an unrelated field and a source phone in kept free text exit 1, named by path, masked, never the value', async t => {
+	const {project} = await scrubProject(t);
+	const copied = await project.monarch(['copy_db', 'production:development', '--scrub', '--yes'], {env: key});
+	t.is(copied.code, 0, copied.stderr);
+	const development = project.db('development');
+	// products is kept whole: a supplier contact that is a customer's email (another case, spaces around).
+	await development.collection<Loose>('products').insertOne({_id: 2, title: 'a second product', supplier: ' Customer5@Shop.example', price: 4});
+	// accounts.address.city is kept: a note holding customer 42's phone number, written as the source has it.
+	await development.collection<Loose>('accounts').updateOne({_id: 7} as Record<string, unknown>, {$set: {'address.city': 'Paris, call +33 6 12 34 0042 after 6'}});
+	// An email no one in production has, in a kept path: a suspected leak.
+	await development.collection<Loose>('products').updateOne({_id: 1} as Record<string, unknown>, {$set: {title: 'write to someone@else.example'}});
+
+	const audited = await project.monarch(['scrub_audit', 'production:development']);
+	t.is(audited.code, 1, audited.stderr + audited.stdout);
+	t.notRegex(audited.stderr, /Error/, 'a leak is the result, not an error');
+	t.regex(audited.stdout, /^LEAKS in development: 2 values of production in 2 paths; 1 detector hit in 1 kept or unclassified path$/m);
+	t.regex(audited.stdout, /^ {2}products\.supplier\s+source value \(email\)\s+1\s+1\s+collection keep\s+C\*\*\*@S\*\*\*\.example$/m);
+	t.regex(audited.stdout, /^ {2}accounts\.address\.city\s+source value \(phone\)\s+1\s+1\s+keep\s+\+\*\* \* \*\* \*\* \*\*42$/m);
+	t.regex(audited.stdout, /^ {2}products\.title\s+detected \(email\)\s+1\s+1\s+collection keep\s+s\*\*\*@e\*\*\*\.example$/m);
+	assertNoRawValue(t, audited.stdout + audited.stderr);
+
+	const json = await project.monarch(['scrub_audit', 'production:development', '--json']);
+	t.is(json.code, 1, json.stderr);
+	assertNoRawValue(t, json.stdout);
+	const result = JSON.parse(json.stdout) as {clean: boolean; leaks: number; findings: Array<Record<string, unknown>>};
+	t.false(result.clean);
+	t.is(result.leaks, 3);
+	t.deepEqual(result.findings, [
+		{collection: 'accounts', path: 'address.city', finding: 'source-value', kind: 'phone', classification: 'keep', count: 1, documents: 1, examples: ['+** * ** ** **42']},
+		{collection: 'products', path: 'supplier', finding: 'source-value', kind: 'email', classification: 'collection keep', count: 1, documents: 1, examples: ['C***@S***.example']},
+		{collection: 'products', path: 'title', finding: 'detected', kind: 'email', classification: 'collection keep', count: 1, documents: 1, examples: ['s***@e***.example']},
+	]);
+});
+
+test('scrub.audit: true audits every scrubbed copy after it; a leak exits 1 and says the copy has happened', async t => {
+	const {project} = await scrubProject(t, {scrub: {...rules, audit: true}});
+	const copied = await project.monarch(['copy_db', 'production:development', '--scrub', '--yes'], {env: key});
+	t.is(copied.code, 0, copied.stderr + copied.stdout);
+	const lines = copied.stdout.split('\n');
+	const copiedAt = lines.findIndex(line => line.startsWith('Copied production'));
+	const auditedAt = lines.findIndex(line => line.startsWith('Audited development'));
+	t.true(copiedAt >= 0 && auditedAt > copiedAt, copied.stdout);
+	t.regex(copied.stdout, /^No leak: none of production's personal values is in development/m);
+
+	const json = await project.monarch(['copy_db', 'production:development', '--scrub', '--yes', '--json'], {env: key});
+	t.is(json.code, 0, json.stderr);
+	t.like(JSON.parse(json.stdout).result.audit, {ran: true, result: {clean: true, leaks: 0}});
+
+	// A reviewer kept campaigns.owner_email by mistake: the gate passes (every path is classified), the audit does not.
+	const {project: careless} = await scrubProject(t, {scrub: {...rules, campaigns: {...rules.campaigns, owner_email: 'keep'}, audit: true}});
+	const leaked = await careless.monarch(['copy_db', 'production:development', '--scrub', '--yes'], {env: key});
+	t.is(leaked.code, 1, leaked.stderr + leaked.stdout);
+	t.regex(leaked.stdout, /^Copied production \(database t_\w+_prod\) into development/m);
+	t.regex(leaked.stdout, /^LEAKS in development: 120 values of production in 1 path$/m);
+	t.regex(leaked.stdout, /^ {2}campaigns\.owner_email\s+source value \(email\)\s+120\s+120\s+keep\s+c\*\*\*@s\*\*\*\.example$/m);
+	t.regex(leaked.stdout, /^The copy has happened: development now holds what is listed above\. Give each path a strategy in the scrub section and run the scrubbed copy again; if a faithful copy is what you want, say --no-scrub\.$/m);
+	t.is(await careless.db('development').collection('campaigns').countDocuments(), 120, 'the copy itself was made');
+	t.notRegex(leaked.stdout, /customer\d+@shop\.example/);
+});
+
+test('restore --scrub under scrub.audit audits against the backup\'s environment', async t => {
+	const {project} = await scrubProject(t, {scrub: {...rules, audit: true}});
+	const backup = await project.monarch(['backup', 'production', '--json']);
+	t.is(backup.code, 0, backup.stderr);
+	const {archive} = JSON.parse(backup.stdout).result as {archive: string};
+	const restored = await project.monarch(['restore', `${archive}:development`, '--scrub', '--yes'], {env: key});
+	t.is(restored.code, 0, restored.stderr + restored.stdout);
+	t.regex(restored.stdout, /^Audited development \(database t_\w+_dev\) against production/m);
+	t.regex(restored.stdout, /^No leak: /m);
+});
+
+test('bad arguments are one line, exit 2, before anything is read', async t => {
+	const {project} = await scrubProject(t);
+	for (const [args, message] of [
+		[['scrub_audit', 'production'], /^Error: <source:target>: expected <source>:<target>, got "production" \(e\.g\. monarch scrub_audit production:development\)$/],
+		[['scrub_audit', 'production:nowhere'], /^Error: .*nowhere.*$/],
+		[['scrub_audit', 'production:production'], /^Error: scrub_audit production:production: the source and the target are the same environment/],
+	] as const) {
+		const result = await project.monarch([...args]);
+		t.is(result.code, 2, result.stderr);
+		t.is(result.stderr.trim().split('\n').length, 1, result.stderr);
+		t.regex(result.stderr.trim(), message);
+		t.is(result.stdout, '');
+	}
+});
