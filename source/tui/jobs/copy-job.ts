@@ -6,7 +6,7 @@ import type {EventSink} from '../../core/events.js';
 import type {Prompter} from '../../core/prompts.js';
 import type {CopyAudit} from '../../core/scrub/audit-after-copy.js';
 import type {JobSummary} from '../hooks/use-job-runner.js';
-import {auditSummary, copyAuditLines} from '../state/audit-lines.js';
+import {auditCount, copyAuditLines} from '../state/audit-lines.js';
 import {copyLine, scrubAuditLine} from './command-line.js';
 import {runAudit} from './privacy-jobs.js';
 import {askScrub} from './ask-scrub.js';
@@ -58,7 +58,7 @@ export function copyInto(tui: TuiServices, options: CopyOptions, reload?: () => 
 			const text = copySummary(result);
 			if (!result.audit) return {text, tone: 'ok'};
 			if (!result.audit.ran) return {text: `${text}; audit not run: ${result.audit.reason}`, tone: 'ok'};
-			return {text: `${text}. ${auditSummary(result.audit.result)}`, tone: result.audit.result.clean ? 'ok' : 'fail'};
+			return {text: `${text}; audit: ${auditCount(result.audit.result)}`, tone: result.audit.result.clean ? 'ok' : 'fail'};
 		},
 		onSettled: reload,
 	});
@@ -91,6 +91,6 @@ function showCopyResult(tui: TuiServices, result: CopyResult): void {
 	const from = `${result.from} (database ${result.sourceDatabase})${result.querySet ? `, QuerySet ${result.querySet.name} ${JSON.stringify(result.querySet.answers)}` : ''}`;
 	const lines = [...loadResultLines(result, `${result.to} (database ${result.database})`, from), ...(result.audit ? copyAuditLines(result.audit) : [])];
 	const leaks = result.audit?.ran === true && !result.audit.result.clean;
-	const audited = result.audit?.ran ? `; audit: ${leaks ? `${result.audit.result.leaks} ${result.audit.result.leaks === 1 ? 'leak' : 'leaks'}` : '0 leaks'}` : '';
+	const audited = result.audit?.ran ? `; audit: ${auditCount(result.audit.result)}` : '';
 	tui.showModal({title: `Copied ${result.from}${result.querySet ? ` (${result.querySet.name})` : ''} into ${result.to}${audited}`, tone: leaks ? 'error' : 'info', lines});
 }

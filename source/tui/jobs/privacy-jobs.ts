@@ -3,7 +3,7 @@ import type {ScrubAuditResult} from '../../core/scrub/audit.js';
 import type {ScrubSuggestResult} from '../../core/scrub/suggest.js';
 import type {TuiServices} from '../context.js';
 import type {JobSummary} from '../hooks/use-job-runner.js';
-import {auditLines, auditSummary} from '../state/audit-lines.js';
+import {auditCount, auditLines, auditSummary} from '../state/audit-lines.js';
 import {scrubAuditLine, scrubSuggestLine} from './command-line.js';
 import {pickEnvironment} from './pick-environment.js';
 
@@ -57,7 +57,7 @@ export function auditJob(tui: TuiServices, options: {source: string; target?: st
 			const target = options.target ?? (await pickEnvironment(prompter, tui, `Audit which environment for ${source}'s personal values?`, source));
 			setCommand(scrubAuditLine(source, target));
 			const result = await runAudit(tui, {source, target, events, signal});
-			tui.showModal({title: `Audit of ${target} against ${source}: ${result.clean ? '0 leaks' : `${result.leaks} ${result.leaks === 1 ? 'leak' : 'leaks'}`}`, tone: result.clean ? 'info' : 'error', lines: auditLines(result)});
+			tui.showModal({title: `Audit of ${target} against ${source}: ${auditCount(result)}`, tone: result.clean ? 'info' : 'error', lines: auditLines(result)});
 			return result;
 		},
 		summary: (result): JobSummary => ({text: auditSummary(result), tone: result.clean ? 'ok' : 'fail'}),

@@ -4,10 +4,15 @@ import type {CopyAudit} from '../../core/scrub/audit-after-copy.js';
 
 /* scrub_audit's result as the TUI shows it: a job's result line and a message's lines (masked examples only: the core never returns a value). */
 
-/** `0 leaks in development` or `3 leaks in development (2 paths)`: a job's result line. */
+/** `0 leaks in development` or `3 leaks in development (2 paths)`: the audit job's result line. */
 export function auditSummary(result: ScrubAuditResult): string {
-	if (result.clean) return `Audit: 0 leaks in ${result.target} (${counted(result.scanned.documents, 'document')} checked against ${result.source})`;
-	return `Audit: ${counted(result.leaks, 'leak')} in ${result.target} (${counted(new Set(result.findings.map(finding => `${finding.collection}.${finding.path}`)).size, 'path')})`;
+	return `Audit: ${auditCount(result)} in ${result.target}${result.clean ? ` (${counted(result.scanned.documents, 'document')} checked against ${result.source})` : ''}`;
+}
+
+/** `0 leaks`, `3 leaks (2 paths)`. */
+export function auditCount(result: ScrubAuditResult): string {
+	if (result.clean) return '0 leaks';
+	return `${counted(result.leaks, 'leak')} (${counted(new Set(result.findings.map(finding => `${finding.collection}.${finding.path}`)).size, 'path')})`;
 }
 
 /** What a finding is: a source's value, or a detector's hit where nothing scrubs. */
@@ -22,9 +27,9 @@ function findingText(finding: AuditFinding): string {
  * to do.
  */
 export function auditLines(result: ScrubAuditResult): string[] {
-	const checked = `${counted(result.scanned.documents, 'document')} of ${result.target} checked against ${counted(result.read.digests, 'personal value')} of ${result.source}`;
-	if (result.clean) return [`0 leaks: ${checked}.`, 'No source value and no detector hit in a kept or unclassified path.'];
-	const lines = [`${counted(result.leaks, 'leak')}: ${checked}.`, ''];
+	const checked = [`${counted(result.scanned.documents, 'document')} of ${result.target} checked`, `against ${counted(result.read.digests, 'personal value')} of ${result.source}`];
+	if (result.clean) return [`0 leaks: ${checked[0]}`, `${checked[1]};`, 'no detector hit in a kept or unclassified path.'];
+	const lines = [`${counted(result.leaks, 'leak')}: ${checked[0]}`, `${checked[1]}.`, ''];
 	for (const finding of result.findings) {
 		lines.push(`${finding.collection}.${finding.path}`, `  ${findingText(finding)}`);
 		if (finding.examples.length > 0) lines.push(`  e.g. ${finding.examples.join(', ')}`);
