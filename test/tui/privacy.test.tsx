@@ -55,7 +55,7 @@ test.serial('the Environments panel counts the classified and unclassified paths
 	t.regex(frame, /w write {2}a audit/);
 	// Scrolled down: the collection nothing classifies, and the suggestion for the whole of it.
 	frame = await scrollUntil(app, /  title +string +100% unclassified +keep/);
-	t.regex(frame, /products 1 document sampled, not classified; suggested "keep" for the whole collection/);
+	t.regex(frame, /products 1 document sampled, not classified\n {2}suggested: "keep" for the whole collection/);
 	t.regex(frame, /nothing personal in the name/);
 	await press(app, 'q');
 	frame = await waitForText(app.lastFrame, /› production [\s\S]*privacy: 14 paths/);

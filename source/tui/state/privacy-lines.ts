@@ -69,7 +69,7 @@ export function privacyLines(result: ScrubSuggestResult, width: number): ReportL
 	const header = `  ${fit('PATH', pathWidth)} ${fit('TYPES', typesWidth)} ${fitEnd('PRES', 4)} ${fit('CURRENT', classWidth)} ${fit('SUGGESTION', suggestionWidth)}${wide ? ` ${'REASON'}` : ''}`;
 	for (const [index, collection] of result.collections.entries()) {
 		if (index > 0) lines.push([]);
-		lines.push(collectionLine(collection));
+		lines.push(...collectionLines(collection));
 		if (collection.paths.length === 0) {
 			lines.push([{text: '  (no documents)', dim: true}]);
 			continue;
@@ -87,8 +87,10 @@ export function privacyLines(result: ScrubSuggestResult, width: number): ReportL
 				{text: fit(path.suggestion, suggestionWidth), color: differs ? 'cyan' : undefined, dim: !differs},
 			];
 			if (wide) {
-				row.push({text: ` ${fit(path.reason, reasonWidth).trimEnd()}`, dim: true});
-				lines.push(row);
+				// The reason in its column, wrapped there.
+				const [first = '', ...rest] = wrapAnsi(path.reason, reasonWidth, {hard: true, trim: true}).split('\n');
+				row.push({text: ` ${first}`, dim: true});
+				lines.push(row, ...rest.map((text): ReportLine => [{text: `${' '.repeat(fixed + 1)}${text}`, dim: true}]));
 				continue;
 			}
 
@@ -100,11 +102,12 @@ export function privacyLines(result: ScrubSuggestResult, width: number): ReportL
 	return lines;
 }
 
-function collectionLine(collection: SuggestedCollection): ReportLine {
+/** A collection's name, documents sampled and classification, and under it a suggestion for the whole of it when there is one. */
+function collectionLines(collection: SuggestedCollection): ReportLine[] {
 	const current = collection.current === null ? 'not classified' : collection.current === 'fields' ? 'classified by field' : `classified "${collection.current}"`;
-	const line: ReportLine = [{text: collection.name, bold: true}, {text: ` ${counted(collection.sampled, 'document')} sampled, `, dim: true}, {text: current, color: collection.current === null ? 'yellow' : undefined, dim: collection.current !== null}];
-	if (collection.current === null && collection.suggestion !== 'fields') line.push({text: `; suggested "${collection.suggestion}" for the whole collection`, color: 'cyan'});
-	return line;
+	const lines: ReportLine[] = [[{text: collection.name, bold: true}, {text: ` ${counted(collection.sampled, 'document')} sampled, `, dim: true}, {text: current, color: collection.current === null ? 'yellow' : undefined, dim: collection.current !== null}]];
+	if (collection.current === null && collection.suggestion !== 'fields') lines.push([{text: `  suggested: "${collection.suggestion}" for the whole collection`, color: 'cyan'}]);
+	return lines;
 }
 
 /** What the CURRENT column says: the path's entry, the whole collection's class, or `unclassified`. */
