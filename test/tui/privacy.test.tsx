@@ -172,7 +172,7 @@ test.serial('after a scrubbed copy the TUI offers the audit and shows 0 leaks; f
 	await waitForText(app.lastFrame, /Privacy of production/);
 });
 
-test.serial('with scrub.audit: true the copy is audited without asking, and the message shows the result', async t => {
+test.serial('with scrub.audit: true the copy is audited without asking, and the message shows the result; :scrub_audit runs the audit job', async t => {
 	const {project} = await scrubProject(t, {scrub: {...rules, audit: true}});
 	const app = await openApp(t, project);
 	await waitForText(app.lastFrame, /› development .* up/);
@@ -188,5 +188,17 @@ test.serial('with scrub.audit: true the copy is audited without asking, and the 
 	t.regex(frame, /0 leaks: 471 documents of development checked/);
 	await press(app, keys.escape);
 	t.regex(await waitForText(app.lastFrame, /documents; audit: 0 leaks/), /\$ monarch copy_db production:development --scrub --yes\n/);
+	await press(app, keys.escape);
+	await waitForText(app.lastFrame, 'enter/m migrations');
+
+	// The palette's scrub_audit is the privacy view's audit job.
+	await press(app, ':');
+	await waitForText(app.lastFrame, 'tab complete');
+	await type(app, 'scrub_audit production:development');
+	await press(app, keys.enter);
+	const audited = await waitForText(app.lastFrame, /Audit of development against production: 0 leaks/);
+	t.regex(audited, /0 leaks: 471 documents of development checked/);
+	await press(app, keys.escape);
+	t.regex(await waitForText(app.lastFrame, /Audit: 0 leaks in development/), /\$ monarch scrub_audit production:development\n/);
 });
 
