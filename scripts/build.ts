@@ -13,7 +13,7 @@ import {spawn} from 'node:child_process';
 import {createHash} from 'node:crypto';
 import {readdir, readFile, rm, writeFile} from 'node:fs/promises';
 import path from 'node:path';
-import {build, type BuildOptions, type Plugin} from 'esbuild';
+import type {BuildOptions, Plugin} from 'esbuild';
 import {repoRoot} from './servers/paths.js';
 
 const dist = path.join(repoRoot, 'dist');
@@ -56,6 +56,8 @@ const tuiBoundaries: Plugin = {
 
 /** Bundles `entry`, a file tsc wrote, in place with what it imports (its source map, which described tsc's file, goes). */
 async function bundleInPlace(entry: string, options: Omit<BuildOptions, 'entryPoints' | 'outfile'> = {}): Promise<void> {
+	// Loaded only when something is built: npm start on a built tree does not pay for esbuild.
+	const {build} = await import('esbuild');
 	await build({entryPoints: [entry], outfile: entry, allowOverwrite: true, bundle: true, platform: 'node', format: 'esm', target: 'node20', logLevel: 'warning', ...options});
 	await rm(`${entry}.map`, {force: true});
 }

@@ -120,6 +120,8 @@ test('rehearse --keep --json prints only the report, and leaves the migrated scr
 	t.is(await scratch.collection<Loose>('owners').countDocuments(), 8);
 	t.is(await scratch.collection<Loose>('dogs').countDocuments({sleepy: true}), 5);
 	t.is(await scratch.collection<Loose>('monarch_migrations').countDocuments({state: 'Completed'}), 5);
+	// Kept, it is the user's: no marker, so no later command takes it for a killed rehearsal's.
+	t.is(await scratch.collection<{_id: string}>('monarch_locks').countDocuments({_id: 'rehearsal'}), 0);
 	t.deepEqual(await untouched(project, 'production'), before);
 });
 
@@ -283,7 +285,7 @@ test('Ctrl+C during the copy drops the scratch database and leaves the source as
 });
 
 test('the scratch database name is <database>_rehearsal_<stamp>, the source part shortened to fit 63 characters', async t => {
-	const {scratchDatabaseName} = await import('../source/core/rehearse/target.js');
+	const {scratchDatabaseName} = await import('../source/core/scratch-databases.js');
 	const {databaseNameProblem} = await import('../source/core/config/schema.js');
 	const at = new Date(now);
 	t.is(scratchDatabaseName('shop', at), 'shop_rehearsal_20260301_093000');

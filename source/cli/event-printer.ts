@@ -95,9 +95,11 @@ export function createEventPrinter(options: EventPrinterOptions = {}): EventSink
 				return;
 			case 'lock:taken-over':
 			case 'swap:recovered':
+			case 'scratch:dropped':
 				line(color('yellow', describeRecovery(event)));
 				return;
 			case 'swap:interrupted':
+			case 'scratch:abandoned':
 				line(`${color('yellow', '! ')}${describeRecovery(event)}`);
 				return;
 			default: {

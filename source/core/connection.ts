@@ -5,21 +5,25 @@ import {MonarchError} from './errors.js';
 import type {EventSink} from './events.js';
 import {findInterruptedSwap, finishInterruptedSwap, type InterruptedSwap} from './interrupted-swap.js';
 import {redact} from './redact.js';
+import {dropAbandonedScratch, findAbandonedScratch, type AbandonedScratch} from './scratch-databases.js';
 
 export type Connection = {
 	client: MongoClient;
 	db: Db;
 	/** For `read` access: the swap a killed restore or copy left half-done in this database, if any. */
 	interruptedSwap: InterruptedSwap | undefined;
+	/** For `read` access: scratch databases on this server that killed rehearsals left (see scratch-databases.ts). */
+	abandonedScratch: AbandonedScratch[];
 	close: () => Promise<void>;
 };
 
 /**
  * What a command does with the environment it opens. `write`: a swap that a
  * killed restore or copy left half-done there is finished first, under the
- * restore lock, with a `swap:recovered` event. `read`: it is reported
- * (`swap:interrupted`, and `interruptedSwap` on the connection), and nothing
- * is changed.
+ * restore lock, with a `swap:recovered` event, and the scratch databases that
+ * killed rehearsals left on its server are dropped (`scratch:dropped` each).
+ * `read`: both are reported (`swap:interrupted` and `interruptedSwap`,
+ * `scratch:abandoned` and `abandonedScratch`), and nothing is changed.
  */
 export type ConnectOptions =
 	| {access: 'read'; events?: EventSink | undefined}
@@ -28,7 +32,7 @@ export type ConnectOptions =
 /**
  * Opens an environment: the one way every command reaches its database.
  * Connects, failing with a one-line, password-free message, then deals with an
- * interrupted swap as `options.access` says.
+ * interrupted swap and abandoned scratch databases as `options.access` says.
  */
 export async function connect(environment: Environment, options: ConnectOptions): Promise<Connection> {
 	// The driver loads on the first connection (the TUI draws before it).
@@ -44,19 +48,23 @@ export async function connect(environment: Environment, options: ConnectOptions)
 
 	const db = client.db(environment.database);
 	let interruptedSwap: InterruptedSwap | undefined;
+	let abandonedScratch: AbandonedScratch[] = [];
 	try {
 		if (options.access === 'write') {
 			await finishInterruptedSwap(db, options);
+			await dropAbandonedScratch(client, {environment: environment.name, events: options.events});
 		} else {
 			interruptedSwap = await findInterruptedSwap(db, environment);
 			if (interruptedSwap) options.events?.({type: 'swap:interrupted', swap: interruptedSwap});
+			abandonedScratch = await findAbandonedScratch(client, options.events);
+			if (abandonedScratch.length > 0) options.events?.({type: 'scratch:abandoned', environment: environment.name, databases: abandonedScratch});
 		}
 	} catch (error) {
 		await client.close().catch(() => {});
 		throw error;
 	}
 
-	return {client, db, interruptedSwap, close: async () => client.close()};
+	return {client, db, interruptedSwap, abandonedScratch, close: async () => client.close()};
 }
 
 export function connectionError(environment: Pick<Environment, 'name' | 'hosts' | 'displayUri'>, error: unknown): MonarchError {

@@ -2,6 +2,7 @@ import type {MongoClient} from 'mongodb';
 import type {Environment} from './environments.js';
 import {findInterruptedSwap, type InterruptedSwap} from './interrupted-swap.js';
 import {redact} from './redact.js';
+import {findAbandonedScratch, type AbandonedScratch} from './scratch-databases.js';
 
 /** What a quick look at an environment's server found. */
 export type EnvironmentStatus =
@@ -15,6 +16,8 @@ export type EnvironmentStatus =
 		dataSize: number;
 		/** The database is half-swapped by a restore or copy killed during its swap. */
 		interruptedSwap?: InterruptedSwap;
+		/** Scratch databases on this server that killed rehearsals left (a command that writes drops them). */
+		abandonedScratch?: AbandonedScratch[];
 		checkedAt: Date;
 	}
 	| {
@@ -32,8 +35,9 @@ export type EnvironmentStatusOptions = {
 };
 
 /**
- * Pings an environment and reads its collection count, data size and whether
- * it is half-swapped (reading only).
+ * Pings an environment and reads its collection count, data size, whether
+ * it is half-swapped and the scratch databases killed rehearsals left on its
+ * server (reading only).
  * Never throws: an unreachable or misconfigured environment comes back with
  * `reachable: false` and the reason.
  */
@@ -55,6 +59,7 @@ export async function environmentStatus(environment: Environment, options: Envir
 		const latencyMs = performance.now() - started;
 		const stats = await db.command({dbStats: 1});
 		const interruptedSwap = await findInterruptedSwap(db, environment);
+		const abandonedScratch = await findAbandonedScratch(client);
 		return {
 			environment: environment.name,
 			reachable: true,
@@ -62,6 +67,7 @@ export async function environmentStatus(environment: Environment, options: Envir
 			collections: Number(stats.collections ?? 0),
 			dataSize: Number(stats.dataSize ?? 0),
 			...(interruptedSwap ? {interruptedSwap} : {}),
+			...(abandonedScratch.length > 0 ? {abandonedScratch} : {}),
 			checkedAt: new Date(),
 		};
 	})();

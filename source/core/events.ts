@@ -1,4 +1,34 @@
-import type {InterruptedSwap} from './interrupted-swap.js';
+import type {RunnerIdentity} from './version.js';
+
+/**
+ * A restore or copy killed during its swap leaves its target half-swapped:
+ * some collections new, some old, on FerretDB one missing. Its journal (phase
+ * `swap`, see backups/staging.ts) holds what it takes to finish. Every command
+ * that opens an environment looks for one through `connect`: a command that
+ * writes finishes it first ({@link finishInterruptedSwap}); a read-only one
+ * reports it and changes nothing ({@link findInterruptedSwap}).
+ */
+export type InterruptedSwap = {
+	environment: string;
+	database: string;
+	/** What was swapping, e.g. `restore development`. */
+	run: string;
+	runId: string;
+	startedAt: Date;
+	/** The command that finishes it, `monarch recover development` (any command that writes does too). */
+	finishWith: string;
+};
+
+/** A scratch database left by a rehearsal that is no longer running. */
+export type AbandonedScratch = {
+	database: string;
+	/** Who ran the rehearsal (from its marker). */
+	owner: RunnerIdentity;
+	/** `gone`: its process is gone from this machine; `expired`: it ran on another machine and its lease ran out. */
+	reason: 'gone' | 'expired';
+	expiredAt: Date;
+};
+
 
 /**
  * Typed events that long operations in the core emit. The CLI prints them as
@@ -17,6 +47,10 @@ export type MonarchEvent =
 	| {type: 'swap:recovered'; runId: string; label: string | undefined; startedAt: Date; collections: number; dropped: string[]}
 	/** A read-only command found the database half-swapped by a restore or copy killed during its swap. */
 	| {type: 'swap:interrupted'; swap: InterruptedSwap}
+	/** A command opening `environment`'s server for writing dropped a rehearsal's scratch database there whose owner's process is gone from this machine or, on another machine, whose lease expired. */
+	| ({type: 'scratch:dropped'; environment: string} & AbandonedScratch)
+	/** A read-only command found scratch databases left by killed rehearsals on `environment`'s server (any writing command drops them); nothing was changed. */
+	| {type: 'scratch:abandoned'; environment: string; databases: AbandonedScratch[]}
 	/** Staging collections that a run killed while loading left behind were dropped (the target kept what it had). */
 	| {type: 'staging:recovered'; collections: string[]}
 	/** A large collection is read by `ranges` cursors over `_id` ranges (the last one the remainder of other `_id` types) instead of one; `documents` as counted before. */

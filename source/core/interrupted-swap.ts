@@ -1,28 +1,12 @@
 import type {Db} from 'mongodb';
-import {finishInterruptedSwaps, restoreLockName, swapJournals} from './backups/staging.js';
+import {finishInterruptedSwaps, restoreLockName, swapJournals} from './swap-journal.js';
 import type {Environment} from './environments.js';
 import {describeError, isMonarchError, MonarchError} from './errors.js';
-import {ignoreEvents, type EventSink} from './events.js';
+import {ignoreEvents, type EventSink, type InterruptedSwap} from './events.js';
 import {acquireLock, liveLock} from './lease-lock.js';
 
-/**
- * A restore or copy killed during its swap leaves its target half-swapped:
- * some collections new, some old, on FerretDB one missing. Its journal (phase
- * `swap`, see backups/staging.ts) holds what it takes to finish. Every command
- * that opens an environment looks for one through `connect`: a command that
- * writes finishes it first ({@link finishInterruptedSwap}); a read-only one
- * reports it and changes nothing ({@link findInterruptedSwap}).
- */
-export type InterruptedSwap = {
-	environment: string;
-	database: string;
-	/** What was swapping, e.g. `restore development`. */
-	run: string;
-	runId: string;
-	startedAt: Date;
-	/** The command that finishes it, `monarch recover development` (any command that writes does too). */
-	finishWith: string;
-};
+export type {InterruptedSwap} from './events.js';
+
 
 /** The swap interrupted in `db`, if any (a run swapping now, whose restore lock is live, is not interrupted). Reads only. */
 export async function findInterruptedSwap(db: Db, environment: Pick<Environment, 'name' | 'database'>): Promise<InterruptedSwap | undefined> {

@@ -44,7 +44,14 @@ export type HeldLock = {
 	token: string;
 	/** Set when a renewal found the lock taken over (this process stalled past the lease). */
 	readonly lost: boolean;
+	/** Stops the heartbeat and deletes the document. */
 	release: () => Promise<void>;
+	/**
+	 * Stops the heartbeat and leaves the document, whose lease then runs out:
+	 * for a holder about to drop the database that holds it (on FerretDB a
+	 * renewal after the drop would make its collection again).
+	 */
+	stop: () => Promise<void>;
 };
 
 const duplicateKey = 11_000;
@@ -155,15 +162,26 @@ export async function readLock(db: Db, name: string): Promise<LockInfo | undefin
  * and `kill(pid, 0)` finds no such process. False whenever that cannot be told.
  */
 export function holderIsGone(holder: LockHolder): boolean {
+	return probeHolder(holder) === 'gone';
+}
+
+/**
+ * What this machine can tell of a holder's process: `unknown` when it ran on
+ * another machine (another host name, boot or pid namespace), else `gone`
+ * when `kill(pid, 0)` finds no such process and `alive` when it does (this
+ * process included; EPERM is a process of another user).
+ */
+export function probeHolder(holder: LockHolder): 'alive' | 'gone' | 'unknown' {
 	const self = holderIdentity();
-	if (holder.host !== self.host || holder.pid === process.pid) return false;
-	if (holder.bootId !== undefined && holder.bootId !== self.bootId) return false;
-	if (holder.pidNamespace !== undefined && holder.pidNamespace !== self.pidNamespace) return false;
+	if (holder.host !== self.host) return 'unknown';
+	if (holder.bootId !== undefined && holder.bootId !== self.bootId) return 'unknown';
+	if (holder.pidNamespace !== undefined && holder.pidNamespace !== self.pidNamespace) return 'unknown';
+	if (holder.pid === process.pid) return 'alive';
 	try {
 		process.kill(holder.pid, 0);
-		return false;
+		return 'alive';
 	} catch (error) {
-		return (error as NodeJS.ErrnoException).code === 'ESRCH'; // EPERM: it lives, under another user
+		return (error as NodeJS.ErrnoException).code === 'ESRCH' ? 'gone' : 'alive'; // EPERM: it lives, under another user
 	}
 }
 
@@ -199,6 +217,10 @@ function startHeartbeat(db: Db, name: string, token: string, leaseMs: number): H
 			})
 			.catch(() => {}); // a missed beat is retried at the next one; the lease is three beats long
 	}, Math.max(10, Math.floor(leaseMs / 3)));
+	const stop = async () => {
+		clearInterval(timer);
+		await renewing;
+	};
 
 	return {
 		token,
@@ -206,9 +228,9 @@ function startHeartbeat(db: Db, name: string, token: string, leaseMs: number): H
 			return lost;
 		},
 		async release() {
-			clearInterval(timer);
-			await renewing;
+			await stop();
 			await collection.deleteOne({_id: name, token});
 		},
+		stop,
 	};
 }

@@ -14,6 +14,8 @@ export type GateOptions = {
 	toServer?: number;
 	/** Bytes the server may send to the clients before the gate holds. */
 	toClient?: number;
+	/** The server behind the gate (default: the test MongoDB). */
+	upstream?: string;
 };
 
 export type Gate = {
@@ -27,9 +29,9 @@ export type Gate = {
 
 type Direction = {limit: number; passed: number; held: Array<() => void>};
 
-/** Starts a gate in front of the test MongoDB; it is closed when the test ends. */
+/** Starts a gate in front of the test MongoDB (or `upstream`); it is closed when the test ends. */
 export async function startGate(t: ExecutionContext, options: GateOptions): Promise<Gate> {
-	const upstream = new URL(testMongoUri());
+	const upstream = new URL(options.upstream ?? testMongoUri());
 	if (upstream.protocol !== 'mongodb:' || upstream.host.includes(',')) throw new Error(`the gate needs a single-host mongodb:// URI, not ${upstream.protocol}`);
 	const upstreamPort = Number(upstream.port || 27017);
 	const toServer: Direction = {limit: options.toServer ?? Infinity, passed: 0, held: []};

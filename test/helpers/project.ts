@@ -27,6 +27,8 @@ export type ProjectOptions = {
 	config?: Record<string, unknown>;
 	/** Fixes the time monarch dates its backups with (MONARCH_NOW), so names never depend on today. */
 	now?: string;
+	/** The server of `development` and of `client` (default: the test server), e.g. a test's own from own-server.ts. */
+	uri?: string;
 };
 
 export type Project = {
@@ -47,7 +49,7 @@ export type Project = {
 export async function createProject(t: ExecutionContext, options: ProjectOptions = {}): Promise<Project> {
 	const dir = await mkdtemp(path.join(tmpdir(), 'monarch-test-'));
 	const suffix = randomBytes(4).toString('hex');
-	const uri = testMongoUri();
+	const uri = options.uri ?? testMongoUri();
 	const environments: Record<string, Record<string, unknown>> = {
 		development: {uri, database: `t_${suffix}_dev`},
 		...options.environments,

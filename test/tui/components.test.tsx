@@ -128,8 +128,7 @@ test('a modal shows a failure, scrolls a long stack with j, and closes on esc', 
 	await waitForText(modal.lastFrame, 'frame10 ');
 	t.false(modal.lastFrame()!.includes('Migration x failed'));
 	await press(modal, keys.escape);
-	await waitForText(() => (closed ? 'closed' : ''), 'closed');
-	t.pass();
+	t.is(await waitForText(() => (closed ? 'closed' : ''), 'closed'), 'closed');
 	modal.unmount();
 });
 
@@ -168,6 +167,10 @@ test('the tab row and the status bar: protected environments stand out, connecti
 	const up = render(<StatusBar environment={development} status={{checking: false, environment: 'development', reachable: true, latencyMs: 2.4, collections: 3, dataSize: 2048, checkedAt: checkedAt}} width={80} />);
 	t.regex(up.lastFrame()!, /development\s+shop_dev\s+● connected 2 ms\s+3 collections, 2\.0 KiB/);
 	up.unmount();
+	const abandonedScratch = [{database: 'shop_rehearsal_20260301_093000', owner: {user: 'ci', host: 'build-1', pid: 4242}, reason: 'gone' as const, expiredAt: checkedAt}];
+	const left = render(<StatusBar environment={development} status={{checking: false, environment: 'development', reachable: true, latencyMs: 2.4, collections: 3, dataSize: 2048, abandonedScratch, checkedAt: checkedAt}} width={100} />);
+	t.regex(left.lastFrame()!, /development\s+shop_dev\s+● connected 2 ms, 1 abandoned scratch database\s+3 collections/);
+	left.unmount();
 });
 
 test('the job view draws the overall bar, a bar per task with rate and ETA, and keeps finished lines', t => {

@@ -111,8 +111,7 @@ test('a new user opens monarch in a terminal, switches panels, runs the pending 
 	t.regex(screen, /◂ staging ▸/);
 
 	await terminal.press('q');
-	await terminal.waitFor('EXIT=0');
-	t.pass();
+	t.regex(await terminal.waitFor('EXIT=0'), /^EXIT=0$/m);
 });
 
 test('ctrl+c while a question is open quits at once and changes nothing', async t => {

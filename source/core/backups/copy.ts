@@ -1,8 +1,8 @@
-import type {Document, FindCursor} from 'mongodb';
+import type {Document} from 'mongodb';
 import type {ProjectConfig} from '../config/load.js';
 import {connect} from '../connection.js';
 import {findEnvironment, type Environment} from '../environments.js';
-import {MonarchError, throwIfAborted} from '../errors.js';
+import {MonarchError} from '../errors.js';
 import {ignoreEvents, type OperationOptions} from '../events.js';
 import type {Prompter} from '../prompts.js';
 import {runQuerySet} from '../querysets/run.js';
@@ -15,7 +15,8 @@ import {runSettled} from '../pool.js';
 import {runRestore, type RestoreSource} from './restore-flow.js';
 import {planRangeTasks, rangeCountdown, splitThreshold} from './id-ranges.js';
 import {serverTraits} from './server-traits.js';
-import {byteLength, collectGarbageEvery} from '../collect-garbage.js';
+import {collectGarbageEvery} from '../collect-garbage.js';
+import {drainRawCursor} from './drain-cursor.js';
 import {planScrub, type ScrubChoice, type ScrubReport} from '../scrub/policy.js';
 import {auditAfterCopy, type CopyAudit} from '../scrub/audit-after-copy.js';
 
@@ -135,6 +136,16 @@ export async function openCopySource(input: CopySourceInput): Promise<RestoreSou
 		const infos = await describeCollections(from.db, querySet ? [...filters.keys()] : undefined);
 		assertLoadable(infos, input.what);
 		const data = infos.filter(info => info.type !== 'view');
+		// Each collection is counted once, for progress and for the split into ranges.
+		let counting: Promise<Map<string, number>> | undefined;
+		const countAll = async () => {
+			counting ??= (async () => {
+				const totals = new Map<string, number>();
+				for (const info of data) totals.set(info.name, await countForProgress(from.db, info.name, filters.get(info.name)));
+				return totals;
+			})();
+			return counting;
+		};
 		return {
 			querySet,
 			describe: `Copy ${querySet ? `QuerySet ${querySet.name} of ${source.name}` : source.name} (database ${source.database})`,
@@ -142,11 +153,7 @@ export async function openCopySource(input: CopySourceInput): Promise<RestoreSou
 			label: `copy ${source.name} to ${target.name}`,
 			customScrub: querySet?.scrub,
 			checkedAgainst: undefined,
-			async totals() {
-				const totals = new Map<string, number>();
-				for (const info of data) totals.set(info.name, await countForProgress(from.db, info.name, filters.get(info.name)));
-				return totals;
-			},
+			totals: countAll,
 			async load(staging, loadEvents, signal) {
 				await staging.prepare(infos);
 				const threshold = splitThreshold(config.splitCollections, await serverTraits(from.db));
@@ -155,7 +162,7 @@ export async function openCopySource(input: CopySourceInput): Promise<RestoreSou
 					parts: dumpConcurrency,
 					source: info => ({collection: from.db.collection(info.name), splittable: info.type === 'collection' && info.options.capped !== true}),
 					filterOf: info => filters.get(info.name),
-					countOf: async info => countForProgress(from.db, info.name, filters.get(info.name)),
+					countOf: async info => (await countAll()).get(info.name),
 					label: input.what,
 					events: loadEvents,
 					signal,
@@ -166,33 +173,20 @@ export async function openCopySource(input: CopySourceInput): Promise<RestoreSou
 				// One pool of cursors across collections: a large collection's ranges insert into its one staging collection at once.
 				await runSettled(tasks, dumpConcurrency, async task => {
 					const {collection: info} = task;
-					const cursor: FindCursor = from.db.collection(info.name).find(task.filter, {raw: true, batchSize: 1000});
 					try {
-						let pending: Promise<void> | undefined;
-						try {
-							while (await cursor.hasNext()) {
-								throwIfAborted(signal, 'the copy');
-								if (failed) return;
-								const batch = cursor.readBufferedDocuments() as unknown as Buffer[];
-								collectGarbage(byteLength(batch));
-								if (pending) await pending;
-								await staging.room();
-								pending = staging.insert(info.name, batch);
-								// It is awaited after the next read; until then a failure must not count as unhandled (Node would exit).
-								pending.catch(() => {});
-							}
-
-							// The last batch's insert must succeed too: its failure is the copy's failure.
-							if (pending) await pending;
-						} catch (error) {
-							failed = true;
-							throw error;
-						} finally {
-							// Nothing may still write to a staging collection when it is dropped.
-							if (pending) await pending.catch(() => {});
-						}
-					} finally {
-						await cursor.close().catch(() => {});
+						await drainRawCursor({
+							collection: from.db.collection(info.name),
+							filter: task.filter,
+							what: 'the copy',
+							signal,
+							collectGarbage,
+							stopped: () => failed,
+							room: async () => staging.room(),
+							write: async batch => staging.insert(info.name, batch),
+						});
+					} catch (error) {
+						failed = true;
+						throw error;
 					}
 
 					// A collection read in ranges is finished once, after its last range.

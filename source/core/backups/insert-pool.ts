@@ -3,8 +3,12 @@ import type {Db} from 'mongodb';
 import {connectionError} from '../connection.js';
 import type {Environment} from '../environments.js';
 import {MonarchError} from '../errors.js';
+import {byteLength} from '../collect-garbage.js';
+import {AdmissionWindow} from './admission-window.js';
 import {insertRaw} from './raw-insert.js';
 import {checkWorkers, defaultWorkers} from './workers.js';
+
+export {defaultMaxBytes} from './admission-window.js';
 
 /**
  * The insert workers of a restore or copy, as mongorestore's insertion
@@ -22,7 +26,8 @@ import {checkWorkers, defaultWorkers} from './workers.js';
  * end to end: one copy, made only once the pool admits it), with its document
  * count. Batches in flight are bounded by count (two per worker) and by bytes
  * (`maxBytes` across the pool; a batch is always admitted when nothing is in
- * flight, however large), and {@link InsertPool.room} lets a feeder wait
+ * flight, however large), by the pool's {@link AdmissionWindow}
+ * (admission-window.ts), and {@link InsertPool.room} lets a feeder wait
  * before it hands over the next one, so memory stays bounded whatever feeds it.
  *
  * An insert the server refuses rejects that batch with the server's error
@@ -46,12 +51,6 @@ export type SerializedError = {name: string; message: string; code?: number | st
 /** From a worker to the main thread: a batch inserted, or the error that refused it. */
 export type InsertReply = {id: number; ok: true} | {id: number; ok: false; error: SerializedError};
 
-/** Batches each worker holds at once: one on the wire while the next is ready. */
-const batchesPerWorker = 2;
-/** Batches in flight when the main thread inserts (0 workers): the window the loads had before the pool. */
-const mainThreadBatches = 4;
-/** Bytes of batches in flight across the pool, by default. */
-export const defaultMaxBytes = 32 * 1024 * 1024;
 /** How long a closing worker may take to close its client before its thread is ended anyway. */
 const closeGraceMs = 10_000;
 
@@ -79,7 +78,6 @@ export function liveInsertWorkers(): number {
 
 type Batch = {collection: string; resolve: () => void; reject: (error: Error) => void};
 type Slot = {number: number; worker: Worker; held: Map<number, Batch>; error: Error | undefined; stopping: boolean; exited: Promise<void>; gone: boolean};
-type Waiter = {bytes: number; admit: () => void; reject: (error: Error) => void};
 
 export class InsertPool {
 	/** How many workers at most (they start as the load needs them). */
@@ -92,17 +90,13 @@ export class InsertPool {
 	/** The workers started so far (at most `size`). */
 	private readonly slots: Slot[] = [];
 	private readonly workerData: InsertWorkerData;
-	/** Batches waiting to be admitted, first come first served. */
-	private readonly queue: Waiter[] = [];
-	private roomWaiters: Array<() => void> = [];
-	private idleWaiters: Array<() => void> = [];
-	private inFlight = 0;
-	private inFlightBytes = 0;
+	/** The batches and bytes in flight, and who waits for room. */
+	private readonly window: AdmissionWindow;
 	private nextId = 0;
 	/** Set when a worker died: every batch from then on fails with it. */
 	private failure: Error | undefined;
 	private closing: Promise<void> | undefined;
-	private readonly onAbort = () => this.refuseWaiting(this.cancelled());
+	private readonly onAbort = () => this.window.refuseWaiting(this.cancelled());
 
 	/** Starts the first worker (it connects to the target at once, while the caller prepares the load). */
 	constructor(options: InsertPoolOptions) {
@@ -110,8 +104,9 @@ export class InsertPool {
 		const workers = options.workers ?? defaultWorkers();
 		this.options = options;
 		this.size = workers;
-		this.maxBatches = workers === 0 ? mainThreadBatches : workers * batchesPerWorker;
-		this.maxBytes = options.maxBytes ?? defaultMaxBytes;
+		this.window = new AdmissionWindow({workers, maxBytes: options.maxBytes, stopped: () => this.stopped()});
+		this.maxBatches = this.window.maxBatches;
+		this.maxBytes = this.window.maxBytes;
 		this.workerData = {uri: options.target.uri, database: options.target.database};
 		if (workers > 0) this.slots.push(this.start(1));
 		options.signal?.addEventListener('abort', this.onAbort, {once: true});
@@ -128,46 +123,32 @@ export class InsertPool {
 	async insert(collection: string, documents: readonly Uint8Array[]): Promise<void> {
 		if (documents.length === 0) return;
 		this.refuseIfStopped();
-		let bytes = 0;
-		for (const document of documents) bytes += document.byteLength;
-		if (this.admissible(bytes)) {
-			this.count(bytes);
-		} else {
-			await new Promise<void>((admit, reject) => {
-				this.queue.push({bytes, admit, reject});
-			});
-		}
-
+		const bytes = byteLength(documents);
+		const waiting = this.window.admit(bytes);
+		// Admitted at once, the batch is sent (and, for a worker, copied) synchronously.
+		if (waiting) await waiting;
 		try {
 			await this.send(collection, documents, bytes);
 		} finally {
-			this.inFlight -= 1;
-			this.inFlightBytes -= bytes;
-			this.pump();
+			this.window.release(bytes);
 		}
 	}
 
 	/** Resolves once the pool would admit another batch at once (or will refuse it: aborted, failed, closed). A feeder awaits it before handing over its next batch. */
 	async room(): Promise<void> {
-		if (this.hasRoom() || this.stopped()) return;
-		await new Promise<void>(resolve => {
-			this.roomWaiters.push(resolve);
-		});
+		await this.window.room();
 	}
 
 	/** Resolves once no batch is in flight: nothing is writing to the target for this pool. */
 	async settled(): Promise<void> {
-		if (this.inFlight === 0) return;
-		await new Promise<void>(resolve => {
-			this.idleWaiters.push(resolve);
-		});
+		await this.window.idle();
 	}
 
 	/** No more batches; waits for those in flight, then closes every worker's client and ends its thread. Safe to call more than once. */
 	async close(): Promise<void> {
 		this.closing ??= (async () => {
 			this.options.signal?.removeEventListener('abort', this.onAbort);
-			this.refuseWaiting(new MonarchError('internal', `${this.options.label}: the insert workers were closed with batches waiting`));
+			this.window.refuseWaiting(new MonarchError('internal', `${this.options.label}: the insert workers were closed with batches waiting`));
 			await this.settled();
 			await Promise.all(this.slots.map(async slot => this.stop(slot)));
 		})();
@@ -249,7 +230,7 @@ export class InsertPool {
 		this.failure ??= error;
 		for (const batch of slot.held.values()) batch.reject(error);
 		slot.held.clear();
-		this.refuseWaiting(error);
+		this.window.refuseWaiting(error);
 	}
 
 	/** Asks a worker to close its client and end, and waits until it has; ends its thread if it takes too long. */
@@ -275,19 +256,6 @@ export class InsertPool {
 		return error;
 	}
 
-	private admissible(bytes: number): boolean {
-		return this.queue.length === 0 && this.inFlight < this.maxBatches && (this.inFlight === 0 || this.inFlightBytes + bytes <= this.maxBytes);
-	}
-
-	private count(bytes: number): void {
-		this.inFlight += 1;
-		this.inFlightBytes += bytes;
-	}
-
-	private hasRoom(): boolean {
-		return this.queue.length === 0 && this.inFlight < this.maxBatches && this.inFlightBytes < this.maxBytes;
-	}
-
 	private stopped(): boolean {
 		return this.failure !== undefined || this.closing !== undefined || this.options.signal?.aborted === true;
 	}
@@ -297,26 +265,6 @@ export class InsertPool {
 		if (this.failure) throw this.failure;
 		if (this.options.signal?.aborted) throw this.cancelled();
 		if (this.closing) throw new MonarchError('internal', `${this.options.label}: the insert workers are closed`);
-	}
-
-	/** Admits waiting batches while they fit, then wakes whoever waits for room or for the pool to be idle. */
-	private pump(): void {
-		while (this.queue.length > 0) {
-			const next = this.queue[0]!;
-			const fits = this.inFlight < this.maxBatches && (this.inFlight === 0 || this.inFlightBytes + next.bytes <= this.maxBytes);
-			if (!fits) break;
-			this.queue.shift();
-			this.count(next.bytes);
-			next.admit();
-		}
-
-		if (this.hasRoom() || this.stopped()) for (const resolve of this.roomWaiters.splice(0)) resolve();
-		if (this.inFlight === 0) for (const resolve of this.idleWaiters.splice(0)) resolve();
-	}
-
-	private refuseWaiting(error: Error): void {
-		for (const waiter of this.queue.splice(0)) waiter.reject(error);
-		for (const resolve of this.roomWaiters.splice(0)) resolve();
 	}
 
 	private cancelled(): MonarchError {

@@ -1,18 +1,12 @@
 import type {Document} from 'mongodb';
-import type {ArchiveEvent} from '../archive/index.js';
 import {throwIfAborted} from '../errors.js';
+import type {ArchiveCheck} from './archive-check.js';
 import {infoType, type CollectionInfo} from './collections.js';
 import type {StagingLoad} from './staging.js';
 
-/** Reads an archive's events while checking them (CRCs, counts, digests): consume `events`, then call `finish`, which throws unless every check passed. */
-export type ArchiveCheck = {
-	events(source: AsyncIterable<Uint8Array | string>, signal?: AbortSignal): AsyncIterable<ArchiveEvent>;
-	finish(): void;
-};
-
 /**
  * Feeds an archive into a staging load in one pass, checking it as it
- * streams: the prelude plans the collections, document batches are inserted
+ * streams (archive-check.ts): the prelude plans the collections, document batches are inserted
  * (as many in flight as the insert pool takes: each waits for its room, by
  * count and bytes, whichever collections they belong to), and each collection's indexes are
  * built once its own batches are in. Resolves only when every insert
@@ -21,7 +15,7 @@ export type ArchiveCheck = {
  * its collection's CRC and count were checked (reading on, inserting
  * nothing): a corrupt document is reported as the archive's corruption.
  */
-export async function loadArchive(staging: StagingLoad, check: ArchiveCheck, input: AsyncIterable<Uint8Array>, signal: AbortSignal | undefined): Promise<void> {
+export async function loadArchive(staging: StagingLoad, check: Pick<ArchiveCheck, 'events' | 'finish'>, input: AsyncIterable<Uint8Array>, signal: AbortSignal | undefined): Promise<void> {
 	const byCollection = new Map<string, Set<Promise<void>>>();
 	const inFlight = new Set<Promise<void>>();
 	/** Collections whose end (with its CRC and count) the check has passed. */

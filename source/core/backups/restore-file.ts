@@ -1,6 +1,6 @@
 import {createReadStream} from 'node:fs';
 import {stat} from 'node:fs/promises';
-import {readArchive, type ArchiveEvent, type ArchivePreludeEntry} from '../archive/index.js';
+import {readArchive, verifyArchive, type ArchivePreludeEntry} from '../archive/index.js';
 import type {ProjectConfig} from '../config/load.js';
 import {findEnvironment} from '../environments.js';
 import {isMonarchError, MonarchError} from '../errors.js';
@@ -8,8 +8,8 @@ import {ignoreEvents, type OperationOptions} from '../events.js';
 import type {Prompter} from '../prompts.js';
 import type {BackupResult} from './backup.js';
 import {infoType, isDataCollection} from './collections.js';
-import {digestChunks} from './digest.js';
-import {loadArchive, type ArchiveCheck} from './load-archive.js';
+import {createArchiveCheck, type ArchiveCheck, type CheckedArchive} from './archive-check.js';
+import {loadArchive} from './load-archive.js';
 import {assertLoadable} from './staging.js';
 import {planScrub, type ScrubReport} from '../scrub/policy.js';
 import {auditAfterCopy, type CopyAudit} from '../scrub/audit-after-copy.js';
@@ -97,8 +97,8 @@ export async function restoreArchiveFile(options: RestoreArchiveFileOptions): Pr
 }
 
 /** An archive file's picked database as a restore's source: read once, checked while it loads. */
-function fileSource(file: string, selection: Selection, label: string): RestoreSource & {selection: Selection; verified(): Verified} {
-	let verified: Verified | undefined;
+function fileSource(file: string, selection: Selection, label: string): RestoreSource & {selection: Selection; verified(): CheckedArchive} {
+	let verified: CheckedArchive | undefined;
 	const first = () => {
 		if (!verified) throw new MonarchError('internal', `Archive file ${file} was not verified`);
 		return verified;
@@ -142,13 +142,6 @@ type Selection = {
 	skipped: string[];
 };
 
-/** What a whole read of the file added up to. */
-type Verified = {
-	sha256: string;
-	size: number;
-	ends: Map<string, {count: number; crc: string}>;
-};
-
 async function fileSize(file: string): Promise<number> {
 	try {
 		const info = await stat(file);
@@ -182,7 +175,7 @@ async function readPrelude(file: string, signal: AbortSignal | undefined): Promi
 async function readWhole(file: string, signal: AbortSignal | undefined): Promise<void> {
 	const input = createReadStream(file, {highWaterMark: 64 * 1024});
 	try {
-		for await (const _event of readArchive(input, {source: file, ...(signal ? {signal} : {})}));
+		await verifyArchive(input, {source: file, ...(signal ? {signal} : {})});
 	} finally {
 		input.destroy();
 	}
@@ -248,48 +241,22 @@ function selectDatabase(file: string, prelude: ArchivePreludeEntry[], wanted: st
 }
 
 /**
- * Reads the file's events for the picked database only (its prelude entries,
- * documents and ends), while the reader checks every namespace's lengths and
- * CRC; `finish` checks that the read reached every picked collection's end,
- * and `result` says what it added up to.
+ * The archive check (archive-check.ts) of the picked database only: its
+ * prelude entries, documents and ends are read (the rest skipped) while the
+ * reader checks every namespace's lengths and CRC; `finish` checks that the
+ * read reached every picked collection's end, and `result` says what it
+ * added up to.
  */
-function createFileCheck(file: string, selection: Selection): ArchiveCheck & {result(): Verified} {
+function createFileCheck(file: string, selection: Selection): ArchiveCheck {
 	const picked = new Set(selection.collections.map(entry => entry.collection));
-	const mine = (db: string, collection: string) => db === selection.database && picked.has(collection);
-	const ends = new Map<string, {count: number; crc: string}>();
-	const corrupt = (problem: string) => new MonarchError('corrupt', `Archive ${file} is corrupt: ${problem}`, {hint});
-	let digest: ReturnType<typeof digestChunks> | undefined;
-	let preludeSeen = false;
-	let verified: Verified | undefined;
-
-	return {
-		async * events(source: AsyncIterable<Uint8Array | string>, signal?: AbortSignal): AsyncGenerator<ArchiveEvent> {
-			digest = digestChunks(source);
-			for await (const event of readArchive(digest, {source: file, ...(signal ? {signal} : {})})) {
-				if (event.type === 'prelude') {
-					preludeSeen = true;
-					const collections = event.collections.filter(entry => mine(entry.db, entry.collection));
-					if (collections.length !== picked.size) throw corrupt('its collection list changed while it was being read');
-					yield {type: 'prelude', collections};
-				} else if (event.type === 'documents') {
-					if (mine(event.db, event.collection)) yield event;
-				} else if (event.type === 'end') {
-					if (!mine(event.db, event.collection)) continue;
-					ends.set(event.collection, {count: event.count, crc: event.crc});
-					yield event;
-				}
-			}
+	return createArchiveCheck({
+		noun: 'Archive',
+		where: file,
+		hint,
+		prelude(collections, corrupt) {
+			const mine = collections.filter(entry => entry.db === selection.database && picked.has(entry.collection));
+			if (mine.length !== picked.size) throw corrupt('its collection list changed while it was being read');
+			return mine;
 		},
-		finish(): void {
-			if (!digest || !preludeSeen) throw corrupt('it has no collection list');
-			const unended = [...picked].filter(name => !ends.has(name));
-			if (unended.length > 0) throw corrupt(`it ends before ${unended.join(', ')} ended`);
-			const {sha256, size} = digest.digest();
-			verified = {sha256, size, ends};
-		},
-		result(): Verified {
-			if (!verified) throw new MonarchError('internal', `Archive ${file} was not read to the end`);
-			return verified;
-		},
-	};
+	});
 }

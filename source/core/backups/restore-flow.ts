@@ -17,7 +17,8 @@ import type {Scrubber} from '../scrub/scrubber.js';
 import type {CustomScrub} from '../querysets/selection.js';
 import {InsertPool} from './insert-pool.js';
 import {checkWorkers} from './workers.js';
-import {recoverStaging, restoreLockName, StagingLoad} from './staging.js';
+import {StagingLoad} from './staging.js';
+import {recoverStaging, restoreLockName} from '../swap-journal.js';
 
 /**
  * Where the data of a restore comes from: the one thing in which restore (a

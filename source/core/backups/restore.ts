@@ -11,7 +11,7 @@ import {runRestore, type RestoreSource} from './restore-flow.js';
 import {planScrub, type ScrubChoice, type ScrubReport} from '../scrub/policy.js';
 import {auditAfterCopy, type CopyAudit} from '../scrub/audit-after-copy.js';
 import {assertLoadable} from './staging.js';
-import {createBackupCheck} from './verify.js';
+import {createBackupCheck, verifiedBackup} from './verify.js';
 
 export type RestoreOptions = OperationOptions & {
 	config: ProjectConfig;
@@ -106,7 +106,7 @@ function backupSource(found: FoundBackup, label: string): RestoreSource & {found
 				input.destroy();
 			}
 
-			const verified = check.result();
+			const verified = verifiedBackup(check.result());
 			events({type: 'restore:verified', source: `${store.description}${archive}`, collections: manifest.collections.length, documents: verified.count, bytes: manifest.size, sha256: manifest.sha256});
 			return counts;
 		},

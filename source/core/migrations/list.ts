@@ -14,7 +14,8 @@ export const migrationsLockName = 'migrations';
  * and the migrations lock when one is held (read in the same visit).
  * Loads no migration code and changes nothing: a database that a killed
  * restore or copy left half-swapped is reported (`interruptedSwap`, and a
- * `swap:interrupted` event), not finished.
+ * `swap:interrupted` event), not finished; so are scratch databases that
+ * killed rehearsals left on its server (`abandonedScratch`, `scratch:abandoned`).
  */
 export async function listMigrations(config: ProjectConfig, environmentName: string, options: {events?: EventSink | undefined} = {}): Promise<MigrationsReport> {
 	const environment = findEnvironment(config.environments, environmentName, config.displayFile);
@@ -27,6 +28,7 @@ export async function listMigrations(config: ProjectConfig, environmentName: str
 			database: environment.database,
 			...joinHistory(files, entries, lock?.state === 'live'),
 			...(connection.interruptedSwap ? {interruptedSwap: connection.interruptedSwap} : {}),
+			...(connection.abandonedScratch.length > 0 ? {abandonedScratch: connection.abandonedScratch} : {}),
 			...(lock ? {lock} : {}),
 		};
 	} finally {

@@ -1,4 +1,5 @@
 import type {InterruptedSwap} from '../interrupted-swap.js';
+import type {AbandonedScratch} from '../scratch-databases.js';
 import type {LockInfo} from '../lease-lock.js';
 import type {MigrationFile} from './discover.js';
 import type {HistoryEntry, MigrationState} from './history.js';
@@ -30,6 +31,8 @@ export type MigrationsReport = {
 	pending: number;
 	/** The database is half-swapped by a restore or copy killed during its swap (a command that writes finishes it). */
 	interruptedSwap?: InterruptedSwap;
+	/** Scratch databases on this server that killed rehearsals left (a command that writes drops them). */
+	abandonedScratch?: AbandonedScratch[];
 	/** The migrations lock while one is held, whatever its state (a `gone` or `expired` one is taken over by the next run, or removed by `unlock`). */
 	lock?: LockInfo;
 };

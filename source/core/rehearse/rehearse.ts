@@ -8,6 +8,7 @@ import {connect, type Connection} from '../connection.js';
 import {findEnvironment, type Environment} from '../environments.js';
 import {isMonarchError, MonarchError, throwIfAborted} from '../errors.js';
 import {ignoreEvents, type EventSink, type OperationOptions} from '../events.js';
+import type {HeldLock} from '../lease-lock.js';
 import {discoverMigrations, type MigrationFile} from '../migrations/discover.js';
 import {historyCollection, readHistory, type HistoryEntry} from '../migrations/history.js';
 import {loadMigration, migrate} from '../migrations/run.js';
@@ -15,7 +16,8 @@ import {counted} from '../plural.js';
 import type {Prompter} from '../prompts.js';
 import type {RehearsalReport, RehearsedMigration} from './report.js';
 import {diffSnapshots, snapshotDatabase} from './snapshot.js';
-import {rehearsalEnvironment, scratchDatabaseName, scratchEnvironment} from './target.js';
+import {markScratchDatabase, scratchDatabaseName} from '../scratch-databases.js';
+import {rehearsalEnvironment, scratchEnvironment} from './target.js';
 
 export type RehearseOptions = OperationOptions & {
 	config: ProjectConfig;
@@ -45,7 +47,10 @@ export type RehearseOptions = OperationOptions & {
  * QuerySet's part of it, with its whole `monarch_migrations`) into
  * `<database>_rehearsal_<stamp>` on the rehearsal environment's server
  * through the one copy path (`runRestore` with the copy source), refusing a
- * database of that name that holds anything; hash every document; run
+ * database of that name that holds anything, and marking it as this run's
+ * once the source is open, before anything is copied (scratch-databases.ts:
+ * a killed run's copy is dropped by the next command that writes on that
+ * server); hash every document; run
  * `migrate` there (same engine, lock, logs and events); hash again and diff;
  * drop the scratch database unless `keep`.
  *
@@ -55,7 +60,7 @@ export type RehearseOptions = OperationOptions & {
  */
 export async function rehearse(options: RehearseOptions): Promise<RehearsalReport> {
 	const {config, signal, prompter} = options;
-	const events = options.events ?? ignoreEvents;
+	const events = reportingScratchOnce(options.events ?? ignoreEvents);
 	const source = findEnvironment(config.environments, options.environment, config.displayFile);
 	const target = rehearsalEnvironment(config, source);
 	const choice = options.scrub ?? (config.rehearsal.scrub ? true : undefined);
@@ -90,18 +95,27 @@ export async function rehearse(options: RehearseOptions): Promise<RehearsalRepor
 				});
 			}
 
+			// Its owner's mark, once the source is open (a QuerySet's questions answered) and before anything is copied: a run killed from then on leaves a database the next writing command on that server drops.
+			let marker: HeldLock | undefined;
+			const mark = async () => {
+				marker = await markScratchDatabase(scratchConnection.db, {leaseMs: config.lock.leaseMs, signal});
+			};
+
 			try {
-				const report = await rehearseOnScratch({options, events, source, target, scratch, takenAt, reading, scratchConnection, scrub});
+				const report = await rehearseOnScratch({options, events, source, target, scratch, takenAt, reading, scratchConnection, scrub, mark});
 				if (options.keep) {
+					await marker?.release(); // a kept copy is the user's: unmarked, nothing drops it
 					events({type: 'rehearse:kept', database: scratch.database});
 				} else {
+					await marker?.stop(); // the marker goes with the database
 					await scratchConnection.db.dropDatabase();
 					events({type: 'rehearse:dropped', database: scratch.database});
 				}
 
 				return {...report, scratch: {...report.scratch, kept: Boolean(options.keep)}};
 			} catch (error) {
-				// Whatever stopped the rehearsal (a failed copy, Ctrl+C), the scratch copy goes, `--keep` or not; said only when there was something to drop.
+				// Whatever stopped the rehearsal (a failed copy, Ctrl+C), the scratch copy goes, `--keep` or not, its marker with it; said only when there was something to drop.
+				await marker?.stop().catch(() => {});
 				const made = await scratchConnection.db.listCollections({}, {nameOnly: true}).toArray().then(list => list.length > 0, () => true);
 				await scratchConnection.db.dropDatabase().then(
 					() => {
@@ -129,6 +143,8 @@ type ScratchRun = {
 	reading: Connection;
 	scratchConnection: Connection;
 	scrub: ScrubPlan | undefined;
+	/** Marks the scratch database as this run's (scratch-databases.ts); called once the source is open, before anything is copied. */
+	mark: () => Promise<void>;
 };
 
 /** Copy, hash, migrate, hash, diff: the part that writes, only ever to the scratch database. */
@@ -141,8 +157,17 @@ async function rehearseOnScratch(run: ScratchRun): Promise<RehearsalReport> {
 		config,
 		scrub: run.scrub,
 		target: scratch,
-		open: async () =>
-			openCopySource({config, source, target: scratch, querySet: options.querySet, prompter, access: 'read', alsoWhole: [historyCollection], what: `rehearse ${source.name}`, events, signal}),
+		async open() {
+			const opened = await openCopySource({config, source, target: scratch, querySet: options.querySet, prompter, access: 'read', alsoWhole: [historyCollection], what: `rehearse ${source.name}`, events, signal});
+			try {
+				await run.mark();
+			} catch (error) {
+				await opened.close?.().catch(() => {});
+				throw error;
+			}
+
+			return opened;
+		},
 		yes: true,
 		safetyBackup: false,
 		workers: options.workers,
@@ -222,6 +247,20 @@ async function rehearseOnScratch(run: ScratchRun): Promise<RehearsalReport> {
 		migrations,
 		collections: diffSnapshots(before, after),
 		verdict: {passed: failed === undefined, pending: pending.length, failed, line},
+	};
+}
+
+/** `events`, but the abandoned scratch databases of a server said once: a rehearsal opens its source for reading twice (its history, then the copy). */
+function reportingScratchOnce(events: EventSink): EventSink {
+	const said = new Set<string>();
+	return event => {
+		if (event.type === 'scratch:abandoned') {
+			const key = event.databases.map(scratch => scratch.database).join(',');
+			if (said.has(key)) return;
+			said.add(key);
+		}
+
+		events(event);
 	};
 }
 

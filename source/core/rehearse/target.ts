@@ -2,9 +2,6 @@ import type {ProjectConfig} from '../config/load.js';
 import {makeEnvironment, type Environment} from '../environments.js';
 import {MonarchError} from '../errors.js';
 
-/** The longest database name monarch accepts (see databaseNameProblem). */
-const maxDatabaseName = 63;
-
 /**
  * The environment on whose server a rehearsal of `source` makes its scratch
  * database: `rehearsal.environment` from monarch.json, else the first
@@ -43,18 +40,6 @@ export function rehearsalEnvironment(config: ProjectConfig, source: Environment)
 	}
 
 	return chosen;
-}
-
-/** `20261128_215003`: a rehearsal's stamp, in UTC. */
-export function rehearsalStamp(at: Date): string {
-	const iso = at.toISOString();
-	return `${iso.slice(0, 10).replaceAll('-', '')}_${iso.slice(11, 19).replaceAll(':', '')}`;
-}
-
-/** `<database>_rehearsal_<stamp>`, the source's part shortened so the whole fits in 63 characters. */
-export function scratchDatabaseName(sourceDatabase: string, at: Date): string {
-	const suffix = `_rehearsal_${rehearsalStamp(at)}`;
-	return `${sourceDatabase.slice(0, maxDatabaseName - suffix.length)}${suffix}`;
 }
 
 /** The scratch database as an environment: the rehearsal environment's server (same uri), another database, never protected by declaration. */

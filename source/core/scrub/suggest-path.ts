@@ -123,3 +123,35 @@ function suggestByValues(stats: PathStats): PathSuggestion | undefined {
 
 	return undefined;
 }
+
+/** One observed path of a collection. */
+export type SuggestedPath = {
+	/** An observed path as `walkPaths` writes it: `a.b`, `contacts[].email`, `tags[]`. */
+	path: string;
+	/** BSON type names seen there. */
+	types: string[];
+	/** Documents of the sample holding it. */
+	documents: number;
+	/** `documents` / sampled, from 0 to 1. */
+	present: number;
+	/** How monarch.json classifies it now: a strategy, `keep`, or null (unclassified). */
+	current: string | null;
+	/** The classification suggested: a strategy or `keep`. */
+	suggestion: string;
+	reason: string;
+};
+
+export type SuggestedCollection = {
+	name: string;
+	/** Documents read. */
+	sampled: number;
+	/** How monarch.json classifies the whole collection now (`keep`, `drop`, `empty`), `fields`, or null (not classified). */
+	current: 'keep' | 'drop' | 'empty' | 'fields' | null;
+	/**
+	 * For a collection not classified: `keep` when no path of it looks
+	 * personal, `empty` when the sample found no documents (nothing is known of
+	 * them: copied empty, with its indexes); otherwise `fields`.
+	 */
+	suggestion: 'keep' | 'empty' | 'fields';
+	paths: SuggestedPath[];
+};

@@ -3,7 +3,7 @@ import {readFile, rename, rm, stat, writeFile} from 'node:fs/promises';
 import {applyEdits, modify, parse, type FormattingOptions, type ParseError} from 'jsonc-parser';
 import {MonarchError} from '../errors.js';
 import {parseScrubConfig} from './rules-config.js';
-import type {SuggestedCollection} from './suggest.js';
+import type {SuggestedCollection} from './suggest-path.js';
 
 /** What `--write` added to monarch.json. */
 export type WriteResult = {

@@ -8,7 +8,7 @@ import {ignoreEvents, type EventSink} from '../events.js';
 import {countForProgress, describeCollections} from '../backups/collections.js';
 import {BSON} from '../bson.js';
 import {bsonTypeName, readBsonString, walkPaths} from './paths.js';
-import {addString, emptyStats, suggestPath, type PathStats} from './suggest-path.js';
+import {addString, emptyStats, suggestPath, type PathStats, type SuggestedCollection, type SuggestedPath} from './suggest-path.js';
 import {currentClassification, type CurrentClass} from './current-class.js';
 import {planSuggestions, writeSuggestions, type WriteResult} from './suggest-write.js';
 import type {Prompter} from '../prompts.js';
@@ -26,37 +26,7 @@ export type ScrubSuggestOptions = {
 	signal?: AbortSignal | undefined;
 };
 
-/** One observed path of a collection. */
-export type SuggestedPath = {
-	/** As classification.md writes observed paths: `a.b`, `contacts[].email`, `tags[]`. */
-	path: string;
-	/** BSON type names seen there. */
-	types: string[];
-	/** Documents of the sample holding it. */
-	documents: number;
-	/** `documents` / sampled, from 0 to 1. */
-	present: number;
-	/** How monarch.json classifies it now: a strategy, `keep`, or null (unclassified). */
-	current: string | null;
-	/** The classification suggested: a strategy or `keep`. */
-	suggestion: string;
-	reason: string;
-};
-
-export type SuggestedCollection = {
-	name: string;
-	/** Documents read. */
-	sampled: number;
-	/** How monarch.json classifies the whole collection now (`keep`, `drop`, `empty`), `fields`, or null (not classified). */
-	current: 'keep' | 'drop' | 'empty' | 'fields' | null;
-	/**
-	 * For a collection not classified: `keep` when no path of it looks
-	 * personal, `empty` when the sample found no documents (nothing is known of
-	 * them: copied empty, with its indexes); otherwise `fields`.
-	 */
-	suggestion: 'keep' | 'empty' | 'fields';
-	paths: SuggestedPath[];
-};
+export type {SuggestedCollection, SuggestedPath} from './suggest-path.js';
 
 export type ScrubSuggestResult = {
 	environment: string;

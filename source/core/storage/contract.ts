@@ -53,7 +53,7 @@ export type BackupStore = {
 	 * (checked before `body` is read) or is stored by another writer while this
 	 * one completes, it fails with {@link NameTakenError}, leaves the existing
 	 * object untouched and keeps nothing of its own. (On S3 this is as atomic
-	 * as the server's `If-None-Match`: see `createS3Store`.)
+	 * as the server's `If-None-Match`: see `writeIfAbsent` in s3-write.ts.)
 	 */
 	write(name: string, body: Readable, signal?: AbortSignal): Promise<{size: number}>;
 	/** Streams an object's bytes. Fails with MonarchError 'not-found' when absent. */

@@ -5,12 +5,16 @@ import type {StatusEntry} from '../hooks/use-environment-statuses.js';
 import {clip} from './text.js';
 import {counted} from '../../core/plural.js';
 
-/** A status's short text and colour: `connected 3 ms`, `unreachable`, `checking…`, `half-swapped: run … to finish it`. */
+/** A status's short text and colour: `connected 3 ms`, `unreachable`, `checking…`, `half-swapped: run … to finish it`, `connected 3 ms, 1 abandoned scratch database`. */
 export function describeStatus(status: StatusEntry | undefined): {text: string; color: string} {
 	if (status === undefined || status.checking) return {text: 'checking…', color: 'yellow'};
 	if (!status.reachable) return {text: 'unreachable', color: 'red'};
 	if (status.interruptedSwap) return {text: `half-swapped: run ${status.interruptedSwap.finishWith} to finish it`, color: 'red'};
-	return {text: `connected ${Math.max(1, Math.round(status.latencyMs))} ms`, color: 'green'};
+	const connected = `connected ${Math.max(1, Math.round(status.latencyMs))} ms`;
+	const abandoned = status.abandonedScratch?.length ?? 0;
+	// Left by killed rehearsals on this server; the next command that writes there drops them.
+	if (abandoned > 0) return {text: `${connected}, ${counted(abandoned, 'abandoned scratch database')}`, color: 'yellow'};
+	return {text: connected, color: 'green'};
 }
 
 /** The selected environment (red when protected), its database and connection state. */

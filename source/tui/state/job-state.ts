@@ -162,7 +162,9 @@ function applyEvent(state: JobState, event: MonarchEvent): JobState {
 
 		case 'lock:taken-over':
 		case 'swap:recovered':
-		case 'swap:interrupted': {
+		case 'swap:interrupted':
+		case 'scratch:dropped':
+		case 'scratch:abandoned': {
 			return addLine(state, 'warn', describeRecovery(event));
 		}
 

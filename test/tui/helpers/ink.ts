@@ -1,4 +1,7 @@
 import {setImmediate as nextMacrotask, setTimeout as delay} from 'node:timers/promises';
+import {type ErrorWatch, newError, returned, type WaitOptions} from './error-screen.js';
+
+export type {WaitOptions} from './error-screen.js';
 
 /** Bytes a terminal sends for the keys the tests press. */
 export const keys = {
@@ -28,21 +31,38 @@ async function until<T>(check: () => T | undefined, what: () => string, timeoutM
 	}
 }
 
-/** Waits until the last frame satisfies `predicate`; fails naming what it waited for and showing the last frame. */
-export async function waitForFrame(lastFrame: () => string | undefined, predicate: (frame: string) => boolean, what: string, timeoutMs = 60_000): Promise<string> {
-	return until(
-		() => {
-			const frame = lastFrame() ?? '';
-			return predicate(frame) ? frame : undefined;
-		},
-		() => `${what}. Last frame:\n${lastFrame() ?? ''}`,
-		timeoutMs,
-	);
+/** What the waits on one app know about its errors, by the app's `lastFrame`. */
+const watches = new WeakMap<() => string | undefined, ErrorWatch>();
+
+/**
+ * Waits until the last frame satisfies `predicate`. Fails as soon as the frame
+ * shows an error screen (error-screen.ts) the test has not seen yet (one the
+ * frame the last wait returned showed is passed by while it stays), unless
+ * `allowError`; else after the timeout. Either way the failure names what it
+ * waited for and shows the whole frame.
+ */
+export async function waitForFrame(lastFrame: () => string | undefined, predicate: (frame: string) => boolean, what: string, options: WaitOptions = {}): Promise<string> {
+	const {timeoutMs = 60_000, allowError = false} = typeof options === 'number' ? {timeoutMs: options} : options;
+	const watch = watches.get(lastFrame) ?? {known: new Set<string>()};
+	watches.set(lastFrame, watch);
+	const deadline = Date.now() + timeoutMs;
+	for (;;) {
+		const frame = lastFrame() ?? '';
+		if (predicate(frame)) {
+			returned(watch, frame);
+			return frame;
+		}
+
+		const error = newError(watch, frame, allowError);
+		if (error !== undefined) throw new Error(`The screen shows an error (${error}) while waiting for ${what}. Frame:\n${frame}`);
+		if (Date.now() > deadline) throw new Error(`Timed out waiting for ${what}. Last frame:\n${frame}`);
+		await delay(20);
+	}
 }
 
-/** Waits until the frame contains `text`. */
-export async function waitForText(lastFrame: () => string | undefined, text: string | RegExp, timeoutMs?: number): Promise<string> {
-	return waitForFrame(lastFrame, frame => (typeof text === 'string' ? frame.includes(text) : text.test(frame)), JSON.stringify(String(text)), timeoutMs);
+/** Waits until the frame contains `text` (see waitForFrame: it fails at once on an error screen). */
+export async function waitForText(lastFrame: () => string | undefined, text: string | RegExp, options?: WaitOptions): Promise<string> {
+	return waitForFrame(lastFrame, frame => (typeof text === 'string' ? frame.includes(text) : text.test(frame)), JSON.stringify(String(text)), options);
 }
 
 /** What the key helpers need from an ink-testing-library instance. */

@@ -6,6 +6,7 @@ import {setTimeout as delay} from 'node:timers/promises';
 import {promisify} from 'node:util';
 import type {ExecutionContext} from 'ava';
 import {monarchBin} from '../../helpers/project.js';
+import {type ErrorWatch, newError, returned, type WaitOptions} from './error-screen.js';
 
 const run = promisify(execFile);
 
@@ -27,7 +28,12 @@ export type Terminal = {
 	press: (key: string) => Promise<void>;
 	/** Types text one character at a time (see press: no wait is needed between them). */
 	type: (text: string) => Promise<void>;
-	waitFor: (text: string | RegExp | ((screen: string) => boolean), timeoutMs?: number) => Promise<string>;
+	/**
+	 * Waits until the screen shows `text` (or satisfies it); fails at once when
+	 * the screen shows an error it has not returned before (error-screen.ts),
+	 * unless `allowError`, and otherwise after the timeout (60 s), with the screen.
+	 */
+	waitFor: (text: string | RegExp | ((screen: string) => boolean), options?: WaitOptions) => Promise<string>;
 	resize: (columns: number, rows: number) => Promise<void>;
 	/** tmux's newest paste buffer: what the app put on the clipboard with OSC 52 (`set-clipboard on`), or undefined when nothing was. */
 	clipboard: () => Promise<string | undefined>;
@@ -54,12 +60,21 @@ export async function openTerminal(t: ExecutionContext, options: {cwd: string; c
 	});
 
 	const screen = async () => (await tmux('capture-pane', '-p', '-t', 'e2e')).replace(/\n$/, '');
-	const waitFor = async (text: string | RegExp | ((screen: string) => boolean), timeoutMs = 60_000) => {
-		// Polls the screen for a condition; the timeout bounds a failure, it is not a pace.
+	// What the waits know about the errors (see error-screen.ts): those on the screen the last wait returned.
+	const watch: ErrorWatch = {known: new Set()};
+	const waitFor = async (text: string | RegExp | ((screen: string) => boolean), options: WaitOptions = {}) => {
+		const {timeoutMs = 60_000, allowError = false} = typeof options === 'number' ? {timeoutMs: options} : options;
+		// Polls the screen for a condition; fails at once on an error screen; the timeout bounds a failure, it is not a pace.
 		const deadline = Date.now() + timeoutMs;
 		for (;;) {
 			const shown = await screen();
-			if (typeof text === 'string' ? shown.includes(text) : typeof text === 'function' ? text(shown) : text.test(shown)) return shown;
+			if (typeof text === 'string' ? shown.includes(text) : typeof text === 'function' ? text(shown) : text.test(shown)) {
+				returned(watch, shown);
+				return shown;
+			}
+
+			const error = newError(watch, shown, allowError);
+			if (error !== undefined) throw new Error(`The terminal shows an error (${error}) while waiting for ${String(text)}:\n${shown}`);
 			if (Date.now() > deadline) throw new Error(`Timed out waiting for ${String(text)} on the terminal:\n${shown}`);
 			await delay(50);
 		}
