@@ -1,5 +1,6 @@
 import test, {type ExecutionContext} from 'ava';
 import type {Loose} from '../helpers/backup-data.js';
+import {createProject, testMongoUri} from '../helpers/project.js';
 import {key, rules, scrubProject} from './helpers.js';
 
 /** Nothing of these may reach the output: the planted values, whole or in part. */
@@ -115,4 +116,41 @@ test('bad arguments are one line, exit 2, before anything is read', async t => {
 		t.regex(result.stderr.trim(), message);
 		t.is(result.stdout, '');
 	}
+});
+
+test('the issue\'s leak case: a faithful copy audits as leaking, path by path; after scrub_suggest --write the scrubbed copy audits clean', async t => {
+	const suffix = Math.random().toString(16).slice(2, 10);
+	const project = await createProject(t, {
+		environments: {production: {uri: testMongoUri(), database: `t_${suffix}_prod`, personalData: true}},
+		config: {scrub: {accounts: {_id: 'keep', email: 'fake.email', name: 'fake.fullName'}}},
+	});
+	await project.db('production').collection<Loose>('accounts').insertMany(
+		Array.from({length: 20}, (_, index) => ({
+			_id: index,
+			email: `jane${index}@shop.example`,
+			name: `Jane Doe${index}`,
+			ssn: `123-45-${String(6789 + index).padStart(4, '0')}`,
+			notes: `call Jane at +1 555 0${100 + index}`,
+			address: {street: `${index} Main Street`},
+		})),
+	);
+	await project.db('production').collection<Loose>('payments').insertMany(Array.from({length: 12}, (_, index) => ({_id: index, card: '4111 1111 1111 1111', holder: `Jane Doe${index}`})));
+
+	const faithful = await project.monarch(['copy_db', 'production:development', '--no-scrub', '--yes']);
+	t.is(faithful.code, 0, faithful.stderr);
+	const leaking = await project.monarch(['scrub_audit', 'production:development', '--json']);
+	t.is(leaking.code, 1, leaking.stderr);
+	const found = (JSON.parse(leaking.stdout) as {findings: Array<{collection: string; path: string; finding: string; kind: string}>}).findings;
+	const named = new Set(found.map(finding => `${finding.collection}.${finding.path} ${finding.finding} ${finding.kind}`));
+	// Detector hits in the source are digested too: each is a source value in the target, and a holder's name is accounts.name's.
+	t.deepEqual([...named].sort(), ['accounts.email source-value email', 'accounts.name source-value value', 'accounts.notes source-value phone', 'accounts.ssn source-value ssn', 'payments.card source-value card', 'payments.holder source-value value']);
+	t.false(leaking.stdout.includes('4111'), 'no card number in the output');
+
+	const suggested = await project.monarch(['scrub_suggest', 'production', '--write']);
+	t.is(suggested.code, 0, suggested.stderr);
+	const copied = await project.monarch(['copy_db', 'production:development', '--scrub', '--yes'], {env: key});
+	t.is(copied.code, 0, copied.stderr);
+	const audited = await project.monarch(['scrub_audit', 'production:development']);
+	t.is(audited.code, 0, audited.stdout);
+	t.regex(audited.stdout, /^No leak: /m);
 });
