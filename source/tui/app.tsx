@@ -2,7 +2,8 @@ import {Box, Text, useApp, useStdout} from 'ink';
 import {memo, useCallback, useEffect, useMemo, useReducer, useState, useSyncExternalStore, type ComponentType} from 'react';
 import {now as clockNow} from '../core/clock.js';
 import type {ProjectConfig} from '../core/config/load.js';
-import {MonarchError} from '../core/errors.js';
+import {loadConfig} from '../core/config/load.js';
+import {describeError, MonarchError} from '../core/errors.js';
 import type {RehearsalReport} from '../core/rehearse/report.js';
 import {copyToClipboard, type TerminalOutput} from './clipboard.js';
 import {CommandLineView} from './components/command-line-view.js';
@@ -11,6 +12,7 @@ import {Header} from './components/header.js';
 import {HelpOverlay} from './components/help-overlay.js';
 import {JobView} from './components/job-view.js';
 import {Modal} from './components/modal.js';
+import {PrivacyView} from './components/privacy-view.js';
 import {PromptDialog} from './components/prompt-dialog.js';
 import {RehearsalReportView} from './components/rehearsal-report.js';
 import {StatusBar} from './components/status-bar.js';
@@ -65,10 +67,11 @@ export function App(props: AppProps) {
 	);
 }
 
-function AppScreen({config, channel, version, folder, pingTimeoutMs, now = clockNow, terminal}: AppProps) {
+function AppScreen({config: initialConfig, channel, version, folder, pingTimeoutMs, now = clockNow, terminal}: AppProps) {
 	const {exit} = useApp();
 	const {stdout} = useStdout();
 	const {columns, rows} = useTerminalSize();
+	const [config, setConfig] = useState(initialConfig);
 	const prompter = useMemo(() => createTuiPrompter(channel), [channel]);
 	const request = useSyncExternalStore(channel.subscribe, channel.current);
 	const [state, dispatch] = useReducer(appReducer, config.environments[0]?.name, initialAppState);
@@ -89,11 +92,13 @@ function AppScreen({config, channel, version, folder, pingTimeoutMs, now = clock
 					? 'report'
 					: job.state
 						? 'job'
-						: palette.open
-							? 'palette'
-							: inputFocus
-								? 'filter'
-								: 'panel';
+						: state.privacy
+							? 'privacy'
+							: palette.open
+								? 'palette'
+								: inputFocus
+									? 'filter'
+									: 'panel';
 	const panel = panels[state.panel] ?? panels[0]!;
 
 	const quit = useCallback(() => {
@@ -153,10 +158,18 @@ function AppScreen({config, channel, version, folder, pingTimeoutMs, now = clock
 	const showModal = useCallback((content: ModalContent) => dispatch({type: 'modal', content}), []);
 	const showReport = useCallback((report: RehearsalReport) => dispatch({type: 'report', report}), []);
 	const toast = useCallback((text: string, tone: 'info' | 'error' = 'info') => dispatch({type: 'toast', text, tone}), []);
+	const showPrivacy = useCallback((environment: string) => dispatch({type: 'privacy', environment}), []);
+	const reloadConfig = useCallback(async () => {
+		try {
+			setConfig(await loadConfig({cwd: config.root, configPath: config.file}));
+		} catch (error) {
+			toast(`${config.displayFile} could not be read again: ${describeError(error)}`, 'error');
+		}
+	}, [config.root, config.file, config.displayFile, toast]);
 	// One object while nothing in it changes: a job's progress (job.state) is not in it, so it does not re-render the panel under the job.
 	const services: TuiServices = useMemo(
-		() => ({config, prompter, statuses, environment: state.environment, selectEnvironment, openPanel, startJob, jobRunning: job.running, jobsSettled, showModal, showReport, toast, setInputFocus, now}),
-		[config, prompter, statuses, state.environment, selectEnvironment, openPanel, startJob, job.running, jobsSettled, showModal, showReport, toast, now],
+		() => ({config, prompter, statuses, environment: state.environment, selectEnvironment, openPanel, startJob, jobRunning: job.running, jobsSettled, showModal, showReport, showPrivacy, reloadConfig, toast, setInputFocus, now}),
+		[config, prompter, statuses, state.environment, selectEnvironment, openPanel, startJob, job.running, jobsSettled, showModal, showReport, showPrivacy, reloadConfig, toast, now],
 	);
 	const {submit: submitPalette} = usePaletteKeys({isActive: focus === 'palette', dispatch: paletteDispatch, commands: paletteCommands, data: paletteData, tui: services});
 
@@ -186,7 +199,13 @@ function AppScreen({config, channel, version, folder, pingTimeoutMs, now = clock
 				<TabRow titles={panels.map(candidate => ({title: candidate.title, available: candidate.Component !== undefined}))} active={state.panel} />
 				<Box flexDirection="column" height={panelBoxHeight} overflow="hidden">
 					{overlay}
-					<Box display={overlay ? 'none' : 'flex'} flexDirection="column">
+					{/* The privacy view stays mounted under the jobs it starts (its sample and scroll kept), hidden while anything is on top. */}
+					{state.privacy ? (
+						<Box display={overlay ? 'none' : 'flex'} flexDirection="column">
+							<PrivacyView key={state.privacy} environment={state.privacy} width={columns} height={panelBoxHeight} isActive={focus === 'privacy'} onClose={() => dispatch({type: 'privacy', environment: undefined})} />
+						</Box>
+					) : null}
+					<Box display={overlay || state.privacy ? 'none' : 'flex'} flexDirection="column">
 						{Panel ? (
 							<PanelSlot key={panel.id} Component={Panel} width={columns} height={panelBoxHeight} isActive={focus === 'panel' || focus === 'filter'} />
 						) : (
@@ -230,6 +249,10 @@ export function footerHints(focus: Focus, requestKind: string | undefined, jobRu
 
 		case 'report': {
 			return [...hintsFor(['report']), ...hintsFor(['global']).filter(hint => hint.hint === 'help')];
+		}
+
+		case 'privacy': {
+			return [...hintsFor(['privacy']), ...hintsFor(['global']).filter(hint => hint.hint === 'help')];
 		}
 
 		case 'job': {

@@ -27,6 +27,10 @@ export type TuiServices = {
 	showModal: (content: ModalContent) => void;
 	/** Shows a rehearsal's report over the panel (and the finished job), until esc or q. */
 	showReport: (report: RehearsalReport) => void;
+	/** Opens an environment's privacy view (every path, its classification and a suggestion) over the panels, until esc or q. */
+	showPrivacy: (environment: string) => void;
+	/** Reads monarch.json again (after a job wrote it: scrub_suggest --write); a broken file is a toast and the config in use stays. */
+	reloadConfig: () => Promise<void>;
 	/** A short message above the status bar that goes away by itself. */
 	toast: (text: string, tone?: 'info' | 'error') => void;
 	/** A panel's own text input (the `/` filter) has focus: the global keys stay off meanwhile. */

@@ -1,7 +1,7 @@
 import type {Key} from 'ink';
 
 /** Where a binding applies. The footer shows the hints of the scopes that have focus. */
-export type Scope = 'global' | 'list' | 'environments' | 'migrations' | 'backups' | 'querysets' | 'job' | 'palette' | 'dialog' | 'form' | 'select' | 'text' | 'filter' | 'modal' | 'report';
+export type Scope = 'global' | 'list' | 'environments' | 'migrations' | 'backups' | 'querysets' | 'job' | 'palette' | 'dialog' | 'form' | 'select' | 'text' | 'filter' | 'modal' | 'report' | 'privacy';
 
 /** Everything a key can do. */
 export type Action =
@@ -29,6 +29,9 @@ export type Action =
 	| 'unlock'
 	| 'back-up'
 	| 'copy'
+	| 'privacy'
+	| 'write-suggestions'
+	| 'audit'
 	| 'restore'
 	| 'new-backup'
 	| 'run-queryset'
@@ -112,6 +115,7 @@ const bindings: BindingSpec[] = [
 	{scope: 'environments', action: 'drop', keys: ['d'], hint: 'drop db', description: "drop the environment's database (asks first; type the name when protected)", footer: true},
 	{scope: 'environments', action: 'back-up', keys: ['b'], hint: 'back up', description: "back up the environment's database into the backups store", footer: true},
 	{scope: 'environments', action: 'copy', keys: ['y'], hint: 'copy to', description: 'copy the database into another environment (pick it; asks first)', footer: true},
+	{scope: 'environments', action: 'privacy', keys: ['P'], hint: 'privacy', description: "a personal-data environment's privacy view: every field path, its classification and a suggestion (scrub_suggest)", footer: true},
 	{scope: 'migrations', action: 'previous-environment', keys: ['left', 'h'], hint: 'env', description: 'previous environment'},
 	{scope: 'migrations', action: 'next-environment', keys: ['right', 'l'], hint: 'env', description: 'next environment', footer: true},
 	{scope: 'migrations', action: 'details', keys: ['enter'], hint: 'details', description: 'details of the selected migration (a failure shows its error and stack)', footer: true},
@@ -158,6 +162,16 @@ const bindings: BindingSpec[] = [
 	{scope: 'report', action: 'top', keys: ['home'], hint: 'top', description: 'go to the top', footer: true},
 	{scope: 'report', action: 'bottom', keys: ['end'], hint: 'end', description: 'go to the end', footer: true},
 	{scope: 'report', action: 'close', keys: ['escape', 'q'], hint: 'close', description: 'close the report', footer: true},
+	{scope: 'privacy', action: 'up', keys: ['up', 'k'], hint: 'scroll', description: 'scroll up a line'},
+	{scope: 'privacy', action: 'down', keys: ['down', 'j'], hint: 'scroll', description: 'scroll down a line', footer: true},
+	{scope: 'privacy', action: 'page-up', keys: ['pageup'], hint: 'page up', description: 'scroll up a page'},
+	{scope: 'privacy', action: 'page-down', keys: ['pagedown'], hint: 'page', description: 'scroll down a page'},
+	{scope: 'privacy', action: 'top', keys: ['home'], hint: 'top', description: 'go to the top'},
+	{scope: 'privacy', action: 'bottom', keys: ['end'], hint: 'end', description: 'go to the end'},
+	{scope: 'privacy', action: 'write-suggestions', keys: ['w'], hint: 'write', description: 'add the suggestions for unclassified paths to monarch.json (scrub_suggest --write; shows what it adds and asks first)', footer: true},
+	{scope: 'privacy', action: 'audit', keys: ['a'], hint: 'audit', description: "check that another environment holds none of this one's personal values (scrub_audit; pick the target)", footer: true},
+	{scope: 'privacy', action: 'refresh', keys: ['r'], hint: 'refresh', description: 'read the sample again', footer: true},
+	{scope: 'privacy', action: 'close', keys: ['escape', 'q'], hint: 'close', description: 'close the privacy view', footer: true},
 ];
 
 /** The one key map of the TUI. */
@@ -180,6 +194,7 @@ export const scopeTitles: Record<Scope, string> = {
 	filter: 'Filter',
 	modal: 'Messages',
 	report: 'Rehearsal report',
+	privacy: 'Privacy view (P)',
 };
 
 /** The name of a key press, as written in the key map (`j`, `enter`, `ctrl+c`). */

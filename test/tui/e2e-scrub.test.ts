@@ -20,6 +20,8 @@ test('in a terminal at 80x24, the copy form scrubs production into development b
 	await terminal.press('Enter');
 	await terminal.waitFor(/replacing[\s│]+its data\?/);
 	await terminal.press('y');
+	await terminal.waitFor('Audit the copy now?');
+	await terminal.press('n');
 	screen = await terminal.waitFor(/loaded +4 collections, 471 documents/);
 	t.true(screen.split('\n').every(line => line.length <= 80));
 	await terminal.press('Escape');
@@ -60,6 +62,8 @@ test("in a terminal at 80x24, the QuerySets panel's copy from production asks wh
 	await terminal.press('Enter');
 	await terminal.waitFor(/replacing[\s│]+its data\?/);
 	await terminal.press('y');
+	await terminal.waitFor('Audit the copy now?');
+	await terminal.press('n');
 	const result = await terminal.waitFor(/loaded +2 collections, 210 documents/);
 	t.true(result.split('\n').every(line => line.length <= 80));
 	await terminal.press('Escape');

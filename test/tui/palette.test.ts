@@ -54,6 +54,8 @@ test('the command table: each command written as on the command line', t => {
 		'rehearse <env> [-q <QuerySet>]',
 		'rollback <env>',
 		'unlock <env>',
+		'scrub_suggest <env>',
+		'scrub_audit <source>:<target>',
 	]);
 });
 

@@ -52,12 +52,17 @@ async function copyFromProduction(t: ExecutionContext, app: App, target: 'develo
 	t.regex(frame, /load it as it is \(--no-scrub\)/);
 }
 
-/** Answers the QuerySet's question (its default, gold), confirms, and waits for the result; returns the finished job's frame. */
-async function answerAndConfirm(t: ExecutionContext, app: App): Promise<string> {
+/** Answers the QuerySet's question (its default, gold), confirms (a scrubbed copy: declines the audit it offers), and waits for the result; returns the finished job's frame. */
+async function answerAndConfirm(t: ExecutionContext, app: App, scrubbed: boolean): Promise<string> {
 	await waitForText(app.lastFrame, 'Accounts of which plan?');
 	await press(app, keys.enter);
 	await waitForText(app.lastFrame, /replacing[\s│]+its data\?/);
 	await press(app, 'y');
+	if (scrubbed) {
+		await waitForText(app.lastFrame, 'Audit the copy now?');
+		await press(app, 'n');
+	}
+
 	const result = await waitForText(app.lastFrame, /loaded {6}2 collections, 210 documents/);
 	t.regex(result, /Copied production \(GoldAccountsQuerySet\) into/);
 	await press(app, keys.escape);
@@ -69,7 +74,7 @@ test.serial("the QuerySets panel's copy from production asks whether to scrub; s
 	await copyFromProduction(t, app, 'development');
 	// Scrub is the default: enter takes it.
 	await press(app, keys.enter);
-	const frame = await answerAndConfirm(t, app);
+	const frame = await answerAndConfirm(t, app, true);
 	t.regex(frame, /\$ monarch copy_db production:development -q GoldAccountsQuerySet --param plan=gold --scrub --yes\n/);
 
 	const development = project.db('development');
@@ -90,7 +95,7 @@ test.serial("the QuerySets panel's copy from production can load it as it is (--
 	await press(app, keys.down);
 	await waitForText(app.lastFrame, '❯ load it as it is (--no-scrub)');
 	await press(app, keys.enter);
-	const frame = await answerAndConfirm(t, app);
+	const frame = await answerAndConfirm(t, app, false);
 	t.regex(frame, /\$ monarch copy_db production:scratch -q GoldAccountsQuerySet --param plan=gold --no-scrub --yes\n/);
 	const scratch = project.db('scratch');
 	t.is(await scratch.collection('accounts').countDocuments(), 150);

@@ -23,6 +23,9 @@ test.serial("the copy form asks whether to scrub production's personal data, scr
 	await press(app, keys.enter);
 	await waitForText(app.lastFrame, /replacing[\s│]+its data\?/);
 	await press(app, 'y');
+	// The audit it offers after a scrubbed copy is test/tui/privacy.test.tsx's.
+	await waitForText(app.lastFrame, 'Audit the copy now?');
+	await press(app, 'n');
 	frame = await waitForText(app.lastFrame, /loaded {6}4 collections, 471 documents/);
 	await press(app, keys.escape);
 	frame = await waitForText(app.lastFrame, 'done');

@@ -36,27 +36,17 @@ export async function writeSuggestions(options: WriteOptions): Promise<WriteResu
 	const {original} = options;
 	const formattingOptions = formattingOf(original);
 	let text = original;
-	const result: WriteResult = {added: 0, collections: []};
 	const edit = (path: string[], value: unknown) => {
 		text = applyEdits(text, modify(text, path, value, {formattingOptions}));
 	};
 
-	for (const collection of options.collections) {
-		if (collection.current !== null && collection.current !== 'fields') continue;
-		if (collection.current === null && collection.suggestion !== 'fields') {
-			edit(['scrub', collection.name], collection.suggestion);
-			result.collections.push({name: collection.name, added: 1, whole: collection.suggestion});
-			result.added++;
-			continue;
-		}
-
-		const missing = collection.paths.filter(path => path.current === null);
-		if (missing.length === 0) continue;
-
-		for (const path of missing) edit(['scrub', collection.name, path.path], path.suggestion);
-		result.collections.push({name: collection.name, added: missing.length});
-		result.added += missing.length;
+	const planned = planSuggestions(options.collections);
+	for (const entry of planned.collections) {
+		if (entry.whole) edit(['scrub', entry.name], entry.whole);
+		else for (const path of entry.paths) edit(['scrub', entry.name, path.path], path.suggestion);
 	}
+
+	const result: WriteResult = {added: planned.added, collections: planned.collections.map(({name, added, whole}) => (whole ? {name, added, whole} : {name, added}))};
 
 	if (result.added === 0) return result;
 	const errors: ParseError[] = [];
@@ -83,6 +73,32 @@ export async function writeSuggestions(options: WriteOptions): Promise<WriteResu
 	}
 
 	return result;
+}
+
+/** What --write would add: per collection, its whole classification (`keep`, `empty`) or the unclassified paths with their suggestions. */
+export type PlannedSuggestions = {
+	added: number;
+	collections: Array<{name: string; added: number; whole?: 'keep' | 'empty' | undefined; paths: Array<{path: string; suggestion: string}>}>;
+};
+
+/** The entries writeSuggestions adds, without writing: unclassified paths of collections classified by field (or not at all). */
+export function planSuggestions(collections: readonly SuggestedCollection[]): PlannedSuggestions {
+	const planned: PlannedSuggestions = {added: 0, collections: []};
+	for (const collection of collections) {
+		if (collection.current !== null && collection.current !== 'fields') continue;
+		if (collection.current === null && collection.suggestion !== 'fields') {
+			planned.collections.push({name: collection.name, added: 1, whole: collection.suggestion, paths: []});
+			planned.added++;
+			continue;
+		}
+
+		const missing = collection.paths.filter(path => path.current === null);
+		if (missing.length === 0) continue;
+		planned.collections.push({name: collection.name, added: missing.length, paths: missing.map(path => ({path: path.path, suggestion: path.suggestion}))});
+		planned.added += missing.length;
+	}
+
+	return planned;
 }
 
 /** The file's indentation (the first indented line's: a tab, or its number of spaces) and line end. */

@@ -37,16 +37,17 @@ export function RehearsalReportView({report, width, height, onClose, isActive = 
 				<Text dimColor>{position}</Text>
 			</Text>
 			{verdict.map((line, index) => (
-				<Line key={`verdict-${index}`} line={line} />
+				<ReportLineText key={`verdict-${index}`} line={line} />
 			))}
 			{visible.map((line, index) => (
-				<Line key={offset + index} line={line} />
+				<ReportLineText key={offset + index} line={line} />
 			))}
 		</Box>
 	);
 }
 
-function Line({line}: {line: ReportLine}) {
+/** One line of spans, cut to the width (shared by the rehearsal report and the privacy view). */
+export function ReportLineText({line}: {line: ReportLine}) {
 	if (line.length === 0) return <Text> </Text>;
 	return (
 		<Text wrap="truncate">

@@ -8,7 +8,7 @@ import type {JobRunner} from './use-job-runner.js';
 import {useKeys} from './use-keys.js';
 
 /** What has the keyboard, most specific first. */
-export type Focus = 'form' | 'modal' | 'help' | 'report' | 'job' | 'palette' | 'filter' | 'panel';
+export type Focus = 'form' | 'modal' | 'help' | 'report' | 'job' | 'privacy' | 'palette' | 'filter' | 'panel';
 
 export type AppKeysOptions = {
 	focus: Focus;
@@ -72,9 +72,9 @@ export function useAppKeys({focus, channel, prompter, job, quitting, dispatch, q
 				return;
 			}
 
-			// The report takes its own keys (esc and q close it); only `?` is the app's.
-			if (focus === 'report') {
-				if (actionFor(['report', 'global'], input, key) === 'help') dispatch({type: 'toggle-help'});
+			// The report and the privacy view take their own keys (esc and q close them); only `?` is the app's.
+			if (focus === 'report' || focus === 'privacy') {
+				if (actionFor([focus, 'global'], input, key) === 'help') dispatch({type: 'toggle-help'});
 				return;
 			}
 
@@ -135,6 +135,6 @@ export function useAppKeys({focus, channel, prompter, job, quitting, dispatch, q
 				default:
 			}
 		},
-		{isActive: focus === 'panel' || focus === 'job' || focus === 'help' || focus === 'report'},
+		{isActive: focus === 'panel' || focus === 'job' || focus === 'help' || focus === 'report' || focus === 'privacy'},
 	);
 }

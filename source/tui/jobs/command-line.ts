@@ -150,3 +150,13 @@ export function unlockLine(environment: string, forced: boolean): string {
 export function rehearseLine(options: {environment: string; querySet?: string | undefined; answers?: Record<string, unknown> | undefined}): string {
 	return commandLine(['rehearse', options.environment, ...(options.querySet === undefined ? [] : ['-q', options.querySet, ...paramFlags(options.answers)])]);
 }
+
+/** `monarch scrub_suggest <env> [--write]` (--write asks nothing: the user reviews the diff). */
+export function scrubSuggestLine(environment: string, options: {write?: boolean} = {}): string {
+	return commandLine(['scrub_suggest', environment, ...(options.write ? ['--write'] : [])]);
+}
+
+/** `monarch scrub_audit <source>:<target>` (read-only: it asks nothing). */
+export function scrubAuditLine(source: string, target: string): string {
+	return commandLine(['scrub_audit', `${source}:${target}`]);
+}

@@ -9,6 +9,7 @@ import {rehearseJob} from '../jobs/rehearse-job.js';
 import {rollbackJob} from '../jobs/rollback-job.js';
 import {unlockJob} from '../jobs/unlock-job.js';
 import {restoreInto} from '../jobs/restore-job.js';
+import {auditJob} from '../jobs/privacy-jobs.js';
 import {shortName} from '../state/backup-rows.js';
 
 /** What a palette argument names; completion and checks look it up in PaletteData. */
@@ -124,6 +125,19 @@ export const paletteCommands: PaletteCommand[] = [
 		name: 'unlock',
 		args: [environment],
 		run: (tui, {values}) => void unlockJob(tui, values[0]!),
+	},
+	{
+		// What scrub_suggest prints is the privacy view (`P`); its `w` runs --write.
+		name: 'scrub_suggest',
+		aliases: ['scrub-suggest'],
+		args: [environment],
+		run: (tui, {values}) => tui.showPrivacy(values[0]!),
+	},
+	{
+		name: 'scrub_audit',
+		aliases: ['scrub-audit'],
+		args: [{label: '<source>:<target>', kinds: ['environment', 'environment']}],
+		run: (tui, {values}) => auditJob(tui, {source: values[0]!, target: values[1]}),
 	},
 ];
 

@@ -38,6 +38,13 @@ export const environmentActions: EnvironmentAction[] = [
 		},
 	},
 	{
+		action: 'privacy',
+		run(environment, tui) {
+			if (environment.personalData) tui.showPrivacy(environment.name);
+			else tui.toast(`${environment.name} is not marked "personalData": true in ${tui.config.displayFile}: nothing of it must be classified`, 'info');
+		},
+	},
+	{
 		action: 'copy',
 		run(environment, tui) {
 			copyInto(tui, {from: environment.name});

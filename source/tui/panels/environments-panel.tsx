@@ -13,6 +13,9 @@ import {applyFilter, scrollOffset, useListState} from '../state/use-list-state.j
 import {environmentActions} from './environment-actions.js';
 import type {PanelProps} from './types.js';
 import {counted} from '../../core/plural.js';
+import {usePrivacyCounts} from '../hooks/use-privacy-counts.js';
+import {privacyCountsLine} from '../state/privacy-lines.js';
+import type {Span} from '../state/rehearsal-report-lines.js';
 
 const columns: Column[] = [
 	{title: 'NAME', width: 12},
@@ -43,6 +46,9 @@ export function environmentCells(environment: Environment, status: StatusEntry |
 /**
  * Panel 1: every environment with host, database, protection and what the
  * background ping found. Enter opens its migrations; `d` drops its database.
+ * A personal-data environment's details end with its privacy line: how many
+ * sampled paths monarch.json classifies (usePrivacyCounts); `P` opens its
+ * privacy view.
  */
 export function EnvironmentsPanel({width, height, isActive}: PanelProps) {
 	const tui = useTui();
@@ -61,8 +67,13 @@ export function EnvironmentsPanel({width, height, isActive}: PanelProps) {
 		if (selected && isActive) tui.selectEnvironment(selected.name);
 	}, [selected?.name, isActive]);
 
+	const privacy = usePrivacyCounts(tui.config, tui.jobsSettled);
 	const onAction = (action: Action) => {
-		if (action === 'refresh') tui.statuses.refresh();
+		if (action === 'refresh') {
+			tui.statuses.refresh();
+			privacy.refresh();
+		}
+
 		const known = environmentActions.find(candidate => candidate.action === action);
 		if (selected && known) known.run(selected, tui);
 	};
@@ -70,7 +81,7 @@ export function EnvironmentsPanel({width, height, isActive}: PanelProps) {
 	useListKeys({isActive, list, dispatch, count: environments.length, scopes: ['environments'], onAction, setInputFocus: tui.setInputFocus});
 
 	const widths = layoutColumns(columns, width - 2);
-	const detailRows = 3;
+	const detailRows = tui.config.environments.some(environment => environment.personalData) ? 4 : 3;
 	const filterRows = list.filtering || list.filter !== '' ? 1 : 0;
 	const rows = Math.max(1, height - 1 - detailRows - filterRows - 1);
 	const offset = scrollOffset(list.index, environments.length, rows);
@@ -97,8 +108,17 @@ export function EnvironmentsPanel({width, height, isActive}: PanelProps) {
 			</Box>
 			<Box flexDirection="column" height={detailRows}>
 				{selected ? <EnvironmentDetails environment={selected} status={status} /> : null}
+				{selected?.personalData ? <PrivacyLine span={privacyCountsLine(privacy.get(selected.name))} /> : null}
 			</Box>
 		</Box>
+	);
+}
+
+function PrivacyLine({span}: {span: Span}) {
+	return (
+		<Text wrap="truncate" color={span.color} dimColor={span.dim}>
+			{span.text}
+		</Text>
 	);
 }
 

@@ -8,6 +8,8 @@ export type AppState = {
 	modal: ModalContent | undefined;
 	/** A rehearsal's report, while it shows (over the finished job). */
 	report: RehearsalReport | undefined;
+	/** The environment whose privacy view shows (`P` on the Environments panel), under any job it starts. */
+	privacy: string | undefined;
 	/** A job's CLI line shown alone to select (`y` on a job), and whether it was also sent to the clipboard. */
 	command: {title: string; line: string; copied: boolean} | undefined;
 	environment: string | undefined;
@@ -22,6 +24,7 @@ export type AppAction =
 	| {type: 'toggle-help'}
 	| {type: 'modal'; content: ModalContent | undefined}
 	| {type: 'report'; report: RehearsalReport | undefined}
+	| {type: 'privacy'; environment: string | undefined}
 	| {type: 'command'; shown: AppState['command']}
 	| {type: 'environment'; name: string}
 	| {type: 'toast'; text: string; tone: 'info' | 'error'}
@@ -29,7 +32,7 @@ export type AppAction =
 	| {type: 'quitting'};
 
 export function initialAppState(environment: string | undefined): AppState {
-	return {panel: 0, help: false, modal: undefined, report: undefined, command: undefined, environment, toast: undefined, quitting: false};
+	return {panel: 0, help: false, modal: undefined, report: undefined, privacy: undefined, command: undefined, environment, toast: undefined, quitting: false};
 }
 
 let toastId = 0;
@@ -54,6 +57,10 @@ export function appReducer(state: AppState, action: AppAction): AppState {
 
 		case 'report': {
 			return {...state, report: action.report};
+		}
+
+		case 'privacy': {
+			return {...state, privacy: action.environment};
 		}
 
 		case 'command': {
