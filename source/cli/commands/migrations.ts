@@ -3,6 +3,7 @@ import type {Command} from 'commander';
 import type {MigrateResult} from '../../core/migrations/run.js';
 import type {MigrationsReport} from '../../core/migrations/status.js';
 import {formatDuration} from '../../core/progress.js';
+import {firstLine} from '../../core/errors.js';
 import type {CliContext} from '../context.js';
 import {paint} from '../style.js';
 import {table} from '../table.js';
@@ -107,7 +108,7 @@ function formatReport(report: MigrationsReport): string {
 			migration.baseline ? color('cyan', 'baseline (marked applied, not run)') : '',
 			migration.drift ? color('yellow', 'changed since it ran') : '',
 			migration.interrupted ? color('red', 'interrupted') : '',
-			migration.state === 'Failed' ? color('red', migration.error?.message.split('\n')[0] ?? '') : '',
+			migration.state === 'Failed' ? color('red', firstLine(migration.error?.message ?? '')) : '',
 		].filter(Boolean);
 		rows.push([
 			color(stateColor[migration.state], migration.state),

@@ -6,7 +6,7 @@ import {planScrub, type ScrubChoice, type ScrubPlan} from '../scrub/policy.js';
 import {now} from '../clock.js';
 import {connect, type Connection} from '../connection.js';
 import {findEnvironment, type Environment} from '../environments.js';
-import {isMonarchError, MonarchError, throwIfAborted} from '../errors.js';
+import {firstLine, isMonarchError, MonarchError, throwIfAborted} from '../errors.js';
 import {ignoreEvents, type EventSink, type OperationOptions} from '../events.js';
 import type {HeldLock} from '../lease-lock.js';
 import {discoverMigrations, type MigrationFile} from '../migrations/discover.js';
@@ -216,8 +216,8 @@ async function rehearseOnScratch(run: ScratchRun): Promise<RehearsalReport> {
 		if (!isMonarchError(error) || (error.code !== 'migration-failed' && error.code !== 'blocked')) throw error;
 		const failedRun = [...ran].find(([, entry]) => entry.state === 'Failed');
 		failed = failedRun
-			? {key: failedRun[0], error: firstLine(failedRun[1].error ?? error.message)}
-			: {key: blockingKey(pending, copiedHistory) ?? pending[0]!.key, error: firstLine(error.message)};
+			? {key: failedRun[0], error: firstLine(failedRun[1].error ?? error.message).trim()}
+			: {key: blockingKey(pending, copiedHistory) ?? pending[0]!.key, error: firstLine(error.message).trim()};
 	}
 
 	const after = await snapshotDatabase(run.scratchConnection.db, {phase: 'hash after', events, signal});
@@ -225,7 +225,7 @@ async function rehearseOnScratch(run: ScratchRun): Promise<RehearsalReport> {
 	const migrations: RehearsedMigration[] = pending.map(file => {
 		const entry = ran.get(file.key);
 		const log = logs.get(file.key) ?? [];
-		if (entry) return {key: file.key, state: entry.state, durationMs: entry.durationMs, estimatedMs: estimate(entry.durationMs), error: entry.error === undefined ? undefined : firstLine(entry.error), log};
+		if (entry) return {key: file.key, state: entry.state, durationMs: entry.durationMs, estimatedMs: estimate(entry.durationMs), error: entry.error === undefined ? undefined : firstLine(entry.error).trim(), log};
 		if (failed?.key === file.key) return {key: file.key, state: 'Failed', durationMs: undefined, estimatedMs: undefined, error: failed.error, log};
 		return {key: file.key, state: 'NotRun', durationMs: undefined, estimatedMs: undefined, error: undefined, log};
 	});
@@ -272,10 +272,6 @@ function pendingOf(files: MigrationFile[], entries: Map<string, HistoryEntry>): 
 /** The pending migration that blocks the others (Failed or interrupted in the history), as `migrate` finds it. */
 function blockingKey(pending: MigrationFile[], entries: Map<string, HistoryEntry>): string | undefined {
 	return pending.find(file => entries.get(file.key)?.state === 'Failed' || entries.get(file.key)?.state === 'Processing')?.key;
-}
-
-function firstLine(text: string): string {
-	return text.split('\n')[0]!.trim();
 }
 
 /** The report when nothing is pending: nothing was copied, no database made (`scratch.database` is empty). */
