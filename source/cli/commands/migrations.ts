@@ -49,8 +49,8 @@ export function registerMigrationCommands(program: Command, context: () => CliCo
 		.addHelpText('after', '\nExamples:\n  monarch migrate development\n  monarch migrate production --yes   # from CI')
 		.action(async (env: string, options: {yes?: boolean; safetyBackup: boolean}) => {
 			const {config, prompter, events, signal, print} = context();
-			const {migrate} = await import('../../core/migrations/run.js');
-			const result = await migrate({config: await config(), environment: env, yes: options.yes, safetyBackup: safetyBackupFlag(options), prompter: prompter(), events, signal});
+			const {migrateNamed} = await import('../../core/migrations/run.js');
+			const result = await migrateNamed({config: await config(), environment: env, yes: options.yes, safetyBackup: safetyBackupFlag(options), prompter: prompter(), events, signal});
 			print(summary(result));
 		});
 
@@ -65,8 +65,8 @@ export function registerMigrationCommands(program: Command, context: () => CliCo
 		.addHelpText('after', '\nExample:\n  monarch migrate_one 20261123183000_add_indexes_to_user_table development')
 		.action(async (key: string, env: string, options: {yes?: boolean; safetyBackup: boolean}) => {
 			const {config, prompter, events, signal, print} = context();
-			const {migrateOne} = await import('../../core/migrations/run.js');
-			const result = await migrateOne({config: await config(), environment: env, key, yes: options.yes, safetyBackup: safetyBackupFlag(options), prompter: prompter(), events, signal});
+			const {migrateNamed} = await import('../../core/migrations/run.js');
+			const result = await migrateNamed({config: await config(), environment: env, key, yes: options.yes, safetyBackup: safetyBackupFlag(options), prompter: prompter(), events, signal});
 			print(summary(result));
 		});
 
@@ -91,9 +91,9 @@ function safetyBackupFlag(options: {safetyBackup: boolean}): false | undefined {
 }
 
 function summary(result: MigrateResult): string {
-	if (result.ran.length === 0) return `Nothing to migrate on ${result.environment}.`;
-	const total = result.ran.reduce((sum, entry) => sum + entry.durationMs, 0);
-	const lines = [`Ran ${counted(result.ran.length, 'migration')} on ${result.environment} in ${formatDuration(total)}.`];
+	if (result.migrations.length === 0) return `Nothing to migrate on ${result.environment}.`;
+	const total = result.migrations.reduce((sum, entry) => sum + (entry.durationMs ?? 0), 0);
+	const lines = [`Ran ${counted(result.migrations.length, 'migration')} on ${result.environment} in ${formatDuration(total)}.`];
 	const backup = result.safetyBackup;
 	if (backup) lines.push(`Safety backup of ${result.environment} before the migrations: ${backup.store}${backup.archive} (undo with \`monarch restore ${backup.archive}:${result.environment}\`).`);
 	return lines.join('\n');
