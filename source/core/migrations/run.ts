@@ -115,7 +115,8 @@ async function runMigrations(options: MigrateOptions, onlyKey: string | undefine
 
 /** The migrations a run decides on: those not Completed, or the one asked for. */
 function plan(files: MigrationFile[], entries: Map<string, HistoryEntry>, onlyKey: string | undefined): MigrationFile[] {
-	return onlyKey === undefined ? files.filter(file => entries.get(file.key)?.state !== 'Completed') : files.filter(file => file.key === onlyKey);
+	if (onlyKey !== undefined) return files.filter(file => file.key === onlyKey);
+	return files.filter(file => entries.get(file.key)?.state !== 'Completed');
 }
 
 type LockedRun = {
@@ -129,11 +130,19 @@ type LockedRun = {
 	safetyStore: BackupStore | undefined;
 };
 
-/** Under the migrations lock: decide again (another run may have gone first), refuse a blocked run, take the safety backup, run in order. */
+/**
+ * Under the migrations lock: decide again (another run may have gone first),
+ * stop at a blocked run, take the safety backup, run in order.
+ */
 async function runUnderLock(run: LockedRun): Promise<MigrateResult> {
 	const {options, events, connection, onlyKey} = run;
 	const {config, environment} = options;
-	const lock = await acquireLock(connection.db, migrationsLockName, {leaseMs: config.lock.leaseMs, waitMs: config.lock.waitMs, events, signal: options.signal});
+	const lock = await acquireLock(connection.db, migrationsLockName, {
+		leaseMs: config.lock.leaseMs,
+		waitMs: config.lock.waitMs,
+		events,
+		signal: options.signal,
+	});
 	try {
 		const entries = await readHistory(connection.db);
 		const toRun = onlyKey === undefined ? plan(run.files, entries, undefined) : run.planned;
@@ -144,14 +153,18 @@ async function runUnderLock(run: LockedRun): Promise<MigrateResult> {
 			return {environment: environment.name, migrations: [], failure: undefined};
 		}
 
-		const safetyBackup = run.safetyStore ? await takeSafetyBackup({db: connection.db, target: environment, store: run.safetyStore, kind: 'migrate', events, signal: options.signal}) : undefined;
+		const {safetyStore} = run;
+		const safetyBackup = safetyStore
+			? await takeSafetyBackup({db: connection.db, target: environment, store: safetyStore, kind: 'migrate', events, signal: options.signal})
+			: undefined;
 		const recorded = safetyBackup ? {store: safetyBackup.store, archive: safetyBackup.archive} : undefined;
 		const migrations: MigrationOutcome[] = toRun.map(file => ({key: file.key, state: 'NotRun', durationMs: undefined, error: undefined}));
 		for (const [index, file] of toRun.entries()) {
 			throwIfAborted(options.signal, `the migrations on ${environment.name} before ${file.key}`);
 			if (lock.lost) throw lostLock(environment);
 			const migrationClass = run.classes.get(file.key) ?? (await loadMigration(file));
-			const ran = await runOne({file, migrationClass, environment, client: connection.client, db: connection.db, lock, safetyBackup: recorded, events, signal: options.signal});
+			const {client, db} = connection;
+			const ran = await runOne({file, migrationClass, environment, client, db, lock, safetyBackup: recorded, events, signal: options.signal});
 			migrations[index] = ran.outcome;
 			if (ran.failure) return {environment: environment.name, migrations, failure: ran.failure, safetyBackup};
 		}
@@ -167,8 +180,10 @@ export async function loadMigration(file: MigrationFile): Promise<MigrationClass
 	return loadBrandedClass<MigrationClass>(file.file, migrationBrand, 'migration', 'export default class ... extends MongoBackedMigration');
 }
 
+type Blocked = {key: string; failure: MonarchError};
+
 /** The first migration of the run that failed or was interrupted before, which the later ones wait for, with the error that says so. */
-function blockingFailure(toRun: MigrationFile[], entries: Map<string, HistoryEntry>, environment: Environment): {key: string; failure: MonarchError} | undefined {
+function blockingFailure(toRun: MigrationFile[], entries: Map<string, HistoryEntry>, environment: Environment): Blocked | undefined {
 	for (const file of toRun) {
 		const entry = entries.get(file.key);
 		if (entry?.state === 'Failed') {
@@ -191,7 +206,7 @@ function blockingFailure(toRun: MigrationFile[], entries: Map<string, HistoryEnt
 }
 
 /** A blocked run's outcomes: the blocking migration `Failed` (not run again), every other `NotRun`. */
-function blockedOutcomes(toRun: MigrationFile[], blocked: {key: string; failure: MonarchError}): MigrationOutcome[] {
+function blockedOutcomes(toRun: MigrationFile[], blocked: Blocked): MigrationOutcome[] {
 	return toRun.map(file =>
 		file.key === blocked.key
 			? {key: file.key, state: 'Failed', durationMs: undefined, error: blocked.failure.message}
@@ -256,7 +271,7 @@ async function runOne(input: RunOneInput): Promise<{outcome: MigrationOutcome; f
 	return {outcome: {key: file.key, state: 'Completed', durationMs, error: undefined}};
 }
 
-/** Records the migration as `Processing` (who runs it, under which lock, after which safety backup), clearing a previous run's end; returns when it started. */
+/** Records the migration as `Processing` (who, under which lock, after which safety backup), clearing a previous run's end; returns its start. */
 async function recordStart(input: RunOneInput): Promise<Date> {
 	const {file, safetyBackup} = input;
 	const startedAt = new Date();

@@ -90,7 +90,7 @@ export async function rehearse(options: RehearseOptions): Promise<RehearsalRepor
 	}
 }
 
-/** The scrub plan of the copy: `--scrub`/`--no-scrub`, else `rehearsal.scrub`; a kept copy always decides (planScrub asks for the choice when it must). */
+/** The copy's scrub plan: `--scrub`/`--no-scrub`, else `rehearsal.scrub`; a kept copy always has one (planScrub refuses it without a needed choice). */
 function scrubPlanOf(options: RehearseOptions, source: Environment, target: Environment): ScrubPlan | undefined {
 	const {config} = options;
 	const choice = options.scrub ?? (config.rehearsal.scrub ? true : undefined);
@@ -115,7 +115,7 @@ type ScratchRun = Rehearsal & {
 	marker?: HeldLock | undefined;
 };
 
-/** Opens the scratch database (refusing one that holds anything), rehearses there, then keeps or drops it; whatever stops the rehearsal drops it. */
+/** Opens the scratch database (refusing one that holds anything), rehearses there, then keeps or drops it; an error drops it. */
 async function rehearseInScratchDatabase(rehearsal: Rehearsal): Promise<RehearsalReport> {
 	const {options, source, target, scratch} = rehearsal;
 	const scratchConnection = await connect(scratch, {access: 'read'});
@@ -156,12 +156,23 @@ async function rehearseOnScratch(run: ScratchRun): Promise<RehearsalReport> {
 /** What the copy put in the scratch database, for the report. */
 type Copied = Pick<RehearsalReport, 'querySet' | 'copied' | 'copyMs'>;
 
-/** Copies the source (or a QuerySet's part of it, with its whole `monarch_migrations`) into the scratch database through the one copy path. */
+/** Copies the source (or a QuerySet's part, with its whole `monarch_migrations`) into the scratch database through the one copy path. */
 async function copyToScratch(run: ScratchRun): Promise<Copied> {
 	const {options, events, source, target, scratch} = run;
 	const {config, signal, prompter} = options;
 	const started = performance.now();
-	const copied = await runRestore({config, scrub: run.scrub, target: scratch, open: async () => openMarked(run), yes: true, safetyBackup: false, workers: options.workers, prompter, events, signal});
+	const copied = await runRestore({
+		config,
+		scrub: run.scrub,
+		target: scratch,
+		open: async () => openMarked(run),
+		yes: true,
+		safetyBackup: false,
+		workers: options.workers,
+		prompter,
+		events,
+		signal,
+	});
 	const copyMs = Math.round(performance.now() - started);
 	const data = copied.collections.filter(entry => entry.name !== historyCollection);
 	const documents = data.reduce((sum, entry) => sum + entry.count, 0);
@@ -176,11 +187,16 @@ async function copyToScratch(run: ScratchRun): Promise<Copied> {
 	return {querySet, copied: {collections: data.length, documents, sourceDocuments}, copyMs};
 }
 
-/** Opens the copy's source (a QuerySet's questions answered), then marks the scratch database as this run's, before anything is copied: a run killed from then on leaves a database the next writing command on that server drops. */
+/**
+ * Opens the copy's source (a QuerySet's questions answered), then marks the
+ * scratch database as this run's, before anything is copied: a run killed
+ * from then on leaves a database the next writing command on that server drops.
+ */
 async function openMarked(run: ScratchRun): ReturnType<typeof openCopySource> {
 	const {options, events, source, scratch} = run;
 	const {config, signal, prompter} = options;
-	const opened = await openCopySource({config, source, target: scratch, querySet: options.querySet, prompter, access: 'read', alsoWhole: [historyCollection], what: `rehearse ${source.name}`, events, signal});
+	const what = `rehearse ${source.name}`;
+	const opened = await openCopySource({config, source, target: scratch, querySet: options.querySet, prompter, access: 'read', alsoWhole: [historyCollection], what, events, signal});
 	try {
 		run.marker = await markScratchDatabase(run.scratchConnection.db, {leaseMs: config.lock.leaseMs, signal});
 	} catch (error) {
@@ -193,7 +209,7 @@ async function openMarked(run: ScratchRun): ReturnType<typeof openCopySource> {
 
 type Migrated = {result: MigrateResult; logs: Map<string, string[]>};
 
-/** `migrate` on the scratch database as it is (same engine, lock, logs and events; the copied history decides what runs), with what each migration logged. */
+/** `migrate` on the scratch database as it is (same engine, lock and events; the copied history decides what runs), with each one's log. */
 async function migrateScratch(run: ScratchRun): Promise<Migrated> {
 	const {options, events} = run;
 	const logs = new Map<string, string[]>();
@@ -202,7 +218,8 @@ async function migrateScratch(run: ScratchRun): Promise<Migrated> {
 		if (event.type === 'log' && event.source !== undefined) logs.set(event.source, [...(logs.get(event.source) ?? []), event.message]);
 	};
 
-	const result = await migrate({config: options.config, environment: run.scratch, prompter: options.prompter, yes: true, safetyBackup: false, events: recording, signal: options.signal});
+	const {config, prompter, signal} = options;
+	const result = await migrate({config, environment: run.scratch, prompter, yes: true, safetyBackup: false, events: recording, signal});
 	return {result, logs};
 }
 
@@ -210,7 +227,9 @@ async function migrateScratch(run: ScratchRun): Promise<Migrated> {
 function reportOf(run: ScratchRun, copy: Copied, migrated: Migrated, collections: CollectionChange[]): RehearsalReport {
 	const {source, target, scratch, takenAt} = run;
 	const {copied, querySet} = copy;
-	const estimate = (durationMs: number | undefined) => (querySet && durationMs !== undefined ? Math.round((durationMs * copied.sourceDocuments) / Math.max(1, copied.documents)) : undefined);
+	const {sourceDocuments, documents} = copied;
+	const estimate = (durationMs: number | undefined) =>
+		querySet && durationMs !== undefined ? Math.round((durationMs * sourceDocuments) / Math.max(1, documents)) : undefined;
 	const migrations = migrated.result.migrations.map(({key, state, durationMs, error}): RehearsedMigration => ({
 		key,
 		state,
@@ -232,6 +251,7 @@ function reportOf(run: ScratchRun, copy: Copied, migrated: Migrated, collections
 	};
 }
 
+/** The verdict: passed, or the migration that failed with the first line of its error, in one line naming the copy. */
 function verdictOf(run: ScratchRun, querySet: RehearsalReport['querySet'], migrations: RehearsedMigration[]): RehearsalVerdict {
 	const failedMigration = migrations.find(migration => migration.state === 'Failed');
 	const failed = failedMigration ? {key: failedMigration.key, error: failedMigration.error ?? ''} : undefined;
@@ -259,7 +279,11 @@ async function keepOrDrop(run: ScratchRun): Promise<void> {
 	run.events({type: 'rehearse:dropped', database});
 }
 
-/** Whatever stopped the rehearsal (a failed copy, Ctrl+C), the scratch copy goes, `--keep` or not, its marker with it; said only when there was something to drop. */
+/**
+ * Whatever stopped the rehearsal (a failed copy, Ctrl+C), the scratch copy
+ * goes, `--keep` or not, its marker with it; said only when there was
+ * something to drop.
+ */
 async function dropAfterFailure(run: ScratchRun): Promise<void> {
 	const {db} = run.scratchConnection;
 	await run.marker?.stop().catch(() => {});
