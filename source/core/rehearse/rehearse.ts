@@ -6,7 +6,7 @@ import {planScrub, type ScrubChoice, type ScrubPlan} from '../scrub/policy.js';
 import {now} from '../clock.js';
 import {connect, type Connection} from '../connection.js';
 import {findEnvironment, type Environment} from '../environments.js';
-import {firstLine, MonarchError, throwIfAborted} from '../errors.js';
+import {MonarchError, throwIfAborted} from '../errors.js';
 import {ignoreEvents, type EventSink, type OperationOptions} from '../events.js';
 import type {HeldLock} from '../lease-lock.js';
 import {discoverMigrations, type MigrationFile} from '../migrations/discover.js';
@@ -14,7 +14,7 @@ import {historyCollection, readHistory, type HistoryEntry} from '../migrations/h
 import {loadMigration, migrate, type MigrateResult} from '../migrations/run.js';
 import {counted} from '../plural.js';
 import type {Prompter} from '../prompts.js';
-import type {CollectionChange, RehearsalReport, RehearsalVerdict, RehearsedMigration} from './report.js';
+import {nothingPending, rehearsalReport, type RehearsalReport, type ScratchOutcome} from './report.js';
 import {diffSnapshots, snapshotDatabase} from './snapshot.js';
 import {markScratchDatabase, scratchDatabaseName} from '../scratch-databases.js';
 import {rehearsalEnvironment, scratchEnvironment} from './target.js';
@@ -148,13 +148,14 @@ async function rehearseOnScratch(run: ScratchRun): Promise<RehearsalReport> {
 	const copy = await copyToScratch(run);
 	const before = await snapshotDatabase(run.scratchConnection.db, {phase: 'hash before', events, signal});
 	throwIfAborted(signal, `the rehearsal of ${run.source.name}`);
-	const migrated = await migrateScratch(run);
+	const {result, logs} = await migrateScratch(run);
 	const after = await snapshotDatabase(run.scratchConnection.db, {phase: 'hash after', events, signal});
-	return reportOf(run, copy, migrated, diffSnapshots(before, after));
+	const collections = diffSnapshots(before, after);
+	return rehearsalReport({source: run.source, target: run.target, scratch: run.scratch, takenAt: run.takenAt, copy, migrations: result.migrations, logs, collections});
 }
 
 /** What the copy put in the scratch database, for the report. */
-type Copied = Pick<RehearsalReport, 'querySet' | 'copied' | 'copyMs'>;
+type Copied = ScratchOutcome['copy'];
 
 /** Copies the source (or a QuerySet's part, with its whole `monarch_migrations`) into the scratch database through the one copy path. */
 async function copyToScratch(run: ScratchRun): Promise<Copied> {
@@ -223,48 +224,6 @@ async function migrateScratch(run: ScratchRun): Promise<Migrated> {
 	return {result, logs};
 }
 
-/** The report: each migration's outcome (durations scaled to the source with a QuerySet), the diff, and the verdict in one line. */
-function reportOf(run: ScratchRun, copy: Copied, migrated: Migrated, collections: CollectionChange[]): RehearsalReport {
-	const {source, target, scratch, takenAt} = run;
-	const {copied, querySet} = copy;
-	const {sourceDocuments, documents} = copied;
-	const estimate = (durationMs: number | undefined) =>
-		querySet && durationMs !== undefined ? Math.round((durationMs * sourceDocuments) / Math.max(1, documents)) : undefined;
-	const migrations = migrated.result.migrations.map(({key, state, durationMs, error}): RehearsedMigration => ({
-		key,
-		state,
-		durationMs,
-		estimatedMs: estimate(durationMs),
-		error: error === undefined ? undefined : firstLine(error).trim(),
-		log: migrated.logs.get(key) ?? [],
-	}));
-	return {
-		source: {environment: source.name, database: source.database},
-		scratch: {environment: target.name, database: scratch.database, kept: false},
-		takenAt: takenAt.toISOString(),
-		querySet,
-		copied,
-		copyMs: copy.copyMs,
-		migrations,
-		collections,
-		verdict: verdictOf(run, querySet, migrations),
-	};
-}
-
-/** The verdict: passed, or the migration that failed with the first line of its error, in one line naming the copy. */
-function verdictOf(run: ScratchRun, querySet: RehearsalReport['querySet'], migrations: RehearsedMigration[]): RehearsalVerdict {
-	const failedMigration = migrations.find(migration => migration.state === 'Failed');
-	const failed = failedMigration ? {key: failedMigration.key, error: failedMigration.error ?? ''} : undefined;
-	const what = querySet ? `${run.source.name} (QuerySet ${querySet.name})` : run.source.name;
-	const at = `${run.takenAt.toISOString().slice(0, 19).replace('T', ' ')} UTC`;
-	const passedCount = migrations.filter(migration => migration.state === 'Completed').length;
-	const pending = migrations.length;
-	const line = failed
-		? `${failed.key} failed on a copy of ${what} taken at ${at}: ${failed.error} (${passedCount} of ${counted(pending, 'pending migration')} passed before it)`
-		: `${pending === 1 ? 'The 1 pending migration' : `All ${pending} pending migrations`} passed on a copy of ${what} taken at ${at}`;
-	return {passed: failed === undefined, pending, failed, line};
-}
-
 /** After a rehearsal: a kept copy is the user's (unmarked, nothing drops it); else its marker goes with the database. */
 async function keepOrDrop(run: ScratchRun): Promise<void> {
 	const {database} = run.scratch;
@@ -313,20 +272,4 @@ function reportingScratchOnce(events: EventSink): EventSink {
 /** The files not Completed in `entries`, in order: what `migrate` runs. */
 function pendingOf(files: MigrationFile[], entries: Map<string, HistoryEntry>): MigrationFile[] {
 	return files.filter(file => entries.get(file.key)?.state !== 'Completed');
-}
-
-/** The report when nothing is pending: nothing was copied, no database made (`scratch.database` is empty). */
-function nothingPending(source: Environment, target: Environment, migrations: number): RehearsalReport {
-	const all = migrations === 1 ? `the one migration of ${source.name} is` : `all ${migrations} migrations of ${source.name} are`;
-	return {
-		source: {environment: source.name, database: source.database},
-		scratch: {environment: target.name, database: '', kept: false},
-		takenAt: now().toISOString(),
-		querySet: null,
-		copied: {collections: 0, documents: 0, sourceDocuments: 0},
-		copyMs: 0,
-		migrations: [],
-		collections: [],
-		verdict: {passed: true, pending: 0, failed: undefined, line: `Nothing to rehearse: ${all} completed`},
-	};
 }
