@@ -7,12 +7,15 @@
  * imports it, so that the TUI, the CLI and users' migrations share one copy of
  * core (one MonarchError, one driver). Only dist/core/zod.js, core's one
  * import of zod, is bundled with zod (a hundred small modules, read on every
- * start for monarch.json's schema).
+ * start for monarch.json's schema). dist/tui/grammar.js becomes the static
+ * description of commander's program (writeGrammar), so the TUI bundle does
+ * not hold commander.
  */
 import {spawn} from 'node:child_process';
 import {createHash} from 'node:crypto';
 import {readdir, readFile, rm, writeFile} from 'node:fs/promises';
 import path from 'node:path';
+import {pathToFileURL} from 'node:url';
 import type {BuildOptions, Plugin} from 'esbuild';
 import {repoRoot} from './servers/paths.js';
 
@@ -73,6 +76,23 @@ export async function bundleTui(): Promise<void> {
 	});
 }
 
+/**
+ * Replaces dist/tui/grammar.js, which builds commander's program, by the
+ * description it gives (source/cli/grammar.ts), read from the program just
+ * compiled: the TUI completes and spells CLI lines from the program without
+ * loading commander or the CLI's commands.
+ */
+async function writeGrammar(): Promise<void> {
+	const [{describeProgram}, {createProgram}] = await Promise.all([
+		import(pathToFileURL(path.join(dist, 'cli', 'grammar.js')).href) as Promise<typeof import('../source/cli/grammar.js')>,
+		import(pathToFileURL(path.join(dist, 'cli', 'program.js')).href) as Promise<typeof import('../source/cli/program.js')>,
+	]);
+	const grammar = describeProgram(createProgram(new AbortController().signal));
+	const header = '// Written by scripts/build.ts from commander\'s program (source/cli/program.ts): what source/tui/grammar.ts builds at run time.\n';
+	await writeFile(path.join(dist, 'tui', 'grammar.js'), `${header}export const grammar = ${JSON.stringify(grammar)};\n`);
+	await rm(path.join(dist, 'tui', 'grammar.js.map'), {force: true});
+}
+
 /** Where a build records the digest of what it was made from. */
 const stampFile = path.join(dist, '.build-inputs');
 
@@ -106,11 +126,11 @@ export async function buildMonarch(options: {ifChanged?: boolean} = {}): Promise
 	await rm(stampFile, {force: true});
 	const compiled = await compile();
 	if (compiled !== 0) return compiled;
-	for (const [what, bundle] of [['zod', async () => bundleInPlace(zodEntry)], ['the TUI', bundleTui]] as const) {
+	for (const [what, bundle] of [['bundling zod', async () => bundleInPlace(zodEntry)], ["writing the CLI's grammar", writeGrammar], ['bundling the TUI', bundleTui]] as const) {
 		try {
 			await bundle();
 		} catch (error) {
-			console.error(`build: bundling ${what} failed: ${error instanceof Error ? error.message : String(error)}`);
+			console.error(`build: ${what} failed: ${error instanceof Error ? error.message : String(error)}`);
 			return 1;
 		}
 	}

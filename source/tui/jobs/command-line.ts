@@ -1,5 +1,7 @@
 import {archiveSuffix} from '../../core/backups/object-names.js';
 import type {StoreLocation} from '../../core/storage/index.js';
+import {grammarCommand, type GrammarCommand} from '../../cli/grammar.js';
+import {grammar} from '../grammar.js';
 
 /*
  * The CLI line of each TUI job: what to type (or put into CI) to do the same
@@ -7,7 +9,9 @@ import type {StoreLocation} from '../../core/storage/index.js';
  * command would otherwise ask, and so stop without a terminal: migrate and
  * migrate_one on a protected environment (confirmProtected), restore, copy_db
  * and drop_db on any (confirmDestructive). A QuerySet's answers become
- * `--param key=value`, so the line asks nothing.
+ * `--param key=value`, so the line asks nothing. Command names and flags
+ * are read from the CLI's grammar (commander's program, through
+ * ../grammar.ts): cliLine writes nothing the CLI does not know.
  */
 
 /** Characters a POSIX shell takes literally outside quotes (Python's shlex.quote keeps the same set). */
@@ -70,29 +74,77 @@ export function wrapCommandLine(line: string, width: number): string[] {
 	return rows;
 }
 
-/** A QuerySet's answers as `--param key=value` flags (strings as typed, numbers and booleans as text, anything else as JSON). */
-export function paramFlags(answers: Record<string, unknown> | undefined): string[] {
-	return Object.entries(answers ?? {}).flatMap(([key, value]) => ['--param', `${key}=${typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean' ? String(value) : JSON.stringify(value)}`]);
+/** An argument's value: one word, or two for an argument written `<a:b>` (joined by its colon). */
+export type ArgumentValue = string | [string, string];
+
+/** An option's value: true writes a switch, false its `--no-` form (nothing when it has none), a string the flag and the value, a list the flag once per value; undefined nothing. */
+export type OptionValue = boolean | string | string[] | undefined;
+
+/** The positional words of `command` from `values`, one per argument, checked against the grammar. */
+function argumentWords(command: GrammarCommand, values: ArgumentValue[]): string[] {
+	const required = command.arguments.filter(argument => argument.required).length;
+	const variadic = command.arguments.some(argument => argument.variadic);
+	if (values.length < required || (!variadic && values.length > command.arguments.length)) throw new Error(`cliLine: ${command.name} takes ${command.arguments.map(argument => `<${argument.name}>`).join(' ')}`);
+	return values.map((value, index) => {
+		if (typeof value === 'string') return value;
+		const name = command.arguments[index]?.name ?? '';
+		if (!name.includes(':')) throw new Error(`cliLine: ${command.name}'s <${name}> is one word`);
+		return value.join(':');
+	});
+}
+
+/** The words of one option (`-q AccountQuerySet`, `--yes`, `--no-scrub`): a value option by its short flag when it has one (as people type it), a switch by its long one. */
+function optionWords(command: GrammarCommand, attribute: string, value: OptionValue): string[] {
+	if (value === undefined) return [];
+	const candidates = command.options.filter(option => option.attribute === attribute);
+	if (candidates.length === 0) throw new Error(`cliLine: ${command.name} has no option for ${attribute}`);
+	if (typeof value === 'boolean') {
+		const option = candidates.find(candidate => !candidate.takesValue && candidate.negate !== value);
+		return option ? [option.long] : [];
+	}
+
+	const option = candidates.find(candidate => candidate.takesValue);
+	if (!option) throw new Error(`cliLine: ${command.name}'s ${attribute} takes no value`);
+	return (typeof value === 'string' ? [value] : value).flatMap(each => [option.short ?? option.long, each]);
+}
+
+/**
+ * `monarch <command> <arguments> <options>`, quoted for the shell, spelled
+ * from the CLI's grammar: the command by its name, the options (by the key
+ * commander stores them under) in the order given. Throws on a command,
+ * argument or option the CLI does not have, a mistake in monarch's code.
+ */
+export function cliLine(name: string, values: ArgumentValue[], options: Record<string, OptionValue> = {}): string {
+	const command = grammarCommand(grammar, name);
+	return commandLine([command.name, ...argumentWords(command, values), ...Object.entries(options).flatMap(([attribute, value]) => optionWords(command, attribute, value))]);
+}
+
+/** A QuerySet's answers as `key=value` words for `--param` (strings as typed, numbers and booleans as text, anything else as JSON). */
+export function paramValues(answers: Record<string, unknown> | undefined): string[] {
+	return Object.entries(answers ?? {}).map(([key, value]) => `${key}=${typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean' ? String(value) : JSON.stringify(value)}`);
+}
+
+/** `--param` and its values, when a QuerySet was picked: what the options of cliLine take (`{querySet, ...querySetOptions(...)}`). */
+function querySetOptions(querySet: string | undefined, answers: Record<string, unknown> | undefined): Record<string, OptionValue> {
+	return querySet === undefined ? {} : {querySet, param: paramValues(answers)};
 }
 
 /** The environment as the lines need it: its name, and whether it is protected. */
 type Target = {name: string; protected: boolean};
 
-const yesWhenProtected = (environment: Target) => (environment.protected ? ['--yes'] : []);
-
 /** `monarch migrate <env>` (`--yes` when protected). */
 export function migrateLine(environment: Target): string {
-	return commandLine(['migrate', environment.name, ...yesWhenProtected(environment)]);
+	return cliLine('migrate', [environment.name], {yes: environment.protected});
 }
 
 /** `monarch migrate_one <key> <env>` (`--yes` when protected). */
 export function migrateOneLine(key: string, environment: Target): string {
-	return commandLine(['migrate_one', key, environment.name, ...yesWhenProtected(environment)]);
+	return cliLine('migrate_one', [key, environment.name], {yes: environment.protected});
 }
 
 /** `monarch drop_db <env> --yes` (drop_db asks on every environment). */
 export function dropLine(environment: string): string {
-	return commandLine(['drop_db', environment, '--yes']);
+	return cliLine('drop_db', [environment], {yes: true});
 }
 
 export type BackupLineOptions = {
@@ -109,54 +161,41 @@ export type BackupLineOptions = {
 
 /** `monarch backup <env> [--name N] [-q QuerySet --param k=v...] [--to store]` (a backup asks no confirmation). */
 export function backupLine(options: BackupLineOptions): string {
-	return commandLine([
-		'backup',
-		options.environment,
-		...(options.name === undefined ? [] : ['--name', options.name]),
-		...(options.querySet === undefined ? [] : ['-q', options.querySet, ...paramFlags(options.answers)]),
-		...(options.store === undefined ? [] : ['--to', options.store]),
-		...(options.scrub ? ['--scrub'] : []),
-	]);
+	return cliLine('backup', [options.environment], {name: options.name, ...querySetOptions(options.querySet, options.answers), to: options.store, scrub: options.scrub});
 }
 
 /** `monarch restore <backup>:<env> [--from store] --yes` (the backup without `.archive.gz`, as list_backups shows it). */
 export function restoreLine(options: {backup: string; environment: string; from?: StoreLocation | undefined; scrub?: boolean | undefined}): string {
 	const backup = options.backup.endsWith(archiveSuffix) ? options.backup.slice(0, -archiveSuffix.length) : options.backup;
-	return commandLine(['restore', `${backup}:${options.environment}`, ...(options.from === undefined ? [] : ['--from', options.from]), ...scrubFlags(options.scrub), '--yes']);
+	return cliLine('restore', [[backup, options.environment]], {from: options.from, scrub: options.scrub, yes: true});
 }
 
 /** `monarch copy_db <from>:<to> [-q QuerySet --param k=v...] --yes`. */
 export function copyLine(options: {from: string; to: string; querySet?: string | undefined; answers?: Record<string, unknown> | undefined; scrub?: boolean | undefined}): string {
-	return commandLine(['copy_db', `${options.from}:${options.to}`, ...(options.querySet === undefined ? [] : ['-q', options.querySet, ...paramFlags(options.answers)]), ...scrubFlags(options.scrub), '--yes']);
-}
-
-/** `--scrub`, `--no-scrub`, or nothing (undefined: no choice was needed). */
-function scrubFlags(scrub: boolean | undefined): string[] {
-	if (scrub === undefined) return [];
-	return [scrub ? '--scrub' : '--no-scrub'];
+	return cliLine('copy_db', [[options.from, options.to]], {...querySetOptions(options.querySet, options.answers), scrub: options.scrub, yes: true});
 }
 
 /** `monarch rollback <env> --yes` (rollback asks on every environment). */
 export function rollbackLine(environment: string): string {
-	return commandLine(['rollback', environment, '--yes']);
+	return cliLine('rollback', [environment], {yes: true});
 }
 
 /** `monarch unlock <env> [--force] --yes` (unlock asks on every environment; `--force` when a live lease was removed). */
 export function unlockLine(environment: string, forced: boolean): string {
-	return commandLine(['unlock', environment, ...(forced ? ['--force'] : []), '--yes']);
+	return cliLine('unlock', [environment], {force: forced, yes: true});
 }
 
 /** `monarch rehearse <env> [-q QuerySet --param k=v...]` (a rehearsal only reads the environment, so it asks nothing). */
 export function rehearseLine(options: {environment: string; querySet?: string | undefined; answers?: Record<string, unknown> | undefined}): string {
-	return commandLine(['rehearse', options.environment, ...(options.querySet === undefined ? [] : ['-q', options.querySet, ...paramFlags(options.answers)])]);
+	return cliLine('rehearse', [options.environment], querySetOptions(options.querySet, options.answers));
 }
 
 /** `monarch scrub_suggest <env> [--write]` (--write asks nothing: the user reviews the diff). */
 export function scrubSuggestLine(environment: string, options: {write?: boolean} = {}): string {
-	return commandLine(['scrub_suggest', environment, ...(options.write ? ['--write'] : [])]);
+	return cliLine('scrub_suggest', [environment], {write: options.write});
 }
 
 /** `monarch scrub_audit <source>:<target>` (read-only: it asks nothing). */
 export function scrubAuditLine(source: string, target: string): string {
-	return commandLine(['scrub_audit', `${source}:${target}`]);
+	return cliLine('scrub_audit', [[source, target]]);
 }

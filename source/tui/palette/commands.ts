@@ -1,5 +1,6 @@
 import type {BackupEntry} from '../../core/backups/catalogue.js';
 import type {Environment} from '../../core/environments.js';
+import {grammarCommand} from '../../cli/grammar.js';
 import type {TuiServices} from '../context.js';
 import {newBackup} from '../jobs/backup-job.js';
 import {copyInto} from '../jobs/copy-job.js';
@@ -10,7 +11,9 @@ import {rollbackJob} from '../jobs/rollback-job.js';
 import {unlockJob} from '../jobs/unlock-job.js';
 import {restoreInto} from '../jobs/restore-job.js';
 import {auditJob} from '../jobs/privacy-jobs.js';
+import {grammar} from '../grammar.js';
 import {shortName} from '../state/backup-rows.js';
+import {paletteGrammar} from './palette-grammar.js';
 
 /** What a palette argument names; completion and checks look it up in PaletteData. */
 export type ArgKind = 'environment' | 'backup' | 'migration' | 'querySet';
@@ -51,9 +54,6 @@ export type PaletteCommand = {
 	run: (tui: TuiServices, input: PaletteInput, data: PaletteData) => void;
 };
 
-const environment: ArgSpec = {label: '<env>', kinds: ['environment']};
-const querySet: OptionSpec = {flags: ['-q', '--query-set'], name: 'querySet', kind: 'querySet'};
-
 /** The named environment (checked by the parser before any run). */
 function environmentNamed(data: PaletteData, name: string | undefined): Environment {
 	const found = data.environments.find(candidate => candidate.name === name);
@@ -66,80 +66,34 @@ export function completeBackup(data: PaletteData, name: string): BackupEntry | u
 	return data.backups?.find(entry => entry.state === 'complete' && (shortName(entry.archive) === name || entry.archive === name));
 }
 
+/** What the palette runs for a command: the job function its panel key calls. */
+type Run = PaletteCommand['run'];
+
 /**
- * The palette's commands: the CLI's grammar, one entry each. To add one
- * (`rollback <env>`, `unlock <env>`, `rehearse <env>`), add an entry whose
- * `run` calls the job function its panel key calls.
+ * The palette's commands, by the CLI's name, in the order they are offered:
+ * each runs the job function its panel key calls. To add one, add its `run`;
+ * its words (aliases, arguments, `-q`) come from the CLI's grammar.
  */
-export const paletteCommands: PaletteCommand[] = [
-	{
-		name: 'migrate',
-		args: [environment],
-		run: (tui, {values}, data) => migratePending(tui, environmentNamed(data, values[0])),
+const runs: Record<string, Run> = {
+	migrate: (tui, {values}, data) => migratePending(tui, environmentNamed(data, values[0])),
+	migrate_one: (tui, {values}, data) => runOneMigration(tui, environmentNamed(data, values[1]), values[0]!),
+	backup: (tui, {values, options}) => newBackup(tui, {environment: values[0], querySet: options.querySet ?? null}),
+	restore(tui, {values}, data) {
+		const entry = completeBackup(data, values[0]!);
+		if (entry) restoreInto(tui, {backup: entry.archive, from: entry.location, source: entry.environment, personalData: entry.manifest?.personalData, environment: values[1]});
 	},
-	{
-		name: 'migrate_one',
-		aliases: ['migrate-one'],
-		args: [{label: '<key>', kinds: ['migration']}, environment],
-		run: (tui, {values}, data) => runOneMigration(tui, environmentNamed(data, values[1]), values[0]!),
-	},
-	{
-		name: 'backup',
-		args: [environment],
-		options: [querySet],
-		run: (tui, {values, options}) => newBackup(tui, {environment: values[0], querySet: options.querySet ?? null}),
-	},
-	{
-		name: 'restore',
-		args: [{label: '<backup>:<env>', kinds: ['backup', 'environment']}],
-		run(tui, {values}, data) {
-			const entry = completeBackup(data, values[0]!);
-			if (entry) restoreInto(tui, {backup: entry.archive, from: entry.location, source: entry.environment, personalData: entry.manifest?.personalData, environment: values[1]});
-		},
-	},
-	{
-		name: 'copy_db',
-		aliases: ['copy-db'],
-		args: [{label: '<from>:<to>', kinds: ['environment', 'environment']}],
-		options: [querySet],
-		run: (tui, {values, options}) => copyInto(tui, {from: values[0], to: values[1], querySet: options.querySet}),
-	},
-	{
-		name: 'drop_db',
-		aliases: ['drop-db'],
-		args: [environment],
-		run: (tui, {values}, data) => dropJob(tui, environmentNamed(data, values[0])),
-	},
-	{
-		name: 'rehearse',
-		args: [environment],
-		options: [querySet],
-		run: (tui, {values, options}) => rehearseJob(tui, values[0]!, undefined, {querySet: options.querySet ?? null}),
-	},
-	{
-		name: 'rollback',
-		args: [environment],
-		run: (tui, {values}) => rollbackJob(tui, values[0]!),
-	},
-	{
-		name: 'unlock',
-		args: [environment],
-		run: (tui, {values}) => void unlockJob(tui, values[0]!),
-	},
-	{
-		// What scrub_suggest prints is the privacy view (`P`); its `w` runs --write.
-		name: 'scrub_suggest',
-		aliases: ['scrub-suggest'],
-		args: [environment],
-		run: (tui, {values}) => tui.showPrivacy(values[0]!),
-	},
-	{
-		name: 'scrub_audit',
-		aliases: ['scrub-audit'],
-		args: [{label: '<source>:<target>', kinds: ['environment', 'environment']}],
-		run: (tui, {values}) => auditJob(tui, {source: values[0]!, target: values[1]}),
-	},
-];
+	copy_db: (tui, {values, options}) => copyInto(tui, {from: values[0], to: values[1], querySet: options.querySet}),
+	drop_db: (tui, {values}, data) => dropJob(tui, environmentNamed(data, values[0])),
+	rehearse: (tui, {values, options}) => rehearseJob(tui, values[0]!, undefined, {querySet: options.querySet ?? null}),
+	rollback: (tui, {values}) => rollbackJob(tui, values[0]!),
+	unlock: (tui, {values}) => void unlockJob(tui, values[0]!),
+	// What scrub_suggest prints is the privacy view (`P`); its `w` runs --write.
+	scrub_suggest: (tui, {values}) => tui.showPrivacy(values[0]!),
+	scrub_audit: (tui, {values}) => auditJob(tui, {source: values[0]!, target: values[1]}),
+};
+
+/** The palette's commands: the CLI's grammar (commander's program) for the commands the TUI runs. */
+export const paletteCommands: PaletteCommand[] = Object.entries(runs).map(([name, run]) => ({...paletteGrammar(grammarCommand(grammar, name)), run}));
 
 /** `backup <env> [-q <QuerySet>]`: how a command is written. */
 export function usageOf(command: PaletteCommand): string {

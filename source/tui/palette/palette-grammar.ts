@@ -1,0 +1,45 @@
+import type {GrammarArgument, GrammarCommand, GrammarOption} from '../../cli/grammar.js';
+import type {ArgKind, ArgSpec, OptionSpec, PaletteCommand} from './commands.js';
+
+/** What each argument name of the CLI's commands names, for completion and checks (`<backup:env>` is a backup, then an environment). */
+const argumentKinds: Record<string, ArgKind> = {
+	env: 'environment',
+	from: 'environment',
+	to: 'environment',
+	source: 'environment',
+	target: 'environment',
+	backup: 'backup',
+	key: 'migration',
+};
+
+/** The options the palette offers, by the key commander stores them under, and what their value names. */
+const optionKinds: Record<string, ArgKind> = {querySet: 'querySet'};
+
+/** `<backup:env>` as the palette writes and reads it: `<backup>:<env>`, a backup then an environment. */
+function argumentSpec(argument: GrammarArgument, command: string): ArgSpec {
+	const parts = argument.name.split(':');
+	const kinds = parts.map(part => {
+		const kind = argumentKinds[part];
+		if (!kind || !argument.required || argument.variadic || parts.length > 2) throw new Error(`palette: ${command}'s argument <${argument.name}> is not one the palette knows`);
+		return kind;
+	});
+	return {label: parts.map(part => `<${part}>`).join(':'), kinds: kinds as ArgSpec['kinds']};
+}
+
+/** `-q, --query-set <name>` as the palette offers it, or undefined for an option the palette leaves to the CLI. */
+function optionSpec(option: GrammarOption): OptionSpec | undefined {
+	const kind = optionKinds[option.attribute];
+	if (!kind || !option.takesValue) return undefined;
+	return {flags: [option.short, option.long].filter(flag => flag !== null), name: option.attribute, kind};
+}
+
+/** A CLI command as the palette completes and checks it: its names, its arguments and the options it offers (no `run` yet). */
+export function paletteGrammar(command: GrammarCommand): Omit<PaletteCommand, 'run'> {
+	const options = command.options.map(option => optionSpec(option)).filter(option => option !== undefined);
+	return {
+		name: command.name,
+		...(command.aliases.length > 0 ? {aliases: command.aliases} : {}),
+		args: command.arguments.map(argument => argumentSpec(argument, command.name)),
+		...(options.length > 0 ? {options} : {}),
+	};
+}
