@@ -1,5 +1,5 @@
 import {Box, Text, useApp, useStdout} from 'ink';
-import {memo, useCallback, useEffect, useMemo, useReducer, useState, useSyncExternalStore, type ComponentType} from 'react';
+import {memo, useCallback, useEffect, useMemo, useReducer, useState, useSyncExternalStore, type ComponentType, type Dispatch, type ReactNode} from 'react';
 import {now as clockNow} from '../core/clock.js';
 import type {ProjectConfig} from '../core/config/load.js';
 import {loadConfig} from '../core/config/load.js';
@@ -23,8 +23,7 @@ import {useEnvironmentStatuses} from './hooks/use-environment-statuses.js';
 import {useJobRunner, type JobSpec} from './hooks/use-job-runner.js';
 import {KeysProvider} from './hooks/use-keys.js';
 import {useTerminalSize} from './hooks/use-terminal-size.js';
-import {hintsFor, type Scope} from './keymap.js';
-import {useAppKeys, type Focus} from './hooks/use-app-keys.js';
+import {useAppKeys} from './hooks/use-app-keys.js';
 import {paletteCommands} from './palette/commands.js';
 import {CommandPalette, paletteRows} from './palette/command-palette.js';
 import {initialPaletteState, paletteReducer} from './palette/palette-state.js';
@@ -32,8 +31,10 @@ import {usePaletteData} from './palette/use-palette-data.js';
 import {usePaletteKeys} from './palette/use-palette-keys.js';
 import {panels} from './panels/registry.js';
 import type {PanelId, PanelProps} from './panels/types.js';
-import type {PromptChannel} from './state/prompt-channel.js';
-import {appReducer, initialAppState} from './state/use-app-state.js';
+import {focusOf, footerHints, type FocusTarget} from './state/focus.js';
+import type {JobState} from './state/job-state.js';
+import type {PromptChannel, PromptRequest} from './state/prompt-channel.js';
+import {appReducer, initialAppState, type AppAction, type AppState} from './state/use-app-state.js';
 import {createTuiPrompter} from './tui-prompter.js';
 
 export type AppProps = {
@@ -82,23 +83,13 @@ function AppScreen({config: initialConfig, channel, version, folder, pingTimeout
 	const paletteData = usePaletteData(config, palette.open);
 	const [jobsSettled, setJobsSettled] = useState(0);
 
-	const focus: Focus = request
-		? 'form'
-		: state.modal || state.command
-			? 'modal'
-			: state.help
-				? 'help'
-				: state.report
-					? 'report'
-					: job.state
-						? 'job'
-						: state.privacy
-							? 'privacy'
-							: palette.open
-								? 'palette'
-								: inputFocus
-									? 'filter'
-									: 'panel';
+	const focus = focusOf({
+		request,
+		app: state,
+		job: job.state ? {running: job.running, hasCommand: job.state.command !== undefined, viewable: job.state.viewable ?? false} : undefined,
+		paletteOpen: palette.open,
+		filtering: inputFocus,
+	});
 	const panel = panels[state.panel] ?? panels[0]!;
 
 	const quit = useCallback(() => {
@@ -139,7 +130,7 @@ function AppScreen({config: initialConfig, channel, version, folder, pingTimeout
 		if (copied) dispatch({type: 'toast', text: 'Copied the CLI line to the clipboard (if your terminal allows OSC 52)', tone: 'info'});
 	};
 
-	useAppKeys({focus, channel, prompter, job, quitting: state.quitting, dispatch, quit, panelCount: panels.length, openPalette, copyCommand});
+	useAppKeys({focus: focus.on, channel, prompter, job, quitting: state.quitting, dispatch, quit, panelCount: panels.length, openPalette, copyCommand});
 
 	const selectEnvironment = useCallback((name: string) => dispatch({type: 'environment', name}), []);
 	const openPanel = useCallback((id: PanelId) => dispatch({type: 'panel', index: Math.max(0, panels.findIndex(candidate => candidate.id === id))}), []);
@@ -171,25 +162,16 @@ function AppScreen({config: initialConfig, channel, version, folder, pingTimeout
 		() => ({config, prompter, statuses, environment: state.environment, selectEnvironment, openPanel, startJob, jobRunning: job.running, jobsSettled, showModal, showReport, showPrivacy, reloadConfig, toast, setInputFocus, now}),
 		[config, prompter, statuses, state.environment, selectEnvironment, openPanel, startJob, job.running, jobsSettled, showModal, showReport, showPrivacy, reloadConfig, toast, now],
 	);
-	const {submit: submitPalette} = usePaletteKeys({isActive: focus === 'palette', dispatch: paletteDispatch, commands: paletteCommands, data: paletteData, tui: services});
+	const {submit: submitPalette} = usePaletteKeys({isActive: focus.on === 'palette', dispatch: paletteDispatch, commands: paletteCommands, data: paletteData, tui: services});
 
 	const height = Math.max(chromeRows + 3, rows - 1);
 	const panelHeight = height - chromeRows;
-	const showPalette = focus === 'palette';
+	const showPalette = focus.on === 'palette';
 	const panelBoxHeight = showPalette ? panelHeight - paletteRows : panelHeight;
 	const overlayWidth = Math.min(columns, 100);
 	const environment = config.environments.find(candidate => candidate.name === state.environment);
-	// The CLI line shown alone only closes (it does not scroll).
-	const hints = state.command && focus === 'modal' ? hintsFor(['modal']).filter(hint => hint.hint === 'close') : footerHints(focus, request?.kind, job.running, panel.scopes, job.state?.command !== undefined, job.state?.viewable ?? false);
-	const pinned = focus === 'panel' ? hints.filter(hint => hint.label === '?' || hint.label === 'q') : [];
-
-	let overlay: React.ReactNode;
-	if (request) overlay = <PromptDialog key={request.id} request={request} width={overlayWidth} onSettled={id => channel.settle(id)} />;
-	else if (state.command) overlay = <CommandLineView {...state.command} width={columns} onClose={() => dispatch({type: 'command', shown: undefined})} />;
-	else if (state.modal) overlay = <Modal {...state.modal} width={overlayWidth} height={panelHeight} onClose={() => dispatch({type: 'modal', content: undefined})} />;
-	else if (state.help) overlay = <HelpOverlay width={overlayWidth} height={panelHeight} onClose={() => dispatch({type: 'toggle-help'})} />;
-	else if (state.report) overlay = <RehearsalReportView report={state.report} width={columns} height={panelHeight} onClose={() => dispatch({type: 'report', report: undefined})} />;
-	else if (job.state) overlay = <JobView job={job.state} width={columns} height={panelHeight} />;
+	const {hints, pinned} = footerHints(focus, panel.scopes);
+	const overlay = overlayFor(focus.on, {request, channel, state, dispatch, job: job.state, columns, overlayWidth, panelHeight});
 
 	const Panel = panel.Component;
 	return (
@@ -202,12 +184,12 @@ function AppScreen({config: initialConfig, channel, version, folder, pingTimeout
 					{/* The privacy view stays mounted under the jobs it starts (its sample and scroll kept), hidden while anything is on top. */}
 					{state.privacy ? (
 						<Box display={overlay ? 'none' : 'flex'} flexDirection="column">
-							<PrivacyView key={state.privacy} environment={state.privacy} width={columns} height={panelBoxHeight} isActive={focus === 'privacy'} onClose={() => dispatch({type: 'privacy', environment: undefined})} />
+							<PrivacyView key={state.privacy} environment={state.privacy} width={columns} height={panelBoxHeight} isActive={focus.on === 'privacy'} onClose={() => dispatch({type: 'privacy', environment: undefined})} />
 						</Box>
 					) : null}
 					<Box display={overlay || state.privacy ? 'none' : 'flex'} flexDirection="column">
 						{Panel ? (
-							<PanelSlot key={panel.id} Component={Panel} width={columns} height={panelBoxHeight} isActive={focus === 'panel' || focus === 'filter'} />
+							<PanelSlot key={panel.id} Component={Panel} width={columns} height={panelBoxHeight} isActive={focus.on === 'panel' || focus.on === 'filter'} />
 						) : (
 							<Text dimColor wrap="wrap">{panel.pending}</Text>
 						)}
@@ -220,7 +202,7 @@ function AppScreen({config: initialConfig, channel, version, folder, pingTimeout
 					{state.toast ? clip(state.toast.text, columns) : state.quitting ? 'Stopping the job, then quitting…' : ' '}
 				</Text>
 				<StatusBar environment={environment} status={environment ? statuses.get(environment.name) : undefined} width={columns} />
-				<Footer hints={hints.filter(hint => !pinned.includes(hint))} pinned={pinned} width={columns} />
+				<Footer hints={hints} pinned={pinned} width={columns} />
 			</Box>
 		</TuiContext.Provider>
 	);
@@ -234,42 +216,47 @@ const PanelSlot = memo(function PanelSlot({Component, ...props}: PanelProps & {C
 	return <Component {...props} />;
 });
 
-/** The footer's hints for what has focus, from the keymap. */
-export function footerHints(focus: Focus, requestKind: string | undefined, jobRunning: boolean, panelScopes: Scope[], jobHasCommand = false, jobViewable = false): Array<{label: string; hint: string}> {
+/** What the overlay over the panel is drawn from. */
+type OverlayProps = {
+	request: PromptRequest | undefined;
+	channel: PromptChannel;
+	state: AppState;
+	dispatch: Dispatch<AppAction>;
+	job: JobState | undefined;
+	columns: number;
+	overlayWidth: number;
+	panelHeight: number;
+};
+
+/** The overlay that has focus (a form, the CLI line, a message, the help, a report, a job), or nothing when focus is below them. */
+function overlayFor(focus: FocusTarget, {request, channel, state, dispatch, job, columns, overlayWidth, panelHeight}: OverlayProps): ReactNode {
 	switch (focus) {
 		case 'form': {
-			if (requestKind === 'confirm') return hintsFor(['dialog']);
-			return hintsFor(requestKind === 'select' ? ['select', 'form'] : ['form']);
+			return request ? <PromptDialog key={request.id} request={request} width={overlayWidth} onSettled={id => channel.settle(id)} /> : undefined;
 		}
 
-		case 'modal':
+		case 'command': {
+			return state.command ? <CommandLineView {...state.command} width={columns} onClose={() => dispatch({type: 'command', shown: undefined})} /> : undefined;
+		}
+
+		case 'modal': {
+			return state.modal ? <Modal {...state.modal} width={overlayWidth} height={panelHeight} onClose={() => dispatch({type: 'modal', content: undefined})} /> : undefined;
+		}
+
 		case 'help': {
-			return hintsFor(['modal']);
+			return <HelpOverlay width={overlayWidth} height={panelHeight} onClose={() => dispatch({type: 'toggle-help'})} />;
 		}
 
 		case 'report': {
-			return [...hintsFor(['report']), ...hintsFor(['global']).filter(hint => hint.hint === 'help')];
-		}
-
-		case 'privacy': {
-			return [...hintsFor(['privacy']), ...hintsFor(['global']).filter(hint => hint.hint === 'help')];
+			return state.report ? <RehearsalReportView report={state.report} width={columns} height={panelHeight} onClose={() => dispatch({type: 'report', report: undefined})} /> : undefined;
 		}
 
 		case 'job': {
-			const jobHints = hintsFor(['job']).filter(hint => (jobRunning ? hint.hint === 'cancel' : hint.hint === 'close' || (jobViewable && hint.hint === 'report')) || (jobHasCommand && hint.hint === 'copy command'));
-			return [...jobHints, ...hintsFor(['global']).filter(hint => hint.hint === 'help')];
+			return job ? <JobView job={job} width={columns} height={panelHeight} /> : undefined;
 		}
 
-		case 'filter': {
-			return hintsFor(['filter']);
-		}
-
-		case 'palette': {
-			return hintsFor(['palette']);
-		}
-
-		case 'panel': {
-			return hintsFor([...panelScopes, 'global']);
+		default: {
+			return undefined;
 		}
 	}
 }

@@ -227,13 +227,13 @@ export function actionFor(scopes: Scope[], input: string, key: Key): Action | un
 	return undefined;
 }
 
-/** The footer's hints for the scopes that have focus, most specific first. */
-export function hintsFor(scopes: Scope[]): Array<{label: string; hint: string}> {
+/** The footer's hints for the scopes that have focus, most specific first; with `keep`, only the bindings of the actions it keeps. */
+export function hintsFor(scopes: Scope[], keep: (action: Action) => boolean = () => true): Array<{label: string; hint: string}> {
 	const seen = new Set<string>();
 	const hints: Array<{label: string; hint: string}> = [];
 	for (const scope of scopes) {
 		for (const binding of keymap) {
-			if (binding.scope !== scope || !binding.footer || seen.has(binding.label + binding.hint)) continue;
+			if (binding.scope !== scope || !binding.footer || !keep(binding.action) || seen.has(binding.label + binding.hint)) continue;
 			seen.add(binding.label + binding.hint);
 			hints.push({label: binding.label, hint: binding.hint});
 		}

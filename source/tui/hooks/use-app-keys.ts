@@ -2,16 +2,15 @@ import {useRef, type Dispatch} from 'react';
 import {MonarchError} from '../../core/errors.js';
 import type {Prompter} from '../../core/prompts.js';
 import {actionFor} from '../keymap.js';
+import type {FocusTarget} from '../state/focus.js';
 import type {PromptChannel} from '../state/prompt-channel.js';
 import type {AppAction} from '../state/use-app-state.js';
 import type {JobRunner} from './use-job-runner.js';
 import {useKeys} from './use-keys.js';
 
-/** What has the keyboard, most specific first. */
-export type Focus = 'form' | 'modal' | 'help' | 'report' | 'job' | 'privacy' | 'palette' | 'filter' | 'panel';
-
 export type AppKeysOptions = {
-	focus: Focus;
+	/** What has focus (focusOf): the app's keys listen on a panel, a job, the help, a report or the privacy view. */
+	focus: FocusTarget;
 	channel: PromptChannel;
 	prompter: Prompter;
 	job: JobRunner;
