@@ -1,4 +1,4 @@
-import {archiveSuffix} from '../../core/backups/object-names.js';
+import {backupShortName} from '../../core/backups/index.js';
 import type {StoreLocation} from '../../core/storage/index.js';
 
 /*
@@ -121,7 +121,7 @@ export function backupLine(options: BackupLineOptions): string {
 
 /** `monarch restore <backup>:<env> [--from store] --yes` (the backup without `.archive.gz`, as list_backups shows it). */
 export function restoreLine(options: {backup: string; environment: string; from?: StoreLocation | undefined; scrub?: boolean | undefined}): string {
-	const backup = options.backup.endsWith(archiveSuffix) ? options.backup.slice(0, -archiveSuffix.length) : options.backup;
+	const backup = backupShortName(options.backup);
 	return commandLine(['restore', `${backup}:${options.environment}`, ...(options.from === undefined ? [] : ['--from', options.from]), ...scrubFlags(options.scrub), '--yes']);
 }
 

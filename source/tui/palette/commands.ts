@@ -1,5 +1,5 @@
-import type {BackupEntry} from '../../core/backups/catalogue.js';
-import type {Environment} from '../../core/environments.js';
+import {backupShortName, type BackupEntry} from '../../core/backups/index.js';
+import type {Environment} from '../../core/environments/index.js';
 import type {TuiServices} from '../context.js';
 import {newBackup} from '../jobs/backup-job.js';
 import {copyInto} from '../jobs/copy-job.js';
@@ -10,7 +10,6 @@ import {rollbackJob} from '../jobs/rollback-job.js';
 import {unlockJob} from '../jobs/unlock-job.js';
 import {restoreInto} from '../jobs/restore-job.js';
 import {auditJob} from '../jobs/privacy-jobs.js';
-import {shortName} from '../state/backup-rows.js';
 
 /** What a palette argument names; completion and checks look it up in PaletteData. */
 export type ArgKind = 'environment' | 'backup' | 'migration' | 'querySet';
@@ -63,7 +62,7 @@ function environmentNamed(data: PaletteData, name: string | undefined): Environm
 
 /** A complete backup by the name list_backups shows (with or without `.archive.gz`), newest first. */
 export function completeBackup(data: PaletteData, name: string): BackupEntry | undefined {
-	return data.backups?.find(entry => entry.state === 'complete' && (shortName(entry.archive) === name || entry.archive === name));
+	return data.backups?.find(entry => entry.state === 'complete' && (backupShortName(entry.archive) === name || entry.archive === name));
 }
 
 /**
