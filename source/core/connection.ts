@@ -1,7 +1,7 @@
 import type {Db, MongoClient} from 'mongodb';
 import {clientOptions} from './client-options.js';
 import type {Environment} from './environments.js';
-import {MonarchError} from './errors.js';
+import {firstLine, MonarchError} from './errors.js';
 import type {EventSink} from './events.js';
 import {findInterruptedSwap, finishInterruptedSwap, type InterruptedSwap} from './interrupted-swap.js';
 import {redact} from './redact.js';
@@ -68,7 +68,7 @@ export async function connect(environment: Environment, options: ConnectOptions)
 }
 
 export function connectionError(environment: Pick<Environment, 'name' | 'hosts' | 'displayUri'>, error: unknown): MonarchError {
-	const reason = redact(error instanceof Error ? error.message : String(error)).split('\n')[0];
+	const reason = firstLine(redact(error instanceof Error ? error.message : String(error)));
 	return new MonarchError('connection', `Cannot reach environment "${environment.name}" at ${environment.hosts.join(',') || environment.displayUri}: ${reason}`, {
 		hint: 'check that the server is running and the uri in monarch.json',
 		cause: error,

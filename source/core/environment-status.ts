@@ -1,5 +1,6 @@
 import type {MongoClient} from 'mongodb';
 import type {Environment} from './environments.js';
+import {firstLine} from './errors.js';
 import {findInterruptedSwap, type InterruptedSwap} from './interrupted-swap.js';
 import {redact} from './redact.js';
 import {findAbandonedScratch, type AbandonedScratch} from './scratch-databases.js';
@@ -80,7 +81,7 @@ export async function environmentStatus(environment: Environment, options: Envir
 	} catch (error) {
 		work.catch(() => {});
 		const message = error instanceof Error ? error.message : String(error);
-		return down(redact(message).split('\n')[0] ?? 'unreachable');
+		return down(firstLine(redact(message)));
 	} finally {
 		clearTimeout(timer);
 		await (client as MongoClient | undefined)?.close().catch(() => {});

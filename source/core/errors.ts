@@ -66,6 +66,15 @@ export function describeError(error: unknown): string {
 	return String(error);
 }
 
+/**
+ * The first line of a message, as it is (not trimmed): a server's multi-line
+ * error, a stack or a parser's excerpt said in one line (the rest stays in
+ * the cause, for `--verbose`).
+ */
+export function firstLine(text: string): string {
+	return text.split('\n', 1)[0] ?? '';
+}
+
 /** Go's formatting of internal values (`&{...}`, `map[...]`, `%!q(...)`), as FerretDB puts into some messages. */
 const goFormatting = /&\{|\bmap\[|%!\w\(/;
 

@@ -2,7 +2,7 @@ import {existsSync} from 'node:fs';
 import path from 'node:path';
 import {fileURLToPath} from 'node:url';
 import type {createJiti} from 'jiti';
-import {MonarchError} from './errors.js';
+import {firstLine, MonarchError} from './errors.js';
 
 /** monarch's public entry point, so that `import ... from 'monarch'` works in any project. */
 function publicEntry(): string {
@@ -24,7 +24,7 @@ export async function loadBrandedClass<T>(file: string, brand: symbol, what: str
 	try {
 		loaded = (await jiti.import(file)) as Record<string, unknown>;
 	} catch (error) {
-		const reason = (error instanceof Error ? error.message : String(error)).split('\n')[0];
+		const reason = firstLine(error instanceof Error ? error.message : String(error));
 		throw new MonarchError('config', `${file}: cannot load: ${reason}`, {hint: 'fix the file; nothing was run', cause: error});
 	}
 

@@ -2,6 +2,7 @@ import path from 'node:path';
 import type {Command} from 'commander';
 import type {MigrateResult, MigrationsReport} from '../../core/migrations/index.js';
 import {formatDuration} from '../../core/progress.js';
+import {firstLine} from '../../core/errors.js';
 import type {CliContext} from '../context.js';
 import {paint} from '../style.js';
 import {table} from '../table.js';
@@ -47,8 +48,8 @@ export function registerMigrationCommands(program: Command, context: () => CliCo
 		.addHelpText('after', '\nExamples:\n  monarch migrate development\n  monarch migrate production --yes   # from CI')
 		.action(async (env: string, options: {yes?: boolean; safetyBackup: boolean}) => {
 			const {config, prompter, events, signal, print} = context();
-			const {migrate} = await import('../../core/migrations/index.js');
-			const result = await migrate({config: await config(), environment: env, yes: options.yes, safetyBackup: safetyBackupFlag(options), prompter: prompter(), events, signal});
+			const {migrateNamed} = await import('../../core/migrations/index.js');
+			const result = await migrateNamed({config: await config(), environment: env, yes: options.yes, safetyBackup: safetyBackupFlag(options), prompter: prompter(), events, signal});
 			print(summary(result));
 		});
 
@@ -63,8 +64,8 @@ export function registerMigrationCommands(program: Command, context: () => CliCo
 		.addHelpText('after', '\nExample:\n  monarch migrate_one 20261123183000_add_indexes_to_user_table development')
 		.action(async (key: string, env: string, options: {yes?: boolean; safetyBackup: boolean}) => {
 			const {config, prompter, events, signal, print} = context();
-			const {migrateOne} = await import('../../core/migrations/index.js');
-			const result = await migrateOne({config: await config(), environment: env, key, yes: options.yes, safetyBackup: safetyBackupFlag(options), prompter: prompter(), events, signal});
+			const {migrateNamed} = await import('../../core/migrations/index.js');
+			const result = await migrateNamed({config: await config(), environment: env, key, yes: options.yes, safetyBackup: safetyBackupFlag(options), prompter: prompter(), events, signal});
 			print(summary(result));
 		});
 
@@ -89,9 +90,9 @@ function safetyBackupFlag(options: {safetyBackup: boolean}): false | undefined {
 }
 
 function summary(result: MigrateResult): string {
-	if (result.ran.length === 0) return `Nothing to migrate on ${result.environment}.`;
-	const total = result.ran.reduce((sum, entry) => sum + entry.durationMs, 0);
-	const lines = [`Ran ${counted(result.ran.length, 'migration')} on ${result.environment} in ${formatDuration(total)}.`];
+	if (result.migrations.length === 0) return `Nothing to migrate on ${result.environment}.`;
+	const total = result.migrations.reduce((sum, entry) => sum + (entry.durationMs ?? 0), 0);
+	const lines = [`Ran ${counted(result.migrations.length, 'migration')} on ${result.environment} in ${formatDuration(total)}.`];
 	const backup = result.safetyBackup;
 	if (backup) lines.push(`Safety backup of ${result.environment} before the migrations: ${backup.store}${backup.archive} (undo with \`monarch restore ${backup.archive}:${result.environment}\`).`);
 	return lines.join('\n');
@@ -106,7 +107,7 @@ function formatReport(report: MigrationsReport): string {
 			migration.baseline ? color('cyan', 'baseline (marked applied, not run)') : '',
 			migration.drift ? color('yellow', 'changed since it ran') : '',
 			migration.interrupted ? color('red', 'interrupted') : '',
-			migration.state === 'Failed' ? color('red', migration.error?.message.split('\n')[0] ?? '') : '',
+			migration.state === 'Failed' ? color('red', firstLine(migration.error?.message ?? '')) : '',
 		].filter(Boolean);
 		rows.push([
 			color(stateColor[migration.state], migration.state),

@@ -1,7 +1,7 @@
 import {Readable} from 'node:stream';
 import pMap from 'p-map';
 import type {ProjectConfig} from '../config/load.js';
-import {describeError, isMonarchError, MonarchError} from '../errors.js';
+import {describeError, firstLine, isMonarchError, MonarchError} from '../errors.js';
 import {redact} from '../redact.js';
 import type {BackupStore, StoredObject, StoreLocation} from '../storage/contract.js';
 import {openStores, storeFor} from '../storage/stores.js';
@@ -220,7 +220,7 @@ export async function readManifest(store: BackupStore, archive: string, signal?:
 	try {
 		json = JSON.parse(Buffer.concat(chunks).toString('utf8'));
 	} catch (error) {
-		throw new MonarchError('corrupt', `${where}: invalid JSON (${(error as Error).message.split('\n')[0]})`, {hint: 'the backup is incomplete; take a new one'});
+		throw new MonarchError('corrupt', `${where}: invalid JSON (${firstLine((error as Error).message)})`, {hint: 'the backup is incomplete; take a new one'});
 	}
 
 	const parsed = backupManifestSchema.safeParse(json);

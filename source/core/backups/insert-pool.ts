@@ -2,7 +2,7 @@ import {Worker} from 'node:worker_threads';
 import type {Db} from 'mongodb';
 import {connectionError} from '../connection.js';
 import type {Environment} from '../environments.js';
-import {MonarchError} from '../errors.js';
+import {firstLine, MonarchError} from '../errors.js';
 import {byteLength} from '../collect-garbage.js';
 import {AdmissionWindow} from './admission-window.js';
 import {insertRaw} from './raw-insert.js';
@@ -226,7 +226,7 @@ export class InsertPool {
 	private died(slot: Slot, reason: string): void {
 		const collections = [...new Set([...slot.held.values()].map(batch => batch.collection))];
 		const held = slot.held.size > 0 ? `, with ${slot.held.size} ${slot.held.size === 1 ? 'batch' : 'batches'} of ${collections.join(', ')} in flight` : '';
-		const error = new MonarchError('internal', `${this.options.label}: insert worker ${slot.number} of ${this.size} stopped (${reason.split('\n')[0]})${held}`, {cause: slot.error});
+		const error = new MonarchError('internal', `${this.options.label}: insert worker ${slot.number} of ${this.size} stopped (${firstLine(reason)})${held}`, {cause: slot.error});
 		this.failure ??= error;
 		for (const batch of slot.held.values()) batch.reject(error);
 		slot.held.clear();

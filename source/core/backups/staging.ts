@@ -5,7 +5,7 @@ import type {Db, Document} from 'mongodb';
 import {MonarchError, throwIfAborted} from '../errors.js';
 import {ignoreEvents, type EventSink} from '../events.js';
 import {dropRun, startJournal, swapRun} from '../swap-journal.js';
-import {describeError} from '../errors.js';
+import {describeError, firstLine} from '../errors.js';
 import {stagingPrefix, type CollectionInfo} from './collections.js';
 import {serverTraits, type ServerTraits} from './server-traits.js';
 import {counted} from '../plural.js';
@@ -294,11 +294,6 @@ export class StagingLoad {
 			this.events({type: 'log', level: 'warn', message: `${collection.name}: created without the options ${names} (${this.options.server.description} does not keep them)`});
 		}
 	}
-}
-
-/** The first line of a message: servers' multi-line errors stay one line (the rest is under --verbose, through the cause). */
-function firstLine(text: string): string {
-	return text.split('\n')[0]!;
 }
 
 function isIdIndex(index: Document): boolean {

@@ -3,18 +3,15 @@
  * migrations. Cheap to import: types statically, every operation loads its
  * module on call.
  */
-export type {MigrateOptions, MigrateResult} from './run.js';
+export type {MigrateNamedOptions, MigrateOptions, MigrateResult, MigrationOutcome} from './run.js';
 export type {MigrationStatus, MigrationsReport} from './status.js';
 export type {MigrationState} from './history.js';
 export type {GeneratedMigration} from './generate.js';
 export type {MigrationFile} from './discover.js';
 export type {MarkAppliedOptions, MarkAppliedResult} from './baseline.js';
 
-/** `monarch migrate`: every pending migration (run.ts, with the migrations' loader, loaded on call). */
-export const migrate: typeof import('./run.js').migrate = async (...args) => (await import('./run.js')).migrate(...args);
-
-/** `monarch migrate_one` (run.ts, loaded on call). */
-export const migrateOne: typeof import('./run.js').migrateOne = async (...args) => (await import('./run.js')).migrateOne(...args);
+/** `monarch migrate` and `migrate_one`: the environment by name, its pending migrations (or `key`), the run's failure thrown (run.ts, with the migrations' loader, loaded on call). */
+export const migrateNamed: typeof import('./run.js').migrateNamed = async (...args) => (await import('./run.js')).migrateNamed(...args);
 
 /** `monarch list_migrations`: files joined with history, no migration code loaded (list.ts, loaded on call). */
 export const listMigrations: typeof import('./list.js').listMigrations = async (...args) => (await import('./list.js')).listMigrations(...args);

@@ -1,7 +1,7 @@
 import type {Db, MongoClient} from 'mongodb';
 import type {ProjectConfig} from '../config/load.js';
 import {confirmProtected} from '../confirm.js';
-import {connect} from '../connection.js';
+import {connect, type Connection} from '../connection.js';
 import {findEnvironment, type Environment} from '../environments.js';
 import {MonarchError, throwIfAborted} from '../errors.js';
 import {ignoreEvents, type EventSink, type OperationOptions} from '../events.js';
@@ -16,10 +16,12 @@ import {migrationBrand, type MigrationClass} from './migration.js';
 import {counted} from '../plural.js';
 import type {BackupResult} from '../backups/backup.js';
 import {safetyStoreFor, takeSafetyBackup} from '../backups/safety-backup.js';
+import type {BackupStore} from '../storage/index.js';
 
 export type MigrateOptions = OperationOptions & {
 	config: ProjectConfig;
-	environment: string;
+	/** The environment migrated, already resolved (`migrateNamed` finds it by name in `config`; a rehearsal passes its scratch database). */
+	environment: Environment;
 	prompter: Prompter;
 	/** Confirmed up front (`--yes`), for protected environments in CI. */
 	yes?: boolean;
@@ -27,27 +29,60 @@ export type MigrateOptions = OperationOptions & {
 	safetyBackup?: boolean | undefined;
 };
 
+/** What became of one migration of the run, in order. */
+export type MigrationOutcome = {
+	key: string;
+	/** `Failed`: it threw, or (not run again) its earlier failure or interruption blocks the run; `NotRun`: a migration before it failed. */
+	state: 'Completed' | 'Failed' | 'NotRun';
+	/** How long it ran (ms); undefined when it did not run. */
+	durationMs: number | undefined;
+	/** The message it threw, or the blocking message; undefined unless `Failed`. */
+	error: string | undefined;
+};
+
 export type MigrateResult = {
 	environment: string;
-	ran: Array<{key: string; durationMs: number}>;
+	/** Every migration the run decided on under the lock, in order (empty when nothing was pending). */
+	migrations: MigrationOutcome[];
+	/** Why the run stopped: a migration that threw (`migration-failed`) or one that blocks the rest (`blocked`); `migrateNamed` throws it. */
+	failure: MonarchError | undefined;
 	/** The backup taken before the first migration ran (protected environments only). */
 	safetyBackup?: BackupResult | undefined;
 };
 
-/** Runs every pending migration in order, stopping at the first failure. */
+/**
+ * Runs every pending migration of `environment` in order, stopping at the
+ * first failure, which is the result's `failure` (with each migration's
+ * outcome), not an exception. Anything else (usage, the lock, an abort) throws.
+ */
 export async function migrate(options: MigrateOptions): Promise<MigrateResult> {
 	return runMigrations(options, undefined);
 }
 
-/** Runs one migration whatever its state (the seed's force). */
+/** Runs one migration whatever its state (the seed's force); a failure is the result's, as in `migrate`. */
 export async function migrateOne(options: MigrateOptions & {key: string}): Promise<MigrateResult> {
 	return runMigrations(options, options.key);
 }
 
-async function runMigrations(options: MigrateOptions, onlyKey: string | undefined): Promise<MigrateResult> {
+/** `migrate`'s options with the environment by name, and `key` for `migrate_one`. */
+export type MigrateNamedOptions = Omit<MigrateOptions, 'environment'> & {environment: string; key?: string | undefined};
+
+/**
+ * `monarch migrate` and `migrate_one` (and the TUI's jobs): finds the
+ * environment by name in the config, runs `migrate` (or `migrateOne` with
+ * `key`), and throws the run's failure, the error the command exits with.
+ */
+export async function migrateNamed(options: MigrateNamedOptions): Promise<MigrateResult> {
 	const {config} = options;
-	const events = options.events ?? ignoreEvents;
 	const environment = findEnvironment(config.environments, options.environment, config.displayFile);
+	const result = await runMigrations({...options, environment}, options.key);
+	if (result.failure) throw result.failure;
+	return result;
+}
+
+async function runMigrations(options: MigrateOptions, onlyKey: string | undefined): Promise<MigrateResult> {
+	const {config, environment} = options;
+	const events = options.events ?? ignoreEvents;
 	const files = await discoverMigrations(config.migrationsDir);
 	if (onlyKey !== undefined && !files.some(file => file.key === onlyKey)) {
 		throw new MonarchError('not-found', `No migration "${onlyKey}" in ${config.migrationsDir}`, {
@@ -57,11 +92,10 @@ async function runMigrations(options: MigrateOptions, onlyKey: string | undefine
 
 	const connection = await connect(environment, {access: 'write', lock: config.lock, events, signal: options.signal});
 	try {
-		const before = await readHistory(connection.db);
-		const planned = onlyKey === undefined ? files.filter(file => before.get(file.key)?.state !== 'Completed') : files.filter(file => file.key === onlyKey);
+		const planned = plan(files, await readHistory(connection.db), onlyKey);
 		if (planned.length === 0) {
 			events({type: 'log', level: 'info', message: `Nothing to migrate on ${environment.name}: ${files.length === 1 ? 'its one migration is' : `all ${files.length} migrations are`} completed`});
-			return {environment: environment.name, ran: []};
+			return {environment: environment.name, migrations: [], failure: undefined};
 		}
 
 		// Checked before anything is loaded or asked: a protected environment with no store to back it up to is refused.
@@ -73,40 +107,71 @@ async function runMigrations(options: MigrateOptions, onlyKey: string | undefine
 
 		const what = onlyKey === undefined ? `Run ${counted(planned.length, 'pending migration')}` : `Run migration ${onlyKey}`;
 		await confirmProtected(environment, what, {yes: options.yes, prompter: options.prompter});
-
-		const lock = await acquireLock(connection.db, migrationsLockName, {
-			leaseMs: config.lock.leaseMs,
-			waitMs: config.lock.waitMs,
-			events,
-			signal: options.signal,
-		});
-		try {
-			// Another run may have gone first while we waited: decide again under the lock.
-			const entries = await readHistory(connection.db);
-			const toRun = onlyKey === undefined ? files.filter(file => entries.get(file.key)?.state !== 'Completed') : planned;
-			if (onlyKey === undefined) assertNotBlocked(toRun, entries, environment);
-			if (toRun.length === 0) {
-				events({type: 'log', level: 'info', message: `Nothing to migrate on ${environment.name}: another run completed them`});
-				return {environment: environment.name, ran: []};
-			}
-
-			const safetyBackup = safetyStore ? await takeSafetyBackup({db: connection.db, target: environment, store: safetyStore, kind: 'migrate', events, signal: options.signal}) : undefined;
-			const recorded = safetyBackup ? {store: safetyBackup.store, archive: safetyBackup.archive} : undefined;
-			const ran: MigrateResult['ran'] = [];
-			for (const file of toRun) {
-				throwIfAborted(options.signal, `the migrations on ${environment.name} before ${file.key}`);
-				if (lock.lost) throw lostLock(environment);
-				const migrationClass = classes.get(file.key) ?? (await loadMigration(file));
-				const durationMs = await runOne({file, migrationClass, environment, client: connection.client, db: connection.db, lock, safetyBackup: recorded, events, signal: options.signal});
-				ran.push({key: file.key, durationMs});
-			}
-
-			return {environment: environment.name, ran, safetyBackup};
-		} finally {
-			await lock.release().catch(() => {});
-		}
+		return await runUnderLock({options, events, connection, files, planned, onlyKey, classes, safetyStore});
 	} finally {
 		await connection.close();
+	}
+}
+
+/** The migrations a run decides on: those not Completed, or the one asked for. */
+function plan(files: MigrationFile[], entries: Map<string, HistoryEntry>, onlyKey: string | undefined): MigrationFile[] {
+	if (onlyKey !== undefined) return files.filter(file => file.key === onlyKey);
+	return files.filter(file => entries.get(file.key)?.state !== 'Completed');
+}
+
+type LockedRun = {
+	options: MigrateOptions;
+	events: EventSink;
+	connection: Connection;
+	files: MigrationFile[];
+	planned: MigrationFile[];
+	onlyKey: string | undefined;
+	classes: Map<string, MigrationClass>;
+	safetyStore: BackupStore | undefined;
+};
+
+/**
+ * Under the migrations lock: decide again (another run may have gone first),
+ * stop at a blocked run, take the safety backup, run in order.
+ */
+async function runUnderLock(run: LockedRun): Promise<MigrateResult> {
+	const {options, events, connection, onlyKey} = run;
+	const {config, environment} = options;
+	const lock = await acquireLock(connection.db, migrationsLockName, {
+		leaseMs: config.lock.leaseMs,
+		waitMs: config.lock.waitMs,
+		events,
+		signal: options.signal,
+	});
+	try {
+		const entries = await readHistory(connection.db);
+		const toRun = onlyKey === undefined ? plan(run.files, entries, undefined) : run.planned;
+		const blocked = onlyKey === undefined ? blockingFailure(toRun, entries, environment) : undefined;
+		if (blocked) return {environment: environment.name, migrations: blockedOutcomes(toRun, blocked), failure: blocked.failure};
+		if (toRun.length === 0) {
+			events({type: 'log', level: 'info', message: `Nothing to migrate on ${environment.name}: another run completed them`});
+			return {environment: environment.name, migrations: [], failure: undefined};
+		}
+
+		const {safetyStore} = run;
+		const safetyBackup = safetyStore
+			? await takeSafetyBackup({db: connection.db, target: environment, store: safetyStore, kind: 'migrate', events, signal: options.signal})
+			: undefined;
+		const recorded = safetyBackup ? {store: safetyBackup.store, archive: safetyBackup.archive} : undefined;
+		const migrations: MigrationOutcome[] = toRun.map(file => ({key: file.key, state: 'NotRun', durationMs: undefined, error: undefined}));
+		for (const [index, file] of toRun.entries()) {
+			throwIfAborted(options.signal, `the migrations on ${environment.name} before ${file.key}`);
+			if (lock.lost) throw lostLock(environment);
+			const migrationClass = run.classes.get(file.key) ?? (await loadMigration(file));
+			const {client, db} = connection;
+			const ran = await runOne({file, migrationClass, environment, client, db, lock, safetyBackup: recorded, events, signal: options.signal});
+			migrations[index] = ran.outcome;
+			if (ran.failure) return {environment: environment.name, migrations, failure: ran.failure, safetyBackup};
+		}
+
+		return {environment: environment.name, migrations, failure: undefined, safetyBackup};
+	} finally {
+		await lock.release().catch(() => {});
 	}
 }
 
@@ -115,22 +180,38 @@ export async function loadMigration(file: MigrationFile): Promise<MigrationClass
 	return loadBrandedClass<MigrationClass>(file.file, migrationBrand, 'migration', 'export default class ... extends MongoBackedMigration');
 }
 
-function assertNotBlocked(toRun: MigrationFile[], entries: Map<string, HistoryEntry>, environment: Environment): void {
+type Blocked = {key: string; failure: MonarchError};
+
+/** The first migration of the run that failed or was interrupted before, which the later ones wait for, with the error that says so. */
+function blockingFailure(toRun: MigrationFile[], entries: Map<string, HistoryEntry>, environment: Environment): Blocked | undefined {
 	for (const file of toRun) {
 		const entry = entries.get(file.key);
 		if (entry?.state === 'Failed') {
-			throw new MonarchError('blocked', `Migration ${file.key} failed on ${environment.name}: ${entry.error?.message ?? 'unknown error'}; later migrations wait for it`, {
+			const failure = new MonarchError('blocked', `Migration ${file.key} failed on ${environment.name}: ${entry.error?.message ?? 'unknown error'}; later migrations wait for it`, {
 				hint: `fix it, then run \`monarch migrate_one ${file.key} ${environment.name}\``,
 			});
+			return {key: file.key, failure};
 		}
 
 		if (entry?.state === 'Processing') {
 			const by = `${entry.ranBy.user}@${entry.ranBy.host} pid ${entry.ranBy.pid}`;
-			throw new MonarchError('blocked', `Migration ${file.key} was interrupted on ${environment.name} (started ${entry.startedAt.toISOString()} by ${by}, which is gone); later migrations wait for it`, {
+			const failure = new MonarchError('blocked', `Migration ${file.key} was interrupted on ${environment.name} (started ${entry.startedAt.toISOString()} by ${by}, which is gone); later migrations wait for it`, {
 				hint: `check what it changed, then run \`monarch migrate_one ${file.key} ${environment.name}\``,
 			});
+			return {key: file.key, failure};
 		}
 	}
+
+	return undefined;
+}
+
+/** A blocked run's outcomes: the blocking migration `Failed` (not run again), every other `NotRun`. */
+function blockedOutcomes(toRun: MigrationFile[], blocked: Blocked): MigrationOutcome[] {
+	return toRun.map(file =>
+		file.key === blocked.key
+			? {key: file.key, state: 'Failed', durationMs: undefined, error: blocked.failure.message}
+			: {key: file.key, state: 'NotRun', durationMs: undefined, error: undefined},
+	);
 }
 
 function lostLock(environment: Environment): MonarchError {
@@ -151,27 +232,11 @@ type RunOneInput = {
 	signal: AbortSignal | undefined;
 };
 
-async function runOne(input: RunOneInput): Promise<number> {
+/** Runs one migration and records it; a migration that throws is a `Failed` outcome with the error the run stops on. */
+async function runOne(input: RunOneInput): Promise<{outcome: MigrationOutcome; failure?: MonarchError}> {
 	const {file, migrationClass, environment, events} = input;
 	const entries = history(input.db);
-	const startedAt = new Date();
-	await entries.updateOne(
-		{_id: file.key},
-		{
-			$set: {
-				name: migrationClass.name,
-				state: 'Processing',
-				startedAt,
-				checksum: file.checksum,
-				ranBy: runnerIdentity(),
-				monarchVersion,
-				lockToken: input.lock.token,
-				...(input.safetyBackup ? {safetyBackup: input.safetyBackup} : {}),
-			},
-			$unset: {finishedAt: '', durationMs: '', error: '', baseline: '', ...(input.safetyBackup ? {} : {safetyBackup: ''})},
-		},
-		{upsert: true},
-	);
+	const startedAt = await recordStart(input);
 	events({type: 'migration:start', key: file.key, environment: environment.name});
 	const migration = new migrationClass({
 		database: input.db,
@@ -192,15 +257,40 @@ async function runOne(input: RunOneInput): Promise<number> {
 		await entries.updateOne({_id: file.key}, {$set: {state: 'Failed', finishedAt, durationMs, error: stack ? {message, stack} : {message}}});
 		events({type: 'migration:end', key: file.key, environment: environment.name, state: 'Failed', durationMs, error: message});
 		const undo = input.safetyBackup ? `, or undo this run with \`monarch rollback ${environment.name}\` (${input.safetyBackup.archive})` : '';
-		throw new MonarchError('migration-failed', `Migration ${file.key} failed on ${environment.name}: ${message}`, {
+		const failure = new MonarchError('migration-failed', `Migration ${file.key} failed on ${environment.name}: ${message}`, {
 			hint: `fix it, then run \`monarch migrate_one ${file.key} ${environment.name}\`${undo}`,
 			cause: error,
 		});
+		return {outcome: {key: file.key, state: 'Failed', durationMs, error: message}, failure};
 	}
 
 	const finishedAt = new Date();
 	const durationMs = finishedAt.getTime() - startedAt.getTime();
 	await entries.updateOne({_id: file.key}, {$set: {state: 'Completed', finishedAt, durationMs}});
 	events({type: 'migration:end', key: file.key, environment: environment.name, state: 'Completed', durationMs});
-	return durationMs;
+	return {outcome: {key: file.key, state: 'Completed', durationMs, error: undefined}};
+}
+
+/** Records the migration as `Processing` (who, under which lock, after which safety backup), clearing a previous run's end; returns its start. */
+async function recordStart(input: RunOneInput): Promise<Date> {
+	const {file, safetyBackup} = input;
+	const startedAt = new Date();
+	await history(input.db).updateOne(
+		{_id: file.key},
+		{
+			$set: {
+				name: input.migrationClass.name,
+				state: 'Processing',
+				startedAt,
+				checksum: file.checksum,
+				ranBy: runnerIdentity(),
+				monarchVersion,
+				lockToken: input.lock.token,
+				...(safetyBackup ? {safetyBackup} : {}),
+			},
+			$unset: {finishedAt: '', durationMs: '', error: '', baseline: '', ...(safetyBackup ? {} : {safetyBackup: ''})},
+		},
+		{upsert: true},
+	);
+	return startedAt;
 }

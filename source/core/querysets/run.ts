@@ -1,7 +1,7 @@
 import path from 'node:path';
 import type {Db, Document} from 'mongodb';
 import type {ProjectConfig} from '../config/load.js';
-import {MonarchError, throwIfAborted, type ErrorCode} from '../errors.js';
+import {firstLine, MonarchError, throwIfAborted, type ErrorCode} from '../errors.js';
 import {ignoreEvents, type EventSink} from '../events.js';
 import type {Prompter} from '../prompts.js';
 import {findQuerySet} from './discover.js';
@@ -76,7 +76,7 @@ export async function runQuerySet(options: RunQuerySetOptions): Promise<QuerySet
 				try {
 					return method(collection, document) ?? undefined;
 				} catch (error) {
-					const reason = (error instanceof Error ? error.message : String(error)).split('\n')[0];
+					const reason = firstLine(error instanceof Error ? error.message : String(error));
 					throw new MonarchError('queryset-failed', `${owner}: scrub('${collection}', document ${describeFilter(document._id)}) failed: ${reason}`, {hint: 'fix its scrub(); nothing was changed', cause: error});
 				}
 			};
@@ -105,7 +105,7 @@ function asQuerySetError(error: unknown, owner: string): MonarchError {
 		return new MonarchError(candidate.code as ErrorCode, message, {hint: typeof candidate.hint === 'string' ? candidate.hint : undefined, cause: error});
 	}
 
-	const reason = (error instanceof Error ? error.message : String(error)).split('\n')[0];
+	const reason = firstLine(error instanceof Error ? error.message : String(error));
 	return new MonarchError('queryset-failed', `${owner} failed: ${reason}`, {hint: 'fix the QuerySet and run again; nothing was written', cause: error});
 }
 

@@ -6,15 +6,15 @@ import {planScrub, type ScrubChoice, type ScrubPlan} from '../scrub/policy.js';
 import {now} from '../clock.js';
 import {connect, type Connection} from '../connection.js';
 import {findEnvironment, type Environment} from '../environments.js';
-import {isMonarchError, MonarchError, throwIfAborted} from '../errors.js';
+import {MonarchError, throwIfAborted} from '../errors.js';
 import {ignoreEvents, type EventSink, type OperationOptions} from '../events.js';
 import type {HeldLock} from '../lease-lock.js';
 import {discoverMigrations, type MigrationFile} from '../migrations/discover.js';
 import {historyCollection, readHistory, type HistoryEntry} from '../migrations/history.js';
-import {loadMigration, migrate} from '../migrations/run.js';
+import {loadMigration, migrate, type MigrateResult} from '../migrations/run.js';
 import {counted} from '../plural.js';
 import type {Prompter} from '../prompts.js';
-import type {RehearsalReport, RehearsedMigration} from './report.js';
+import {nothingPending, rehearsalReport, type RehearsalReport, type ScratchOutcome} from './report.js';
 import {diffSnapshots, snapshotDatabase} from './snapshot.js';
 import {markScratchDatabase, scratchDatabaseName} from '../scratch-databases.js';
 import {rehearsalEnvironment, scratchEnvironment} from './target.js';
@@ -59,12 +59,11 @@ export type RehearseOptions = OperationOptions & {
  * abort) throws a MonarchError after the scratch database is dropped.
  */
 export async function rehearse(options: RehearseOptions): Promise<RehearsalReport> {
-	const {config, signal, prompter} = options;
+	const {config, signal} = options;
 	const events = reportingScratchOnce(options.events ?? ignoreEvents);
 	const source = findEnvironment(config.environments, options.environment, config.displayFile);
 	const target = rehearsalEnvironment(config, source);
-	const choice = options.scrub ?? (config.rehearsal.scrub ? true : undefined);
-	const scrub = options.keep || choice !== undefined ? planScrub(config, source, target, choice, `rehearse ${source.name}${options.keep ? ' --keep' : ''}`) : undefined;
+	const scrub = scrubPlanOf(options, source, target);
 	const files = await discoverMigrations(config.migrationsDir);
 
 	const reading = await connect(source, {access: 'read', events});
@@ -85,55 +84,21 @@ export async function rehearse(options: RehearseOptions): Promise<RehearsalRepor
 		// The copy starts now: its time names the scratch database and dates the report.
 		const takenAt = now();
 		const scratch = scratchEnvironment(target, scratchDatabaseName(source.database, takenAt));
-
-		const scratchConnection = await connect(scratch, {access: 'read'});
-		try {
-			const existing = await scratchConnection.db.listCollections({}, {nameOnly: true}).toArray();
-			if (existing.length > 0) {
-				throw new MonarchError('refused', `rehearse ${source.name}: database ${scratch.database} already exists on ${target.name}'s server with ${counted(existing.length, 'collection')}; it is never overwritten`, {
-					hint: 'drop it, or run again in a second',
-				});
-			}
-
-			// Its owner's mark, once the source is open (a QuerySet's questions answered) and before anything is copied: a run killed from then on leaves a database the next writing command on that server drops.
-			let marker: HeldLock | undefined;
-			const mark = async () => {
-				marker = await markScratchDatabase(scratchConnection.db, {leaseMs: config.lock.leaseMs, signal});
-			};
-
-			try {
-				const report = await rehearseOnScratch({options, events, source, target, scratch, takenAt, reading, scratchConnection, scrub, mark});
-				if (options.keep) {
-					await marker?.release(); // a kept copy is the user's: unmarked, nothing drops it
-					events({type: 'rehearse:kept', database: scratch.database});
-				} else {
-					await marker?.stop(); // the marker goes with the database
-					await scratchConnection.db.dropDatabase();
-					events({type: 'rehearse:dropped', database: scratch.database});
-				}
-
-				return {...report, scratch: {...report.scratch, kept: Boolean(options.keep)}};
-			} catch (error) {
-				// Whatever stopped the rehearsal (a failed copy, Ctrl+C), the scratch copy goes, `--keep` or not, its marker with it; said only when there was something to drop.
-				await marker?.stop().catch(() => {});
-				const made = await scratchConnection.db.listCollections({}, {nameOnly: true}).toArray().then(list => list.length > 0, () => true);
-				await scratchConnection.db.dropDatabase().then(
-					() => {
-						if (made) events({type: 'rehearse:dropped', database: scratch.database});
-					},
-					() => {},
-				);
-				throw error;
-			}
-		} finally {
-			await scratchConnection.close();
-		}
+		return await rehearseInScratchDatabase({options, events, source, target, scratch, takenAt, reading, scrub});
 	} finally {
 		await reading.close();
 	}
 }
 
-type ScratchRun = {
+/** The copy's scrub plan: `--scrub`/`--no-scrub`, else `rehearsal.scrub`; a kept copy always has one (planScrub refuses it without a needed choice). */
+function scrubPlanOf(options: RehearseOptions, source: Environment, target: Environment): ScrubPlan | undefined {
+	const {config} = options;
+	const choice = options.scrub ?? (config.rehearsal.scrub ? true : undefined);
+	if (!options.keep && choice === undefined) return undefined;
+	return planScrub(config, source, target, choice, `rehearse ${source.name}${options.keep ? ' --keep' : ''}`);
+}
+
+type Rehearsal = {
 	options: RehearseOptions;
 	events: EventSink;
 	source: Environment;
@@ -141,33 +106,67 @@ type ScratchRun = {
 	scratch: Environment;
 	takenAt: Date;
 	reading: Connection;
-	scratchConnection: Connection;
 	scrub: ScrubPlan | undefined;
-	/** Marks the scratch database as this run's (scratch-databases.ts); called once the source is open, before anything is copied. */
-	mark: () => Promise<void>;
 };
+
+type ScratchRun = Rehearsal & {
+	scratchConnection: Connection;
+	/** The scratch database's marker (scratch-databases.ts), set once the source is open, before anything is copied. */
+	marker?: HeldLock | undefined;
+};
+
+/** Opens the scratch database (refusing one that holds anything), rehearses there, then keeps or drops it; an error drops it. */
+async function rehearseInScratchDatabase(rehearsal: Rehearsal): Promise<RehearsalReport> {
+	const {options, source, target, scratch} = rehearsal;
+	const scratchConnection = await connect(scratch, {access: 'read'});
+	try {
+		const existing = await scratchConnection.db.listCollections({}, {nameOnly: true}).toArray();
+		if (existing.length > 0) {
+			throw new MonarchError('refused', `rehearse ${source.name}: database ${scratch.database} already exists on ${target.name}'s server with ${counted(existing.length, 'collection')}; it is never overwritten`, {
+				hint: 'drop it, or run again in a second',
+			});
+		}
+
+		const run: ScratchRun = {...rehearsal, scratchConnection};
+		try {
+			const report = await rehearseOnScratch(run);
+			await keepOrDrop(run);
+			return {...report, scratch: {...report.scratch, kept: Boolean(options.keep)}};
+		} catch (error) {
+			await dropAfterFailure(run);
+			throw error;
+		}
+	} finally {
+		await scratchConnection.close();
+	}
+}
 
 /** Copy, hash, migrate, hash, diff: the part that writes, only ever to the scratch database. */
 async function rehearseOnScratch(run: ScratchRun): Promise<RehearsalReport> {
-	const {options, events, source, target, scratch, takenAt} = run;
-	const {config, signal, prompter} = options;
+	const {events} = run;
+	const {signal} = run.options;
+	const copy = await copyToScratch(run);
+	const before = await snapshotDatabase(run.scratchConnection.db, {phase: 'hash before', events, signal});
+	throwIfAborted(signal, `the rehearsal of ${run.source.name}`);
+	const {result, logs} = await migrateScratch(run);
+	const after = await snapshotDatabase(run.scratchConnection.db, {phase: 'hash after', events, signal});
+	const collections = diffSnapshots(before, after);
+	return rehearsalReport({source: run.source, target: run.target, scratch: run.scratch, takenAt: run.takenAt, copy, migrations: result.migrations, logs, collections});
+}
 
+/** What the copy put in the scratch database, for the report. */
+type Copied = ScratchOutcome['copy'];
+
+/** Copies the source (or a QuerySet's part, with its whole `monarch_migrations`) into the scratch database through the one copy path. */
+async function copyToScratch(run: ScratchRun): Promise<Copied> {
+	const {options, events, source, target, scratch} = run;
+	const {config, signal, prompter} = options;
 	const started = performance.now();
 	const copied = await runRestore({
 		config,
 		scrub: run.scrub,
 		target: scratch,
-		async open() {
-			const opened = await openCopySource({config, source, target: scratch, querySet: options.querySet, prompter, access: 'read', alsoWhole: [historyCollection], what: `rehearse ${source.name}`, events, signal});
-			try {
-				await run.mark();
-			} catch (error) {
-				await opened.close?.().catch(() => {});
-				throw error;
-			}
-
-			return opened;
-		},
+		open: async () => openMarked(run),
 		yes: true,
 		safetyBackup: false,
 		workers: options.workers,
@@ -186,68 +185,74 @@ async function rehearseOnScratch(run: ScratchRun): Promise<RehearsalReport> {
 	}
 
 	events({type: 'rehearse:copied', source: source.name, environment: target.name, database: scratch.database, collections: data.length, documents, durationMs: copyMs});
+	return {querySet, copied: {collections: data.length, documents, sourceDocuments}, copyMs};
+}
 
-	// What is pending is what the copied history says: the copy is what `migrate` decides on.
-	const copiedHistory = await readHistory(run.scratchConnection.db);
-	const pending = pendingOf(await discoverMigrations(config.migrationsDir), copiedHistory);
-	const before = await snapshotDatabase(run.scratchConnection.db, {phase: 'hash before', events, signal});
-	throwIfAborted(signal, `the rehearsal of ${source.name}`);
-
-	const ran = new Map<string, {state: 'Completed' | 'Failed'; durationMs: number; error: string | undefined}>();
-	const logs = new Map<string, string[]>(pending.map(file => [file.key, []]));
-	const recording: EventSink = event => {
-		events(event);
-		if (event.type === 'migration:end') ran.set(event.key, {state: event.state, durationMs: event.durationMs, error: event.error});
-		else if (event.type === 'log' && event.source !== undefined) logs.get(event.source)?.push(event.message);
-	};
-
-	let failed: {key: string; error: string} | undefined;
+/**
+ * Opens the copy's source (a QuerySet's questions answered), then marks the
+ * scratch database as this run's, before anything is copied: a run killed
+ * from then on leaves a database the next writing command on that server drops.
+ */
+async function openMarked(run: ScratchRun): ReturnType<typeof openCopySource> {
+	const {options, events, source, scratch} = run;
+	const {config, signal, prompter} = options;
+	const what = `rehearse ${source.name}`;
+	const opened = await openCopySource({config, source, target: scratch, querySet: options.querySet, prompter, access: 'read', alsoWhole: [historyCollection], what, events, signal});
 	try {
-		await migrate({
-			config: {...config, environments: [...config.environments, scratch], migrate: {safetyBackup: false}},
-			environment: scratch.name,
-			prompter,
-			yes: true,
-			safetyBackup: false,
-			events: recording,
-			signal,
-		});
+		run.marker = await markScratchDatabase(run.scratchConnection.db, {leaseMs: config.lock.leaseMs, signal});
 	} catch (error) {
-		if (!isMonarchError(error) || (error.code !== 'migration-failed' && error.code !== 'blocked')) throw error;
-		const failedRun = [...ran].find(([, entry]) => entry.state === 'Failed');
-		failed = failedRun
-			? {key: failedRun[0], error: firstLine(failedRun[1].error ?? error.message)}
-			: {key: blockingKey(pending, copiedHistory) ?? pending[0]!.key, error: firstLine(error.message)};
+		await opened.close?.().catch(() => {});
+		throw error;
 	}
 
-	const after = await snapshotDatabase(run.scratchConnection.db, {phase: 'hash after', events, signal});
-	const estimate = (durationMs: number | undefined) => (querySet && durationMs !== undefined ? Math.round((durationMs * sourceDocuments) / Math.max(1, documents)) : undefined);
-	const migrations: RehearsedMigration[] = pending.map(file => {
-		const entry = ran.get(file.key);
-		const log = logs.get(file.key) ?? [];
-		if (entry) return {key: file.key, state: entry.state, durationMs: entry.durationMs, estimatedMs: estimate(entry.durationMs), error: entry.error === undefined ? undefined : firstLine(entry.error), log};
-		if (failed?.key === file.key) return {key: file.key, state: 'Failed', durationMs: undefined, estimatedMs: undefined, error: failed.error, log};
-		return {key: file.key, state: 'NotRun', durationMs: undefined, estimatedMs: undefined, error: undefined, log};
-	});
+	return opened;
+}
 
-	const what = querySet ? `${source.name} (QuerySet ${querySet.name})` : source.name;
-	const at = `${takenAt.toISOString().slice(0, 19).replace('T', ' ')} UTC`;
-	const passedCount = migrations.filter(migration => migration.state === 'Completed').length;
-	const line = failed
-		? `${failed.key} failed on a copy of ${what} taken at ${at}: ${failed.error} (${passedCount} of ${counted(pending.length, 'pending migration')} passed before it)`
-		: `${pending.length === 1 ? 'The 1 pending migration' : `All ${pending.length} pending migrations`} passed on a copy of ${what} taken at ${at}`;
+type Migrated = {result: MigrateResult; logs: Map<string, string[]>};
 
-	return {
-		source: {environment: source.name, database: source.database},
-		scratch: {environment: target.name, database: scratch.database, kept: false},
-		takenAt: takenAt.toISOString(),
-		querySet,
-		copied: {collections: data.length, documents, sourceDocuments},
-		copyMs,
-		migrations,
-		collections: diffSnapshots(before, after),
-		verdict: {passed: failed === undefined, pending: pending.length, failed, line},
+/** `migrate` on the scratch database as it is (same engine, lock and events; the copied history decides what runs), with each one's log. */
+async function migrateScratch(run: ScratchRun): Promise<Migrated> {
+	const {options, events} = run;
+	const logs = new Map<string, string[]>();
+	const recording: EventSink = event => {
+		events(event);
+		if (event.type === 'log' && event.source !== undefined) logs.set(event.source, [...(logs.get(event.source) ?? []), event.message]);
 	};
+
+	const {config, prompter, signal} = options;
+	const result = await migrate({config, environment: run.scratch, prompter, yes: true, safetyBackup: false, events: recording, signal});
+	return {result, logs};
+}
+
+/** After a rehearsal: a kept copy is the user's (unmarked, nothing drops it); else its marker goes with the database. */
+async function keepOrDrop(run: ScratchRun): Promise<void> {
+	const {database} = run.scratch;
+	if (run.options.keep) {
+		await run.marker?.release();
+		run.events({type: 'rehearse:kept', database});
+		return;
+	}
+
+	await run.marker?.stop();
+	await run.scratchConnection.db.dropDatabase();
+	run.events({type: 'rehearse:dropped', database});
+}
+
+/**
+ * Whatever stopped the rehearsal (a failed copy, Ctrl+C), the scratch copy
+ * goes, `--keep` or not, its marker with it; said only when there was
+ * something to drop.
+ */
+async function dropAfterFailure(run: ScratchRun): Promise<void> {
+	const {db} = run.scratchConnection;
+	await run.marker?.stop().catch(() => {});
+	const made = await db.listCollections({}, {nameOnly: true}).toArray().then(list => list.length > 0, () => true);
+	await db.dropDatabase().then(
+		() => {
+			if (made) run.events({type: 'rehearse:dropped', database: run.scratch.database});
+		},
+		() => {},
+	);
 }
 
 /** `events`, but the abandoned scratch databases of a server said once: a rehearsal opens its source for reading twice (its history, then the copy). */
@@ -267,29 +272,4 @@ function reportingScratchOnce(events: EventSink): EventSink {
 /** The files not Completed in `entries`, in order: what `migrate` runs. */
 function pendingOf(files: MigrationFile[], entries: Map<string, HistoryEntry>): MigrationFile[] {
 	return files.filter(file => entries.get(file.key)?.state !== 'Completed');
-}
-
-/** The pending migration that blocks the others (Failed or interrupted in the history), as `migrate` finds it. */
-function blockingKey(pending: MigrationFile[], entries: Map<string, HistoryEntry>): string | undefined {
-	return pending.find(file => entries.get(file.key)?.state === 'Failed' || entries.get(file.key)?.state === 'Processing')?.key;
-}
-
-function firstLine(text: string): string {
-	return text.split('\n')[0]!.trim();
-}
-
-/** The report when nothing is pending: nothing was copied, no database made (`scratch.database` is empty). */
-function nothingPending(source: Environment, target: Environment, migrations: number): RehearsalReport {
-	const all = migrations === 1 ? `the one migration of ${source.name} is` : `all ${migrations} migrations of ${source.name} are`;
-	return {
-		source: {environment: source.name, database: source.database},
-		scratch: {environment: target.name, database: '', kept: false},
-		takenAt: now().toISOString(),
-		querySet: null,
-		copied: {collections: 0, documents: 0, sourceDocuments: 0},
-		copyMs: 0,
-		migrations: [],
-		collections: [],
-		verdict: {passed: true, pending: 0, failed: undefined, line: `Nothing to rehearse: ${all} completed`},
-	};
 }

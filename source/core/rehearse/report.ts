@@ -1,3 +1,9 @@
+import {now} from '../clock.js';
+import type {Environment} from '../environments.js';
+import {firstLine} from '../errors.js';
+import type {MigrationOutcome} from '../migrations/run.js';
+import {counted} from '../plural.js';
+
 /**
  * What `monarch rehearse <env>` reports: the source's pending migrations run
  * on a scratch copy of it, with what they changed. The CLI prints it as text
@@ -59,3 +65,76 @@ export type RehearsalVerdict = {
 	/** One line: `All 2 pending migrations passed on a copy of production taken at 2026-11-28 21:50:03 UTC`, or which one failed and why. */
 	line: string;
 };
+
+/** What a rehearsal on its scratch database gives its report. */
+export type ScratchOutcome = {
+	source: Environment;
+	/** The rehearsal environment, whose server held the scratch database. */
+	target: Environment;
+	scratch: Environment;
+	takenAt: Date;
+	copy: Pick<RehearsalReport, 'querySet' | 'copied' | 'copyMs'>;
+	/** `migrate`'s outcomes on the scratch database. */
+	migrations: MigrationOutcome[];
+	/** What each migration logged, by key. */
+	logs: Map<string, string[]>;
+	collections: CollectionChange[];
+};
+
+/** The report: each migration's outcome (durations scaled to the source with a QuerySet), the diff, and the verdict in one line. */
+export function rehearsalReport(outcome: ScratchOutcome): RehearsalReport {
+	const {source, target, scratch, takenAt, copy} = outcome;
+	const {copied, querySet} = copy;
+	const {sourceDocuments, documents} = copied;
+	const estimate = (durationMs: number | undefined) =>
+		querySet && durationMs !== undefined ? Math.round((durationMs * sourceDocuments) / Math.max(1, documents)) : undefined;
+	const migrations = outcome.migrations.map(({key, state, durationMs, error}): RehearsedMigration => ({
+		key,
+		state,
+		durationMs,
+		estimatedMs: estimate(durationMs),
+		error: error === undefined ? undefined : firstLine(error).trim(),
+		log: outcome.logs.get(key) ?? [],
+	}));
+	return {
+		source: {environment: source.name, database: source.database},
+		scratch: {environment: target.name, database: scratch.database, kept: false},
+		takenAt: takenAt.toISOString(),
+		querySet,
+		copied,
+		copyMs: copy.copyMs,
+		migrations,
+		collections: outcome.collections,
+		verdict: verdictOf(outcome, migrations),
+	};
+}
+
+/** The verdict: passed, or the migration that failed with the first line of its error, in one line naming the copy. */
+function verdictOf({source, takenAt, copy: {querySet}}: ScratchOutcome, migrations: RehearsedMigration[]): RehearsalVerdict {
+	const failedMigration = migrations.find(migration => migration.state === 'Failed');
+	const failed = failedMigration ? {key: failedMigration.key, error: failedMigration.error ?? ''} : undefined;
+	const what = querySet ? `${source.name} (QuerySet ${querySet.name})` : source.name;
+	const at = `${takenAt.toISOString().slice(0, 19).replace('T', ' ')} UTC`;
+	const passedCount = migrations.filter(migration => migration.state === 'Completed').length;
+	const pending = migrations.length;
+	const line = failed
+		? `${failed.key} failed on a copy of ${what} taken at ${at}: ${failed.error} (${passedCount} of ${counted(pending, 'pending migration')} passed before it)`
+		: `${pending === 1 ? 'The 1 pending migration' : `All ${pending} pending migrations`} passed on a copy of ${what} taken at ${at}`;
+	return {passed: failed === undefined, pending, failed, line};
+}
+
+/** The report when nothing is pending: nothing was copied, no database made (`scratch.database` is empty). */
+export function nothingPending(source: Environment, target: Environment, migrations: number): RehearsalReport {
+	const all = migrations === 1 ? `the one migration of ${source.name} is` : `all ${migrations} migrations of ${source.name} are`;
+	return {
+		source: {environment: source.name, database: source.database},
+		scratch: {environment: target.name, database: '', kept: false},
+		takenAt: now().toISOString(),
+		querySet: null,
+		copied: {collections: 0, documents: 0, sourceDocuments: 0},
+		copyMs: 0,
+		migrations: [],
+		collections: [],
+		verdict: {passed: true, pending: 0, failed: undefined, line: `Nothing to rehearse: ${all} completed`},
+	};
+}

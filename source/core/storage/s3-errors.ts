@@ -1,6 +1,6 @@
 import {S3ServiceException} from '@aws-sdk/client-s3';
 import type {S3BackupsConfig} from '../config/schema.js';
-import {MonarchError} from '../errors.js';
+import {firstLine, MonarchError} from '../errors.js';
 import {redact} from '../redact.js';
 
 /** What the S3 store makes of the SDK's failures: which ones mean "absent", "refused by a condition", "aborted", and the one-line error of any other. */
@@ -59,6 +59,6 @@ export function s3Error(error: unknown, context: {config: S3BackupsConfig; descr
 		});
 	}
 
-	const message = error instanceof Error ? error.message.split('\n')[0] : String(error);
+	const message = error instanceof Error ? firstLine(error.message) : String(error);
 	return new MonarchError('internal', redact(`S3 failed to ${what}${where}: ${errorName ? `${errorName}: ` : ''}${message}`), cause);
 }

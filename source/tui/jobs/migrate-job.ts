@@ -15,13 +15,13 @@ export function migratePending(tui: TuiServices, environment: Environment, pendi
 		command: migrateLine(environment),
 		steps: pending,
 		async run({events, signal, prompter}) {
-			const {migrate} = await import('../../core/migrations/index.js');
-			return migrate({config: tui.config, environment: name, prompter, events, signal});
+			const {migrateNamed} = await import('../../core/migrations/index.js');
+			return migrateNamed({config: tui.config, environment: name, prompter, events, signal});
 		},
 		summary(result) {
-			if (result.ran.length === 0) return `Nothing to migrate on ${name}`;
-			const total = formatDuration(result.ran.reduce((sum, ran) => sum + ran.durationMs, 0));
-			return `Ran ${counted(result.ran.length, 'migration')} on ${name} in ${total}`;
+			if (result.migrations.length === 0) return `Nothing to migrate on ${name}`;
+			const total = formatDuration(result.migrations.reduce((sum, ran) => sum + (ran.durationMs ?? 0), 0));
+			return `Ran ${counted(result.migrations.length, 'migration')} on ${name} in ${total}`;
 		},
 		onSettled: reload,
 	});
@@ -43,10 +43,10 @@ export function runOneMigration(tui: TuiServices, environment: Environment, key:
 				if (!yes) throw new MonarchError('refused', `Not confirmed: run ${key} on "${environment.name}"; nothing was changed`);
 			}
 
-			const {migrateOne} = await import('../../core/migrations/index.js');
-			return migrateOne({config: tui.config, environment: environment.name, key, prompter, events, signal});
+			const {migrateNamed} = await import('../../core/migrations/index.js');
+			return migrateNamed({config: tui.config, environment: environment.name, key, prompter, events, signal});
 		},
-		summary: result => `Ran ${key} on ${environment.name} in ${formatDuration(result.ran[0]?.durationMs ?? 0)}`,
+		summary: result => `Ran ${key} on ${environment.name} in ${formatDuration(result.migrations[0]?.durationMs ?? 0)}`,
 		onSettled: reload,
 	});
 }
