@@ -14,7 +14,7 @@ export type {LockInfo} from '../lease-lock.js';
 export type {UnlockOptions} from '../unlock.js';
 export type {DropDatabaseOptions, RecoverOptions} from '../databases.js';
 export {describeHolder} from '../lease-lock.js';
-export {describeLock, describeUnlock, unlockableLocks, unlockReasons, type UnlockableLock, type UnlockReason, type UnlockResult} from '../unlock-lines.js';
+export {describeUnlock, unlockableLocks, unlockReasons, type UnlockableLock, type UnlockReason, type UnlockResult} from '../unlock-lines.js';
 
 /** Ping, latency, collections, size, a half-swapped database and abandoned scratch databases, never throwing (environment-status.ts, with the driver, loaded on call). */
 export const environmentStatus: typeof import('../environment-status.js').environmentStatus = async (...args) => (await import('../environment-status.js')).environmentStatus(...args);
