@@ -9,7 +9,7 @@ import test, {type ExecutionContext} from 'ava';
 import {listBackups, readManifest} from '../source/core/backups/catalogue.js';
 import {loadConfig} from '../source/core/config/load.js';
 import type {StoreLocation} from '../source/core/storage/contract.js';
-import {storeFor} from '../source/core/storage/index.js';
+import {storeFor} from '../source/core/storage/stores.js';
 import {seed, type Loose} from './helpers/backup-data.js';
 import {heldOrExited, startGate} from './helpers/gate.js';
 import {createProject, testMongoUri, type Project} from './helpers/project.js';

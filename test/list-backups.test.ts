@@ -8,7 +8,7 @@ import type {BackupManifest} from '../source/core/backups/manifest.js';
 import {loadConfig} from '../source/core/config/load.js';
 import {MonarchError} from '../source/core/errors.js';
 import type {BackupStore} from '../source/core/storage/contract.js';
-import {openStores, storeFor} from '../source/core/storage/index.js';
+import {openStores, storeFor} from '../source/core/storage/stores.js';
 import {createProject} from './helpers/project.js';
 import {s3Config, withBucketPrefix} from './helpers/servers.js';
 

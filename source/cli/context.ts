@@ -1,4 +1,4 @@
-import type {ProjectConfig} from '../core/config/load.js';
+import type {ProjectConfig} from '../core/config/index.js';
 import type {Prompter} from '../core/prompts.js';
 import {createEventPrinter} from './event-printer.js';
 import {createCliPrompter, parseParams} from './prompter.js';
@@ -22,7 +22,7 @@ export function createContext(globals: GlobalOptions, signal: AbortSignal): CliC
 	let loaded: Promise<ProjectConfig> | undefined;
 	return {
 		globals,
-		config: async () => (loaded ??= import('../core/config/load.js').then(async ({loadConfig}) => loadConfig({configPath: globals.config}))),
+		config: async () => (loaded ??= import('../core/config/index.js').then(async ({loadConfig}) => loadConfig({configPath: globals.config}))),
 		prompter: (params = []) => createCliPrompter({params: parseParams(params)}),
 		events: createEventPrinter({verbose: globals.verbose}),
 		signal,

@@ -1,5 +1,5 @@
 import {MonarchError} from '../core/errors.js';
-import {isWorkerCount, maxWorkers} from '../core/backups/workers.js';
+import {isWorkerCount, maxWorkers} from '../core/restore/index.js';
 
 /** `--workers <n>` on restore, copy_db and rehearse: the insert workers that load the target. */
 export const workersFlag = '--workers <n>';

@@ -1,10 +1,9 @@
 import {Box, Text, useApp, useStdout} from 'ink';
 import {memo, useCallback, useEffect, useMemo, useReducer, useState, useSyncExternalStore, type ComponentType, type Dispatch, type ReactNode} from 'react';
 import {now as clockNow} from '../core/clock.js';
-import type {ProjectConfig} from '../core/config/load.js';
-import {loadConfig} from '../core/config/load.js';
+import {loadConfig, type ProjectConfig} from '../core/config/index.js';
 import {describeError, MonarchError} from '../core/errors.js';
-import type {RehearsalReport} from '../core/rehearse/report.js';
+import type {RehearsalReport} from '../core/rehearse/index.js';
 import {copyToClipboard, type TerminalOutput} from './clipboard.js';
 import {CommandLineView} from './components/command-line-view.js';
 import {Footer} from './components/footer.js';

@@ -1,6 +1,6 @@
 import {createContext, useContext} from 'react';
-import type {ProjectConfig} from '../core/config/load.js';
-import type {RehearsalReport} from '../core/rehearse/report.js';
+import type {ProjectConfig} from '../core/config/index.js';
+import type {RehearsalReport} from '../core/rehearse/index.js';
 import type {Prompter} from '../core/prompts.js';
 import type {EnvironmentStatuses} from './hooks/use-environment-statuses.js';
 import type {JobSpec} from './hooks/use-job-runner.js';

@@ -1,5 +1,5 @@
 import {render} from 'ink';
-import {loadConfig} from '../core/config/load.js';
+import {loadConfig} from '../core/config/index.js';
 import {describeError, isMonarchError} from '../core/errors.js';
 import {redact} from '../core/redact.js';
 import {monarchVersion} from '../core/version.js';

@@ -1,7 +1,8 @@
 import test from 'ava';
 import type {BackupEntry} from '../../source/core/backups/catalogue.js';
 import type {BackupManifest} from '../../source/core/backups/manifest.js';
-import {backupCells, backupDetails, backupFilterText, loadResultLines, shortName} from '../../source/tui/state/backup-rows.js';
+import {backupShortName} from '../../source/core/backups/index.js';
+import {backupCells, backupDetails, backupFilterText, loadResultLines} from '../../source/tui/state/backup-rows.js';
 import {applyFilter} from '../../source/tui/state/use-list-state.js';
 
 const manifest: BackupManifest = {
@@ -48,7 +49,7 @@ const incomplete: BackupEntry = {
 };
 
 test('a backup row: short name, size, source, date, QuerySet, state', t => {
-	t.is(shortName('shop__2026_11_23.archive.gz'), 'shop__2026_11_23');
+	t.is(backupShortName('shop__2026_11_23.archive.gz'), 'shop__2026_11_23');
 	const now = new Date('2026-12-01T00:00:00Z');
 	const cells = backupCells(complete, now);
 	t.is(cells[0], 'acme__2026_11_23');

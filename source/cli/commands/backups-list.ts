@@ -1,7 +1,7 @@
 import {Option, type Command} from 'commander';
-import type {BackupEntry, BackupList} from '../../core/backups/catalogue.js';
+import type {BackupEntry, BackupList} from '../../core/backups/index.js';
 import {formatBytes} from '../../core/format.js';
-import type {StoreLocation} from '../../core/storage/contract.js';
+import type {StoreLocation} from '../../core/storage/index.js';
 import type {CliContext} from '../context.js';
 import {paint} from '../style.js';
 import {table} from '../table.js';
@@ -19,7 +19,7 @@ export function registerListBackupsCommand(program: Command, context: () => CliC
 		.action(async (options: {json?: boolean; from?: StoreLocation}) => {
 			const {config, print, signal} = context();
 			const loaded = await config();
-			const {listBackups} = await import('../../core/backups/catalogue.js');
+			const {listBackups} = await import('../../core/backups/index.js');
 			const result = await listBackups(loaded, {signal, from: options.from});
 			if (options.json) {
 				print(JSON.stringify(result, null, 2));

@@ -1,9 +1,9 @@
 import {Option, type Command} from 'commander';
-import type {PrunePlan} from '../../core/backups/prune.js';
+import type {PrunePlan} from '../../core/backups/index.js';
 import {MonarchError} from '../../core/errors.js';
 import {formatBytes} from '../../core/format.js';
 import {redact} from '../../core/redact.js';
-import type {StoreLocation} from '../../core/storage/contract.js';
+import type {StoreLocation} from '../../core/storage/index.js';
 import type {CliContext} from '../context.js';
 import {paint} from '../style.js';
 import {table} from '../table.js';
@@ -27,7 +27,7 @@ export function registerPruneBackupsCommand(program: Command, context: () => Cli
 		.addHelpText('after', '\nThe newest complete backup of each environment is kept unless named.\n\nExamples:\n  monarch prune_backups --keep 7\n  monarch prune_backups --older-than 30d --from s3 --dry-run\n  monarch prune_backups --incomplete --yes\n  monarch prune_backups shop__2026_11_23 --from local')
 		.action(async (names: string[], flags: PruneFlags) => {
 			const {config, prompter, events, signal, print} = context();
-			const {pruneBackups, describePlan} = await import('../../core/backups/prune.js');
+			const {pruneBackups, describePlan} = await import('../../core/backups/index.js');
 			if (flags.keep !== undefined && !/^\d+$/.test(flags.keep)) throw new MonarchError('usage', `--keep ${flags.keep}: must be a whole number of at least 1`, {hint: 'e.g. --keep 7'});
 			const keep = flags.keep === undefined ? undefined : Number(flags.keep);
 			const result = await pruneBackups({

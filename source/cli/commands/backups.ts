@@ -1,6 +1,6 @@
 import {Option, type Command} from 'commander';
-import type {BackupResult} from '../../core/backups/backup.js';
-import type {ScrubReport} from '../../core/scrub/policy.js';
+import type {BackupResult} from '../../core/backups/index.js';
+import type {ScrubReport, CopyAudit} from '../../core/scrub/index.js';
 import {MonarchError} from '../../core/errors.js';
 import type {EventSink, MonarchEvent} from '../../core/events.js';
 import {formatBytes} from '../../core/format.js';
@@ -8,7 +8,6 @@ import type {CliContext} from '../context.js';
 import {counted} from '../../core/plural.js';
 import {redact} from '../../core/redact.js';
 import {parseWorkers, workersFlag, workersHelp} from '../workers-option.js';
-import type {CopyAudit} from '../../core/scrub/audit-after-copy.js';
 import {describeAudit} from './scrub-audit.js';
 
 const collect = (value: string, previous: string[]) => [...previous, value];
@@ -58,7 +57,7 @@ export function registerBackupCommands(program: Command, context: () => CliConte
 			const cli = context();
 			const {config, prompter, signal} = cli;
 			const {events, report} = reporter(cli, options.json);
-			const {backup} = await import('../../core/backups/backup.js');
+			const {backup} = await import('../../core/backups/index.js');
 			const result = await backup({config: await config(), environment: env, name: options.name, querySet: options.querySet, prompter: prompter(options.param), store: options.to, scrub: options.scrub, events, signal});
 			report(result, () => describeBackup(`Backed up ${result.environment} (database ${result.database})`, result));
 		});
@@ -89,8 +88,8 @@ export function registerBackupCommands(program: Command, context: () => CliConte
 			const {events, report} = reporter(cli, options.json);
 
 			if (options.db !== undefined) throw new MonarchError('usage', '--db: only with --file (a backup holds one database)', {hint: 'drop --db, or pass --file to restore a mongodump archive file'});
-			const {parseBackupRef} = await import('../../core/backups/naming.js');
-			const {restore} = await import('../../core/backups/restore.js');
+			const {parseBackupRef} = await import('../../core/backups/index.js');
+			const {restore} = await import('../../core/restore/index.js');
 			const {backup, environment} = parseBackupRef(ref);
 			const result = await restore({
 				config: await config(),
@@ -140,7 +139,7 @@ export function registerBackupCommands(program: Command, context: () => CliConte
 			const from = colon === -1 ? '' : ref.slice(0, colon);
 			const to = colon === -1 ? '' : ref.slice(colon + 1);
 			if (!from || !to) throw new MonarchError('usage', `<from:to>: expected <from>:<to>, got ${JSON.stringify(ref)}`, {hint: 'e.g. monarch copy_db production:development'});
-			const {copyDatabase} = await import('../../core/backups/copy.js');
+			const {copyDatabase} = await import('../../core/restore/index.js');
 			const result = await copyDatabase({
 				config: await config(),
 				from,
@@ -200,7 +199,7 @@ async function restoreFile(ref: string, options: RestoreFlags, workers: number |
 	const file = colon === -1 ? '' : ref.slice(0, colon);
 	const environment = colon === -1 ? '' : ref.slice(colon + 1);
 	if (!file || !environment) throw new MonarchError('usage', `<backup:env>: with --file, expected <file>:<env>, got ${JSON.stringify(ref)}`, {hint: 'e.g. monarch restore ./dump.archive.gz:development --file'});
-	const {restoreArchiveFile} = await import('../../core/backups/restore-file.js');
+	const {restoreArchiveFile} = await import('../../core/restore/index.js');
 	const result = await restoreArchiveFile({
 		config: await config(),
 		file,

@@ -14,7 +14,7 @@ export function registerMarkAppliedCommand(program: Command, context: () => CliC
 		.addHelpText('after', '\nExamples:\n  monarch mark_applied 20261123183000_add_indexes_to_user_table staging\n  monarch baseline --all production --yes')
 		.action(async (words: string[], options: {all?: boolean; yes?: boolean}) => {
 			const {config, prompter, events, signal, print} = context();
-			const {markApplied} = await import('../../core/migrations/baseline.js');
+			const {markApplied} = await import('../../core/migrations/index.js');
 			const keys = words.slice(0, -1);
 			const env = words.at(-1)!;
 			const result = await markApplied({config: await config(), environment: env, keys, all: options.all, yes: options.yes, prompter: prompter(), events, signal});

@@ -1,7 +1,6 @@
 import path from 'node:path';
 import type {Command} from 'commander';
-import type {MigrateResult} from '../../core/migrations/run.js';
-import type {MigrationsReport} from '../../core/migrations/status.js';
+import type {MigrateResult, MigrationsReport} from '../../core/migrations/index.js';
 import {formatDuration} from '../../core/progress.js';
 import {firstLine} from '../../core/errors.js';
 import type {CliContext} from '../context.js';
@@ -19,7 +18,7 @@ export function registerMigrationCommands(program: Command, context: () => CliCo
 		.action(async (name: string) => {
 			const {config, print} = context();
 			const loaded = await config();
-			const {generateMigration} = await import('../../core/migrations/generate.js');
+			const {generateMigration} = await import('../../core/migrations/index.js');
 			const generated = await generateMigration(loaded, name);
 			print(`Created ${path.relative(process.cwd(), generated.file) || generated.file} (${generated.className})`);
 		});
@@ -34,7 +33,7 @@ export function registerMigrationCommands(program: Command, context: () => CliCo
 		.addHelpText('after', '\nExamples:\n  monarch list_migrations development\n  monarch list_migrations production --check')
 		.action(async (env: string, options: {json?: boolean; check?: boolean}) => {
 			const {config, events, print} = context();
-			const {listMigrations} = await import('../../core/migrations/list.js');
+			const {listMigrations} = await import('../../core/migrations/index.js');
 			const report = await listMigrations(await config(), env, {events});
 			print(options.json ? JSON.stringify(report, null, 2) : formatReport(report));
 			if (options.check && report.pending > 0) process.exitCode = 3;
@@ -49,7 +48,7 @@ export function registerMigrationCommands(program: Command, context: () => CliCo
 		.addHelpText('after', '\nExamples:\n  monarch migrate development\n  monarch migrate production --yes   # from CI')
 		.action(async (env: string, options: {yes?: boolean; safetyBackup: boolean}) => {
 			const {config, prompter, events, signal, print} = context();
-			const {migrateNamed} = await import('../../core/migrations/run.js');
+			const {migrateNamed} = await import('../../core/migrations/index.js');
 			const result = await migrateNamed({config: await config(), environment: env, yes: options.yes, safetyBackup: safetyBackupFlag(options), prompter: prompter(), events, signal});
 			print(summary(result));
 		});
@@ -65,7 +64,7 @@ export function registerMigrationCommands(program: Command, context: () => CliCo
 		.addHelpText('after', '\nExample:\n  monarch migrate_one 20261123183000_add_indexes_to_user_table development')
 		.action(async (key: string, env: string, options: {yes?: boolean; safetyBackup: boolean}) => {
 			const {config, prompter, events, signal, print} = context();
-			const {migrateNamed} = await import('../../core/migrations/run.js');
+			const {migrateNamed} = await import('../../core/migrations/index.js');
 			const result = await migrateNamed({config: await config(), environment: env, key, yes: options.yes, safetyBackup: safetyBackupFlag(options), prompter: prompter(), events, signal});
 			print(summary(result));
 		});
@@ -79,7 +78,7 @@ export function registerMigrationCommands(program: Command, context: () => CliCo
 		.addHelpText('after', '\nExamples:\n  monarch rollback production\n  monarch rollback production --to shop_before_migrate__2026_03_01 --yes')
 		.action(async (env: string, options: {to?: string; yes?: boolean}) => {
 			const {config, prompter, events, signal, print} = context();
-			const {rollback, describeRollback} = await import('../../core/backups/rollback.js');
+			const {rollback, describeRollback} = await import('../../core/restore/index.js');
 			const result = await rollback({config: await config(), environment: env, to: options.to, yes: options.yes, prompter: prompter(), events, signal});
 			print(describeRollback(result).join('\n'));
 		});

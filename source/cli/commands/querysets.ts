@@ -14,7 +14,7 @@ export function registerQuerySetCommands(program: Command, context: () => CliCon
 		.action(async (name: string) => {
 			const {config, print} = context();
 			const loaded = await config();
-			const {generateQuerySet} = await import('../../core/querysets/generate.js');
+			const {generateQuerySet} = await import('../../core/querysets/index.js');
 			const generated = await generateQuerySet(loaded, name);
 			print(`Created ${path.relative(process.cwd(), generated.file) || generated.file} (${generated.className})`);
 		});
@@ -28,7 +28,7 @@ export function registerQuerySetCommands(program: Command, context: () => CliCon
 		.action(async (options: {json?: boolean}) => {
 			const {config, print} = context();
 			const loaded = await config();
-			const {listQuerySets} = await import('../../core/querysets/list.js');
+			const {listQuerySets} = await import('../../core/querysets/index.js');
 			const querySets = await listQuerySets(loaded);
 			const shown = querySets.map(entry => ({...entry, file: path.relative(loaded.root, entry.file) || entry.file}));
 			if (options.json) {

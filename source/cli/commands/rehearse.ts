@@ -2,7 +2,7 @@ import type {Command} from 'commander';
 import {counted} from '../../core/plural.js';
 import {formatDuration} from '../../core/progress.js';
 import {redact} from '../../core/redact.js';
-import type {CollectionChange, RehearsalReport} from '../../core/rehearse/report.js';
+import type {CollectionChange, RehearsalReport} from '../../core/rehearse/index.js';
 import type {CliContext} from '../context.js';
 import {paint} from '../style.js';
 import {table} from '../table.js';
@@ -40,7 +40,7 @@ export function registerRehearseCommand(program: Command, context: () => CliCont
 		.action(async (env: string, options: {querySet?: string; param: string[]; keep?: boolean; scrub?: boolean; workers?: string; json?: boolean}) => {
 			const cli = context();
 			const workers = parseWorkers(options.workers);
-			const {rehearse} = await import('../../core/rehearse/rehearse.js');
+			const {rehearse} = await import('../../core/rehearse/index.js');
 			const report = await rehearse({config: await cli.config(), environment: env, querySet: options.querySet, keep: options.keep, scrub: options.scrub, workers, prompter: cli.prompter(options.param), events: cli.events, signal: cli.signal});
 			cli.events.finish();
 			cli.print(options.json ? redact(JSON.stringify(report, null, 2)) : formatRehearsal(report));

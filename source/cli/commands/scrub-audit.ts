@@ -2,7 +2,7 @@ import type {Command} from 'commander';
 import {MonarchError} from '../../core/errors.js';
 import {formatBytes} from '../../core/format.js';
 import {counted} from '../../core/plural.js';
-import type {AuditFinding, ScrubAuditResult} from '../../core/scrub/audit.js';
+import type {AuditFinding, ScrubAuditResult} from '../../core/scrub/index.js';
 import type {CliContext} from '../context.js';
 import {table} from '../table.js';
 
@@ -21,7 +21,7 @@ export function registerScrubAuditCommand(program: Command, context: () => CliCo
 			const source = colon === -1 ? '' : ref.slice(0, colon);
 			const target = colon === -1 ? '' : ref.slice(colon + 1);
 			if (!source || !target) throw new MonarchError('usage', `<source:target>: expected <source>:<target>, got ${JSON.stringify(ref)}`, {hint: 'e.g. monarch scrub_audit production:development'});
-			const {auditScrub} = await import('../../core/scrub/audit.js');
+			const {auditScrub} = await import('../../core/scrub/index.js');
 			const result = await auditScrub({config: await cli.config(), source, target, events: cli.events, signal: cli.signal});
 			cli.events.finish();
 			cli.print(options.json ? JSON.stringify(result, null, 2) : describeAudit(result).join('\n'));

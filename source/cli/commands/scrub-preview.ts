@@ -19,7 +19,7 @@ export function registerScrubPreviewCommand(program: Command, context: () => Cli
 			const {config, print} = context();
 			const limit = Number(options.count);
 			if (!Number.isInteger(limit) || limit < 1 || limit > 1000) throw new MonarchError('usage', `-n: expected a whole number from 1 to 1000, got ${JSON.stringify(options.count)}`);
-			const {previewScrub} = await import('../../core/scrub/preview.js');
+			const {previewScrub} = await import('../../core/scrub/index.js');
 			const preview = await previewScrub({config: await config(), environment: env, collection, limit});
 			if (options.json) {
 				print(JSON.stringify(preview, null, 2));

@@ -1,6 +1,6 @@
 import type {Command} from 'commander';
 import {MonarchError} from '../../core/errors.js';
-import type {ScrubSuggestResult} from '../../core/scrub/suggest.js';
+import type {ScrubSuggestResult} from '../../core/scrub/index.js';
 import type {CliContext} from '../context.js';
 import {table} from '../table.js';
 
@@ -19,7 +19,7 @@ export function registerScrubSuggestCommand(program: Command, context: () => Cli
 			const cli = context();
 			const sample = Number(options.sample);
 			if (!Number.isInteger(sample) || sample < 1 || sample > 1_000_000) throw new MonarchError('usage', `--sample: expected a whole number from 1 to 1000000, got ${JSON.stringify(options.sample)}`);
-			const {suggestScrub} = await import('../../core/scrub/suggest.js');
+			const {suggestScrub} = await import('../../core/scrub/index.js');
 			const result = await suggestScrub({config: await cli.config(), environment: env, sample, write: options.write, events: options.json ? undefined : cli.events, signal: cli.signal});
 			cli.events.finish();
 			cli.print(options.json ? JSON.stringify(result, null, 2) : describeSuggestions(result));

@@ -1,5 +1,5 @@
 import {Option, type Command} from 'commander';
-import {unlockableLocks, type UnlockableLock} from '../../core/unlock.js';
+import {unlockableLocks, type UnlockableLock} from '../../core/environments/index.js';
 import type {CliContext} from '../context.js';
 
 export function registerUnlockCommand(program: Command, context: () => CliContext): void {
@@ -13,7 +13,7 @@ export function registerUnlockCommand(program: Command, context: () => CliContex
 		.addHelpText('after', '\nExamples:\n  monarch unlock staging\n  monarch unlock production --lock restore --force --yes')
 		.action(async (env: string, options: {lock: UnlockableLock; force?: boolean; yes?: boolean}) => {
 			const {config, prompter, events, signal, print} = context();
-			const {unlock, describeUnlock} = await import('../../core/unlock.js');
+			const {unlock, describeUnlock} = await import('../../core/environments/index.js');
 			const result = await unlock({config: await config(), environment: env, lock: options.lock, force: options.force, yes: options.yes, prompter: prompter(), events, signal});
 			print(describeUnlock(result));
 		});

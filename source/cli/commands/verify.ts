@@ -13,7 +13,7 @@ export function registerVerifyCommand(program: Command, context: () => CliContex
 		.addHelpText('after', '\nExamples:\n  monarch verify shop__2026_11_23.archive.gz\n  monarch verify shop__2026_11_23 --from s3')
 		.action(async (backup: string, options: {from?: 'local' | 's3'}) => {
 			const {config, events, signal, print} = context();
-			const {verifyStoredBackup} = await import('../../core/backups/verify-stored.js');
+			const {verifyStoredBackup} = await import('../../core/backups/index.js');
 			const result = await verifyStoredBackup({config: await config(), backup, from: options.from, events, signal});
 			events.finish();
 			print(`Verified ${result.store}${result.archive}: ${counted(result.collections, 'collection')}, ${counted(result.documents, 'document')} (${formatBytes(result.documentBytes)} of BSON), ${formatBytes(result.bytes)} archive; its sha256, size, every CRC and count and its index definitions match the manifest`);

@@ -10,7 +10,7 @@ import {runQuerySet} from '../querysets/run.js';
 import type {QuerySetRun} from '../querysets/selection.js';
 import type {BackupStore, StoreLocation} from '../storage/contract.js';
 import {isNameTaken} from '../storage/name-taken.js';
-import {storeFor} from '../storage/index.js';
+import {storeFor} from '../storage/stores.js';
 import {monarchVersion} from '../version.js';
 import {writeManifest} from './catalogue.js';
 import {createDigestStream} from './digest.js';

@@ -4,7 +4,7 @@ import type {ProjectConfig} from '../config/load.js';
 import {describeError, firstLine, isMonarchError, MonarchError} from '../errors.js';
 import {redact} from '../redact.js';
 import type {BackupStore, StoredObject, StoreLocation} from '../storage/contract.js';
-import {openStores, storeFor} from '../storage/index.js';
+import {openStores, storeFor} from '../storage/stores.js';
 import {archiveSuffix, backupManifestSchema, manifestNameFor, manifestSuffix, type BackupManifest} from './manifest.js';
 import {archiveNameOf} from './naming.js';
 

@@ -1,7 +1,7 @@
 import {MonarchError} from '../errors.js';
 import type {BackupStore} from '../storage/contract.js';
 import {checkObjectName} from '../storage/names.js';
-import {archiveSuffix, manifestNameFor} from './object-names.js';
+import {archiveSuffix, backupShortName, manifestNameFor} from './object-names.js';
 
 /** Longest `--name` we accept, so `<name>__<date>_<n>.archive.gz.manifest.json` stays a valid file name. */
 const maxNameLength = 200;
@@ -13,7 +13,7 @@ const maxNameLength = 200;
  */
 export function backupBaseName(database: string, name?: string): string {
 	if (name === undefined) return database;
-	const base = name.endsWith(archiveSuffix) ? name.slice(0, -archiveSuffix.length) : name;
+	const base = backupShortName(name);
 	const problem = nameProblem(base);
 	if (problem) {
 		throw new MonarchError('usage', `--name ${JSON.stringify(name)}: ${problem}`, {hint: 'use letters, digits, "-", "_" and "." only, e.g. --name before_launch'});

@@ -11,3 +11,8 @@ export const manifestSuffix = '.manifest.json';
 export function manifestNameFor(archive: string): string {
 	return `${archive}${manifestSuffix}`;
 }
+
+/** A backup's name without `.archive.gz`, as `list_backups` shows it and `restore <backup>:<env>` takes it. */
+export function backupShortName(archive: string): string {
+	return archive.endsWith(archiveSuffix) ? archive.slice(0, -archiveSuffix.length) : archive;
+}

@@ -4,11 +4,11 @@ import {describeError, MonarchError, throwIfAborted} from '../errors.js';
 import {ignoreEvents, type OperationOptions} from '../events.js';
 import type {Prompter} from '../prompts.js';
 import type {BackupStore, PendingWrite, StoreLocation} from '../storage/contract.js';
-import {openStores, storeFor} from '../storage/index.js';
+import {openStores, storeFor} from '../storage/stores.js';
 import {listBackups, type BackupEntry} from './catalogue.js';
 import {manifestNameFor} from './manifest.js';
 import {archiveNameOf} from './naming.js';
-import {counted} from '../plural.js';
+import {describePlan, type PruneItem, type PrunePlan} from './prune-plan.js';
 
 export type PruneOptions = OperationOptions & {
 	config: ProjectConfig;
@@ -28,21 +28,6 @@ export type PruneOptions = OperationOptions & {
 	prompter: Prompter;
 	/** Shown the plan before the question (the CLI prints it). */
 	onPlan?: ((plan: PrunePlan) => void) | undefined;
-};
-
-/** A backup to delete: its manifest first (it stops being restorable at once), then its archive. */
-export type PruneBackup = {kind: 'backup'; entry: BackupEntry; reason: string};
-/** An abandoned write to abort (a `.partial-` file, a multipart upload). */
-export type PrunePending = {kind: 'pending'; location: StoreLocation; store: string; write: PendingWrite; reason: string};
-export type PruneItem = PruneBackup | PrunePending;
-
-export type PrunePlan = {
-	items: PruneItem[];
-	/** Newest complete backups that the rules would have taken and that are kept (name them to delete them). */
-	kept: BackupEntry[];
-	/** Bytes the items hold. */
-	bytes: number;
-	warnings: string[];
 };
 
 export type PruneResult = PrunePlan & {
@@ -86,16 +71,6 @@ export async function pruneBackups(options: PruneOptions): Promise<PruneResult> 
 
 	await applyPrune(plan, options);
 	return {...plan, deleted: true};
-}
-
-/** `3 backups (12.4 MB) and 2 pending uploads` for the question and the summary. */
-export function describePlan(plan: PrunePlan): string {
-	const backups = plan.items.filter(item => item.kind === 'backup').length;
-	const pending = plan.items.length - backups;
-	const parts = [];
-	if (backups > 0) parts.push(counted(backups, 'backup'));
-	if (pending > 0) parts.push(counted(pending, 'abandoned write'));
-	return parts.join(' and ') || 'nothing';
 }
 
 /** What {@link pruneBackups} would delete, and the newest backups it keeps. Deletes nothing. */

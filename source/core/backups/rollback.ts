@@ -11,7 +11,8 @@ import {counted} from '../plural.js';
 import type {Prompter} from '../prompts.js';
 import {listBackups, type BackupEntry} from './catalogue.js';
 import {archiveNameOf} from './naming.js';
-import {restore, type RestoreResult} from './restore.js';
+import {restore} from './restore.js';
+import {utcTime, type RollbackResult} from './rollback-lines.js';
 
 export type RollbackOptions = OperationOptions & {
 	config: ProjectConfig;
@@ -21,13 +22,6 @@ export type RollbackOptions = OperationOptions & {
 	/** `--yes`: confirmed up front. */
 	yes?: boolean | undefined;
 	prompter: Prompter;
-};
-
-export type RollbackResult = RestoreResult & {
-	/** When the safety backup was taken (ISO). */
-	takenAt: string;
-	/** The migrations that ran since it was taken, per the history it replaced, oldest first. */
-	undone: string[];
 };
 
 /**
@@ -73,19 +67,6 @@ function rollbackWarning(target: Environment, backup: string, takenAt: string, u
 		`Rolling back ${target.name} to ${backup}, taken ${when}; it undoes ${undone.length === 0 ? 'no recorded migration' : `${counted(undone.length, 'migration')}: ${undone.join(', ')}`}`,
 		`Every write to ${target.name} (database ${target.database}) after ${when} is lost, not only the migrations'`,
 	];
-}
-
-/** What a rollback did, in the CLI and the TUI: what it restored and undid, and the safety backup that undoes the rollback. */
-export function describeRollback(result: RollbackResult): string[] {
-	const lines = [`Rolled back ${result.environment} (database ${result.database}) to ${result.store}${result.archive}, taken ${utcTime(result.takenAt)}: ${counted(result.undone.length, 'migration')} undone.`];
-	const backup = result.safetyBackup;
-	if (backup) lines.push(`Safety backup of ${result.environment} before the rollback: ${backup.store}${backup.archive} (undo with \`monarch restore ${backup.archive}:${result.environment}\`).`);
-	return lines;
-}
-
-/** `2026-03-01 09:30:00 UTC` from an ISO time. */
-function utcTime(iso: string): string {
-	return `${iso.slice(0, 19).replace('T', ' ')} UTC`;
 }
 
 /** The environment's complete `<database>_before_migrate__<date>` backups in every store, newest first. */

@@ -4,7 +4,7 @@ import type {Environment} from '../environments.js';
 import {isMonarchError, MonarchError} from '../errors.js';
 import {ignoreEvents, type OperationOptions} from '../events.js';
 import type {BackupStore} from '../storage/contract.js';
-import {storeFor} from '../storage/index.js';
+import {storeFor} from '../storage/stores.js';
 import {writeBackup, type BackupResult} from './backup.js';
 import {backupBaseName} from './naming.js';
 

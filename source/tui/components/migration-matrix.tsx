@@ -1,5 +1,5 @@
 import {Box, Text} from 'ink';
-import type {MigrationMatrix as Matrix} from '../../core/migration-matrix.js';
+import type {MigrationMatrix as Matrix} from '../../core/environments/index.js';
 import type {AsyncState} from '../hooks/use-async.js';
 import {matrixLines} from '../state/migration-rows.js';
 import {fit} from './text.js';

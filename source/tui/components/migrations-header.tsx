@@ -1,6 +1,6 @@
 import {Box, Text} from 'ink';
 import stringWidth from 'string-width';
-import type {LockInfo} from '../../core/lease-lock.js';
+import type {LockInfo} from '../../core/environments/index.js';
 import {counted} from '../../core/plural.js';
 import {keymap} from '../keymap.js';
 import type {MigrationsState} from '../state/use-migrations-state.js';

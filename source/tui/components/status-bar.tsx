@@ -1,6 +1,6 @@
 import {Box, Text} from 'ink';
 import {formatBytes} from '../../core/format.js';
-import type {Environment} from '../../core/environments.js';
+import type {Environment} from '../../core/environments/index.js';
 import type {StatusEntry} from '../hooks/use-environment-statuses.js';
 import {clip} from './text.js';
 import {counted} from '../../core/plural.js';

@@ -1,6 +1,5 @@
 import {useCallback, useEffect, useMemo, useRef, useState} from 'react';
-import type {EnvironmentStatus} from '../../core/environment-status.js';
-import type {Environment} from '../../core/environments.js';
+import type {EnvironmentStatus, Environment} from '../../core/environments/index.js';
 
 /** An environment's status as the UI knows it: still checking, or what the ping found. */
 export type StatusEntry = {checking: true; last: EnvironmentStatus | undefined} | ({checking: false} & EnvironmentStatus);
@@ -34,7 +33,7 @@ export function useEnvironmentStatuses(environments: Environment[], timeoutMs = 
 				return next;
 			});
 			// The core's status module (and the driver it loads) come after the first frame: the rows show "checking…" until then.
-			const loaded = import('../../core/environment-status.js');
+			const loaded = import('../../core/environments/index.js');
 			for (const environment of targets) {
 				void loaded.then(async ({environmentStatus}) => environmentStatus(environment, {timeoutMs})).then(status => {
 					if (!alive.current) return;

@@ -1,5 +1,5 @@
 import {useCallback, useEffect, useState} from 'react';
-import type {ProjectConfig} from '../../core/config/load.js';
+import type {ProjectConfig} from '../../core/config/index.js';
 import {describeError} from '../../core/errors.js';
 import type {PrivacyCountsEntry} from '../state/privacy-lines.js';
 
@@ -24,7 +24,7 @@ export function usePrivacyCounts(config: ProjectConfig, generation: number): Pri
 		const controller = new AbortController();
 		// The last counts stay on screen while they are read again; only a first read says `reading`.
 		setEntries(previous => new Map(personal.map(environment => [environment.name, previous.get(environment.name) ?? {state: 'reading'}])));
-		const loaded = import('../../core/scrub/suggest.js');
+		const loaded = import('../../core/scrub/index.js');
 		for (const environment of personal) {
 			void loaded
 				.then(async ({classificationCounts}) => classificationCounts({config, environment: environment.name, signal: controller.signal}))

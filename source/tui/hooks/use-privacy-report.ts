@@ -1,7 +1,7 @@
 import {useCallback, useEffect, useState} from 'react';
-import type {ProjectConfig} from '../../core/config/load.js';
+import type {ProjectConfig} from '../../core/config/index.js';
 import {describeError} from '../../core/errors.js';
-import type {ScrubSuggestResult} from '../../core/scrub/suggest.js';
+import type {ScrubSuggestResult} from '../../core/scrub/index.js';
 
 /** The privacy view's data: scrub_suggest's result, or where the reading is, or why it failed. */
 export type PrivacyReport = {
@@ -26,7 +26,7 @@ export function usePrivacyReport(config: ProjectConfig, environment: string): Pr
 		const controller = new AbortController();
 		const alive = () => !controller.signal.aborted;
 		setState(previous => ({...previous, reading: {task: 'starting', done: 0, total: undefined}, error: undefined}));
-		import('../../core/scrub/suggest.js')
+		import('../../core/scrub/index.js')
 			.then(async ({suggestScrub}) =>
 				suggestScrub({
 					config,

@@ -1,6 +1,6 @@
-import type {Environment} from '../../core/environments.js';
+import type {Environment} from '../../core/environments/index.js';
 import type {Prompter} from '../../core/prompts.js';
-import type {ScrubChoice} from '../../core/scrub/policy.js';
+import type {ScrubChoice} from '../../core/scrub/index.js';
 import type {TuiServices} from '../context.js';
 
 /* Shared by the copy, restore and backup jobs: the form's answer to "scrub personal data?", as the CLI's --scrub / --no-scrub. */

@@ -1,7 +1,6 @@
-import {backupBaseName} from '../../core/backups/naming.js';
+import {backupBaseName} from '../../core/backups/index.js';
 import {describeError} from '../../core/errors.js';
-import type {StoreLocation} from '../../core/storage/index.js';
-import {configuredLocations} from '../../core/storage/locations.js';
+import {configuredLocations, type StoreLocation} from '../../core/storage/index.js';
 import type {TuiServices} from '../context.js';
 import {backupSummary} from '../state/backup-rows.js';
 import {backupLine} from './command-line.js';
@@ -49,7 +48,7 @@ export function newBackup(tui: TuiServices, options: NewBackupOptions, reload?: 
 
 			const scrub = await askScrubBackup(prompter, tui, environment);
 			setCommand(backupLine({environment, querySet, name, store, scrub}));
-			const {backup} = await import('../../core/backups/backup.js');
+			const {backup} = await import('../../core/backups/index.js');
 			const result = await backup({config: tui.config, environment, name, querySet, store, scrub, prompter, events, signal});
 			if (result.manifest.querySet) setCommand(backupLine({environment, querySet, answers: result.manifest.querySet.answers, name, store, scrub}));
 			return result;

@@ -1,4 +1,4 @@
-import {archiveSuffix} from '../../core/backups/object-names.js';
+import {backupShortName} from '../../core/backups/index.js';
 import type {StoreLocation} from '../../core/storage/index.js';
 import {grammarCommand, type GrammarCommand} from '../../cli/grammar.js';
 import {grammar} from '../grammar.js';
@@ -166,7 +166,7 @@ export function backupLine(options: BackupLineOptions): string {
 
 /** `monarch restore <backup>:<env> [--from store] --yes` (the backup without `.archive.gz`, as list_backups shows it). */
 export function restoreLine(options: {backup: string; environment: string; from?: StoreLocation | undefined; scrub?: boolean | undefined}): string {
-	const backup = options.backup.endsWith(archiveSuffix) ? options.backup.slice(0, -archiveSuffix.length) : options.backup;
+	const backup = backupShortName(options.backup);
 	return cliLine('restore', [[backup, options.environment]], {from: options.from, scrub: options.scrub, yes: true});
 }
 

@@ -1,10 +1,10 @@
-import type {CopyResult} from '../../core/backups/copy.js';
+import type {CopyResult} from '../../core/restore/index.js';
 import type {TuiServices} from '../context.js';
 import {copySummary, loadResultLines} from '../state/backup-rows.js';
 import {describeError, isMonarchError} from '../../core/errors.js';
 import type {EventSink} from '../../core/events.js';
 import type {Prompter} from '../../core/prompts.js';
-import type {CopyAudit} from '../../core/scrub/audit-after-copy.js';
+import type {CopyAudit} from '../../core/scrub/index.js';
 import type {JobSummary} from '../hooks/use-job-runner.js';
 import {auditCount, copyAuditLines} from '../state/audit-lines.js';
 import {copyLine, scrubAuditLine} from './command-line.js';
@@ -46,7 +46,7 @@ export function copyInto(tui: TuiServices, options: CopyOptions, reload?: () => 
 			const personalData = tui.config.environments.find(environment => environment.name === from)?.personalData ?? false;
 			const scrub = await askScrub(prompter, tui, {what: `the copy of ${from}`, personalData, target: to});
 			setCommand(copyLine({from, to, querySet: options.querySet, scrub}));
-			const {copyDatabase} = await import('../../core/backups/copy.js');
+			const {copyDatabase} = await import('../../core/restore/index.js');
 			const result = await copyDatabase({config: tui.config, from, to, querySet: options.querySet, scrub, yes: false, prompter, events, signal});
 			const line = copyLine({from, to, querySet: result.querySet?.name ?? options.querySet, answers: result.querySet?.answers, scrub});
 			if (result.querySet) setCommand(line);

@@ -1,4 +1,4 @@
-import type {Environment} from '../../core/environments.js';
+import type {Environment} from '../../core/environments/index.js';
 import {counted} from '../../core/plural.js';
 import type {TuiServices} from '../context.js';
 import {dropLine} from './command-line.js';
@@ -11,7 +11,7 @@ export function dropJob(tui: TuiServices, environment: Environment, reload?: () 
 		title: `Drop database ${environment.database} (${environment.name})`,
 		command: dropLine(environment.name),
 		async run({events, signal, prompter}) {
-			const {dropDatabase} = await import('../../core/databases.js');
+			const {dropDatabase} = await import('../../core/environments/index.js');
 			return dropDatabase({config: tui.config, environment: environment.name, prompter, events, signal});
 		},
 		summary: result => `Dropped ${result.database} on ${result.environment} (${counted(result.collections, 'collection')})`,

@@ -1,4 +1,4 @@
-import type {Environment} from '../../core/environments.js';
+import type {Environment} from '../../core/environments/index.js';
 import {MonarchError} from '../../core/errors.js';
 import {counted} from '../../core/plural.js';
 import {formatDuration} from '../../core/progress.js';
@@ -15,7 +15,7 @@ export function migratePending(tui: TuiServices, environment: Environment, pendi
 		command: migrateLine(environment),
 		steps: pending,
 		async run({events, signal, prompter}) {
-			const {migrateNamed} = await import('../../core/migrations/run.js');
+			const {migrateNamed} = await import('../../core/migrations/index.js');
 			return migrateNamed({config: tui.config, environment: name, prompter, events, signal});
 		},
 		summary(result) {
@@ -43,7 +43,7 @@ export function runOneMigration(tui: TuiServices, environment: Environment, key:
 				if (!yes) throw new MonarchError('refused', `Not confirmed: run ${key} on "${environment.name}"; nothing was changed`);
 			}
 
-			const {migrateNamed} = await import('../../core/migrations/run.js');
+			const {migrateNamed} = await import('../../core/migrations/index.js');
 			return migrateNamed({config: tui.config, environment: environment.name, key, prompter, events, signal});
 		},
 		summary: result => `Ran ${key} on ${environment.name} in ${formatDuration(result.migrations[0]?.durationMs ?? 0)}`,

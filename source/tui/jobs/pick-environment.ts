@@ -1,4 +1,4 @@
-import type {Environment} from '../../core/environments.js';
+import type {Environment} from '../../core/environments/index.js';
 import type {Prompter} from '../../core/prompts.js';
 import type {TuiServices} from '../context.js';
 

@@ -9,7 +9,7 @@ const wholeDatabase = 'whole database';
 /** The QuerySets a form can offer; none when the folder is missing or a file does not load (the job then takes the whole database). */
 async function querySetNames(tui: TuiServices): Promise<string[]> {
 	try {
-		const {listQuerySets} = await import('../../core/querysets/list.js');
+		const {listQuerySets} = await import('../../core/querysets/index.js');
 		return (await listQuerySets(tui.config)).map(querySet => querySet.name);
 	} catch {
 		return [];

@@ -1,6 +1,5 @@
 import type {EventSink} from '../../core/events.js';
-import type {ScrubAuditResult} from '../../core/scrub/audit.js';
-import type {ScrubSuggestResult} from '../../core/scrub/suggest.js';
+import type {ScrubAuditResult, ScrubSuggestResult} from '../../core/scrub/index.js';
 import type {TuiServices} from '../context.js';
 import type {JobSummary} from '../hooks/use-job-runner.js';
 import {auditCount, auditLines, auditSummary} from '../state/audit-lines.js';
@@ -21,7 +20,7 @@ export function writeSuggestionsJob(tui: TuiServices, environment: string): void
 		title: `Classify ${environment}'s paths`,
 		command: scrubSuggestLine(environment, {write: true}),
 		async run({events, signal, prompter}) {
-			const {suggestScrub} = await import('../../core/scrub/suggest.js');
+			const {suggestScrub} = await import('../../core/scrub/index.js');
 			return suggestScrub({config: tui.config, environment, write: true, prompter, events, signal});
 		},
 		summary: writeSummary,
@@ -66,6 +65,6 @@ export function auditJob(tui: TuiServices, options: {source: string; target?: st
 
 /** The one call of the core's audit in the TUI: the audit job's, and the copy job's after a scrubbed copy (inside that job). */
 export async function runAudit(tui: TuiServices, options: {source: string; target: string; events: EventSink; signal: AbortSignal}): Promise<ScrubAuditResult> {
-	const {auditScrub} = await import('../../core/scrub/audit.js');
+	const {auditScrub} = await import('../../core/scrub/index.js');
 	return auditScrub({config: tui.config, ...options});
 }

@@ -18,7 +18,7 @@ export function rehearseJob(tui: TuiServices, environment: string, reload?: () =
 		async run({events, signal, prompter, setCommand}) {
 			const querySet = options.querySet === undefined ? await pickQuerySet(prompter, tui, `Rehearse on a copy of all of ${environment}, or only of what a QuerySet picks?`) : (options.querySet ?? undefined);
 			setCommand(rehearseLine({environment, querySet}));
-			const {rehearse} = await import('../../core/rehearse/rehearse.js');
+			const {rehearse} = await import('../../core/rehearse/index.js');
 			const report = await rehearse({config: tui.config, environment, querySet, prompter, events, signal});
 			if (report.querySet) setCommand(rehearseLine({environment, querySet: report.querySet.name, answers: report.querySet.answers}));
 			return report;

@@ -1,7 +1,7 @@
-import type {StoreLocation} from '../../core/storage/index.js';
-import {configuredLocations} from '../../core/storage/locations.js';
+import {backupShortName} from '../../core/backups/index.js';
+import {configuredLocations, type StoreLocation} from '../../core/storage/index.js';
 import type {TuiServices} from '../context.js';
-import {loadResultLines, restoreSummary, shortName} from '../state/backup-rows.js';
+import {loadResultLines, restoreSummary} from '../state/backup-rows.js';
 import {restoreLine} from './command-line.js';
 import {askScrub} from './ask-scrub.js';
 import {pickEnvironment} from './pick-environment.js';
@@ -23,7 +23,7 @@ export type RestoreOptions = {
 
 /** Restores a complete backup into an environment as a job: picks the target when not given; the core confirms (the typed name when protected). */
 export function restoreInto(tui: TuiServices, options: RestoreOptions, reload?: () => void): void {
-	const name = shortName(options.backup);
+	const name = backupShortName(options.backup);
 	// `--from` only matters when a name could be in two stores.
 	const from = configuredLocations(tui.config).length > 1 ? options.from : undefined;
 	tui.startJob({
@@ -33,9 +33,9 @@ export function restoreInto(tui: TuiServices, options: RestoreOptions, reload?: 
 			const environment = options.environment ?? (await pickEnvironment(prompter, tui, `Restore ${name} (from ${options.source ?? '?'}) into which environment?`));
 			const scrub = await askScrub(prompter, tui, {what: `backup ${name}`, personalData: options.personalData ?? false, target: environment});
 			setCommand(restoreLine({backup: options.backup, environment, from, scrub}));
-			const {restore} = await import('../../core/backups/restore.js');
+			const {restore} = await import('../../core/restore/index.js');
 			const result = await restore({config: tui.config, backup: options.backup, from: options.from, environment, scrub, yes: false, prompter, events, signal});
-			tui.showModal({title: `Restored ${shortName(result.archive)} into ${result.environment}`, tone: 'info', lines: loadResultLines(result, `${result.environment} (database ${result.database})`, `${result.store}${result.archive}`)});
+			tui.showModal({title: `Restored ${backupShortName(result.archive)} into ${result.environment}`, tone: 'info', lines: loadResultLines(result, `${result.environment} (database ${result.database})`, `${result.store}${result.archive}`)});
 			return result;
 		},
 		summary: restoreSummary,

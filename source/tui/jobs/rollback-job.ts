@@ -1,4 +1,4 @@
-import type {RollbackResult} from '../../core/backups/rollback.js';
+import type {RollbackResult} from '../../core/restore/index.js';
 import {counted} from '../../core/plural.js';
 import type {TuiServices} from '../context.js';
 import {loadResultLines} from '../state/backup-rows.js';
@@ -15,12 +15,12 @@ import {rollbackLine} from './command-line.js';
  */
 export function rollbackJob(tui: TuiServices, environment: string, reload?: () => void): boolean {
 	// The core's rollback module, loaded when the job runs (it brings the restore path); the summary reads it once the job has succeeded.
-	let core: typeof import('../../core/backups/rollback.js') | undefined;
+	let core: typeof import('../../core/restore/index.js') | undefined;
 	return tui.startJob({
 		title: `Roll back ${environment}`,
 		command: rollbackLine(environment),
 		async run({events, signal, prompter}) {
-			core = await import('../../core/backups/rollback.js');
+			core = await import('../../core/restore/index.js');
 			const result = await core.rollback({config: tui.config, environment, yes: false, prompter, events, signal});
 			tui.showModal({title: `Rolled back ${result.environment}`, tone: 'info', lines: rolledBackLines(result)});
 			return result;

@@ -1,5 +1,5 @@
 import {describeError} from '../../core/errors.js';
-import type {UnlockResult} from '../../core/unlock.js';
+import type {UnlockResult} from '../../core/environments/index.js';
 import {formatTime} from '../components/text.js';
 import type {TuiServices} from '../context.js';
 import {unlockLine} from './command-line.js';
@@ -14,7 +14,7 @@ import {unlockLine} from './command-line.js';
  */
 export async function unlockJob(tui: TuiServices, environment: string, reload?: () => void): Promise<void> {
 	// The core's unlock module (the driver's side of it) loads on the first `U`, not with the TUI.
-	const [{describeUnlock, findLock, unlock, unlockReasons}, {describeHolder}] = await Promise.all([import('../../core/unlock.js'), import('../../core/lease-lock.js')]);
+	const {describeHolder, describeUnlock, findLock, unlock, unlockReasons} = await import('../../core/environments/index.js');
 	try {
 		if (!(await findLock({config: tui.config, environment}))) {
 			tui.toast(`no lock held on ${environment}`);

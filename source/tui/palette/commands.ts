@@ -1,5 +1,5 @@
-import type {BackupEntry} from '../../core/backups/catalogue.js';
-import type {Environment} from '../../core/environments.js';
+import {backupShortName, type BackupEntry} from '../../core/backups/index.js';
+import type {Environment} from '../../core/environments/index.js';
 import {grammarCommand} from '../../cli/grammar.js';
 import type {TuiServices} from '../context.js';
 import {newBackup} from '../jobs/backup-job.js';
@@ -12,7 +12,6 @@ import {unlockJob} from '../jobs/unlock-job.js';
 import {restoreInto} from '../jobs/restore-job.js';
 import {auditJob} from '../jobs/privacy-jobs.js';
 import {grammar} from '../grammar.js';
-import {shortName} from '../state/backup-rows.js';
 import {paletteGrammar} from './palette-grammar.js';
 
 /** What a palette argument names; completion and checks look it up in PaletteData. */
@@ -63,7 +62,7 @@ function environmentNamed(data: PaletteData, name: string | undefined): Environm
 
 /** A complete backup by the name list_backups shows (with or without `.archive.gz`), newest first. */
 export function completeBackup(data: PaletteData, name: string): BackupEntry | undefined {
-	return data.backups?.find(entry => entry.state === 'complete' && (shortName(entry.archive) === name || entry.archive === name));
+	return data.backups?.find(entry => entry.state === 'complete' && (backupShortName(entry.archive) === name || entry.archive === name));
 }
 
 /** What the palette runs for a command: the job function its panel key calls. */

@@ -1,4 +1,4 @@
-import {shortName} from '../state/backup-rows.js';
+import {backupShortName} from '../../core/backups/index.js';
 import {completeBackup, usageOf, type ArgKind, type PaletteCommand, type PaletteData, type PaletteInput} from './commands.js';
 
 /**
@@ -102,7 +102,7 @@ export function namesOf(kind: ArgKind, data: PaletteData): string[] | undefined 
 		}
 
 		case 'backup': {
-			return data.backups?.filter(entry => entry.state === 'complete').map(entry => shortName(entry.archive));
+			return data.backups?.filter(entry => entry.state === 'complete').map(entry => backupShortName(entry.archive));
 		}
 
 		case 'migration': {
@@ -125,7 +125,7 @@ function checkValue(kind: ArgKind, value: string, data: PaletteData): string | u
 	if (kind === 'backup') {
 		if (data.backups === undefined) return notRead('backup', data);
 		if (completeBackup(data, value)) return undefined;
-		const incomplete = data.backups.find(entry => shortName(entry.archive) === value || entry.archive === value);
+		const incomplete = data.backups.find(entry => backupShortName(entry.archive) === value || entry.archive === value);
 		if (incomplete) return `backup "${value}" is incomplete (${incomplete.problem ?? 'unknown problem'}): it cannot be restored`;
 	}
 

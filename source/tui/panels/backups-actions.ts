@@ -1,12 +1,11 @@
-import type {BackupEntry} from '../../core/backups/catalogue.js';
+import {backupShortName, type BackupEntry} from '../../core/backups/index.js';
 import type {TuiServices} from '../context.js';
 import {restoreInto} from '../jobs/restore-job.js';
-import {shortName} from '../state/backup-rows.js';
 
 /** Enter on a backup: an incomplete one is refused in a toast; a complete one is restored (restoreInto: pick the target, confirm, restore as a job). */
 export function restoreBackup(tui: TuiServices, entry: BackupEntry, reload: () => void): void {
 	if (entry.state !== 'complete') {
-		tui.toast(`Cannot restore ${shortName(entry.archive)}: incomplete (${entry.problem ?? 'unknown problem'})`, 'error');
+		tui.toast(`Cannot restore ${backupShortName(entry.archive)}: incomplete (${entry.problem ?? 'unknown problem'})`, 'error');
 		return;
 	}
 

@@ -31,7 +31,7 @@ const columns: Column[] = [
 export function BackupsPanel({width, height, isActive}: PanelProps) {
 	const tui = useTui();
 	const [generation, setGeneration] = useState(0);
-	const catalogue = useAsync(async () => (await import('../../core/backups/catalogue.js')).listBackups(tui.config), `${generation}:${tui.jobsSettled}`);
+	const catalogue = useAsync(async () => (await import('../../core/backups/index.js')).listBackups(tui.config), `${generation}:${tui.jobsSettled}`);
 	const [list, dispatch] = useListState();
 	const backups = applyFilter(catalogue.data?.backups ?? [], list.filter, backupFilterText);
 	const selected = backups[list.index];

@@ -1,4 +1,4 @@
-import type {Environment} from '../../core/environments.js';
+import type {Environment} from '../../core/environments/index.js';
 import type {TuiServices} from '../context.js';
 import type {Action} from '../keymap.js';
 import {newBackup} from '../jobs/backup-job.js';

@@ -1,7 +1,7 @@
 import {Box, Text} from 'ink';
 import {useEffect, useRef} from 'react';
 import {formatBytes} from '../../core/format.js';
-import type {Environment} from '../../core/environments.js';
+import type {Environment} from '../../core/environments/index.js';
 import {FilterLine} from '../components/filter-line.js';
 import {describeStatus} from '../components/status-bar.js';
 import {layoutColumns, tableLine, type Column} from '../components/text.js';

@@ -6,7 +6,7 @@ import type {TuiServices} from '../context.js';
 export async function generateFromForm(tui: TuiServices, reload: () => void): Promise<void> {
 	try {
 		const answer = await tui.prompter.text({key: 'name', message: 'Name of the new migration (e.g. add_indexes_to_users):'});
-		const {generateMigration} = await import('../../core/migrations/generate.js');
+		const {generateMigration} = await import('../../core/migrations/index.js');
 		const generated = await generateMigration(tui.config, answer);
 		tui.toast(`Wrote ${path.relative(tui.config.root, generated.file)}: edit its run(), then m runs it`);
 		reload();

@@ -1,5 +1,5 @@
 import {describeError, isMonarchError} from '../../core/errors.js';
-import type {QuerySetListing} from '../../core/querysets/list.js';
+import type {QuerySetListing} from '../../core/querysets/index.js';
 import type {TuiServices} from '../context.js';
 import {newBackup} from '../jobs/backup-job.js';
 import {copyInto} from '../jobs/copy-job.js';

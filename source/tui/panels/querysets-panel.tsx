@@ -26,7 +26,7 @@ const columns: Column[] = [
 export function QuerySetsPanel({width, height, isActive}: PanelProps) {
 	const tui = useTui();
 	const [generation, setGeneration] = useState(0);
-	const found = useAsync(async () => (await import('../../core/querysets/list.js')).listQuerySets(tui.config), String(generation));
+	const found = useAsync(async () => (await import('../../core/querysets/index.js')).listQuerySets(tui.config), String(generation));
 	const [list, dispatch] = useListState();
 	const querySets = applyFilter(found.data ?? [], list.filter, querySet => `${querySet.name} ${path.basename(querySet.file)} ${querySet.params.join(' ')}`);
 	const selected = querySets[list.index];

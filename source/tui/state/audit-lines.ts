@@ -1,6 +1,5 @@
 import {counted} from '../../core/plural.js';
-import type {AuditFinding, ScrubAuditResult} from '../../core/scrub/audit.js';
-import type {CopyAudit} from '../../core/scrub/audit-after-copy.js';
+import type {AuditFinding, ScrubAuditResult, CopyAudit} from '../../core/scrub/index.js';
 
 /* scrub_audit's result as the TUI shows it: a job's result line and a message's lines (masked examples only: the core never returns a value). */
 

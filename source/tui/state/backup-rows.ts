@@ -1,21 +1,13 @@
-import type {BackupEntry} from '../../core/backups/catalogue.js';
-import type {BackupResult} from '../../core/backups/backup.js';
-import type {CopyResult} from '../../core/backups/copy.js';
-import type {RestoreResult} from '../../core/backups/restore.js';
-import {archiveSuffix} from '../../core/backups/object-names.js';
+import {backupShortName, type BackupEntry, type BackupResult} from '../../core/backups/index.js';
+import type {CopyResult, RestoreResult} from '../../core/restore/index.js';
 import {formatBytes} from '../../core/format.js';
 import {formatDate, formatShortDate} from '../components/text.js';
 import {counted} from '../../core/plural.js';
 
-/** A backup's name without `.archive.gz`, as the list shows it. */
-export function shortName(archive: string): string {
-	return archive.endsWith(archiveSuffix) ? archive.slice(0, -archiveSuffix.length) : archive;
-}
-
 /** The cells of a backup's row: name, size, source environment, date, QuerySet, state. */
 export function backupCells(entry: BackupEntry, now = new Date()): string[] {
 	return [
-		shortName(entry.archive),
+		backupShortName(entry.archive),
 		entry.size === null ? '-' : formatBytes(entry.size),
 		entry.environment ?? '?',
 		formatShortDate(entry.createdAt, now),
@@ -60,20 +52,20 @@ function documents(collections: Array<{count: number}>): number {
 /** The result line of a restore job: collections, documents, the safety backup's name. */
 export function restoreSummary(result: RestoreResult): string {
 	// The safety backup's full place and the dropped collections are in the log lines above.
-	const safety = result.safetyBackup ? ` (safety backup ${shortName(result.safetyBackup.archive)})` : '';
-	return `Restored ${shortName(result.archive)} into ${result.environment}: ${counted(result.collections.length, 'collection')}, ${counted(documents(result.collections), 'document')}${safety}`;
+	const safety = result.safetyBackup ? ` (safety backup ${backupShortName(result.safetyBackup.archive)})` : '';
+	return `Restored ${backupShortName(result.archive)} into ${result.environment}: ${counted(result.collections.length, 'collection')}, ${counted(documents(result.collections), 'document')}${safety}`;
 }
 
 /** The result line of a backup job (where it went is in the log line above). */
 export function backupSummary(result: BackupResult): string {
 	const querySet = result.manifest.querySet ? ` (${result.manifest.querySet.name})` : '';
-	return `Backed up ${result.environment}${querySet}: ${counted(result.manifest.collections.length, 'collection')}, ${counted(documents(result.manifest.collections), 'document')}, ${formatBytes(result.manifest.size)} in ${shortName(result.archive)}`;
+	return `Backed up ${result.environment}${querySet}: ${counted(result.manifest.collections.length, 'collection')}, ${counted(documents(result.manifest.collections), 'document')}, ${formatBytes(result.manifest.size)} in ${backupShortName(result.archive)}`;
 }
 
 /** The result line of a copy job. */
 export function copySummary(result: CopyResult): string {
 	const querySet = result.querySet ? ` (QuerySet ${result.querySet.name})` : '';
-	const safety = result.safetyBackup ? ` (safety backup ${shortName(result.safetyBackup.archive)})` : '';
+	const safety = result.safetyBackup ? ` (safety backup ${backupShortName(result.safetyBackup.archive)})` : '';
 	return `Copied ${result.from}${querySet} into ${result.to}: ${counted(result.collections.length, 'collection')}, ${counted(documents(result.collections), 'document')}${safety}`;
 }
 

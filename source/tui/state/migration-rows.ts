@@ -1,6 +1,5 @@
-import type {MigrationState} from '../../core/migrations/history.js';
-import type {MigrationsReport} from '../../core/migrations/status.js';
-import type {MigrationMatrix} from '../../core/migration-matrix.js';
+import type {MigrationState, MigrationsReport} from '../../core/migrations/index.js';
+import type {MigrationMatrix} from '../../core/environments/index.js';
 import {formatDuration} from '../../core/progress.js';
 import {formatDate, formatShortDate} from '../components/text.js';
 

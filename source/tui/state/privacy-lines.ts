@@ -1,7 +1,7 @@
 import stringWidth from 'string-width';
 import wrapAnsi from 'wrap-ansi';
 import {counted} from '../../core/plural.js';
-import type {ClassificationCounts, ScrubSuggestResult, SuggestedCollection, SuggestedPath} from '../../core/scrub/suggest.js';
+import type {ClassificationCounts, ScrubSuggestResult, SuggestedCollection, SuggestedPath} from '../../core/scrub/index.js';
 import {fit, fitEnd} from '../components/text.js';
 import type {ReportLine, Span} from './rehearsal-report-lines.js';
 

@@ -2,7 +2,7 @@ import stringWidth from 'string-width';
 import wrapAnsi from 'wrap-ansi';
 import {counted} from '../../core/plural.js';
 import {formatDuration} from '../../core/progress.js';
-import type {CollectionChange, RehearsalReport, RehearsedMigration} from '../../core/rehearse/report.js';
+import type {CollectionChange, RehearsalReport, RehearsedMigration} from '../../core/rehearse/index.js';
 import {clip, fit, fitEnd} from '../components/text.js';
 
 /** A run of text in one style. */

@@ -1,4 +1,4 @@
-import type {RehearsalReport} from '../../core/rehearse/report.js';
+import type {RehearsalReport} from '../../core/rehearse/index.js';
 import type {ModalContent} from '../context.js';
 
 /** The app's own state: focused panel, overlays, the selected environment, the toast. */

@@ -1,7 +1,6 @@
 import {useState, type Dispatch} from 'react';
-import type {Environment} from '../../core/environments.js';
-import type {MigrationMatrix} from '../../core/migration-matrix.js';
-import type {MigrationsReport} from '../../core/migrations/status.js';
+import type {Environment, MigrationMatrix} from '../../core/environments/index.js';
+import type {MigrationsReport} from '../../core/migrations/index.js';
 import type {TuiServices} from '../context.js';
 import {useAsync, type AsyncState} from '../hooks/use-async.js';
 import {migrationRows, type MigrationRow} from './migration-rows.js';
@@ -50,8 +49,8 @@ export function useMigrationsState(tui: Pick<TuiServices, 'config' | 'environmen
 	const name = environment?.name ?? '';
 	const [matrixMode, setMatrixMode] = useState(false);
 	const [generation, setGeneration] = useState(0);
-	const report = useAsync(async () => (await import('../../core/migrations/list.js')).listMigrations(config, name), `${name}:${generation}:${tui.jobsSettled}`);
-	const matrix = useAsync(async () => (matrixMode ? (await import('../../core/migration-matrix.js')).migrationMatrix(config) : undefined), `${matrixMode}:${generation}:${tui.jobsSettled}`);
+	const report = useAsync(async () => (await import('../../core/migrations/index.js')).listMigrations(config, name), `${name}:${generation}:${tui.jobsSettled}`);
+	const matrix = useAsync(async () => (matrixMode ? (await import('../../core/environments/index.js')).migrationMatrix(config) : undefined), `${matrixMode}:${generation}:${tui.jobsSettled}`);
 	const [list, dispatch] = useListState();
 	const rows = report.data ? applyFilter(migrationRows(report.data), list.filter, row => `${row.key} ${row.state}`) : [];
 
