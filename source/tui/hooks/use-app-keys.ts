@@ -1,12 +1,15 @@
 import {useRef, type Dispatch} from 'react';
 import {MonarchError} from '../../core/errors.js';
 import type {Prompter} from '../../core/prompts.js';
-import {actionFor} from '../keymap.js';
+import {actionFor, type Action, type Scope} from '../keymap.js';
 import type {FocusTarget} from '../state/focus.js';
 import type {PromptChannel} from '../state/prompt-channel.js';
 import type {AppAction} from '../state/use-app-state.js';
 import type {JobRunner} from './use-job-runner.js';
 import {useKeys} from './use-keys.js';
+
+/** Over the help, a report or the privacy view only `?` is the app's key (the report and the privacy view take their own: esc and q close them). */
+const helpOnly: Partial<Record<FocusTarget, Scope[]>> = {help: ['global'], report: ['report', 'global'], privacy: ['privacy', 'global']};
 
 export type AppKeysOptions = {
 	/** What has focus (focusOf): the app's keys listen on a panel, a job, the help, a report or the privacy view. */
@@ -64,75 +67,59 @@ export function useAppKeys({focus, channel, prompter, job, quitting, dispatch, q
 		if (actionFor(['global'], input, key) === 'interrupt') requestQuit();
 	});
 
-	useKeys(
-		(input, key) => {
-			if (focus === 'help') {
-				if (actionFor(['global'], input, key) === 'help') dispatch({type: 'toggle-help'});
-				return;
+	/** The app's keys on a panel: the tab row and `:`. */
+	const panelKey = (action: Action | undefined, input: string) => {
+		if (action === 'next-panel' || action === 'previous-panel') dispatch({type: 'next-panel', delta: action === 'next-panel' ? 1 : -1, count: panelCount});
+		else if (action === 'panel') dispatch({type: 'panel', index: Number(input) - 1});
+		else if (action === 'palette') openPalette();
+	};
+
+	/** A job's keys: cancel (asks first), copy its CLI line, close it, open its report again. */
+	const jobKey = (action: Action | undefined) => {
+		switch (action) {
+			case 'copy-command': {
+				copyCommand();
+				break;
 			}
 
-			// The report and the privacy view take their own keys (esc and q close them); only `?` is the app's.
-			if (focus === 'report' || focus === 'privacy') {
-				if (actionFor([focus, 'global'], input, key) === 'help') dispatch({type: 'toggle-help'});
+			case 'cancel-job': {
+				if (!job.running) break;
+				prompter.confirm({key: 'cancel', message: 'Cancel the running job? The current step finishes, nothing after it runs.', default: false}).then(
+					yes => {
+						if (yes) job.cancel();
+					},
+					() => {},
+				);
+				break;
+			}
+
+			case 'close': {
+				job.dismiss();
+				break;
+			}
+
+			case 'view-result': {
+				job.openView();
+				break;
+			}
+
+			default:
+		}
+	};
+
+	useKeys(
+		(input, key) => {
+			const helpScopes = helpOnly[focus];
+			if (helpScopes) {
+				if (actionFor(helpScopes, input, key) === 'help') dispatch({type: 'toggle-help'});
 				return;
 			}
 
 			const action = actionFor(focus === 'job' ? ['job', 'global'] : ['global'], input, key);
-			switch (action) {
-				case 'help': {
-					dispatch({type: 'toggle-help'});
-					break;
-				}
-
-				case 'quit': {
-					quit();
-					break;
-				}
-
-				case 'next-panel':
-				case 'previous-panel': {
-					if (focus === 'panel') dispatch({type: 'next-panel', delta: action === 'next-panel' ? 1 : -1, count: panelCount});
-					break;
-				}
-
-				case 'panel': {
-					if (focus === 'panel') dispatch({type: 'panel', index: Number(input) - 1});
-					break;
-				}
-
-				case 'palette': {
-					if (focus === 'panel') openPalette();
-					break;
-				}
-
-				case 'copy-command': {
-					copyCommand();
-					break;
-				}
-
-				case 'cancel-job': {
-					if (!job.running) break;
-					prompter.confirm({key: 'cancel', message: 'Cancel the running job? The current step finishes, nothing after it runs.', default: false}).then(
-						yes => {
-							if (yes) job.cancel();
-						},
-						() => {},
-					);
-					break;
-				}
-
-				case 'close': {
-					job.dismiss();
-					break;
-				}
-
-				case 'view-result': {
-					job.openView();
-					break;
-				}
-
-				default:
-			}
+			if (action === 'help') dispatch({type: 'toggle-help'});
+			else if (action === 'quit') quit();
+			else if (focus === 'panel') panelKey(action, input);
+			else if (focus === 'job') jobKey(action);
 		},
 		{isActive: focus === 'panel' || focus === 'job' || focus === 'help' || focus === 'report' || focus === 'privacy'},
 	);
