@@ -5,7 +5,7 @@
  * first come first served, `room()` and `idle()`.
  */
 import test from 'ava';
-import {AdmissionWindow, defaultMaxBytes} from '../source/core/backups/admission-window.js';
+import {AdmissionWindow, defaultMaxBytes} from '../source/core/restore/admission-window.js';
 
 /** Lets every pending promise callback run (no clock involved). */
 async function settle(): Promise<void> {

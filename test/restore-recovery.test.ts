@@ -1,7 +1,7 @@
 import test, {type ExecutionContext} from 'ava';
 import {serialize} from 'bson';
-import {serverTraits, traitsFor} from '../source/core/backups/server-traits.js';
-import {StagingLoad} from '../source/core/backups/staging.js';
+import {serverTraits, traitsFor} from '../source/core/server-traits.js';
+import {StagingLoad} from '../source/core/restore/staging.js';
 import {recoverStaging} from '../source/core/swap-journal.js';
 import {MonarchError} from '../source/core/errors.js';
 import {stagingCollections, type Loose} from './helpers/backup-data.js';

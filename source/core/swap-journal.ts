@@ -3,8 +3,8 @@ import {EJSON} from './bson.js';
 import {MonarchError} from './errors.js';
 import {ignoreEvents, type EventSink} from './events.js';
 import {lockCollection} from './lease-lock.js';
-import {isDataCollection, stagingPrefix, type CollectionInfo} from './backups/collections.js';
-import {serverTraits} from './backups/server-traits.js';
+import {isDataCollection, stagingPrefix, type CollectionInfo} from './collections.js';
+import {serverTraits} from './server-traits.js';
 
 /**
  * The swap journal of restore and copy, on the ground floor: `connect` reads

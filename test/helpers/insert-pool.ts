@@ -1,7 +1,7 @@
 /** An insert pool for tests that drive a StagingLoad directly: its workers write to `db` on the test server, and end with the test. */
 import type {ExecutionContext} from 'ava';
 import type {Db} from 'mongodb';
-import {InsertPool} from '../../source/core/backups/insert-pool.js';
+import {InsertPool} from '../../source/core/restore/insert-pool.js';
 import {mongoUri} from './servers.js';
 
 export function testPool(t: ExecutionContext, db: Db, options: {workers?: number; maxBytes?: number; label?: string} = {}): InsertPool {

@@ -17,7 +17,7 @@ import {createDigestStream} from './digest.js';
 import {dumpDatabase} from './dump.js';
 import type {BackupManifest} from './manifest.js';
 import {backupBaseName, nextBackupName} from './naming.js';
-import type {CollectionInfo} from './collections.js';
+import type {CollectionInfo} from '../collections.js';
 import {planScrub, scrubberFor, type ScrubPlan} from '../scrub/policy.js';
 
 export type BackupOptions = OperationOptions & {

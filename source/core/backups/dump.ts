@@ -6,16 +6,17 @@ import {runSettled} from '../pool.js';
 import {ignoreEvents, type EventSink} from '../events.js';
 import type {Selection} from '../querysets/selection.js';
 import {monarchVersion} from '../version.js';
-import {countForProgress, describeCollections, type CollectionInfo} from './collections.js';
+import {countForProgress, describeCollections, type CollectionInfo} from '../collections.js';
 import type {Scrubber} from '../scrub/scrubber.js';
 import {metadataDigest, type BackupManifest} from './manifest.js';
 import {planRangeTasks, rangeCountdown, splitThreshold} from './id-ranges.js';
-import {traitsFor, type ServerTraits} from './server-traits.js';
+import {traitsFor, type ServerTraits} from '../server-traits.js';
 import {collectGarbageEvery} from '../collect-garbage.js';
 import {drainRawCursor} from './drain-cursor.js';
 
-/** How many cursors read at once: collections, or `_id` ranges of a large one (mongodump's -j default). */
-export const dumpConcurrency = 4;
+import {dumpConcurrency} from '../collections.js';
+
+export {dumpConcurrency};
 
 export type DumpOptions = {
 	db: Db;

@@ -2,7 +2,7 @@ import {deserialize} from '../bson.js';
 import type {Collection, Document} from 'mongodb';
 import {throwIfAborted} from '../errors.js';
 import {ignoreEvents, type EventSink} from '../events.js';
-import type {ServerTraits} from './server-traits.js';
+import type {ServerTraits} from '../server-traits.js';
 
 /**
  * The size from which a collection is split when monarch.json does not say

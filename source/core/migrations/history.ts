@@ -1,7 +1,9 @@
 import type {Collection, Db} from 'mongodb';
 import type {RunnerIdentity} from '../version.js';
 
-export const historyCollection = 'monarch_migrations';
+import {historyCollection} from '../collections.js';
+
+export {historyCollection};
 
 /** The seed's states. A migration with no history entry is `New`. */
 export type MigrationState = 'New' | 'Processing' | 'Completed' | 'Failed';

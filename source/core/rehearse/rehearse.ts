@@ -1,7 +1,7 @@
 import type {ProjectConfig} from '../config/load.js';
-import {openCopySource} from '../backups/copy.js';
-import {countForProgress} from '../backups/collections.js';
-import {runRestore} from '../backups/restore-flow.js';
+import {openCopySource} from '../restore/copy.js';
+import {countForProgress} from '../collections.js';
+import {runRestore} from '../restore/restore-flow.js';
 import {planScrub, type ScrubChoice, type ScrubPlan} from '../scrub/policy.js';
 import {now} from '../clock.js';
 import {connect, type Connection} from '../connection.js';

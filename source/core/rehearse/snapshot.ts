@@ -2,7 +2,7 @@ import {hash} from 'node:crypto';
 import {BSON} from '../bson.js';
 import type {Db, FindCursor} from 'mongodb';
 import pMap from 'p-map';
-import {countForProgress, isDataCollection} from '../backups/collections.js';
+import {countForProgress, isDataCollection} from '../collections.js';
 import {dumpConcurrency} from '../backups/dump.js';
 import {throwIfAborted} from '../errors.js';
 import {ignoreEvents, type EventSink} from '../events.js';

@@ -1,16 +1,15 @@
 import type {Db, FindCursor} from 'mongodb';
 import pMap from 'p-map';
-import {countForProgress, describeCollections, type CollectionInfo} from '../backups/collections.js';
-import {dumpConcurrency} from '../backups/dump.js';
+import {countForProgress, describeCollections, type CollectionInfo} from '../collections.js';
+import {dumpConcurrency} from '../collections.js';
 import {byteLength, collectGarbageEvery} from '../collect-garbage.js';
 import type {ProjectConfig} from '../config/load.js';
 import {connect, type Connection} from '../connection.js';
 import {findEnvironment, type Environment} from '../environments.js';
 import {MonarchError, throwIfAborted} from '../errors.js';
 import {ignoreEvents, type EventSink, type OperationOptions} from '../events.js';
-import {historyCollection} from '../migrations/history.js';
 import {createDigester, maskValue, minimumValueLength, normaliseValue, type Digester} from './audit-values.js';
-import {classifyPath, type CollectionClass} from './classification.js';
+import {classifyPath, withMonarchCollections, type CollectionClass} from './classification.js';
 import {findPersonal, type PersonalKind, type PersonalSpan} from './detect.js';
 import {DigestSet} from './digest-set.js';
 import {readBsonString, walkPaths} from './paths.js';
@@ -112,8 +111,7 @@ export async function auditScrub(options: ScrubAuditOptions): Promise<ScrubAudit
 	const sourceEnvironment = findEnvironment(config.environments, options.source, config.displayFile);
 	const targetEnvironment = findEnvironment(config.environments, options.target, config.displayFile);
 	const started = performance.now();
-	const classes = new Map<string, CollectionClass>(config.scrub?.collections ?? []);
-	if (!classes.has(historyCollection)) classes.set(historyCollection, {kind: 'keep'});
+	const classes = withMonarchCollections(config.scrub?.collections);
 	const digest = createDigester();
 	const digests = new DigestSet();
 

@@ -1,3 +1,4 @@
+import {historyCollection} from '../collections.js';
 import {parsePath, parseStrategy, type PathStep, type Strategy} from './rule.js';
 
 /** What happens to the value at a classified path: a strategy, or `keep` (reviewed: not personal). */
@@ -44,6 +45,17 @@ export function parseCollectionClass(value: unknown): CollectionClass {
 	}
 
 	return {kind: 'fields', fields};
+}
+
+/**
+ * The classification as copies apply it: monarch.json's, plus monarch's own
+ * history (`monarch_migrations`: migration names and runners, never
+ * customers' data) kept unless classified otherwise.
+ */
+export function withMonarchCollections(classes: ReadonlyMap<string, CollectionClass> | undefined): Map<string, CollectionClass> {
+	const all = new Map(classes);
+	if (!all.has(historyCollection)) all.set(historyCollection, {kind: 'keep'});
+	return all;
 }
 
 /** An observed path (`address.street`, `contacts[].email`, `tags[]`) as steps. */

@@ -1,4 +1,4 @@
-import type {CollectionInfo} from '../backups/collections.js';
+import type {CollectionInfo} from '../collections.js';
 import type {ProjectConfig} from '../config/load.js';
 import type {Environment} from '../environments.js';
 import {MonarchError} from '../errors.js';

@@ -3,7 +3,7 @@ import type {ProjectConfig} from '../config/load.js';
 import {connect} from '../connection.js';
 import {findEnvironment} from '../environments.js';
 import {MonarchError} from '../errors.js';
-import {describeCollections} from '../backups/collections.js';
+import {describeCollections} from '../collections.js';
 import {planScrub, scrubberFor} from './policy.js';
 
 export type ScrubPreviewOptions = {

@@ -5,9 +5,8 @@ import {redactFakes, redactText, sameShape} from './redact.js';
 import type {FakeKind} from './fakes.js';
 import type {CustomScrub} from '../querysets/selection.js';
 import type {PathStep, ScrubRule, Strategy} from './rule.js';
-import type {CollectionClass} from './classification.js';
+import {withMonarchCollections, type CollectionClass} from './classification.js';
 import {ScrubGate} from './gate.js';
-import {historyCollection} from '../migrations/history.js';
 
 export type ScrubberOptions = {
 	/** The rules by collection name. */
@@ -67,9 +66,7 @@ export class Scrubber {
 	private readonly classes: ReadonlyMap<string, CollectionClass>;
 
 	constructor(private readonly options: ScrubberOptions) {
-		// monarch's own history holds migration names and runners, never customers' data: kept unless classified otherwise.
-		const classes = new Map(options.classes);
-		if (!classes.has(historyCollection)) classes.set(historyCollection, {kind: 'keep'});
+		const classes = withMonarchCollections(options.classes);
 		this.classes = classes;
 		this.gate = options.gated ? new ScrubGate(classes) : undefined;
 		for (const collection of options.collections ?? []) if (this.gate && !classes.has(collection)) this.gate.unclassifiedCollection(collection);

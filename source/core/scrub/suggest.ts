@@ -5,7 +5,7 @@ import {connect} from '../connection.js';
 import {findEnvironment} from '../environments.js';
 import {MonarchError, throwIfAborted} from '../errors.js';
 import {ignoreEvents, type EventSink} from '../events.js';
-import {countForProgress, describeCollections} from '../backups/collections.js';
+import {countForProgress, describeCollections} from '../collections.js';
 import {BSON} from '../bson.js';
 import {bsonTypeName, readBsonString, walkPaths} from './paths.js';
 import {addString, emptyStats, suggestPath, type PathStats, type SuggestedCollection, type SuggestedPath} from './suggest-path.js';

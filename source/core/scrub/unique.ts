@@ -1,4 +1,4 @@
-import type {CollectionInfo} from '../backups/collections.js';
+import type {CollectionInfo} from '../collections.js';
 import type {FakeKind} from './fakes.js';
 import type {ScrubRule} from './rule.js';
 

@@ -8,10 +8,10 @@ import {ignoreEvents, type EventSink, type OperationOptions} from '../events.js'
 import {acquireLock} from '../lease-lock.js';
 import type {Prompter} from '../prompts.js';
 import type {BackupStore} from '../storage/contract.js';
-import type {BackupResult} from './backup.js';
-import {safetyStoreFor, takeSafetyBackup} from './safety-backup.js';
-import {serverTraits} from './server-traits.js';
-import type {CollectionInfo} from './collections.js';
+import type {BackupResult} from '../backups/backup.js';
+import {safetyStoreFor, takeSafetyBackup} from '../backups/safety-backup.js';
+import {serverTraits} from '../server-traits.js';
+import type {CollectionInfo} from '../collections.js';
 import {scrubberFor, scrubReport, type ScrubPlan, type ScrubReport} from '../scrub/policy.js';
 import type {Scrubber} from '../scrub/scrubber.js';
 import type {CustomScrub} from '../querysets/selection.js';

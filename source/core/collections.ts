@@ -1,6 +1,12 @@
 import type {Db, Document} from 'mongodb';
-import {lockCollection} from '../lease-lock.js';
-import type {ArchiveCollectionType} from '../archive/index.js';
+import {lockCollection} from './lease-lock.js';
+import type {ArchiveCollectionType} from './archive/index.js';
+
+/** monarch's migration history in each environment's database (its documents: see migrations/history.ts). */
+export const historyCollection = 'monarch_migrations';
+
+/** How many cursors read at once: collections, or `_id` ranges of a large one (mongodump's -j default). */
+export const dumpConcurrency = 4;
 
 /** Prefix of the collections a restore or copy loads before swapping them in. */
 export const stagingPrefix = 'monarch_staging_';

@@ -1,7 +1,7 @@
 import type {Document} from 'mongodb';
 import {throwIfAborted} from '../errors.js';
-import type {ArchiveCheck} from './archive-check.js';
-import {infoType, type CollectionInfo} from './collections.js';
+import type {ArchiveCheck} from '../backups/archive-check.js';
+import {infoType, type CollectionInfo} from '../collections.js';
 import type {StagingLoad} from './staging.js';
 
 /**

@@ -9,8 +9,8 @@ import {readHistory, type HistoryEntry} from '../migrations/history.js';
 import {migrationsLockName} from '../migrations/list.js';
 import {counted} from '../plural.js';
 import type {Prompter} from '../prompts.js';
-import {listBackups, type BackupEntry} from './catalogue.js';
-import {archiveNameOf} from './naming.js';
+import {listBackups, type BackupEntry} from '../backups/catalogue.js';
+import {archiveNameOf} from '../backups/naming.js';
 import {restore} from './restore.js';
 import {utcTime, type RollbackResult} from './rollback-lines.js';
 

@@ -3,15 +3,15 @@ import {findEnvironment} from '../environments.js';
 import type {OperationOptions} from '../events.js';
 import type {Prompter} from '../prompts.js';
 import type {StoreLocation} from '../storage/contract.js';
-import type {BackupResult} from './backup.js';
-import {findBackup, type FoundBackup} from './catalogue.js';
+import type {BackupResult} from '../backups/backup.js';
+import {findBackup, type FoundBackup} from '../backups/catalogue.js';
 import {loadArchive} from './load-archive.js';
-import type {BackupManifest} from './manifest.js';
+import type {BackupManifest} from '../backups/manifest.js';
 import {runRestore, type RestoreSource} from './restore-flow.js';
 import {planScrub, type ScrubChoice, type ScrubReport} from '../scrub/policy.js';
 import {auditAfterCopy, type CopyAudit} from '../scrub/audit-after-copy.js';
 import {assertLoadable} from './staging.js';
-import {createBackupCheck, verifiedBackup} from './verify.js';
+import {createBackupCheck, verifiedBackup} from '../backups/verify.js';
 
 export type RestoreOptions = OperationOptions & {
 	config: ProjectConfig;
