@@ -5,7 +5,9 @@ import {createProgressMeter, meaningfulSample} from '../source/core/progress.js'
 /** A clock a test sets by hand (ms). */
 function fixedClock(start = 1_000_000) {
 	let time = start;
-	return {now: () => time, set: (ms: number) => void (time = start + ms)};
+	return {now: () => time, set: (ms: number) => {
+			time = start + ms;
+		}};
 }
 
 /** A non-terminal stream that keeps what is written. */

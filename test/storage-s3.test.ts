@@ -1,7 +1,7 @@
 import {createHash, randomBytes} from 'node:crypto';
 import {Readable} from 'node:stream';
 import {setTimeout as delay} from 'node:timers/promises';
-import {CompleteMultipartUploadCommand, CreateMultipartUploadCommand, DeleteObjectCommand, GetObjectCommand, HeadObjectCommand, ListMultipartUploadsCommand, ListObjectsV2Command, ListPartsCommand, PutObjectCommand, S3Client, S3ServiceException, UploadPartCommand} from '@aws-sdk/client-s3';
+import {CompleteMultipartUploadCommand, CreateMultipartUploadCommand, DeleteObjectCommand, GetObjectCommand, HeadObjectCommand, ListMultipartUploadsCommand, ListObjectsV2Command, ListPartsCommand, PutObjectCommand, type S3Client, S3ServiceException, UploadPartCommand} from '@aws-sdk/client-s3';
 import test, {type ExecutionContext} from 'ava';
 import type {S3BackupsConfig} from '../source/core/config/schema.js';
 import {MonarchError} from '../source/core/errors.js';

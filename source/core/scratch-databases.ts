@@ -4,7 +4,6 @@ import {ignoreEvents, type AbandonedScratch, type EventSink} from './events.js';
 
 export type {AbandonedScratch} from './events.js';
 import {acquireLock, lockCollection, probeHolder, type HeldLock, type LockDocument} from './lease-lock.js';
-import type {RunnerIdentity} from './version.js';
 
 /**
  * A rehearsal's scratch database (`<database>_rehearsal_<stamp>`, on the

@@ -1,9 +1,8 @@
 import {Readable} from 'node:stream';
-import {gzipSync} from 'node:zlib';
 import test, {type ExecutionContext} from 'ava';
 import {serialize, type Document} from 'bson';
-import {isMonarchError, MonarchError} from '../../source/core/errors.js';
-import {type ArchiveCollection, type ArchiveInput, type ReadArchiveOptions} from '../../source/core/archive/index.js';
+import {isMonarchError, type MonarchError} from '../../source/core/errors.js';
+import type {ArchiveCollection, ArchiveInput, ReadArchiveOptions} from '../../source/core/archive/index.js';
 import {chunked, readAll, writeToBuffer} from './helpers.js';
 
 const bsonOf = (document: Document) => Buffer.from(serialize(document));

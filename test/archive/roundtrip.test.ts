@@ -36,7 +36,7 @@ const objectId = new ObjectId('65a1b2c3d4e5f60718293a4b');
 
 /** One document per BSON type, and the awkward ones. */
 const everyType: Document[] = [
-	{_id: objectId, double: 3.141_59, negativeZero: -0, nan: Number.NaN, infinity: Number.POSITIVE_INFINITY, exact: new Double(1)},
+	{_id: objectId, double: Math.PI, negativeZero: -0, nan: Number.NaN, infinity: Number.POSITIVE_INFINITY, exact: new Double(1)},
 	{_id: 2, string: 'héllo wörld ✓ 𝄞', empty: '', withNul: 'a\u0000b', rtl: 'مرحبا'},
 	{_id: 3, embedded: {a: 1, b: {c: 'deep', d: {e: {f: {}}}}}, emptyDocument: {}},
 	{_id: 4, array: [1, 'two', 3.5, {four: 4}], nested: [[1, [2, [3, []]]], []], emptyArray: []},

@@ -33,7 +33,7 @@ test.serial('environments panel: b backs the environment up, y copies it into a 
 	await press(app, 'y');
 	frame = await waitForText(app.lastFrame, 'Copy development into which environment?');
 	t.regex(frame, /❯ staging/);
-	t.false(/❯ development|  development  \(/.test(frame.split('Copy development into')[1] ?? ''));
+	t.false(/❯ development| {2}development {2}\(/.test(frame.split('Copy development into')[1] ?? ''));
 	await press(app, keys.enter);
 	await waitForText(app.lastFrame, 'Type staging to confirm');
 	t.deepEqual(await project.db('staging').collection('cats').countDocuments(), 1);

@@ -17,7 +17,7 @@ test('in a terminal at 80x24, P on production opens its privacy view: counts, pa
 	screen = await terminal.waitFor(/Privacy of production[\s\S]*privacy: 18 paths classified, 1 not \(samples of up to 1000/);
 	t.regex(screen, /\$ monarch scrub_suggest production/);
 	t.regex(screen, /accounts 300 documents sampled, classified by field/);
-	t.regex(screen, /  phone +string +100% unclassified +fake\.phone\n +the name says a phone number/);
+	t.regex(screen, / {2}phone +string +100% unclassified +fake\.phone\n +the name says a phone number/);
 	t.regex(screen, /↓\/j scroll +w write +a audit/);
 	t.true(screen.split('\n').every(line => line.length <= 80));
 	const first = /(\d+)-\d+\/\d+ ↓\/j/.exec(screen)?.[1];

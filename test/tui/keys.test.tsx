@@ -44,7 +44,7 @@ function Counter() {
 
 function Child() {
 	const [pressed, setPressed] = useState('');
-	useKeys((input, key) => {
+	useKeys((_input, key) => {
 		if (key.return) setPressed('enter');
 	});
 	return <Text>child {pressed || 'open'}</Text>;

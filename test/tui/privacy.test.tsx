@@ -50,11 +50,11 @@ test.serial('the Environments panel counts the classified and unclassified paths
 	t.regex(frame, /\$ monarch scrub_suggest production/);
 	t.regex(frame, /accounts 300 documents sampled, classified by field/);
 	t.regex(frame, /PATH +TYPES +PRES CURRENT +SUGGESTION/);
-	t.regex(frame, /  phone +string +100% unclassified +fake\.phone/);
-	t.regex(frame, /  email +string +100% fake\.email +fake\.email/);
+	t.regex(frame, / {2}phone +string +100% unclassified +fake\.phone/);
+	t.regex(frame, / {2}email +string +100% fake\.email +fake\.email/);
 	t.regex(frame, /w write {2}a audit/);
 	// Scrolled down: the collection nothing classifies, and the suggestion for the whole of it.
-	frame = await scrollUntil(app, /  title +string +100% unclassified +keep/);
+	frame = await scrollUntil(app, / {2}title +string +100% unclassified +keep/);
 	t.regex(frame, /products 1 document sampled, not classified\n {2}suggested: "keep" for the whole collection/);
 	t.regex(frame, /nothing personal in the name/);
 	await press(app, 'q');
@@ -107,7 +107,7 @@ test.serial('w in the privacy view shows what scrub_suggest --write adds, asks, 
 	// monarch.json was read again: the view and the panel count the new entries.
 	await press(app, keys.escape);
 	frame = await waitForText(app.lastFrame, /Privacy of production[\s\S]*19 paths classified, 0 not/);
-	t.regex(frame, /  phone +string +100% fake\.phone +fake\.phone/);
+	t.regex(frame, / {2}phone +string +100% fake\.phone +fake\.phone/);
 	await press(app, keys.escape);
 	frame = await waitForText(app.lastFrame, /› production [\s\S]*privacy: 19 paths classified, 0 not\n/);
 	t.notRegex(frame, /P to review/);

@@ -24,7 +24,9 @@ function countRenders(id: string): {count: () => number; restore: () => void} {
 			<Original {...props} />
 		</Profiler>
 	);
-	return {count: () => count, restore: () => void (definition.Component = Original)};
+	return {count: () => count, restore: () => {
+			definition.Component = Original;
+		}};
 }
 
 test.serial("a running job's progress does not re-render the panel under it", async t => {

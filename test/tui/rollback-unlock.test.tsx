@@ -18,7 +18,6 @@ const renameFido = migrationSource('RenameFido', "\t\tawait this.database.collec
 
 /** The frame as one line of words: the dialog's borders and the wrapping of its long lines left out. */
 const flat = (frame: string) => frame.replaceAll(/[│╭╮╰╯─]/g, ' ').replaceAll(/\s+/g, ' ');
-const waitForWords = async (app: {lastFrame: () => string | undefined}, pattern: RegExp) => waitForFrame(app.lastFrame, frame => pattern.test(flat(frame)), String(pattern));
 
 type Lock = {_id: string; token: string};
 /** A lock taken on a day of its own. */

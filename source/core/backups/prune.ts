@@ -167,7 +167,10 @@ export async function applyPrune(plan: PrunePlan, options: PruneOptions): Promis
 	const stores = new Map<StoreLocation, BackupStore>();
 	const storeAt = (location: StoreLocation) => {
 		let store = stores.get(location);
-		if (!store) stores.set(location, (store = storeFor(options.config, location)));
+		if (!store) {
+			store = storeFor(options.config, location);
+			stores.set(location, store);
+		}
 		return store;
 	};
 

@@ -7,8 +7,7 @@ import {ignoreEvents, type EventSink} from '../events.js';
 import {dropRun, startJournal, swapRun} from '../swap-journal.js';
 import {describeError, firstLine} from '../errors.js';
 import {stagingPrefix, type CollectionInfo} from '../collections.js';
-import {serverTraits, type ServerTraits} from '../server-traits.js';
-import {counted} from '../plural.js';
+import type {ServerTraits} from '../server-traits.js';
 import type {InsertPool} from './insert-pool.js';
 
 export type StagingOptions = {

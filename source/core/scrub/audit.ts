@@ -225,7 +225,10 @@ async function readSource(db: Db, side: Side): Promise<ScrubAuditResult['read']>
 	const counted = await eachBatch(db, side, (info, batch) => {
 		const classification = side.classes.get(info.name);
 		let known = policies.get(info.name);
-		if (!known) policies.set(info.name, (known = new Map()));
+		if (!known) {
+			known = new Map();
+			policies.set(info.name, known);
+		}
 		const policyOf = (path: string): SourcePolicy => {
 			let policy = known.get(path);
 			if (policy === undefined) {
@@ -272,7 +275,10 @@ async function scanTarget(db: Db, side: Side): Promise<{scanned: ScrubAuditResul
 	const counted = await eachBatch(db, side, (info, batch) => {
 		const classification = side.classes.get(info.name);
 		let known = policies.get(info.name);
-		if (!known) policies.set(info.name, (known = new Map()));
+		if (!known) {
+			known = new Map();
+			policies.set(info.name, known);
+		}
 		const policyOf = (path: string): TargetPolicy => {
 			let policy = known.get(path);
 			if (policy === undefined) {

@@ -77,7 +77,7 @@ export function privacyLines(result: ScrubSuggestResult, width: number): ReportL
 
 		lines.push([{text: fit(header, width).trimEnd(), bold: true, dim: true}]);
 		for (const path of collection.paths) {
-			const current = currentText(collection, path);
+			const current = currentText(path);
 			const differs = path.current === null || path.current !== path.suggestion;
 			const row: ReportLine = [
 				{text: `  ${fit(path.path, pathWidth)} `},
@@ -110,8 +110,8 @@ function collectionLines(collection: SuggestedCollection): ReportLine[] {
 	return lines;
 }
 
-/** What the CURRENT column says: the path's entry, the whole collection's class, or `unclassified`. */
-function currentText(collection: SuggestedCollection, path: SuggestedPath): string {
+/** What the CURRENT column says: the path's entry, or `unclassified`. */
+function currentText(path: SuggestedPath): string {
 	if (path.current !== null) return path.current;
 	return 'unclassified';
 }
