@@ -5,7 +5,7 @@
  */
 import {Readable, Writable} from 'node:stream';
 import {ObjectId, serialize} from 'bson';
-import {ArchiveWriter, Crc64, readArchive, type ArchiveCollection} from '../source/core/archive/index.js';
+import {type ArchiveCollection, ArchiveWriter, Crc64, readArchive} from '../source/core/archive/index.js';
 import {median} from './table.js';
 
 const documentCount = Number(process.env.BENCH_DOCS ?? 200_000);
@@ -14,10 +14,25 @@ const batchSize = 1000;
 const namespaces = ['users', 'orders', 'events', 'sessions'];
 
 const documents = Array.from({length: documentCount}, (_, index) =>
-	Buffer.from(serialize({_id: new ObjectId(), n: index, name: `user-${index}`, score: index * 1.5, active: index % 2 === 0, tags: ['a', 'b'], at: new Date(1_700_000_000_000 + index)})),
+	Buffer.from(
+		serialize({
+			_id: new ObjectId(),
+			n: index,
+			name: `user-${index}`,
+			score: index * 1.5,
+			active: index % 2 === 0,
+			tags: ['a', 'b'],
+			at: new Date(1_700_000_000_000 + index),
+		}),
+	),
 );
 const documentBytes = documents.reduce((sum, document) => sum + document.length, 0);
-const prelude: ArchiveCollection[] = namespaces.map((collection) => ({db: 'bench', collection, type: 'collection', metadata: {indexes: [], collectionName: collection}}));
+const prelude: ArchiveCollection[] = namespaces.map(collection => ({
+	db: 'bench',
+	collection,
+	type: 'collection',
+	metadata: {indexes: [], collectionName: collection},
+}));
 
 async function writeArchive(gzip: false | number): Promise<Buffer> {
 	const chunks: Buffer[] = [];
@@ -84,13 +99,17 @@ const rows: Array<{case: string; ms: number; bytes: number; docs?: number}> = [
 	{case: 'read gzip (level 6 file)', ms: await time(() => readBack(gzip6)), bytes: plain.length, docs: documentCount},
 ];
 
-const width = Math.max(...rows.map((row) => row.case.length));
-console.log(`\nmongodump archive: ${documentCount} documents, ${(documentBytes / 1e6).toFixed(1)} MB of BSON (${Math.round(documentBytes / documentCount)} B each), archive ${(plain.length / 1e6).toFixed(1)} MB, gzip -1 ${(gzip1.length / 1e6).toFixed(1)} MB, gzip -6 ${(gzip6.length / 1e6).toFixed(1)} MB; median of ${runs} runs`);
+const width = Math.max(...rows.map(row => row.case.length));
+console.log(
+	`\nmongodump archive: ${documentCount} documents, ${(documentBytes / 1e6).toFixed(1)} MB of BSON (${Math.round(documentBytes / documentCount)} B each), archive ${(plain.length / 1e6).toFixed(1)} MB, gzip -1 ${(gzip1.length / 1e6).toFixed(1)} MB, gzip -6 ${(gzip6.length / 1e6).toFixed(1)} MB; median of ${runs} runs`,
+);
 console.log(`  ${'case'.padEnd(width)}  ${'ms'.padStart(8)}  ${'MB/s'.padStart(8)}  ${'docs/s'.padStart(11)}`);
 for (const row of rows) {
 	const mbPerSecond = row.bytes / 1e6 / (row.ms / 1000);
 	const docsPerSecond = row.docs ? Math.round(row.docs / (row.ms / 1000)).toLocaleString('en-US') : '';
-	console.log(`  ${row.case.padEnd(width)}  ${row.ms.toFixed(1).padStart(8)}  ${mbPerSecond.toFixed(0).padStart(8)}  ${docsPerSecond.padStart(11)}`);
+	console.log(
+		`  ${row.case.padEnd(width)}  ${row.ms.toFixed(1).padStart(8)}  ${mbPerSecond.toFixed(0).padStart(8)}  ${docsPerSecond.padStart(11)}`,
+	);
 }
 
 console.log('  (MB/s counts uncompressed archive bytes)');

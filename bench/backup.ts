@@ -23,7 +23,7 @@ import {tmpdir} from 'node:os';
 import path from 'node:path';
 import {fileURLToPath} from 'node:url';
 import {promisify} from 'node:util';
-import {MongoClient, type Db} from 'mongodb';
+import {type Db, MongoClient} from 'mongodb';
 import {collections, datasetOf, eachLimited, load} from './dataset.js';
 
 const run = promisify(execFile);
@@ -69,7 +69,9 @@ async function monarch(dir: string, args: string[], env: NodeJS.ProcessEnv = {},
 function printRows(title: string, rows: Row[]): void {
 	const width = Math.max(...rows.map(row => row.case.length), 4);
 	console.log(`\n${title}`);
-	console.log(`  ${'case'.padEnd(width)}  ${'docs'.padStart(8)}  ${'ms'.padStart(9)}  ${'docs/s'.padStart(8)}  ${'ratio'.padStart(6)}  ${'CPU s/100k'.padStart(10)}  ${'peak RSS'.padStart(9)}`);
+	console.log(
+		`  ${'case'.padEnd(width)}  ${'docs'.padStart(8)}  ${'ms'.padStart(9)}  ${'docs/s'.padStart(8)}  ${'ratio'.padStart(6)}  ${'CPU s/100k'.padStart(10)}  ${'peak RSS'.padStart(9)}`,
+	);
 	for (const row of rows) {
 		const rate = (row.docs * 1000) / row.ms;
 		console.log(
@@ -81,18 +83,28 @@ function printRows(title: string, rows: Row[]): void {
 const client = new MongoClient(uri);
 await client.connect();
 const dir = await mkdtemp(path.join(tmpdir(), 'monarch-bench-backup-'));
-const databases = {source: `bench_backup_src_${process.pid}`, target: `bench_backup_dst_${process.pid}`, ceiling: `bench_backup_ins_${process.pid}`};
+const databases = {
+	source: `bench_backup_src_${process.pid}`,
+	target: `bench_backup_dst_${process.pid}`,
+	ceiling: `bench_backup_ins_${process.pid}`,
+};
 await writeFile(
 	path.join(dir, 'monarch.json'),
 	JSON.stringify({
 		// `personal` is the same database marked personalData: its scrubbed copies go through the classification's gate.
-		environments: {source: {uri, database: databases.source}, personal: {uri, database: databases.source, personalData: true}, target: {uri, database: databases.target}},
+		environments: {
+			source: {uri, database: databases.source},
+			personal: {uri, database: databases.source, personalData: true},
+			target: {uri, database: databases.target},
+		},
 		backups: {local: {dir: 'backups'}},
 		// A complete classification: rules on two of the five collections (users.email is under a unique index, so its
 		// fakes carry a discriminator), every other path kept, so the gate walks every document of all five.
 		scrub: Object.fromEntries(
 			collections.map(name => {
-				const kept = Object.fromEntries(['_id', 'n', 'name', 'email', 'score', 'active', 'tags', 'address', 'at', 'note'].map(field => [field, 'keep']));
+				const kept = Object.fromEntries(
+					['_id', 'n', 'name', 'email', 'score', 'active', 'tags', 'address', 'at', 'note'].map(field => [field, 'keep']),
+				);
 				if (name === 'users') return [name, {...kept, email: 'fake.email', name: 'fake.fullName'}];
 				if (name === 'orders') return [name, {...kept, address: 'keep', email: 'fake.email', 'address.street': 'fake.street'}];
 				return [name, kept];
@@ -103,7 +115,20 @@ await writeFile(
 
 /** The source as personal data under a classification that scrubs every name, email and street, for scrub_audit of a clean copy. */
 const auditDir = await mkdtemp(path.join(tmpdir(), 'monarch-bench-audit-'));
-const complete = {_id: 'keep', n: 'keep', name: 'fake.fullName', email: 'fake.email', score: 'keep', active: 'keep', tags: 'keep', 'address.street': 'fake.street', 'address.city': 'keep', 'address.zip': 'keep', at: 'keep', note: 'keep'};
+const complete = {
+	_id: 'keep',
+	n: 'keep',
+	name: 'fake.fullName',
+	email: 'fake.email',
+	score: 'keep',
+	active: 'keep',
+	tags: 'keep',
+	'address.street': 'fake.street',
+	'address.city': 'keep',
+	'address.zip': 'keep',
+	at: 'keep',
+	note: 'keep',
+};
 await writeFile(
 	path.join(auditDir, 'monarch.json'),
 	JSON.stringify({
@@ -139,7 +164,9 @@ try {
 		for (const [label, which] of builds) {
 			const name = `bench_${label}_${size}`;
 			const backup = await monarch(dir, ['backup', 'source', '--name', name], {}, which);
-			const archive = (await readdir(path.join(dir, 'backups'))).find(file => file.startsWith(`${name}__`) && file.endsWith('.archive.gz'))!;
+			const archive = (await readdir(path.join(dir, 'backups'))).find(
+				file => file.startsWith(`${name}__`) && file.endsWith('.archive.gz'),
+			)!;
 			const restore = await monarch(dir, ['restore', `${archive}:target`, '--yes'], {}, which);
 			const copy = await monarch(dir, ['copy_db', 'source:target', '--yes'], {}, which);
 			const scrubbed = await monarch(dir, ['copy_db', 'source:target', '--yes', '--scrub'], scrubEnv, which);
@@ -150,14 +177,61 @@ try {
 			// Exits 1 (and the bench fails) on any finding: the scrubbed copy must audit clean.
 			const audit = await monarch(auditDir, ['scrub_audit', 'source:target'], {}, which);
 			rows.push(
-				{case: `${label} backup (vs drain)`, docs, ms: backup.ms, ratio: rate(backup.ms) / drainRate, rssMb: backup.rssMb, cpuS: backup.cpuS},
-				{case: `${label} restore (vs insert)`, docs, ms: restore.ms, ratio: rate(restore.ms) / insertRate, rssMb: restore.rssMb, cpuS: restore.cpuS},
-				{case: '  (vs insert + the same index builds, for reference)', docs, ms: restore.ms, ratio: rate(restore.ms) / (docs / (insertMs + indexMs))},
-				{case: `${label} copy_db (vs slower ceiling)`, docs, ms: copy.ms, ratio: rate(copy.ms) / Math.min(drainRate, insertRate), rssMb: copy.rssMb, cpuS: copy.cpuS},
-				{case: `${label} copy_db --scrub, 2 of 5 collections (vs copy_db)`, docs, ms: scrubbed.ms, ratio: copy.ms / scrubbed.ms, rssMb: scrubbed.rssMb, cpuS: scrubbed.cpuS},
-				{case: `${label} copy_db --scrub, personalData: 5 of 5 walked by the gate (vs copy_db)`, docs, ms: gated.ms, ratio: copy.ms / gated.ms, rssMb: gated.rssMb, cpuS: gated.cpuS},
+				{
+					case: `${label} backup (vs drain)`,
+					docs,
+					ms: backup.ms,
+					ratio: rate(backup.ms) / drainRate,
+					rssMb: backup.rssMb,
+					cpuS: backup.cpuS,
+				},
+				{
+					case: `${label} restore (vs insert)`,
+					docs,
+					ms: restore.ms,
+					ratio: rate(restore.ms) / insertRate,
+					rssMb: restore.rssMb,
+					cpuS: restore.cpuS,
+				},
+				{
+					case: '  (vs insert + the same index builds, for reference)',
+					docs,
+					ms: restore.ms,
+					ratio: rate(restore.ms) / (docs / (insertMs + indexMs)),
+				},
+				{
+					case: `${label} copy_db (vs slower ceiling)`,
+					docs,
+					ms: copy.ms,
+					ratio: rate(copy.ms) / Math.min(drainRate, insertRate),
+					rssMb: copy.rssMb,
+					cpuS: copy.cpuS,
+				},
+				{
+					case: `${label} copy_db --scrub, 2 of 5 collections (vs copy_db)`,
+					docs,
+					ms: scrubbed.ms,
+					ratio: copy.ms / scrubbed.ms,
+					rssMb: scrubbed.rssMb,
+					cpuS: scrubbed.cpuS,
+				},
+				{
+					case: `${label} copy_db --scrub, personalData: 5 of 5 walked by the gate (vs copy_db)`,
+					docs,
+					ms: gated.ms,
+					ratio: copy.ms / gated.ms,
+					rssMb: gated.rssMb,
+					cpuS: gated.cpuS,
+				},
 				// The audit reads every document twice (the source, then the target): its rate per document read, and per document of the dataset.
-				{case: `${label} scrub_audit source:target, per document read (vs backup)`, docs: docs * 2, ms: audit.ms, ratio: (2 * backup.ms) / audit.ms, rssMb: audit.rssMb, cpuS: audit.cpuS},
+				{
+					case: `${label} scrub_audit source:target, per document read (vs backup)`,
+					docs: docs * 2,
+					ms: audit.ms,
+					ratio: (2 * backup.ms) / audit.ms,
+					rssMb: audit.rssMb,
+					cpuS: audit.cpuS,
+				},
 				{case: '  (per document of the dataset, for reference)', docs, ms: audit.ms, ratio: backup.ms / audit.ms},
 			);
 			summary.push(
@@ -166,7 +240,9 @@ try {
 			const previous = cpuBySize.get(label);
 			if (previous) {
 				const per = (now: number, then: number) => (((now - then) * 100_000) / (docs - previous.docs)).toFixed(2);
-				marginal.push(`${label}, from ${previous.docs} to ${docs} docs: backup ${per(backup.cpuS, previous.backup)} s, restore ${per(restore.cpuS, previous.restore)} s, copy_db ${per(copy.cpuS, previous.copy)} s`);
+				marginal.push(
+					`${label}, from ${previous.docs} to ${docs} docs: backup ${per(backup.cpuS, previous.backup)} s, restore ${per(restore.cpuS, previous.restore)} s, copy_db ${per(copy.cpuS, previous.copy)} s`,
+				);
 			}
 
 			cpuBySize.set(label, {docs, backup: backup.cpuS, restore: restore.cpuS, copy: copy.cpuS});
@@ -176,12 +252,22 @@ try {
 	}
 
 	console.log(`\npeak RSS by dataset size (target: at most 200 MB, flat)\n${summary.map(line => `  ${line}`).join('\n')}`);
-	console.log(`\nclient CPU seconds per further 100k documents (the difference between the two sizes, so start-up is left out)\n${marginal.map(line => `  ${line}`).join('\n')}`);
-	console.log('targets: backup >= 0.90 of drain, restore >= 0.85 of insert, copy_db >= 0.80 of the slower ceiling, copy_db --scrub >= 0.60 of copy_db with its peak RSS, gated (personalData, every collection walked) >= 0.80 of copy_db with its peak RSS;');
+	console.log(
+		`\nclient CPU seconds per further 100k documents (the difference between the two sizes, so start-up is left out)\n${marginal.map(line => `  ${line}`).join('\n')}`,
+	);
+	console.log(
+		'targets: backup >= 0.90 of drain, restore >= 0.85 of insert, copy_db >= 0.80 of the slower ceiling, copy_db --scrub >= 0.60 of copy_db with its peak RSS, gated (personalData, every collection walked) >= 0.80 of copy_db with its peak RSS;',
+	);
 	console.log('  scrub_audit >= 1.00 of backup per document read (it reads each document twice: source, then target);');
-	console.log(`  client CPU per 100k at or below mongo-tools 100.18's on this machine: backup ${mongoToolsCpu.backup} s, restore ${mongoToolsCpu.restore} s, copy_db ${mongoToolsCpu.copy_db} s; peak RSS at most 200 MB, flat`);
+	console.log(
+		`  client CPU per 100k at or below mongo-tools 100.18's on this machine: backup ${mongoToolsCpu.backup} s, restore ${mongoToolsCpu.restore} s, copy_db ${mongoToolsCpu.copy_db} s; peak RSS at most 200 MB, flat`,
+	);
 } finally {
-	for (const database of Object.values(databases)) await client.db(database).dropDatabase().catch(() => {});
+	for (const database of Object.values(databases))
+		await client
+			.db(database)
+			.dropDatabase()
+			.catch(() => {});
 	await client.close();
 	await rm(dir, {recursive: true, force: true});
 	await rm(auditDir, {recursive: true, force: true});

@@ -3,7 +3,7 @@
  * shape spread over five collections, with two indexes each, and the way it is
  * loaded (which is also the insert ceiling).
  */
-import {Double, Int32, ObjectId, type Db, type Document} from 'mongodb';
+import {type Db, type Document, Double, Int32, ObjectId} from 'mongodb';
 
 export const collections = ['users', 'orders', 'events', 'sessions', 'products'];
 const parallel = 4;
@@ -31,9 +31,11 @@ export function datasetOf(total: number): Map<string, Document[]> {
 
 export async function eachLimited<T>(items: T[], limit: number, task: (item: T) => Promise<void>): Promise<void> {
 	const queue = [...items];
-	await Promise.all(Array.from({length: Math.min(limit, queue.length)}, async () => {
-		for (let item = queue.shift(); item !== undefined; item = queue.shift()) await task(item);
-	}));
+	await Promise.all(
+		Array.from({length: Math.min(limit, queue.length)}, async () => {
+			for (let item = queue.shift(); item !== undefined; item = queue.shift()) await task(item);
+		}),
+	);
 }
 
 /** Inserts the dataset (the insert ceiling when timed): unordered batches, `parallel` collections at once; then the indexes. */

@@ -35,12 +35,17 @@ const bin = fileURLToPath(new URL('../dist/cli/main.js', import.meta.url));
 /** Runs the built monarch; returns its wall time and stdout. */
 async function monarch(dir: string, args: string[]): Promise<{ms: number; stdout: string}> {
 	const started = performance.now();
-	const {stdout} = await run(process.execPath, [bin, ...args], {cwd: dir, env: {...process.env, NO_COLOR: '1'}, maxBuffer: 64 * 1024 * 1024});
+	const {stdout} = await run(process.execPath, [bin, ...args], {
+		cwd: dir,
+		env: {...process.env, NO_COLOR: '1'},
+		maxBuffer: 64 * 1024 * 1024,
+	});
 	return {ms: performance.now() - started, stdout};
 }
 
 const migrations = {
-	updateMany: "\t\tconst result = await this.database.collection('users').updateMany({}, {$set: {flagged: true}});\n\t\tthis.log(`flagged ${result.modifiedCount}`);",
+	updateMany:
+		"\t\tconst result = await this.database.collection('users').updateMany({}, {$set: {flagged: true}});\n\t\tthis.log(`flagged ${result.modifiedCount}`);",
 	createIndex: "\t\tawait this.database.collection('users').createIndex({name: 1}, {name: 'name_1'});",
 };
 
@@ -51,9 +56,15 @@ async function compare(client: MongoClient, size: number, kind: keyof typeof mig
 	await mkdir(path.join(dir, 'migrations'));
 	await writeFile(
 		path.join(dir, 'monarch.json'),
-		JSON.stringify({environments: {source: {uri, database: databases.source}, target: {uri, database: databases.target}}, rehearsal: {environment: 'target'}}),
+		JSON.stringify({
+			environments: {source: {uri, database: databases.source}, target: {uri, database: databases.target}},
+			rehearsal: {environment: 'target'},
+		}),
 	);
-	await writeFile(path.join(dir, 'migrations', '20260101000000_step.ts'), `import {MongoBackedMigration} from 'monarch';\nexport default class Step extends MongoBackedMigration {\n\tasync run() {\n${migrations[kind]}\n\t}\n}\n`);
+	await writeFile(
+		path.join(dir, 'migrations', '20260101000000_step.ts'),
+		`import {MongoBackedMigration} from 'monarch';\nexport default class Step extends MongoBackedMigration {\n\tasync run() {\n${migrations[kind]}\n\t}\n}\n`,
+	);
 
 	let scratch: string | undefined;
 	try {
@@ -75,17 +86,24 @@ async function compare(client: MongoClient, size: number, kind: keyof typeof mig
 		const byHand = copy.ms + migrate.ms;
 		const migrationMs = report.migrations[0]?.durationMs ?? 0;
 		const rest = rehearsal.ms - report.copyMs - migrationMs;
-		printTable(`rehearse vs copy_db + migrate by hand, ${docs} documents in ${collections.length} collections (2 indexes each), one ${kind} migration, one run`, [
-			{case: 'by hand: monarch copy_db source:target --yes', ms: copy.ms, ratio: copy.ms / byHand},
-			{case: 'by hand: monarch migrate target', ms: migrate.ms, ratio: migrate.ms / byHand},
-			{case: 'by hand: both (baseline)', ms: byHand, ratio: 1},
-			{case: 'monarch rehearse source', ms: rehearsal.ms, ratio: rehearsal.ms / byHand},
-			{case: '  of which the copy (report.copyMs)', ms: report.copyMs, ratio: report.copyMs / byHand},
-			{case: '  of which the migration (its durationMs)', ms: migrationMs, ratio: migrationMs / byHand},
-			{case: '  the rest: hashing before and after, start-up, drop', ms: rest, ratio: rest / byHand},
-		]);
+		printTable(
+			`rehearse vs copy_db + migrate by hand, ${docs} documents in ${collections.length} collections (2 indexes each), one ${kind} migration, one run`,
+			[
+				{case: 'by hand: monarch copy_db source:target --yes', ms: copy.ms, ratio: copy.ms / byHand},
+				{case: 'by hand: monarch migrate target', ms: migrate.ms, ratio: migrate.ms / byHand},
+				{case: 'by hand: both (baseline)', ms: byHand, ratio: 1},
+				{case: 'monarch rehearse source', ms: rehearsal.ms, ratio: rehearsal.ms / byHand},
+				{case: '  of which the copy (report.copyMs)', ms: report.copyMs, ratio: report.copyMs / byHand},
+				{case: '  of which the migration (its durationMs)', ms: migrationMs, ratio: migrationMs / byHand},
+				{case: '  the rest: hashing before and after, start-up, drop', ms: rest, ratio: rest / byHand},
+			],
+		);
 	} finally {
-		for (const database of [...Object.values(databases), ...(scratch ? [scratch] : [])]) await client.db(database).dropDatabase().catch(() => {});
+		for (const database of [...Object.values(databases), ...(scratch ? [scratch] : [])])
+			await client
+				.db(database)
+				.dropDatabase()
+				.catch(() => {});
 		await rm(dir, {recursive: true, force: true});
 	}
 }
@@ -97,7 +115,9 @@ try {
 	const large = Number(process.env.BENCH_BACKUP_DOCS ?? 200_000);
 	const updated = Number(process.env.BENCH_REHEARSE_DOCS ?? (ferretdb ? 20_000 : large));
 	if (ferretdb && process.env.BENCH_REHEARSE_DOCS === undefined) {
-		console.log(`rehearse bench: FerretDB, whose updateMany slows down with the collection's size for every document: the updateMany case has ${updated} documents (BENCH_REHEARSE_DOCS sets it)`);
+		console.log(
+			`rehearse bench: FerretDB, whose updateMany slows down with the collection's size for every document: the updateMany case has ${updated} documents (BENCH_REHEARSE_DOCS sets it)`,
+		);
 	}
 
 	await compare(client, updated, 'updateMany');

@@ -10,10 +10,10 @@ import {execFileSync} from 'node:child_process';
 import {mkdir, mkdtemp, rm, writeFile} from 'node:fs/promises';
 import {tmpdir} from 'node:os';
 import path from 'node:path';
-import {fileURLToPath} from 'node:url';
 import {setTimeout as delay} from 'node:timers/promises';
+import {fileURLToPath} from 'node:url';
 import {MongoClient} from 'mongodb';
-import {printTable, median} from './table.js';
+import {median, printTable} from './table.js';
 
 const uri = process.env.MONARCH_TEST_MONGODB_URI;
 if (!uri) throw new Error('MONARCH_TEST_MONGODB_URI is not set: run `npm run bench`');

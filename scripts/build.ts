@@ -41,11 +41,16 @@ async function compile(): Promise<number> {
 const tuiBoundaries: Plugin = {
 	name: 'monarch-tui-boundaries',
 	setup(builder) {
-		builder.onResolve({filter: /^\.\/devtools\.js$/}, args => (args.importer.includes(`${path.sep}node_modules${path.sep}ink${path.sep}`) ? {path: 'ink-devtools', namespace: 'monarch-empty'} : undefined));
+		builder.onResolve({filter: /^\.\/devtools\.js$/}, args =>
+			args.importer.includes(`${path.sep}node_modules${path.sep}ink${path.sep}`)
+				? {path: 'ink-devtools', namespace: 'monarch-empty'}
+				: undefined,
+		);
 		builder.onLoad({filter: /.*/, namespace: 'monarch-empty'}, () => ({contents: '', loader: 'js'}));
 		builder.onLoad({filter: /yoga-layout[\\/]dist[\\/]binaries[\\/]yoga-wasm-base64-esm\.js$/}, async args => {
 			const source = await readFile(args.path, 'utf8');
-			if (!source.includes('typeof fetch')) throw new Error(`${args.path}: no \`typeof fetch\` to replace (yoga-layout changed: check its loader)`);
+			if (!source.includes('typeof fetch'))
+				throw new Error(`${args.path}: no \`typeof fetch\` to replace (yoga-layout changed: check its loader)`);
 			return {contents: source.replaceAll('typeof fetch', 'typeof undefined'), loader: 'js'};
 		});
 		builder.onResolve({filter: /^\.\.?\//}, args => {
@@ -61,7 +66,17 @@ const tuiBoundaries: Plugin = {
 async function bundleInPlace(entry: string, options: Omit<BuildOptions, 'entryPoints' | 'outfile'> = {}): Promise<void> {
 	// Loaded only when something is built: npm start on a built tree does not pay for esbuild.
 	const {build} = await import('esbuild');
-	await build({entryPoints: [entry], outfile: entry, allowOverwrite: true, bundle: true, platform: 'node', format: 'esm', target: 'node20', logLevel: 'warning', ...options});
+	await build({
+		entryPoints: [entry],
+		outfile: entry,
+		allowOverwrite: true,
+		bundle: true,
+		platform: 'node',
+		format: 'esm',
+		target: 'node20',
+		logLevel: 'warning',
+		...options,
+	});
 	await rm(`${entry}.map`, {force: true});
 }
 
@@ -72,7 +87,9 @@ export async function bundleTui(): Promise<void> {
 		// React's production build: the development one checks every render and doubles the code to load.
 		define: {'process.env.NODE_ENV': '"production"'},
 		// Some of Ink's dependencies are CommonJS and call require().
-		banner: {js: "import {createRequire as monarchCreateRequire} from 'node:module'; const require = monarchCreateRequire(import.meta.url);"},
+		banner: {
+			js: "import {createRequire as monarchCreateRequire} from 'node:module'; const require = monarchCreateRequire(import.meta.url);",
+		},
 	});
 }
 
@@ -88,7 +105,8 @@ async function writeGrammar(): Promise<void> {
 		import(pathToFileURL(path.join(dist, 'cli', 'program.js')).href) as Promise<typeof import('../source/cli/program.js')>,
 	]);
 	const grammar = describeProgram(createProgram(new AbortController().signal));
-	const header = '// Written by scripts/build.ts from commander\'s program (source/cli/program.ts): what source/tui/grammar.ts builds at run time.\n';
+	const header =
+		"// Written by scripts/build.ts from commander's program (source/cli/program.ts): what source/tui/grammar.ts builds at run time.\n";
 	await writeFile(path.join(dist, 'tui', 'grammar.js'), `${header}export const grammar = ${JSON.stringify(grammar)};\n`);
 	await rm(path.join(dist, 'tui', 'grammar.js.map'), {force: true});
 }
@@ -109,7 +127,11 @@ async function inputsDigest(): Promise<string> {
 		.map(entry => path.join(entry.parentPath, entry.name))
 		.sort();
 	for (const file of [...files, ...['tsconfig.json', 'package-lock.json', 'scripts/build.ts'].map(name => path.join(repoRoot, name))]) {
-		hash.update(path.relative(repoRoot, file)).update('\0').update(await readFile(file)).update('\0');
+		hash
+			.update(path.relative(repoRoot, file))
+			.update('\0')
+			.update(await readFile(file))
+			.update('\0');
 	}
 
 	return hash.digest('hex');
@@ -126,7 +148,11 @@ export async function buildMonarch(options: {ifChanged?: boolean} = {}): Promise
 	await rm(stampFile, {force: true});
 	const compiled = await compile();
 	if (compiled !== 0) return compiled;
-	for (const [what, bundle] of [['bundling zod', async () => bundleInPlace(zodEntry)], ["writing the CLI's grammar", writeGrammar], ['bundling the TUI', bundleTui]] as const) {
+	for (const [what, bundle] of [
+		['bundling zod', async () => bundleInPlace(zodEntry)],
+		["writing the CLI's grammar", writeGrammar],
+		['bundling the TUI', bundleTui],
+	] as const) {
 		try {
 			await bundle();
 		} catch (error) {

@@ -4,11 +4,11 @@
  * `.monarch-services.json` for other scripts, and keeps them up until Ctrl-C.
  */
 import path from 'node:path';
-import { pathToFileURL } from 'node:url';
-import { readRunningServices, removeServicesFile, ServerStartError, startServices, writeServicesFile } from './servers/index.js';
-import { relative, servicesFile } from './servers/paths.js';
+import {pathToFileURL} from 'node:url';
+import {readRunningServices, removeServicesFile, ServerStartError, startServices, writeServicesFile} from './servers/index.js';
+import {relative, servicesFile} from './servers/paths.js';
 
-export { readRunningServices, type RunningServices } from './servers/index.js';
+export {type RunningServices, readRunningServices} from './servers/index.js';
 
 async function main(): Promise<number> {
 	const already = await readRunningServices();
@@ -17,8 +17,8 @@ async function main(): Promise<number> {
 		return 1;
 	}
 
-	const services = await startServices({ handleSignals: false });
-	const stopped = new Promise<string>((resolve) => {
+	const services = await startServices({handleSignals: false});
+	const stopped = new Promise<string>(resolve => {
 		for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
 			process.once(signal, () => resolve(signal));
 		}
@@ -31,16 +31,18 @@ async function main(): Promise<number> {
 		startedAt: new Date().toISOString(),
 	});
 
-	const { s3 } = services;
-	console.log([
-		`MongoDB  ${services.mongodbUri}  (${services.mongodbFlavor}, ready in ${services.readyMs.mongodb} ms)`,
-		`S3       ${s3.endpoint}  (${services.s3Flavor}, ready in ${services.readyMs.s3} ms)`,
-		`         bucket ${s3.bucket}, region ${s3.region}, path-style`,
-		`         access key ${s3.accessKeyId}, secret ${s3.secretAccessKey}`,
-		`written to ${relative(servicesFile)}; Ctrl-C stops the servers`,
-	].join('\n'));
+	const {s3} = services;
+	console.log(
+		[
+			`MongoDB  ${services.mongodbUri}  (${services.mongodbFlavor}, ready in ${services.readyMs.mongodb} ms)`,
+			`S3       ${s3.endpoint}  (${services.s3Flavor}, ready in ${services.readyMs.s3} ms)`,
+			`         bucket ${s3.bucket}, region ${s3.region}, path-style`,
+			`         access key ${s3.accessKeyId}, secret ${s3.secretAccessKey}`,
+			`written to ${relative(servicesFile)}; Ctrl-C stops the servers`,
+		].join('\n'),
+	);
 
-	const outcome = await Promise.race([stopped, services.crashed.then((message) => ({ message }))]);
+	const outcome = await Promise.race([stopped, services.crashed.then(message => ({message}))]);
 	await removeServicesFile();
 	await services.stop();
 	if (typeof outcome === 'string') {

@@ -4,14 +4,14 @@
  * servers and exits with ava's exit code. Extra arguments go to ava, e.g.
  * `npm test -- test/config.test.ts --match='*backup*'`.
  */
-import { spawn } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import {spawn} from 'node:child_process';
+import {readFileSync} from 'node:fs';
 import path from 'node:path';
-import { buildMonarch } from './build.js';
-import { repoRoot } from './servers/paths.js';
-import { ServerStartError, servicesEnv, startServices, type Services } from './servers/index.js';
+import {buildMonarch} from './build.js';
+import {ServerStartError, type Services, servicesEnv, startServices} from './servers/index.js';
+import {repoRoot} from './servers/paths.js';
 
-const SIGNAL_NUMBERS = { SIGINT: 2, SIGTERM: 15, SIGHUP: 1 } as const;
+const SIGNAL_NUMBERS = {SIGINT: 2, SIGTERM: 15, SIGHUP: 1} as const;
 
 /** Set once we were sent a signal: servers dying then (Ctrl-C reaches them too) is expected. */
 let interrupted = false;
@@ -22,7 +22,7 @@ function seconds(since: number): string {
 
 /** Runs a command with the terminal attached; resolves with its exit code (128+n when killed by a signal). */
 async function run(command: string, args: string[], env: NodeJS.ProcessEnv = process.env): Promise<number> {
-	const child = spawn(command, args, { cwd: repoRoot, env, stdio: 'inherit' });
+	const child = spawn(command, args, {cwd: repoRoot, env, stdio: 'inherit'});
 	// Ctrl-C reaches the child through the terminal; other signals sent to us are passed on.
 	const forward = (signal: NodeJS.Signals): void => {
 		interrupted = true;
@@ -74,7 +74,7 @@ async function main(): Promise<number> {
 	started = performance.now();
 	let services: Services;
 	try {
-		services = await startServices({ handleSignals: false });
+		services = await startServices({handleSignals: false});
 	} catch (error) {
 		if (!(error instanceof ServerStartError)) {
 			throw error;
@@ -88,11 +88,13 @@ async function main(): Promise<number> {
 		return 1;
 	}
 
-	console.error(`test: ${services.mongodbFlavor} at ${services.mongodbUri} (ready in ${services.readyMs.mongodb} ms), `
-		+ `${services.s3Flavor} at ${services.s3.endpoint} (ready in ${services.readyMs.s3} ms); up in ${seconds(started)}`);
+	console.error(
+		`test: ${services.mongodbFlavor} at ${services.mongodbUri} (ready in ${services.readyMs.mongodb} ms), ` +
+			`${services.s3Flavor} at ${services.s3.endpoint} (ready in ${services.readyMs.s3} ms); up in ${seconds(started)}`,
+	);
 
 	let crash: string | undefined;
-	void services.crashed.then((message) => {
+	void services.crashed.then(message => {
 		crash = message;
 	});
 	try {

@@ -5,7 +5,14 @@
  * import {MongoBackedMigration} from 'monarch';
  * ```
  */
-export {MongoBackedMigration, type MigrationContext} from './core/migrations/migration.js';
-export {QuerySet, type QuerySetContext} from './core/querysets/queryset.js';
-export type {QuerySetPrompt, TextPromptOptions, NumberPromptOptions, SelectPromptOptions, ConfirmPromptOptions} from './core/querysets/prompt.js';
+
 export {MonarchError} from './core/errors.js';
+export {type MigrationContext, MongoBackedMigration} from './core/migrations/migration.js';
+export type {
+	ConfirmPromptOptions,
+	NumberPromptOptions,
+	QuerySetPrompt,
+	SelectPromptOptions,
+	TextPromptOptions,
+} from './core/querysets/prompt.js';
+export {QuerySet, type QuerySetContext} from './core/querysets/queryset.js';

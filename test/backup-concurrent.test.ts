@@ -10,9 +10,9 @@ import {listBackups, readManifest} from '../source/core/backups/catalogue.js';
 import {loadConfig} from '../source/core/config/load.js';
 import type {StoreLocation} from '../source/core/storage/contract.js';
 import {storeFor} from '../source/core/storage/stores.js';
-import {seed, type Loose} from './helpers/backup-data.js';
+import {type Loose, seed} from './helpers/backup-data.js';
 import {heldOrExited, startGate} from './helpers/gate.js';
-import {createProject, testMongoUri, type Project} from './helpers/project.js';
+import {createProject, type Project, testMongoUri} from './helpers/project.js';
 import {s3Config, withBucketPrefix} from './helpers/servers.js';
 
 const day = '2026_03_01';
@@ -31,12 +31,26 @@ async function concurrentProject(t: ExecutionContext, dogs: number): Promise<Pro
 		config: {
 			backups: {
 				local: {dir: 'backups'},
-				s3: {bucket, prefix, region: s3.region, endpoint: s3.endpoint, forcePathStyle: true, accessKeyId: s3.accessKeyId, secretAccessKey: s3.secretAccessKey},
+				s3: {
+					bucket,
+					prefix,
+					region: s3.region,
+					endpoint: s3.endpoint,
+					forcePathStyle: true,
+					accessKeyId: s3.accessKeyId,
+					secretAccessKey: s3.secretAccessKey,
+				},
 			},
 		},
 	});
 	await seed(project.db('development'), {dogs});
-	await project.db('staging').collection<Loose>('orders').insertMany([{_id: 1, total: 10}, {_id: 2, total: 20}]);
+	await project
+		.db('staging')
+		.collection<Loose>('orders')
+		.insertMany([
+			{_id: 1, total: 10},
+			{_id: 2, total: 20},
+		]);
 	return project;
 }
 
@@ -71,13 +85,14 @@ async function checkStore(t: ExecutionContext, project: Project, location: Store
 	return complete;
 }
 
-
 for (const location of ['local', 's3'] as const) {
 	test(`a backup whose name another backup took while it ran takes the next free name (${location}); both manifests match their archives`, async t => {
 		const project = await concurrentProject(t, 8000);
 		// The first backup's dump is held after 1 MB of documents; its archive is not stored yet.
 		const gate = await startGate(t, {toClient: 1_000_000});
-		const first = project.spawnMonarch(['backup', 'development', '--name', 'nightly', '--to', location], {env: {DEVELOPMENT_URI: gate.uri}});
+		const first = project.spawnMonarch(['backup', 'development', '--name', 'nightly', '--to', location], {
+			env: {DEVELOPMENT_URI: gate.uri},
+		});
 		let stdout = '';
 		let stderr = '';
 		first.stdout!.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
@@ -93,20 +108,32 @@ for (const location of ['local', 's3'] as const) {
 		const [code] = await exited;
 		t.is(code, 0, stderr);
 		t.is(writtenArchive(stdout), `nightly__${day}_2.archive.gz`);
-		t.regex(stderr, new RegExp(`nightly__${day}\\.archive\\.gz was taken by another backup while this one was written \\(nothing was overwritten\\); backing up again under the next free name`));
+		t.regex(
+			stderr,
+			new RegExp(
+				`nightly__${day}\\.archive\\.gz was taken by another backup while this one was written \\(nothing was overwritten\\); backing up again under the next free name`,
+			),
+		);
 
 		const complete = await checkStore(t, project, location);
 		t.deepEqual(Object.fromEntries(complete), {[`nightly__${day}.archive.gz`]: 'staging', [`nightly__${day}_2.archive.gz`]: 'development'});
 	});
 }
 
-test('two `monarch backup --name X --to s3` started at once never leave one archive with the other\'s manifest', async t => {
+test("two `monarch backup --name X --to s3` started at once never leave one archive with the other's manifest", async t => {
 	const project = await concurrentProject(t, 2000);
 	// Same environment (the brief's case), then two environments with different data (so a mix-up would show).
-	const pairs = [['development', 'development'], ['development', 'staging'], ['staging', 'development'], ['development', 'staging']] as const;
+	const pairs = [
+		['development', 'development'],
+		['development', 'staging'],
+		['staging', 'development'],
+		['development', 'staging'],
+	] as const;
 	const written = new Map<string, string>();
 	for (const [round, pair] of pairs.entries()) {
-		const runs = await Promise.all(pair.map(async environment => project.monarch(['backup', environment, '--name', `race${round}`, '--to', 's3'])));
+		const runs = await Promise.all(
+			pair.map(async environment => project.monarch(['backup', environment, '--name', `race${round}`, '--to', 's3'])),
+		);
 		for (const [index, run] of runs.entries()) {
 			if (run.code === 0) {
 				written.set(writtenArchive(run.stdout), pair[index]!);
@@ -118,11 +145,17 @@ test('two `monarch backup --name X --to s3` started at once never leave one arch
 		}
 
 		const names = runs.filter(run => run.code === 0).map(run => writtenArchive(run.stdout));
-		t.log(`round ${round}: ${runs.map((run, index) => `${pair[index]} ${run.code === 0 ? writtenArchive(run.stdout) : 'refused'}`).join(', ')}`);
+		t.log(
+			`round ${round}: ${runs.map((run, index) => `${pair[index]} ${run.code === 0 ? writtenArchive(run.stdout) : 'refused'}`).join(', ')}`,
+		);
 		t.is(new Set(names).size, names.length, `round ${round}: two successes never share a name`);
 		t.true(names.length > 0, `round ${round}: at least one backup succeeded`);
 	}
 
 	const complete = await checkStore(t, project, 's3');
-	t.deepEqual(Object.fromEntries(complete), Object.fromEntries(written), 'every successful backup is there, complete, from its own environment');
+	t.deepEqual(
+		Object.fromEntries(complete),
+		Object.fromEntries(written),
+		'every successful backup is there, complete, from its own environment',
+	);
 });

@@ -2,7 +2,7 @@ import {readdir, readFile} from 'node:fs/promises';
 import path from 'node:path';
 import test from 'ava';
 import {readArchiveFile} from '../source/core/archive/index.js';
-import {seed, seededCounts, snapshot, stagingCollections, type Loose} from './helpers/backup-data.js';
+import {type Loose, seed, seededCounts, snapshot, stagingCollections} from './helpers/backup-data.js';
 import {createProject, testMongoUri} from './helpers/project.js';
 
 /** The day monarch dates these tests' backups with (MONARCH_NOW), whatever today is. */
@@ -31,12 +31,14 @@ test('backup then restore into another environment gives the same documents byte
 	t.regex(backedUp.stdout, /4 collections, 1204 documents/);
 	t.deepEqual((await readdir(backups)).sort(), [archive, `${archive}.manifest.json`]);
 
-	const manifest = JSON.parse(await readFile(path.join(backups, `${archive}.manifest.json`), 'utf8')) as {createdAt: string; collections: Array<{name: string; count: number; indexes: number}>; size: number; querySet: unknown};
+	const manifest = JSON.parse(await readFile(path.join(backups, `${archive}.manifest.json`), 'utf8')) as {
+		createdAt: string;
+		collections: Array<{name: string; count: number; indexes: number}>;
+		size: number;
+		querySet: unknown;
+	};
 	t.is(manifest.createdAt, now);
-	t.deepEqual(
-		Object.fromEntries(manifest.collections.map(entry => [entry.name, entry.count])),
-		seededCounts,
-	);
+	t.deepEqual(Object.fromEntries(manifest.collections.map(entry => [entry.name, entry.count])), seededCounts);
 	t.is(manifest.collections.find(entry => entry.name === 'dogs')?.indexes, 3);
 	t.is(manifest.querySet, null);
 
@@ -44,14 +46,20 @@ test('backup then restore into another environment gives the same documents byte
 	const header = await readFile(path.join(backups, archive));
 	t.deepEqual([...header.subarray(0, 2)], [0x1f, 0x8b]);
 	let documents = 0;
-	for await (const event of readArchiveFile(path.join(backups, archive))) if (event.type === 'documents') documents += event.documents.length;
+	for await (const event of readArchiveFile(path.join(backups, archive)))
+		if (event.type === 'documents') documents += event.documents.length;
 	t.is(documents, 1204);
 
 	await project.db('staging').collection<Loose>('leftover').insertOne({_id: 'stale', stale: true});
 	await project.db('staging').collection<Loose>('dogs').insertOne({_id: 'stray'});
 	const restored = await project.monarch(['restore', `${archive}:staging`, '--yes']);
 	t.is(restored.code, 0, restored.stderr);
-	t.regex(restored.stdout, new RegExp(`Restored backups/${archive} \\([\\d.]+ KiB, development at 2026-03-01 09:30:00 UTC\\) into staging \\(database ${project.databases.staging}\\): 4 collections, 1204 documents`));
+	t.regex(
+		restored.stdout,
+		new RegExp(
+			`Restored backups/${archive} \\([\\d.]+ KiB, development at 2026-03-01 09:30:00 UTC\\) into staging \\(database ${project.databases.staging}\\): 4 collections, 1204 documents`,
+		),
+	);
 	t.regex(restored.stdout, /Dropped leftover \(not in the backup\)/);
 	t.deepEqual(await snapshot(project.db('staging')), before);
 	t.deepEqual(await stagingCollections(project.db('staging')), []);
@@ -76,7 +84,10 @@ test('a MONARCH_NOW that is not an ISO 8601 time is refused in one line and noth
 	await seed(project.db('development'), {dogs: 3});
 	const result = await project.monarch(['backup', 'development'], {env: {MONARCH_NOW: 'yesterday'}});
 	t.is(result.code, 2);
-	t.is(result.stderr, 'Error: MONARCH_NOW: "yesterday" is not an ISO 8601 time (set it like 2026-03-01T09:30:00Z, or unset it to use the real clock)\n');
+	t.is(
+		result.stderr,
+		'Error: MONARCH_NOW: "yesterday" is not an ISO 8601 time (set it like 2026-03-01T09:30:00Z, or unset it to use the real clock)\n',
+	);
 	await t.throwsAsync(readdir(backups), {code: 'ENOENT'});
 });
 
@@ -108,7 +119,10 @@ test('restore into a protected environment needs --yes without a terminal, and t
 
 	const refused = await project.monarch(['restore', `${archive}:production`]);
 	t.is(refused.code, 2);
-	t.regex(refused.stderr, new RegExp(`Restore backup ${archive} of development .* into production .* on protected environment "production"`));
+	t.regex(
+		refused.stderr,
+		new RegExp(`Restore backup ${archive} of development .* into production .* on protected environment "production"`),
+	);
 	t.deepEqual(await snapshot(project.db('production')), productionBefore);
 
 	const restored = await project.monarch(['restore', `${archive}:production`, '--yes']);
@@ -135,7 +149,15 @@ test('backup to S3 and restore from it (--to s3, --from s3) round-trips byte for
 		config: {
 			backups: {
 				local: {dir: 'backups'},
-				s3: {bucket: bucket.bucket, prefix: bucket.prefix, region: s3.region, endpoint: s3.endpoint, forcePathStyle: true, accessKeyId: s3.accessKeyId, secretAccessKey: s3.secretAccessKey},
+				s3: {
+					bucket: bucket.bucket,
+					prefix: bucket.prefix,
+					region: s3.region,
+					endpoint: s3.endpoint,
+					forcePathStyle: true,
+					accessKeyId: s3.accessKeyId,
+					secretAccessKey: s3.secretAccessKey,
+				},
 			},
 		},
 	});

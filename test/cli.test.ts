@@ -57,7 +57,9 @@ test('init writes monarch.json, migrations/ and querysets/, and refuses to overw
 	const first = await monarch(['init'], dir);
 	t.is(first.code, 0, first.stderr);
 	t.deepEqual((await readdir(dir)).sort(), ['migrations', 'monarch.json', 'querysets']);
-	const config = JSON.parse(await readFile(path.join(dir, 'monarch.json'), 'utf8')) as {environments: Record<string, {protected?: boolean}>};
+	const config = JSON.parse(await readFile(path.join(dir, 'monarch.json'), 'utf8')) as {
+		environments: Record<string, {protected?: boolean}>;
+	};
 	t.deepEqual(Object.keys(config.environments), ['development', 'production']);
 	const before = await readFile(path.join(dir, 'monarch.json'), 'utf8');
 	const second = await monarch(['init'], dir);
@@ -76,5 +78,8 @@ test('--config points at a monarch.json elsewhere', async t => {
 	const elsewhere = await mkdtemp(path.join(tmpdir(), 'monarch-cli-'));
 	const result = await monarch(['--config', path.join(dir, 'monarch.json'), 'list_environments', '--json'], elsewhere);
 	t.is(result.code, 0, result.stderr);
-	t.deepEqual((JSON.parse(result.stdout) as Array<{name: string}>).map(entry => entry.name), ['development', 'production']);
+	t.deepEqual(
+		(JSON.parse(result.stdout) as Array<{name: string}>).map(entry => entry.name),
+		['development', 'production'],
+	);
 });

@@ -1,4 +1,4 @@
-import {mkdtemp, mkdir, writeFile} from 'node:fs/promises';
+import {mkdir, mkdtemp, writeFile} from 'node:fs/promises';
 import {tmpdir} from 'node:os';
 import path from 'node:path';
 import test from 'ava';
@@ -23,18 +23,38 @@ const brokenFiles: Array<[string, string, RegExp]> = [
 	['empty environments', env(''), /^monarch\.json: environments: add at least one environment/],
 	['no database', env('"production": {"uri": "mongodb://db"}'), /^monarch\.json: environments\.production\.database: required/],
 	['no uri', env('"production": {"database": "shop"}'), /^monarch\.json: environments\.production\.uri: required/],
-	['database of the wrong type', env('"dev": {"uri": "mongodb://h", "database": 3}'), /environments\.dev\.database: expected string, got number 3/],
+	[
+		'database of the wrong type',
+		env('"dev": {"uri": "mongodb://h", "database": 3}'),
+		/environments\.dev\.database: expected string, got number 3/,
+	],
 	['database with a dot', env('"dev": {"uri": "mongodb://h", "database": "a.b"}'), /environments\.dev\.database: must not contain/],
 	['unknown field', env('"dev": {"uri": "mongodb://h", "database": "a", "pasword": "x"}'), /environments\.dev: unknown field "pasword"/],
 	['bad environment name', env('"my env": {"uri": "mongodb://h", "database": "a"}'), /environments\.my env: invalid name/],
 	['http uri', env('"dev": {"uri": "http://h", "database": "a"}'), /environments\.dev\.uri: must start with mongodb:\/\//],
-	['protected as a string', env('"dev": {"uri": "mongodb://h", "database": "a", "protected": "yes"}'), /environments\.dev\.protected: expected boolean, got "yes"/],
-	['bad s3 endpoint', `{"environments": {${dev}}, "backups": {"s3": {"bucket": "bkt", "endpoint": "nope"}}}`, /backups\.s3\.endpoint: must be a URL/],
-	['short bucket', `{"environments": {${dev}}, "backups": {"s3": {"bucket": "b"}}}`, /backups\.s3\.bucket: a bucket name of at least 3 characters/],
+	[
+		'protected as a string',
+		env('"dev": {"uri": "mongodb://h", "database": "a", "protected": "yes"}'),
+		/environments\.dev\.protected: expected boolean, got "yes"/,
+	],
+	[
+		'bad s3 endpoint',
+		`{"environments": {${dev}}, "backups": {"s3": {"bucket": "bkt", "endpoint": "nope"}}}`,
+		/backups\.s3\.endpoint: must be a URL/,
+	],
+	[
+		'short bucket',
+		`{"environments": {${dev}}, "backups": {"s3": {"bucket": "b"}}}`,
+		/backups\.s3\.bucket: a bucket name of at least 3 characters/,
+	],
 	['local backups without dir', `{"environments": {${dev}}, "backups": {"local": {}}}`, /backups\.local\.dir: required/],
 	['negative lease', `{"environments": {${dev}}, "lock": {"leaseSeconds": -1}}`, /lock\.leaseSeconds: /],
 	['unknown top-level field', `{"environments": {${dev}}, "migrationDir": "m"}`, /\(top level\): unknown field "migrationDir"/],
-	['missing variable outside environments', `{"environments": {${dev}}, "backups": {"local": {"dir": "\${MONARCH_TEST_UNSET_DIR}"}}}`, /backups\.local\.dir: environment variable MONARCH_TEST_UNSET_DIR is not set/],
+	[
+		'missing variable outside environments',
+		`{"environments": {${dev}}, "backups": {"local": {"dir": "\${MONARCH_TEST_UNSET_DIR}"}}}`,
+		/backups\.local\.dir: environment variable MONARCH_TEST_UNSET_DIR is not set/,
+	],
 ];
 
 for (const [title, text, expected] of brokenFiles) {
@@ -78,16 +98,21 @@ test('${VAR} and ${VAR:-default} are taken from the environment', async t => {
 });
 
 test('every secret a URI carries stays hidden: password, TLS key and proxy passwords, AWS session token', async t => {
-	const uri = 'mongodb://app:pa%3Ass99@127.0.0.1:1/?tlsCertificateKeyFilePassword=keypass77&proxyPassword=proxypass55&authMechanismProperties=AWS_SESSION_TOKEN:sessiontoken33';
+	const uri =
+		'mongodb://app:pa%3Ass99@127.0.0.1:1/?tlsCertificateKeyFilePassword=keypass77&proxyPassword=proxypass55&authMechanismProperties=AWS_SESSION_TOKEN:sessiontoken33';
 	const project = await createProject(t, {environments: {remote: {uri, database: 'shop'}}});
 	for (const args of [['list_environments'], ['list_environments', '--json'], ['list_migrations', 'remote']]) {
 		const result = await project.monarch(args, {env: {MONARCH_CONNECT_TIMEOUT_MS: '300'}});
 		const output = result.stdout + result.stderr;
-		for (const secret of ['pa:ss99', 'pa%3Ass99', 'keypass77', 'proxypass55', 'sessiontoken33']) t.false(output.includes(secret), `${args.join(' ')} shows ${secret}:\n${output}`);
+		for (const secret of ['pa:ss99', 'pa%3Ass99', 'keypass77', 'proxypass55', 'sessiontoken33'])
+			t.false(output.includes(secret), `${args.join(' ')} shows ${secret}:\n${output}`);
 	}
 
 	const listed = await project.monarch(['list_environments', '--json']);
-	t.regex(listed.stdout, /mongodb:\/\/app:\*\*\*@127\.0\.0\.1:1\/\?tlsCertificateKeyFilePassword=\*\*\*&proxyPassword=\*\*\*&authMechanismProperties=AWS_SESSION_TOKEN:\*\*\*/);
+	t.regex(
+		listed.stdout,
+		/mongodb:\/\/app:\*\*\*@127\.0\.0\.1:1\/\?tlsCertificateKeyFilePassword=\*\*\*&proxyPassword=\*\*\*&authMechanismProperties=AWS_SESSION_TOKEN:\*\*\*/,
+	);
 });
 
 test('an environment whose variable is unset fails only when used, naming the variable', async t => {

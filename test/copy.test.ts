@@ -1,5 +1,5 @@
 import test from 'ava';
-import {seed, snapshot, stagingCollections, type Loose} from './helpers/backup-data.js';
+import {type Loose, seed, snapshot, stagingCollections} from './helpers/backup-data.js';
 import {createProject, testMongoUri} from './helpers/project.js';
 
 async function copyProject(t: Parameters<typeof createProject>[0]) {
@@ -21,7 +21,12 @@ test('copy_db makes the target equal to the source, byte for byte, dropping what
 
 	const copied = await project.monarch(['copy_db', 'development:staging', '--yes']);
 	t.is(copied.code, 0, copied.stderr);
-	t.regex(copied.stdout, new RegExp(`Copied development \\(database ${project.databases.development}\\) into staging \\(database ${project.databases.staging}\\): 4 collections, 704 documents`));
+	t.regex(
+		copied.stdout,
+		new RegExp(
+			`Copied development \\(database ${project.databases.development}\\) into staging \\(database ${project.databases.staging}\\): 4 collections, 704 documents`,
+		),
+	);
 	t.regex(copied.stdout, /Dropped leftover \(not in the source\)/);
 	t.deepEqual(await snapshot(project.db('staging')), await snapshot(project.db('development')));
 	t.deepEqual(await stagingCollections(project.db('staging')), []);
@@ -35,7 +40,10 @@ test('copy_db into a protected environment without --yes changes nothing; with -
 
 	const refused = await project.monarch(['copy_db', 'development:production']);
 	t.is(refused.code, 2);
-	t.regex(refused.stderr, /Copy development \(database t_\w+\) into production \(database t_\w+\), replacing its data on protected environment "production"/);
+	t.regex(
+		refused.stderr,
+		/Copy development \(database t_\w+\) into production \(database t_\w+\), replacing its data on protected environment "production"/,
+	);
 	t.regex(refused.stderr, /nothing was changed/);
 	t.deepEqual(await snapshot(project.db('production')), before);
 
@@ -47,7 +55,9 @@ test('copy_db into a protected environment without --yes changes nothing; with -
 
 test('copy_db refuses the same environment, or the same database, as source and target', async t => {
 	const project = await createProject(t, {environments: {alias: {uri: testMongoUri(), database: 'placeholder'}}});
-	const config = JSON.parse(await (await import('node:fs/promises')).readFile(`${project.dir}/monarch.json`, 'utf8')) as {environments: Record<string, {database: string}>};
+	const config = JSON.parse(await (await import('node:fs/promises')).readFile(`${project.dir}/monarch.json`, 'utf8')) as {
+		environments: Record<string, {database: string}>;
+	};
 	config.environments.alias!.database = config.environments.development!.database;
 	await project.writeConfig(config);
 	await project.db('development').collection<Loose>('dogs').insertOne({_id: 1});

@@ -71,6 +71,8 @@ test('core imports form no circle, type-only imports included', t => {
 test('opening an environment does not load the restore machinery: connect reaches no staging load, insert pool or restore flow', t => {
 	const reached = reachableFrom(importGraph(), 'connection.ts');
 	t.true(reached.has('swap-journal.ts'), 'connect reads the swap journal');
-	const restore = [...reached].filter(file => /(^|\/)(staging|insert-pool|insert-worker|restore-flow|raw-insert|load-archive)\.ts$/.test(file));
+	const restore = [...reached].filter(file =>
+		/(^|\/)(staging|insert-pool|insert-worker|restore-flow|raw-insert|load-archive)\.ts$/.test(file),
+	);
 	t.deepEqual(restore, []);
 });

@@ -4,18 +4,26 @@ import path from 'node:path';
 import test, {type ExecutionContext} from 'ava';
 import {serialize} from 'bson';
 import type {Db} from 'mongodb';
-import {serverTraits} from '../source/core/server-traits.js';
-import {StagingLoad} from '../source/core/restore/staging.js';
 import {loadConfig} from '../source/core/config/load.js';
 import {environmentStatus} from '../source/core/environment-status.js';
+import {StagingLoad} from '../source/core/restore/staging.js';
+import {serverTraits} from '../source/core/server-traits.js';
 import {describeStatus} from '../source/tui/components/status-bar.js';
-import {snapshot, stagingCollections, type Loose} from './helpers/backup-data.js';
+import {type Loose, snapshot, stagingCollections} from './helpers/backup-data.js';
 import {deadPid, heldLock, literal} from './helpers/dead-pid.js';
 import {testPool} from './helpers/insert-pool.js';
 import {createProject, migrationSource} from './helpers/project.js';
 
 const plan = [
-	{name: 'dogs', type: 'collection' as const, options: {}, indexes: [{v: 2, key: {_id: 1}, name: '_id_'}, {v: 2, key: {name: 1}, name: 'name_1', unique: true}]},
+	{
+		name: 'dogs',
+		type: 'collection' as const,
+		options: {},
+		indexes: [
+			{v: 2, key: {_id: 1}, name: '_id_'},
+			{v: 2, key: {name: 1}, name: 'name_1', unique: true},
+		],
+	},
 	{name: 'cats', type: 'collection' as const, options: {}, indexes: [{v: 2, key: {_id: 1}, name: '_id_'}]},
 ];
 
@@ -25,7 +33,10 @@ const plan = [
  * `extra` not yet reached, and its restore lock still held by its dead pid.
  */
 async function leaveHalfSwapped(t: ExecutionContext, db: Db, holder?: Record<string, unknown>): Promise<{runId: string; pid: number}> {
-	await db.collection<Loose>('dogs').insertMany([{_id: 1, name: 'old rex'}, {_id: 2, name: 'old fido'}]);
+	await db.collection<Loose>('dogs').insertMany([
+		{_id: 1, name: 'old rex'},
+		{_id: 2, name: 'old fido'},
+	]);
 	await db.collection<Loose>('cats').insertOne({_id: 1, name: 'old tom'});
 	await db.collection<Loose>('extra').insertOne({_id: 1});
 	const staging = new StagingLoad({db, pool: testPool(t, db), label: 'restore development', server: await serverTraits(db)});
@@ -41,10 +52,15 @@ async function leaveHalfSwapped(t: ExecutionContext, db: Db, holder?: Record<str
 }
 
 const halfSwappedLine = (database: string, runId: string) =>
-	new RegExp(`^! Database ${database} of development is half-swapped: restore development \\(run ${runId}, started \\S+\\) was killed during its swap; run \`monarch recover development\` to finish it$`, 'm');
+	new RegExp(
+		`^! Database ${database} of development is half-swapped: restore development \\(run ${runId}, started \\S+\\) was killed during its swap; run \`monarch recover development\` to finish it$`,
+		'm',
+	);
 
 test('list_migrations and the TUI status report a half-swapped database and change nothing', async t => {
-	const project = await createProject(t, {migrations: {'20260101000001_one.ts': migrationSource('One', "\t\tawait this.database.collection('runs').insertOne({_id: 'one'});")}});
+	const project = await createProject(t, {
+		migrations: {'20260101000001_one.ts': migrationSource('One', "\t\tawait this.database.collection('runs').insertOne({_id: 'one'});")},
+	});
 	const db = project.db();
 	const {runId} = await leaveHalfSwapped(t, db);
 	const before = await snapshot(db);
@@ -57,7 +73,15 @@ test('list_migrations and the TUI status report a half-swapped database and chan
 
 	const json = await project.monarch(['list_migrations', 'development', '--json']);
 	t.is(json.code, 0, json.stderr);
-	t.like(JSON.parse(json.stdout), {interruptedSwap: {environment: 'development', database: project.databases.development, run: 'restore development', runId, finishWith: 'monarch recover development'}});
+	t.like(JSON.parse(json.stdout), {
+		interruptedSwap: {
+			environment: 'development',
+			database: project.databases.development,
+			run: 'restore development',
+			runId,
+			finishWith: 'monarch recover development',
+		},
+	});
 
 	const config = await loadConfig({cwd: project.dir});
 	const status = await environmentStatus(config.environments.find(environment => environment.name === 'development')!);
@@ -70,20 +94,34 @@ test('list_migrations and the TUI status report a half-swapped database and chan
 });
 
 test('migrate finishes a swap a killed restore left half-done, saying so in one line, before it runs anything', async t => {
-	const project = await createProject(t, {migrations: {'20260101000001_one.ts': migrationSource('One', "\t\tawait this.database.collection('runs').insertOne({_id: 'one'});")}});
+	const project = await createProject(t, {
+		migrations: {'20260101000001_one.ts': migrationSource('One', "\t\tawait this.database.collection('runs').insertOne({_id: 'one'});")},
+	});
 	const db = project.db();
 	const {runId, pid} = await leaveHalfSwapped(t, db);
 
 	const migrated = await project.monarch(['migrate', 'development']);
 	t.is(migrated.code, 0, migrated.stderr);
-	t.regex(migrated.stderr, new RegExp(`^Took over the restore lock from root@${literal(hostname())} \\(pid ${pid}\\), which is gone$`, 'm'));
-	const finished = new RegExp(`^Finished the interrupted swap of restore development \\(run ${runId}, started \\S+\\): 2 collections in place, dropped extra \\(not in the source\\)$`, 'm');
+	t.regex(
+		migrated.stderr,
+		new RegExp(`^Took over the restore lock from root@${literal(hostname())} \\(pid ${pid}\\), which is gone$`, 'm'),
+	);
+	const finished = new RegExp(
+		`^Finished the interrupted swap of restore development \\(run ${runId}, started \\S+\\): 2 collections in place, dropped extra \\(not in the source\\)$`,
+		'm',
+	);
 	t.regex(migrated.stderr, finished);
-	t.true(migrated.stderr.search(finished) < migrated.stderr.indexOf('20260101000001_one'), 'the swap is finished before the migration runs');
+	t.true(
+		migrated.stderr.search(finished) < migrated.stderr.indexOf('20260101000001_one'),
+		'the swap is finished before the migration runs',
+	);
 	t.regex(migrated.stdout, /Ran 1 migration on development/);
 
 	// The data ends as the restore meant it.
-	t.deepEqual(await db.collection<Loose>('dogs').find().sort({_id: 1}).toArray(), [{_id: 10, name: 'rex'}, {_id: 11, name: 'max'}]);
+	t.deepEqual(await db.collection<Loose>('dogs').find().sort({_id: 1}).toArray(), [
+		{_id: 10, name: 'rex'},
+		{_id: 11, name: 'max'},
+	]);
 	t.deepEqual(await db.collection<Loose>('cats').find().toArray(), [{_id: 20, name: 'tom'}]);
 	t.true(await db.collection<Loose>('dogs').indexExists('name_1'));
 	t.deepEqual(await stagingCollections(db), []);
@@ -95,15 +133,26 @@ test('migrate finishes a swap a killed restore left half-done, saying so in one 
 });
 
 test('recover finishes the interrupted swap and does nothing else (no migration runs); on a whole database it says there is nothing to do', async t => {
-	const project = await createProject(t, {migrations: {'20260101000001_one.ts': migrationSource('One', "\t\tawait this.database.collection('runs').insertOne({_id: 'one'});")}});
+	const project = await createProject(t, {
+		migrations: {'20260101000001_one.ts': migrationSource('One', "\t\tawait this.database.collection('runs').insertOne({_id: 'one'});")},
+	});
 	const db = project.db();
 	const {runId} = await leaveHalfSwapped(t, db);
 
 	const recovered = await project.monarch(['recover', 'development']);
 	t.is(recovered.code, 0, recovered.stderr);
-	t.regex(recovered.stderr, new RegExp(`^Finished the interrupted swap of restore development \\(run ${runId}, started \\S+\\): 2 collections in place, dropped extra \\(not in the source\\)$`, 'm'));
+	t.regex(
+		recovered.stderr,
+		new RegExp(
+			`^Finished the interrupted swap of restore development \\(run ${runId}, started \\S+\\): 2 collections in place, dropped extra \\(not in the source\\)$`,
+			'm',
+		),
+	);
 	t.is(recovered.stdout, `development (database ${project.databases.development}) is whole again.\n`);
-	t.deepEqual(await db.collection<Loose>('dogs').find().sort({_id: 1}).toArray(), [{_id: 10, name: 'rex'}, {_id: 11, name: 'max'}]);
+	t.deepEqual(await db.collection<Loose>('dogs').find().sort({_id: 1}).toArray(), [
+		{_id: 10, name: 'rex'},
+		{_id: 11, name: 'max'},
+	]);
 	t.deepEqual(Object.keys(await snapshot(db)), ['cats', 'dogs']);
 	t.is(await db.collection('runs').countDocuments(), 0, 'no migration ran');
 	t.is(await db.collection('monarch_locks').countDocuments(), 0);
@@ -122,10 +171,13 @@ test('backup finishes the interrupted swap first, so the backup holds what the r
 	t.regex(backedUp.stderr, new RegExp(`^Finished the interrupted swap of restore development \\(run ${runId}, `, 'm'));
 	const manifestFile = path.join(project.dir, 'backups', `${project.databases.development}__2026_11_23.archive.gz.manifest.json`);
 	const manifest = JSON.parse(await readFile(manifestFile, 'utf8')) as {collections: Array<{name: string; count: number}>};
-	t.deepEqual(manifest.collections.map(({name, count}) => ({name, count})).sort((a, b) => a.name.localeCompare(b.name)), [
-		{name: 'cats', count: 1},
-		{name: 'dogs', count: 2},
-	]);
+	t.deepEqual(
+		manifest.collections.map(({name, count}) => ({name, count})).sort((a, b) => a.name.localeCompare(b.name)),
+		[
+			{name: 'cats', count: 1},
+			{name: 'dogs', count: 2},
+		],
+	);
 });
 
 test('a swap whose restore lock a live run on another machine holds is running, not interrupted: list_migrations says nothing, migrate waits for it', async t => {

@@ -63,7 +63,9 @@ test('list_backups: complete and incomplete backups from both stores, newest fir
 	const oldSize = await putArchive(local, 'before_launch__2026_11_20.archive.gz', 2048);
 	await writeManifest(
 		local,
-		manifestFor('before_launch__2026_11_20.archive.gz', oldSize, '2026-11-20T10:00:00.000Z', {querySet: {name: 'AccountQuerySet', answers: {accountId: 42}}}),
+		manifestFor('before_launch__2026_11_20.archive.gz', oldSize, '2026-11-20T10:00:00.000Z', {
+			querySet: {name: 'AccountQuerySet', answers: {accountId: 42}},
+		}),
 	);
 	// Newer: a complete S3 backup of 3 MiB.
 	const s3Size = await putArchive(s3, 'shop__2026_11_22.archive.gz', 3 * 1024 * 1024);
@@ -96,14 +98,43 @@ test('list_backups: complete and incomplete backups from both stores, newest fir
 	t.is(text.code, 0, text.stderr);
 	const lines = text.stdout.trimEnd().split('\n');
 	t.deepEqual(lines[0]!.trim().split(/\s{2,}/), ['NAME', 'LOCATION', 'SIZE', 'ENVIRONMENT', 'DATABASE', 'DATE', 'QUERYSET', 'STATE']);
-	t.deepEqual(lines[1]!.trim().split(/\s{2,}/).slice(0, 3), ['shop__2026_11_23.archive.gz', 'local', '512 B']);
+	t.deepEqual(
+		lines[1]!
+			.trim()
+			.split(/\s{2,}/)
+			.slice(0, 3),
+		['shop__2026_11_23.archive.gz', 'local', '512 B'],
+	);
 	t.regex(lines[1]!, /-\s+-\s+\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\s+-\s+incomplete \(no manifest/);
-	t.deepEqual(lines[2]!.trim().split(/\s{2,}/), ['shop__2026_11_22.archive.gz', 'S3', '3.0 MiB', 'production', 'shop', '2026-11-22 09:30:00', '-', 'complete']);
-	t.deepEqual(lines[3]!.trim().split(/\s{2,}/), ['before_launch__2026_11_20.archive.gz', 'local', '2.0 KiB', 'production', 'shop', '2026-11-20 10:00:00', 'AccountQuerySet (accountId=42)', 'complete']);
+	t.deepEqual(lines[2]!.trim().split(/\s{2,}/), [
+		'shop__2026_11_22.archive.gz',
+		'S3',
+		'3.0 MiB',
+		'production',
+		'shop',
+		'2026-11-22 09:30:00',
+		'-',
+		'complete',
+	]);
+	t.deepEqual(lines[3]!.trim().split(/\s{2,}/), [
+		'before_launch__2026_11_20.archive.gz',
+		'local',
+		'2.0 KiB',
+		'production',
+		'shop',
+		'2026-11-20 10:00:00',
+		'AccountQuerySet (accountId=42)',
+		'complete',
+	]);
 	t.is(lines[4], '3 backups, 1 incomplete (never restored)');
 
-	const onlyS3 = JSON.parse((await project.monarch(['list_backups', '--json', '--from', 's3'])).stdout) as {backups: Array<{archive: string}>};
-	t.deepEqual(onlyS3.backups.map(backup => backup.archive), ['shop__2026_11_22.archive.gz']);
+	const onlyS3 = JSON.parse((await project.monarch(['list_backups', '--json', '--from', 's3'])).stdout) as {
+		backups: Array<{archive: string}>;
+	};
+	t.deepEqual(
+		onlyS3.backups.map(backup => backup.archive),
+		['shop__2026_11_22.archive.gz'],
+	);
 	const badFrom = await project.monarch(['list_backups', '--from', 'ftp']);
 	t.is(badFrom.code, 2);
 	t.regex(badFrom.stderr, /--from.*local, s3/);
@@ -117,7 +148,10 @@ test('list_backups: an unreachable S3 store is a warning and the local backups a
 	const result = await project.monarch(['list_backups', '--json'], {env: {MONARCH_CONNECT_TIMEOUT_MS: '1000'}});
 	t.is(result.code, 0, result.stderr);
 	const listed = JSON.parse(result.stdout) as {backups: Array<{archive: string; state: string}>; warnings: string[]};
-	t.deepEqual(listed.backups.map(backup => [backup.archive, backup.state]), [['shop__2026_11_23.archive.gz', 'complete']]);
+	t.deepEqual(
+		listed.backups.map(backup => [backup.archive, backup.state]),
+		[['shop__2026_11_23.archive.gz', 'complete']],
+	);
 	t.is(listed.warnings.length, 1);
 	t.regex(listed.warnings[0]!, /^s3:\/\/.*: not listed: Cannot reach S3 at http:\/\/127\.0\.0\.1:9/);
 	t.regex(result.stderr, /Warning: s3:\/\/.*Cannot reach S3/);
@@ -134,9 +168,15 @@ test('list_backups: a broken manifest makes its backup incomplete, with a warnin
 	await putArchive(local, 'shop__2026_11_23.archive.gz', 100);
 	await writeFile(path.join(dir, 'shop__2026_11_23.archive.gz.manifest.json'), '{"manifestVersion": 1, "archive": ');
 	await putArchive(local, 'shop__2026_11_24.archive.gz', 100);
-	await writeFile(path.join(dir, 'shop__2026_11_24.archive.gz.manifest.json'), JSON.stringify({manifestVersion: 1, archive: 'shop__2026_11_24.archive.gz'}));
+	await writeFile(
+		path.join(dir, 'shop__2026_11_24.archive.gz.manifest.json'),
+		JSON.stringify({manifestVersion: 1, archive: 'shop__2026_11_24.archive.gz'}),
+	);
 	// Without a readable manifest a backup is dated by its archive's file time: fix those times, never today's.
-	for (const [archive, time] of [['shop__2026_11_23.archive.gz', '2026-11-23T08:00:00Z'], ['shop__2026_11_24.archive.gz', '2026-11-24T08:00:00Z']] as const) {
+	for (const [archive, time] of [
+		['shop__2026_11_23.archive.gz', '2026-11-23T08:00:00Z'],
+		['shop__2026_11_24.archive.gz', '2026-11-24T08:00:00Z'],
+	] as const) {
 		await utimes(path.join(dir, archive), new Date(time), new Date(time));
 	}
 	// A manifest whose archive is gone.
@@ -152,8 +192,14 @@ test('list_backups: a broken manifest makes its backup incomplete, with a warnin
 		].sort((a, b) => (a[0]! < b[0]! ? 1 : -1)),
 	);
 	t.is(warnings.length, 2);
-	t.true(warnings.some(warning => /shop__2026_11_23\.archive\.gz\.manifest\.json: invalid JSON/.test(warning)), warnings.join('\n'));
-	t.true(warnings.some(warning => /shop__2026_11_24\.archive\.gz\.manifest\.json: invalid manifest: environment: /.test(warning)), warnings.join('\n'));
+	t.true(
+		warnings.some(warning => /shop__2026_11_23\.archive\.gz\.manifest\.json: invalid JSON/.test(warning)),
+		warnings.join('\n'),
+	);
+	t.true(
+		warnings.some(warning => /shop__2026_11_24\.archive\.gz\.manifest\.json: invalid manifest: environment: /.test(warning)),
+		warnings.join('\n'),
+	);
 
 	const cli = await project.monarch(['list_backups']);
 	t.is(cli.code, 0);
@@ -225,7 +271,10 @@ test('stores: local first then S3; storeFor names `backups` in monarch.json when
 	t.regex(noS3!.message, /monarch\.json: backups\.s3 is not configured/);
 
 	const {config} = await backupsProject(t);
-	t.deepEqual(openStores(config).map(store => store.location), ['local', 's3']);
+	t.deepEqual(
+		openStores(config).map(store => store.location),
+		['local', 's3'],
+	);
 	t.is(storeFor(config).location, 'local');
 	t.is(storeFor(config, 's3').location, 's3');
 });

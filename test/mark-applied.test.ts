@@ -1,7 +1,8 @@
 import test from 'ava';
 import {createProject, migrationSource, testMongoUri} from './helpers/project.js';
 
-const counted = (name: string) => migrationSource('Counted', `\t\tawait this.database.collection('runs').updateOne({_id: '${name}'}, {$inc: {count: 1}}, {upsert: true});`);
+const counted = (name: string) =>
+	migrationSource('Counted', `\t\tawait this.database.collection('runs').updateOne({_id: '${name}'}, {$inc: {count: 1}}, {upsert: true});`);
 const migrations = {
 	'20260101000001_first.ts': counted('first'),
 	'20260101000002_second.ts': counted('second'),
@@ -13,7 +14,10 @@ test('mark_applied records baseline entries that migrate then skips and list_mig
 	const project = await createProject(t, {migrations});
 	const marked = await project.monarch(['mark_applied', '20260101000001_first', '20260101000002_second', 'development']);
 	t.is(marked.code, 0, marked.stderr);
-	t.is(marked.stdout, 'Marked 2 migrations as applied on development (baseline, not run):\n  20260101000001_first\n  20260101000002_second\n');
+	t.is(
+		marked.stdout,
+		'Marked 2 migrations as applied on development (baseline, not run):\n  20260101000001_first\n  20260101000002_second\n',
+	);
 	const history = project.db().collection<Entry>('monarch_migrations');
 	const entries = await history.find().sort({_id: 1}).toArray();
 	t.deepEqual(
@@ -30,7 +34,9 @@ test('mark_applied records baseline entries that migrate then skips and list_mig
 	t.regex(listed.stdout, /Completed\s+20260101000001_first\s+.*baseline \(marked applied, not run\)/);
 	t.regex(listed.stdout, /Completed\s+20260101000002_second\s+.*baseline \(marked applied, not run\)/);
 	t.regex(listed.stdout, /New\s+20260101000003_third\s+-\s+-\s*$/m);
-	const json = JSON.parse((await project.monarch(['list_migrations', 'development', '--json'])).stdout) as {migrations: Array<{key: string; baseline: boolean}>};
+	const json = JSON.parse((await project.monarch(['list_migrations', 'development', '--json'])).stdout) as {
+		migrations: Array<{key: string; baseline: boolean}>;
+	};
 	t.deepEqual(
 		json.migrations.map(migration => [migration.key, migration.baseline]),
 		[
@@ -54,7 +60,10 @@ test('mark_applied records baseline entries that migrate then skips and list_mig
 	const rerun = await project.monarch(['migrate_one', '20260101000001_first', 'development']);
 	t.is(rerun.code, 0, rerun.stderr);
 	t.is((await history.findOne({_id: '20260101000001_first'}))?.baseline, undefined, 'running a baseline migration clears the flag');
-	t.deepEqual(await project.db().collection('runs').find().sort({_id: 1}).toArray(), [{_id: 'first', count: 1}, {_id: 'third', count: 1}]);
+	t.deepEqual(await project.db().collection('runs').find().sort({_id: 1}).toArray(), [
+		{_id: 'first', count: 1},
+		{_id: 'third', count: 1},
+	]);
 });
 
 test('mark_applied --all marks every pending migration, and migrate then runs none', async t => {
@@ -72,10 +81,16 @@ test('mark_applied --all marks every pending migration, and migrate then runs no
 
 test('mark_applied refuses an unknown key in one line and writes nothing; a protected environment must be confirmed', async t => {
 	const suffix = Math.random().toString(16).slice(2, 10);
-	const project = await createProject(t, {migrations, environments: {staging: {uri: testMongoUri(), database: `t_${suffix}_staging`, protected: true}}});
+	const project = await createProject(t, {
+		migrations,
+		environments: {staging: {uri: testMongoUri(), database: `t_${suffix}_staging`, protected: true}},
+	});
 	const unknown = await project.monarch(['mark_applied', '20260101000001_first', '20260101000009_nope', 'development']);
 	t.is(unknown.code, 2);
-	t.regex(unknown.stderr, /^Error: No migration "20260101000009_nope" in .*migrations; nothing was marked \(see the keys with `monarch list_migrations development`\)\n$/);
+	t.regex(
+		unknown.stderr,
+		/^Error: No migration "20260101000009_nope" in .*migrations; nothing was marked \(see the keys with `monarch list_migrations development`\)\n$/,
+	);
 	t.is(await project.db().collection('monarch_migrations').countDocuments(), 0);
 
 	const both = await project.monarch(['mark_applied', '20260101000001_first', 'development', '--all']);

@@ -23,13 +23,20 @@ async function failingProject(t: Parameters<typeof createProject>[0]) {
 	const project = await createProject(t, {
 		migrations: {
 			[`${first}.ts`]: migrationSource('First', "\t\tawait this.database.collection('runs').insertOne({_id: 'first'});"),
-			[`${second}.ts`]: migrationSource('Second', "\t\tthis.log('about to fail');\n\t\tthrow new Error('dogs are never lazy\\nat line two');"),
+			[`${second}.ts`]: migrationSource(
+				'Second',
+				"\t\tthis.log('about to fail');\n\t\tthrow new Error('dogs are never lazy\\nat line two');",
+			),
 			[`${third}.ts`]: migrationSource('Third', "\t\tawait this.database.collection('runs').insertOne({_id: 'third'});"),
 		},
 	});
 	const config = await loadConfig({cwd: project.dir});
 	const events: MonarchEvent[] = [];
-	const options = {config, prompter: createCliPrompter({params: new Map(), input: Readable.from([])}), events: (event: MonarchEvent) => events.push(event)};
+	const options = {
+		config,
+		prompter: createCliPrompter({params: new Map(), input: Readable.from([])}),
+		events: (event: MonarchEvent) => events.push(event),
+	};
 	return {project, config, options, events};
 }
 
@@ -62,10 +69,18 @@ test('migrate on an environment the config does not name returns each outcome: C
 	);
 	const db = project.client.db(database);
 	t.deepEqual(await db.collection('runs').find().toArray(), [{_id: 'first'}]);
-	t.deepEqual((await db.collection('monarch_migrations').find({}, {sort: {_id: 1}}).toArray()).map(entry => [entry._id, entry.state]), [
-		[first, 'Completed'],
-		[second, 'Failed'],
-	]);
+	t.deepEqual(
+		(
+			await db
+				.collection('monarch_migrations')
+				.find({}, {sort: {_id: 1}})
+				.toArray()
+		).map(entry => [entry._id, entry.state]),
+		[
+			[first, 'Completed'],
+			[second, 'Failed'],
+		],
+	);
 	t.deepEqual(await project.db().listCollections().toArray(), [], 'the environment the config names is untouched');
 });
 
@@ -76,7 +91,12 @@ test('a blocked run returns the blocking migration Failed (not run again) and th
 
 	const blocked = await migrate({...options, environment: development});
 	t.deepEqual(blocked.migrations, [
-		{key: second, state: 'Failed', durationMs: undefined, error: `Migration ${second} failed on development: dogs are never lazy\nat line two; later migrations wait for it`},
+		{
+			key: second,
+			state: 'Failed',
+			durationMs: undefined,
+			error: `Migration ${second} failed on development: dogs are never lazy\nat line two; later migrations wait for it`,
+		},
 		{key: third, state: 'NotRun', durationMs: undefined, error: undefined},
 	]);
 	t.is(blocked.failure?.code, 'blocked');

@@ -2,28 +2,47 @@ import {readdir} from 'node:fs/promises';
 import path from 'node:path';
 import test from 'ava';
 import {snapshot} from './helpers/backup-data.js';
-import {createProject, migrationSource, testMongoUri, type Project} from './helpers/project.js';
+import {createProject, migrationSource, type Project, testMongoUri} from './helpers/project.js';
 
 /** The day monarch dates these tests' backups with (MONARCH_NOW), whatever today is. */
 const now = '2026-03-01T09:30:00.000Z';
 const day = '2026_03_01';
 
 const addRex = migrationSource('AddRex', "\t\tawait this.database.collection('dogs').insertOne({_id: 'rex', name: 'rex'});");
-const renameFido = migrationSource('RenameFido', "\t\tawait this.database.collection('dogs').updateOne({_id: 'fido'}, {$set: {name: 'Fido'}});");
+const renameFido = migrationSource(
+	'RenameFido',
+	"\t\tawait this.database.collection('dogs').updateOne({_id: 'fido'}, {$set: {name: 'Fido'}});",
+);
 const migrations = {'20260101000001_add_rex.ts': addRex, '20260101000002_rename_fido.ts': renameFido};
 const keys = ['20260101000001_add_rex', '20260101000002_rename_fido'];
 
 type ListedMigration = {key: string; state: string; safetyBackup?: {store: string; archive: string}};
-type ListedBackup = {archive: string; state: string; environment: string | null; manifest?: {collections: Array<{name: string; count: number}>}};
+type ListedBackup = {
+	archive: string;
+	state: string;
+	environment: string | null;
+	manifest?: {collections: Array<{name: string; count: number}>};
+};
 
 /** A project whose `production` (protected by its name) holds two dogs, with a local backup store unless `config` says otherwise. */
-async function productionProject(t: Parameters<typeof createProject>[0], config: Record<string, unknown> = {backups: {local: {dir: 'backups'}}}): Promise<Project> {
+async function productionProject(
+	t: Parameters<typeof createProject>[0],
+	config: Record<string, unknown> = {backups: {local: {dir: 'backups'}}},
+): Promise<Project> {
 	const suffix = Math.random().toString(16).slice(2, 10);
-	const project = await createProject(t, {now, environments: {production: {uri: testMongoUri(), database: `t_${suffix}_prod`}}, migrations, config});
-	await project.db('production').collection<{_id: string; name: string}>('dogs').insertMany([
-		{_id: 'fido', name: 'fido'},
-		{_id: 'lassie', name: 'lassie'},
-	]);
+	const project = await createProject(t, {
+		now,
+		environments: {production: {uri: testMongoUri(), database: `t_${suffix}_prod`}},
+		migrations,
+		config,
+	});
+	await project
+		.db('production')
+		.collection<{_id: string; name: string}>('dogs')
+		.insertMany([
+			{_id: 'fido', name: 'fido'},
+			{_id: 'lassie', name: 'lassie'},
+		]);
 	return project;
 }
 
@@ -45,7 +64,12 @@ test('migrate on a protected environment backs it up first, prints the backup an
 	t.is(migrated.code, 0, migrated.stderr);
 	const safety = `${project.databases.production}_before_migrate__${day}.archive.gz`;
 	t.regex(migrated.stdout + migrated.stderr, new RegExp(`Safety backup of production before migrating: backups/${safety}`));
-	t.regex(migrated.stdout, new RegExp(`Safety backup of production before the migrations: backups/${safety} \\(undo with \`monarch restore ${safety}:production\`\\)`));
+	t.regex(
+		migrated.stdout,
+		new RegExp(
+			`Safety backup of production before the migrations: backups/${safety} \\(undo with \`monarch restore ${safety}:production\`\\)`,
+		),
+	);
 	t.is(await project.db('production').collection('dogs').countDocuments(), 3);
 
 	// A complete backup (archive and manifest) of the state before the first migration.
@@ -55,7 +79,10 @@ test('migrate on a protected environment backs it up first, prints the backup an
 	const entry = (JSON.parse(backups.stdout) as {backups: ListedBackup[]}).backups.find(backup => backup.archive === safety);
 	t.is(entry?.state, 'complete');
 	t.is(entry?.environment, 'production');
-	t.deepEqual(entry?.manifest?.collections.map(({name, count}) => ({name, count})), [{name: 'dogs', count: 2}]);
+	t.deepEqual(
+		entry?.manifest?.collections.map(({name, count}) => ({name, count})),
+		[{name: 'dogs', count: 2}],
+	);
 
 	// Both entries of the run name it, in the database and in list_migrations --json.
 	const recorded = {store: 'backups/', archive: safety};
@@ -63,8 +90,16 @@ test('migrate on a protected environment backs it up first, prints the backup an
 		(await listed(project)).map(({key, state, safetyBackup}) => ({key, state, safetyBackup})),
 		keys.map(key => ({key, state: 'Completed', safetyBackup: recorded})),
 	);
-	const history = await project.db('production').collection<{_id: string; safetyBackup?: unknown}>('monarch_migrations').find({}).sort({_id: 1}).toArray();
-	t.deepEqual(history.map(entry => entry.safetyBackup), [recorded, recorded]);
+	const history = await project
+		.db('production')
+		.collection<{_id: string; safetyBackup?: unknown}>('monarch_migrations')
+		.find({})
+		.sort({_id: 1})
+		.toArray();
+	t.deepEqual(
+		history.map(entry => entry.safetyBackup),
+		[recorded, recorded],
+	);
 
 	// It holds the state before the migrations: restored elsewhere, it is that state.
 	const restored = await project.monarch(['restore', `${safety}:development`, '--yes']);
@@ -119,11 +154,18 @@ test('--no-safety-backup and "migrate": {"safetyBackup": false} skip the backup;
 test('a protected environment with no backup store is refused before anything runs, naming both ways out', async t => {
 	const project = await productionProject(t, {});
 	const before = await snapshot(project.db('production'));
-	for (const args of [['migrate', 'production', '--yes'], ['migrate_one', keys[0]!, 'production', '--yes'], ['migrate', 'production']]) {
+	for (const args of [
+		['migrate', 'production', '--yes'],
+		['migrate_one', keys[0]!, 'production', '--yes'],
+		['migrate', 'production'],
+	]) {
 		const refused = await project.monarch(args);
 		t.is(refused.code, 2, args.join(' '));
 		t.is(refused.stderr.trim().split('\n').length, 1, refused.stderr);
-		t.regex(refused.stderr, /monarch\.json: backups: no backup location for the safety backup of protected environment "production"; nothing was changed.*configure backups\.local or backups\.s3, or pass --no-safety-backup/);
+		t.regex(
+			refused.stderr,
+			/monarch\.json: backups: no backup location for the safety backup of protected environment "production"; nothing was changed.*configure backups\.local or backups\.s3, or pass --no-safety-backup/,
+		);
 		t.deepEqual(await snapshot(project.db('production')), before);
 	}
 
@@ -147,7 +189,12 @@ test('a migration that fails after the safety backup names the rollback that und
 	const failed = await project.monarch(['migrate', 'production', '--yes']);
 	t.is(failed.code, 1);
 	const safety = `${project.databases.production}_before_migrate__${day}.archive.gz`;
-	t.regex(failed.stderr, new RegExp(`Migration 20260101000003_boom failed on production: boom.*or undo this run with \`monarch rollback production\` \\(${safety}\\)`));
+	t.regex(
+		failed.stderr,
+		new RegExp(
+			`Migration 20260101000003_boom failed on production: boom.*or undo this run with \`monarch rollback production\` \\(${safety}\\)`,
+		),
+	);
 
 	const rolled = await project.monarch(['rollback', 'production', '--yes']);
 	t.is(rolled.code, 0, rolled.stderr);

@@ -4,9 +4,19 @@ import test from 'ava';
 import stringWidth from 'string-width';
 import {createProject, migrationSource} from './helpers/project.js';
 
-type Entry = {_id: string; state: string; name: string; checksum: string; error?: {message: string; stack?: string}; durationMs?: number; ranBy: {pid: number}; monarchVersion: string};
+type Entry = {
+	_id: string;
+	state: string;
+	name: string;
+	checksum: string;
+	error?: {message: string; stack?: string};
+	durationMs?: number;
+	ranBy: {pid: number};
+	monarchVersion: string;
+};
 
-const insertDog = (name: string) => migrationSource('Dog', `\t\tawait this.database.collection('dogs').insertOne({name: '${name}'});\n\t\tthis.log('inserted ${name}');`);
+const insertDog = (name: string) =>
+	migrationSource('Dog', `\t\tawait this.database.collection('dogs').insertOne({name: '${name}'});\n\t\tthis.log('inserted ${name}');`);
 
 test('generate writes a timestamped TypeScript migration that list_migrations shows as New', async t => {
 	const project = await createProject(t, {now: '2026-03-01T09:30:05Z'});
@@ -20,7 +30,10 @@ test('generate writes a timestamped TypeScript migration that list_migrations sh
 
 	const listed = await project.monarch(['list_migrations', 'development', '--json']);
 	const report = JSON.parse(listed.stdout) as {migrations: Array<{key: string; state: string}>; pending: number};
-	t.deepEqual(report.migrations.map(migration => [migration.key, migration.state]), [[file!.replace('.ts', ''), 'New']]);
+	t.deepEqual(
+		report.migrations.map(migration => [migration.key, migration.state]),
+		[[file!.replace('.ts', ''), 'New']],
+	);
 	t.is(report.pending, 1);
 });
 
@@ -37,7 +50,8 @@ test('generate refuses names that are paths and names that would sort before the
 
 test('migrate runs .ts, .mts, .js and .mjs migrations in name order and records them Completed', async t => {
 	// Each migration appends its name to one list, so the order is the order they ran in, however fast.
-	const order = (name: string) => `\t\tawait this.database.collection('order').updateOne({_id: 'ran'}, {$push: {names: '${name}'}}, {upsert: true});`;
+	const order = (name: string) =>
+		`\t\tawait this.database.collection('order').updateOne({_id: 'ran'}, {$push: {names: '${name}'}}, {upsert: true});`;
 	const project = await createProject(t, {
 		migrations: {
 			'20260101000003_third.mjs': `import {MongoBackedMigration} from 'monarch';\nexport default class Third extends MongoBackedMigration {\n\tasync run() {\n${order('third')}\n\t}\n}\n`,
@@ -51,15 +65,23 @@ test('migrate runs .ts, .mts, .js and .mjs migrations in name order and records 
 	const result = await project.monarch(['migrate', 'development']);
 	t.is(result.code, 0, result.stderr);
 	t.regex(result.stdout, /Ran 4 migrations on development/);
-	t.deepEqual((await project.db().collection<{_id: string; names: string[]}>('order').findOne({_id: 'ran'}))?.names, ['first', 'second', 'third', 'fourth']);
+	t.deepEqual((await project.db().collection<{_id: string; names: string[]}>('order').findOne({_id: 'ran'}))?.names, [
+		'first',
+		'second',
+		'third',
+		'fourth',
+	]);
 
 	const history = await project.db().collection<Entry>('monarch_migrations').find().sort({_id: 1}).toArray();
-	t.deepEqual(history.map(entry => [entry._id, entry.state, entry.name]), [
-		['20260101000001_first', 'Completed', 'FirstMigration'],
-		['20260101000002_second', 'Completed', 'SecondMigration'],
-		['20260101000003_third', 'Completed', 'Third'],
-		['20260101000004_fourth', 'Completed', 'Fourth'],
-	]);
+	t.deepEqual(
+		history.map(entry => [entry._id, entry.state, entry.name]),
+		[
+			['20260101000001_first', 'Completed', 'FirstMigration'],
+			['20260101000002_second', 'Completed', 'SecondMigration'],
+			['20260101000003_third', 'Completed', 'Third'],
+			['20260101000004_fourth', 'Completed', 'Fourth'],
+		],
+	);
 	t.regex(history[0]!.checksum, /^[0-9a-f]{64}$/);
 	t.true(typeof history[0]!.durationMs === 'number');
 	t.is(history[0]!.monarchVersion, JSON.parse(await readFile(new URL('../package.json', import.meta.url), 'utf8')).version);
@@ -80,14 +102,20 @@ test('a failing migration stops the run, is recorded Failed with its error, and 
 	});
 	const first = await project.monarch(['migrate', 'development']);
 	t.is(first.code, 1);
-	t.regex(first.stderr, /Error: Migration 20260101000002_broken failed on development: the dogs are out \(fix it, then run `monarch migrate_one 20260101000002_broken development`\)/);
+	t.regex(
+		first.stderr,
+		/Error: Migration 20260101000002_broken failed on development: the dogs are out \(fix it, then run `monarch migrate_one 20260101000002_broken development`\)/,
+	);
 	const history = project.db().collection<Entry>('monarch_migrations');
 	const broken = await history.findOne({_id: '20260101000002_broken'});
 	t.is(broken?.state, 'Failed');
 	t.is(broken?.error?.message, 'the dogs are out');
 	t.regex(broken?.error?.stack ?? '', /Error: the dogs are out/);
 	t.is(await history.findOne({_id: '20260101000003_after'}), null);
-	t.deepEqual((await project.db().collection('dogs').find().toArray()).map(dog => dog.name), ['rex']);
+	t.deepEqual(
+		(await project.db().collection('dogs').find().toArray()).map(dog => dog.name),
+		['rex'],
+	);
 
 	const blocked = await project.monarch(['migrate', 'development']);
 	t.is(blocked.code, 1);
@@ -102,7 +130,10 @@ test('a failing migration stops the run, is recorded Failed with its error, and 
 
 	const rest = await project.monarch(['migrate', 'development']);
 	t.is(rest.code, 0, rest.stderr);
-	t.deepEqual((await project.db().collection('dogs').find().toArray()).map(dog => dog.name), ['rex', 'fixed', 'fido']);
+	t.deepEqual(
+		(await project.db().collection('dogs').find().toArray()).map(dog => dog.name),
+		['rex', 'fixed', 'fido'],
+	);
 });
 
 test('migrate_one re-runs a completed migration and refuses an unknown key', async t => {
@@ -163,12 +194,18 @@ test('list_migrations flags checksum drift and history without a file, and --che
 		migrations: Array<{key: string; drift: boolean}>;
 		orphans: Array<{_id: string}>;
 	};
-	t.deepEqual(json.migrations.map(migration => [migration.key, migration.drift]), [
-		['20260101000001_one', true],
-		['20260101000002_two', false],
-		['20260101000004_new', false],
-	]);
-	t.deepEqual(json.orphans.map(orphan => orphan._id), ['20260101000003_gone']);
+	t.deepEqual(
+		json.migrations.map(migration => [migration.key, migration.drift]),
+		[
+			['20260101000001_one', true],
+			['20260101000002_two', false],
+			['20260101000004_new', false],
+		],
+	);
+	t.deepEqual(
+		json.orphans.map(orphan => orphan._id),
+		['20260101000003_gone'],
+	);
 });
 
 test('list_migrations keeps its columns when a migration is named in CJK or with an emoji', async t => {
@@ -193,7 +230,7 @@ test('this.log and this.progress reach the user as lines', async t => {
 		migrations: {
 			'20260101000001_loop.ts': migrationSource(
 				'LoopMigration',
-				"\t\tfor (let done = 0; done <= 4; done++) this.progress(done, 4);\n\t\tthis.log(`running on ${this.environment}`);",
+				'\t\tfor (let done = 0; done <= 4; done++) this.progress(done, 4);\n\t\tthis.log(`running on ${this.environment}`);',
 			),
 		},
 	});

@@ -14,7 +14,7 @@ import {build} from 'esbuild';
 
 const core = fileURLToPath(new URL('../dist/core/', import.meta.url));
 
-test('no core module imports bson but core/bson.js, which requires the driver\'s copy', async t => {
+test("no core module imports bson but core/bson.js, which requires the driver's copy", async t => {
 	const entries = (await readdir(core, {recursive: true})).filter(file => file.endsWith('.js')).map(file => path.join(core, file));
 	const importers = new Set<string>();
 	await build({

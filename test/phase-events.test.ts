@@ -2,7 +2,7 @@ import {readFile} from 'node:fs/promises';
 import path from 'node:path';
 import test from 'ava';
 import type {MonarchEvent} from '../source/core/events.js';
-import {seed, snapshot, type Loose} from './helpers/backup-data.js';
+import {type Loose, seed, snapshot} from './helpers/backup-data.js';
 import {createProject, testMongoUri} from './helpers/project.js';
 
 /** The day monarch dates these tests' backups with (MONARCH_NOW), whatever today is. */
@@ -24,23 +24,45 @@ async function phaseProject(t: Parameters<typeof createProject>[0]) {
 }
 
 /** Runs monarch with --json: stdout is one JSON document, the lines for people are on stderr. */
-async function runJson<Result>(project: Awaited<ReturnType<typeof createProject>>, args: string[]): Promise<Outcome<Result> & {stderr: string}> {
+async function runJson<Result>(
+	project: Awaited<ReturnType<typeof createProject>>,
+	args: string[],
+): Promise<Outcome<Result> & {stderr: string}> {
 	const run = await project.monarch([...args, '--json']);
 	if (run.code !== 0) throw new Error(`monarch ${args.join(' ')} exited ${run.code}: ${run.stderr}`);
 	return {...(JSON.parse(run.stdout) as Outcome<Result>), stderr: run.stderr};
 }
 
 /** The phase events in the order they came, progress and lock events left out. */
-const phases = (events: MonarchEvent[]) => events.map(event => event.type).filter(type => /^(backup|restore|staging|swap):/.test(type) && type !== 'staging:collection-loaded' && type !== 'staging:indexes-built');
-const ofType = <Type extends MonarchEvent['type']>(events: MonarchEvent[], type: Type) => events.filter((event): event is Extract<MonarchEvent, {type: Type}> => event.type === type);
+const phases = (events: MonarchEvent[]) =>
+	events
+		.map(event => event.type)
+		.filter(
+			type => /^(backup|restore|staging|swap):/.test(type) && type !== 'staging:collection-loaded' && type !== 'staging:indexes-built',
+		);
+const ofType = <Type extends MonarchEvent['type']>(events: MonarchEvent[], type: Type) =>
+	events.filter((event): event is Extract<MonarchEvent, {type: Type}> => event.type === type);
 
 /** What every restore or copy into a protected target with one stale collection says, in order. */
 function assertLoadPhases(t: Parameters<typeof createProject>[0], events: MonarchEvent[], label: string) {
-	t.deepEqual(phases(events).filter(type => type !== 'restore:verified'), ['backup:started', 'restore:safety-backup', 'swap:started', 'swap:dropped', 'swap:finished']);
+	t.deepEqual(
+		phases(events).filter(type => type !== 'restore:verified'),
+		['backup:started', 'restore:safety-backup', 'swap:started', 'swap:dropped', 'swap:finished'],
+	);
 	const loaded = ofType(events, 'staging:collection-loaded');
-	t.deepEqual(Object.fromEntries(loaded.map(event => [event.collection, event.documents])), {dogs: 30, owners: 3, empty: 0, monarch_migrations: 1});
+	t.deepEqual(Object.fromEntries(loaded.map(event => [event.collection, event.documents])), {
+		dogs: 30,
+		owners: 3,
+		empty: 0,
+		monarch_migrations: 1,
+	});
 	t.true(loaded.every(event => event.label === label));
-	t.deepEqual(ofType(events, 'staging:indexes-built').map(event => [event.collection, event.indexes]).sort(), [['dogs', 2]]);
+	t.deepEqual(
+		ofType(events, 'staging:indexes-built')
+			.map(event => [event.collection, event.indexes])
+			.sort(),
+		[['dogs', 2]],
+	);
 	const [dropped] = ofType(events, 'swap:dropped');
 	t.deepEqual(dropped?.collections, ['leftover']);
 	const [finished] = ofType(events, 'swap:finished');
@@ -55,21 +77,35 @@ test('backup and restore --json print the result with the phase events; the line
 
 	const backedUp = await runJson<{archive: string; manifest: {sha256: string; size: number}}>(project, ['backup', 'development']);
 	t.is(backedUp.result.archive, archive);
-	t.deepEqual(backedUp.events.filter(event => event.type !== 'lock:acquired'), [
-		{type: 'backup:started', environment: 'development', database: project.databases.development!, store: 'backups/', archive},
-	]);
+	t.deepEqual(
+		backedUp.events.filter(event => event.type !== 'lock:acquired'),
+		[{type: 'backup:started', environment: 'development', database: project.databases.development!, store: 'backups/', archive}],
+	);
 	t.regex(backedUp.stderr, new RegExp(`Backing up development \\(database ${project.databases.development}\\) to backups/${archive}`));
 
-	const restored = await runJson<{dropped: string[]; safetyBackup: {archive: string}}>(project, ['restore', `${archive}:production`, '--yes']);
+	const restored = await runJson<{dropped: string[]; safetyBackup: {archive: string}}>(project, [
+		'restore',
+		`${archive}:production`,
+		'--yes',
+	]);
 	const safety = `${project.databases.production}_before_restore__${day}.archive.gz`;
 	t.is(restored.result.safetyBackup.archive, safety);
 	t.deepEqual(restored.result.dropped, ['leftover']);
 	// One pass: the backup is verified while it loads, so `restore:verified` comes after the safety backup and before the swap.
 	t.deepEqual(phases(restored.events).slice(0, 4), ['backup:started', 'restore:safety-backup', 'restore:verified', 'swap:started']);
 	t.deepEqual(ofType(restored.events, 'restore:verified'), [
-		{type: 'restore:verified', source: `backups/${archive}`, collections: 4, documents: 34, bytes: backedUp.result.manifest.size, sha256: backedUp.result.manifest.sha256},
+		{
+			type: 'restore:verified',
+			source: `backups/${archive}`,
+			collections: 4,
+			documents: 34,
+			bytes: backedUp.result.manifest.size,
+			sha256: backedUp.result.manifest.sha256,
+		},
 	]);
-	t.deepEqual(ofType(restored.events, 'restore:safety-backup'), [{type: 'restore:safety-backup', environment: 'production', store: 'backups/', archive: safety}]);
+	t.deepEqual(ofType(restored.events, 'restore:safety-backup'), [
+		{type: 'restore:safety-backup', environment: 'production', store: 'backups/', archive: safety},
+	]);
 	assertLoadPhases(t, restored.events, 'restore production');
 	t.regex(restored.stderr, /Verified: 4 collections, 34 documents, [\d.]+ KiB, sha256 [\da-f]{12}\.\.\./);
 	t.regex(restored.stderr, new RegExp(`Safety backup of production: backups/${safety}`));

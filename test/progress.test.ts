@@ -5,9 +5,12 @@ import {createProgressMeter, meaningfulSample} from '../source/core/progress.js'
 /** A clock a test sets by hand (ms). */
 function fixedClock(start = 1_000_000) {
 	let time = start;
-	return {now: () => time, set: (ms: number) => {
+	return {
+		now: () => time,
+		set: (ms: number) => {
 			time = start + ms;
-		}};
+		},
+	};
 }
 
 /** A non-terminal stream that keeps what is written. */
@@ -67,7 +70,11 @@ test('a burst of batches a few ms apart does not make the rate jump', t => {
 	const clock = fixedClock();
 	const meter = createProgressMeter(clock.now);
 	// Three batches of 1000 within 2 ms (the driver had them ready), then 1000 docs a second.
-	for (const [ms, done] of [[0, 1000], [1, 2000], [2, 3000]] as const) {
+	for (const [ms, done] of [
+		[0, 1000],
+		[1, 2000],
+		[2, 3000],
+	] as const) {
 		clock.set(ms);
 		meter.update(done, 100_000);
 	}

@@ -24,7 +24,12 @@ test('migrate on a protected environment without a terminal refuses without --ye
 	for (const environment of ['production', 'staging']) {
 		const refused = await project.monarch(['migrate', environment]);
 		t.is(refused.code, 2);
-		t.regex(refused.stderr, new RegExp(`Run 1 pending migration on protected environment "${environment}" .* Refusing without confirmation; nothing was changed \\(pass --yes to confirm from CI\\)`));
+		t.regex(
+			refused.stderr,
+			new RegExp(
+				`Run 1 pending migration on protected environment "${environment}" .* Refusing without confirmation; nothing was changed \\(pass --yes to confirm from CI\\)`,
+			),
+		);
 		t.is(await project.db(environment).collection('dogs').countDocuments(), 0);
 		t.is(await project.db(environment).collection('monarch_migrations').countDocuments(), 0);
 		t.is(await project.db(environment).collection('monarch_locks').countDocuments(), 0);
@@ -44,9 +49,10 @@ test('on a terminal, a protected migrate runs only when the environment name is 
 	// `script` gives monarch a real pseudo-terminal; what we pipe in is what the user types.
 	const typed = async (answer: string) => {
 		const command = `${process.execPath} ${monarchBin} migrate production`;
-		const {stdout} = await run('sh', ['-c', `printf '${answer}\\n' | script -qec "${command}" /dev/null`], {cwd: project.dir, env: {...process.env, NO_COLOR: '1'}}).catch(
-			(error: {stdout: string}) => error,
-		);
+		const {stdout} = await run('sh', ['-c', `printf '${answer}\\n' | script -qec "${command}" /dev/null`], {
+			cwd: project.dir,
+			env: {...process.env, NO_COLOR: '1'},
+		}).catch((error: {stdout: string}) => error);
 		return stdout;
 	};
 

@@ -5,7 +5,13 @@ import path from 'node:path';
 import {Readable} from 'node:stream';
 import {setTimeout as delay} from 'node:timers/promises';
 import {promisify} from 'node:util';
-import {CreateMultipartUploadCommand, HeadObjectCommand, ListMultipartUploadsCommand, ListPartsCommand, UploadPartCommand} from '@aws-sdk/client-s3';
+import {
+	CreateMultipartUploadCommand,
+	HeadObjectCommand,
+	ListMultipartUploadsCommand,
+	ListPartsCommand,
+	UploadPartCommand,
+} from '@aws-sdk/client-s3';
 import test, {type ExecutionContext} from 'ava';
 import {writeBackup} from '../source/core/backups/backup.js';
 import {listBackups} from '../source/core/backups/catalogue.js';
@@ -13,8 +19,8 @@ import {loadConfig} from '../source/core/config/load.js';
 import {findEnvironment} from '../source/core/environments.js';
 import {MonarchError} from '../source/core/errors.js';
 import {createS3Client, createS3Store} from '../source/core/storage/s3.js';
-import {seed, type Loose} from './helpers/backup-data.js';
-import {createProject, monarchBin, testMongoUri, type Project} from './helpers/project.js';
+import {type Loose, seed} from './helpers/backup-data.js';
+import {createProject, monarchBin, type Project, testMongoUri} from './helpers/project.js';
 import {s3Config, withBucketPrefix} from './helpers/servers.js';
 
 /** A project with development and staging (small, different data), backups in a local folder and an S3 prefix. */
@@ -22,17 +28,34 @@ async function pruneProject(t: ExecutionContext) {
 	const {client, bucket, prefix} = await withBucketPrefix(t);
 	const s3 = s3Config();
 	const suffix = Math.random().toString(16).slice(2, 10);
-	const s3Backups = {bucket, prefix, region: s3.region, endpoint: s3.endpoint, forcePathStyle: true, accessKeyId: s3.accessKeyId, secretAccessKey: s3.secretAccessKey};
+	const s3Backups = {
+		bucket,
+		prefix,
+		region: s3.region,
+		endpoint: s3.endpoint,
+		forcePathStyle: true,
+		accessKeyId: s3.accessKeyId,
+		secretAccessKey: s3.secretAccessKey,
+	};
 	const project = await createProject(t, {
 		environments: {staging: {uri: testMongoUri(), database: `t_${suffix}_staging`}},
 		config: {backups: {local: {dir: 'backups'}, s3: s3Backups}},
 	});
 	await seed(project.db('development'), {dogs: 20});
-	await project.db('staging').collection<Loose>('orders').insertMany([{_id: 1, total: 10}]);
+	await project
+		.db('staging')
+		.collection<Loose>('orders')
+		.insertMany([{_id: 1, total: 10}]);
 	return {project, client, bucket, prefix, s3Backups};
 }
 
-async function backupAt(t: ExecutionContext, project: Project, environment: string, date: string, location: 'local' | 's3'): Promise<string> {
+async function backupAt(
+	t: ExecutionContext,
+	project: Project,
+	environment: string,
+	date: string,
+	location: 'local' | 's3',
+): Promise<string> {
 	const run = await project.monarch(['backup', environment, '--to', location], {env: {MONARCH_NOW: `${date}T12:00:00.000Z`}});
 	t.is(run.code, 0, run.stderr);
 	return `${project.databases[environment]}__${date.replaceAll('-', '_')}.archive.gz`;
@@ -61,9 +84,16 @@ test('prune_backups --older-than / --keep: lists first, asks (--yes without a te
 	const dry = await project.monarch(['prune_backups', '--older-than', '30d', '--dry-run'], at);
 	t.is(dry.code, 0, dry.stderr);
 	t.regex(dry.stdout, /^To delete: 3 backups \(/m);
-	for (const name of [`${dev}__2026_01_01.archive.gz`, `${dev}__2026_02_01.archive.gz`]) t.regex(dry.stdout, new RegExp(`${name}\\s+local .*older than 30d`));
+	for (const name of [`${dev}__2026_01_01.archive.gz`, `${dev}__2026_02_01.archive.gz`])
+		t.regex(dry.stdout, new RegExp(`${name}\\s+local .*older than 30d`));
 	t.regex(dry.stdout, new RegExp(`${dev}__2026_01_01\\.archive\\.gz\\s+S3 .*older than 30d`));
-	t.regex(dry.stdout, new RegExp(`^Kept: ${staging}__2026_01_15\\.archive\\.gz \\(local\\), the newest complete backup of staging; name it to delete it\\.$`, 'm'));
+	t.regex(
+		dry.stdout,
+		new RegExp(
+			`^Kept: ${staging}__2026_01_15\\.archive\\.gz \\(local\\), the newest complete backup of staging; name it to delete it\\.$`,
+			'm',
+		),
+	);
 	t.notRegex(dry.stdout, /2026_03_01/);
 	t.regex(dry.stdout, /^Dry run: nothing was deleted\.$/m);
 	t.deepEqual(await listed(project), all);
@@ -71,11 +101,22 @@ test('prune_backups --older-than / --keep: lists first, asks (--yes without a te
 	// --json: the same plan as a document on stdout (the list goes to stderr).
 	const json = await project.monarch(['prune_backups', '--older-than', '30d', '--dry-run', '--json'], at);
 	t.is(json.code, 0, json.stderr);
-	const report = JSON.parse(json.stdout) as {deleted: boolean; items: Array<{kind: string; name: string; location: string; reason: string}>; kept: Array<{archive: string}>};
+	const report = JSON.parse(json.stdout) as {
+		deleted: boolean;
+		items: Array<{kind: string; name: string; location: string; reason: string}>;
+		kept: Array<{archive: string}>;
+	};
 	t.false(report.deleted);
-	t.deepEqual(report.items.map(item => `${item.location} ${item.name}`).sort(), [`local ${dev}__2026_01_01.archive.gz`, `local ${dev}__2026_02_01.archive.gz`, `s3 ${dev}__2026_01_01.archive.gz`]);
+	t.deepEqual(report.items.map(item => `${item.location} ${item.name}`).sort(), [
+		`local ${dev}__2026_01_01.archive.gz`,
+		`local ${dev}__2026_02_01.archive.gz`,
+		`s3 ${dev}__2026_01_01.archive.gz`,
+	]);
 	t.true(report.items.every(item => item.kind === 'backup' && /older than 30d/.test(item.reason)));
-	t.deepEqual(report.kept.map(entry => entry.archive), [`${staging}__2026_01_15.archive.gz`]);
+	t.deepEqual(
+		report.kept.map(entry => entry.archive),
+		[`${staging}__2026_01_15.archive.gz`],
+	);
 	t.regex(json.stderr, /^To delete: 3 backups/m);
 	t.deepEqual(await listed(project), all);
 
@@ -89,17 +130,23 @@ test('prune_backups --older-than / --keep: lists first, asks (--yes without a te
 	const local = await project.monarch(['prune_backups', '--older-than', '30d', '--from', 'local', '--yes'], at);
 	t.is(local.code, 0, local.stderr);
 	t.regex(local.stdout, /^Deleted 2 backups \(/m);
-	t.deepEqual(await readdir(path.join(project.dir, 'backups')).then(names => names.sort()), [
-		`${dev}__2026_03_01.archive.gz`,
-		`${dev}__2026_03_01.archive.gz.manifest.json`,
-		`${staging}__2026_01_15.archive.gz`,
-		`${staging}__2026_01_15.archive.gz.manifest.json`,
-	].sort());
+	t.deepEqual(
+		await readdir(path.join(project.dir, 'backups')).then(names => names.sort()),
+		[
+			`${dev}__2026_03_01.archive.gz`,
+			`${dev}__2026_03_01.archive.gz.manifest.json`,
+			`${staging}__2026_01_15.archive.gz`,
+			`${staging}__2026_01_15.archive.gz.manifest.json`,
+		].sort(),
+	);
 
 	const keep = await project.monarch(['prune_backups', '--keep', '1', '--from', 's3', '--yes'], at);
 	t.is(keep.code, 0, keep.stderr);
 	t.regex(keep.stdout, new RegExp(`${dev}__2026_01_01\\.archive\\.gz\\s+S3 .*beyond the 1 newest of development`));
-	t.deepEqual(await listed(project), [`local ${dev}__2026_03_01.archive.gz`, `local ${staging}__2026_01_15.archive.gz`, `s3 ${dev}__2026_03_01.archive.gz`].sort());
+	t.deepEqual(
+		await listed(project),
+		[`local ${dev}__2026_03_01.archive.gz`, `local ${staging}__2026_01_15.archive.gz`, `s3 ${dev}__2026_03_01.archive.gz`].sort(),
+	);
 
 	// Nothing old enough: nothing to do, nothing asked.
 	const none = await project.monarch(['prune_backups', '--older-than', '30d'], at);
@@ -122,7 +169,10 @@ test('prune_backups refuses bad flags in one line, deleting nothing', async t =>
 		[[], /^Error: prune_backups: say what to delete \(pass --keep N, --older-than 30d, --incomplete, or backup names\)$/],
 		[['--keep', '0'], /^Error: --keep 0: must be a whole number of at least 1/],
 		[['--keep', 'two'], /^Error: --keep two: must be a whole number of at least 1 \(e\.g\. --keep 7\)$/],
-		[['--older-than', '30x'], /^Error: --older-than "30x": expected a whole number and a unit \(m, h, d or w\) \(e\.g\. --older-than 30d\)$/],
+		[
+			['--older-than', '30x'],
+			/^Error: --older-than "30x": expected a whole number and a unit \(m, h, d or w\) \(e\.g\. --older-than 30d\)$/,
+		],
 		[['--incomplete', '--keep', '2'], /^Error: --keep: not with --incomplete/],
 		[['nothing__2026_01_01', '--yes'], /^Error: No backup nothing__2026_01_01\.archive\.gz; nothing was deleted/],
 		[['--older-than', '1d', '--from', 'ftp'], /argument 'ftp' is invalid/],
@@ -201,7 +251,8 @@ test('a manifest that cannot be written, beside an archive that cannot be delete
 
 			const result = await next(args);
 			const archive = input.Key?.endsWith('.archive.gz');
-			if (archive && (context.commandName === 'PutObjectCommand' || context.commandName === 'CompleteMultipartUploadCommand')) phase = 'put';
+			if (archive && (context.commandName === 'PutObjectCommand' || context.commandName === 'CompleteMultipartUploadCommand'))
+				phase = 'put';
 			else if (archive && phase === 'put' && context.commandName === 'HeadObjectCommand') phase = 'stored';
 			return result;
 		},
@@ -210,12 +261,18 @@ test('a manifest that cannot be written, beside an archive that cannot be delete
 	const store = createS3Store(s3Backups, {client: s3});
 	const db = project.db('development');
 	const error = await t.throwsAsync(writeBackup({db, environment, store, base: 'nightly'}), {instanceOf: MonarchError});
-	t.regex(error.message, /^Cannot reach S3 at .* \(ECONNREFUSED\).*; the archive s3:\/\/\S+\/nightly__\d{4}_\d\d_\d\d\.archive\.gz was stored but could not be deleted, so an incomplete backup \(never restored\) was left there$/);
+	t.regex(
+		error.message,
+		/^Cannot reach S3 at .* \(ECONNREFUSED\).*; the archive s3:\/\/\S+\/nightly__\d{4}_\d\d_\d\d\.archive\.gz was stored but could not be deleted, so an incomplete backup \(never restored\) was left there$/,
+	);
 	const archive = /nightly__\S+?\.archive\.gz/.exec(error.message)![0];
 	t.is(error.hint, `remove it with \`monarch prune_backups ${archive} --from s3\` (or later with \`monarch prune_backups --incomplete\`)`);
 	t.is(error.code, 'connection');
 	const {backups} = await listBackups(config, {from: 's3'});
-	t.deepEqual(backups.map(entry => [entry.archive.replace(/\d{4}_\d\d_\d\d/, 'DAY'), entry.state]), [['nightly__DAY.archive.gz', 'incomplete']]);
+	t.deepEqual(
+		backups.map(entry => [entry.archive.replace(/\d{4}_\d\d_\d\d/, 'DAY'), entry.state]),
+		[['nightly__DAY.archive.gz', 'incomplete']],
+	);
 
 	// The hint works as written: the incomplete backup goes, right away.
 	const pruned = await project.monarch(['prune_backups', archive, '--from', 's3', '--yes']);
@@ -227,8 +284,22 @@ test('a manifest that cannot be written, beside an archive that cannot be delete
 async function inTerminal(t: ExecutionContext, cwd: string, args: string[], env: Record<string, string>) {
 	const socket = `monarch-prune-${randomBytes(4).toString('hex')}`;
 	const tmux = async (...rest: string[]) => (await promisify(execFile)('tmux', ['-L', socket, '-f', '/dev/null', ...rest])).stdout;
-	const variables = Object.entries({NO_COLOR: '1', ...env}).map(([key, value]) => `${key}='${value}'`).join(' ');
-	await tmux('new-session', '-d', '-s', 'prune', '-x', '160', '-y', '30', '-c', cwd, `env ${variables} '${process.execPath}' '${monarchBin}' ${args.join(' ')}; echo EXIT=$?; sleep 600`);
+	const variables = Object.entries({NO_COLOR: '1', ...env})
+		.map(([key, value]) => `${key}='${value}'`)
+		.join(' ');
+	await tmux(
+		'new-session',
+		'-d',
+		'-s',
+		'prune',
+		'-x',
+		'160',
+		'-y',
+		'30',
+		'-c',
+		cwd,
+		`env ${variables} '${process.execPath}' '${monarchBin}' ${args.join(' ')}; echo EXIT=$?; sleep 600`,
+	);
 	t.teardown(async () => {
 		await tmux('kill-server').catch(() => '');
 		// tmux leaves its socket file behind.
@@ -268,5 +339,8 @@ test('prune_backups on a terminal shows the plan, then asks: no deletes nothing,
 	await confirmed.waitFor(/Delete 1 backup\? \[y\/n\]/);
 	await confirmed.answer('y');
 	t.regex(await confirmed.waitFor(/EXIT=\d+/), /Deleted 1 backup \([^)]+\)\.[\s\S]*EXIT=0/);
-	t.deepEqual(await listed(project), all.filter(entry => !entry.includes(old)));
+	t.deepEqual(
+		await listed(project),
+		all.filter(entry => !entry.includes(old)),
+	);
 });

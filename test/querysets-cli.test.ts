@@ -14,7 +14,8 @@ test('generate_query_set writes querysets/<snake_name>.ts, and refuses an existi
 	const source = await readFile(path.join(project.dir, 'querysets', 'data_for_account.ts'), 'utf8');
 	t.regex(source, /^import \{QuerySet\} from 'monarch';/);
 	t.regex(source, /export default class DataForAccountQuerySet extends QuerySet \{\n\tasync run\(\) \{/);
-	for (const offered of ['this.database', 'this.dumpCollection', 'this.prompt', 'this.log', 'this.environment', 'this.signal']) t.true(source.includes(offered), offered);
+	for (const offered of ['this.database', 'this.dumpCollection', 'this.prompt', 'this.log', 'this.environment', 'this.signal'])
+		t.true(source.includes(offered), offered);
 
 	// The kebab-case alias works, and a trailing "QuerySet" is not doubled.
 	const alias = await project.monarch(['generate-query-set', 'AwesomeCatsQuerySet']);
@@ -23,7 +24,10 @@ test('generate_query_set writes querysets/<snake_name>.ts, and refuses an existi
 
 	const again = await project.monarch(['generate_query_set', 'data_for_account']);
 	t.is(again.code, 2);
-	t.is(again.stderr.trim(), 'Error: querysets/data_for_account.ts already exists; nothing was changed (pick another name, or edit that file)');
+	t.is(
+		again.stderr.trim(),
+		'Error: querysets/data_for_account.ts already exists; nothing was changed (pick another name, or edit that file)',
+	);
 	t.is(await readFile(path.join(project.dir, 'querysets', 'data_for_account.ts'), 'utf8'), source);
 
 	for (const name of ['../escape', 'a/b', '..']) {
@@ -42,7 +46,8 @@ test('list_query_sets shows each QuerySet with its file and the --param keys it 
 	t.is(empty.code, 0, empty.stderr);
 	t.regex(empty.stdout, /No QuerySets in querysets yet: `monarch generate_query_set <name>`/);
 
-	for (const name of ['awesome_dogs.ts', 'account.ts']) await copyFile(path.join(sampleFolder, name), path.join(project.dir, 'querysets', name));
+	for (const name of ['awesome_dogs.ts', 'account.ts'])
+		await copyFile(path.join(sampleFolder, name), path.join(project.dir, 'querysets', name));
 	await writeFile(
 		path.join(project.dir, 'querysets', 'houses.mjs'),
 		[
@@ -71,20 +76,29 @@ test('list_query_sets shows each QuerySet with its file and the --param keys it 
 
 	const text = await project.monarch(['list-query-sets']);
 	t.is(text.code, 0, text.stderr);
-	t.deepEqual(text.stdout.trimEnd().split('\n').map(line => line.trimEnd().split(/\s{2,}/)), [
-		['QuerySets in querysets'],
-		['', 'NAME', 'FILE', 'PARAMS'],
-		['', 'AccountQuerySet', 'querysets/account.ts', '--param accountId=...'],
-		['', 'AwesomeDogsQuerySet', 'querysets/awesome_dogs.ts', '-'],
-		['', 'DataForAccountQuerySet', 'querysets/data_for_account.ts', '-'],
-		['', 'HousesQuerySet', 'querysets/houses.mjs', '--param whichSizeOfHouse=... --param withDogs=...'],
-	]);
+	t.deepEqual(
+		text.stdout
+			.trimEnd()
+			.split('\n')
+			.map(line => line.trimEnd().split(/\s{2,}/)),
+		[
+			['QuerySets in querysets'],
+			['', 'NAME', 'FILE', 'PARAMS'],
+			['', 'AccountQuerySet', 'querysets/account.ts', '--param accountId=...'],
+			['', 'AwesomeDogsQuerySet', 'querysets/awesome_dogs.ts', '-'],
+			['', 'DataForAccountQuerySet', 'querysets/data_for_account.ts', '-'],
+			['', 'HousesQuerySet', 'querysets/houses.mjs', '--param whichSizeOfHouse=... --param withDogs=...'],
+		],
+	);
 });
 
 test('list_query_sets names a QuerySet file that fails to load, or a missing folder, on one line with status 2', async t => {
 	const project = await createProject(t);
 	await copyFile(path.join(sampleFolder, 'account.ts'), path.join(project.dir, 'querysets', 'account.ts'));
-	await writeFile(path.join(project.dir, 'querysets', 'typo.ts'), "import {QuerySet} from 'monarch';\nexport default class TypoQuerySet extends QuerySet {\n\tasync run( {\n}\n");
+	await writeFile(
+		path.join(project.dir, 'querysets', 'typo.ts'),
+		"import {QuerySet} from 'monarch';\nexport default class TypoQuerySet extends QuerySet {\n\tasync run( {\n}\n",
+	);
 	const broken = await project.monarch(['list_query_sets']);
 	t.is(broken.code, 2);
 	t.is(broken.stdout, '');
@@ -94,5 +108,8 @@ test('list_query_sets names a QuerySet file that fails to load, or a missing fol
 	await project.writeConfig({environments: {development: {uri: 'mongodb://127.0.0.1:1', database: 'x'}}, querysetsDir: 'nowhere'});
 	const missing = await project.monarch(['list_query_sets']);
 	t.is(missing.code, 2);
-	t.regex(missing.stderr, /^Error: The QuerySets folder .*nowhere does not exist \(run `monarch generate_query_set <name>`, or set querysetsDir in monarch\.json\)\n$/);
+	t.regex(
+		missing.stderr,
+		/^Error: The QuerySets folder .*nowhere does not exist \(run `monarch generate_query_set <name>`, or set querysetsDir in monarch\.json\)\n$/,
+	);
 });

@@ -21,10 +21,14 @@ const builtEntry = fileURLToPath(new URL('../dist/index.js', import.meta.url));
 async function setup(t: ExecutionContext, files: Record<string, string> = {}) {
 	const project = await createProject(t);
 	for (const [collection, documents] of Object.entries(sampleData())) {
-		await project.db().collection(collection).insertMany(documents as Array<Record<string, unknown>>);
+		await project
+			.db()
+			.collection(collection)
+			.insertMany(documents as Array<Record<string, unknown>>);
 	}
 
-	for (const name of ['awesome_dogs.ts', 'account.ts']) await copyFile(path.join(sampleFolder, name), path.join(project.dir, 'querysets', name));
+	for (const name of ['awesome_dogs.ts', 'account.ts'])
+		await copyFile(path.join(sampleFolder, name), path.join(project.dir, 'querysets', name));
 	for (const [name, source] of Object.entries(files)) await writeFile(path.join(project.dir, 'querysets', name), source);
 	const config = await loadConfig({cwd: project.dir});
 	const events: MonarchEvent[] = [];
@@ -55,24 +59,46 @@ async function rejection(t: ExecutionContext, promise: Promise<unknown>): Promis
 test('AwesomeDogsQuerySet (sample project) selects the awesome dogs and their dog houses, and logs their ids', async t => {
 	const {project, events, run} = await setup(t);
 	const result = await run('AwesomeDogsQuerySet');
-	const awesome = sampleData().dogs.filter(dog => dog.type === 'Awesome').map(dog => dog._id);
+	const awesome = sampleData()
+		.dogs.filter(dog => dog.type === 'Awesome')
+		.map(dog => dog._id);
 	t.is(result.name, 'AwesomeDogsQuerySet');
 	t.deepEqual(result.answers, {});
-	t.deepEqual(result.selection.collections.map(collection => collection.name), ['dogs', 'dog_houses']);
+	t.deepEqual(
+		result.selection.collections.map(collection => collection.name),
+		['dogs', 'dog_houses'],
+	);
 	const [dogs, houses] = result.selection.collections;
-	t.deepEqual(([...(dogs!.filter._id as {$in: number[]}).$in]).sort((a, b) => a - b), awesome);
-	t.deepEqual(([...(houses!.filter.dog_id as {$in: number[]}).$in]).sort((a, b) => a - b), awesome);
+	t.deepEqual(
+		[...(dogs!.filter._id as {$in: number[]}).$in].sort((a, b) => a - b),
+		awesome,
+	);
+	t.deepEqual(
+		[...(houses!.filter.dog_id as {$in: number[]}).$in].sort((a, b) => a - b),
+		awesome,
+	);
 
 	// The filters select exactly those documents on the server.
-	const dogIds = await project.db().collection<{_id: number}>('dogs').find(dogs!.filter).map(dog => dog._id).toArray();
-	t.deepEqual(dogIds.sort((a, b) => a - b), awesome);
+	const dogIds = await project
+		.db()
+		.collection<{_id: number}>('dogs')
+		.find(dogs!.filter)
+		.map(dog => dog._id)
+		.toArray();
+	t.deepEqual(
+		dogIds.sort((a, b) => a - b),
+		awesome,
+	);
 	t.is(await project.db().collection('dog_houses').countDocuments(houses!.filter), awesome.length);
 
 	const logs = events.filter(event => event.type === 'log' && event.level === 'info');
 	t.is(logs.length, 1);
 	t.like(logs[0], {type: 'log', source: 'AwesomeDogsQuerySet'});
 	const logged = (logs[0] as {message: string}).message.replace('awesome dog ids: ', '').split(', ').map(Number);
-	t.deepEqual(logged.sort((a, b) => a - b), awesome);
+	t.deepEqual(
+		logged.sort((a, b) => a - b),
+		awesome,
+	);
 });
 
 test('AccountQuerySet (sample project) takes the account id from --param and records the answer', async t => {
@@ -82,29 +108,48 @@ test('AccountQuerySet (sample project) takes the account id from --param and rec
 		t.deepEqual(result, {
 			name: 'AccountQuerySet',
 			answers: {accountId: 7},
-			selection: {collections: [{name: 'accounts', filter: {_id: 7}}, {name: 'campaigns', filter: {account_id: 7}}]},
+			selection: {
+				collections: [
+					{name: 'accounts', filter: {_id: 7}},
+					{name: 'campaigns', filter: {account_id: 7}},
+				],
+			},
 		});
 	}
 
 	const [accounts, campaigns] = (await run('AccountQuerySet', {accountId: '7'})).selection.collections;
-	t.deepEqual(await project.db().collection('accounts').find(accounts!.filter).toArray(), sampleData().accounts.filter(account => account._id === 7));
-	const expected = sampleData().campaigns.filter(campaign => campaign.account_id === 7).map(campaign => campaign._id);
+	t.deepEqual(
+		await project.db().collection('accounts').find(accounts!.filter).toArray(),
+		sampleData().accounts.filter(account => account._id === 7),
+	);
+	const expected = sampleData()
+		.campaigns.filter(campaign => campaign.account_id === 7)
+		.map(campaign => campaign._id);
 	t.is(expected.length, 5);
-	t.deepEqual((await project.db().collection('campaigns').find(campaigns!.filter).sort({_id: 1}).toArray()).map(campaign => campaign._id), expected);
+	t.deepEqual(
+		(await project.db().collection('campaigns').find(campaigns!.filter).sort({_id: 1}).toArray()).map(campaign => campaign._id),
+		expected,
+	);
 });
 
 test('a missing --param without a terminal fails naming it, before the QuerySet does anything else', async t => {
 	const {project, events, run} = await setup(t, {
-		'tagged.ts': querySet('TaggedQuerySet', [
-			"\t\tconst tag = await this.prompt.text({message: 'Which tag should be copied?'});",
-			"\t\tawait this.database.collection('touched').insertOne({tag});",
-			"\t\tthis.log('went on');",
-			"\t\tawait this.dumpCollection('dogs', {tag});",
-		].join('\n')),
+		'tagged.ts': querySet(
+			'TaggedQuerySet',
+			[
+				"\t\tconst tag = await this.prompt.text({message: 'Which tag should be copied?'});",
+				"\t\tawait this.database.collection('touched').insertOne({tag});",
+				"\t\tthis.log('went on');",
+				"\t\tawait this.dumpCollection('dogs', {tag});",
+			].join('\n'),
+		),
 	});
 	const missing = await rejection(t, run('AccountQuerySet'));
 	t.is(missing.code, 'usage');
-	t.regex(describeError(missing), /^AccountQuerySet \(querysets\/account\.ts\): No answer for "Please enter an account id".*pass --param accountId=VALUE/);
+	t.regex(
+		describeError(missing),
+		/^AccountQuerySet \(querysets\/account\.ts\): No answer for "Please enter an account id".*pass --param accountId=VALUE/,
+	);
 
 	const tagged = await rejection(t, run('tagged', {accountId: '7'}));
 	t.regex(describeError(tagged), /TaggedQuerySet .*pass --param whichTagShouldBeCopied=VALUE/);
@@ -125,12 +170,15 @@ test('an answer that is not a whole number is refused in one line', async t => {
 
 test('number prompts check min, max and validate; text prompts validate too', async t => {
 	const {run} = await setup(t, {
-		'some_dogs.ts': querySet('SomeDogsQuerySet', [
-			"\t\tconst count = await this.prompt.number({message: 'How many dogs', min: 2, max: 10, validate: value => value % 2 === 0 || 'must be even'});",
-			"\t\tconst name = await this.prompt.text({key: 'name', message: 'Name starts with', validate: value => /^[A-Z]/.test(value) ? undefined : 'start with a capital letter'});",
-			"\t\tconst ids = (await this.database.collection('dogs').find({name: {$regex: '^' + name}}).sort({_id: 1}).limit(count).toArray()).map(dog => dog._id);",
-			"\t\tawait this.dumpCollection('dogs', {_id: {$in: ids}});",
-		].join('\n')),
+		'some_dogs.ts': querySet(
+			'SomeDogsQuerySet',
+			[
+				"\t\tconst count = await this.prompt.number({message: 'How many dogs', min: 2, max: 10, validate: value => value % 2 === 0 || 'must be even'});",
+				"\t\tconst name = await this.prompt.text({key: 'name', message: 'Name starts with', validate: value => /^[A-Z]/.test(value) ? undefined : 'start with a capital letter'});",
+				"\t\tconst ids = (await this.database.collection('dogs').find({name: {$regex: '^' + name}}).sort({_id: 1}).limit(count).toArray()).map(dog => dog._id);",
+				"\t\tawait this.dumpCollection('dogs', {_id: {$in: ids}});",
+			].join('\n'),
+		),
 	});
 	const problems = [
 		[{howManyDogs: '1', name: 'Rex'}, /--param howManyDogs=1: must be at least 2$/],
@@ -150,17 +198,22 @@ test('number prompts check min, max and validate; text prompts validate too', as
 
 test('select and confirm prompts are answered by key and recorded', async t => {
 	const {run} = await setup(t, {
-		'houses.ts': querySet('HousesQuerySet', [
-			"\t\tconst size = await this.prompt.select({key: 'size', message: 'Which dog houses', choices: ['small', {value: 'medium', label: 'Medium ones'}, 'large']});",
-			"\t\tconst withDogs = await this.prompt.confirm({message: 'Copy their dogs too?', default: false});",
-			"\t\tconst houses = await this.database.collection('dog_houses').find({size}).sort({_id: 1}).toArray();",
-			"\t\tawait this.dumpCollection('dog_houses', {size});",
-			"\t\tif (withDogs) await this.dumpCollection('dogs', {_id: {$in: houses.map(house => house.dog_id)}});",
-		].join('\n')),
+		'houses.ts': querySet(
+			'HousesQuerySet',
+			[
+				"\t\tconst size = await this.prompt.select({key: 'size', message: 'Which dog houses', choices: ['small', {value: 'medium', label: 'Medium ones'}, 'large']});",
+				"\t\tconst withDogs = await this.prompt.confirm({message: 'Copy their dogs too?', default: false});",
+				"\t\tconst houses = await this.database.collection('dog_houses').find({size}).sort({_id: 1}).toArray();",
+				"\t\tawait this.dumpCollection('dog_houses', {size});",
+				"\t\tif (withDogs) await this.dumpCollection('dogs', {_id: {$in: houses.map(house => house.dog_id)}});",
+			].join('\n'),
+		),
 	});
 	const large = await run('houses', {size: 'large', copyTheirDogsToo: 'yes'});
 	t.deepEqual(large.answers, {size: 'large', copyTheirDogsToo: true});
-	const largeDogs = sampleData().dog_houses.filter(house => house.size === 'large').map(house => house.dog_id);
+	const largeDogs = sampleData()
+		.dog_houses.filter(house => house.size === 'large')
+		.map(house => house.dog_id);
 	t.deepEqual(large.selection.collections, [
 		{name: 'dog_houses', filter: {size: 'large'}},
 		{name: 'dogs', filter: {_id: {$in: largeDogs}}},
@@ -178,13 +231,16 @@ test('select and confirm prompts are answered by key and recorded', async t => {
 
 test('dumpCollection twice for one collection takes either filter; with no filter it takes the whole collection', async t => {
 	const {project, run} = await setup(t, {
-		'mixed.ts': querySet('MixedQuerySet', [
-			"\t\tawait this.dumpCollection('dogs', {type: 'Lazy'});",
-			"\t\tawait this.dumpCollection('accounts');",
-			"\t\tawait this.dumpCollection('dogs', {_id: 1});",
-			"\t\tawait this.dumpCollection('campaigns', {account_id: 1});",
-			"\t\tawait this.dumpCollection('campaigns');",
-		].join('\n')),
+		'mixed.ts': querySet(
+			'MixedQuerySet',
+			[
+				"\t\tawait this.dumpCollection('dogs', {type: 'Lazy'});",
+				"\t\tawait this.dumpCollection('accounts');",
+				"\t\tawait this.dumpCollection('dogs', {_id: 1});",
+				"\t\tawait this.dumpCollection('campaigns', {account_id: 1});",
+				"\t\tawait this.dumpCollection('campaigns');",
+			].join('\n'),
+		),
 	});
 	const result = await run('MixedQuerySet');
 	t.deepEqual(result.selection.collections, [
@@ -222,13 +278,16 @@ test('a QuerySet that selects nothing, throws (a generated one too), or names a 
 	t.regex(arrayFilter.message, /ArrayFilterQuerySet .*the filter must be an object/);
 	// A freshly generated QuerySet loads, and says it is not written yet.
 	const draft = await rejection(t, run('DraftQuerySet'));
-	t.is(draft.message, 'DraftQuerySet (querysets/draft.ts) failed: DraftQuerySet is not written yet: call this.dumpCollection for each collection to take');
+	t.is(
+		draft.message,
+		'DraftQuerySet (querysets/draft.ts) failed: DraftQuerySet is not written yet: call this.dumpCollection for each collection to take',
+	);
 });
 
 test('QuerySets are recognised by their brand, also from a separately loaded copy of monarch', async t => {
 	const {config, run} = await setup(t, {
 		'built_copy.ts': querySet('BuiltCopyQuerySet', "\t\tawait this.dumpCollection('dogs', {type: this.environment});", builtEntry),
-		'plain.mjs': "export default class PlainQuerySet {\n\tasync run() {}\n}\n",
+		'plain.mjs': 'export default class PlainQuerySet {\n\tasync run() {}\n}\n',
 	});
 	// The file imports the built package, a different copy of the class than the one this test imports.
 	const loaded = await findQuerySet(config, 'BuiltCopyQuerySet');
@@ -257,7 +316,10 @@ test('discoverQuerySets lists class names and files; a file that fails to load i
 	t.is(unknown.code, 'not-found');
 	t.is(describeError(unknown), 'No QuerySet "CatsQuerySet" in querysets (known QuerySets: AccountQuerySet, AwesomeDogsQuerySet)');
 
-	await writeFile(path.join(project.dir, 'querysets', 'typo.ts'), "import {QuerySet} from 'monarch';\nexport default class TypoQuerySet extends QuerySet {\n\tasync run( {\n}\n");
+	await writeFile(
+		path.join(project.dir, 'querysets', 'typo.ts'),
+		"import {QuerySet} from 'monarch';\nexport default class TypoQuerySet extends QuerySet {\n\tasync run( {\n}\n",
+	);
 	const broken = await rejection(t, discoverQuerySets(config));
 	t.is(broken.code, 'config');
 	t.true(broken.message.startsWith(`${path.join(project.dir, 'querysets', 'typo.ts')}: cannot load:`));

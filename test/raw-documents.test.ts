@@ -1,12 +1,16 @@
+import {readdir} from 'node:fs/promises';
 import test from 'ava';
 import {BSON} from 'bson';
-import {readdir} from 'node:fs/promises';
 import {createProject, testMongoUri} from './helpers/project.js';
 
 /** The stored bytes of every document, by its string form of _id. */
-async function rawDocuments(project: Awaited<ReturnType<typeof createProject>>, environment: string, collection: string): Promise<Map<string, string>> {
+async function rawDocuments(
+	project: Awaited<ReturnType<typeof createProject>>,
+	environment: string,
+	collection: string,
+): Promise<Map<string, string>> {
 	const found = new Map<string, string>();
-	for (const raw of await project.db(environment).collection(collection).find({}, {raw: true}).toArray() as unknown as Buffer[]) {
+	for (const raw of (await project.db(environment).collection(collection).find({}, {raw: true}).toArray()) as unknown as Buffer[]) {
 		const document = BSON.deserialize(raw);
 		found.set(String(document._id), Buffer.from(raw).toString('hex'));
 	}
@@ -31,7 +35,14 @@ test('restore and copy_db send documents as they are: field order (integer-like 
 		['_id', 'ordered'],
 		['zeta', 1],
 		['10', 'ten'],
-		['alpha', new Map<string, unknown>([['b', 2], ['7', 'seven'], ['a', 1]])],
+		[
+			'alpha',
+			new Map<string, unknown>([
+				['b', 2],
+				['7', 'seven'],
+				['a', 1],
+			]),
+		],
 		['2', 'two'],
 		['big', BSON.Long.fromString('9007199254740993')],
 		['int', new BSON.Int32(5)],
@@ -39,7 +50,11 @@ test('restore and copy_db send documents as they are: field order (integer-like 
 	]);
 	await project.db('development').command({insert: 'layouts', documents: [ordered, {_id: 'plain', n: 1}]});
 	const source = await rawDocuments(project, 'development', 'layouts');
-	t.deepEqual(storedKeys(source.get('ordered')!), ['_id', 'zeta', '10', 'alpha', '2', 'big', 'int', 'double'], 'the server keeps the order it was sent');
+	t.deepEqual(
+		storedKeys(source.get('ordered')!),
+		['_id', 'zeta', '10', 'alpha', '2', 'big', 'int', 'double'],
+		'the server keeps the order it was sent',
+	);
 
 	const copied = await project.monarch(['copy_db', 'development:staging', '--yes']);
 	t.is(copied.code, 0, copied.stderr);

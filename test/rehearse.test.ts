@@ -4,10 +4,10 @@ import path from 'node:path';
 import {fileURLToPath} from 'node:url';
 import test, {type ExecutionContext} from 'ava';
 import type {RehearsalReport} from '../source/core/rehearse/report.js';
-import {seed, snapshot, stagingCollections, type Loose} from './helpers/backup-data.js';
+import {type Loose, seed, snapshot, stagingCollections} from './helpers/backup-data.js';
 import {heldOrExited, startGate} from './helpers/gate.js';
+import {createProject, migrationSource, type Project, testMongoUri} from './helpers/project.js';
 import {waitFor} from './helpers/wait.js';
-import {createProject, migrationSource, testMongoUri, type Project} from './helpers/project.js';
 
 /** monarch's clock for these tests (MONARCH_NOW): the scratch database's name follows from it. */
 const now = '2026-03-01T09:30:00.000Z';
@@ -17,10 +17,22 @@ const sampleQuerySets = fileURLToPath(new URL('../querysets/', import.meta.url))
 /** Migrations whose effect on the data below is known exactly; the first is Completed in production's history and throws if it ever runs. */
 const migrations = {
 	'20260101000000_already_done.ts': migrationSource('AlreadyDone', "\t\tthrow new Error('a completed migration ran again');"),
-	'20260201000000_insert_owners.ts': migrationSource('InsertOwners', "\t\tawait this.database.collection('owners').insertMany([{_id: 101}, {_id: 102}, {_id: 103}]);\n\t\tthis.log('inserted 3 owners');"),
-	'20260202000000_flag_lazy_dogs.ts': migrationSource('FlagLazyDogs', "\t\tconst result = await this.database.collection('dogs').updateMany({type: 'Lazy'}, {$set: {sleepy: true}});\n\t\tthis.log(`flagged ${result.modifiedCount} dogs`);"),
-	'20260203000000_drop_cheap_toys.ts': migrationSource('DropCheapToys', "\t\tawait this.database.collection('toys').deleteMany({cheap: true});\n\t\tawait this.database.collection('toys').dropIndex('color_1');"),
-	'20260204000000_index_dog_types.ts': migrationSource('IndexDogTypes', "\t\tawait this.database.collection('dogs').createIndex({type: 1}, {name: 'type_1'});"),
+	'20260201000000_insert_owners.ts': migrationSource(
+		'InsertOwners',
+		"\t\tawait this.database.collection('owners').insertMany([{_id: 101}, {_id: 102}, {_id: 103}]);\n\t\tthis.log('inserted 3 owners');",
+	),
+	'20260202000000_flag_lazy_dogs.ts': migrationSource(
+		'FlagLazyDogs',
+		"\t\tconst result = await this.database.collection('dogs').updateMany({type: 'Lazy'}, {$set: {sleepy: true}});\n\t\tthis.log(`flagged ${result.modifiedCount} dogs`);",
+	),
+	'20260203000000_drop_cheap_toys.ts': migrationSource(
+		'DropCheapToys',
+		"\t\tawait this.database.collection('toys').deleteMany({cheap: true});\n\t\tawait this.database.collection('toys').dropIndex('color_1');",
+	),
+	'20260204000000_index_dog_types.ts': migrationSource(
+		'IndexDogTypes',
+		"\t\tawait this.database.collection('dogs').createIndex({type: 1}, {name: 'type_1'});",
+	),
 };
 
 const expectedCollections = [
@@ -30,7 +42,10 @@ const expectedCollections = [
 ];
 
 /** development (the default rehearsal target) and a protected production holding the data and a history with the first migration Completed. */
-async function shop(t: ExecutionContext, options: {migrations?: Record<string, string>; config?: Record<string, unknown>} = {}): Promise<Project & {scratch: string}> {
+async function shop(
+	t: ExecutionContext,
+	options: {migrations?: Record<string, string>; config?: Record<string, unknown>} = {},
+): Promise<Project & {scratch: string}> {
 	const suffix = Math.random().toString(16).slice(2, 10);
 	const project = await createProject(t, {
 		now,
@@ -43,14 +58,33 @@ async function shop(t: ExecutionContext, options: {migrations?: Record<string, s
 		config: options.config,
 	});
 	const scratch = `${project.databases.production}_rehearsal_${stamp}`;
-	t.teardown(async () => project.client.db(scratch).dropDatabase().catch(() => {}));
+	t.teardown(async () =>
+		project.client
+			.db(scratch)
+			.dropDatabase()
+			.catch(() => {}),
+	);
 	const db = project.db('production');
-	await db.collection<Loose>('dogs').insertMany(Array.from({length: 10}, (_, index) => ({_id: index, name: `dog ${index}`, type: index % 2 ? 'Lazy' : 'Awesome'})));
+	await db
+		.collection<Loose>('dogs')
+		.insertMany(Array.from({length: 10}, (_, index) => ({_id: index, name: `dog ${index}`, type: index % 2 ? 'Lazy' : 'Awesome'})));
 	await db.collection<Loose>('dogs').createIndex({name: 1}, {name: 'name_1'});
 	await db.collection<Loose>('owners').insertMany(Array.from({length: 5}, (_, index) => ({_id: index, name: `owner ${index}`})));
-	await db.collection<Loose>('toys').insertMany([{_id: 'a', color: 'red', cheap: true}, {_id: 'b', color: 'blue', cheap: true}, {_id: 'c', color: 'red'}, {_id: 'd', color: 'green'}]);
+	await db.collection<Loose>('toys').insertMany([
+		{_id: 'a', color: 'red', cheap: true},
+		{_id: 'b', color: 'blue', cheap: true},
+		{_id: 'c', color: 'red'},
+		{_id: 'd', color: 'green'},
+	]);
 	await db.collection<Loose>('toys').createIndex({color: 1}, {name: 'color_1'});
-	await db.collection<Loose>('monarch_migrations').insertOne({_id: '20260101000000_already_done', name: 'AlreadyDone', state: 'Completed', startedAt: new Date(now), finishedAt: new Date(now), checksum: 'x'});
+	await db.collection<Loose>('monarch_migrations').insertOne({
+		_id: '20260101000000_already_done',
+		name: 'AlreadyDone',
+		state: 'Completed',
+		startedAt: new Date(now),
+		finishedAt: new Date(now),
+		checksum: 'x',
+	});
 	return {...project, scratch};
 }
 
@@ -82,7 +116,11 @@ test('rehearse runs the pending migrations on a scratch copy: exact per-collecti
 	t.regex(result.stdout, /\n {6}│ inserted 3 owners\n/);
 	t.regex(result.stdout, /\n {6}│ flagged 5 dogs\n/);
 	t.notRegex(result.stdout, /already_done/);
-	const cells = (first: string) => lines.find(line => line.trim().split(/\s+/)[0] === first)?.trim().split(/\s+/);
+	const cells = (first: string) =>
+		lines
+			.find(line => line.trim().split(/\s+/)[0] === first)
+			?.trim()
+			.split(/\s+/);
 	t.deepEqual(cells('COLLECTION'), ['COLLECTION', 'BEFORE', 'AFTER', 'INSERTED', 'DELETED', 'CHANGED', 'INDEXES']);
 	t.deepEqual(cells('dogs'), ['dogs', '10', '10', '0', '0', '5', '+type_1']);
 	t.deepEqual(cells('owners'), ['owners', '5', '8', '3', '0', '0', '-']);
@@ -105,14 +143,27 @@ test('rehearse --keep --json prints only the report, and leaves the migrated scr
 	t.is(report.querySet, null);
 	t.deepEqual(report.copied, {collections: 3, documents: 19, sourceDocuments: 19});
 	t.deepEqual(report.collections, expectedCollections);
-	t.deepEqual(report.migrations.map(migration => [migration.key, migration.state, migration.estimatedMs ?? null, migration.error ?? null, migration.log]), [
-		['20260201000000_insert_owners', 'Completed', null, null, ['inserted 3 owners']],
-		['20260202000000_flag_lazy_dogs', 'Completed', null, null, ['flagged 5 dogs']],
-		['20260203000000_drop_cheap_toys', 'Completed', null, null, []],
-		['20260204000000_index_dog_types', 'Completed', null, null, []],
-	]);
+	t.deepEqual(
+		report.migrations.map(migration => [
+			migration.key,
+			migration.state,
+			migration.estimatedMs ?? null,
+			migration.error ?? null,
+			migration.log,
+		]),
+		[
+			['20260201000000_insert_owners', 'Completed', null, null, ['inserted 3 owners']],
+			['20260202000000_flag_lazy_dogs', 'Completed', null, null, ['flagged 5 dogs']],
+			['20260203000000_drop_cheap_toys', 'Completed', null, null, []],
+			['20260204000000_index_dog_types', 'Completed', null, null, []],
+		],
+	);
 	t.true(report.migrations.every(migration => typeof migration.durationMs === 'number'));
-	t.deepEqual(report.verdict, {passed: true, pending: 4, line: 'All 4 pending migrations passed on a copy of production taken at 2026-03-01 09:30:00 UTC'});
+	t.deepEqual(report.verdict, {
+		passed: true,
+		pending: 4,
+		line: 'All 4 pending migrations passed on a copy of production taken at 2026-03-01 09:30:00 UTC',
+	});
 	t.true(result.stderr.includes(`Kept the scratch database ${project.scratch}`));
 
 	// The kept copy is the migrated one, with its history; the source is as it was.
@@ -129,7 +180,10 @@ test('a failing migration: exit 1, the verdict names it and its error, later one
 	const project = await shop(t, {
 		migrations: {
 			...migrations,
-			'20260202000000_flag_lazy_dogs.ts': migrationSource('FlagLazyDogs', "\t\tthis.log('about to fail');\n\t\tthrow new Error('dogs are never lazy\\nsecond line');"),
+			'20260202000000_flag_lazy_dogs.ts': migrationSource(
+				'FlagLazyDogs',
+				"\t\tthis.log('about to fail');\n\t\tthrow new Error('dogs are never lazy\\nsecond line');",
+			),
 		},
 	});
 	const before = await untouched(project, 'production');
@@ -137,19 +191,25 @@ test('a failing migration: exit 1, the verdict names it and its error, later one
 	const result = await project.monarch(['rehearse', 'production', '--json']);
 	t.is(result.code, 1, result.stderr);
 	const report = JSON.parse(result.stdout) as RehearsalReport;
-	t.deepEqual(report.migrations.map(migration => [migration.key, migration.state, migration.error ?? null, migration.log]), [
-		['20260201000000_insert_owners', 'Completed', null, ['inserted 3 owners']],
-		['20260202000000_flag_lazy_dogs', 'Failed', 'dogs are never lazy', ['about to fail']],
-		['20260203000000_drop_cheap_toys', 'NotRun', null, []],
-		['20260204000000_index_dog_types', 'NotRun', null, []],
-	]);
+	t.deepEqual(
+		report.migrations.map(migration => [migration.key, migration.state, migration.error ?? null, migration.log]),
+		[
+			['20260201000000_insert_owners', 'Completed', null, ['inserted 3 owners']],
+			['20260202000000_flag_lazy_dogs', 'Failed', 'dogs are never lazy', ['about to fail']],
+			['20260203000000_drop_cheap_toys', 'NotRun', null, []],
+			['20260204000000_index_dog_types', 'NotRun', null, []],
+		],
+	);
 	t.deepEqual(report.verdict, {
 		passed: false,
 		pending: 4,
 		failed: {key: '20260202000000_flag_lazy_dogs', error: 'dogs are never lazy'},
 		line: '20260202000000_flag_lazy_dogs failed on a copy of production taken at 2026-03-01 09:30:00 UTC: dogs are never lazy (1 of 4 pending migrations passed before it)',
 	});
-	t.deepEqual(report.collections.find(change => change.name === 'owners'), expectedCollections[1]);
+	t.deepEqual(
+		report.collections.find(change => change.name === 'owners'),
+		expectedCollections[1],
+	);
 	t.deepEqual(await untouched(project, 'production'), before);
 	t.deepEqual(await collectionsOf(project, project.scratch), []);
 
@@ -163,14 +223,27 @@ test('a failing migration: exit 1, the verdict names it and its error, later one
 test('rehearse refuses a protected rehearsal target, the source itself, an unknown one, or none, before anything is copied', async t => {
 	const project = await shop(t);
 	const devScratch = `${project.databases.development}_rehearsal_${stamp}`;
-	t.teardown(async () => project.client.db(devScratch).dropDatabase().catch(() => {}));
+	t.teardown(async () =>
+		project.client
+			.db(devScratch)
+			.dropDatabase()
+			.catch(() => {}),
+	);
 	await project.db('development').collection<Loose>('dogs').insertOne({_id: 1, type: 'Lazy'});
-	const config = {environments: {development: {uri: testMongoUri(), database: project.databases.development}, production: {uri: testMongoUri(), database: project.databases.production, protected: true}}};
+	const config = {
+		environments: {
+			development: {uri: testMongoUri(), database: project.databases.development},
+			production: {uri: testMongoUri(), database: project.databases.production, protected: true},
+		},
+	};
 
 	await project.writeConfig({...config, rehearsal: {environment: 'production'}});
 	const protectedTarget = await project.monarch(['rehearse', 'development']);
 	t.is(protectedTarget.code, 2);
-	t.regex(protectedTarget.stderr, /rehearse development: rehearsal\.environment "production" is protected \(protected: true\); nothing was copied/);
+	t.regex(
+		protectedTarget.stderr,
+		/rehearse development: rehearsal\.environment "production" is protected \(protected: true\); nothing was copied/,
+	);
 	t.is(protectedTarget.stdout, '');
 	t.deepEqual(await collectionsOf(project, devScratch), []);
 	t.deepEqual(await collectionsOf(project, `${project.databases.production}_rehearsal_${stamp}`), []);
@@ -183,9 +256,17 @@ test('rehearse refuses a protected rehearsal target, the source itself, an unkno
 	await project.writeConfig({...config, rehearsal: {environment: 'nowhere'}});
 	const unknown = await project.monarch(['rehearse', 'production']);
 	t.is(unknown.code, 2);
-	t.regex(unknown.stderr, /^Error: monarch\.json: rehearsal\.environment: "nowhere" is not an environment \(name one of development, production\)\n$/);
+	t.regex(
+		unknown.stderr,
+		/^Error: monarch\.json: rehearsal\.environment: "nowhere" is not an environment \(name one of development, production\)\n$/,
+	);
 
-	await project.writeConfig({environments: {production: config.environments.production, live: {uri: testMongoUri(), database: project.databases.development, protected: true}}});
+	await project.writeConfig({
+		environments: {
+			production: config.environments.production,
+			live: {uri: testMongoUri(), database: project.databases.development, protected: true},
+		},
+	});
 	const none = await project.monarch(['rehearse', 'production']);
 	t.is(none.code, 2);
 	t.regex(none.stderr, /no environment in monarch\.json can hold the rehearsal .*set rehearsal\.environment/);
@@ -209,17 +290,25 @@ test('a migration that does not load fails before anything is copied', async t =
 	t.deepEqual(await collectionsOf(project, project.scratch), []);
 });
 
-test('rehearse -q with --param copies only the QuerySet\'s part (with the whole history) and scales the durations as an estimate', async t => {
+test("rehearse -q with --param copies only the QuerySet's part (with the whole history) and scales the durations as an estimate", async t => {
 	const project = await shop(t, {
 		migrations: {
 			'20260101000000_already_done.ts': migrations['20260101000000_already_done.ts'],
-			'20260301000000_close_campaigns.ts': migrationSource('CloseCampaigns', "\t\tconst result = await this.database.collection('campaigns').updateMany({}, {$set: {closed: true}});\n\t\tthis.log(`closed ${result.modifiedCount}`);"),
+			'20260301000000_close_campaigns.ts': migrationSource(
+				'CloseCampaigns',
+				"\t\tconst result = await this.database.collection('campaigns').updateMany({}, {$set: {closed: true}});\n\t\tthis.log(`closed ${result.modifiedCount}`);",
+			),
 		},
 	});
 	await copyFile(path.join(sampleQuerySets, 'account.ts'), path.join(project.dir, 'querysets', 'account.ts'));
 	const db = project.db('production');
-	await db.collection<Loose>('accounts').insertMany([{_id: 41, name: 'other'}, {_id: 42, name: 'acme'}]);
-	await db.collection<Loose>('campaigns').insertMany(Array.from({length: 9}, (_, index) => ({_id: index, account_id: index < 2 ? 42 : 41})));
+	await db.collection<Loose>('accounts').insertMany([
+		{_id: 41, name: 'other'},
+		{_id: 42, name: 'acme'},
+	]);
+	await db
+		.collection<Loose>('campaigns')
+		.insertMany(Array.from({length: 9}, (_, index) => ({_id: index, account_id: index < 2 ? 42 : 41})));
 	const before = await untouched(project, 'production');
 
 	const result = await project.monarch(['rehearse', 'production', '-q', 'AccountQuerySet', '--param', 'accountId=42', '--json']);
@@ -227,13 +316,22 @@ test('rehearse -q with --param copies only the QuerySet\'s part (with the whole 
 	const report = JSON.parse(result.stdout) as RehearsalReport;
 	t.deepEqual(report.querySet, {name: 'AccountQuerySet', answers: {accountId: 42}});
 	t.deepEqual(report.copied, {collections: 2, documents: 3, sourceDocuments: 11});
-	t.deepEqual(report.collections.map(change => [change.name, change.before, change.after, change.changed]), [['accounts', 1, 1, 0], ['campaigns', 2, 2, 2]]);
+	t.deepEqual(
+		report.collections.map(change => [change.name, change.before, change.after, change.changed]),
+		[
+			['accounts', 1, 1, 0],
+			['campaigns', 2, 2, 2],
+		],
+	);
 	const [migration] = report.migrations;
 	t.is(report.migrations.length, 1);
 	t.is(migration?.state, 'Completed');
 	t.deepEqual(migration?.log, ['closed 2']);
 	t.is(migration?.estimatedMs, Math.round((migration!.durationMs! * 11) / 3));
-	t.is(report.verdict.line, 'The 1 pending migration passed on a copy of production (QuerySet AccountQuerySet) taken at 2026-03-01 09:30:00 UTC');
+	t.is(
+		report.verdict.line,
+		'The 1 pending migration passed on a copy of production (QuerySet AccountQuerySet) taken at 2026-03-01 09:30:00 UTC',
+	);
 	t.deepEqual(await untouched(project, 'production'), before);
 	t.deepEqual(await collectionsOf(project, project.scratch), []);
 
@@ -255,7 +353,10 @@ test('a scratch database of that name holding anything is refused, never overwri
 	await project.client.db(project.scratch).collection<Loose>('mine').insertOne({_id: 1, keep: true});
 	const result = await project.monarch(['rehearse', 'production']);
 	t.is(result.code, 2);
-	t.regex(result.stderr, new RegExp(`database ${project.scratch} already exists on development's server with 1 collection; it is never overwritten`));
+	t.regex(
+		result.stderr,
+		new RegExp(`database ${project.scratch} already exists on development's server with 1 collection; it is never overwritten`),
+	);
 	t.deepEqual(await project.client.db(project.scratch).collection<Loose>('mine').find().toArray(), [{_id: 1, keep: true}]);
 });
 
@@ -273,7 +374,10 @@ test('Ctrl+C during the copy drops the scratch database and leaves the source as
 	});
 	const exited = once(child, 'exit');
 	await heldOrExited(gate, exited, () => stderr);
-	await waitFor('staging collections in the scratch database', async () => (await stagingCollections(project.client.db(project.scratch))).length > 0);
+	await waitFor(
+		'staging collections in the scratch database',
+		async () => (await stagingCollections(project.client.db(project.scratch))).length > 0,
+	);
 	child.kill('SIGINT');
 	await waitFor('the Ctrl+C notice', async () => stderr.includes('Stopping after the current step'));
 	gate.open();

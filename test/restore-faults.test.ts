@@ -6,10 +6,10 @@ import {gunzipSync, gzipSync} from 'node:zlib';
 import test, {type ExecutionContext} from 'ava';
 import type {Db} from 'mongodb';
 import type {MonarchEvent} from '../source/core/events.js';
-import {seed, snapshot, stagingCollections, type Loose} from './helpers/backup-data.js';
+import {type Loose, seed, snapshot, stagingCollections} from './helpers/backup-data.js';
 import {heldOrExited, startGate} from './helpers/gate.js';
-import {waitFor} from './helpers/wait.js';
 import {createProject, testMongoUri} from './helpers/project.js';
+import {waitFor} from './helpers/wait.js';
 
 /**
  * A project with a backup of development (dated 2026-03-01) and a staging
@@ -27,7 +27,13 @@ async function withBackup(t: ExecutionContext, dogs = 300) {
 		config: {backups: {local: {dir: 'backups'}}},
 	});
 	await seed(project.db('development'), {dogs});
-	await project.db('staging').collection<Loose>('orders').insertMany([{_id: 1, total: 10}, {_id: 2, total: 20}]);
+	await project
+		.db('staging')
+		.collection<Loose>('orders')
+		.insertMany([
+			{_id: 1, total: 10},
+			{_id: 2, total: 20},
+		]);
 	await project.db('staging').collection<Loose>('orders').createIndex({total: 1});
 	const backedUp = await project.monarch(['backup', 'development']);
 	if (backedUp.code !== 0) throw new Error(backedUp.stderr);
@@ -79,13 +85,23 @@ test('a backup whose index definitions changed (sha256 and size made to match) i
 	const tampered = gzipSync(plain);
 	await writeFile(file, tampered);
 	const manifestFile = `${file}.manifest.json`;
-	const manifest = JSON.parse(await readFile(manifestFile, 'utf8')) as {sha256: string; size: number; collections: Array<{name: string; metadataSha256?: string}>};
+	const manifest = JSON.parse(await readFile(manifestFile, 'utf8')) as {
+		sha256: string;
+		size: number;
+		collections: Array<{name: string; metadataSha256?: string}>;
+	};
 	t.regex(manifest.collections.find(entry => entry.name === 'dogs')?.metadataSha256 ?? '', /^[0-9a-f]{64}$/);
-	await writeFile(manifestFile, JSON.stringify({...manifest, sha256: createHash('sha256').update(tampered).digest('hex'), size: tampered.length}));
+	await writeFile(
+		manifestFile,
+		JSON.stringify({...manifest, sha256: createHash('sha256').update(tampered).digest('hex'), size: tampered.length}),
+	);
 
 	const result = await project.monarch(['restore', `${archive}:staging`, '--yes']);
 	t.is(result.code, 1, result.stdout);
-	t.is(result.stderr.trimEnd().split('\n').at(-1), `Error: Backup backups/${archive} is corrupt: the options or index definitions of dogs differ from those the manifest recorded (nothing was changed; restore from another backup)`);
+	t.is(
+		result.stderr.trimEnd().split('\n').at(-1),
+		`Error: Backup backups/${archive} is corrupt: the options or index definitions of dogs differ from those the manifest recorded (nothing was changed; restore from another backup)`,
+	);
 	t.deepEqual(await snapshot(project.db('staging')), before);
 });
 
@@ -100,11 +116,19 @@ test('a changed document whose gzip, sha256 and size were made to match is caugh
 	await writeFile(file, tampered);
 	const manifestFile = `${file}.manifest.json`;
 	const manifest = JSON.parse(await readFile(manifestFile, 'utf8')) as Record<string, unknown>;
-	await writeFile(manifestFile, JSON.stringify({...manifest, sha256: createHash('sha256').update(tampered).digest('hex'), size: tampered.length}));
+	await writeFile(
+		manifestFile,
+		JSON.stringify({...manifest, sha256: createHash('sha256').update(tampered).digest('hex'), size: tampered.length}),
+	);
 
 	const result = await project.monarch(['restore', `${archive}:staging`, '--yes']);
 	t.is(result.code, 1, result.stdout);
-	t.regex(result.stderr.trimEnd().split('\n').at(-1)!, new RegExp(`^Error: Backup backups/${archive} is corrupt.*CRC mismatch for ${project.databases.development}\\.dogs.*\\(nothing was changed; restore from another backup\\)$`));
+	t.regex(
+		result.stderr.trimEnd().split('\n').at(-1)!,
+		new RegExp(
+			`^Error: Backup backups/${archive} is corrupt.*CRC mismatch for ${project.databases.development}\\.dogs.*\\(nothing was changed; restore from another backup\\)$`,
+		),
+	);
 	t.deepEqual(await stagingCollections(project.db('staging')), []);
 	t.deepEqual(await snapshot(project.db('staging')), before);
 });
@@ -118,7 +142,10 @@ test('a backup whose manifest count differs from the archive is refused during t
 
 	const result = await project.monarch(['restore', `${archive}:staging`, '--yes']);
 	t.is(result.code, 1, result.stdout);
-	t.is(result.stderr.trimEnd().split('\n').at(-1), `Error: Backup backups/${archive} is corrupt: dogs has 300 documents, the manifest says 301 (nothing was changed; restore from another backup)`);
+	t.is(
+		result.stderr.trimEnd().split('\n').at(-1),
+		`Error: Backup backups/${archive} is corrupt: dogs has 300 documents, the manifest says 301 (nothing was changed; restore from another backup)`,
+	);
 	t.deepEqual(await stagingCollections(project.db('staging')), []);
 	t.deepEqual(await snapshot(project.db('staging')), before);
 });
@@ -160,7 +187,10 @@ test('a restore killed with SIGKILL while loading leaves the target as it was; t
 	t.notRegex(again.stderr, /Waiting for the lock/);
 	const {events} = JSON.parse(again.stdout) as {events: MonarchEvent[]};
 	const recovered = events.flatMap(event => (event.type === 'staging:recovered' ? [event.collections] : []));
-	t.deepEqual(recovered.map(collections => [...collections].sort()), [leftovers.sort()]);
+	t.deepEqual(
+		recovered.map(collections => [...collections].sort()),
+		[leftovers.sort()],
+	);
 	t.regex(again.stderr, /Dropped \d+ staging collections? left by an interrupted run/);
 	t.deepEqual(await stagingCollections(target), []);
 	t.deepEqual(await snapshot(target), await snapshot(project.db('development')));
@@ -214,7 +244,6 @@ async function stagedDocuments(db: Db): Promise<number> {
 	for (const name of await stagingCollections(db)) count += await db.collection(name).countDocuments();
 	return count;
 }
-
 
 /** Everything a stream has produced so far, as text. */
 function collect(stream: NodeJS.ReadableStream): () => string {

@@ -3,10 +3,10 @@ import {readdir, readFile, stat, truncate, writeFile} from 'node:fs/promises';
 import path from 'node:path';
 import {fileURLToPath} from 'node:url';
 import test from 'ava';
-import {Timestamp, type Db, type Document} from 'mongodb';
 import {serialize} from 'bson';
-import {ArchiveWriter, type ArchiveCollection} from '../source/core/archive/index.js';
-import {seed, snapshot, stagingCollections, type Loose} from './helpers/backup-data.js';
+import {type Db, type Document, Timestamp} from 'mongodb';
+import {type ArchiveCollection, ArchiveWriter} from '../source/core/archive/index.js';
+import {type Loose, seed, snapshot, stagingCollections} from './helpers/backup-data.js';
 import {createProject, testMongoUri} from './helpers/project.js';
 
 const goFixture = fileURLToPath(new URL('archive/fixtures/mongodump.archive.gz', import.meta.url));
@@ -20,16 +20,29 @@ const goFixture = fileURLToPath(new URL('archive/fixtures/mongodump.archive.gz',
 async function mongodump(db: Db, file: string, options: {gzip: boolean}): Promise<void> {
 	const readOptions = {promoteValues: false, promoteLongs: false, promoteBuffers: false, bsonRegExp: true} as const;
 	const listed = (await db.listCollections({}, readOptions).toArray()) as Document[];
-	const names = listed.map(entry => String(entry.name)).filter(name => !name.startsWith('system.')).sort();
+	const names = listed
+		.map(entry => String(entry.name))
+		.filter(name => !name.startsWith('system.'))
+		.sort();
 	const collections: ArchiveCollection[] = [];
 	for (const name of names) {
 		const entry = listed.find(candidate => candidate.name === name)!;
 		const indexes = (await db.collection(name).listIndexes(readOptions).toArray()) as Document[];
-		collections.push({db: db.databaseName, collection: name, type: 'collection', metadata: {options: (entry.options as Document | undefined) ?? {}, indexes, collectionName: name, type: 'collection'}});
+		collections.push({
+			db: db.databaseName,
+			collection: name,
+			type: 'collection',
+			metadata: {options: (entry.options as Document | undefined) ?? {}, indexes, collectionName: name, type: 'collection'},
+		});
 	}
 
 	collections.push({db: '', collection: 'oplog', type: ''});
-	const writer = new ArchiveWriter(createWriteStream(file), {serverVersion: '7.0.14', toolVersion: '100.10.0', concurrentCollections: 4, gzip: options.gzip});
+	const writer = new ArchiveWriter(createWriteStream(file), {
+		serverVersion: '7.0.14',
+		toolVersion: '100.10.0',
+		concurrentCollections: 4,
+		gzip: options.gzip,
+	});
 	await writer.writePrelude(collections);
 	for (const name of names) {
 		const cursor = db.collection(name).find({}, {raw: true, batchSize: 500});
@@ -52,7 +65,10 @@ async function mongodump(db: Db, file: string, options: {gzip: boolean}): Promis
 }
 
 /** A project whose `shop` environment (a database named unlike development's) was dumped with mongodump's conventions. */
-async function dumpedProject(t: Parameters<typeof createProject>[0], options: {gzip?: boolean; dogs?: number; environments?: Record<string, Record<string, unknown>>} = {}) {
+async function dumpedProject(
+	t: Parameters<typeof createProject>[0],
+	options: {gzip?: boolean; dogs?: number; environments?: Record<string, Record<string, unknown>>} = {},
+) {
 	const suffix = Math.random().toString(16).slice(2, 10);
 	const project = await createProject(t, {
 		environments: {shop: {uri: testMongoUri(), database: `t_${suffix}_shop`}, ...options.environments},
@@ -71,14 +87,22 @@ test('restore --file loads a gzipped mongodump archive with no manifest into dev
 
 	const restored = await project.monarch(['restore', `${path.basename(file)}:development`, '--file', '--yes']);
 	t.is(restored.code, 0, restored.stderr);
-	t.regex(restored.stdout, new RegExp(`Restored archive file shop\\.archive\\.gz \\(.+, database ${project.databases.shop}\\) into development \\(database ${project.databases.development}\\): 4 collections, 704 documents\\.`));
+	t.regex(
+		restored.stdout,
+		new RegExp(
+			`Restored archive file shop\\.archive\\.gz \\(.+, database ${project.databases.shop}\\) into development \\(database ${project.databases.development}\\): 4 collections, 704 documents\\.`,
+		),
+	);
 	t.regex(restored.stdout, /Dropped leftover \(not in the archive\)/);
 	t.regex(restored.stderr, /Skipping mongodump's oplog entry/);
 	t.deepEqual(await snapshot(project.db('development')), await snapshot(project.db('shop')));
 	t.deepEqual((await snapshot(project.db('development'))).dogs?.indexes.map(index => index.name).sort(), ['_id_', 'age_score', 'name_1']);
 	t.deepEqual(await stagingCollections(project.db('development')), []);
 	// Restoring a file needs no backup folder and writes no manifest.
-	t.deepEqual((await readdir(project.dir)).filter(name => name === 'backups'), []);
+	t.deepEqual(
+		(await readdir(project.dir)).filter(name => name === 'backups'),
+		[],
+	);
 });
 
 test('restore --file reads an archive that is not gzipped too', async t => {
@@ -118,7 +142,7 @@ test('an archive file with one changed byte is refused with the target unchanged
 	t.deepEqual(await stagingCollections(project.db('development')), []);
 });
 
-test('a document the server cannot take because its bytes are corrupt is reported as the archive\'s corruption (its CRC), not as an insert error', async t => {
+test("a document the server cannot take because its bytes are corrupt is reported as the archive's corruption (its CRC), not as an insert error", async t => {
 	const {project, file} = await dumpedProject(t, {gzip: false});
 	await seed(project.db('development'), {dogs: 20});
 	const before = await snapshot(project.db('development'));
@@ -131,7 +155,10 @@ test('a document the server cannot take because its bytes are corrupt is reporte
 
 	const result = await project.monarch(['restore', `${file}:development`, '--file', '--yes']);
 	t.is(result.code, 1, result.stderr);
-	t.regex(result.stderr.trimEnd().split('\n').at(-1)!, new RegExp(`^Error: Archive .*shop\\.archive is corrupt at byte \\d+: CRC mismatch for ${project.databases.shop}\\.dogs`));
+	t.regex(
+		result.stderr.trimEnd().split('\n').at(-1)!,
+		new RegExp(`^Error: Archive .*shop\\.archive is corrupt at byte \\d+: CRC mismatch for ${project.databases.shop}\\.dogs`),
+	);
 	t.deepEqual(await snapshot(project.db('development')), before);
 	t.deepEqual(await stagingCollections(project.db('development')), []);
 });
@@ -193,13 +220,19 @@ test('an index definition the server cannot take is named in one readable line, 
 
 test('restore --file into a protected environment needs --yes without a terminal, names the file and the target, and takes a safety backup first', async t => {
 	const suffix = Math.random().toString(16).slice(2, 10);
-	const {project, file} = await dumpedProject(t, {dogs: 30, environments: {production: {uri: testMongoUri(), database: `t_${suffix}_prod`}}});
+	const {project, file} = await dumpedProject(t, {
+		dogs: 30,
+		environments: {production: {uri: testMongoUri(), database: `t_${suffix}_prod`}},
+	});
 	await project.db('production').collection<Loose>('orders').insertOne({_id: 1, total: 42});
 	const productionBefore = await snapshot(project.db('production'));
 
 	const refused = await project.monarch(['restore', `${file}:production`, '--file']);
 	t.is(refused.code, 2);
-	t.regex(refused.stderr, /Restore archive file .*shop\.archive\.gz \(database t_\w+_shop\) into production .* on protected environment "production"/);
+	t.regex(
+		refused.stderr,
+		/Restore archive file .*shop\.archive\.gz \(database t_\w+_shop\) into production .* on protected environment "production"/,
+	);
 	t.deepEqual(await snapshot(project.db('production')), productionBefore);
 
 	const restored = await project.monarch(['restore', `${file}:production`, '--file', '--yes']);
@@ -212,7 +245,10 @@ test('on FerretDB, an archive with a dotted collection name is refused before th
 	t.timeout(120_000);
 	const {project, file} = await dumpedProject(t, {dogs: 20});
 	const flavor = (await project.db('shop').command({buildInfo: 1})) as {ferretdbVersion?: string};
-	await project.db('shop').collection('dog.houses').insertOne({_id: 1 as never, size: 'small'});
+	await project
+		.db('shop')
+		.collection('dog.houses')
+		.insertOne({_id: 1 as never, size: 'small'});
 	const dotted = path.join(project.dir, 'dotted.archive.gz');
 	await mongodump(project.db('shop'), dotted, {gzip: true});
 	await project.db('development').collection<Loose>('dogs').insertOne({_id: 'mine'});

@@ -1,20 +1,31 @@
 import test, {type ExecutionContext} from 'ava';
 import {serialize} from 'bson';
-import {serverTraits, traitsFor} from '../source/core/server-traits.js';
-import {StagingLoad} from '../source/core/restore/staging.js';
-import {recoverStaging} from '../source/core/swap-journal.js';
 import {MonarchError} from '../source/core/errors.js';
-import {stagingCollections, type Loose} from './helpers/backup-data.js';
+import {StagingLoad} from '../source/core/restore/staging.js';
+import {serverTraits, traitsFor} from '../source/core/server-traits.js';
+import {recoverStaging} from '../source/core/swap-journal.js';
+import {type Loose, stagingCollections} from './helpers/backup-data.js';
 import {testPool} from './helpers/insert-pool.js';
 import {withDatabase} from './helpers/servers.js';
 
 const plan = [
-	{name: 'dogs', type: 'collection' as const, options: {}, indexes: [{v: 2, key: {_id: 1}, name: '_id_'}, {v: 2, key: {name: 1}, name: 'name_1', unique: true}]},
+	{
+		name: 'dogs',
+		type: 'collection' as const,
+		options: {},
+		indexes: [
+			{v: 2, key: {_id: 1}, name: '_id_'},
+			{v: 2, key: {name: 1}, name: 'name_1', unique: true},
+		],
+	},
 	{name: 'cats', type: 'collection' as const, options: {}, indexes: [{v: 2, key: {_id: 1}, name: '_id_'}]},
 ];
 
 async function stage(t: ExecutionContext, db: Parameters<typeof recoverStaging>[0]): Promise<StagingLoad> {
-	await db.collection<Loose>('dogs').insertMany([{_id: 1, name: 'old rex'}, {_id: 2, name: 'old fido'}]);
+	await db.collection<Loose>('dogs').insertMany([
+		{_id: 1, name: 'old rex'},
+		{_id: 2, name: 'old fido'},
+	]);
 	await db.collection<Loose>('extra').insertOne({_id: 1});
 	const staging = new StagingLoad({db, pool: testPool(t, db), label: 'test', server: {...(await serverTraits(db)), indexesFirst: false}});
 	await staging.prepare(plan);
@@ -33,7 +44,10 @@ test('a run killed while loading: the next run drops its staging collections, th
 	t.is(recovered.dropped.length, 2);
 	t.deepEqual(recovered.finished, []);
 	t.deepEqual(await stagingCollections(db), []);
-	t.deepEqual(await db.collection<Loose>('dogs').find().sort({_id: 1}).toArray(), [{_id: 1, name: 'old rex'}, {_id: 2, name: 'old fido'}]);
+	t.deepEqual(await db.collection<Loose>('dogs').find().sort({_id: 1}).toArray(), [
+		{_id: 1, name: 'old rex'},
+		{_id: 2, name: 'old fido'},
+	]);
 	t.is(await db.collection<Loose>('extra').countDocuments(), 1);
 	t.is(await db.collection<Loose>('monarch_locks').countDocuments(), 0);
 });
@@ -48,10 +62,19 @@ test('a run killed in the middle of its swap: the next run finishes the swap, no
 	const recovered = await recoverStaging(db);
 	t.deepEqual(recovered.finished, [staging.runId]);
 	t.deepEqual(await stagingCollections(db), []);
-	t.deepEqual(await db.collection<Loose>('dogs').find().sort({_id: 1}).toArray(), [{_id: 10, name: 'rex'}, {_id: 11, name: 'max'}]);
+	t.deepEqual(await db.collection<Loose>('dogs').find().sort({_id: 1}).toArray(), [
+		{_id: 10, name: 'rex'},
+		{_id: 11, name: 'max'},
+	]);
 	t.deepEqual(await db.collection<Loose>('cats').find().toArray(), [{_id: 20, name: 'tom'}]);
 	t.true(await db.collection<Loose>('dogs').indexExists('name_1'));
-	t.deepEqual((await db.listCollections({}, {nameOnly: true}).toArray()).map(entry => entry.name).filter(name => name !== 'monarch_locks').sort(), ['cats', 'dogs']);
+	t.deepEqual(
+		(await db.listCollections({}, {nameOnly: true}).toArray())
+			.map(entry => entry.name)
+			.filter(name => name !== 'monarch_locks')
+			.sort(),
+		['cats', 'dogs'],
+	);
 	t.is(await db.collection<Loose>('monarch_locks').countDocuments(), 0);
 });
 
@@ -104,12 +127,18 @@ test('on a server not known to lack index options, a refused TTL or partial inde
 		await staging.finishCollection('dogs');
 	});
 	t.true(error instanceof MonarchError && error.code === 'server-refused', String(error));
-	t.regex(error.message, /^restore test: MongoDB 7\.0\.4 refused index (born_ttl \(.*"expireAfterSeconds":3600.*\)|name_partial \(.*"partialFilterExpression".*\)) on dogs: .+; nothing was changed$/);
+	t.regex(
+		error.message,
+		/^restore test: MongoDB 7\.0\.4 refused index (born_ttl \(.*"expireAfterSeconds":3600.*\)|name_partial \(.*"partialFilterExpression".*\)) on dogs: .+; nothing was changed$/,
+	);
 	t.false(error.message.includes('\n'));
 	await staging.discard();
 	t.deepEqual(await stagingCollections(db), []);
 	t.deepEqual(await db.collection<Loose>('dogs').find().toArray(), [{_id: 1, name: 'old rex'}]);
-	t.deepEqual((await db.collection('dogs').indexes()).map(index => index.name), ['_id_']);
+	t.deepEqual(
+		(await db.collection('dogs').indexes()).map(index => index.name),
+		['_id_'],
+	);
 });
 
 test('on FerretDB, index options it does not keep are left out with a warning naming each index and option', async t => {
@@ -117,7 +146,13 @@ test('on FerretDB, index options it does not keep are left out with a warning na
 	const warnings: string[] = [];
 	const server = await serverTraits(db);
 	t.regex(server.description, /^FerretDB( \d+\.\d+\.\d+)?$/);
-	const staging = new StagingLoad({db, pool: testPool(t, db), label: 'restore test', server, events: event => event.type === 'log' && event.level === 'warn' && warnings.push(event.message)});
+	const staging = new StagingLoad({
+		db,
+		pool: testPool(t, db),
+		label: 'restore test',
+		server,
+		events: event => event.type === 'log' && event.level === 'warn' && warnings.push(event.message),
+	});
 	await staging.prepare(optioned);
 	await staging.insert('dogs', [serialize({_id: 10, name: 'rex', born: new Date(Date.UTC(2020, 0, 1))})]);
 	await staging.finishCollection('dogs');
@@ -127,5 +162,12 @@ test('on FerretDB, index options it does not keep are left out with a warning na
 		`dogs: index name_partial is created without partialFilterExpression (${server.description} keeps only key, name, unique)`,
 	]);
 	const indexes = await db.collection('dogs').indexes();
-	t.deepEqual(indexes.map(index => [index.name, index.unique ?? false, 'expireAfterSeconds' in index]), [['_id_', false, false], ['born_ttl', false, false], ['name_partial', true, false]]);
+	t.deepEqual(
+		indexes.map(index => [index.name, index.unique ?? false, 'expireAfterSeconds' in index]),
+		[
+			['_id_', false, false],
+			['born_ttl', false, false],
+			['name_partial', true, false],
+		],
+	);
 });

@@ -9,14 +9,14 @@ import {once} from 'node:events';
 import path from 'node:path';
 import {PassThrough} from 'node:stream';
 import test, {type ExecutionContext} from 'ava';
-import {Double, Int32, Long, ObjectId, type Db, type Document} from 'mongodb';
+import {type Db, type Document, Double, Int32, Long, ObjectId} from 'mongodb';
 import {readArchiveFile} from '../source/core/archive/index.js';
 import {dumpDatabase} from '../source/core/backups/dump.js';
 import {idRangeFilters} from '../source/core/backups/id-ranges.js';
 import type {MonarchEvent} from '../source/core/events.js';
-import {seed, snapshot, stagingCollections, type Loose} from './helpers/backup-data.js';
+import {type Loose, seed, snapshot, stagingCollections} from './helpers/backup-data.js';
 import {heldOrExited, startGate} from './helpers/gate.js';
-import {createProject, testMongoUri, type Project} from './helpers/project.js';
+import {createProject, type Project, testMongoUri} from './helpers/project.js';
 import {waitFor} from './helpers/wait.js';
 
 const now = '2026-03-01T09:30:00.000Z';
@@ -62,7 +62,8 @@ async function archiveHashes(file: string): Promise<{documents: Map<string, stri
 	const documents = new Map<string, string[]>();
 	const ends = new Map<string, number>();
 	for await (const event of readArchiveFile(file)) {
-		if (event.type === 'documents') documents.set(event.collection, [...(documents.get(event.collection) ?? []), ...event.documents.map(sha1)]);
+		if (event.type === 'documents')
+			documents.set(event.collection, [...(documents.get(event.collection) ?? []), ...event.documents.map(sha1)]);
 		if (event.type === 'end') ends.set(event.collection, event.count);
 	}
 
@@ -87,7 +88,11 @@ async function runJson(project: Project, args: string[]): Promise<{events: Monar
 }
 
 const splits = (events: MonarchEvent[]) =>
-	Object.fromEntries(events.flatMap(event => (event.type === 'dump:collection-split' ? [[event.collection, {documents: event.documents, ranges: event.ranges}]] : [])));
+	Object.fromEntries(
+		events.flatMap(event =>
+			event.type === 'dump:collection-split' ? [[event.collection, {documents: event.documents, ranges: event.ranges}]] : [],
+		),
+	);
 
 test('the _id ranges of a collection with mixed _id types match every document exactly once, with and without a filter', async t => {
 	const project = await createProject(t);
@@ -105,7 +110,10 @@ test('the _id ranges of a collection with mixed _id types match every document e
 			const filters = await idRangeFilters(db.collection(name), filter, {parts: 4, expected: all.length, signal: undefined});
 			t.is(filters.length, length, `${name} ${JSON.stringify(filter)}: ranges and the remainder`);
 			const parts = await Promise.all(filters.map(async range => hashes(db, name, range)));
-			t.true(parts.every(part => part.length > 0), `${name}: every range and the remainder hold documents (${parts.map(part => part.length).join(', ')})`);
+			t.true(
+				parts.every(part => part.length > 0),
+				`${name}: every range and the remainder hold documents (${parts.map(part => part.length).join(', ')})`,
+			);
 			t.deepEqual(parts.flat().sort(), all, `${name} ${JSON.stringify(filter)}: every document once`);
 		}
 	}
@@ -152,7 +160,11 @@ test('copy_db reads a large collection in _id ranges into one staging collection
 	const {events} = await runJson(project, ['copy_db', 'development:staging', '--yes']);
 	t.deepEqual(splits(events), {dogs: {documents: 400, ranges: 5}, mixed: {documents: 402, ranges: 4}});
 	const loaded = events.flatMap(event => (event.type === 'staging:collection-loaded' ? [[event.collection, event.documents]] : []));
-	t.deepEqual(Object.fromEntries(loaded), {dogs: 400, mixed: 402, owners: 3, empty: 0, monarch_migrations: 1}, 'each collection finished once, with its whole count');
+	t.deepEqual(
+		Object.fromEntries(loaded),
+		{dogs: 400, mixed: 402, owners: 3, empty: 0, monarch_migrations: 1},
+		'each collection finished once, with its whole count',
+	);
 	t.is(loaded.length, 5);
 
 	const staging = project.db('staging');
@@ -169,7 +181,10 @@ test('Ctrl+C during a split copy_db stops every range cursor: the staging collec
 	});
 	await seed(project.db('development'), {dogs: 8000});
 	const target = project.db('staging');
-	await target.collection<Loose>('orders').insertMany([{_id: 1, total: 10}, {_id: 2, total: 20}]);
+	await target.collection<Loose>('orders').insertMany([
+		{_id: 1, total: 10},
+		{_id: 2, total: 20},
+	]);
 	const before = await snapshot(target);
 	// The inserts into the target pass until 1.5 MB, then are held (the dogs are about 3 MB).
 	const gate = await startGate(t, {toServer: 1_500_000});
@@ -199,35 +214,59 @@ test('Ctrl+C during a split copy_db stops every range cursor: the staging collec
 	t.is(await target.collection<Loose>('monarch_locks').countDocuments(), 0);
 });
 
-test('a split dump reports each collection\'s progress summed over its ranges, and the whole', async t => {
+test("a split dump reports each collection's progress summed over its ranges, and the whole", async t => {
 	const project = await createProject(t);
 	const db = project.db();
 	await seed(db, {dogs: 2500});
 	const events: MonarchEvent[] = [];
 	const output = new PassThrough();
 	output.resume();
-	const result = await dumpDatabase({db, output, label: 'dump', splitCollections: {minDocuments: 1000}, events: event => events.push(event)});
+	const result = await dumpDatabase({
+		db,
+		output,
+		label: 'dump',
+		splitCollections: {minDocuments: 1000},
+		events: event => events.push(event),
+	});
 	t.deepEqual(splits(events), {dogs: {documents: 2500, ranges: 5}});
-	const last = (task: string) => events.filter((event): event is Extract<MonarchEvent, {type: 'progress'}> => event.type === 'progress' && event.task === task).at(-1);
+	const last = (task: string) =>
+		events.filter((event): event is Extract<MonarchEvent, {type: 'progress'}> => event.type === 'progress' && event.task === task).at(-1);
 	t.like(last('dump: dogs'), {done: 2500, total: 2500});
 	t.like(last('dump'), {done: 2504, total: 2504});
-	const dogs = events.filter((event): event is Extract<MonarchEvent, {type: 'progress'}> => event.type === 'progress' && event.task === 'dump: dogs');
-	t.true(dogs.every((event, index) => index === 0 || event.done > dogs[index - 1]!.done), 'the count only grows');
-	t.like(result.collections.find(entry => entry.name === 'dogs'), {count: 2500});
+	const dogs = events.filter(
+		(event): event is Extract<MonarchEvent, {type: 'progress'}> => event.type === 'progress' && event.task === 'dump: dogs',
+	);
+	t.true(
+		dogs.every((event, index) => index === 0 || event.done > dogs[index - 1]!.done),
+		'the count only grows',
+	);
+	t.like(
+		result.collections.find(entry => entry.name === 'dogs'),
+		{count: 2500},
+	);
 });
 
 test('backups.splitCollections is checked: a bad value is one line naming the field', async t => {
 	const project = await createProject(t, {config: {backups: {local: {dir: 'backups'}, splitCollections: {minDocuments: 2.5}}}});
 	const run = await project.monarch(['backup', 'development']);
 	t.is(run.code, 2, run.stderr);
-	t.regex(run.stderr.trimEnd().split('\n').at(-1)!, /monarch\.json: backups\.splitCollections\.minDocuments: expected int, got number 2\.5/);
+	t.regex(
+		run.stderr.trimEnd().split('\n').at(-1)!,
+		/monarch\.json: backups\.splitCollections\.minDocuments: expected int, got number 2\.5/,
+	);
 
-	await project.writeConfig({environments: {development: {uri: testMongoUri(), database: project.databases.development}}, backups: {splitCollections: {minDocuments: 1}}});
+	await project.writeConfig({
+		environments: {development: {uri: testMongoUri(), database: project.databases.development}},
+		backups: {splitCollections: {minDocuments: 1}},
+	});
 	const one = await project.monarch(['backup', 'development']);
 	t.is(one.code, 2, one.stderr);
 	t.regex(one.stderr.trimEnd().split('\n').at(-1)!, /monarch\.json: backups\.splitCollections\.minDocuments: at least 2 documents/);
 
-	await project.writeConfig({environments: {development: {uri: testMongoUri(), database: project.databases.development}}, backups: {splitCollections: {minDocuments: 500, documents: 10}}});
+	await project.writeConfig({
+		environments: {development: {uri: testMongoUri(), database: project.databases.development}},
+		backups: {splitCollections: {minDocuments: 500, documents: 10}},
+	});
 	const unknown = await project.monarch(['backup', 'development']);
 	t.is(unknown.code, 2, unknown.stderr);
 	t.regex(unknown.stderr, /backups\.splitCollections: unknown field "documents"/);

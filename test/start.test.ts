@@ -10,7 +10,7 @@ import {tmpdir} from 'node:os';
 import path from 'node:path';
 import test, {type ExecutionContext} from 'ava';
 import {MongoClient} from 'mongodb';
-import {findMongo, type FindMongoOptions} from '../scripts/sample/find-mongo.js';
+import {type FindMongoOptions, findMongo} from '../scripts/sample/find-mongo.js';
 import {seedSample} from '../scripts/sample/seed.js';
 import {pingMongo} from '../scripts/servers/index.js';
 import {testMongoUri} from './helpers/project.js';
@@ -35,7 +35,12 @@ test('an explicit MONARCH_MONGODB_URI that does not answer fails in one line, pa
 	const port = 9;
 	const {options: found, lines} = await options(t, {explicitUri: `mongodb://app:s3cret@127.0.0.1:${port}/`});
 	const error = await t.throwsAsync(findMongo(found));
-	t.regex(error.message, new RegExp(`^MONARCH_MONGODB_URI \\(mongodb://app:\\*\\*\\*@127\\.0\\.0\\.1:${port}/\\) did not answer as a MongoDB \\(.+\\): start that server, or unset MONARCH_MONGODB_URI to let npm start run its own$`));
+	t.regex(
+		error.message,
+		new RegExp(
+			`^MONARCH_MONGODB_URI \\(mongodb://app:\\*\\*\\*@127\\.0\\.0\\.1:${port}/\\) did not answer as a MongoDB \\(.+\\): start that server, or unset MONARCH_MONGODB_URI to let npm start run its own$`,
+		),
+	);
 	t.false(error.message.includes('s3cret'));
 	t.deepEqual(lines, []);
 	await t.throwsAsync(readdir(found.dataDir), {code: 'ENOENT'});
@@ -79,7 +84,10 @@ test('kept sample data FerretDB cannot open is moved aside, never deleted, and t
 	const aside = (await readdir(root)).filter(name => name.startsWith('sample-data.unreadable-'));
 	t.is(aside.length, 1);
 	t.deepEqual(await readFile(path.join(root, aside[0]!, 'shop.sqlite')), garbage);
-	t.true(lines.some(line => line.startsWith('FerretDB could not open the sample data kept in ') && line.includes(`moved it to `)), lines.join('\n'));
+	t.true(
+		lines.some(line => line.startsWith('FerretDB could not open the sample data kept in ') && line.includes(`moved it to `)),
+		lines.join('\n'),
+	);
 });
 
 test('the sample is seeded only into empty databases: a seeded one is kept, one holding anything else is left alone', async t => {
@@ -87,15 +95,33 @@ test('the sample is seeded only into empty databases: a seeded one is kept, one 
 	const suffix = randomBytes(4).toString('hex');
 	const [empty, seeded, foreign] = ['empty', 'seeded', 'foreign'].map(name => `t_${suffix}_${name}`) as [string, string, string];
 	t.teardown(async () => {
-		for (const name of [empty, seeded, foreign]) await client.db(name).dropDatabase().catch(() => {});
+		for (const name of [empty, seeded, foreign])
+			await client
+				.db(name)
+				.dropDatabase()
+				.catch(() => {});
 		await client.close();
 	});
-	await client.db(seeded).collection('dogs').insertOne({_id: 1, name: 'rex'} as never);
-	await client.db(foreign).collection('orders').insertOne({_id: 1, total: 42} as never);
+	await client
+		.db(seeded)
+		.collection('dogs')
+		.insertOne({_id: 1, name: 'rex'} as never);
+	await client
+		.db(foreign)
+		.collection('orders')
+		.insertOne({_id: 1, total: 42} as never);
 
 	t.deepEqual(await seedSample(testMongoUri(), [empty, seeded, foreign]), {seeded: [empty], foreign: [foreign]});
-	t.deepEqual((await client.db(empty).listCollections({}, {nameOnly: true}).toArray()).map(entry => entry.name).sort(), ['accounts', 'campaigns', 'dog_houses', 'dogs']);
+	t.deepEqual((await client.db(empty).listCollections({}, {nameOnly: true}).toArray()).map(entry => entry.name).sort(), [
+		'accounts',
+		'campaigns',
+		'dog_houses',
+		'dogs',
+	]);
 	t.deepEqual(await client.db(seeded).collection('dogs').find().toArray(), [{_id: 1, name: 'rex'}] as never);
-	t.deepEqual((await client.db(foreign).listCollections({}, {nameOnly: true}).toArray()).map(entry => entry.name), ['orders']);
+	t.deepEqual(
+		(await client.db(foreign).listCollections({}, {nameOnly: true}).toArray()).map(entry => entry.name),
+		['orders'],
+	);
 	t.deepEqual(await client.db(foreign).collection('orders').find().toArray(), [{_id: 1, total: 42}] as never);
 });

@@ -85,7 +85,7 @@ const bytes = (text: string) => Readable.from([Buffer.from(text)]);
 function pausingSource(megabytes: number, then: () => Promise<unknown>): Readable & {read_: () => number} {
 	let produced = 0;
 	const stream = Readable.from(
-		(async function * () {
+		(async function* () {
 			for (let index = 0; index < megabytes; index++) {
 				produced++;
 				yield randomBytes(mebibyte);
@@ -102,12 +102,17 @@ function pausingSource(megabytes: number, then: () => Promise<unknown>): Readabl
 	return stream;
 }
 
-for (const [kind, open] of [['local', localSubject], ['S3', s3Subject]] as const) {
+for (const [kind, open] of [
+	['local', localSubject],
+	['S3', s3Subject],
+] as const) {
 	test(`contract (${kind}): write, read, list, exists and delete`, async t => {
 		const {store, raw} = await open(t);
 		t.deepEqual(await store.list(), []);
 		const data = randomBytes(3 * mebibyte + 17);
-		t.deepEqual(await store.write('shop__2026_11_23.archive.gz', Readable.from([data.subarray(0, 1000), data.subarray(1000)])), {size: data.length});
+		t.deepEqual(await store.write('shop__2026_11_23.archive.gz', Readable.from([data.subarray(0, 1000), data.subarray(1000)])), {
+			size: data.length,
+		});
 		t.deepEqual(await store.write('shop__2026_11_23.archive.gz.manifest.json', bytes('{}\n')), {size: 3});
 		t.is(sha256(await readAll(await store.read('shop__2026_11_23.archive.gz'))), sha256(data));
 		t.is((await readAll(await store.read('shop__2026_11_23.archive.gz.manifest.json'))).toString(), '{}\n');
@@ -150,7 +155,10 @@ for (const [kind, open] of [['local', localSubject], ['S3', s3Subject]] as const
 			await store.write('shop__2026_11_23.archive.gz', bytes('the other backup'));
 		});
 		const error = await t.throwsAsync(store.write('shop__2026_11_23.archive.gz', body), {instanceOf: NameTakenError});
-		t.regex(error.message, /^shop__2026_11_23\.archive\.gz was written to .* by another backup at the same moment; this one was not kept and nothing was overwritten$/);
+		t.regex(
+			error.message,
+			/^shop__2026_11_23\.archive\.gz was written to .* by another backup at the same moment; this one was not kept and nothing was overwritten$/,
+		);
 		t.is((await readAll(await store.read('shop__2026_11_23.archive.gz'))).toString(), 'the other backup');
 		t.deepEqual(await raw(), ['shop__2026_11_23.archive.gz'], 'no temporary file, no pending upload');
 	});
@@ -161,7 +169,10 @@ for (const [kind, open] of [['local', localSubject], ['S3', s3Subject]] as const
 		const results = await Promise.allSettled(bodies.map(async body => store.write('race.archive.gz', Readable.from([body]))));
 		const stored = (await readAll(await store.read('race.archive.gz'))).toString();
 		const winners = results.flatMap((result, index) => (result.status === 'fulfilled' ? [index] : []));
-		t.true(winners.some(index => bodies[index]!.toString() === stored), 'the bytes stored are those of a write that succeeded');
+		t.true(
+			winners.some(index => bodies[index]!.toString() === stored),
+			'the bytes stored are those of a write that succeeded',
+		);
 		if (kind === 'local') {
 			t.is(winners.length, 1, 'exactly one write succeeded');
 		} else {
@@ -231,13 +242,10 @@ for (const [kind, open] of [['local', localSubject], ['S3', s3Subject]] as const
 		await plantForeign();
 		await store.write('a.archive.gz', bytes('a'));
 		await store.write('b.archive.gz', bytes('bb'));
-		t.deepEqual(
-			(await store.list()).map(object => [object.name, object.size]).sort(),
-			[
-				['a.archive.gz', 1],
-				['b.archive.gz', 2],
-			],
-		);
+		t.deepEqual((await store.list()).map(object => [object.name, object.size]).sort(), [
+			['a.archive.gz', 1],
+			['b.archive.gz', 2],
+		]);
 	});
 
 	test(`contract (${kind}): reading a missing object is not-found; names with /, .. or a leading dot are refused and nothing is written`, async t => {

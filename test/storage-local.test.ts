@@ -20,7 +20,7 @@ async function tempDir(t: ExecutionContext): Promise<string> {
 /** `megabytes` MiB of random data, then `then()` while the write is in flight, then more data. */
 function slowSource(megabytes: number, then: () => unknown): Readable {
 	return Readable.from(
-		(async function * () {
+		(async function* () {
 			for (let index = 0; index < megabytes; index++) yield randomBytes(mebibyte);
 			await then();
 			for (let index = 0; index < 50; index++) {
@@ -52,4 +52,3 @@ test('local store: a write in flight goes to a hidden temporary file that list()
 	t.deepEqual(await store.list(), []);
 	t.false(await store.exists('aborted.archive.gz'));
 });
-

@@ -24,7 +24,10 @@ async function s3Store(t: ExecutionContext): Promise<BackupStore> {
 	return createS3Store({...server, prefix});
 }
 
-for (const [kind, open] of [['local', localStore], ['S3', s3Store]] as const) {
+for (const [kind, open] of [
+	['local', localStore],
+	['S3', s3Store],
+] as const) {
 	test(`naming (${kind}): <base>__<UTC date>.archive.gz, then _2 and _3 when the archive or its manifest is taken`, async t => {
 		const store = await open(t);
 		// 23:30 on the 23rd in New York is the 24th in UTC.
@@ -58,7 +61,20 @@ test('backup names: the database by default, or a checked --name', t => {
 });
 
 test('backup names: --name with /, \\, .., a leading dot, control characters or nothing is refused naming --name', t => {
-	const refused = ['../../etc/passwd', 'a/b', 'a\\b', 'x..y', '..', '.hidden', '', '   ', 'tab\there', 'new\nline', 'nul\u0000', 'x'.repeat(201)];
+	const refused = [
+		'../../etc/passwd',
+		'a/b',
+		'a\\b',
+		'x..y',
+		'..',
+		'.hidden',
+		'',
+		'   ',
+		'tab\there',
+		'new\nline',
+		'nul\u0000',
+		'x'.repeat(201),
+	];
 	for (const name of refused) {
 		const error = t.throws(() => backupBaseName('shop', name), {instanceOf: MonarchError}, JSON.stringify(name));
 		t.is(error?.code, 'usage');
@@ -68,7 +84,10 @@ test('backup names: --name with /, \\, .., a leading dot, control characters or 
 });
 
 test('backup refs: <backup>:<env> splits on the last colon, with or without .archive.gz', t => {
-	t.deepEqual(parseBackupRef('shop__2026_11_23.archive.gz:development'), {backup: 'shop__2026_11_23.archive.gz', environment: 'development'});
+	t.deepEqual(parseBackupRef('shop__2026_11_23.archive.gz:development'), {
+		backup: 'shop__2026_11_23.archive.gz',
+		environment: 'development',
+	});
 	t.deepEqual(parseBackupRef('shop__2026_11_23:development'), {backup: 'shop__2026_11_23.archive.gz', environment: 'development'});
 	t.deepEqual(parseBackupRef('odd:name__2026_11_23_2:staging'), {backup: 'odd:name__2026_11_23_2.archive.gz', environment: 'staging'});
 	for (const ref of ['shop__2026_11_23', ':development', 'shop__2026_11_23:', '../x:development', 'a/b:development']) {

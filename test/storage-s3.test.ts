@@ -1,7 +1,20 @@
 import {createHash, randomBytes} from 'node:crypto';
 import {Readable} from 'node:stream';
 import {setTimeout as delay} from 'node:timers/promises';
-import {CompleteMultipartUploadCommand, CreateMultipartUploadCommand, DeleteObjectCommand, GetObjectCommand, HeadObjectCommand, ListMultipartUploadsCommand, ListObjectsV2Command, ListPartsCommand, PutObjectCommand, type S3Client, S3ServiceException, UploadPartCommand} from '@aws-sdk/client-s3';
+import {
+	CompleteMultipartUploadCommand,
+	CreateMultipartUploadCommand,
+	DeleteObjectCommand,
+	GetObjectCommand,
+	HeadObjectCommand,
+	ListMultipartUploadsCommand,
+	ListObjectsV2Command,
+	ListPartsCommand,
+	PutObjectCommand,
+	type S3Client,
+	S3ServiceException,
+	UploadPartCommand,
+} from '@aws-sdk/client-s3';
 import test, {type ExecutionContext} from 'ava';
 import type {S3BackupsConfig} from '../source/core/config/schema.js';
 import {MonarchError} from '../source/core/errors.js';
@@ -67,7 +80,7 @@ async function waitForParts(client: S3Client, bucket: string, key: string, parts
  */
 function source(t: ExecutionContext, before: number, ready: () => Promise<unknown>, then: () => void): Readable {
 	return Readable.from(
-		(async function * () {
+		(async function* () {
 			for (let index = 0; index < before; index++) yield randomBytes(mebibyte);
 			await ready();
 			t.log('parts uploaded; now failing the source');
@@ -88,7 +101,10 @@ test('S3 store: 12 MB written as a multipart upload read back byte for byte, and
 	t.is(store.description, `s3://${bucket}/${prefix}`);
 
 	const large = randomBytes(12 * mebibyte);
-	const written = await store.write('shop__2026_11_23.archive.gz', Readable.from([large.subarray(0, 3 * mebibyte), large.subarray(3 * mebibyte)]));
+	const written = await store.write(
+		'shop__2026_11_23.archive.gz',
+		Readable.from([large.subarray(0, 3 * mebibyte), large.subarray(3 * mebibyte)]),
+	);
 	t.is(written.size, large.length);
 	t.is(sha256(await readAll(await store.read('shop__2026_11_23.archive.gz'))), sha256(large));
 
@@ -114,7 +130,6 @@ test('S3 store: 12 MB written as a multipart upload read back byte for byte, and
 	}
 
 	client.destroy();
-
 
 	await store.delete('shop__2026_11_23.archive.gz');
 	t.false(await store.exists('shop__2026_11_23.archive.gz'));
@@ -201,7 +216,10 @@ test('S3 store: an empty prefix keeps objects at the root of the bucket', async 
 	t.is(store.description, `s3://${bucket}/`);
 	await store.write(name, Readable.from([Buffer.from('root')]));
 	const head = await client.send(new ListObjectsV2Command({Bucket: bucket, Prefix: name}));
-	t.deepEqual(head.Contents?.map(object => object.Key), [name]);
+	t.deepEqual(
+		head.Contents?.map(object => object.Key),
+		[name],
+	);
 	t.true((await store.list()).some(object => object.name === name));
 	t.is((await readAll(await store.read(name))).toString(), 'root');
 });
@@ -219,11 +237,15 @@ test('S3 store: failures are one-line MonarchErrors naming what to fix, never th
 	t.is(missingBucket?.code, 'not-found');
 	t.regex(missingBucket!.message, /S3 bucket monarch-no-such-bucket does not exist/);
 	t.regex(missingBucket!.hint!, /backups\.s3\.bucket/);
-	const uploadToMissingBucket = await t.throwsAsync(noBucket.write('x.archive.gz', Readable.from([Buffer.from('x')])), {instanceOf: MonarchError});
+	const uploadToMissingBucket = await t.throwsAsync(noBucket.write('x.archive.gz', Readable.from([Buffer.from('x')])), {
+		instanceOf: MonarchError,
+	});
 	t.is(uploadToMissingBucket?.code, 'not-found');
 
 	const wrongSecret = 'not-the-secret-1234';
-	const denied = await t.throwsAsync(createS3Store(backupsConfig(prefix, {secretAccessKey: wrongSecret})).list(), {instanceOf: MonarchError});
+	const denied = await t.throwsAsync(createS3Store(backupsConfig(prefix, {secretAccessKey: wrongSecret})).list(), {
+		instanceOf: MonarchError,
+	});
 	t.is(denied?.code, 'config');
 	t.regex(denied!.message, /S3 refused to list/);
 	t.false(`${denied!.message} ${denied!.hint}`.includes(wrongSecret));
@@ -266,7 +288,15 @@ test('versitygw v1.7.0 honours If-None-Match: * on PutObject and on CompleteMult
 	const multipart = async (target: string, body: string) => {
 		const {UploadId} = await client.send(new CreateMultipartUploadCommand({Bucket: bucket, Key: target}));
 		const part = await client.send(new UploadPartCommand({Bucket: bucket, Key: target, UploadId, PartNumber: 1, Body: body}));
-		return client.send(new CompleteMultipartUploadCommand({Bucket: bucket, Key: target, UploadId, MultipartUpload: {Parts: [{PartNumber: 1, ETag: part.ETag}]}, IfNoneMatch: '*'}));
+		return client.send(
+			new CompleteMultipartUploadCommand({
+				Bucket: bucket,
+				Key: target,
+				UploadId,
+				MultipartUpload: {Parts: [{PartNumber: 1, ETag: part.ETag}]},
+				IfNoneMatch: '*',
+			}),
+		);
 	};
 
 	const mpuKey = `${prefix}multipart.archive.gz`;
@@ -314,15 +344,24 @@ function afterSending(client: S3Client, command: string, key: string, after: () 
 	);
 }
 
-test('S3 store: a name taken between monarch\'s last look and the completing request is refused by the server (412), the other object kept', async t => {
+test("S3 store: a name taken between monarch's last look and the completing request is refused by the server (412), the other object kept", async t => {
 	const {client, bucket, prefix} = await withBucketPrefix(t);
 	const key = `${prefix}shop__2026_11_23.archive.gz`;
-	for (const [command, size] of [['PutObjectCommand', 1000], ['CompleteMultipartUploadCommand', 6 * mebibyte]] as const) {
+	for (const [command, size] of [
+		['PutObjectCommand', 1000],
+		['CompleteMultipartUploadCommand', 6 * mebibyte],
+	] as const) {
 		const s3 = createS3Client(backupsConfig(prefix));
 		t.teardown(() => s3.destroy());
-		beforeSending(s3, command, key, async () => client.send(new PutObjectCommand({Bucket: bucket, Key: key, Body: `another backup (${command})`})));
+		beforeSending(s3, command, key, async () =>
+			client.send(new PutObjectCommand({Bucket: bucket, Key: key, Body: `another backup (${command})`})),
+		);
 		const store = createS3Store(backupsConfig(prefix), {partSize: 5 * mebibyte, client: s3});
-		const error = await t.throwsAsync(store.write('shop__2026_11_23.archive.gz', Readable.from([randomBytes(size)])), {instanceOf: NameTakenError}, command);
+		const error = await t.throwsAsync(
+			store.write('shop__2026_11_23.archive.gz', Readable.from([randomBytes(size)])),
+			{instanceOf: NameTakenError},
+			command,
+		);
 		t.true(error.cause instanceof S3ServiceException && error.cause.$metadata.httpStatusCode === 412, command);
 		t.is(await text(client, bucket, key), `another backup (${command})`);
 		t.deepEqual(await leftovers(client, bucket, prefix), {objects: [key], uploads: []});
@@ -344,7 +383,7 @@ test('S3 store on a server that ignores If-None-Match: the later writer looks be
 	const store = createS3Store(backupsConfig(prefix), {partSize: 5 * mebibyte, client: s3});
 	for (const size of [1000, 6 * mebibyte]) {
 		const body = Readable.from(
-			(async function * () {
+			(async function* () {
 				yield randomBytes(size);
 				// Another backup of the same name completes while this one is still being written.
 				await createS3Store(backupsConfig(prefix)).write('shop__2026_11_23.archive.gz', Readable.from([Buffer.from('the earlier backup')]));
@@ -361,15 +400,22 @@ test('S3 store on a server that ignores If-None-Match: the later writer looks be
 test('S3 store on a server that ignores If-None-Match: a writer that lands right after this one is detected, and its object is left to it', async t => {
 	const {client, bucket, prefix} = await withBucketPrefix(t);
 	const key = `${prefix}shop__2026_11_23.archive.gz`;
-	for (const [command, size] of [['PutObjectCommand', 1000], ['CompleteMultipartUploadCommand', 6 * mebibyte]] as const) {
+	for (const [command, size] of [
+		['PutObjectCommand', 1000],
+		['CompleteMultipartUploadCommand', 6 * mebibyte],
+	] as const) {
 		const s3 = ignoringConditionalWrites(prefix);
 		t.teardown(() => s3.destroy());
 		// The other writer passed its own checks at the same moment and completes just after this one.
 		afterSending(s3, command, key, async () => client.send(new PutObjectCommand({Bucket: bucket, Key: key, Body: 'the other backup'})));
 		const store = createS3Store(backupsConfig(prefix), {partSize: 5 * mebibyte, client: s3});
-		const error = await t.throwsAsync(store.write('shop__2026_11_23.archive.gz', Readable.from([randomBytes(size)])), {instanceOf: NameTakenError}, command);
+		const error = await t.throwsAsync(
+			store.write('shop__2026_11_23.archive.gz', Readable.from([randomBytes(size)])),
+			{instanceOf: NameTakenError},
+			command,
+		);
 		t.regex(error.message, /by another backup at the same moment/);
-		t.is(await text(client, bucket, key), 'the other backup', 'the other writer\'s object is not deleted');
+		t.is(await text(client, bucket, key), 'the other backup', "the other writer's object is not deleted");
 		t.deepEqual(await leftovers(client, bucket, prefix), {objects: [key], uploads: []});
 		await store.delete('shop__2026_11_23.archive.gz');
 	}

@@ -69,7 +69,7 @@ test('every core subsystem has an index.ts, and every ground-floor module exists
 	);
 });
 
-test('the CLI and the TUI import core only through a subsystem\'s index.ts or the ground floor (type-only and dynamic imports included)', t => {
+test("the CLI and the TUI import core only through a subsystem's index.ts or the ground floor (type-only and dynamic imports included)", t => {
 	const files = [...sourcesOf('cli'), ...sourcesOf('tui')];
 	const through: string[] = [];
 	const others: string[] = [];
@@ -94,7 +94,12 @@ function staticCoreValues(file: string): Array<{target: string; names: string[]}
 	const parsed = ts.createSourceFile(file, text, ts.ScriptTarget.Latest, false);
 	const found: Array<{target: string; names: string[]}> = [];
 	for (const statement of parsed.statements) {
-		if (!(ts.isImportDeclaration(statement) || ts.isExportDeclaration(statement)) || !statement.moduleSpecifier || !ts.isStringLiteral(statement.moduleSpecifier)) continue;
+		if (
+			!(ts.isImportDeclaration(statement) || ts.isExportDeclaration(statement)) ||
+			!statement.moduleSpecifier ||
+			!ts.isStringLiteral(statement.moduleSpecifier)
+		)
+			continue;
 		const target = coreFile(file, statement.moduleSpecifier.text);
 		if (target === undefined) continue;
 		let names: string[];
@@ -102,13 +107,19 @@ function staticCoreValues(file: string): Array<{target: string; names: string[]}
 			const clause = statement.importClause;
 			if (clause?.isTypeOnly) continue;
 			const bindings = clause?.namedBindings;
-			const named = bindings && ts.isNamedImports(bindings) ? bindings.elements.filter(element => !element.isTypeOnly).map(element => (element.propertyName ?? element.name).text) : [];
+			const named =
+				bindings && ts.isNamedImports(bindings)
+					? bindings.elements.filter(element => !element.isTypeOnly).map(element => (element.propertyName ?? element.name).text)
+					: [];
 			names = [...(clause?.name ? ['default'] : []), ...(bindings && ts.isNamespaceImport(bindings) ? ['*'] : []), ...named];
 			if (clause && names.length === 0) continue;
 		} else {
 			if (statement.isTypeOnly) continue;
 			const clause = statement.exportClause;
-			names = clause && ts.isNamedExports(clause) ? clause.elements.filter(element => !element.isTypeOnly).map(element => (element.propertyName ?? element.name).text) : ['*'];
+			names =
+				clause && ts.isNamedExports(clause)
+					? clause.elements.filter(element => !element.isTypeOnly).map(element => (element.propertyName ?? element.name).text)
+					: ['*'];
 			if (names.length === 0) continue;
 		}
 
@@ -136,10 +147,15 @@ test('the CLI imports no subsystem value statically, but the few commander parse
 		}
 	}
 
-	t.true(files.some(file => file.startsWith(path.join('cli', 'commands'))) && read > 20, `read the static imports of ${files.length} files`);
+	t.true(
+		files.some(file => file.startsWith(path.join('cli', 'commands'))) && read > 20,
+		`read the static imports of ${files.length} files`,
+	);
 	t.deepEqual(unexpected, []);
 	t.deepEqual(
-		Object.entries(staticValues).flatMap(([file, names]) => names.map(name => `${file}:${name}`)).filter(entry => !used.has(entry)),
+		Object.entries(staticValues)
+			.flatMap(([file, names]) => names.map(name => `${file}:${name}`))
+			.filter(entry => !used.has(entry)),
 		[],
 		'every allowed static value is still imported (else drop it from the list)',
 	);

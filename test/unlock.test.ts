@@ -14,7 +14,10 @@ test('unlock refuses a live lease without --force, naming its holder, then remov
 
 	const refused = await project.monarch(['unlock', 'development', '--yes']);
 	t.is(refused.code, 1);
-	t.regex(refused.stderr, /^Error: The migrations lock on development is held by ci@buildbox \(pid 4242\) since 2026-11-23T10:00:00\.000Z, lease expires at \S+; its holder looks alive \(the lease is being renewed\) \(wait for that run to finish, or pass --force if you know it is gone\)$/m);
+	t.regex(
+		refused.stderr,
+		/^Error: The migrations lock on development is held by ci@buildbox \(pid 4242\) since 2026-11-23T10:00:00\.000Z, lease expires at \S+; its holder looks alive \(the lease is being renewed\) \(wait for that run to finish, or pass --force if you know it is gone\)$/m,
+	);
 	t.is((await locks.findOne({_id: 'migrations'}))?.token, 'killed-run', 'nothing removed');
 
 	const unconfirmed = await project.monarch(['unlock', 'development', '--force']);
@@ -24,7 +27,10 @@ test('unlock refuses a live lease without --force, naming its holder, then remov
 
 	const forced = await project.monarch(['unlock', 'development', '--force', '--yes']);
 	t.is(forced.code, 0, forced.stderr);
-	t.regex(forced.stdout, /^Removed the migrations lock on development, held by ci@buildbox \(pid 4242\) since 2026-11-23T10:00:00\.000Z, lease expires at \S+ \(forced while its lease was live\)\.$/m);
+	t.regex(
+		forced.stdout,
+		/^Removed the migrations lock on development, held by ci@buildbox \(pid 4242\) since 2026-11-23T10:00:00\.000Z, lease expires at \S+ \(forced while its lease was live\)\.$/m,
+	);
 	t.is(await locks.countDocuments(), 0);
 });
 
@@ -36,13 +42,22 @@ test('unlock removes, without --force, a lock whose holder on this machine is go
 
 	const gone = await project.monarch(['unlock', 'development', '--yes']);
 	t.is(gone.code, 0, gone.stderr);
-	t.regex(gone.stdout, new RegExp(`^Removed the migrations lock on development, held by root@${literal(hostname())} \\(pid ${pid}\\) since .* \\(its process is gone\\)\\.$`, 'm'));
+	t.regex(
+		gone.stdout,
+		new RegExp(
+			`^Removed the migrations lock on development, held by root@${literal(hostname())} \\(pid ${pid}\\) since .* \\(its process is gone\\)\\.$`,
+			'm',
+		),
+	);
 	t.is(await locks.countDocuments(), 0);
 
 	await locks.insertOne({...heldLock('restore', otherMachine, since), expiresAt: new Date('2026-11-23T10:01:00Z')});
 	const expired = await project.monarch(['unlock', 'development', '--lock', 'restore', '--yes']);
 	t.is(expired.code, 0, expired.stderr);
-	t.regex(expired.stdout, /^Removed the restore lock on development, held by ci@buildbox \(pid 4242\) since 2026-11-23T10:00:00\.000Z, lease expired at 2026-11-23T10:01:00\.000Z \(its lease had expired\)\.$/m);
+	t.regex(
+		expired.stdout,
+		/^Removed the restore lock on development, held by ci@buildbox \(pid 4242\) since 2026-11-23T10:00:00\.000Z, lease expired at 2026-11-23T10:01:00\.000Z \(its lease had expired\)\.$/m,
+	);
 	t.is(await locks.countDocuments(), 0);
 });
 

@@ -1,7 +1,7 @@
+import {createHash} from 'node:crypto';
 import {readFile, stat, truncate, writeFile} from 'node:fs/promises';
 import path from 'node:path';
 import {gunzipSync, gzipSync} from 'node:zlib';
-import {createHash} from 'node:crypto';
 import test, {type ExecutionContext} from 'ava';
 import {seed, snapshot} from './helpers/backup-data.js';
 import {createProject, type Project} from './helpers/project.js';
@@ -30,7 +30,12 @@ test('verify reads a good backup and says in one line what it checked, changing 
 	t.is(result.code, 0, result.stderr);
 	const lines = result.stdout.trimEnd().split('\n');
 	t.is(lines.length, 1);
-	t.regex(lines[0]!, new RegExp(`^Verified backups/${archive}: 4 collections, 304 documents \\([\\d.]+ KiB of BSON\\), [\\d.]+ KiB archive; its sha256, size, every CRC and count and its index definitions match the manifest$`));
+	t.regex(
+		lines[0]!,
+		new RegExp(
+			`^Verified backups/${archive}: 4 collections, 304 documents \\([\\d.]+ KiB of BSON\\), [\\d.]+ KiB archive; its sha256, size, every CRC and count and its index definitions match the manifest$`,
+		),
+	);
 	t.true(size > 1024);
 	t.deepEqual(await snapshot(project.db('development')), before);
 
@@ -50,7 +55,10 @@ test('verify refuses a backup with a flipped byte in one line, exit 1', async t 
 	const result = await project.monarch(['verify', archive]);
 	t.is(result.code, 1);
 	t.is(result.stdout, '');
-	t.regex(errorLine(result.stderr), new RegExp(`^Error: Backup backups/${archive} is corrupt: .+ \\(nothing was changed; restore from another backup\\)$`));
+	t.regex(
+		errorLine(result.stderr),
+		new RegExp(`^Error: Backup backups/${archive} is corrupt: .+ \\(nothing was changed; restore from another backup\\)$`),
+	);
 	t.notRegex(result.stderr, /\n\s+at /);
 });
 
@@ -64,11 +72,17 @@ test('verify finds a changed document whose gzip, sha256 and size were made to m
 	await writeFile(file, tampered);
 	const manifestFile = `${file}.manifest.json`;
 	const manifest = JSON.parse(await readFile(manifestFile, 'utf8')) as Record<string, unknown>;
-	await writeFile(manifestFile, JSON.stringify({...manifest, sha256: createHash('sha256').update(tampered).digest('hex'), size: tampered.length}));
+	await writeFile(
+		manifestFile,
+		JSON.stringify({...manifest, sha256: createHash('sha256').update(tampered).digest('hex'), size: tampered.length}),
+	);
 
 	const result = await project.monarch(['verify', archive]);
 	t.is(result.code, 1);
-	t.regex(errorLine(result.stderr), new RegExp(`^Error: Backup backups/${archive} is corrupt.*CRC mismatch for ${project.databases.development}\\.dogs`));
+	t.regex(
+		errorLine(result.stderr),
+		new RegExp(`^Error: Backup backups/${archive} is corrupt.*CRC mismatch for ${project.databases.development}\\.dogs`),
+	);
 });
 
 test('verify refuses a truncated backup in one line, exit 1', async t => {
@@ -78,7 +92,10 @@ test('verify refuses a truncated backup in one line, exit 1', async t => {
 	const result = await project.monarch(['verify', archive]);
 	t.is(result.code, 1);
 	t.is(result.stdout, '');
-	t.regex(errorLine(result.stderr), new RegExp(`^Error: Backup backups/${archive} is corrupt: .+\\(nothing was changed; restore from another backup\\)$`));
+	t.regex(
+		errorLine(result.stderr),
+		new RegExp(`^Error: Backup backups/${archive} is corrupt: .+\\(nothing was changed; restore from another backup\\)$`),
+	);
 });
 
 test('verify --from s3 checks a backup in S3', async t => {
@@ -87,7 +104,19 @@ test('verify --from s3 checks a backup in S3', async t => {
 	const s3 = s3Config();
 	const project = await createProject(t, {
 		now,
-		config: {backups: {s3: {bucket: bucket.bucket, prefix: bucket.prefix, region: s3.region, endpoint: s3.endpoint, forcePathStyle: true, accessKeyId: s3.accessKeyId, secretAccessKey: s3.secretAccessKey}}},
+		config: {
+			backups: {
+				s3: {
+					bucket: bucket.bucket,
+					prefix: bucket.prefix,
+					region: s3.region,
+					endpoint: s3.endpoint,
+					forcePathStyle: true,
+					accessKeyId: s3.accessKeyId,
+					secretAccessKey: s3.secretAccessKey,
+				},
+			},
+		},
 	});
 	await seed(project.db('development'), {dogs: 50});
 	t.is((await project.monarch(['backup', 'development', '--to', 's3'])).code, 0);

@@ -6,7 +6,7 @@ import {readdir, rename, rm} from 'node:fs/promises';
 import net from 'node:net';
 import {redactUri} from '../../source/core/redact.js';
 import {ensureServerBinaries} from '../servers/binaries.js';
-import {ping, startMongo, type MongoService} from '../servers/mongodb.js';
+import {type MongoService, ping, startMongo} from '../servers/mongodb.js';
 import {relative} from '../servers/paths.js';
 import {ServerStartError} from '../servers/process.js';
 
@@ -42,7 +42,9 @@ export async function findMongo(options: FindMongoOptions): Promise<FoundMongo> 
 			await ping(explicit, 5000);
 			return {uri: explicit};
 		} catch (error) {
-			throw new Error(`MONARCH_MONGODB_URI (${redactUri(explicit)}) did not answer as a MongoDB (${firstLine(error)}): start that server, or unset MONARCH_MONGODB_URI to let npm start run its own`);
+			throw new Error(
+				`MONARCH_MONGODB_URI (${redactUri(explicit)}) did not answer as a MongoDB (${firstLine(error)}): start that server, or unset MONARCH_MONGODB_URI to let npm start run its own`,
+			);
 		}
 	}
 
@@ -55,19 +57,21 @@ export async function findMongo(options: FindMongoOptions): Promise<FoundMongo> 
 		return {uri: defaultUri};
 	} catch (error) {
 		const {hostname, port} = new URL(defaultUri);
-		if (await listens(hostname, Number(port || 27017))) log(`${hostname}:${port || 27017} answers but not as a MongoDB (${firstLine(error)}); leaving it alone`);
+		if (await listens(hostname, Number(port || 27017)))
+			log(`${hostname}:${port || 27017} answers but not as a MongoDB (${firstLine(error)}); leaving it alone`);
 	}
 
 	const {dataDir} = options;
 	log(`no MongoDB answered; starting FerretDB for the sample (data kept in ${relative(dataDir)})`);
 	const binaries = await ensureServerBinaries({ferretdb: true, versitygw: false, log});
-	const start = async () => startMongo({
-		choice: 'ferretdb',
-		ferretdbBinary: binaries.ferretdb,
-		logFile: options.logFile,
-		timeoutMs: 30_000,
-		dataDir,
-	});
+	const start = async () =>
+		startMongo({
+			choice: 'ferretdb',
+			ferretdbBinary: binaries.ferretdb,
+			logFile: options.logFile,
+			timeoutMs: 30_000,
+			dataDir,
+		});
 	const server = await start().catch(async (error: unknown) => startAfterMovingData(error, dataDir, start, log));
 	return {uri: server.uri, server};
 }
@@ -78,14 +82,21 @@ export async function findMongo(options: FindMongoOptions): Promise<FoundMongo> 
  * FerretDB fails on fresh data too, the data was not the cause: it goes back
  * and the first error stands.
  */
-async function startAfterMovingData(error: unknown, dataDir: string, start: () => Promise<MongoService>, log: (line: string) => void): Promise<MongoService> {
+async function startAfterMovingData(
+	error: unknown,
+	dataDir: string,
+	start: () => Promise<MongoService>,
+	log: (line: string) => void,
+): Promise<MongoService> {
 	const kept = await readdir(dataDir).catch(() => []);
 	if (!(error instanceof ServerStartError) || kept.length === 0) throw error;
 	const aside = `${dataDir}.unreadable-${new Date().toISOString().replaceAll(/[:.]/g, '-')}`;
 	await rename(dataDir, aside);
 	try {
 		const server = await start();
-		log(`FerretDB could not open the sample data kept in ${relative(dataDir)} (${error.message}); moved it to ${relative(aside)} and started on fresh sample data`);
+		log(
+			`FerretDB could not open the sample data kept in ${relative(dataDir)} (${error.message}); moved it to ${relative(aside)} and started on fresh sample data`,
+		);
 		return server;
 	} catch {
 		await rm(dataDir, {recursive: true, force: true});

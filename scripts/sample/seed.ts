@@ -11,7 +11,12 @@ export function sampleData() {
 		born: new Date(Date.UTC(2015 + (index % 9), index % 12, 1 + (index % 27))),
 	}));
 	const sizes = ['small', 'medium', 'large'];
-	const dogHouses = dogs.map(dog => ({_id: dog._id + 1000, dog_id: dog._id, size: sizes[dog._id % sizes.length], color: dog._id % 2 ? 'red' : 'blue'}));
+	const dogHouses = dogs.map(dog => ({
+		_id: dog._id + 1000,
+		dog_id: dog._id,
+		size: sizes[dog._id % sizes.length],
+		color: dog._id % 2 ? 'red' : 'blue',
+	}));
 	const accounts = Array.from({length: 40}, (_, index) => ({
 		_id: index + 1,
 		name: `Account ${index + 1}`,
@@ -56,7 +61,9 @@ export async function seedSample(uri: string, databases: string[]): Promise<Seed
 		}
 	} catch (error) {
 		const reason = (error instanceof Error ? error.message : String(error)).split('\n')[0];
-		throw new Error(`could not seed the sample shop at ${uri} (${reason}): point MONARCH_MONGODB_URI at a MongoDB you may write to, with its user and password`);
+		throw new Error(
+			`could not seed the sample shop at ${uri} (${reason}): point MONARCH_MONGODB_URI at a MongoDB you may write to, with its user and password`,
+		);
 	} finally {
 		await client.close();
 	}

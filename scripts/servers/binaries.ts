@@ -1,9 +1,9 @@
-import { createHash } from 'node:crypto';
-import { existsSync } from 'node:fs';
+import {createHash} from 'node:crypto';
+import {existsSync} from 'node:fs';
 import fs from 'node:fs/promises';
 import path from 'node:path';
-import { $, which } from 'zx';
-import { binDir, ferretdbSourceDir, relative } from './paths.js';
+import {$, which} from 'zx';
+import {binDir, ferretdbSourceDir, relative} from './paths.js';
 
 /** The versitygw release we install (`go install …/cmd/versitygw@VERSION`). */
 export const VERSITYGW_VERSION = 'v1.7.0';
@@ -83,13 +83,13 @@ async function timed(
 	build: (go: string, output: string) => Promise<void>,
 ): Promise<void> {
 	const started = performance.now();
-	await fs.mkdir(binDir, { recursive: true });
+	await fs.mkdir(binDir, {recursive: true});
 	const output = `${target}.tmp-${process.pid}`;
 	try {
 		await build(await findGo(), output);
 		await fs.rename(output, target);
 	} finally {
-		await fs.rm(output, { force: true });
+		await fs.rm(output, {force: true});
 	}
 
 	await removeOtherVersions(name, target);
@@ -98,7 +98,12 @@ async function timed(
 }
 
 async function buildFerretdb(go: string, output: string): Promise<void> {
-	const result = await $({ cwd: ferretdbSourceDir, env: goEnv(), quiet: true, nothrow: true })`${go} build -mod=readonly -buildvcs=false -trimpath -o ${output} .`;
+	const result = await $({
+		cwd: ferretdbSourceDir,
+		env: goEnv(),
+		quiet: true,
+		nothrow: true,
+	})`${go} build -mod=readonly -buildvcs=false -trimpath -o ${output} .`;
 	if (result.exitCode !== 0) {
 		throw new Error(`building FerretDB failed:\n${result.stderr.trim()}`);
 	}
@@ -107,21 +112,26 @@ async function buildFerretdb(go: string, output: string): Promise<void> {
 async function installVersitygw(go: string, output: string): Promise<void> {
 	const gobin = `${output}.d`;
 	try {
-		const env = { ...goEnv(), GOBIN: gobin };
-		const result = await $({ cwd: binDir, env, quiet: true, nothrow: true })`${go} install -trimpath ${VERSITYGW_PACKAGE}@${VERSITYGW_VERSION}`;
+		const env = {...goEnv(), GOBIN: gobin};
+		const result = await $({
+			cwd: binDir,
+			env,
+			quiet: true,
+			nothrow: true,
+		})`${go} install -trimpath ${VERSITYGW_PACKAGE}@${VERSITYGW_VERSION}`;
 		if (result.exitCode !== 0) {
 			throw new Error(`installing versitygw failed:\n${result.stderr.trim()}`);
 		}
 
 		await fs.rename(path.join(gobin, 'versitygw'), output);
 	} finally {
-		await fs.rm(gobin, { recursive: true, force: true });
+		await fs.rm(gobin, {recursive: true, force: true});
 	}
 }
 
 /** Environment for go commands: never pick up a go.work file from above the repo. */
 function goEnv(): NodeJS.ProcessEnv {
-	return { ...process.env, GOWORK: 'off' };
+	return {...process.env, GOWORK: 'off'};
 }
 
 /** Deletes binaries of older versions once a new one is in place. */
@@ -129,14 +139,14 @@ async function removeOtherVersions(name: string, keep: string): Promise<void> {
 	for (const entry of await fs.readdir(binDir)) {
 		const file = path.join(binDir, entry);
 		if (entry.startsWith(`${name}-`) && file !== keep && !entry.includes('.tmp-')) {
-			await fs.rm(file, { force: true });
+			await fs.rm(file, {force: true});
 		}
 	}
 }
 
 /** The go command: from PATH, else the usual /usr/local/go install. */
 async function findGo(): Promise<string> {
-	const fromPath = await which('go', { nothrow: true });
+	const fromPath = await which('go', {nothrow: true});
 	if (fromPath) {
 		return fromPath;
 	}

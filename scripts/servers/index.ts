@@ -1,16 +1,16 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
-import { ensureServerBinaries } from './binaries.js';
-import { startMongo, useExternalMongo, type MongoChoice, type MongoFlavor, type MongoService } from './mongodb.js';
-import { logDir } from './paths.js';
-import { DEFAULT_READY_TIMEOUT_MS } from './ready.js';
-import { startS3, type S3Config, type S3Service } from './s3.js';
+import {ensureServerBinaries} from './binaries.js';
+import {type MongoChoice, type MongoFlavor, type MongoService, startMongo, useExternalMongo} from './mongodb.js';
+import {logDir} from './paths.js';
+import {DEFAULT_READY_TIMEOUT_MS} from './ready.js';
+import {type S3Config, type S3Service, startS3} from './s3.js';
 
-export { ensureServerBinaries, VERSITYGW_VERSION, type EnsureBinariesOptions, type ServerBinaries } from './binaries.js';
-export { ping as pingMongo, type MongoChoice, type MongoFlavor } from './mongodb.js';
-export { ServerStartError } from './process.js';
-export { readRunningServices, removeServicesFile, writeServicesFile, type RunningServices } from './running.js';
-export { s3Client, type S3Config } from './s3.js';
+export {type EnsureBinariesOptions, ensureServerBinaries, type ServerBinaries, VERSITYGW_VERSION} from './binaries.js';
+export {type MongoChoice, type MongoFlavor, ping as pingMongo} from './mongodb.js';
+export {ServerStartError} from './process.js';
+export {type RunningServices, readRunningServices, removeServicesFile, writeServicesFile} from './running.js';
+export {type S3Config, s3Client} from './s3.js';
 
 /** Options for {@link startServices}. */
 export interface StartServicesOptions {
@@ -40,9 +40,9 @@ export interface Services {
 	s3: S3Config;
 	s3Flavor: S3Service['flavor'];
 	/** Log files of the servers we started. */
-	logFiles: { mongodb?: string; s3?: string };
+	logFiles: {mongodb?: string; s3?: string};
 	/** Milliseconds each server took from launch to its first successful check. */
-	readyMs: { mongodb: number; s3: number };
+	readyMs: {mongodb: number; s3: number};
 	/** Resolves with a one-line message if a server we started dies before `stop()`; never resolves otherwise. */
 	crashed: Promise<string>;
 	/** Stops the servers we started and deletes their temp data; safe to call twice. */
@@ -70,11 +70,11 @@ export async function startServices(options: StartServicesOptions = {}): Promise
 	const [mongo, s3] = await Promise.allSettled([
 		process.env.MONARCH_TEST_MONGODB_URI
 			? useExternalMongo(process.env.MONARCH_TEST_MONGODB_URI, timeoutMs)
-			: startMongo({ choice, ferretdbBinary: binaries.ferretdb, logFile, timeoutMs }),
-		startS3({ versitygwBinary: binaries.versitygw, bucket: options.bucket ?? 'monarch-test', logFile: logFile('versitygw'), timeoutMs }),
+			: startMongo({choice, ferretdbBinary: binaries.ferretdb, logFile, timeoutMs}),
+		startS3({versitygwBinary: binaries.versitygw, bucket: options.bucket ?? 'monarch-test', logFile: logFile('versitygw'), timeoutMs}),
 	]);
 	if (mongo.status === 'rejected' || s3.status === 'rejected') {
-		await Promise.all([mongo, s3].map(async (result) => (result.status === 'fulfilled' ? result.value.stop() : undefined)));
+		await Promise.all([mongo, s3].map(async result => (result.status === 'fulfilled' ? result.value.stop() : undefined)));
 		throw mongo.status === 'rejected' ? mongo.reason : (s3 as PromiseRejectedResult).reason;
 	}
 
@@ -97,8 +97,8 @@ function assemble(mongo: MongoService, s3: S3Service, handleSignals: boolean): S
 		mongodbFlavor: mongo.flavor,
 		s3: s3.config,
 		s3Flavor: s3.flavor,
-		logFiles: { mongodb: mongo.logFile, s3: s3.logFile },
-		readyMs: { mongodb: Math.round(mongo.readyMs), s3: Math.round(s3.readyMs) },
+		logFiles: {mongodb: mongo.logFile, s3: s3.logFile},
+		readyMs: {mongodb: Math.round(mongo.readyMs), s3: Math.round(s3.readyMs)},
 		crashed: Promise.race([mongo.crashed, s3.crashed]),
 		stop,
 	};
@@ -134,7 +134,7 @@ function mongoChoiceFromEnv(): MongoChoice {
 
 /** On the first signal stop gracefully and exit 128+n; a second signal exits at once (the exit hook still kills the servers). */
 function stopOnSignals(stop: () => Promise<void>): void {
-	const signals = { SIGINT: 2, SIGTERM: 15, SIGHUP: 1 } as const;
+	const signals = {SIGINT: 2, SIGTERM: 15, SIGHUP: 1} as const;
 	let received = false;
 	for (const [signal, number] of Object.entries(signals)) {
 		process.on(signal, () => {
@@ -161,7 +161,7 @@ async function pruneOldLogs(): Promise<void> {
 		const file = path.join(logDir, entry);
 		const stat = await fs.stat(file).catch(() => undefined);
 		if (stat && stat.mtimeMs < dayAgo) {
-			await fs.rm(file, { force: true });
+			await fs.rm(file, {force: true});
 		}
 	}
 }

@@ -1,10 +1,10 @@
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { MongoClient } from 'mongodb';
-import { which } from 'zx';
-import { ServerStartError, spawnServer, type ServerProcess } from './process.js';
-import { freePort, waitUntilReady } from './ready.js';
+import {MongoClient} from 'mongodb';
+import {which} from 'zx';
+import {type ServerProcess, ServerStartError, spawnServer} from './process.js';
+import {freePort, waitUntilReady} from './ready.js';
 
 /** Which MongoDB-compatible server answers at the URI. */
 export type MongoFlavor = 'ferretdb' | 'mongod' | 'external';
@@ -39,8 +39,8 @@ export interface StartMongoOptions {
 
 /** A MongoDB someone else runs (MONARCH_TEST_MONGODB_URI), once it answers; stopping it does nothing. */
 export async function useExternalMongo(uri: string, timeoutMs: number): Promise<MongoService> {
-	const readyMs = await waitUntilReady({ name: `MongoDB at ${uri}` }, timeoutMs, async () => ping(uri));
-	return { uri, flavor: 'external', readyMs, crashed: new Promise(() => {}), stop: async () => {} };
+	const readyMs = await waitUntilReady({name: `MongoDB at ${uri}`}, timeoutMs, async () => ping(uri));
+	return {uri, flavor: 'external', readyMs, crashed: new Promise(() => {}), stop: async () => {}};
 }
 
 /**
@@ -48,7 +48,7 @@ export async function useExternalMongo(uri: string, timeoutMs: number): Promise<
  * folder unless one is given), and waits until a real ping succeeds.
  */
 export async function startMongo(options: StartMongoOptions): Promise<MongoService> {
-	const mongod = options.choice === 'ferretdb' ? null : await which('mongod', { nothrow: true });
+	const mongod = options.choice === 'ferretdb' ? null : await which('mongod', {nothrow: true});
 	if (options.choice === 'mongod' && !mongod) {
 		throw new ServerStartError('mongod was requested but is not on PATH');
 	}
@@ -58,9 +58,9 @@ export async function startMongo(options: StartMongoOptions): Promise<MongoServi
 
 /** Resolves once `uri` answers a ping; rejects after a short attempt. */
 export async function ping(uri: string, timeoutMs = 2000): Promise<void> {
-	const client = new MongoClient(uri, { serverSelectionTimeoutMS: timeoutMs, connectTimeoutMS: timeoutMs });
+	const client = new MongoClient(uri, {serverSelectionTimeoutMS: timeoutMs, connectTimeoutMS: timeoutMs});
 	try {
-		await client.db('admin').command({ ping: 1 });
+		await client.db('admin').command({ping: 1});
 	} finally {
 		await client.close();
 	}
@@ -69,7 +69,7 @@ export async function ping(uri: string, timeoutMs = 2000): Promise<void> {
 async function startFerretdb(options: StartMongoOptions): Promise<MongoService> {
 	const keep = options.dataDir !== undefined;
 	const dataDir = options.dataDir ?? (await fs.mkdtemp(path.join(os.tmpdir(), 'monarch-ferretdb-')));
-	await fs.mkdir(dataDir, { recursive: true });
+	await fs.mkdir(dataDir, {recursive: true});
 	const server = await spawnServer({
 		name: 'ferretdb',
 		command: options.ferretdbBinary,
@@ -84,10 +84,11 @@ async function startFerretdb(options: StartMongoOptions): Promise<MongoService> 
 		const uri = await server.firstLine.finally(() => clearTimeout(timer));
 		if (uri === undefined) {
 			// stdout closed: the process is exiting (or we killed it on timeout).
-			const { code, signal } = await server.exited;
-			const message = signal === 'SIGKILL'
-				? `ferretdb printed no URI within ${Math.round(options.timeoutMs / 1000)}s`
-				: `ferretdb exited with ${signal ?? `code ${code}`} before printing its URI`;
+			const {code, signal} = await server.exited;
+			const message =
+				signal === 'SIGKILL'
+					? `ferretdb printed no URI within ${Math.round(options.timeoutMs / 1000)}s`
+					: `ferretdb exited with ${signal ?? `code ${code}`} before printing its URI`;
 			throw new ServerStartError(message, server.logFile, true);
 		}
 
@@ -96,7 +97,14 @@ async function startFerretdb(options: StartMongoOptions): Promise<MongoService> 
 		}
 
 		await waitUntilReady(server, options.timeoutMs, async () => ping(uri));
-		return { uri, flavor: 'ferretdb', logFile: server.logFile, readyMs: performance.now() - started, crashed: server.crashed, stop: server.stop };
+		return {
+			uri,
+			flavor: 'ferretdb',
+			logFile: server.logFile,
+			readyMs: performance.now() - started,
+			crashed: server.crashed,
+			stop: server.stop,
+		};
 	} catch (error) {
 		await server.stop();
 		throw error;
@@ -118,7 +126,7 @@ async function startMongod(command: string, options: StartMongoOptions): Promise
 		const uri = `mongodb://127.0.0.1:${port}/`;
 		try {
 			const readyMs = await waitUntilReady(server, options.timeoutMs, async () => ping(uri));
-			return { uri, flavor: 'mongod', logFile: server.logFile, readyMs, crashed: server.crashed, stop: server.stop };
+			return {uri, flavor: 'mongod', logFile: server.logFile, readyMs, crashed: server.crashed, stop: server.stop};
 		} catch (error) {
 			await server.stop();
 			// An early exit most likely means another process took the port: try another.

@@ -1,10 +1,10 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import { createWriteStream, rmSync } from 'node:fs';
+import {type ChildProcess, spawn} from 'node:child_process';
+import {once} from 'node:events';
+import {createWriteStream, rmSync} from 'node:fs';
 import fs from 'node:fs/promises';
-import type { Socket } from 'node:net';
-import { once } from 'node:events';
+import type {Socket} from 'node:net';
 import path from 'node:path';
-import { relative } from './paths.js';
+import {relative} from './paths.js';
 
 /** How to launch one server. */
 export interface SpawnServerOptions {
@@ -60,16 +60,16 @@ let exitHookInstalled = false;
 export async function spawnServer(options: SpawnServerOptions): Promise<ServerProcess> {
 	installExitHook();
 	// The log's folder is made here, where the log is written, so no caller depends on another having run first.
-	await fs.mkdir(path.dirname(options.logFile), { recursive: true });
-	const log = createWriteStream(options.logFile, { flags: 'a' });
+	await fs.mkdir(path.dirname(options.logFile), {recursive: true});
+	const log = createWriteStream(options.logFile, {flags: 'a'});
 	await once(log, 'open');
 	log.on('error', () => {}); // a full disk must not crash the tests; the server itself still runs
 	const child = spawn(options.command, options.args, {
 		env: options.env ?? process.env,
 		stdio: ['ignore', 'pipe', 'pipe'],
 	});
-	const exited = new Promise<ExitInfo>((resolve) => {
-		child.once('exit', (code, signal) => resolve({ code, signal }));
+	const exited = new Promise<ExitInfo>(resolve => {
+		child.once('exit', (code, signal) => resolve({code, signal}));
 	});
 	try {
 		await new Promise<void>((resolve, reject) => {
@@ -78,13 +78,13 @@ export async function spawnServer(options: SpawnServerOptions): Promise<ServerPr
 		});
 	} catch (error) {
 		log.end();
-		await Promise.all(options.cleanup.map(async (dir) => fs.rm(dir, { recursive: true, force: true })));
+		await Promise.all(options.cleanup.map(async dir => fs.rm(dir, {recursive: true, force: true})));
 		throw new ServerStartError(`${options.name} could not be started: ${(error as Error).message}`, options.logFile);
 	}
 
-	child.on('error', (error) => log.write(`[monarch] ${error.message}\n`));
+	child.on('error', error => log.write(`[monarch] ${error.message}\n`));
 
-	const firstLine = new Promise<string | undefined>((resolve) => {
+	const firstLine = new Promise<string | undefined>(resolve => {
 		let buffered: string | undefined = '';
 		child.stdout!.on('data', (chunk: Buffer) => {
 			log.write(chunk);
@@ -103,13 +103,13 @@ export async function spawnServer(options: SpawnServerOptions): Promise<ServerPr
 	});
 	child.stderr!.on('data', (chunk: Buffer) => log.write(chunk));
 
-	const entry: Live = { child, watchdog: startWatchdog(child.pid!, options.cleanup), cleanup: options.cleanup };
+	const entry: Live = {child, watchdog: startWatchdog(child.pid!, options.cleanup), cleanup: options.cleanup};
 	live.add(entry);
 	child.once('close', () => log.end()); // after 'exit', once stdout and stderr are drained
 
 	let stopping: Promise<void> | undefined;
-	const crashed = new Promise<string>((resolve) => {
-		void exited.then(({ code, signal }) => {
+	const crashed = new Promise<string>(resolve => {
+		void exited.then(({code, signal}) => {
 			if (stopping === undefined) {
 				const how = signal ? `signal ${signal}` : `code ${code}`;
 				resolve(`${options.name} exited unexpectedly with ${how} (log: ${relative(options.logFile)})`);
@@ -127,12 +127,12 @@ export async function spawnServer(options: SpawnServerOptions): Promise<ServerPr
 			}
 
 			live.delete(entry);
-			await Promise.all(options.cleanup.map(async (dir) => fs.rm(dir, { recursive: true, force: true })));
+			await Promise.all(options.cleanup.map(async dir => fs.rm(dir, {recursive: true, force: true})));
 		})();
 		return stopping;
 	};
 
-	return { name: options.name, logFile: options.logFile, child, exited, crashed, firstLine, stop };
+	return {name: options.name, logFile: options.logFile, child, exited, crashed, firstLine, stop};
 }
 
 /** A server failed to start or become ready; the message is one line naming it and its log. */
@@ -185,7 +185,7 @@ function installExitHook(): void {
 			entry.watchdog.kill('SIGKILL');
 			entry.child.kill('SIGKILL');
 			for (const dir of entry.cleanup) {
-				rmSync(dir, { recursive: true, force: true });
+				rmSync(dir, {recursive: true, force: true});
 			}
 		}
 	});

@@ -1,6 +1,6 @@
 import net from 'node:net';
-import { setTimeout as sleep } from 'node:timers/promises';
-import { ServerStartError, type ServerProcess } from './process.js';
+import {setTimeout as sleep} from 'node:timers/promises';
+import {type ServerProcess, ServerStartError} from './process.js';
 
 /** Default time a server gets to become ready. */
 export const DEFAULT_READY_TIMEOUT_MS = 30_000;
@@ -16,8 +16,8 @@ export async function freePort(host = '127.0.0.1'): Promise<number> {
 		server.once('error', reject);
 		server.listen(0, host, resolve);
 	});
-	const { port } = server.address() as net.AddressInfo;
-	await new Promise<void>((resolve) => server.close(() => resolve()));
+	const {port} = server.address() as net.AddressInfo;
+	await new Promise<void>(resolve => server.close(() => resolve()));
 	return port;
 }
 
@@ -28,7 +28,7 @@ export async function freePort(host = '127.0.0.1'): Promise<number> {
  * did not start it ourselves.
  */
 export async function waitUntilReady(
-	target: ServerProcess | { name: string; logFile?: string },
+	target: ServerProcess | {name: string; logFile?: string},
 	timeoutMs: number,
 	probe: () => Promise<void>,
 ): Promise<number> {

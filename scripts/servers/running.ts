@@ -1,7 +1,7 @@
 import fs from 'node:fs/promises';
-import { ping, type MongoFlavor } from './mongodb.js';
-import { servicesFile } from './paths.js';
-import type { S3Config } from './s3.js';
+import {type MongoFlavor, ping} from './mongodb.js';
+import {servicesFile} from './paths.js';
+import type {S3Config} from './s3.js';
 
 /** What `npm run services` records in `.monarch-services.json`. */
 export interface RunningServices {
@@ -16,14 +16,14 @@ export interface RunningServices {
 
 /** Writes `.monarch-services.json` (mode 0600: it holds keys). */
 export async function writeServicesFile(services: RunningServices): Promise<void> {
-	await fs.writeFile(servicesFile, `${JSON.stringify(services, null, '\t')}\n`, { mode: 0o600 });
+	await fs.writeFile(servicesFile, `${JSON.stringify(services, null, '\t')}\n`, {mode: 0o600});
 }
 
 /** Removes `.monarch-services.json`, if it is ours (or left behind by a dead process). */
 export async function removeServicesFile(pid = process.pid): Promise<void> {
 	const current = await readServicesFile();
 	if (current === undefined || current.pid === pid || !isAlive(current.pid)) {
-		await fs.rm(servicesFile, { force: true });
+		await fs.rm(servicesFile, {force: true});
 	}
 }
 

@@ -1,9 +1,9 @@
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { CreateBucketCommand, HeadBucketCommand, ListBucketsCommand, S3Client, S3ServiceException } from '@aws-sdk/client-s3';
-import { ServerStartError, spawnServer } from './process.js';
-import { freePort, waitUntilReady } from './ready.js';
+import {CreateBucketCommand, HeadBucketCommand, ListBucketsCommand, S3Client, S3ServiceException} from '@aws-sdk/client-s3';
+import {ServerStartError, spawnServer} from './process.js';
+import {freePort, waitUntilReady} from './ready.js';
 
 // The SDK warns on every process that Node 20 support ends in 2027; that is known and only noise here.
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
@@ -61,9 +61,9 @@ export async function startS3(options: StartS3Options): Promise<S3Service> {
 			bucket: env.MONARCH_TEST_S3_BUCKET ?? options.bucket,
 			forcePathStyle: true,
 		};
-		const target = { name: `S3 at ${config.endpoint}` };
+		const target = {name: `S3 at ${config.endpoint}`};
 		const readyMs = await waitUntilReady(target, options.timeoutMs, async () => ensureBucket(config, false));
-		return { config, flavor: 'external', readyMs, crashed: new Promise(() => {}), stop: async () => {} };
+		return {config, flavor: 'external', readyMs, crashed: new Promise(() => {}), stop: async () => {}};
 	}
 
 	for (let attempt = 1; ; attempt++) {
@@ -81,12 +81,17 @@ export async function startS3(options: StartS3Options): Promise<S3Service> {
 			name: 'versitygw',
 			command: options.versitygwBinary,
 			args: [
-				'--port', `127.0.0.1:${port}`,
-				'--access', config.accessKeyId,
-				'--secret', config.secretAccessKey,
-				'--region', config.region,
+				'--port',
+				`127.0.0.1:${port}`,
+				'--access',
+				config.accessKeyId,
+				'--secret',
+				config.secretAccessKey,
+				'--region',
+				config.region,
 				'--quiet',
-				'posix', root,
+				'posix',
+				root,
 			],
 			env: versitygwEnv(),
 			logFile: options.logFile,
@@ -94,7 +99,7 @@ export async function startS3(options: StartS3Options): Promise<S3Service> {
 		});
 		try {
 			const readyMs = await waitUntilReady(server, options.timeoutMs, async () => ensureBucket(config, true));
-			return { config, flavor: 'versitygw', logFile: server.logFile, readyMs, crashed: server.crashed, stop: server.stop };
+			return {config, flavor: 'versitygw', logFile: server.logFile, readyMs, crashed: server.crashed, stop: server.stop};
 		} catch (error) {
 			await server.stop();
 			// An early exit most likely means another process took the port: try another.
@@ -116,9 +121,9 @@ export function s3Client(config: S3Config, timeoutMs = 3000): S3Client {
 		endpoint: config.endpoint,
 		region: config.region,
 		forcePathStyle: config.forcePathStyle,
-		credentials: { accessKeyId: config.accessKeyId, secretAccessKey: config.secretAccessKey },
+		credentials: {accessKeyId: config.accessKeyId, secretAccessKey: config.secretAccessKey},
 		maxAttempts: 2,
-		requestHandler: { connectionTimeout: timeoutMs, requestTimeout: timeoutMs },
+		requestHandler: {connectionTimeout: timeoutMs, requestTimeout: timeoutMs},
 	});
 }
 
@@ -135,14 +140,14 @@ async function ensureBucket(config: S3Config, listBuckets: boolean): Promise<voi
 		}
 
 		try {
-			await client.send(new HeadBucketCommand({ Bucket: config.bucket }));
+			await client.send(new HeadBucketCommand({Bucket: config.bucket}));
 		} catch (error) {
 			if (!(error instanceof S3ServiceException && error.$metadata.httpStatusCode === 404)) {
 				throw error;
 			}
 
-			await client.send(new CreateBucketCommand({ Bucket: config.bucket }));
-			await client.send(new HeadBucketCommand({ Bucket: config.bucket }));
+			await client.send(new CreateBucketCommand({Bucket: config.bucket}));
+			await client.send(new HeadBucketCommand({Bucket: config.bucket}));
 		}
 	} finally {
 		client.destroy();

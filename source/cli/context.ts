@@ -22,7 +22,8 @@ export function createContext(globals: GlobalOptions, signal: AbortSignal): CliC
 	let loaded: Promise<ProjectConfig> | undefined;
 	return {
 		globals,
-		config: async () => (loaded ??= import('../core/config/index.js').then(async ({loadConfig}) => loadConfig({configPath: globals.config}))),
+		config: async () =>
+			(loaded ??= import('../core/config/index.js').then(async ({loadConfig}) => loadConfig({configPath: globals.config}))),
 		prompter: (params = []) => createCliPrompter({params: parseParams(params)}),
 		events: createEventPrinter({verbose: globals.verbose}),
 		signal,

@@ -1,6 +1,6 @@
 import type {EventSink, MonarchEvent} from '../core/events.js';
-import {createProgressMeter, formatDuration, type ProgressMeter, type ProgressSnapshot} from '../core/progress.js';
 import {describePhase} from '../core/phase-lines.js';
+import {createProgressMeter, formatDuration, type ProgressMeter, type ProgressSnapshot} from '../core/progress.js';
 import {describeRecovery} from '../core/recovery-lines.js';
 import {redact} from '../core/redact.js';
 import {paint} from './style.js';

@@ -27,7 +27,13 @@ function describeArgument(argument: Argument): GrammarArgument {
 }
 
 function describeOption(option: Option): GrammarOption {
-	return {short: option.short ?? null, long: option.long ?? option.flags, attribute: option.attributeName(), takesValue: option.required || option.optional, negate: option.negate};
+	return {
+		short: option.short ?? null,
+		long: option.long ?? option.flags,
+		attribute: option.attributeName(),
+		takesValue: option.required || option.optional,
+		negate: option.negate,
+	};
 }
 
 /** The grammar of commander's `program` (from createProgram), read without parsing or running anything. */

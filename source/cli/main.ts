@@ -55,7 +55,9 @@ function fixClockFromEnvironment(): void {
 	if (value === undefined || value === '') return;
 	const at = new Date(value);
 	if (!/^\d{4}-\d{2}-\d{2}T/.test(value) || Number.isNaN(at.getTime())) {
-		throw new MonarchError('usage', `MONARCH_NOW: ${JSON.stringify(value)} is not an ISO 8601 time`, {hint: 'set it like 2026-03-01T09:30:00Z, or unset it to use the real clock'});
+		throw new MonarchError('usage', `MONARCH_NOW: ${JSON.stringify(value)} is not an ISO 8601 time`, {
+			hint: 'set it like 2026-03-01T09:30:00Z, or unset it to use the real clock',
+		});
 	}
 
 	fixClock(at);

@@ -3,18 +3,18 @@ import {monarchVersion} from '../core/version.js';
 import {registerBackupCommands} from './commands/backups.js';
 import {registerListBackupsCommand} from './commands/backups-list.js';
 import {registerPruneBackupsCommand} from './commands/backups-prune.js';
+import {registerMarkAppliedCommand} from './commands/baseline.js';
 import {registerEnvironmentCommands} from './commands/environments.js';
 import {registerMigrationCommands} from './commands/migrations.js';
 import {registerProjectCommands} from './commands/project.js';
 import {registerQuerySetCommands} from './commands/querysets.js';
-import {registerUnlockCommand} from './commands/unlock.js';
-import {registerMarkAppliedCommand} from './commands/baseline.js';
 import {registerRehearseCommand} from './commands/rehearse.js';
+import {registerScrubAuditCommand} from './commands/scrub-audit.js';
 import {registerScrubPreviewCommand} from './commands/scrub-preview.js';
 import {registerScrubSuggestCommand} from './commands/scrub-suggest.js';
-import {registerScrubAuditCommand} from './commands/scrub-audit.js';
+import {registerUnlockCommand} from './commands/unlock.js';
 import {registerVerifyCommand} from './commands/verify.js';
-import {createContext, type CliContext} from './context.js';
+import {type CliContext, createContext} from './context.js';
 
 /** The whole command line, with every command registered. */
 export function createProgram(signal: AbortSignal): Command {

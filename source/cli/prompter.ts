@@ -40,10 +40,18 @@ export function createCliPrompter(options: CliPrompterOptions): Prompter {
 	}
 
 	function missing(key: string, message: string, hint?: string): MonarchError {
-		return new MonarchError('usage', `No answer for "${message}"`, {hint: hint ?? `pass --param ${key}=VALUE (there is no terminal to ask on)`});
+		return new MonarchError('usage', `No answer for "${message}"`, {
+			hint: hint ?? `pass --param ${key}=VALUE (there is no terminal to ask on)`,
+		});
 	}
 
-	async function answer(key: string, message: string, fallback: string | undefined, check: (value: string) => string | undefined, hint?: string): Promise<string> {
+	async function answer(
+		key: string,
+		message: string,
+		fallback: string | undefined,
+		check: (value: string) => string | undefined,
+		hint?: string,
+	): Promise<string> {
 		const given = options.params.get(key);
 		if (given !== undefined) {
 			const problem = check(given);
@@ -78,12 +86,15 @@ export function createCliPrompter(options: CliPrompterOptions): Prompter {
 			const value = await answer(question.key, `${question.message} [${listed}]`, question.default, text =>
 				values.includes(text) || values[Number(text) - 1] !== undefined ? undefined : `choose one of ${values.join(', ')}`,
 			);
-			return (values.includes(value) ? value : values[Number(value) - 1]!) as typeof question.choices[number]['value'];
+			return (values.includes(value) ? value : values[Number(value) - 1]!) as (typeof question.choices)[number]['value'];
 		},
 		async confirm(question) {
 			const fallback = question.default === undefined ? undefined : question.default ? 'y' : 'n';
-			const value = await answer(question.key, `${question.message} [y/n]`, fallback, text =>
-				/^(y|yes|n|no|true|false)$/i.test(text) ? undefined : 'answer y or n',
+			const value = await answer(
+				question.key,
+				`${question.message} [y/n]`,
+				fallback,
+				text => (/^(y|yes|n|no|true|false)$/i.test(text) ? undefined : 'answer y or n'),
 				question.unattendedHint,
 			);
 			return /^(y|yes|true)$/i.test(value);

@@ -8,12 +8,13 @@ export function table(rows: string[][], indent = '  '): string {
 	}
 
 	return rows
-		.map(row =>
-			indent +
-			row
-				.map((cell, index) => (index === row.length - 1 ? cell : cell + ' '.repeat((widths[index] ?? 0) - stringWidth(cell))))
-				.join('  ')
-				.trimEnd(),
+		.map(
+			row =>
+				indent +
+				row
+					.map((cell, index) => (index === row.length - 1 ? cell : cell + ' '.repeat((widths[index] ?? 0) - stringWidth(cell))))
+					.join('  ')
+					.trimEnd(),
 		)
 		.join('\n');
 }

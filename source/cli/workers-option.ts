@@ -9,7 +9,9 @@ export const workersHelp = `insert workers (threads, one connection each) that l
 export function parseWorkers(value: string | undefined): number | undefined {
 	if (value === undefined) return undefined;
 	if (!/^\d+$/.test(value) || !isWorkerCount(Number(value))) {
-		throw new MonarchError('usage', `--workers ${value}: must be a whole number from 0 to ${maxWorkers}; nothing was changed`, {hint: 'e.g. --workers 4, 0 for the main thread, or leave it out for the default'});
+		throw new MonarchError('usage', `--workers ${value}: must be a whole number from 0 to ${maxWorkers}; nothing was changed`, {
+			hint: 'e.g. --workers 4, 0 for the main thread, or leave it out for the default',
+		});
 	}
 
 	return Number(value);

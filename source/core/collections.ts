@@ -1,6 +1,6 @@
 import type {Db, Document} from 'mongodb';
-import {lockCollection} from './lease-lock.js';
 import type {ArchiveCollectionType} from './archive/index.js';
+import {lockCollection} from './lease-lock.js';
 
 /** monarch's migration history in each environment's database (its documents: see migrations/history.ts). */
 export const historyCollection = 'monarch_migrations';

@@ -28,7 +28,13 @@ export async function confirmProtected(environment: Environment, action: string,
 export async function confirmDestructive(environment: Environment, action: string, options: ConfirmOptions): Promise<void> {
 	if (options.yes) return;
 	if (environment.protected) return confirmProtected(environment, action, options);
-	const confirmed = await options.prompter.confirm({key: 'confirm', message: `${action}?`, default: false, unattendedHint: 'pass --yes to confirm without a terminal', ...(options.details ? {details: options.details} : {})});
+	const confirmed = await options.prompter.confirm({
+		key: 'confirm',
+		message: `${action}?`,
+		default: false,
+		unattendedHint: 'pass --yes to confirm without a terminal',
+		...(options.details ? {details: options.details} : {}),
+	});
 	if (!confirmed) throw refusal(environment, action);
 }
 

@@ -5,7 +5,7 @@ import {firstLine, MonarchError} from './errors.js';
 import type {EventSink} from './events.js';
 import {findInterruptedSwap, finishInterruptedSwap, type InterruptedSwap} from './interrupted-swap.js';
 import {redact} from './redact.js';
-import {dropAbandonedScratch, findAbandonedScratch, type AbandonedScratch} from './scratch-databases.js';
+import {type AbandonedScratch, dropAbandonedScratch, findAbandonedScratch} from './scratch-databases.js';
 
 export type Connection = {
 	client: MongoClient;
@@ -57,7 +57,8 @@ export async function connect(environment: Environment, options: ConnectOptions)
 			interruptedSwap = await findInterruptedSwap(db, environment);
 			if (interruptedSwap) options.events?.({type: 'swap:interrupted', swap: interruptedSwap});
 			abandonedScratch = await findAbandonedScratch(client, options.events);
-			if (abandonedScratch.length > 0) options.events?.({type: 'scratch:abandoned', environment: environment.name, databases: abandonedScratch});
+			if (abandonedScratch.length > 0)
+				options.events?.({type: 'scratch:abandoned', environment: environment.name, databases: abandonedScratch});
 		}
 	} catch (error) {
 		await client.close().catch(() => {});
@@ -69,8 +70,12 @@ export async function connect(environment: Environment, options: ConnectOptions)
 
 export function connectionError(environment: Pick<Environment, 'name' | 'hosts' | 'displayUri'>, error: unknown): MonarchError {
 	const reason = firstLine(redact(error instanceof Error ? error.message : String(error)));
-	return new MonarchError('connection', `Cannot reach environment "${environment.name}" at ${environment.hosts.join(',') || environment.displayUri}: ${reason}`, {
-		hint: 'check that the server is running and the uri in monarch.json',
-		cause: error,
-	});
+	return new MonarchError(
+		'connection',
+		`Cannot reach environment "${environment.name}" at ${environment.hosts.join(',') || environment.displayUri}: ${reason}`,
+		{
+			hint: 'check that the server is running and the uri in monarch.json',
+			cause: error,
+		},
+	);
 }

@@ -3,8 +3,8 @@ import {confirmDestructive} from './confirm.js';
 import {connect} from './connection.js';
 import {findEnvironment} from './environments.js';
 import type {OperationOptions} from './events.js';
-import type {Prompter} from './prompts.js';
 import {counted} from './plural.js';
+import type {Prompter} from './prompts.js';
 
 export type DropDatabaseOptions = OperationOptions & {
 	config: ProjectConfig;
@@ -16,7 +16,12 @@ export type DropDatabaseOptions = OperationOptions & {
 /** Drops an environment's whole database, after confirmation. */
 export async function dropDatabase(options: DropDatabaseOptions): Promise<{environment: string; database: string; collections: number}> {
 	const environment = findEnvironment(options.config.environments, options.environment, options.config.displayFile);
-	const connection = await connect(environment, {access: 'write', lock: options.config.lock, events: options.events, signal: options.signal});
+	const connection = await connect(environment, {
+		access: 'write',
+		lock: options.config.lock,
+		events: options.events,
+		signal: options.signal,
+	});
 	try {
 		const collections = await connection.db.listCollections({}, {nameOnly: true}).toArray();
 		await confirmDestructive(environment, `Drop database ${environment.database} (${counted(collections.length, 'collection')})`, {

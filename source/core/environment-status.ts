@@ -3,31 +3,31 @@ import type {Environment} from './environments.js';
 import {firstLine} from './errors.js';
 import {findInterruptedSwap, type InterruptedSwap} from './interrupted-swap.js';
 import {redact} from './redact.js';
-import {findAbandonedScratch, type AbandonedScratch} from './scratch-databases.js';
+import {type AbandonedScratch, findAbandonedScratch} from './scratch-databases.js';
 
 /** What a quick look at an environment's server found. */
 export type EnvironmentStatus =
 	| {
-		environment: string;
-		reachable: true;
-		/** Round trip of one `ping` command once connected (ms). */
-		latencyMs: number;
-		collections: number;
-		/** Uncompressed size of the documents (dbStats `dataSize`, bytes). */
-		dataSize: number;
-		/** The database is half-swapped by a restore or copy killed during its swap. */
-		interruptedSwap?: InterruptedSwap;
-		/** Scratch databases on this server that killed rehearsals left (a command that writes drops them). */
-		abandonedScratch?: AbandonedScratch[];
-		checkedAt: Date;
-	}
+			environment: string;
+			reachable: true;
+			/** Round trip of one `ping` command once connected (ms). */
+			latencyMs: number;
+			collections: number;
+			/** Uncompressed size of the documents (dbStats `dataSize`, bytes). */
+			dataSize: number;
+			/** The database is half-swapped by a restore or copy killed during its swap. */
+			interruptedSwap?: InterruptedSwap;
+			/** Scratch databases on this server that killed rehearsals left (a command that writes drops them). */
+			abandonedScratch?: AbandonedScratch[];
+			checkedAt: Date;
+	  }
 	| {
-		environment: string;
-		reachable: false;
-		/** One line, password-free: why it could not be reached. */
-		error: string;
-		checkedAt: Date;
-	};
+			environment: string;
+			reachable: false;
+			/** One line, password-free: why it could not be reached. */
+			error: string;
+			checkedAt: Date;
+	  };
 
 export type EnvironmentStatusOptions = {
 	/** Give up after this long (ms, default 3000). */

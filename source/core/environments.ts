@@ -30,7 +30,10 @@ export function hostsOf(uri: string): string[] {
 	const authority = match[1];
 	const at = authority.lastIndexOf('@');
 	const hostList = at === -1 ? authority : authority.slice(at + 1);
-	return hostList.split(',').filter(Boolean).map(host => decodeURIComponent(host));
+	return hostList
+		.split(',')
+		.filter(Boolean)
+		.map(host => decodeURIComponent(host));
 }
 
 /** True for loopback names and addresses and for unix sockets. */
@@ -94,11 +97,9 @@ export function findEnvironment(environments: Environment[], name: string, confi
 
 	if (environment.missingVariables.length > 0) {
 		const variables = environment.missingVariables.join(', ');
-		throw new MonarchError(
-			'config',
-			`${configFile}: environments.${name}: environment variable ${variables} is not set`,
-			{hint: `export ${environment.missingVariables[0]}=... before running monarch`},
-		);
+		throw new MonarchError('config', `${configFile}: environments.${name}: environment variable ${variables} is not set`, {
+			hint: `export ${environment.missingVariables[0]}=... before running monarch`,
+		});
 	}
 
 	return environment;

@@ -29,7 +29,6 @@ export type AbandonedScratch = {
 	expiredAt: Date;
 };
 
-
 /**
  * Typed events that long operations in the core emit. The CLI prints them as
  * lines and bars; the TUI renders them as progress bars and a log pane.
@@ -74,14 +73,25 @@ export type MonarchEvent =
 	/** The swap is done: the target equals the source. */
 	| {type: 'swap:finished'; label: string; runId: string; collections: number; dropped: string[]}
 	/** A rehearsal's scratch copy is made: `source` (an environment) copied into `database` on the server of the rehearsal `environment`; data collections and documents, `monarch_migrations` not counted. */
-	| {type: 'rehearse:copied'; source: string; environment: string; database: string; collections: number; documents: number; durationMs: number}
+	| {
+			type: 'rehearse:copied';
+			source: string;
+			environment: string;
+			database: string;
+			collections: number;
+			documents: number;
+			durationMs: number;
+	  }
 	/** A rehearsal's scratch database was dropped (at the end, or after a failure or Ctrl+C). */
 	| {type: 'rehearse:dropped'; database: string}
 	/** `--keep`: a rehearsal's scratch database was left for inspection. */
 	| {type: 'rehearse:kept'; database: string};
 
 /** The events that mark a phase of a backup, restore, copy or rehearsal (the ones `--json` lists besides recoveries). */
-export type PhaseEvent = Extract<MonarchEvent, {type: `${'backup' | 'dump' | 'restore' | 'migrate' | 'staging' | 'swap' | 'rehearse'}:${string}`}>;
+export type PhaseEvent = Extract<
+	MonarchEvent,
+	{type: `${'backup' | 'dump' | 'restore' | 'migrate' | 'staging' | 'swap' | 'rehearse'}:${string}`}
+>;
 
 export type EventSink = (event: MonarchEvent) => void;
 

@@ -13,7 +13,11 @@ export async function initProject(folder: string): Promise<InitResult> {
 		throw new MonarchError('usage', `${configFile} already exists; nothing was changed`, {hint: 'edit it, or remove it first'});
 	}
 
-	const database = path.basename(path.resolve(folder)).replace(/[^A-Za-z0-9_-]+/g, '_').slice(0, 40) || 'app';
+	const database =
+		path
+			.basename(path.resolve(folder))
+			.replace(/[^A-Za-z0-9_-]+/g, '_')
+			.slice(0, 40) || 'app';
 	const config = {
 		environments: {
 			development: {uri: 'mongodb://127.0.0.1:27017', database: `${database}_development`},

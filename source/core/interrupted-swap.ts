@@ -1,15 +1,17 @@
 import type {Db} from 'mongodb';
-import {finishInterruptedSwaps, restoreLockName, swapJournals} from './swap-journal.js';
 import type {Environment} from './environments.js';
 import {describeError, isMonarchError, MonarchError} from './errors.js';
-import {ignoreEvents, type EventSink, type InterruptedSwap} from './events.js';
+import {type EventSink, type InterruptedSwap, ignoreEvents} from './events.js';
 import {acquireLock, liveLock} from './lease-lock.js';
+import {finishInterruptedSwaps, restoreLockName, swapJournals} from './swap-journal.js';
 
 export type {InterruptedSwap} from './events.js';
 
-
 /** The swap interrupted in `db`, if any (a run swapping now, whose restore lock is live, is not interrupted). Reads only. */
-export async function findInterruptedSwap(db: Db, environment: Pick<Environment, 'name' | 'database'>): Promise<InterruptedSwap | undefined> {
+export async function findInterruptedSwap(
+	db: Db,
+	environment: Pick<Environment, 'name' | 'database'>,
+): Promise<InterruptedSwap | undefined> {
 	const [journal] = await swapJournals(db);
 	if (!journal || (await liveLock(db, restoreLockName))) return undefined;
 	return {
@@ -42,10 +44,14 @@ export async function finishInterruptedSwap(db: Db, options: FinishSwapOptions):
 		await finishInterruptedSwaps(db, events);
 	} catch (error) {
 		if (isMonarchError(error)) throw error;
-		throw new MonarchError('internal', `Cannot finish the swap that a killed restore or copy left half-done in database ${db.databaseName}: ${describeError(error)}`, {
-			hint: 'every collection it needs is loaded and its journal is kept; check the server, then run the command again',
-			cause: error,
-		});
+		throw new MonarchError(
+			'internal',
+			`Cannot finish the swap that a killed restore or copy left half-done in database ${db.databaseName}: ${describeError(error)}`,
+			{
+				hint: 'every collection it needs is loaded and its journal is kept; check the server, then run the command again',
+				cause: error,
+			},
+		);
 	} finally {
 		await lock.release().catch(() => {});
 	}

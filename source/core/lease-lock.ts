@@ -3,8 +3,8 @@ import {readFileSync, readlinkSync} from 'node:fs';
 import {setTimeout as sleep} from 'node:timers/promises';
 import type {Db} from 'mongodb';
 import {MonarchError, throwIfAborted} from './errors.js';
-import {ignoreEvents, type EventSink} from './events.js';
-import {runnerIdentity, type RunnerIdentity} from './version.js';
+import {type EventSink, ignoreEvents} from './events.js';
+import {type RunnerIdentity, runnerIdentity} from './version.js';
 
 /**
  * The lease lock: monarch's one lock, used by migrations (`migrations`) and by
@@ -88,7 +88,14 @@ export async function acquireLock(db: Db, name: string, options: LockOptions): P
 				acquiredAt: now,
 				expiresAt: new Date(now.getTime() + options.leaseMs),
 			});
-			if (removed) events({type: 'lock:taken-over', lock: name, holder: describeHolder(removed.lock), reason: removed.reason, expiredAt: removed.lock.expiresAt});
+			if (removed)
+				events({
+					type: 'lock:taken-over',
+					lock: name,
+					holder: describeHolder(removed.lock),
+					reason: removed.reason,
+					expiredAt: removed.lock.expiresAt,
+				});
 			events({type: 'lock:acquired'});
 			return startHeartbeat(db, name, token, options.leaseMs);
 		} catch (error) {
@@ -193,8 +200,15 @@ let machine: Pick<LockHolder, 'bootId' | 'pidNamespace'> | undefined;
 
 /** This process as a lock holder. */
 function holderIdentity(): LockHolder {
-	machine ??= {bootId: readText(() => readFileSync('/proc/sys/kernel/random/boot_id', 'utf8')), pidNamespace: readText(() => readlinkSync('/proc/self/ns/pid'))};
-	return {...runnerIdentity(), ...(machine.bootId ? {bootId: machine.bootId} : {}), ...(machine.pidNamespace ? {pidNamespace: machine.pidNamespace} : {})};
+	machine ??= {
+		bootId: readText(() => readFileSync('/proc/sys/kernel/random/boot_id', 'utf8')),
+		pidNamespace: readText(() => readlinkSync('/proc/self/ns/pid')),
+	};
+	return {
+		...runnerIdentity(),
+		...(machine.bootId ? {bootId: machine.bootId} : {}),
+		...(machine.pidNamespace ? {pidNamespace: machine.pidNamespace} : {}),
+	};
 }
 
 function readText(read: () => string): string | undefined {
@@ -209,14 +223,17 @@ function startHeartbeat(db: Db, name: string, token: string, leaseMs: number): H
 	const collection = db.collection<LockDocument>(lockCollection);
 	let lost = false;
 	let renewing: Promise<unknown> = Promise.resolve();
-	const timer = setInterval(() => {
-		renewing = collection
-			.updateOne({_id: name, token}, {$set: {expiresAt: new Date(Date.now() + leaseMs)}})
-			.then(result => {
-				if (result.matchedCount === 0) lost = true;
-			})
-			.catch(() => {}); // a missed beat is retried at the next one; the lease is three beats long
-	}, Math.max(10, Math.floor(leaseMs / 3)));
+	const timer = setInterval(
+		() => {
+			renewing = collection
+				.updateOne({_id: name, token}, {$set: {expiresAt: new Date(Date.now() + leaseMs)}})
+				.then(result => {
+					if (result.matchedCount === 0) lost = true;
+				})
+				.catch(() => {}); // a missed beat is retried at the next one; the lease is three beats long
+		},
+		Math.max(10, Math.floor(leaseMs / 3)),
+	);
 	const stop = async () => {
 		clearInterval(timer);
 		await renewing;

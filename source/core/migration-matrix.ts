@@ -1,7 +1,7 @@
 import type {ProjectConfig} from './config/load.js';
 import {describeError} from './errors.js';
-import {listMigrations} from './migrations/list.js';
 import type {MigrationState} from './migrations/history.js';
+import {listMigrations} from './migrations/list.js';
 
 /** One environment's column of the matrix: its report, or why it could not be read. */
 export type MatrixColumn = {environment: string; states: Map<string, MigrationState> | undefined; error: string | undefined};

@@ -1,5 +1,5 @@
-import {formatBytes} from './format.js';
 import type {PhaseEvent} from './events.js';
+import {formatBytes} from './format.js';
 import {counted} from './plural.js';
 import {formatDuration} from './progress.js';
 import {describeRecovery} from './recovery-lines.js';
@@ -17,9 +17,15 @@ export function describePhase(event: PhaseEvent): PhaseLine {
 		case 'backup:started':
 			return {level: 'info', text: `Backing up ${event.environment} (database ${event.database}) to ${event.store}${event.archive}`};
 		case 'dump:collection-split':
-			return {level: 'debug', text: `${event.collection}: ${counted(event.documents, 'document')} read by ${event.ranges} cursors over _id ranges`};
+			return {
+				level: 'debug',
+				text: `${event.collection}: ${counted(event.documents, 'document')} read by ${event.ranges} cursors over _id ranges`,
+			};
 		case 'restore:verified':
-			return {level: 'info', text: `Verified: ${counted(event.collections, 'collection')}, ${counted(event.documents, 'document')}, ${formatBytes(event.bytes)}, sha256 ${event.sha256.slice(0, 12)}...`};
+			return {
+				level: 'info',
+				text: `Verified: ${counted(event.collections, 'collection')}, ${counted(event.documents, 'document')}, ${formatBytes(event.bytes)}, sha256 ${event.sha256.slice(0, 12)}...`,
+			};
 		case 'restore:safety-backup':
 			return {level: 'info', text: `Safety backup of ${event.environment}: ${event.store}${event.archive}`};
 		case 'migrate:safety-backup':
@@ -37,7 +43,10 @@ export function describePhase(event: PhaseEvent): PhaseLine {
 		case 'swap:finished':
 			return {level: 'debug', text: `${event.label}: swap finished, ${counted(event.collections, 'collection')} in place`};
 		case 'rehearse:copied':
-			return {level: 'info', text: `Copied ${event.source} into ${event.database} on ${event.environment}'s server: ${counted(event.collections, 'collection')}, ${counted(event.documents, 'document')} in ${formatDuration(event.durationMs)}`};
+			return {
+				level: 'info',
+				text: `Copied ${event.source} into ${event.database} on ${event.environment}'s server: ${counted(event.collections, 'collection')}, ${counted(event.documents, 'document')} in ${formatDuration(event.durationMs)}`,
+			};
 		case 'rehearse:dropped':
 			return {level: 'info', text: `Dropped the scratch database ${event.database}`};
 		case 'rehearse:kept':

@@ -44,5 +44,7 @@ export function describeRecovery(event: Extract<MonarchEvent, {type: RecoveryEve
 /** `a rehearsal killed on host, pid 123`, or `a rehearsal on host (pid 123) whose lease expired at ...`. */
 function leftBy(scratch: AbandonedScratch): string {
 	const {host, pid} = scratch.owner;
-	return scratch.reason === 'gone' ? `a rehearsal killed on ${host}, pid ${pid}` : `a rehearsal on ${host} (pid ${pid}) whose lease expired at ${scratch.expiredAt.toISOString()}`;
+	return scratch.reason === 'gone'
+		? `a rehearsal killed on ${host}, pid ${pid}`
+		: `a rehearsal on ${host} (pid ${pid}) whose lease expired at ${scratch.expiredAt.toISOString()}`;
 }

@@ -40,10 +40,15 @@ export function secretsOf(uri: string): string[] {
 	const parsed = parse(uri);
 	if (!parsed) return [];
 	const parameters = parsed.searchParams;
-	const token = new (connectionStrings().CommaAndColonSeparatedRecord)(parameters.get('authMechanismProperties') ?? '').get('AWS_SESSION_TOKEN');
-	return [decode(parsed.password), parameters.get('tlsCertificateKeyFilePassword'), parameters.get('proxyPassword'), token === undefined ? undefined : String(token)].filter(
-		(secret): secret is string => typeof secret === 'string' && secret !== '',
+	const token = new (connectionStrings().CommaAndColonSeparatedRecord)(parameters.get('authMechanismProperties') ?? '').get(
+		'AWS_SESSION_TOKEN',
 	);
+	return [
+		decode(parsed.password),
+		parameters.get('tlsCertificateKeyFilePassword'),
+		parameters.get('proxyPassword'),
+		token === undefined ? undefined : String(token),
+	].filter((secret): secret is string => typeof secret === 'string' && secret !== '');
 }
 
 const uriInText = /mongodb(?:\+srv)?:\/\/[^\s"'<>]+/gi;

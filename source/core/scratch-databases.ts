@@ -1,9 +1,10 @@
 import type {Db, MongoClient} from 'mongodb';
 import {describeError} from './errors.js';
-import {ignoreEvents, type AbandonedScratch, type EventSink} from './events.js';
+import {type AbandonedScratch, type EventSink, ignoreEvents} from './events.js';
 
 export type {AbandonedScratch} from './events.js';
-import {acquireLock, lockCollection, probeHolder, type HeldLock, type LockDocument} from './lease-lock.js';
+
+import {acquireLock, type HeldLock, type LockDocument, lockCollection, probeHolder} from './lease-lock.js';
 
 /**
  * A rehearsal's scratch database (`<database>_rehearsal_<stamp>`, on the
@@ -58,7 +59,6 @@ export async function markScratchDatabase(db: Db, options: {leaseMs: number; sig
 	return acquireLock(db, scratchMarker, {leaseMs: options.leaseMs, waitMs: 0, signal: options.signal});
 }
 
-
 type Found = AbandonedScratch & {token: string};
 
 /**
@@ -82,24 +82,37 @@ export async function findAbandonedScratch(client: MongoClient, events?: EventSi
  * database, and of two commands sweeping at once only one drops and reports
  * it. Never fails the command that opened the server (see findAbandonedScratch).
  */
-export async function dropAbandonedScratch(client: MongoClient, options: {environment: string; events?: EventSink | undefined}): Promise<AbandonedScratch[]> {
+export async function dropAbandonedScratch(
+	client: MongoClient,
+	options: {environment: string; events?: EventSink | undefined},
+): Promise<AbandonedScratch[]> {
 	const events = options.events ?? ignoreEvents;
-	return lookingAfter(async () => {
-		const dropped: AbandonedScratch[] = [];
-		for (const {token, ...abandoned} of await findMarked(client)) {
-			const db = client.db(abandoned.database);
-			// One that cannot be dropped is a debug line; the others still go.
-			await lookingAfter(async () => {
-				const claimed = await db.collection<LockDocument>(lockCollection).deleteOne({_id: scratchMarker, token, expiresAt: abandoned.expiredAt});
-				if (claimed.deletedCount !== 1) return;
-				await db.dropDatabase();
-				dropped.push(abandoned);
-				events({type: 'scratch:dropped', environment: options.environment, ...abandoned});
-			}, undefined, events);
-		}
+	return lookingAfter(
+		async () => {
+			const dropped: AbandonedScratch[] = [];
+			for (const {token, ...abandoned} of await findMarked(client)) {
+				const db = client.db(abandoned.database);
+				// One that cannot be dropped is a debug line; the others still go.
+				await lookingAfter(
+					async () => {
+						const claimed = await db
+							.collection<LockDocument>(lockCollection)
+							.deleteOne({_id: scratchMarker, token, expiresAt: abandoned.expiredAt});
+						if (claimed.deletedCount !== 1) return;
+						await db.dropDatabase();
+						dropped.push(abandoned);
+						events({type: 'scratch:dropped', environment: options.environment, ...abandoned});
+					},
+					undefined,
+					events,
+				);
+			}
 
-		return dropped;
-	}, [], events);
+			return dropped;
+		},
+		[],
+		events,
+	);
 }
 
 /** `work`'s result, or `otherwise` with a debug line: looking after scratch databases never fails the command that opened the server. */
@@ -114,7 +127,10 @@ async function lookingAfter<T>(work: () => Promise<T>, otherwise: T, events: Eve
 
 async function findMarked(client: MongoClient): Promise<Found[]> {
 	// Names only, filtered by the server; still about 0.4 ms per database on FerretDB v1, which sizes each one (measured: 6 ms with 1 database, 38 ms with 100, 130 ms with 300).
-	const {databases} = await client.db('admin').admin().listDatabases({nameOnly: true, authorizedDatabases: true, filter: {name: {$regex: scratchSuffix.source}}});
+	const {databases} = await client
+		.db('admin')
+		.admin()
+		.listDatabases({nameOnly: true, authorizedDatabases: true, filter: {name: {$regex: scratchSuffix.source}}});
 	const found: Found[] = [];
 	for (const {name} of databases) {
 		if (!isScratchDatabaseName(name)) continue;

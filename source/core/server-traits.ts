@@ -33,10 +33,26 @@ export function traitsFor(buildInfo: {version?: unknown; ferretdbVersion?: unkno
 	if (buildInfo.ferretdbVersion !== undefined) {
 		// An embedded FerretDB built from the module proxy reports its version as `unknown`.
 		const version = String(buildInfo.ferretdbVersion).replace(/^v/, '');
-		return {description: version === 'unknown' ? 'FerretDB' : `FerretDB ${version}`, indexFields: ferretdbIndexFields, lacksCollectionOptions: true, indexesFirst: true, renamesDottedNames: false, renameDropsTarget: false, indexedIdRanges: false};
+		return {
+			description: version === 'unknown' ? 'FerretDB' : `FerretDB ${version}`,
+			indexFields: ferretdbIndexFields,
+			lacksCollectionOptions: true,
+			indexesFirst: true,
+			renamesDottedNames: false,
+			renameDropsTarget: false,
+			indexedIdRanges: false,
+		};
 	}
 
-	return {description: `MongoDB ${String(buildInfo.version ?? 'unknown')}`, indexFields: undefined, lacksCollectionOptions: false, indexesFirst: false, renamesDottedNames: true, renameDropsTarget: true, indexedIdRanges: true};
+	return {
+		description: `MongoDB ${String(buildInfo.version ?? 'unknown')}`,
+		indexFields: undefined,
+		lacksCollectionOptions: false,
+		indexesFirst: false,
+		renamesDottedNames: true,
+		renameDropsTarget: true,
+		indexedIdRanges: true,
+	};
 }
 
 /** Reads the server's traits from `buildInfo`. */

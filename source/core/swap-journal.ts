@@ -1,9 +1,9 @@
 import type {Db, Document} from 'mongodb';
 import {EJSON} from './bson.js';
+import {type CollectionInfo, isDataCollection, stagingPrefix} from './collections.js';
 import {MonarchError} from './errors.js';
-import {ignoreEvents, type EventSink} from './events.js';
+import {type EventSink, ignoreEvents} from './events.js';
 import {lockCollection} from './lease-lock.js';
-import {isDataCollection, stagingPrefix, type CollectionInfo} from './collections.js';
 import {serverTraits} from './server-traits.js';
 
 /**
@@ -46,7 +46,12 @@ export async function startJournal(db: Db, journal: Omit<Journal, '_id' | 'phase
  * finishes it), calls `started`, swaps, and returns the journal's collection
  * count and the target's collections it dropped.
  */
-export async function swapRun(db: Db, runId: string, renameDropsTarget: boolean, started: (collections: number) => void): Promise<{collections: number; dropped: string[]}> {
+export async function swapRun(
+	db: Db,
+	runId: string,
+	renameDropsTarget: boolean,
+	started: (collections: number) => void,
+): Promise<{collections: number; dropped: string[]}> {
 	const journals = db.collection<Journal>(lockCollection);
 	const journal = await journals.findOne({_id: `${journalPrefix}${runId}`});
 	if (!journal) throw new MonarchError('internal', `The journal of staging run ${runId} is gone`);
@@ -64,7 +69,12 @@ export type SwapJournal = {runId: string; label: string | undefined; startedAt: 
 /** Runs whose journal is in the swap phase: swapping now if their restore lock is live, else killed during the swap. */
 export async function swapJournals(db: Db): Promise<SwapJournal[]> {
 	const journals = await swapPhaseJournals(db);
-	return journals.map(journal => ({runId: journal.runId, label: journal.label, startedAt: journal.startedAt, collections: journal.collections.length}));
+	return journals.map(journal => ({
+		runId: journal.runId,
+		label: journal.label,
+		startedAt: journal.startedAt,
+		collections: journal.collections.length,
+	}));
 }
 
 /**
@@ -76,7 +86,14 @@ export async function finishInterruptedSwaps(db: Db, events: EventSink = ignoreE
 	const finished: string[] = [];
 	for (const journal of await swapPhaseJournals(db)) {
 		const {dropped} = await runSwap(db, journal, await planSwap(db, journal, undefined));
-		events({type: 'swap:recovered', runId: journal.runId, label: journal.label, startedAt: journal.startedAt, collections: journal.collections.length, dropped});
+		events({
+			type: 'swap:recovered',
+			runId: journal.runId,
+			label: journal.label,
+			startedAt: journal.startedAt,
+			collections: journal.collections.length,
+			dropped,
+		});
 		finished.push(journal.runId);
 	}
 
@@ -104,7 +121,10 @@ export async function recoverStaging(db: Db, events: EventSink = ignoreEvents): 
 }
 
 async function swapPhaseJournals(db: Db): Promise<Journal[]> {
-	return db.collection<Journal>(lockCollection).find({_id: {$regex: `^${journalPrefix}`}, phase: 'swap'}).toArray();
+	return db
+		.collection<Journal>(lockCollection)
+		.find({_id: {$regex: `^${journalPrefix}`}, phase: 'swap'})
+		.toArray();
 }
 
 /** What a swap does, decided before it starts. */

@@ -28,7 +28,11 @@ export function describeLock(lock: Pick<LockDocument, 'holder' | 'acquiredAt' | 
 }
 
 /** Why a lock could be removed, in words. */
-export const unlockReasons: Record<UnlockReason, string> = {gone: 'its process is gone', expired: 'its lease had expired', forced: 'forced while its lease was live'};
+export const unlockReasons: Record<UnlockReason, string> = {
+	gone: 'its process is gone',
+	expired: 'its lease had expired',
+	forced: 'forced while its lease was live',
+};
 
 /** What `unlock` did, in one line, in the CLI and the TUI. */
 export function describeUnlock(result: UnlockResult): string {

@@ -4,7 +4,7 @@ import {connect} from './connection.js';
 import {findEnvironment} from './environments.js';
 import {MonarchError} from './errors.js';
 import type {OperationOptions} from './events.js';
-import {lockCollection, lockState, readLock, type LockDocument, type LockInfo} from './lease-lock.js';
+import {type LockDocument, type LockInfo, lockCollection, lockState, readLock} from './lease-lock.js';
 import type {Prompter} from './prompts.js';
 import {describeLock, type UnlockableLock, type UnlockReason, type UnlockResult} from './unlock-lines.js';
 
@@ -63,7 +63,11 @@ export async function unlock(options: UnlockOptions): Promise<UnlockResult> {
 			const alive = `The ${lockName} lock on ${environment.name} is ${describeLock(current)}; its holder looks alive (the lease is being renewed)`;
 			const ask = options.force === 'ask' && !options.yes;
 			if (!ask || !(await options.prompter.confirm({key: 'force', message: `${alive}. Remove it anyway (force)?`, default: false}))) {
-				throw new MonarchError('locked', alive, {hint: ask ? 'wait for that run to finish, or force it if you know it is gone' : 'wait for that run to finish, or pass --force if you know it is gone'});
+				throw new MonarchError('locked', alive, {
+					hint: ask
+						? 'wait for that run to finish, or force it if you know it is gone'
+						: 'wait for that run to finish, or pass --force if you know it is gone',
+				});
 			}
 
 			await confirmProtected(environment, action, {yes: options.yes, prompter: options.prompter});

@@ -1,7 +1,7 @@
 import {createContext, useContext} from 'react';
 import type {ProjectConfig} from '../core/config/index.js';
-import type {RehearsalReport} from '../core/rehearse/index.js';
 import type {Prompter} from '../core/prompts.js';
+import type {RehearsalReport} from '../core/rehearse/index.js';
 import type {EnvironmentStatuses} from './hooks/use-environment-statuses.js';
 import type {JobSpec} from './hooks/use-job-runner.js';
 import type {PanelId} from './panels/types.js';

@@ -1,7 +1,12 @@
 import type {Key} from 'ink';
 
 /** Control characters that are keys of their own, with the flags Ink sets when one comes alone. */
-const controlKeys: Record<string, Partial<Key>> = {'\r': {return: true}, '\t': {tab: true}, '\b': {backspace: true}, '\u007F': {delete: true}};
+const controlKeys: Record<string, Partial<Key>> = {
+	'\r': {return: true},
+	'\t': {tab: true},
+	'\b': {backspace: true},
+	'\u007F': {delete: true},
+};
 
 const controlCharacter = /[\u0000-\u001F\u007F]/;
 

@@ -30,25 +30,25 @@ function pattern(length: number): Buffer {
 	return bytes;
 }
 
-test('matches Go for string vectors', (t) => {
+test('matches Go for string vectors', t => {
 	for (const [input, expected] of stringVectors) {
 		t.is(crc64Hex(crc64(Buffer.from(input))), expected, input);
 		t.is(new Crc64().update(Buffer.from(input)).hex(), expected, input);
 	}
 });
 
-test('matches Go for byte patterns around the 8-byte fast path', (t) => {
+test('matches Go for byte patterns around the 8-byte fast path', t => {
 	for (const [length, expected] of patternVectors) {
 		t.is(new Crc64().update(pattern(length)).hex(), expected, `length ${length}`);
 	}
 });
 
-test('matches Go for all-ones and all-zeros input', (t) => {
+test('matches Go for all-ones and all-zeros input', t => {
 	t.is(new Crc64().update(Buffer.alloc(64, 0xff)).hex(), '7642bad50786112f');
 	t.is(new Crc64().update(Buffer.alloc(32)).hex(), 'c95af8617cd5330c');
 });
 
-test('updates accumulate like one checksum over the concatenation, at every split', (t) => {
+test('updates accumulate like one checksum over the concatenation, at every split', t => {
 	const data = pattern(300);
 	const whole = crc64(data);
 	for (let split = 0; split <= data.length; split++) {
@@ -57,20 +57,20 @@ test('updates accumulate like one checksum over the concatenation, at every spli
 	}
 });
 
-test('continues from a previous checksum like Go crc64.Update', (t) => {
+test('continues from a previous checksum like Go crc64.Update', t => {
 	// Go: crc64.Update(crc64.Checksum("1234"), table, "56789")
 	const first = crc64(Buffer.from('1234'));
 	t.is(crc64Hex(crc64(Buffer.from('56789'), first)), '995dc9bbdf1939fa');
 	t.is(new Crc64(first).update(Buffer.from('56789')).hex(), '995dc9bbdf1939fa');
 });
 
-test('works on Uint8Array views with an offset', (t) => {
+test('works on Uint8Array views with an offset', t => {
 	const backing = Buffer.from('xx123456789yy');
 	const view = new Uint8Array(backing.buffer, backing.byteOffset + 2, 9);
 	t.is(new Crc64().update(view).hex(), '995dc9bbdf1939fa');
 });
 
-test('digest and hex agree, including high-bit values', (t) => {
+test('digest and hex agree, including high-bit values', t => {
 	const running = new Crc64().update(Buffer.from('123456789'));
 	t.is(running.digest(), 0x99_5d_c9_bb_df_19_39_fan);
 	t.is(crc64Hex(running.digest()), running.hex());

@@ -3,7 +3,7 @@ import {readFile} from 'node:fs/promises';
 import {fileURLToPath} from 'node:url';
 import test from 'ava';
 import {deserialize, Int32} from 'bson';
-import {ArchiveParser, readArchiveFile, verifyArchive, type ArchiveEvent} from '../../source/core/archive/index.js';
+import {type ArchiveEvent, ArchiveParser, readArchiveFile, verifyArchive} from '../../source/core/archive/index.js';
 import {documentsByNamespace, endsByNamespace, readAll, writeToBuffer} from './helpers.js';
 
 const fixture = (name: string) => new URL(`fixtures/${name}`, import.meta.url);
@@ -39,32 +39,46 @@ const specArchive = Buffer.from(
 	'hex',
 );
 
-test('the writer produces the spec layout byte for byte', async (t) => {
-	const {bytes, stats} = await writeToBuffer(async (writer) => {
-		await writer.writePrelude([
-			{db: 'db', collection: 'c', type: 'collection', metadata: {indexes: [{v: new Int32(2), key: {_id: new Int32(1)}, name: '_id_'}], collectionName: 'c', type: 'collection'}},
-			{db: 'db', collection: 'v', type: 'view'},
-		]);
-		await writer.writeDocuments('db', 'c', [Buffer.from('0c0000001061000100000000', 'hex')]);
-		await writer.endCollection('db', 'c');
-		await writer.endCollection('db', 'v');
-	}, {serverVersion: '7.0.0', toolVersion: 't'});
+test('the writer produces the spec layout byte for byte', async t => {
+	const {bytes, stats} = await writeToBuffer(
+		async writer => {
+			await writer.writePrelude([
+				{
+					db: 'db',
+					collection: 'c',
+					type: 'collection',
+					metadata: {indexes: [{v: new Int32(2), key: {_id: new Int32(1)}, name: '_id_'}], collectionName: 'c', type: 'collection'},
+				},
+				{db: 'db', collection: 'v', type: 'view'},
+			]);
+			await writer.writeDocuments('db', 'c', [Buffer.from('0c0000001061000100000000', 'hex')]);
+			await writer.endCollection('db', 'c');
+			await writer.endCollection('db', 'v');
+		},
+		{serverVersion: '7.0.0', toolVersion: 't'},
+	);
 	t.is(bytes.toString('hex'), specArchive.toString('hex'));
 	t.deepEqual(stats[0], {db: 'db', collection: 'c', count: 1, bytes: 12, crc: '23ccbc01ac334b50'});
 });
 
-test('the reader reads the spec layout', async (t) => {
+test('the reader reads the spec layout', async t => {
 	const events = await readAll(specArchive);
-	t.deepEqual(events.map((event) => event.type), ['header', 'collection', 'collection', 'prelude', 'documents', 'end', 'end']);
+	t.deepEqual(
+		events.map(event => event.type),
+		['header', 'collection', 'collection', 'prelude', 'documents', 'end', 'end'],
+	);
 	t.deepEqual(endsByNamespace(events).get('db.c'), {db: 'db', collection: 'c', count: 1, bytes: 12, crc: '23ccbc01ac334b50'});
 });
 
 for (const name of ['mongodump.archive', 'mongodump.archive.gz']) {
-	test(`reads ${name} written with mongo-tools' framing, matching Go's counts, CRCs and bytes`, async (t) => {
+	test(`reads ${name} written with mongo-tools' framing, matching Go's counts, CRCs and bytes`, async t => {
 		const events: ArchiveEvent[] = [];
 		for await (const event of readArchiveFile(fileURLToPath(fixture(name)))) events.push(event);
 		const header = events[0];
-		t.deepEqual(header, {type: 'header', header: {concurrentCollections: 4, formatVersion: '0.1', serverVersion: '7.0.14', toolVersion: '100.10.0'}});
+		t.deepEqual(header, {
+			type: 'header',
+			header: {concurrentCollections: 4, formatVersion: '0.1', serverVersion: '7.0.14', toolVersion: '100.10.0'},
+		});
 		const documents = documentsByNamespace(events);
 		const ends = endsByNamespace(events);
 		t.is(ends.size, expected.length);
@@ -77,10 +91,10 @@ for (const name of ['mongodump.archive', 'mongodump.archive.gz']) {
 			t.is(hash.digest('hex'), want.sha256, key);
 		}
 
-		const prelude = events.find((event) => event.type === 'prelude')!;
+		const prelude = events.find(event => event.type === 'prelude')!;
 		t.is(prelude.type, 'prelude');
 		if (prelude.type !== 'prelude') return;
-		const byName = new Map(prelude.collections.map((entry) => [`${entry.db}.${entry.collection}`, entry]));
+		const byName = new Map(prelude.collections.map(entry => [`${entry.db}.${entry.collection}`, entry]));
 		t.is(byName.get('shop.bigOrders')!.type, 'view');
 		t.deepEqual(byName.get('shop.bigOrders')!.metadata!.options, {viewOn: 'orders'});
 		t.is(byName.get('metrics.cpu')!.type, 'timeseries');
@@ -90,7 +104,7 @@ for (const name of ['mongodump.archive', 'mongodump.archive.gz']) {
 		t.is(byName.get('shop.orders')!.metadata!.uuid, 'fedcba9876543210fedcba9876543210');
 
 		// Go's documents, including the deprecated types the JS driver cannot write.
-		const types = documents.get('shop.types')!.map((document) => deserialize(document));
+		const types = documents.get('shop.types')!.map(document => deserialize(document));
 		t.is(types[1]!.string, 'héllo wörld ✓ 𝄞');
 		t.true('undefined' in types[5]!);
 		t.is(`${types[7]!.dbPointer.db}.${types[7]!.dbPointer.collection}`, 'shop.orders');
@@ -99,28 +113,31 @@ for (const name of ['mongodump.archive', 'mongodump.archive.gz']) {
 	});
 }
 
-test('replaying the Go archive\'s blocks through the writer gives the same bytes', async (t) => {
+test("replaying the Go archive's blocks through the writer gives the same bytes", async t => {
 	const original = await readFile(fixture('mongodump.archive'));
 	// One chunk and unlimited batches: each documents event is exactly one block of the original.
 	const parser = new ArchiveParser({maxBatchDocuments: Number.POSITIVE_INFINITY});
 	const events = [...parser.push(original), ...parser.end()];
-	const {bytes} = await writeToBuffer(async (writer) => {
-		for (const event of events) {
-			if (event.type === 'prelude') await writer.writePrelude(event.collections);
-			else if (event.type === 'documents') await writer.writeDocuments(event.db, event.collection, event.documents);
-			else if (event.type === 'end') await writer.endCollection(event.db, event.collection);
-		}
-	}, {serverVersion: '7.0.14', toolVersion: '100.10.0'});
+	const {bytes} = await writeToBuffer(
+		async writer => {
+			for (const event of events) {
+				if (event.type === 'prelude') await writer.writePrelude(event.collections);
+				else if (event.type === 'documents') await writer.writeDocuments(event.db, event.collection, event.documents);
+				else if (event.type === 'end') await writer.endCollection(event.db, event.collection);
+			}
+		},
+		{serverVersion: '7.0.14', toolVersion: '100.10.0'},
+	);
 	t.is(bytes.length, original.length);
 	t.true(bytes.equals(original));
 });
 
-test('verifyArchive summarizes the Go archive', async (t) => {
+test('verifyArchive summarizes the Go archive', async t => {
 	const summary = await verifyArchive(await readFile(fixture('mongodump.archive.gz')), {source: 'mongodump.archive.gz'});
 	t.is(summary.header.serverVersion, '7.0.14');
 	t.is(summary.collections.length, 8);
 	t.deepEqual(
-		summary.namespaces.map((stats) => stats.count).sort((a, b) => a - b),
-		expected.map((want) => want.count).sort((a, b) => a - b),
+		summary.namespaces.map(stats => stats.count).sort((a, b) => a - b),
+		expected.map(want => want.count).sort((a, b) => a - b),
 	);
 });

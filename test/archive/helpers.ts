@@ -1,12 +1,12 @@
 import {PassThrough} from 'node:stream';
 import {
-	ArchiveWriter,
-	readArchive,
 	type ArchiveEvent,
 	type ArchiveInput,
 	type ArchiveNamespaceStats,
+	ArchiveWriter,
 	type ArchiveWriterOptions,
 	type ReadArchiveOptions,
+	readArchive,
 } from '../../source/core/archive/index.js';
 
 export const writerOptions: ArchiveWriterOptions = {serverVersion: '7.0.14', toolVersion: 'monarch-test'};

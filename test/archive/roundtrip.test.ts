@@ -7,8 +7,9 @@ import {
 	Code,
 	DBRef,
 	Decimal128,
-	deserialize,
+	type Document,
 	Double,
+	deserialize,
 	Int32,
 	Long,
 	MaxKey,
@@ -17,9 +18,8 @@ import {
 	serialize,
 	Timestamp,
 	UUID,
-	type Document,
 } from 'bson';
-import {maxBsonSize, type ArchiveCollection} from '../../source/core/archive/index.js';
+import {type ArchiveCollection, maxBsonSize} from '../../source/core/archive/index.js';
 import {chunked, documentsByNamespace, endsByNamespace, readAll, writeToBuffer} from './helpers.js';
 
 const bsonOf = (document: Document) => Buffer.from(serialize(document));
@@ -76,9 +76,9 @@ const everyType: Document[] = [
 	{},
 ];
 
-test('documents of every BSON type come back byte for byte and decode to the same values', async (t) => {
-	const documents = everyType.map((document) => bsonOf(document));
-	const {bytes, stats} = await writeToBuffer(async (writer) => {
+test('documents of every BSON type come back byte for byte and decode to the same values', async t => {
+	const documents = everyType.map(document => bsonOf(document));
+	const {bytes, stats} = await writeToBuffer(async writer => {
 		await writer.writePrelude([collectionEntry('app', 'every')]);
 		await writer.writeDocuments('app', 'every', documents.slice(0, 5));
 		await writer.writeDocuments('app', 'every', documents.slice(5));
@@ -90,7 +90,7 @@ test('documents of every BSON type come back byte for byte and decode to the sam
 	t.is(read.length, documents.length);
 	for (const [index, document] of documents.entries()) t.true(read[index]!.equals(document), `document ${index}`);
 
-	const decoded = read.map((document) => deserialize(document, {useBigInt64: true}));
+	const decoded = read.map(document => deserialize(document, {useBigInt64: true}));
 	t.is(decoded[1]!.string, 'héllo wörld ✓ 𝄞');
 	t.true(Object.is(deserialize(read[0]!).negativeZero, -0));
 	t.true(Number.isNaN(deserialize(read[0]!).nan));
@@ -106,38 +106,52 @@ test('documents of every BSON type come back byte for byte and decode to the sam
 	const end = endsByNamespace(events).get('app.every')!;
 	t.deepEqual(end, stats[0]);
 	t.is(end.count, documents.length);
-	t.is(end.bytes, documents.reduce((sum, document) => sum + document.length, 0));
+	t.is(
+		end.bytes,
+		documents.reduce((sum, document) => sum + document.length, 0),
+	);
 });
 
-test('the header and prelude come back with their metadata parsed', async (t) => {
-	const {bytes} = await writeToBuffer(async (writer) => {
-		await writer.writePrelude([
-			{
-				db: 'shop',
-				collection: 'orders',
-				type: 'collection',
-				metadata: {
-					options: {validator: {$jsonSchema: {bsonType: 'object'}}, collation: {locale: 'fr', strength: new Int32(2)}},
-					indexes: [
-						{v: new Int32(2), key: {_id: new Int32(1)}, name: '_id_'},
-						{v: new Int32(2), key: {customer: new Int32(1), createdAt: new Int32(-1)}, name: 'customer_1_createdAt_-1', unique: true},
-						{v: new Int32(2), key: {location: '2dsphere'}, name: 'location_2dsphere', '2dsphereIndexVersion': new Int32(3)},
-						{v: new Int32(2), key: {total: new Double(1)}, name: 'total_1', expireAfterSeconds: Long.fromNumber(3600)},
-					],
-					uuid: 'fedcba9876543210fedcba9876543210',
-					collectionName: 'orders',
+test('the header and prelude come back with their metadata parsed', async t => {
+	const {bytes} = await writeToBuffer(
+		async writer => {
+			await writer.writePrelude([
+				{
+					db: 'shop',
+					collection: 'orders',
 					type: 'collection',
+					metadata: {
+						options: {validator: {$jsonSchema: {bsonType: 'object'}}, collation: {locale: 'fr', strength: new Int32(2)}},
+						indexes: [
+							{v: new Int32(2), key: {_id: new Int32(1)}, name: '_id_'},
+							{v: new Int32(2), key: {customer: new Int32(1), createdAt: new Int32(-1)}, name: 'customer_1_createdAt_-1', unique: true},
+							{v: new Int32(2), key: {location: '2dsphere'}, name: 'location_2dsphere', '2dsphereIndexVersion': new Int32(3)},
+							{v: new Int32(2), key: {total: new Double(1)}, name: 'total_1', expireAfterSeconds: Long.fromNumber(3600)},
+						],
+						uuid: 'fedcba9876543210fedcba9876543210',
+						collectionName: 'orders',
+						type: 'collection',
+					},
 				},
-			},
-			collectionEntry('shop', 'bigOrders', 'view'),
-			{db: '', collection: 'oplog', type: ''},
-		]);
-		for (const [db, collection] of [['shop', 'orders'], ['shop', 'bigOrders'], ['', 'oplog']] as const) await writer.endCollection(db, collection);
-	}, {concurrentCollections: 8});
+				collectionEntry('shop', 'bigOrders', 'view'),
+				{db: '', collection: 'oplog', type: ''},
+			]);
+			for (const [db, collection] of [
+				['shop', 'orders'],
+				['shop', 'bigOrders'],
+				['', 'oplog'],
+			] as const)
+				await writer.endCollection(db, collection);
+		},
+		{concurrentCollections: 8},
+	);
 
 	const events = await readAll(bytes);
-	t.deepEqual(events[0], {type: 'header', header: {concurrentCollections: 8, formatVersion: '0.1', serverVersion: '7.0.14', toolVersion: 'monarch-test'}});
-	const entries = events.filter((event) => event.type === 'collection').map((event) => event.collection);
+	t.deepEqual(events[0], {
+		type: 'header',
+		header: {concurrentCollections: 8, formatVersion: '0.1', serverVersion: '7.0.14', toolVersion: 'monarch-test'},
+	});
+	const entries = events.filter(event => event.type === 'collection').map(event => event.collection);
 	t.is(entries.length, 3);
 	const orders = entries[0]!;
 	t.is(orders.metadata!.uuid, 'fedcba9876543210fedcba9876543210');
@@ -153,12 +167,12 @@ test('the header and prelude come back with their metadata parsed', async (t) =>
 	t.deepEqual(entries[1]!.metadata!.indexes, []);
 	t.is(entries[2]!.metadata, undefined);
 	t.is(entries[2]!.metadataJson, '');
-	const prelude = events.find((event) => event.type === 'prelude');
+	const prelude = events.find(event => event.type === 'prelude');
 	t.deepEqual(prelude, {type: 'prelude', collections: entries});
 	t.is(events.indexOf(prelude!), 4);
 });
 
-test('interleaved batches of many namespaces keep each namespace in order', async (t) => {
+test('interleaved batches of many namespaces keep each namespace in order', async t => {
 	let seed = 12_345;
 	const random = () => {
 		seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31;
@@ -166,27 +180,35 @@ test('interleaved batches of many namespaces keep each namespace in order', asyn
 	};
 
 	const names = Array.from({length: 12}, (_, index) => `c${index}`);
-	const queues = new Map(names.map((name, index) => [name, Array.from({length: index * 150}, (_, n) => bsonOf({_id: n, name, pad: 'x'.repeat(Math.floor(random() * 400))}))]));
+	const queues = new Map(
+		names.map((name, index) => [
+			name,
+			Array.from({length: index * 150}, (_, n) => bsonOf({_id: n, name, pad: 'x'.repeat(Math.floor(random() * 400))})),
+		]),
+	);
 	const expected = new Map([...queues].map(([name, documents]) => [name, [...documents]]));
-	const {bytes, stats} = await writeToBuffer(async (writer) => {
-		await writer.writePrelude(names.map((name) => collectionEntry('db', name)));
-		const live = [...names];
-		const pending: Array<Promise<unknown>> = [];
-		while (live.length > 0) {
-			const index = Math.floor(random() * live.length);
-			const name = live[index]!;
-			const queue = queues.get(name)!;
-			// Calls are not awaited one by one: the writer must keep their order.
-			if (queue.length > 0) {
-				pending.push(writer.writeDocuments('db', name, queue.splice(0, 1 + Math.floor(random() * 40))));
-			} else {
-				pending.push(writer.endCollection('db', name));
-				live.splice(index, 1);
+	const {bytes, stats} = await writeToBuffer(
+		async writer => {
+			await writer.writePrelude(names.map(name => collectionEntry('db', name)));
+			const live = [...names];
+			const pending: Array<Promise<unknown>> = [];
+			while (live.length > 0) {
+				const index = Math.floor(random() * live.length);
+				const name = live[index]!;
+				const queue = queues.get(name)!;
+				// Calls are not awaited one by one: the writer must keep their order.
+				if (queue.length > 0) {
+					pending.push(writer.writeDocuments('db', name, queue.splice(0, 1 + Math.floor(random() * 40))));
+				} else {
+					pending.push(writer.endCollection('db', name));
+					live.splice(index, 1);
+				}
 			}
-		}
 
-		await Promise.all(pending);
-	}, {concurrentCollections: names.length});
+			await Promise.all(pending);
+		},
+		{concurrentCollections: names.length},
+	);
 
 	for (const sizes of [[bytes.length], [1, 2, 3, 5, 8, 13], [3, 1000, 7], [65_536]]) {
 		const events = await readAll(chunked(bytes, sizes));
@@ -196,14 +218,20 @@ test('interleaved batches of many namespaces keep each namespace in order', asyn
 			const want = expected.get(name)!;
 			const got = documents.get(`db.${name}`) ?? [];
 			t.is(got.length, want.length, `${name} with chunks ${sizes.join(',')}`);
-			t.true(got.every((document, index) => document.equals(want[index]!)), name);
-			t.deepEqual(ends.get(`db.${name}`), stats.find((stat) => stat.collection === name));
+			t.true(
+				got.every((document, index) => document.equals(want[index]!)),
+				name,
+			);
+			t.deepEqual(
+				ends.get(`db.${name}`),
+				stats.find(stat => stat.collection === name),
+			);
 		}
 	}
 });
 
-test('empty collections and views have an EOF block and no documents', async (t) => {
-	const {bytes, stats} = await writeToBuffer(async (writer) => {
+test('empty collections and views have an EOF block and no documents', async t => {
+	const {bytes, stats} = await writeToBuffer(async writer => {
 		await writer.writePrelude([collectionEntry('db', 'full'), collectionEntry('db', 'empty'), collectionEntry('db', 'view', 'view')]);
 		await writer.writeDocuments('db', 'full', [bsonOf({a: 1})]);
 		await writer.writeDocuments('db', 'full', []);
@@ -214,18 +242,21 @@ test('empty collections and views have an EOF block and no documents', async (t)
 
 	const events = await readAll(bytes);
 	t.deepEqual(
-		events.filter((event) => event.type === 'documents' || event.type === 'end').map((event) => `${event.type} ${event.collection}`),
+		events.filter(event => event.type === 'documents' || event.type === 'end').map(event => `${event.type} ${event.collection}`),
 		['documents full', 'end empty', 'end view', 'end full'],
 	);
 	const ends = endsByNamespace(events);
 	t.deepEqual(ends.get('db.empty'), {db: 'db', collection: 'empty', count: 0, bytes: 0, crc: '0000000000000000'});
 	t.deepEqual(ends.get('db.view'), {db: 'db', collection: 'view', count: 0, bytes: 0, crc: '0000000000000000'});
-	t.deepEqual(stats.map((stat) => stat.count), [1, 0, 0]);
+	t.deepEqual(
+		stats.map(stat => stat.count),
+		[1, 0, 0],
+	);
 });
 
-test('a time-series collection is framed as system.buckets.<name> and read back under its own name', async (t) => {
+test('a time-series collection is framed as system.buckets.<name> and read back under its own name', async t => {
 	const bucket = bsonOf({_id: objectId, control: {version: 1}, meta: 'host', data: {v: {0: 1}}});
-	const {bytes} = await writeToBuffer(async (writer) => {
+	const {bytes} = await writeToBuffer(async writer => {
 		await writer.writePrelude([collectionEntry('metrics', 'cpu', 'timeseries')]);
 		await writer.writeDocuments('metrics', 'cpu', [bucket]);
 		await writer.writeDocuments('metrics', 'system.buckets.cpu', [bucket]);
@@ -238,10 +269,10 @@ test('a time-series collection is framed as system.buckets.<name> and read back 
 	t.is(endsByNamespace(events).get('metrics.cpu')!.count, 2);
 });
 
-test('long and unicode database and collection names round-trip', async (t) => {
+test('long and unicode database and collection names round-trip', async t => {
 	const db = 'ünïcødé_数据库';
 	const collection = `çøllé ction.${'z'.repeat(200)}.😀`;
-	const {bytes} = await writeToBuffer(async (writer) => {
+	const {bytes} = await writeToBuffer(async writer => {
 		await writer.writePrelude([collectionEntry(db, collection)]);
 		await writer.writeDocuments(db, collection, [bsonOf({é: 'ü'})]);
 		await writer.endCollection(db, collection);
@@ -249,18 +280,21 @@ test('long and unicode database and collection names round-trip', async (t) => {
 
 	const events = await readAll(bytes);
 	t.is(documentsByNamespace(events).get(`${db}.${collection}`)!.length, 1);
-	t.is(events.find((event) => event.type === 'collection')?.collection.metadata?.collectionName, collection);
+	t.is(events.find(event => event.type === 'collection')?.collection.metadata?.collectionName, collection);
 });
 
-test('a gzipped archive round-trips, detected or declared', async (t) => {
+test('a gzipped archive round-trips, detected or declared', async t => {
 	const documents = Array.from({length: 2000}, (_, index) => bsonOf({_id: index, text: 'lorem ipsum '.repeat(index % 20)}));
 	for (const gzip of [true, 1, 9]) {
-		const {bytes, stats} = await writeToBuffer(async (writer) => {
-			await writer.writePrelude([collectionEntry('db', 'c')]);
-			await writer.writeDocuments('db', 'c', documents.slice(0, 1000));
-			await writer.writeDocuments('db', 'c', documents.slice(1000));
-			await writer.endCollection('db', 'c');
-		}, {gzip});
+		const {bytes, stats} = await writeToBuffer(
+			async writer => {
+				await writer.writePrelude([collectionEntry('db', 'c')]);
+				await writer.writeDocuments('db', 'c', documents.slice(0, 1000));
+				await writer.writeDocuments('db', 'c', documents.slice(1000));
+				await writer.endCollection('db', 'c');
+			},
+			{gzip},
+		);
 		t.deepEqual([...bytes.subarray(0, 2)], [0x1f, 0x8b]);
 		t.is(gunzipSync(bytes).readUInt32LE(0), 0x81_99_e2_6d);
 		for (const option of ['auto', true] as const) {
@@ -273,33 +307,40 @@ test('a gzipped archive round-trips, detected or declared', async (t) => {
 	}
 });
 
-test('a 16 MiB document (the largest allowed) round-trips through gzip', async (t) => {
+test('a 16 MiB document (the largest allowed) round-trips through gzip', async t => {
 	const overhead = 4 + 1 + 2 + 4 + 1 + 1; // length, type, "p\0", string length, string NUL, document NUL
 	const big = bsonOf({p: 'x'.repeat(maxBsonSize - overhead)});
 	t.is(big.length, maxBsonSize);
 	const small = bsonOf({after: true});
-	const {bytes, stats} = await writeToBuffer(async (writer) => {
-		await writer.writePrelude([collectionEntry('big', 'c')]);
-		await writer.writeDocuments('big', 'c', [small, big, small]);
-		await writer.endCollection('big', 'c');
-	}, {gzip: 1});
+	const {bytes, stats} = await writeToBuffer(
+		async writer => {
+			await writer.writePrelude([collectionEntry('big', 'c')]);
+			await writer.writeDocuments('big', 'c', [small, big, small]);
+			await writer.endCollection('big', 'c');
+		},
+		{gzip: 1},
+	);
 	const events = await readAll(bytes);
 	const read = documentsByNamespace(events).get('big.c')!;
 	t.is(read.length, 3);
 	t.true(read[1]!.equals(big));
 	t.true(read[2]!.equals(small));
 	t.deepEqual(endsByNamespace(events).get('big.c'), stats[0]);
-	t.true(events.filter((event) => event.type === 'documents').every((event) => event.documents.length <= 1000));
+	t.true(events.filter(event => event.type === 'documents').every(event => event.documents.length <= 1000));
 });
 
-test('documents given as Uint8Array views are framed like Buffers', async (t) => {
+test('documents given as Uint8Array views are framed like Buffers', async t => {
 	const document = bsonOf({a: 'view'});
 	const backing = Buffer.concat([Buffer.from('junk'), document, Buffer.from('junk')]);
 	const view = new Uint8Array(backing.buffer, backing.byteOffset + 4, document.length);
-	const {bytes} = await writeToBuffer(async (writer) => {
+	const {bytes} = await writeToBuffer(async writer => {
 		await writer.writePrelude([collectionEntry('db', 'c')]);
 		await writer.writeDocuments('db', 'c', [view]);
 		await writer.endCollection('db', 'c');
 	});
-	t.true(documentsByNamespace(await readAll(bytes)).get('db.c')![0]!.equals(document));
+	t.true(
+		documentsByNamespace(await readAll(bytes))
+			.get('db.c')![0]!
+			.equals(document),
+	);
 });

@@ -1,15 +1,20 @@
-import {mkdtemp, readFile, rm} from 'node:fs/promises';
 import {createWriteStream} from 'node:fs';
+import {mkdtemp, readFile, rm} from 'node:fs/promises';
 import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 import {PassThrough, Writable} from 'node:stream';
 import test from 'ava';
 import {serialize} from 'bson';
+import {type ArchiveCollection, ArchiveWriter, verifyArchive} from '../../source/core/archive/index.js';
 import {isMonarchError} from '../../source/core/errors.js';
-import {ArchiveWriter, verifyArchive, type ArchiveCollection} from '../../source/core/archive/index.js';
 import {documentsByNamespace, readAll, writerOptions} from './helpers.js';
 
-const entry = (collection: string): ArchiveCollection => ({db: 'db', collection, type: 'collection', metadata: {indexes: [], collectionName: collection}});
+const entry = (collection: string): ArchiveCollection => ({
+	db: 'db',
+	collection,
+	type: 'collection',
+	metadata: {indexes: [], collectionName: collection},
+});
 const document = Buffer.from(serialize({a: 1}));
 
 function memoryWriter(): ArchiveWriter {
@@ -18,7 +23,7 @@ function memoryWriter(): ArchiveWriter {
 	return new ArchiveWriter(output, writerOptions);
 }
 
-test('misuse throws internal MonarchErrors and leaves the writer usable', async (t) => {
+test('misuse throws internal MonarchErrors and leaves the writer usable', async t => {
 	const writer = memoryWriter();
 	const internal = {code: 'internal', instanceOf: Error} as const;
 	await t.throwsAsync(writer.writeDocuments('db', 'a', [document]), {...internal, message: /before the archive prelude/});
@@ -28,8 +33,14 @@ test('misuse throws internal MonarchErrors and leaves the writer usable', async 
 	await writer.writePrelude([entry('a'), entry('b')]);
 	await t.throwsAsync(writer.writePrelude([entry('a')]), {...internal, message: /already written/});
 	await t.throwsAsync(writer.writeDocuments('db', 'zzz', [document]), {...internal, message: /db\.zzz is not in the archive prelude/});
-	await t.throwsAsync(writer.writeDocuments('db', 'a', [Buffer.from([5, 0, 0, 0, 1])]), {...internal, message: /not one whole BSON document/});
-	await t.throwsAsync(writer.writeDocuments('db', 'a', [Buffer.concat([document, Buffer.from([0])])]), {...internal, message: /not one whole BSON document/});
+	await t.throwsAsync(writer.writeDocuments('db', 'a', [Buffer.from([5, 0, 0, 0, 1])]), {
+		...internal,
+		message: /not one whole BSON document/,
+	});
+	await t.throwsAsync(writer.writeDocuments('db', 'a', [Buffer.concat([document, Buffer.from([0])])]), {
+		...internal,
+		message: /not one whole BSON document/,
+	});
 	await t.throwsAsync(writer.writeDocuments('db', 'a', [Buffer.alloc(3)]), {...internal, message: /not one whole BSON document/});
 	const tooBig = Buffer.alloc(16 * 1024 * 1024 + 1);
 	tooBig.writeInt32LE(tooBig.length, 0);
@@ -41,11 +52,14 @@ test('misuse throws internal MonarchErrors and leaves the writer usable', async 
 	await t.throwsAsync(writer.finish(), {...internal, message: /finished before db\.b ended/});
 	await writer.endCollection('db', 'b');
 	const stats = await writer.finish();
-	t.deepEqual(stats.map((stat) => stat.count), [1, 0]);
+	t.deepEqual(
+		stats.map(stat => stat.count),
+		[1, 0],
+	);
 	await t.throwsAsync(writer.writeDocuments('db', 'b', [document]), {...internal, message: /already finished/});
 });
 
-test('waits for a slow output to drain and never holds more than a batch beyond its buffer', async (t) => {
+test('waits for a slow output to drain and never holds more than a batch beyond its buffer', async t => {
 	const received: Buffer[] = [];
 	let pendingMax = 0;
 	let writable!: Writable;
@@ -68,7 +82,7 @@ test('waits for a slow output to drain and never holds more than a batch beyond 
 	t.is(documentsByNamespace(events).get('db.a')!.length, 600);
 });
 
-test('calls made without awaiting run in call order', async (t) => {
+test('calls made without awaiting run in call order', async t => {
 	const output = new PassThrough({highWaterMark: 16});
 	const chunks: Buffer[] = [];
 	output.on('data', (chunk: Buffer) => chunks.push(chunk));
@@ -76,15 +90,24 @@ test('calls made without awaiting run in call order', async (t) => {
 	const documents = Array.from({length: 100}, (_, index) => Buffer.from(serialize({index})));
 	const calls = [writer.writePrelude([entry('a'), entry('b')])];
 	for (const [index, each] of documents.entries()) calls.push(writer.writeDocuments('db', index % 2 ? 'a' : 'b', [each]));
-	calls.push(writer.endCollection('db', 'a').then(() => undefined), writer.endCollection('db', 'b').then(() => undefined));
+	calls.push(
+		writer.endCollection('db', 'a').then(() => undefined),
+		writer.endCollection('db', 'b').then(() => undefined),
+	);
 	await Promise.all(calls);
 	await writer.finish();
 	const read = documentsByNamespace(await readAll(Buffer.concat(chunks)));
-	t.deepEqual(read.get('db.a'), documents.filter((_, index) => index % 2));
-	t.deepEqual(read.get('db.b'), documents.filter((_, index) => index % 2 === 0));
+	t.deepEqual(
+		read.get('db.a'),
+		documents.filter((_, index) => index % 2),
+	);
+	t.deepEqual(
+		read.get('db.b'),
+		documents.filter((_, index) => index % 2 === 0),
+	);
 });
 
-test('an output error fails the pending and later calls with that error', async (t) => {
+test('an output error fails the pending and later calls with that error', async t => {
 	const failing = new Writable({
 		highWaterMark: 64,
 		write(_chunk, _encoding, callback) {
@@ -92,15 +115,18 @@ test('an output error fails the pending and later calls with that error', async 
 		},
 	});
 	const writer = new ArchiveWriter(failing, writerOptions);
-	await t.throwsAsync(async () => {
-		await writer.writePrelude([entry('a')]);
-		for (let round = 0; round < 10; round++) await writer.writeDocuments('db', 'a', [document]);
-	}, {message: 'disk full'});
+	await t.throwsAsync(
+		async () => {
+			await writer.writePrelude([entry('a')]);
+			for (let round = 0; round < 10; round++) await writer.writeDocuments('db', 'a', [document]);
+		},
+		{message: 'disk full'},
+	);
 	await t.throwsAsync(writer.writeDocuments('db', 'a', [document]), {message: 'disk full'});
 	await t.throwsAsync(writer.finish(), {message: 'disk full'});
 });
 
-test('destroy abandons the archive with a cancelled error', async (t) => {
+test('destroy abandons the archive with a cancelled error', async t => {
 	const writer = memoryWriter();
 	await writer.writePrelude([entry('a')]);
 	writer.destroy();
@@ -108,13 +134,17 @@ test('destroy abandons the archive with a cancelled error', async (t) => {
 	t.true(isMonarchError(error) && error.code === 'cancelled');
 });
 
-test('writes a gzipped file that finish has flushed to disk', async (t) => {
+test('writes a gzipped file that finish has flushed to disk', async t => {
 	const directory = await mkdtemp(join(tmpdir(), 'monarch-archive-'));
 	try {
 		const path = join(directory, 'backup.archive.gz');
 		const writer = new ArchiveWriter(createWriteStream(path), {...writerOptions, gzip: true});
 		await writer.writePrelude([entry('a')]);
-		await writer.writeDocuments('db', 'a', Array.from({length: 1000}, () => document));
+		await writer.writeDocuments(
+			'db',
+			'a',
+			Array.from({length: 1000}, () => document),
+		);
 		await writer.endCollection('db', 'a');
 		const stats = await writer.finish();
 		t.true(writer.bytesWritten > 12_000);
@@ -129,14 +159,17 @@ test('writes a gzipped file that finish has flushed to disk', async (t) => {
 	}
 });
 
-test('refuses more namespaces open at once than concurrentCollections, which would stall mongorestore', async (t) => {
+test('refuses more namespaces open at once than concurrentCollections, which would stall mongorestore', async t => {
 	const output = new PassThrough();
 	output.resume();
 	const writer = new ArchiveWriter(output, {...writerOptions, concurrentCollections: 2});
 	await writer.writePrelude([entry('a'), entry('b'), entry('c'), entry('view')]);
 	await writer.writeDocuments('db', 'a', [document]);
 	await writer.writeDocuments('db', 'b', [document]);
-	await t.throwsAsync(writer.writeDocuments('db', 'c', [document]), {code: 'internal', message: /db\.c would make 3 namespaces open at once .* concurrentCollections is 2/});
+	await t.throwsAsync(writer.writeDocuments('db', 'c', [document]), {
+		code: 'internal',
+		message: /db\.c would make 3 namespaces open at once .* concurrentCollections is 2/,
+	});
 	await t.throwsAsync(writer.endCollection('db', 'view'), {code: 'internal', message: /concurrentCollections is 2/});
 	await writer.endCollection('db', 'a');
 	await writer.endCollection('db', 'view');

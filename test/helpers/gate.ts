@@ -32,7 +32,8 @@ type Direction = {limit: number; passed: number; held: Array<() => void>};
 /** Starts a gate in front of the test MongoDB (or `upstream`); it is closed when the test ends. */
 export async function startGate(t: ExecutionContext, options: GateOptions): Promise<Gate> {
 	const upstream = new URL(options.upstream ?? testMongoUri());
-	if (upstream.protocol !== 'mongodb:' || upstream.host.includes(',')) throw new Error(`the gate needs a single-host mongodb:// URI, not ${upstream.protocol}`);
+	if (upstream.protocol !== 'mongodb:' || upstream.host.includes(','))
+		throw new Error(`the gate needs a single-host mongodb:// URI, not ${upstream.protocol}`);
 	const upstreamPort = Number(upstream.port || 27017);
 	const toServer: Direction = {limit: options.toServer ?? Infinity, passed: 0, held: []};
 	const toClient: Direction = {limit: options.toClient ?? Infinity, passed: 0, held: []};

@@ -1,4 +1,4 @@
-import {execFile, spawn, type ChildProcess} from 'node:child_process';
+import {type ChildProcess, execFile, spawn} from 'node:child_process';
 import {randomBytes} from 'node:crypto';
 import {mkdir, mkdtemp, rm, writeFile} from 'node:fs/promises';
 import {tmpdir} from 'node:os';
@@ -6,7 +6,7 @@ import path from 'node:path';
 import {fileURLToPath} from 'node:url';
 import {promisify} from 'node:util';
 import type {ExecutionContext} from 'ava';
-import {MongoClient, type Db} from 'mongodb';
+import {type Db, MongoClient} from 'mongodb';
 
 const run = promisify(execFile);
 
@@ -74,12 +74,22 @@ export async function createProject(t: ExecutionContext, options: ProjectOptions
 	for (const [fileName, source] of Object.entries(options.migrations ?? {})) await writeMigration(fileName, source);
 
 	t.teardown(async () => {
-		for (const database of Object.values(databases)) await client.db(database).dropDatabase().catch(() => {});
+		for (const database of Object.values(databases))
+			await client
+				.db(database)
+				.dropDatabase()
+				.catch(() => {});
 		await client.close();
 		await rm(dir, {recursive: true, force: true});
 	});
 
-	const childEnv = (extra?: NodeJS.ProcessEnv) => ({...process.env, NO_COLOR: '1', MONARCH_CONNECT_TIMEOUT_MS: '3000', ...(options.now ? {MONARCH_NOW: options.now} : {}), ...extra});
+	const childEnv = (extra?: NodeJS.ProcessEnv) => ({
+		...process.env,
+		NO_COLOR: '1',
+		MONARCH_CONNECT_TIMEOUT_MS: '3000',
+		...(options.now ? {MONARCH_NOW: options.now} : {}),
+		...extra,
+	});
 	return {
 		dir,
 		databases,
@@ -89,7 +99,11 @@ export async function createProject(t: ExecutionContext, options: ProjectOptions
 		writeConfig,
 		async monarch(args, runOptions = {}) {
 			try {
-				const {stdout, stderr} = await run(process.execPath, [monarchBin, ...args], {cwd: dir, env: childEnv(runOptions.env), timeout: 240_000 /* a bound for a hung run, below ava's 5 min; never a pace */});
+				const {stdout, stderr} = await run(process.execPath, [monarchBin, ...args], {
+					cwd: dir,
+					env: childEnv(runOptions.env),
+					timeout: 240_000 /* a bound for a hung run, below ava's 5 min; never a pace */,
+				});
 				return {code: 0, stdout, stderr};
 			} catch (error) {
 				const failed = error as {code?: number; stdout?: string; stderr?: string};

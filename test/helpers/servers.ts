@@ -2,10 +2,10 @@
  * Access to the real test servers that `npm test` starts (MongoDB or
  * FerretDB, and an S3 gateway) and hands to ava through MONARCH_TEST_*.
  */
-import { randomBytes } from 'node:crypto';
-import { DeleteObjectsCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
-import type { ExecutionContext } from 'ava';
-import { MongoClient, type Db } from 'mongodb';
+import {randomBytes} from 'node:crypto';
+import {DeleteObjectsCommand, ListObjectsV2Command, S3Client} from '@aws-sdk/client-s3';
+import type {ExecutionContext} from 'ava';
+import {type Db, MongoClient} from 'mongodb';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 
@@ -38,7 +38,8 @@ export interface TestPrefix {
 	prefix: string;
 }
 
-const HINT = 'run the tests with `npm test`, which starts the test servers, or start them with `npm run services` and export their addresses';
+const HINT =
+	'run the tests with `npm test`, which starts the test servers, or start them with `npm run services` and export their addresses';
 
 function required(name: string): string {
 	const value = process.env[name];
@@ -78,7 +79,7 @@ export function newS3Client(config: S3TestConfig = s3Config()): S3Client {
 		endpoint: config.endpoint,
 		region: config.region,
 		forcePathStyle: config.forcePathStyle,
-		credentials: { accessKeyId: config.accessKeyId, secretAccessKey: config.secretAccessKey },
+		credentials: {accessKeyId: config.accessKeyId, secretAccessKey: config.secretAccessKey},
 	});
 }
 
@@ -103,7 +104,7 @@ export function freshBucketPrefix(): string {
  */
 export async function withDatabase(t: ExecutionContext): Promise<TestDatabase> {
 	const name = freshDatabaseName();
-	const client = new MongoClient(mongoUri(), { serverSelectionTimeoutMS: 10_000 });
+	const client = new MongoClient(mongoUri(), {serverSelectionTimeoutMS: 10_000});
 	await client.connect();
 	t.teardown(async () => {
 		try {
@@ -112,7 +113,7 @@ export async function withDatabase(t: ExecutionContext): Promise<TestDatabase> {
 			await client.close();
 		}
 	});
-	return { name, client, db: client.db(name) };
+	return {name, client, db: client.db(name)};
 }
 
 /**
@@ -130,16 +131,16 @@ export async function withBucketPrefix(t: ExecutionContext): Promise<TestPrefix>
 			client.destroy();
 		}
 	});
-	return { client, bucket: config.bucket, prefix };
+	return {client, bucket: config.bucket, prefix};
 }
 
 async function deletePrefix(client: S3Client, bucket: string, prefix: string): Promise<void> {
 	let token: string | undefined;
 	do {
-		const page = await client.send(new ListObjectsV2Command({ Bucket: bucket, Prefix: prefix, ContinuationToken: token }));
-		const keys = (page.Contents ?? []).flatMap((object) => (object.Key ? [{ Key: object.Key }] : []));
+		const page = await client.send(new ListObjectsV2Command({Bucket: bucket, Prefix: prefix, ContinuationToken: token}));
+		const keys = (page.Contents ?? []).flatMap(object => (object.Key ? [{Key: object.Key}] : []));
 		if (keys.length > 0) {
-			await client.send(new DeleteObjectsCommand({ Bucket: bucket, Delete: { Objects: keys, Quiet: true } }));
+			await client.send(new DeleteObjectsCommand({Bucket: bucket, Delete: {Objects: keys, Quiet: true}}));
 		}
 
 		token = page.IsTruncated ? page.NextContinuationToken : undefined;

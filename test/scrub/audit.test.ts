@@ -18,14 +18,40 @@ test('after a scrubbed copy_db, scrub_audit finds no leak (exit 0); with --json,
 
 	const audited = await project.monarch(['scrub_audit', 'production:development']);
 	t.is(audited.code, 0, audited.stderr + audited.stdout);
-	t.regex(audited.stdout, /^Audited development \(database t_\w+_dev\) against production \(database t_\w+_prod\) in [\d.]+ s: 471 documents read, \d+ personal values kept as digests \([\d.]+ KiB\); 471 documents scanned \(\d+ strings, 0 long numbers\)\.$/m);
-	t.regex(audited.stdout, /^No leak: none of production's personal values is in development, and no detector found personal data in a kept or unclassified path\.$/m);
+	t.regex(
+		audited.stdout,
+		/^Audited development \(database t_\w+_dev\) against production \(database t_\w+_prod\) in [\d.]+ s: 471 documents read, \d+ personal values kept as digests \([\d.]+ KiB\); 471 documents scanned \(\d+ strings, 0 long numbers\)\.$/m,
+	);
+	t.regex(
+		audited.stdout,
+		/^No leak: none of production's personal values is in development, and no detector found personal data in a kept or unclassified path\.$/m,
+	);
 
 	const json = await project.monarch(['scrub_audit', 'production:development', '--json']);
 	t.is(json.code, 0, json.stderr);
 	const result = JSON.parse(json.stdout) as Record<string, any>;
-	t.deepEqual(Object.keys(result).sort(), ['clean', 'durationMs', 'findings', 'fingerprint', 'leaks', 'read', 'scanned', 'source', 'sourceDatabase', 'target', 'targetDatabase']);
-	t.like(result, {source: 'production', target: 'development', clean: true, leaks: 0, findings: [], read: {collections: 4, documents: 471}, scanned: {collections: 4, documents: 471}});
+	t.deepEqual(Object.keys(result).sort(), [
+		'clean',
+		'durationMs',
+		'findings',
+		'fingerprint',
+		'leaks',
+		'read',
+		'scanned',
+		'source',
+		'sourceDatabase',
+		'target',
+		'targetDatabase',
+	]);
+	t.like(result, {
+		source: 'production',
+		target: 'development',
+		clean: true,
+		leaks: 0,
+		findings: [],
+		read: {collections: 4, documents: 471},
+		scanned: {collections: 4, documents: 471},
+	});
 	// 300 emails, names, phones, streets, tax ids; 120 owner emails (the same emails), 120 notes; 100 IPs; 50 last4; detector hits in kept paths.
 	t.true(result.read.digests >= 1000, `digests: ${result.read.digests}`);
 	t.is(result.read.digestBytes % 8, 0);
@@ -38,11 +64,17 @@ test('a planted leak: a source email in an unrelated field and a source phone in
 	t.is(copied.code, 0, copied.stderr);
 	const development = project.db('development');
 	// products is kept whole: a supplier contact that is a customer's email (another case, spaces around).
-	await development.collection<Loose>('products').insertOne({_id: 2, title: 'a second product', supplier: ' Customer5@Shop.example', price: 4});
+	await development
+		.collection<Loose>('products')
+		.insertOne({_id: 2, title: 'a second product', supplier: ' Customer5@Shop.example', price: 4});
 	// accounts.address.city is kept: a note holding customer 42's phone number, written as the source has it.
-	await development.collection<Loose>('accounts').updateOne({_id: 7} as Record<string, unknown>, {$set: {'address.city': 'Paris, call +33 6 12 34 0042 after 6'}});
+	await development
+		.collection<Loose>('accounts')
+		.updateOne({_id: 7} as Record<string, unknown>, {$set: {'address.city': 'Paris, call +33 6 12 34 0042 after 6'}});
 	// An email no one in production has, in a kept path: a suspected leak.
-	await development.collection<Loose>('products').updateOne({_id: 1} as Record<string, unknown>, {$set: {title: 'write to someone@else.example'}});
+	await development
+		.collection<Loose>('products')
+		.updateOne({_id: 1} as Record<string, unknown>, {$set: {title: 'write to someone@else.example'}});
 
 	const audited = await project.monarch(['scrub_audit', 'production:development']);
 	t.is(audited.code, 1, audited.stderr + audited.stdout);
@@ -60,9 +92,36 @@ test('a planted leak: a source email in an unrelated field and a source phone in
 	t.false(result.clean);
 	t.is(result.leaks, 3);
 	t.deepEqual(result.findings, [
-		{collection: 'accounts', path: 'address.city', finding: 'source-value', kind: 'phone', classification: 'keep', count: 1, documents: 1, examples: ['+** * ** ** **42']},
-		{collection: 'products', path: 'supplier', finding: 'source-value', kind: 'email', classification: 'collection keep', count: 1, documents: 1, examples: ['C***@S***.example']},
-		{collection: 'products', path: 'title', finding: 'detected', kind: 'email', classification: 'collection keep', count: 1, documents: 1, examples: ['s***@e***.example']},
+		{
+			collection: 'accounts',
+			path: 'address.city',
+			finding: 'source-value',
+			kind: 'phone',
+			classification: 'keep',
+			count: 1,
+			documents: 1,
+			examples: ['+** * ** ** **42'],
+		},
+		{
+			collection: 'products',
+			path: 'supplier',
+			finding: 'source-value',
+			kind: 'email',
+			classification: 'collection keep',
+			count: 1,
+			documents: 1,
+			examples: ['C***@S***.example'],
+		},
+		{
+			collection: 'products',
+			path: 'title',
+			finding: 'detected',
+			kind: 'email',
+			classification: 'collection keep',
+			count: 1,
+			documents: 1,
+			examples: ['s***@e***.example'],
+		},
 	]);
 });
 
@@ -87,12 +146,15 @@ test('scrub.audit: true audits every scrubbed copy after it; a leak exits 1 and 
 	t.regex(leaked.stdout, /^Copied production \(database t_\w+_prod\) into development/m);
 	t.regex(leaked.stdout, /^LEAKS in development: 120 values of production in 1 path$/m);
 	t.regex(leaked.stdout, /^ {2}campaigns\.owner_email\s+source value \(email\)\s+120\s+120\s+keep\s+c\*\*\*@s\*\*\*\.example$/m);
-	t.regex(leaked.stdout, /^The copy has happened: development now holds what is listed above\. Give each path a strategy in the scrub section and run the scrubbed copy again; if a faithful copy is what you want, say --no-scrub\.$/m);
+	t.regex(
+		leaked.stdout,
+		/^The copy has happened: development now holds what is listed above\. Give each path a strategy in the scrub section and run the scrubbed copy again; if a faithful copy is what you want, say --no-scrub\.$/m,
+	);
 	t.is(await careless.db('development').collection('campaigns').countDocuments(), 120, 'the copy itself was made');
 	t.notRegex(leaked.stdout, /customer\d+@shop\.example/);
 });
 
-test('restore --scrub under scrub.audit audits against the backup\'s environment', async t => {
+test("restore --scrub under scrub.audit audits against the backup's environment", async t => {
 	const {project} = await scrubProject(t, {scrub: {...rules, audit: true}});
 	const backup = await project.monarch(['backup', 'production', '--json']);
 	t.is(backup.code, 0, backup.stderr);
@@ -106,9 +168,15 @@ test('restore --scrub under scrub.audit audits against the backup\'s environment
 test('bad arguments are one line, exit 2, before anything is read', async t => {
 	const {project} = await scrubProject(t);
 	for (const [args, message] of [
-		[['scrub_audit', 'production'], /^Error: <source:target>: expected <source>:<target>, got "production" \(e\.g\. monarch scrub_audit production:development\)$/],
+		[
+			['scrub_audit', 'production'],
+			/^Error: <source:target>: expected <source>:<target>, got "production" \(e\.g\. monarch scrub_audit production:development\)$/,
+		],
 		[['scrub_audit', 'production:nowhere'], /^Error: .*nowhere.*$/],
-		[['scrub_audit', 'production:production'], /^Error: scrub_audit production:production: the source and the target are the same environment/],
+		[
+			['scrub_audit', 'production:production'],
+			/^Error: scrub_audit production:production: the source and the target are the same environment/,
+		],
 	] as const) {
 		const result = await project.monarch([...args]);
 		t.is(result.code, 2, result.stderr);
@@ -118,32 +186,46 @@ test('bad arguments are one line, exit 2, before anything is read', async t => {
 	}
 });
 
-test('the issue\'s leak case: a faithful copy audits as leaking, path by path; after scrub_suggest --write the scrubbed copy audits clean', async t => {
+test("the issue's leak case: a faithful copy audits as leaking, path by path; after scrub_suggest --write the scrubbed copy audits clean", async t => {
 	const suffix = Math.random().toString(16).slice(2, 10);
 	const project = await createProject(t, {
 		environments: {production: {uri: testMongoUri(), database: `t_${suffix}_prod`, personalData: true}},
 		config: {scrub: {accounts: {_id: 'keep', email: 'fake.email', name: 'fake.fullName'}}},
 	});
-	await project.db('production').collection<Loose>('accounts').insertMany(
-		Array.from({length: 20}, (_, index) => ({
-			_id: index,
-			email: `jane${index}@shop.example`,
-			name: `Jane Doe${index}`,
-			ssn: `123-45-${String(6789 + index).padStart(4, '0')}`,
-			notes: `call Jane at +1 555 0${100 + index}`,
-			address: {street: `${index} Main Street`},
-		})),
-	);
-	await project.db('production').collection<Loose>('payments').insertMany(Array.from({length: 12}, (_, index) => ({_id: index, card: '4111 1111 1111 1111', holder: `Jane Doe${index}`})));
+	await project
+		.db('production')
+		.collection<Loose>('accounts')
+		.insertMany(
+			Array.from({length: 20}, (_, index) => ({
+				_id: index,
+				email: `jane${index}@shop.example`,
+				name: `Jane Doe${index}`,
+				ssn: `123-45-${String(6789 + index).padStart(4, '0')}`,
+				notes: `call Jane at +1 555 0${100 + index}`,
+				address: {street: `${index} Main Street`},
+			})),
+		);
+	await project
+		.db('production')
+		.collection<Loose>('payments')
+		.insertMany(Array.from({length: 12}, (_, index) => ({_id: index, card: '4111 1111 1111 1111', holder: `Jane Doe${index}`})));
 
 	const faithful = await project.monarch(['copy_db', 'production:development', '--no-scrub', '--yes']);
 	t.is(faithful.code, 0, faithful.stderr);
 	const leaking = await project.monarch(['scrub_audit', 'production:development', '--json']);
 	t.is(leaking.code, 1, leaking.stderr);
-	const found = (JSON.parse(leaking.stdout) as {findings: Array<{collection: string; path: string; finding: string; kind: string}>}).findings;
+	const found = (JSON.parse(leaking.stdout) as {findings: Array<{collection: string; path: string; finding: string; kind: string}>})
+		.findings;
 	const named = new Set(found.map(finding => `${finding.collection}.${finding.path} ${finding.finding} ${finding.kind}`));
 	// Detector hits in the source are digested too: each is a source value in the target, and a holder's name is accounts.name's.
-	t.deepEqual([...named].sort(), ['accounts.email source-value email', 'accounts.name source-value value', 'accounts.notes source-value phone', 'accounts.ssn source-value ssn', 'payments.card source-value card', 'payments.holder source-value value']);
+	t.deepEqual([...named].sort(), [
+		'accounts.email source-value email',
+		'accounts.name source-value value',
+		'accounts.notes source-value phone',
+		'accounts.ssn source-value ssn',
+		'payments.card source-value card',
+		'payments.holder source-value value',
+	]);
 	t.false(leaking.stdout.includes('4111'), 'no card number in the output');
 
 	const suggested = await project.monarch(['scrub_suggest', 'production', '--write']);

@@ -1,19 +1,28 @@
 import {readFile} from 'node:fs/promises';
 import path from 'node:path';
 import test from 'ava';
-import {snapshot, type Loose} from '../helpers/backup-data.js';
+import {type Loose, snapshot} from '../helpers/backup-data.js';
 import {allStrings, key, scrubProject} from './helpers.js';
 
 test('backup --scrub writes a scrubbed archive whose manifest names the rules and fields, never the key; it restores anywhere without a choice', async t => {
 	const {project, originals} = await scrubProject(t);
 	const backedUp = await project.monarch(['backup', 'production', '--scrub'], {env: key});
 	t.is(backedUp.code, 0, backedUp.stderr);
-	t.regex(backedUp.stdout, /Scrubbed with rules [0-9a-f]{16}: accounts \(email, name, phone, address\.street, tax_id\), campaigns \(owner_email, notes\), users \(logins\[\]\.ip, card\.last4\)/);
+	t.regex(
+		backedUp.stdout,
+		/Scrubbed with rules [0-9a-f]{16}: accounts \(email, name, phone, address\.street, tax_id\), campaigns \(owner_email, notes\), users \(logins\[\]\.ip, card\.last4\)/,
+	);
 	const archive = /to backups\/(\S+\.archive\.gz)/.exec(backedUp.stdout)?.[1] ?? '';
 	t.is(archive, `${project.databases.production}__2026_03_01.archive.gz`);
 	const manifestText = await readFile(path.join(project.dir, 'backups', `${archive}.manifest.json`), 'utf8');
-	const manifest = JSON.parse(manifestText) as {scrub?: {fingerprint: string; collections: Array<{name: string; fields: string[]}>}; personalData?: boolean};
-	t.deepEqual(manifest.scrub?.collections.map(entry => entry.name), ['accounts', 'campaigns', 'users']);
+	const manifest = JSON.parse(manifestText) as {
+		scrub?: {fingerprint: string; collections: Array<{name: string; fields: string[]}>};
+		personalData?: boolean;
+	};
+	t.deepEqual(
+		manifest.scrub?.collections.map(entry => entry.name),
+		['accounts', 'campaigns', 'users'],
+	);
 	t.is(manifest.personalData, undefined);
 	t.false(manifestText.includes(key.MONARCH_SCRUB_KEY));
 
@@ -32,7 +41,10 @@ test('a faithful backup of personal data says so, and restoring it into an unpro
 	const backedUp = await project.monarch(['backup', 'production']);
 	t.is(backedUp.code, 0, backedUp.stderr);
 	const archive = `${project.databases.production}__2026_03_01.archive.gz`;
-	const manifest = JSON.parse(await readFile(path.join(project.dir, 'backups', `${archive}.manifest.json`), 'utf8')) as {personalData?: boolean; scrub?: unknown};
+	const manifest = JSON.parse(await readFile(path.join(project.dir, 'backups', `${archive}.manifest.json`), 'utf8')) as {
+		personalData?: boolean;
+		scrub?: unknown;
+	};
 	t.is(manifest.personalData, true);
 	t.is(manifest.scrub, undefined);
 	t.regex((await project.monarch(['list_backups'])).stdout, /complete, personal data/);
@@ -41,7 +53,10 @@ test('a faithful backup of personal data says so, and restoring it into an unpro
 	const before = await snapshot(project.db('development'));
 	const refused = await project.monarch(['restore', `${archive}:development`, '--yes'], {env: key});
 	t.is(refused.code, 2);
-	t.regex(refused.stderr, /restore \S+:development: backup of production holds personal data \(personalData: true\) and development is not protected; say --scrub or --no-scrub/);
+	t.regex(
+		refused.stderr,
+		/restore \S+:development: backup of production holds personal data \(personalData: true\) and development is not protected; say --scrub or --no-scrub/,
+	);
 	t.deepEqual(await snapshot(project.db('development')), before);
 
 	const scrubbed = await project.monarch(['restore', `${archive}:development`, '--yes', '--scrub'], {env: key});
@@ -53,5 +68,13 @@ test('a faithful backup of personal data says so, and restoring it into an unpro
 	const faithful = await project.monarch(['restore', `${archive}:scratch`, '--yes', '--no-scrub']);
 	t.is(faithful.code, 0, faithful.stderr);
 	t.regex(faithful.stdout, /Not scrubbed \(--no-scrub\): personal data of the backup of production was loaded as it is\./);
-	t.is((await project.db('scratch').collection<Loose>('accounts').findOne({_id: 0} as Record<string, unknown>))?.email, 'customer0@shop.example');
+	t.is(
+		(
+			await project
+				.db('scratch')
+				.collection<Loose>('accounts')
+				.findOne({_id: 0} as Record<string, unknown>)
+		)?.email,
+		'customer0@shop.example',
+	);
 });

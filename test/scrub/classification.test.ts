@@ -1,6 +1,6 @@
 import test from 'ava';
-import {BSON, Binary, BSONRegExp, Code, Decimal128, Double, Int32, Long, MaxKey, MinKey, ObjectId, Timestamp} from 'bson';
-import {classifyPath, covers, observedSteps, parseCollectionClass, type FieldClass} from '../../source/core/scrub/classification.js';
+import {Binary, BSON, BSONRegExp, Code, Decimal128, Double, Int32, Long, MaxKey, MinKey, ObjectId, Timestamp} from 'bson';
+import {classifyPath, covers, type FieldClass, observedSteps, parseCollectionClass} from '../../source/core/scrub/classification.js';
 import {ScrubGate} from '../../source/core/scrub/gate.js';
 import {walkPaths} from '../../source/core/scrub/paths.js';
 
@@ -22,7 +22,19 @@ test('walkPaths visits every leaf of raw BSON with its type: nested documents, a
 			none: [],
 			'10': 'integer-like keys stay in order',
 		}),
-		['10:2', '_id:7', 'name:2', 'address.street:2', 'address.geo.lat:1', 'address.geo.lng:1', 'tags[]:2', 'tags[]:2', 'contacts[].email:2', 'contacts[].email:2', 'contacts[].since:16'],
+		[
+			'10:2',
+			'_id:7',
+			'name:2',
+			'address.street:2',
+			'address.geo.lat:1',
+			'address.geo.lng:1',
+			'tags[]:2',
+			'tags[]:2',
+			'contacts[].email:2',
+			'contacts[].email:2',
+			'contacts[].since:16',
+		],
 	);
 	const types = paths({
 		double: new Double(1.5),
@@ -42,11 +54,34 @@ test('walkPaths visits every leaf of raw BSON with its type: nested documents, a
 		max: new MaxKey(),
 		nested: [['inner']],
 	});
-	t.deepEqual(types, ['double:1', 'string:2', 'binary:5', 'objectId:7', 'bool:8', 'date:9', 'null:10', 'regex:11', 'code:13', 'int:16', 'timestamp:17', 'long:18', 'decimal:19', 'min:255', 'max:127', 'nested[][]:2']);
+	t.deepEqual(types, [
+		'double:1',
+		'string:2',
+		'binary:5',
+		'objectId:7',
+		'bool:8',
+		'date:9',
+		'null:10',
+		'regex:11',
+		'code:13',
+		'int:16',
+		'timestamp:17',
+		'long:18',
+		'decimal:19',
+		'min:255',
+		'max:127',
+		'nested[][]:2',
+	]);
 });
 
 test('a pattern covers an observed path by prefix; * is any one key; x[] is the elements of x; a last step covers the array whole', t => {
-	const check = (pattern: string, observed: string) => covers(parseCollectionClass({[pattern]: 'keep'}).kind === 'fields' ? (parseCollectionClass({[pattern]: 'keep'}) as {fields: FieldClass[]}).fields[0]!.steps : [], observedSteps(observed));
+	const check = (pattern: string, observed: string) =>
+		covers(
+			parseCollectionClass({[pattern]: 'keep'}).kind === 'fields'
+				? (parseCollectionClass({[pattern]: 'keep'}) as {fields: FieldClass[]}).fields[0]!.steps
+				: [],
+			observedSteps(observed),
+		);
 	t.true(check('address', 'address.street'));
 	t.true(check('address.street', 'address.street'));
 	t.false(check('address.street', 'address'), 'a string where a document was classified is a new shape');
@@ -60,11 +95,18 @@ test('a pattern covers an observed path by prefix; * is any one key; x[] is the 
 	t.false(check('contacts.*.email', 'contacts.work.phone'));
 	t.true(check('*', 'anything.below'));
 
-	const classes = parseCollectionClass({contacts: 'keep', 'contacts.*': 'keep', 'contacts.*.email': 'keep', 'contacts.home.email': 'fake.email'});
+	const classes = parseCollectionClass({
+		contacts: 'keep',
+		'contacts.*': 'keep',
+		'contacts.*.email': 'keep',
+		'contacts.home.email': 'fake.email',
+	});
 	const fields = (classes as {fields: FieldClass[]}).fields;
 	t.is(classifyPath(fields, 'contacts.work.email')?.path, 'contacts.*.email', 'the longest pattern wins');
 	t.is(classifyPath(fields, 'contacts.home.email')?.path, 'contacts.home.email', 'among equals, the one with fewer *');
-	t.throws(() => parseCollectionClass({address: 'remove', 'address.city': 'keep'}), {message: /^\.address\.city: inside address, which has its own rule/});
+	t.throws(() => parseCollectionClass({address: 'remove', 'address.city': 'keep'}), {
+		message: /^\.address\.city: inside address, which has its own rule/,
+	});
 	t.is(classifyPath(fields, 'contacts.work.since')?.path, 'contacts.*');
 	t.is(classifyPath(fields, 'other'), undefined);
 });
@@ -85,5 +127,8 @@ test('the gate counts documents per unclassified path (once per document), names
 		{collection: 'products', path: undefined, types: [], documents: 0},
 		{collection: 'accounts', path: 'phones[]', types: ['int', 'string'], documents: 2},
 	]);
-	t.regex(gate.refusal('copy_db p:d', 'p', 'monarch.json')?.message ?? '', /^copy_db p:d: not classified in monarch\.json: products \(collection not classified\), accounts\.phones\[\] \(int\/string, 2 documents\); nothing was written$/);
+	t.regex(
+		gate.refusal('copy_db p:d', 'p', 'monarch.json')?.message ?? '',
+		/^copy_db p:d: not classified in monarch\.json: products \(collection not classified\), accounts\.phones\[\] \(int\/string, 2 documents\); nothing was written$/,
+	);
 });

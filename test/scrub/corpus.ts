@@ -77,7 +77,10 @@ function anyPhone(): string {
 }
 
 function email(first: string, last: string): string {
-	const local = `${first}.${last}`.normalize('NFD').replace(/[^\w.]/g, '').toLowerCase();
+	const local = `${first}.${last}`
+		.normalize('NFD')
+		.replace(/[^\w.]/g, '')
+		.toLowerCase();
 	return `${local}${int(1, 99)}@${pick(['example.com', 'mail.example.org', 'shop.example'])}`;
 }
 
@@ -104,15 +107,79 @@ export type CorpusField = {collection: string; path: string; personal: boolean};
 /** The personal paths (what must be flagged) and the look-alikes (what must not be), by collection. */
 export const corpusFields: CorpusField[] = [
 	...[
-		'email', 'first_name', 'lastName', 'phone', 'address.street', 'address.city', 'address.zip', 'dob', 'ssn', 'passportNumber',
-		'iban', 'card.number', 'card.cvv', 'last_login_ip', 'geo.lat', 'geo.lng', 'password_hash', 'api_key', 'user_agent', 'device_id',
-		'username', 'tax_id', 'contact', 'ref', 'notes', 'memo', 'origin', 'header', 'extra', 'value', 'mobile', 'emergency.name',
+		'email',
+		'first_name',
+		'lastName',
+		'phone',
+		'address.street',
+		'address.city',
+		'address.zip',
+		'dob',
+		'ssn',
+		'passportNumber',
+		'iban',
+		'card.number',
+		'card.cvv',
+		'last_login_ip',
+		'geo.lat',
+		'geo.lng',
+		'password_hash',
+		'api_key',
+		'user_agent',
+		'device_id',
+		'username',
+		'tax_id',
+		'contact',
+		'ref',
+		'notes',
+		'memo',
+		'origin',
+		'header',
+		'extra',
+		'value',
+		'mobile',
+		'emergency.name',
 	].map(path => ({collection: 'customers', path, personal: true})),
 	...[
-		'order_number', 'sku', 'quantity', 'status', 'status_code', 'content_hash', 'checksum', 'created_at', 'updated_at', 'price',
-		'order_id', 'version', 'isbn', 'tracking_number', 'product_code', 'currency', 'title', 'description', 'category', 'weight_grams',
-		'barcode', 'invoice_number', 'batch', 'color', 'slug', 'rating', 'tags[]', 'file_name', 'request_id', 'build', 'duration_ms', 'coupon_code', 'customer_ref',
-		'product.name', 'warehouse_location', 'ship_from.city', 'gateway_txn_id', 'card_bin', 'api_version',
+		'order_number',
+		'sku',
+		'quantity',
+		'status',
+		'status_code',
+		'content_hash',
+		'checksum',
+		'created_at',
+		'updated_at',
+		'price',
+		'order_id',
+		'version',
+		'isbn',
+		'tracking_number',
+		'product_code',
+		'currency',
+		'title',
+		'description',
+		'category',
+		'weight_grams',
+		'barcode',
+		'invoice_number',
+		'batch',
+		'color',
+		'slug',
+		'rating',
+		'tags[]',
+		'file_name',
+		'request_id',
+		'build',
+		'duration_ms',
+		'coupon_code',
+		'customer_ref',
+		'product.name',
+		'warehouse_location',
+		'ship_from.city',
+		'gateway_txn_id',
+		'card_bin',
+		'api_version',
 	].map(path => ({collection: 'orders', path, personal: false})),
 ];
 
@@ -146,8 +213,12 @@ export function corpusDocuments(count: number): {customers: Loose[]; orders: Loo
 			// Neutral names: only the values tell.
 			contact: email(first, last),
 			ref: iban(false),
-			notes: withPhone ? `Asked about the delivery, call back on ${anyPhone()} after 5pm.` : pick(['Prefers delivery in the morning.', 'VIP since 2019.', 'Asked for a paper invoice.']),
-			memo: withEmail ? `Forwarded to ${email(first, last)} for review.` : pick(['Reviewed.', 'No action needed.', 'Follow up next quarter.']),
+			notes: withPhone
+				? `Asked about the delivery, call back on ${anyPhone()} after 5pm.`
+				: pick(['Prefers delivery in the morning.', 'VIP since 2019.', 'Asked for a paper invoice.']),
+			memo: withEmail
+				? `Forwarded to ${email(first, last)} for review.`
+				: pick(['Reviewed.', 'No action needed.', 'Follow up next quarter.']),
 			origin: ipv6(),
 			header: `Bearer ${jwt()}`,
 			extra: `Paid by card ${luhnCard('4', 16).replace(/(\d{4})(?=\d)/g, '$1 ')} on 2024-03-${String(int(1, 28)).padStart(2, '0')}`,
@@ -175,7 +246,11 @@ export function corpusDocuments(count: number): {customers: Loose[]; orders: Loo
 		product_code: digits(5),
 		currency: pick(['EUR', 'USD', 'GBP']),
 		title: pick(['Blue cotton shirt', 'Leather wallet', 'Running shoes, size 42', 'Ceramic mug 350 ml']),
-		description: pick(['Ships in 3-5 days. Model 2024, sizes 38-46.', 'Machine washable at 30 degrees. 100% cotton.', 'Gift wrapping available for orders over 50 EUR.']),
+		description: pick([
+			'Ships in 3-5 days. Model 2024, sizes 38-46.',
+			'Machine washable at 30 degrees. 100% cotton.',
+			'Gift wrapping available for orders over 50 EUR.',
+		]),
 		category: pick(['apparel', 'accessories', 'home']),
 		weight_grams: int(50, 5000),
 		barcode: `400${digits(10)}`,

@@ -83,7 +83,8 @@ test('overlapping findings: the more specific kind wins (an email holding digits
 });
 
 test('words() reads every spelling of a field name the same way', t => {
-	for (const name of ['firstName', 'first_name', 'first-name', 'FIRST_NAME', 'FirstName', 'first name']) t.is(words(name), '_first_name_', name);
+	for (const name of ['firstName', 'first_name', 'first-name', 'FIRST_NAME', 'FirstName', 'first name'])
+		t.is(words(name), '_first_name_', name);
 	t.is(words('addressLine1'), '_address_line_1_');
 	t.is(words('IPAddress'), '_ip_address_');
 });
@@ -138,12 +139,33 @@ test('suggestByName: personal names in their usual spellings, and not their look
 		deviceId: 'hash',
 	};
 	for (const [path, strategy] of Object.entries(expected)) t.is(suggestByName(path, 'accounts')?.strategy, strategy, path);
-	for (const path of ['email_verified', 'phone_count', 'hotel', 'zip_files', 'order_number', 'tracking_number', 'sku', 'status', 'created_at', 'content_hash', 'sha256', 'version', 'isbn', 'price', 'product_name', 'fileName', 'card.brand', 'address.country', '_id', 'token_count']) {
+	for (const path of [
+		'email_verified',
+		'phone_count',
+		'hotel',
+		'zip_files',
+		'order_number',
+		'tracking_number',
+		'sku',
+		'status',
+		'created_at',
+		'content_hash',
+		'sha256',
+		'version',
+		'isbn',
+		'price',
+		'product_name',
+		'fileName',
+		'card.brand',
+		'address.country',
+		'_id',
+		'token_count',
+	]) {
 		t.is(suggestByName(path, 'accounts'), undefined, path);
 	}
 
-	t.is(suggestByName('name', 'products'), undefined, 'a product\'s name is no person\'s');
-	t.is(suggestByName('name', 'dogs'), undefined, 'nor a dog\'s');
+	t.is(suggestByName('name', 'products'), undefined, "a product's name is no person's");
+	t.is(suggestByName('name', 'dogs'), undefined, "nor a dog's");
 	t.is(suggestByName('born', 'dogs'), undefined, 'nor its birth date');
 	t.is(suggestByName('born', 'customers')?.strategy, 'null');
 	t.is(suggestByName('category.name', 'accounts'), undefined);
@@ -159,14 +181,32 @@ test('suggestPath: a name yields to values that cannot hold it; values decide wh
 		return seen;
 	};
 
-	t.deepEqual(suggestPath('mobile', stats(['bool']), 'accounts'), {suggestion: 'keep', reason: 'the name says a phone number, but the values are bool'});
+	t.deepEqual(suggestPath('mobile', stats(['bool']), 'accounts'), {
+		suggestion: 'keep',
+		reason: 'the name says a phone number, but the values are bool',
+	});
 	t.deepEqual(suggestPath('dob', stats(['date']), 'accounts'), {suggestion: 'null', reason: 'the name says a birth date'});
 	t.is(suggestPath('last_login_ip', stats(['date']), 'accounts').suggestion, 'keep');
-	t.deepEqual(suggestPath('zip', stats(['int']), 'accounts'), {suggestion: 'fake.zip', reason: 'the name says a postal code (the values are int: the fake is a string)'});
+	t.deepEqual(suggestPath('zip', stats(['int']), 'accounts'), {
+		suggestion: 'fake.zip',
+		reason: 'the name says a postal code (the values are int: the fake is a string)',
+	});
 	t.deepEqual(suggestPath('_id', stats(['objectId']), 'accounts'), {suggestion: 'keep', reason: 'the document id (ObjectId)'});
-	t.deepEqual(suggestPath('contact', stats(['string'], ['a@x.org', 'b@y.org', 'n/a']), 'accounts'), {suggestion: 'fake.email', reason: '67% of values look like email addresses'});
-	t.deepEqual(suggestPath('ref', stats(['string'], ['a@x.org', '10.0.0.1', 'n/a', 'n/a']), 'accounts'), {suggestion: 'redact', reason: '50% of values hold email addresses, IPv4 addresses'});
-	t.deepEqual(suggestPath('comment', stats(['string'], ['fine', 'write to a@x.org']), 'accounts'), {suggestion: 'redact', reason: '50% of values hold email addresses'});
+	t.deepEqual(suggestPath('contact', stats(['string'], ['a@x.org', 'b@y.org', 'n/a']), 'accounts'), {
+		suggestion: 'fake.email',
+		reason: '67% of values look like email addresses',
+	});
+	t.deepEqual(suggestPath('ref', stats(['string'], ['a@x.org', '10.0.0.1', 'n/a', 'n/a']), 'accounts'), {
+		suggestion: 'redact',
+		reason: '50% of values hold email addresses, IPv4 addresses',
+	});
+	t.deepEqual(suggestPath('comment', stats(['string'], ['fine', 'write to a@x.org']), 'accounts'), {
+		suggestion: 'redact',
+		reason: '50% of values hold email addresses',
+	});
 	const codes = stats(['string'], [...Array.from({length: 9}, (_, index) => `code ${index}`), '4111111111111111']);
-	t.deepEqual(suggestPath('code', codes, 'orders'), {suggestion: 'keep', reason: '1 of 10 values hold card numbers, too few to call the field personal: check'});
+	t.deepEqual(suggestPath('code', codes, 'orders'), {
+		suggestion: 'keep',
+		reason: '1 of 10 values hold card numbers, too few to call the field personal: check',
+	});
 });

@@ -37,7 +37,9 @@ test('a million digests: every one found, none invented, and the bytes per milli
 	for (let index = 0; index < million; index++) bigints.add((BigInt(words[index * 2]!) << 32n) | BigInt(words[index * 2 + 1]!));
 	const bigintBytes = held() - beforeBigints;
 	t.is(bigints.size, million);
-	t.log(`a million values: DigestSet ${(digests.byteLength / 2 ** 20).toFixed(1)} MiB table (${(setBytes / 2 ** 20).toFixed(1)} MiB measured, ${(setBytes / million).toFixed(1)} B a value); Set<bigint> ${(bigintBytes / 2 ** 20).toFixed(1)} MiB (${(bigintBytes / million).toFixed(1)} B a value)`);
+	t.log(
+		`a million values: DigestSet ${(digests.byteLength / 2 ** 20).toFixed(1)} MiB table (${(setBytes / 2 ** 20).toFixed(1)} MiB measured, ${(setBytes / million).toFixed(1)} B a value); Set<bigint> ${(bigintBytes / 2 ** 20).toFixed(1)} MiB (${(bigintBytes / million).toFixed(1)} B a value)`,
+	);
 	t.true(digests.byteLength <= million * 32, 'at most 32 bytes a value');
 	t.true(setBytes < bigintBytes, 'less than a Set of bigints');
 });

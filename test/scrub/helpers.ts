@@ -1,11 +1,21 @@
 /** The scrub tests' project: production (personal data, the issue's rules) and its original values. */
-import {createProject, testMongoUri} from '../helpers/project.js';
+
 import type {Loose} from '../helpers/backup-data.js';
+import {createProject, testMongoUri} from '../helpers/project.js';
 
 export const key = {MONARCH_SCRUB_KEY: 'a-scrub-key-for-the-tests-0123456789'};
 /** A complete classification of production: every collection and field path has a strategy or is kept. */
 export const rules = {
-	accounts: {_id: 'keep', email: 'fake.email', name: 'fake.fullName', phone: 'fake.phone', 'address.street': 'fake.street', 'address.city': 'keep', tax_id: 'hash', plan: 'keep'},
+	accounts: {
+		_id: 'keep',
+		email: 'fake.email',
+		name: 'fake.fullName',
+		phone: 'fake.phone',
+		'address.street': 'fake.street',
+		'address.city': 'keep',
+		tax_id: 'hash',
+		plan: 'keep',
+	},
 	campaigns: {_id: 'keep', owner_email: 'fake.email', notes: 'remove', budget: 'keep'},
 	users: {_id: 'keep', 'logins[].ip': 'fake.ipv4', 'logins[].ok': 'keep', 'card.last4': 'mask:0,2'},
 	products: 'keep',
@@ -24,7 +34,15 @@ export async function scrubProject(t: Parameters<typeof createProject>[0], extra
 	});
 	const originals = {emails: [] as string[], names: [] as string[], phones: [] as string[], streets: [] as string[], ips: [] as string[]};
 	const accounts = Array.from({length: 300}, (_, index) => {
-		const account = {_id: index, email: `customer${index}@shop.example`, name: `Customer Number${index}`, phone: `+33 6 12 34 ${String(index).padStart(4, '0')}`, address: {street: `${index} Rue Réelle`, city: 'Paris'}, tax_id: `FR${index}`, plan: index % 2 ? 'gold' : 'free'};
+		const account = {
+			_id: index,
+			email: `customer${index}@shop.example`,
+			name: `Customer Number${index}`,
+			phone: `+33 6 12 34 ${String(index).padStart(4, '0')}`,
+			address: {street: `${index} Rue Réelle`, city: 'Paris'},
+			tax_id: `FR${index}`,
+			plan: index % 2 ? 'gold' : 'free',
+		};
 		originals.emails.push(account.email);
 		originals.names.push(account.name);
 		originals.phones.push(account.phone);
@@ -34,12 +52,21 @@ export async function scrubProject(t: Parameters<typeof createProject>[0], extra
 	const production = project.db('production');
 	await production.collection<Loose>('accounts').insertMany(accounts);
 	await production.collection<Loose>('accounts').createIndex({email: 1}, {unique: true});
-	await production.collection<Loose>('campaigns').insertMany(Array.from({length: 120}, (_, index) => ({_id: `c${index}`, owner_email: `customer${(index * 7) % 300}@shop.example`, notes: `call Customer Number${index}`, budget: index})));
-	await production.collection<Loose>('users').insertMany(Array.from({length: 50}, (_, index) => {
-		const ips = [`10.0.${index}.1`, `10.0.${index}.2`];
-		originals.ips.push(...ips);
-		return {_id: index, logins: ips.map(ip => ({ip, ok: true})), card: {last4: String(4000 + index)}};
-	}));
+	await production.collection<Loose>('campaigns').insertMany(
+		Array.from({length: 120}, (_, index) => ({
+			_id: `c${index}`,
+			owner_email: `customer${(index * 7) % 300}@shop.example`,
+			notes: `call Customer Number${index}`,
+			budget: index,
+		})),
+	);
+	await production.collection<Loose>('users').insertMany(
+		Array.from({length: 50}, (_, index) => {
+			const ips = [`10.0.${index}.1`, `10.0.${index}.2`];
+			originals.ips.push(...ips);
+			return {_id: index, logins: ips.map(ip => ({ip, ok: true})), card: {last4: String(4000 + index)}};
+		}),
+	);
 	await production.collection<Loose>('products').insertMany([{_id: 1, title: 'a product', price: 3}]);
 	return {project, originals};
 }
@@ -60,4 +87,3 @@ export async function allStrings(project: Awaited<ReturnType<typeof scrubProject
 
 	return strings;
 }
-

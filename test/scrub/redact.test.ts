@@ -1,6 +1,6 @@
 import test from 'ava';
-import {fakeKinds} from '../../source/core/scrub/fakes.js';
 import {findPersonal} from '../../source/core/scrub/detect.js';
+import {fakeKinds} from '../../source/core/scrub/fakes.js';
 import {parseStrategy} from '../../source/core/scrub/rule.js';
 import {parseScrubConfig} from '../../source/core/scrub/rules-config.js';
 import {Scrubber} from '../../source/core/scrub/scrubber.js';
@@ -24,7 +24,18 @@ test('redact replaces every finding in a text by one of its kind and leaves the 
 	const document = {_id: 1, notes: note};
 	scrubber.document('accounts', document);
 	const redacted = document.notes;
-	for (const secret of ['jane@x.org', '555 0100', '4111 1111 1111 1111', 'DE89 3704', '203.0.113.7', '2001:db8::1', '123-45-6789', jwt, 'sk_live_4eC39HqLyjWDarjtT1zdp7dc']) t.false(redacted.includes(secret), secret);
+	for (const secret of [
+		'jane@x.org',
+		'555 0100',
+		'4111 1111 1111 1111',
+		'DE89 3704',
+		'203.0.113.7',
+		'2001:db8::1',
+		'123-45-6789',
+		jwt,
+		'sk_live_4eC39HqLyjWDarjtT1zdp7dc',
+	])
+		t.false(redacted.includes(secret), secret);
 	// The words around the findings are as they were.
 	const words = redacted.split(/[\s,;()]+/);
 	for (const word of ['Jane', 'paid', 'with', 'from', 'IP', 'SSN', 'token', 'key', 'Thanks!']) t.true(words.includes(word), word);
@@ -33,7 +44,11 @@ test('redact replaces every finding in a text by one of its kind and leaves the 
 	const kinds = (text: string) => findPersonal(text).map(span => span.kind);
 	t.deepEqual(kinds(note), ['email', 'phone', 'card', 'iban', 'ipv4', 'ipv6', 'ssn', 'jwt', 'token']);
 	t.regex(redacted, /\b9\d\d-[0-4]\d-\d{4}\b/, 'an SSN becomes 9xx-yy-zzzz, a number never issued');
-	t.regex(redacted, /key [a-z]{2}_[a-z]{4}_[A-Za-z0-9]{24}\. Thanks!$/, 'a token keeps its shape: each character\'s class, the rest as it was');
+	t.regex(
+		redacted,
+		/key [a-z]{2}_[a-z]{4}_[A-Za-z0-9]{24}\. Thanks!$/,
+		"a token keeps its shape: each character's class, the rest as it was",
+	);
 	t.regex(redacted, /token eyJ[\w-]+\.[\w-]+\.[\w-]+, key/, 'a JWT stays three base64url parts');
 	t.deepEqual(scrubber.counts.get('accounts'), {documents: 1, values: 1, converted: 0});
 });

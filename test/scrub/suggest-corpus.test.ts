@@ -1,19 +1,23 @@
 import test from 'ava';
-import type {Loose} from '../helpers/backup-data.js';
-import {createProject, testMongoUri} from '../helpers/project.js';
 import {loadConfig} from '../../source/core/config/load.js';
 import {suggestScrub} from '../../source/core/scrub/suggest.js';
+import type {Loose} from '../helpers/backup-data.js';
+import {createProject, testMongoUri} from '../helpers/project.js';
 import {corpusDocuments, corpusFields} from './corpus.js';
 
 test('the suggestions find at least 95% of the personal fields and flag at most 10% of the look-alikes', async t => {
-	const project = await createProject(t, {environments: {production: {uri: testMongoUri(), database: `t_${Math.random().toString(16).slice(2, 10)}_prod`, personalData: true}}});
+	const project = await createProject(t, {
+		environments: {production: {uri: testMongoUri(), database: `t_${Math.random().toString(16).slice(2, 10)}_prod`, personalData: true}},
+	});
 	const {customers, orders} = corpusDocuments(400);
 	await project.db('production').collection<Loose>('customers').insertMany(customers);
 	await project.db('production').collection<Loose>('orders').insertMany(orders);
 
 	const config = await loadConfig({cwd: project.dir});
 	const result = await suggestScrub({config, environment: 'production', sample: 300});
-	const byPath = new Map(result.collections.flatMap(collection => collection.paths.map(path => [`${collection.name}.${path.path}`, path] as const)));
+	const byPath = new Map(
+		result.collections.flatMap(collection => collection.paths.map(path => [`${collection.name}.${path.path}`, path] as const)),
+	);
 	const personal = corpusFields.filter(field => field.personal);
 	const lookAlikes = corpusFields.filter(field => !field.personal);
 	t.true(personal.length >= 25 && lookAlikes.length >= 25);
@@ -28,8 +32,12 @@ test('the suggestions find at least 95% of the personal fields and flag at most 
 		return `${field.collection}.${field.path}: ${path.suggestion} (${path.reason})`;
 	};
 
-	t.log(`personal fields suggested a strategy: ${found.length} of ${personal.length} (${((found.length / personal.length) * 100).toFixed(1)}%)`);
-	t.log(`look-alikes flagged: ${falseAlarms.length} of ${lookAlikes.length} (${((falseAlarms.length / lookAlikes.length) * 100).toFixed(1)}%)`);
+	t.log(
+		`personal fields suggested a strategy: ${found.length} of ${personal.length} (${((found.length / personal.length) * 100).toFixed(1)}%)`,
+	);
+	t.log(
+		`look-alikes flagged: ${falseAlarms.length} of ${lookAlikes.length} (${((falseAlarms.length / lookAlikes.length) * 100).toFixed(1)}%)`,
+	);
 	for (const field of personal.filter(field => !flagged(field))) t.log(`missed: ${describe(field)}`);
 	for (const field of falseAlarms) t.log(`false alarm: ${describe(field)}`);
 	t.true(found.length / personal.length >= 0.95, `found ${found.length} of ${personal.length}`);

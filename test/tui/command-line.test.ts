@@ -4,7 +4,17 @@ import test from 'ava';
 import type {Command} from 'commander';
 import {createProgram} from '../../source/cli/program.js';
 import {osc52} from '../../source/tui/clipboard.js';
-import {backupLine, copyLine, dropLine, migrateLine, migrateOneLine, restoreLine, shellQuote, shellWords, wrapCommandLine} from '../../source/tui/jobs/command-line.js';
+import {
+	backupLine,
+	copyLine,
+	dropLine,
+	migrateLine,
+	migrateOneLine,
+	restoreLine,
+	shellQuote,
+	shellWords,
+	wrapCommandLine,
+} from '../../source/tui/jobs/command-line.js';
 
 const run = promisify(execFile);
 
@@ -62,13 +72,26 @@ test('migrate and migrate_one: --yes only on a protected environment, and the CL
 
 	t.like(await parseWithCli(migrateLine(development)), {command: 'migrate', args: ['development'], options: {safetyBackup: true}});
 	t.like(await parseWithCli(migrateLine(staging)), {command: 'migrate', args: ['staging'], options: {yes: true}});
-	t.like(await parseWithCli(migrateOneLine('20260101000000_add_dogs', staging)), {command: 'migrate_one', args: ['20260101000000_add_dogs', 'staging'], options: {yes: true}});
+	t.like(await parseWithCli(migrateOneLine('20260101000000_add_dogs', staging)), {
+		command: 'migrate_one',
+		args: ['20260101000000_add_dogs', 'staging'],
+		options: {yes: true},
+	});
 });
 
 test('backup: --name, -q with every answer as --param, --to; no --yes (a backup asks nothing)', async t => {
 	t.is(backupLine({environment: 'production'}), 'monarch backup production');
-	const line = backupLine({environment: 'production', name: 'before launch', querySet: 'AccountQuerySet', answers: {accountId: 42, note: "it's a dog", keep: true}, store: 's3'});
-	t.is(line, String.raw`monarch backup production --name 'before launch' -q AccountQuerySet --param accountId=42 --param 'note=it'\''s a dog' --param keep=true --to s3`);
+	const line = backupLine({
+		environment: 'production',
+		name: 'before launch',
+		querySet: 'AccountQuerySet',
+		answers: {accountId: 42, note: "it's a dog", keep: true},
+		store: 's3',
+	});
+	t.is(
+		line,
+		String.raw`monarch backup production --name 'before launch' -q AccountQuerySet --param accountId=42 --param 'note=it'\''s a dog' --param keep=true --to s3`,
+	);
 	t.like(await parseWithCli(line), {
 		command: 'backup',
 		args: ['production'],
@@ -78,15 +101,26 @@ test('backup: --name, -q with every answer as --param, --to; no --yes (a backup 
 
 test('restore: <backup>:<env> without .archive.gz, --from when given, always --yes', async t => {
 	t.is(restoreLine({backup: 'shop__2026_11_23.archive.gz', environment: 'staging'}), 'monarch restore shop__2026_11_23:staging --yes');
-	t.is(restoreLine({backup: 'shop__2026_11_23_2.archive.gz', environment: 'development', from: 'local'}), 'monarch restore shop__2026_11_23_2:development --from local --yes');
-	t.like(await parseWithCli(restoreLine({backup: 'shop__2026_11_23.archive.gz', environment: 'staging', from: 's3'})), {command: 'restore', args: ['shop__2026_11_23:staging'], options: {yes: true, from: 's3'}});
+	t.is(
+		restoreLine({backup: 'shop__2026_11_23_2.archive.gz', environment: 'development', from: 'local'}),
+		'monarch restore shop__2026_11_23_2:development --from local --yes',
+	);
+	t.like(await parseWithCli(restoreLine({backup: 'shop__2026_11_23.archive.gz', environment: 'staging', from: 's3'})), {
+		command: 'restore',
+		args: ['shop__2026_11_23:staging'],
+		options: {yes: true, from: 's3'},
+	});
 });
 
 test('copy_db and drop_db: always --yes; a QuerySet copy carries its answers', async t => {
 	t.is(copyLine({from: 'production', to: 'development'}), 'monarch copy_db production:development --yes');
 	const line = copyLine({from: 'production', to: 'development', querySet: 'AccountQuerySet', answers: {accountId: 7, tags: ['a', 'b']}});
 	t.is(line, `monarch copy_db production:development -q AccountQuerySet --param accountId=7 --param 'tags=["a","b"]' --yes`);
-	t.like(await parseWithCli(line), {command: 'copy_db', args: ['production:development'], options: {querySet: 'AccountQuerySet', param: ['accountId=7', 'tags=["a","b"]'], yes: true}});
+	t.like(await parseWithCli(line), {
+		command: 'copy_db',
+		args: ['production:development'],
+		options: {querySet: 'AccountQuerySet', param: ['accountId=7', 'tags=["a","b"]'], yes: true},
+	});
 	t.is(dropLine('staging'), 'monarch drop_db staging --yes');
 	t.like(await parseWithCli(dropLine('staging')), {command: 'drop_db', args: ['staging'], options: {yes: true}});
 });
@@ -97,9 +131,20 @@ test('the parse check itself refuses what the CLI refuses', async t => {
 });
 
 test('a long line breaks between words with a trailing backslash, so its rows pasted are still one command', async t => {
-	const line = backupLine({environment: 'production', name: 'before the big launch', querySet: 'AccountQuerySet', answers: {accountId: 42}, store: 'local'});
+	const line = backupLine({
+		environment: 'production',
+		name: 'before the big launch',
+		querySet: 'AccountQuerySet',
+		answers: {accountId: 42},
+		store: 'local',
+	});
 	const rows = wrapCommandLine(line, 40);
-	t.deepEqual(rows, ['monarch backup production --name \\', "  'before the big launch' -q \\", '  AccountQuerySet --param accountId=42 \\', '  --to local']);
+	t.deepEqual(rows, [
+		'monarch backup production --name \\',
+		"  'before the big launch' -q \\",
+		'  AccountQuerySet --param accountId=42 \\',
+		'  --to local',
+	]);
 	t.true(rows.every(row => row.length <= 40));
 	t.deepEqual(await shellArgv(rows.join('\n')), await shellArgv(line));
 	t.deepEqual(wrapCommandLine('monarch migrate development', 80), ['monarch migrate development']);

@@ -16,9 +16,13 @@ test('in a terminal at 80x24, R on production shows the verdict of a rehearsal o
 		environments: {production: {uri: testMongoUri(), database: production, protected: true}},
 		migrations: {'20260101000000_name_dogs.ts': nameDogs, '20260102000000_birds.ts': birds},
 	});
-	await project.db('production').collection<{_id: number}>('dogs').insertMany([{_id: 1}, {_id: 2}, {_id: 3}]);
+	await project
+		.db('production')
+		.collection<{_id: number}>('dogs')
+		.insertMany([{_id: 1}, {_id: 2}, {_id: 3}]);
 	// More collections than the 80x24 report shows at once, so it scrolls.
-	for (const name of ['cats', 'eels', 'fish', 'owls', 'rats']) await project.db('production').collection<{_id: number}>(name).insertOne({_id: 1});
+	for (const name of ['cats', 'eels', 'fish', 'owls', 'rats'])
+		await project.db('production').collection<{_id: number}>(name).insertOne({_id: 1});
 	const terminal = await openTerminal(t, {cwd: project.dir, columns: 80, rows: 24});
 	await terminal.waitFor(/› development .* up (?:\d+ ms|[\d.]+ s)[\s\S]*production .* up/);
 	await terminal.press('2');
@@ -33,7 +37,10 @@ test('in a terminal at 80x24, R on production shows the verdict of a rehearsal o
 	t.true(lines.length <= 24);
 	t.true(lines.every(line => line.length <= 80));
 	t.regex(lines[2] ?? '', /^Rehearsal of production +1-15\/19 ↓\/j$/);
-	t.regex(`${lines[3]}\n${lines[4]}`, /^✔ All 2 pending migrations passed on a copy of production taken at\s+\d{4}-\d\d-\d\d\s+\d\d:\d\d:\d\d UTC$/);
+	t.regex(
+		`${lines[3]}\n${lines[4]}`,
+		/^✔ All 2 pending migrations passed on a copy of production taken at\s+\d{4}-\d\d-\d\d\s+\d\d:\d\d:\d\d UTC$/,
+	);
 	t.regex(screen, /Copied {4}6 collections, 8 documents\n/);
 	t.regex(lines[22] ?? '', /↓\/j scroll {2}pgdn page {2}home top {2}end end {2}esc\/q close {2}\? help/);
 	t.is(await project.db('production').collection('birds').countDocuments(), 0);

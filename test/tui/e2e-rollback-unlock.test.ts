@@ -28,7 +28,9 @@ test('in a terminal at 80x24, u shows what the rollback undoes and waits for the
 	await terminal.waitFor(/› development .* up/);
 	await terminal.press('2');
 	// Its times are today's (across midnight, `since` carries its day).
-	let screen = await terminal.waitFor(/◂ development ▸.*\n.*locked by ci@buildbox pid 4242 since (?:\d\d-\d\d )?\d\d:\d\d:\d\d, lease until (?:\d\d-\d\d )?\d\d:\d\d:\d\d/);
+	let screen = await terminal.waitFor(
+		/◂ development ▸.*\n.*locked by ci@buildbox pid 4242 since (?:\d\d-\d\d )?\d\d:\d\d:\d\d, lease until (?:\d\d-\d\d )?\d\d:\d\d:\d\d/,
+	);
 	t.is(screen.split('\n').length, 24);
 	t.regex(screen.split('\n')[22] ?? '', /x matrix {2}\? help {2}q quit/);
 
@@ -49,7 +51,10 @@ test('in a terminal at 80x24, u shows what the rollback undoes and waits for the
 	await terminal.press('u');
 	screen = await terminal.waitFor('Type production to confirm');
 	const dialog = flat(screen);
-	t.regex(dialog, /! Rolling back production to backups\/t_\d+_prod_before_migrate__2026_03_01\.archive\.gz, taken 2026-03-01 09:30:00 UTC; it undoes 1 migration: 20260101000001_add_rex/);
+	t.regex(
+		dialog,
+		/! Rolling back production to backups\/t_\d+_prod_before_migrate__2026_03_01\.archive\.gz, taken 2026-03-01 09:30:00 UTC; it undoes 1 migration: 20260101000001_add_rex/,
+	);
 	t.regex(dialog, /! Every write to production \(database t_\d+_prod\) after 2026-03-01 09:30:00 UTC is lost/);
 	await terminal.type('production');
 	await terminal.press('Enter');

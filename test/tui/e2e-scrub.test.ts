@@ -27,7 +27,8 @@ test('in a terminal at 80x24, the copy form scrubs production into development b
 	await terminal.press('Escape');
 	screen = await terminal.waitFor(/\$ monarch copy_db production:development --scrub --yes/);
 	const strings = await allStrings(project, 'development');
-	for (const original of [...originals.emails, ...originals.names, ...originals.phones, ...originals.streets]) t.false(strings.has(original), original);
+	for (const original of [...originals.emails, ...originals.names, ...originals.phones, ...originals.streets])
+		t.false(strings.has(original), original);
 	t.is(await project.db('development').collection('accounts').countDocuments(), 300);
 	await terminal.press('Escape');
 	// A key right after esc reads as alt+key: wait for the panel first.
@@ -80,7 +81,8 @@ test("in a terminal at 80x24, the QuerySets panel's copy from production asks wh
 	t.is(await development.collection('accounts').countDocuments(), 150);
 	t.is(await development.collection('campaigns').countDocuments(), 60);
 	const strings = await allStrings(project, 'development');
-	for (const original of [...originals.emails, ...originals.names, ...originals.phones, ...originals.streets]) t.false(strings.has(original), original);
+	for (const original of [...originals.emails, ...originals.names, ...originals.phones, ...originals.streets])
+		t.false(strings.has(original), original);
 	t.true(strings.has('gold'));
 	t.true(strings.has('Paris'));
 

@@ -171,8 +171,21 @@ test("in a terminal, AccountQuerySet's form is answered into a backup, whose res
 	});
 	await copyFile(fileURLToPath(new URL('../../querysets/account.ts', import.meta.url)), path.join(project.dir, 'querysets', 'account.ts'));
 	type Row = {_id: number; [key: string]: unknown};
-	await project.db().collection<Row>('accounts').insertMany([{_id: 41, name: 'other'}, {_id: 42, name: 'acme'}]);
-	await project.db().collection<Row>('campaigns').insertMany([{_id: 1, account_id: 42}, {_id: 2, account_id: 41}, {_id: 3, account_id: 42}]);
+	await project
+		.db()
+		.collection<Row>('accounts')
+		.insertMany([
+			{_id: 41, name: 'other'},
+			{_id: 42, name: 'acme'},
+		]);
+	await project
+		.db()
+		.collection<Row>('campaigns')
+		.insertMany([
+			{_id: 1, account_id: 42},
+			{_id: 2, account_id: 41},
+			{_id: 3, account_id: 42},
+		]);
 	await project.db('staging').collection<Row>('accounts').insertOne({_id: 7, name: 'old'});
 
 	const terminal = await openTerminal(t, {cwd: project.dir, columns: 80, rows: 24});
@@ -190,9 +203,18 @@ test("in a terminal, AccountQuerySet's form is answered into a backup, whose res
 	await terminal.waitFor(/■ Backed up development \(AccountQuerySet\): 2 collections, 3 documents/);
 	const manifests = (await readdir(path.join(project.dir, 'backups'))).filter(name => name.endsWith('.manifest.json'));
 	t.is(manifests.length, 1);
-	const manifest = JSON.parse(await readFile(path.join(project.dir, 'backups', manifests[0]!), 'utf8')) as {querySet: unknown; collections: Array<{name: string; count: number}>};
+	const manifest = JSON.parse(await readFile(path.join(project.dir, 'backups', manifests[0]!), 'utf8')) as {
+		querySet: unknown;
+		collections: Array<{name: string; count: number}>;
+	};
 	t.deepEqual(manifest.querySet, {name: 'AccountQuerySet', answers: {accountId: 42}});
-	t.deepEqual(manifest.collections.map(entry => [entry.name, entry.count]), [['accounts', 1], ['campaigns', 2]]);
+	t.deepEqual(
+		manifest.collections.map(entry => [entry.name, entry.count]),
+		[
+			['accounts', 1],
+			['campaigns', 2],
+		],
+	);
 	await terminal.press('Escape');
 	await terminal.waitFor(/› AccountQuerySet/);
 

@@ -1,5 +1,5 @@
 import test from 'ava';
-import {focusOf, footerHints, type FocusState, type FocusTarget} from '../../source/tui/state/focus.js';
+import {type FocusState, type FocusTarget, focusOf, footerHints} from '../../source/tui/state/focus.js';
 import {initialAppState} from '../../source/tui/state/use-app-state.js';
 
 const idle: FocusState = {request: undefined, app: initialAppState('development'), job: undefined, paletteOpen: false, filtering: false};
@@ -34,14 +34,15 @@ test('focus: a form over everything, then the CLI line, a message, the help, a r
 
 const labels = (hints: Array<{label: string; hint: string}>) => hints.map(hint => `${hint.label} ${hint.hint}`);
 
-test('footer: a panel\'s hints, help and quit pinned at the end', t => {
+test("footer: a panel's hints, help and quit pinned at the end", t => {
 	const {hints, pinned} = footerHints({on: 'panel'}, ['environments', 'list']);
 	t.deepEqual(labels(pinned), ['? help', 'q quit']);
 	t.deepEqual(labels(hints), ['enter/m migrations', 'd drop db', 'b back up', 'y copy to', 'P privacy', '/ filter', 'r refresh']);
 });
 
-test('footer: a job\'s keys by its state, chosen by action', t => {
-	const job = (running: boolean, hasCommand: boolean, viewable: boolean) => labels(footerHints({on: 'job', job: {running, hasCommand, viewable}}, []).hints);
+test("footer: a job's keys by its state, chosen by action", t => {
+	const job = (running: boolean, hasCommand: boolean, viewable: boolean) =>
+		labels(footerHints({on: 'job', job: {running, hasCommand, viewable}}, []).hints);
 	t.deepEqual(job(true, false, false), ['c cancel', '? help']);
 	t.deepEqual(job(true, true, false), ['c cancel', 'y copy command', '? help']);
 	t.deepEqual(job(false, true, true), ['y copy command', 'esc/enter/q close', 'v report', '? help']);

@@ -12,7 +12,7 @@ import {paletteCommands} from '../../source/tui/palette/commands.js';
 
 const live = () => describeProgram(createProgram(new AbortController().signal));
 
-test('the build\'s description of the grammar is the live program\'s', async t => {
+test("the build's description of the grammar is the live program's", async t => {
 	const {grammar} = (await import(new URL('../../dist/tui/grammar.js', import.meta.url).href)) as {grammar: unknown};
 	t.deepEqual(grammar, live());
 });
@@ -20,11 +20,20 @@ test('the build\'s description of the grammar is the live program\'s', async t =
 test('the description holds what the TUI reads: names, aliases, arguments, flags', t => {
 	const copy = live().commands.find(command => command.name === 'copy_db');
 	t.like(copy, {aliases: ['copy-db'], arguments: [{name: 'from:to', required: true, variadic: false}]});
-	t.deepEqual(copy?.options.filter(option => option.attribute === 'scrub').map(option => [option.long, option.negate]), [['--scrub', false], ['--no-scrub', true]]);
-	t.like(copy?.options.find(option => option.attribute === 'querySet'), {short: '-q', long: '--query-set', takesValue: true});
+	t.deepEqual(
+		copy?.options.filter(option => option.attribute === 'scrub').map(option => [option.long, option.negate]),
+		[
+			['--scrub', false],
+			['--no-scrub', true],
+		],
+	);
+	t.like(
+		copy?.options.find(option => option.attribute === 'querySet'),
+		{short: '-q', long: '--query-set', takesValue: true},
+	);
 });
 
-test('the palette\'s commands are CLI commands, with the CLI\'s aliases', t => {
+test("the palette's commands are CLI commands, with the CLI's aliases", t => {
 	const commands = live().commands;
 	for (const command of paletteCommands) {
 		const cli = commands.find(candidate => candidate.name === command.name);

@@ -1,8 +1,15 @@
 import test from 'ava';
 import type {BackupEntry} from '../../source/core/backups/catalogue.js';
 import type {Environment} from '../../source/core/environments.js';
-import {paletteCommands, usageOf, type PaletteData} from '../../source/tui/palette/commands.js';
-import {completeLine, initialPaletteState, paletteReducer, parseLine, type PaletteAction, type PaletteState} from '../../source/tui/palette/palette-state.js';
+import {type PaletteData, paletteCommands, usageOf} from '../../source/tui/palette/commands.js';
+import {
+	completeLine,
+	initialPaletteState,
+	type PaletteAction,
+	type PaletteState,
+	paletteReducer,
+	parseLine,
+} from '../../source/tui/palette/palette-state.js';
 
 const environment = (name: string, isProtected = false): Environment => ({
 	name,
@@ -32,7 +39,12 @@ const backup = (archive: string, state: BackupEntry['state'] = 'complete'): Back
 
 const data: PaletteData = {
 	environments: [environment('development'), environment('staging', true), environment('production', true)],
-	backups: [backup('shop__2026_11_23.archive.gz'), backup('shop__2026_11_22.archive.gz'), backup('shop_before_restore__2026_11_20.archive.gz'), backup('broken__2026_11_01.archive.gz', 'incomplete')],
+	backups: [
+		backup('shop__2026_11_23.archive.gz'),
+		backup('shop__2026_11_22.archive.gz'),
+		backup('shop_before_restore__2026_11_20.archive.gz'),
+		backup('broken__2026_11_01.archive.gz', 'incomplete'),
+	],
 	migrations: ['20260101000000_add_dogs', '20260102000000_cats'],
 	querySets: ['AccountQuerySet', 'AwesomeDogsQuerySet'],
 };
@@ -44,19 +56,22 @@ const complete = (text: string, given: PaletteData = data) => completeLine(text,
 const parse = (text: string, given: PaletteData = data) => parseLine(text, paletteCommands, given);
 
 test('the command table: each command written as on the command line', t => {
-	t.deepEqual(paletteCommands.map(command => usageOf(command)), [
-		'migrate <env>',
-		'migrate_one <key> <env>',
-		'backup <env> [-q <QuerySet>]',
-		'restore <backup>:<env>',
-		'copy_db <from>:<to> [-q <QuerySet>]',
-		'drop_db <env>',
-		'rehearse <env> [-q <QuerySet>]',
-		'rollback <env>',
-		'unlock <env>',
-		'scrub_suggest <env>',
-		'scrub_audit <source>:<target>',
-	]);
+	t.deepEqual(
+		paletteCommands.map(command => usageOf(command)),
+		[
+			'migrate <env>',
+			'migrate_one <key> <env>',
+			'backup <env> [-q <QuerySet>]',
+			'restore <backup>:<env>',
+			'copy_db <from>:<to> [-q <QuerySet>]',
+			'drop_db <env>',
+			'rehearse <env> [-q <QuerySet>]',
+			'rollback <env>',
+			'unlock <env>',
+			'scrub_suggest <env>',
+			'scrub_audit <source>:<target>',
+		],
+	);
 });
 
 test('parse: the CLI grammar, names checked, values in order', t => {
@@ -69,7 +84,10 @@ test('parse: the CLI grammar, names checked, values in order', t => {
 	t.true(parse('restore shop__2026_11_23.archive.gz:development').ok);
 	const copy = parse('copy-db production:development -q AccountQuerySet');
 	if (!copy.ok) return t.fail(copy.error);
-	t.deepEqual([copy.command.name, copy.input], ['copy_db', {values: ['production', 'development'], options: {querySet: 'AccountQuerySet'}}]);
+	t.deepEqual(
+		[copy.command.name, copy.input],
+		['copy_db', {values: ['production', 'development'], options: {querySet: 'AccountQuerySet'}}],
+	);
 	const one = parse('migrate_one 20260102000000_cats development');
 	if (!one.ok) return t.fail(one.error);
 	t.deepEqual(one.input.values, ['20260102000000_cats', 'development']);
@@ -91,14 +109,23 @@ test('parse errors: one line naming what is wrong and what is known', t => {
 	t.is(error('migrate'), 'usage: migrate <env>');
 	t.is(error('migrate staging production'), 'usage: migrate <env>');
 	t.is(error('restore shop__2026_11_23'), 'expected <backup>:<env>, got "shop__2026_11_23"; usage: restore <backup>:<env>');
-	t.is(error('restore shop__2026_01_01:staging'), 'unknown backup "shop__2026_01_01": known backups are shop__2026_11_23, shop__2026_11_22, shop_before_restore__2026_11_20');
+	t.is(
+		error('restore shop__2026_01_01:staging'),
+		'unknown backup "shop__2026_01_01": known backups are shop__2026_11_23, shop__2026_11_22, shop_before_restore__2026_11_20',
+	);
 	t.is(error('restore broken__2026_11_01:staging'), 'backup "broken__2026_11_01" is incomplete (no manifest): it cannot be restored');
 	t.is(error('restore shop__2026_11_23:staging', {...data, backups: undefined}), 'the backups are still being read: try again in a moment');
-	t.is(error('restore shop__2026_11_23:staging', {...data, backups: undefined, unreadable: {backup: 'No backups configured'}}), 'cannot read the backups: No backups configured');
+	t.is(
+		error('restore shop__2026_11_23:staging', {...data, backups: undefined, unreadable: {backup: 'No backups configured'}}),
+		'cannot read the backups: No backups configured',
+	);
 	t.is(error('copy_db production:prod'), 'unknown environment "prod": known environments are development, staging, production');
 	t.is(error('backup production -x'), 'unknown option "-x" for backup; usage: backup <env> [-q <QuerySet>]');
 	t.is(error('backup production -q'), '-q needs a QuerySet name; usage: backup <env> [-q <QuerySet>]');
-	t.is(error('migrate_one 20260103000000_nope development'), 'unknown migration "20260103000000_nope": known migrations are 20260101000000_add_dogs, 20260102000000_cats');
+	t.is(
+		error('migrate_one 20260103000000_nope development'),
+		'unknown migration "20260103000000_nope": known migrations are 20260101000000_add_dogs, 20260102000000_cats',
+	);
 });
 
 test('tab completes the command, then environments, backups, migrations, QuerySets and option flags', t => {
@@ -107,7 +134,10 @@ test('tab completes the command, then environments, backups, migrations, QuerySe
 	t.deepEqual(complete('ba'), {text: 'backup ', candidates: []});
 	t.deepEqual(complete('migrate '), {text: 'migrate ', candidates: ['development', 'staging', 'production']});
 	t.deepEqual(complete('migrate st'), {text: 'migrate staging ', candidates: []});
-	t.deepEqual(complete('restore '), {text: 'restore shop_', candidates: ['shop__2026_11_23', 'shop__2026_11_22', 'shop_before_restore__2026_11_20']});
+	t.deepEqual(complete('restore '), {
+		text: 'restore shop_',
+		candidates: ['shop__2026_11_23', 'shop__2026_11_22', 'shop_before_restore__2026_11_20'],
+	});
 	t.deepEqual(complete('restore shop__2026_11_23'), {text: 'restore shop__2026_11_23:', candidates: []});
 	t.deepEqual(complete('restore shop__2026_11_23:d'), {text: 'restore shop__2026_11_23:development ', candidates: []});
 	t.deepEqual(complete('copy_db p'), {text: 'copy_db production:', candidates: []});
@@ -120,24 +150,53 @@ test('tab completes the command, then environments, backups, migrations, QuerySe
 });
 
 test('tab that cannot complete says why, naming what is known', t => {
-	t.deepEqual(complete('migrate x'), {text: 'migrate x', candidates: [], error: 'no environment starts with "x": known environments are development, staging, production'});
+	t.deepEqual(complete('migrate x'), {
+		text: 'migrate x',
+		candidates: [],
+		error: 'no environment starts with "x": known environments are development, staging, production',
+	});
 	t.deepEqual(complete('zap '), {text: 'zap ', candidates: [], error: `unknown command "zap": known commands are ${known.join(', ')}`});
-	t.deepEqual(complete('migrate staging '), {text: 'migrate staging ', candidates: [], error: 'nothing more to complete; usage: migrate <env>'});
-	t.deepEqual(complete('restore ', {...data, backups: undefined}), {text: 'restore ', candidates: [], error: 'the backups are still being read: try again in a moment'});
+	t.deepEqual(complete('migrate staging '), {
+		text: 'migrate staging ',
+		candidates: [],
+		error: 'nothing more to complete; usage: migrate <env>',
+	});
+	t.deepEqual(complete('restore ', {...data, backups: undefined}), {
+		text: 'restore ',
+		candidates: [],
+		error: 'the backups are still being read: try again in a moment',
+	});
 });
 
 test('the reducer: typing, tab, errors, and ↑/↓ through the commands of this session', t => {
 	const apply = (state: PaletteState, ...actions: PaletteAction[]) => actions.reduce(paletteReducer, state);
-	let state = apply(initialPaletteState, {type: 'open'}, {type: 'edit', text: 'migrate st'}, {type: 'complete', commands: paletteCommands, data});
+	let state = apply(
+		initialPaletteState,
+		{type: 'open'},
+		{type: 'edit', text: 'migrate st'},
+		{type: 'complete', commands: paletteCommands, data},
+	);
 	t.like(state, {open: true, text: 'migrate staging ', candidates: [], error: undefined});
 	const revision = state.revision;
 	state = apply(state, {type: 'complete', commands: paletteCommands, data});
 	t.is(state.revision, revision, 'nothing changed: the field keeps its cursor');
-	state = apply(state, {type: 'ran', text: 'migrate staging '}, {type: 'open'}, {type: 'edit', text: 'migrate dev'}, {type: 'failed', error: 'bad'});
+	state = apply(
+		state,
+		{type: 'ran', text: 'migrate staging '},
+		{type: 'open'},
+		{type: 'edit', text: 'migrate dev'},
+		{type: 'failed', error: 'bad'},
+	);
 	t.like(state, {open: true, text: 'migrate dev', error: 'bad', history: ['migrate staging']});
 	state = apply(state, {type: 'edit', text: 'migrate development'});
 	t.is(state.error, undefined);
-	state = apply(state, {type: 'ran', text: 'migrate development'}, {type: 'ran', text: 'migrate development'}, {type: 'open'}, {type: 'edit', text: 'back'});
+	state = apply(
+		state,
+		{type: 'ran', text: 'migrate development'},
+		{type: 'ran', text: 'migrate development'},
+		{type: 'open'},
+		{type: 'edit', text: 'back'},
+	);
 	t.deepEqual(state.history, ['migrate staging', 'migrate development']);
 	state = apply(state, {type: 'recall', delta: -1});
 	t.like(state, {text: 'migrate development', recall: 1, draft: 'back'});

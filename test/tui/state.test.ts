@@ -1,12 +1,12 @@
 import {readFile} from 'node:fs/promises';
 import test from 'ava';
 import stringWidth from 'string-width';
-import {fit} from '../../source/tui/components/text.js';
 import {MonarchError} from '../../source/core/errors.js';
 import type {MigrationsReport} from '../../source/core/migrations/status.js';
-import {actionFor, helpSections, hintsFor, keymap, keyName, keysLabel} from '../../source/tui/keymap.js';
+import {fit} from '../../source/tui/components/text.js';
 import {timedPrompter} from '../../source/tui/hooks/use-job-runner.js';
-import {initialJobState, jobElapsedMs, jobReducer, maxJobLines, overallFraction, type JobState} from '../../source/tui/state/job-state.js';
+import {actionFor, helpSections, hintsFor, keymap, keyName, keysLabel} from '../../source/tui/keymap.js';
+import {initialJobState, type JobState, jobElapsedMs, jobReducer, maxJobLines, overallFraction} from '../../source/tui/state/job-state.js';
 import {matrixLines, migrationDetails, migrationRows} from '../../source/tui/state/migration-rows.js';
 import {createPromptChannel} from '../../source/tui/state/prompt-channel.js';
 import {checkDanger, checkNumberAnswer, checkText} from '../../source/tui/state/prompt-form-state.js';
@@ -16,7 +16,28 @@ import {environmentAfter} from '../../source/tui/state/use-migrations-state.js';
 import {createTuiPrompter} from '../../source/tui/tui-prompter.js';
 import {splitTypedAhead} from '../../source/tui/typed-ahead.js';
 
-const noKey = {upArrow: false, downArrow: false, leftArrow: false, rightArrow: false, pageDown: false, pageUp: false, home: false, end: false, return: false, escape: false, ctrl: false, shift: false, tab: false, backspace: false, delete: false, meta: false, super: false, hyper: false, capsLock: false, numLock: false};
+const noKey = {
+	upArrow: false,
+	downArrow: false,
+	leftArrow: false,
+	rightArrow: false,
+	pageDown: false,
+	pageUp: false,
+	home: false,
+	end: false,
+	return: false,
+	escape: false,
+	ctrl: false,
+	shift: false,
+	tab: false,
+	backspace: false,
+	delete: false,
+	meta: false,
+	super: false,
+	hyper: false,
+	capsLock: false,
+	numLock: false,
+};
 
 test('the keymap turns key presses into actions, scope by scope', t => {
 	t.is(actionFor(['list'], 'j', noKey), 'down');
@@ -30,7 +51,10 @@ test('the keymap turns key presses into actions, scope by scope', t => {
 });
 
 test('keys that arrive as one input are split into the keys pressed: text runs stay whole, control characters are keys', t => {
-	const shown = (input: string) => splitTypedAhead(input, noKey).map(({input: text, key}) => keyName(text, key) + (key.ctrl ? '(ctrl)' : '') + (key.delete ? '(delete)' : ''));
+	const shown = (input: string) =>
+		splitTypedAhead(input, noKey).map(
+			({input: text, key}) => keyName(text, key) + (key.ctrl ? '(ctrl)' : '') + (key.delete ? '(delete)' : ''),
+		);
 	t.deepEqual(shown('stage\r'), ['stage', 'enter']);
 	t.deepEqual(shown('jj'), ['jj']);
 	t.deepEqual(shown('ab\u007Fc\tX'), ['ab', 'backspace(delete)', 'c', 'tab', 'X']);
@@ -49,7 +73,10 @@ test('no key is bound twice in one scope, and every footer hint and help line co
 		}
 	}
 
-	t.deepEqual(hintsFor(['job']).map(hint => hint.hint), ['cancel', 'copy command', 'close', 'report']);
+	t.deepEqual(
+		hintsFor(['job']).map(hint => hint.hint),
+		['cancel', 'copy command', 'close', 'report'],
+	);
 	const helpCount = helpSections().reduce((sum, section) => sum + section.bindings.length, 0);
 	t.is(helpCount, keymap.length);
 });
@@ -67,7 +94,10 @@ test('the list reducer keeps the selection inside the filtered items', t => {
 	t.is(state.filter, 'dev');
 	t.deepEqual(listReducer({...state, index: 7}, {type: 'clamp', count: 2}).index, 1);
 	t.deepEqual(listReducer(state, {type: 'clear-filter'}), initialListState);
-	t.deepEqual(applyFilter(['development', 'staging', 'production'], 'DUC', name => name), ['production']);
+	t.deepEqual(
+		applyFilter(['development', 'staging', 'production'], 'DUC', name => name),
+		['production'],
+	);
 	t.is(scrollOffset(9, 10, 4), 6);
 	t.is(scrollOffset(0, 10, 4), 0);
 });
@@ -76,24 +106,45 @@ test('the job reducer folds migration events into lines, steps and an overall fr
 	let job: JobState = initialJobState('Migrate development', 2, 1000);
 	job = jobReducer(job, {type: 'event', event: {type: 'migration:start', key: 'a', environment: 'development'}});
 	job = jobReducer(job, {type: 'event', event: {type: 'log', level: 'info', message: 'half way', source: 'a'}});
-	job = jobReducer(job, {type: 'progress', snapshot: {task: 'a', unit: 'docs', done: 50, total: 100, rate: 10, etaSeconds: 5, elapsedMs: 5000, fraction: 0.5}});
+	job = jobReducer(job, {
+		type: 'progress',
+		snapshot: {task: 'a', unit: 'docs', done: 50, total: 100, rate: 10, etaSeconds: 5, elapsedMs: 5000, fraction: 0.5},
+	});
 	t.is(job.current, 'a');
 	t.is(overallFraction(job), 0.25);
-	job = jobReducer(job, {type: 'event', event: {type: 'migration:end', key: 'a', environment: 'development', state: 'Completed', durationMs: 12}});
+	job = jobReducer(job, {
+		type: 'event',
+		event: {type: 'migration:end', key: 'a', environment: 'development', state: 'Completed', durationMs: 12},
+	});
 	t.is(overallFraction(job), 0.5);
 	job = jobReducer(job, {type: 'failed', code: 'migration-failed', message: 'b broke', hint: 'fix it', now: 2000});
 	t.is(job.status, 'failed');
 	t.deepEqual(job.error, {code: 'migration-failed', message: 'b broke', hint: 'fix it'});
-	t.deepEqual(job.lines.map(line => [line.kind, line.text]), [['start', 'a'], ['info', 'half way'], ['ok', 'a (12 ms)'], ['fail', 'b broke']]);
+	t.deepEqual(
+		job.lines.map(line => [line.kind, line.text]),
+		[
+			['start', 'a'],
+			['info', 'half way'],
+			['ok', 'a (12 ms)'],
+			['fail', 'b broke'],
+		],
+	);
 });
 
 test('the job log keeps the newest lines and the overall bar sums tasks when steps are unknown', t => {
 	let job = initialJobState('Copy', undefined, 0);
-	for (let index = 0; index < maxJobLines + 20; index += 1) job = jobReducer(job, {type: 'event', event: {type: 'log', level: 'info', message: `line ${index}`}});
+	for (let index = 0; index < maxJobLines + 20; index += 1)
+		job = jobReducer(job, {type: 'event', event: {type: 'log', level: 'info', message: `line ${index}`}});
 	t.is(job.lines.length, maxJobLines);
 	t.is(job.lines.at(-1)?.text, `line ${maxJobLines + 19}`);
-	job = jobReducer(job, {type: 'progress', snapshot: {task: 'dogs', unit: 'docs', done: 30, total: 40, rate: 1, etaSeconds: 1, elapsedMs: 1, fraction: 0.75}});
-	job = jobReducer(job, {type: 'progress', snapshot: {task: 'cats', unit: 'docs', done: 10, total: 60, rate: 1, etaSeconds: 1, elapsedMs: 1, fraction: 1 / 6}});
+	job = jobReducer(job, {
+		type: 'progress',
+		snapshot: {task: 'dogs', unit: 'docs', done: 30, total: 40, rate: 1, etaSeconds: 1, elapsedMs: 1, fraction: 0.75},
+	});
+	job = jobReducer(job, {
+		type: 'progress',
+		snapshot: {task: 'cats', unit: 'docs', done: 10, total: 60, rate: 1, etaSeconds: 1, elapsedMs: 1, fraction: 1 / 6},
+	});
 	t.is(overallFraction(job), 0.4);
 	job = jobReducer(job, {type: 'cancel-requested'});
 	t.true(job.cancelRequested);
@@ -103,7 +154,13 @@ test('the job log keeps the newest lines and the overall bar sums tasks when ste
 
 test('form answers are checked inline: text rules, number bounds, the exact name', t => {
 	const reject = () => {};
-	const text = {id: 1, kind: 'text' as const, question: {key: 'name', message: 'Name?', validate: (value: string) => (value.includes(' ') ? 'no spaces' : undefined)}, resolve() {}, reject};
+	const text = {
+		id: 1,
+		kind: 'text' as const,
+		question: {key: 'name', message: 'Name?', validate: (value: string) => (value.includes(' ') ? 'no spaces' : undefined)},
+		resolve() {},
+		reject,
+	};
 	t.deepEqual(checkText(text, ''), {ok: false, error: 'enter a value'});
 	t.deepEqual(checkText(text, 'a b'), {ok: false, error: 'no spaces'});
 	t.deepEqual(checkText(text, 'ab'), {ok: true, value: 'ab'});
@@ -151,20 +208,85 @@ test('migration rows mark drift, interruptions and orphans, and details show a f
 		database: 'd',
 		pending: 2,
 		migrations: [
-			{key: 'a', file: '/m/a.ts', state: 'Completed', finishedAt: new Date(2026, 0, 2, 3, 4), durationMs: 31, drift: true, error: undefined, interrupted: false},
-			{key: 'b', file: '/m/b.ts', state: 'Failed', finishedAt: undefined, durationMs: 4, drift: false, error: {message: 'locked', stack: 'Error: locked\n    at run (b.ts:3:9)'}, interrupted: false},
-			{key: 'c', file: '/m/c.ts', state: 'Processing', finishedAt: undefined, durationMs: undefined, drift: false, error: undefined, interrupted: true},
+			{
+				key: 'a',
+				file: '/m/a.ts',
+				state: 'Completed',
+				finishedAt: new Date(2026, 0, 2, 3, 4),
+				durationMs: 31,
+				drift: true,
+				error: undefined,
+				interrupted: false,
+			},
+			{
+				key: 'b',
+				file: '/m/b.ts',
+				state: 'Failed',
+				finishedAt: undefined,
+				durationMs: 4,
+				drift: false,
+				error: {message: 'locked', stack: 'Error: locked\n    at run (b.ts:3:9)'},
+				interrupted: false,
+			},
+			{
+				key: 'c',
+				file: '/m/c.ts',
+				state: 'Processing',
+				finishedAt: undefined,
+				durationMs: undefined,
+				drift: false,
+				error: undefined,
+				interrupted: true,
+			},
 		],
-		orphans: [{_id: 'z', name: 'Z', state: 'Completed', startedAt: new Date(2026, 0, 1, 9, 30), checksum: 'x', ranBy: {host: 'h', user: 'u', pid: 1}, monarchVersion: '0'}],
+		orphans: [
+			{
+				_id: 'z',
+				name: 'Z',
+				state: 'Completed',
+				startedAt: new Date(2026, 0, 1, 9, 30),
+				checksum: 'x',
+				ranBy: {host: 'h', user: 'u', pid: 1},
+				monarchVersion: '0',
+			},
+		],
 	};
 	const rows = migrationRows(report);
-	t.deepEqual(rows.map(row => [row.key, row.marks]), [['a', ['changed']], ['b', []], ['c', ['interrupted']], ['z', ['file gone']]]);
+	t.deepEqual(
+		rows.map(row => [row.key, row.marks]),
+		[
+			['a', ['changed']],
+			['b', []],
+			['c', ['interrupted']],
+			['z', ['file gone']],
+		],
+	);
 	const details = migrationDetails(rows[1]!, 'development');
 	t.true(details.includes('error       locked'));
 	t.true(details.includes('    at run (b.ts:3:9)'));
-	const matrix = matrixLines({keys: ['a', 'b'], columns: [{environment: 'development', states: new Map([['a', 'Completed'], ['b', 'Failed']]), error: undefined}, {environment: 'production', states: undefined, error: 'down'}]}, 4, 5);
+	const matrix = matrixLines(
+		{
+			keys: ['a', 'b'],
+			columns: [
+				{
+					environment: 'development',
+					states: new Map([
+						['a', 'Completed'],
+						['b', 'Failed'],
+					]),
+					error: undefined,
+				},
+				{environment: 'production', states: undefined, error: 'down'},
+			],
+		},
+		4,
+		5,
+	);
 	t.is(matrix.header, '     devel produ');
-	t.deepEqual(matrix.rows.map(row => row.cells.join('|')), ['✔    |?    ', '✘    |?    ']);
+	t.deepEqual(
+		matrix.rows.map(row => row.cells.join('|')),
+		['✔    |?    ', '✘    |?    '],
+	);
 });
 
 test('←/→ in the Migrations panel go round the environments', t => {
@@ -183,7 +305,12 @@ test('key labels are drawn from the keys bound, so the footer and the help show 
 	t.is(keysLabel(['1', '3']), '1/3');
 	t.is(keysLabel(['backspace']), 'backspace');
 	for (const binding of keymap) t.is(binding.label, keysLabel(binding.keys), `${binding.scope} ${binding.action}`);
-	t.deepEqual(hintsFor(['job']), [{label: 'c', hint: 'cancel'}, {label: 'y', hint: 'copy command'}, {label: 'esc/enter/q', hint: 'close'}, {label: 'v', hint: 'report'}]);
+	t.deepEqual(hintsFor(['job']), [
+		{label: 'c', hint: 'cancel'},
+		{label: 'y', hint: 'copy command'},
+		{label: 'esc/enter/q', hint: 'close'},
+		{label: 'v', hint: 'report'},
+	]);
 	const messages = helpSections().find(section => section.title === 'Messages')!;
 	t.is(messages.bindings.find(binding => binding.action === 'close')?.label, 'esc/enter/q');
 	t.is(keyName('', {...noKey, delete: true}), 'backspace');
@@ -195,7 +322,11 @@ test("a job's elapsed time leaves out the time its forms waited for the user", a
 	let job = initialJobState('QuerySet AccountQuerySet', undefined, 10_000);
 	const channel = createPromptChannel();
 	let time = 10_000;
-	const prompter = timedPrompter(createTuiPrompter(channel), action => (job = jobReducer(job, action)), () => time);
+	const prompter = timedPrompter(
+		createTuiPrompter(channel),
+		action => (job = jobReducer(job, action)),
+		() => time,
+	);
 	time = 10_500;
 	const answer = prompter.text({key: 'account', message: 'Account id?'});
 	t.is(job.openQuestions, 1);
@@ -226,12 +357,21 @@ test("the README's Keys table is the keymap's", async t => {
 	}
 
 	const keys = readme.slice(readme.indexOf('### Keys'));
-	const shown = keys.slice(keys.indexOf('| key | |')).split('\n').filter(line => line.startsWith('|'));
+	const shown = keys
+		.slice(keys.indexOf('| key | |'))
+		.split('\n')
+		.filter(line => line.startsWith('|'));
 	t.deepEqual(shown.slice(0, table.length), table);
 });
 
 test('table cells are cut and padded by display width: CJK and emoji take two columns, ASCII one', t => {
-	for (const [text, width] of [['犬小屋を追加する', 7], ['add 🐶 dogs to houses', 8], ['plain ascii name', 6], ['短い', 9], ['x', 1]] as const) {
+	for (const [text, width] of [
+		['犬小屋を追加する', 7],
+		['add 🐶 dogs to houses', 8],
+		['plain ascii name', 6],
+		['短い', 9],
+		['x', 1],
+	] as const) {
 		const cell = fit(text, width);
 		t.is(stringWidth(cell), width, `${text} in ${width}: ${JSON.stringify(cell)}`);
 		if (stringWidth(text) > width) t.true(cell.trimEnd().endsWith('…'), cell);

@@ -1,11 +1,11 @@
-import {Option, type Command} from 'commander';
+import {type Command, Option} from 'commander';
 import type {BackupEntry, BackupList} from '../../core/backups/index.js';
 import {formatBytes} from '../../core/format.js';
+import {counted} from '../../core/plural.js';
 import type {StoreLocation} from '../../core/storage/index.js';
 import type {CliContext} from '../context.js';
 import {paint} from '../style.js';
 import {table} from '../table.js';
-import {counted} from '../../core/plural.js';
 
 /** `monarch list_backups`. */
 export function registerListBackupsCommand(program: Command, context: () => CliContext): void {
@@ -44,7 +44,9 @@ function formatBackups(result: BackupList): string {
 			backup.database ?? '-',
 			backup.createdAt.toISOString().replace('T', ' ').slice(0, 19),
 			querySetText(backup),
-			backup.state === 'complete' ? color('green', `complete${privacyText(backup)}`) : color('red', `incomplete (${backup.problem ?? 'no manifest'})`),
+			backup.state === 'complete'
+				? color('green', `complete${privacyText(backup)}`)
+				: color('red', `incomplete (${backup.problem ?? 'no manifest'})`),
 		]);
 	}
 
@@ -62,6 +64,8 @@ export function privacyText(backup: BackupEntry): string {
 
 function querySetText(backup: BackupEntry): string {
 	if (!backup.querySet) return '-';
-	const answers = Object.entries(backup.querySet.answers).map(([key, value]) => `${key}=${typeof value === 'string' ? value : JSON.stringify(value)}`);
+	const answers = Object.entries(backup.querySet.answers).map(
+		([key, value]) => `${key}=${typeof value === 'string' ? value : JSON.stringify(value)}`,
+	);
 	return answers.length > 0 ? `${backup.querySet.name} (${answers.join(', ')})` : backup.querySet.name;
 }

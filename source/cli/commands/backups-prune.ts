@@ -1,4 +1,4 @@
-import {Option, type Command} from 'commander';
+import {type Command, Option} from 'commander';
 import type {PrunePlan} from '../../core/backups/index.js';
 import {MonarchError} from '../../core/errors.js';
 import {formatBytes} from '../../core/format.js';
@@ -8,7 +8,15 @@ import type {CliContext} from '../context.js';
 import {paint} from '../style.js';
 import {table} from '../table.js';
 
-type PruneFlags = {keep?: string; olderThan?: string; incomplete?: boolean; from?: StoreLocation; dryRun?: boolean; yes?: boolean; json?: boolean};
+type PruneFlags = {
+	keep?: string;
+	olderThan?: string;
+	incomplete?: boolean;
+	from?: StoreLocation;
+	dryRun?: boolean;
+	yes?: boolean;
+	json?: boolean;
+};
 
 /** `monarch prune_backups`. */
 export function registerPruneBackupsCommand(program: Command, context: () => CliContext): void {
@@ -18,17 +26,27 @@ export function registerPruneBackupsCommand(program: Command, context: () => Cli
 		.argument('[backup...]', 'backups to delete by name (the only way to delete the newest complete backup of an environment)')
 		.description('delete old backups, or the leftovers of interrupted ones; lists what it will delete, then asks')
 		.option('--keep <n>', 'keep the N newest complete backups of each environment (in each location)')
-		.option('--older-than <age>', 'complete backups older than this (e.g. 30d, 12h, 2w); with --incomplete, how long leftovers must be idle (default 1h)')
+		.option(
+			'--older-than <age>',
+			'complete backups older than this (e.g. 30d, 12h, 2w); with --incomplete, how long leftovers must be idle (default 1h)',
+		)
 		.option('--incomplete', 'backups without a valid manifest, and abandoned writes (partial files, S3 multipart uploads)')
 		.addOption(new Option('--from <location>', 'only this location').choices(['local', 's3']))
 		.option('--dry-run', 'list what would be deleted, delete nothing')
 		.option('-y, --yes', 'confirm up front (needed without a terminal)')
-		.option('--json', 'print what was (or, with --dry-run, would be) deleted as JSON on stdout; the list still goes to stderr before the question')
-		.addHelpText('after', '\nThe newest complete backup of each environment is kept unless named.\n\nExamples:\n  monarch prune_backups --keep 7\n  monarch prune_backups --older-than 30d --from s3 --dry-run\n  monarch prune_backups --incomplete --yes\n  monarch prune_backups shop__2026_11_23 --from local')
+		.option(
+			'--json',
+			'print what was (or, with --dry-run, would be) deleted as JSON on stdout; the list still goes to stderr before the question',
+		)
+		.addHelpText(
+			'after',
+			'\nThe newest complete backup of each environment is kept unless named.\n\nExamples:\n  monarch prune_backups --keep 7\n  monarch prune_backups --older-than 30d --from s3 --dry-run\n  monarch prune_backups --incomplete --yes\n  monarch prune_backups shop__2026_11_23 --from local',
+		)
 		.action(async (names: string[], flags: PruneFlags) => {
 			const {config, prompter, events, signal, print} = context();
 			const {pruneBackups, describePlan} = await import('../../core/backups/index.js');
-			if (flags.keep !== undefined && !/^\d+$/.test(flags.keep)) throw new MonarchError('usage', `--keep ${flags.keep}: must be a whole number of at least 1`, {hint: 'e.g. --keep 7'});
+			if (flags.keep !== undefined && !/^\d+$/.test(flags.keep))
+				throw new MonarchError('usage', `--keep ${flags.keep}: must be a whole number of at least 1`, {hint: 'e.g. --keep 7'});
 			const keep = flags.keep === undefined ? undefined : Number(flags.keep);
 			const result = await pruneBackups({
 				config: await config(),
@@ -46,7 +64,20 @@ export function registerPruneBackupsCommand(program: Command, context: () => Cli
 			});
 			events.finish();
 			if (flags.json) {
-				print(redact(JSON.stringify({deleted: result.deleted, bytes: result.bytes, items: result.items.map(jsonItem), kept: result.kept.map(entry => ({archive: entry.archive, location: entry.location, environment: entry.environment}))}, null, 2)));
+				print(
+					redact(
+						JSON.stringify(
+							{
+								deleted: result.deleted,
+								bytes: result.bytes,
+								items: result.items.map(jsonItem),
+								kept: result.kept.map(entry => ({archive: entry.archive, location: entry.location, environment: entry.environment})),
+							},
+							null,
+							2,
+						),
+					),
+				);
 				return;
 			}
 
@@ -58,8 +89,23 @@ export function registerPruneBackupsCommand(program: Command, context: () => Cli
 /** One item of the plan, for --json: what it is, where, how big, why. */
 function jsonItem(item: PrunePlan['items'][number]) {
 	return item.kind === 'backup'
-		? {kind: 'backup', name: item.entry.archive, location: item.entry.location, size: item.entry.size, environment: item.entry.environment, createdAt: item.entry.createdAt, reason: item.reason}
-		: {kind: 'abandoned write', name: item.write.name, location: item.location, size: item.write.size, lastActivity: item.write.lastActivity, reason: item.reason};
+		? {
+				kind: 'backup',
+				name: item.entry.archive,
+				location: item.entry.location,
+				size: item.entry.size,
+				environment: item.entry.environment,
+				createdAt: item.entry.createdAt,
+				reason: item.reason,
+			}
+		: {
+				kind: 'abandoned write',
+				name: item.write.name,
+				location: item.location,
+				size: item.write.size,
+				lastActivity: item.write.lastActivity,
+				reason: item.reason,
+			};
 }
 
 function formatPlan(plan: PrunePlan, describePlan: (plan: PrunePlan) => string): string {
@@ -73,9 +119,23 @@ function formatPlan(plan: PrunePlan, describePlan: (plan: PrunePlan) => string):
 		for (const item of plan.items) {
 			if (item.kind === 'backup') {
 				const {entry} = item;
-				rows.push([entry.archive, entry.location === 's3' ? 'S3' : 'local', entry.size === null ? '-' : formatBytes(entry.size), entry.environment ?? '-', entry.createdAt.toISOString().replace('T', ' ').slice(0, 19), item.reason]);
+				rows.push([
+					entry.archive,
+					entry.location === 's3' ? 'S3' : 'local',
+					entry.size === null ? '-' : formatBytes(entry.size),
+					entry.environment ?? '-',
+					entry.createdAt.toISOString().replace('T', ' ').slice(0, 19),
+					item.reason,
+				]);
 			} else {
-				rows.push([item.write.name, item.location === 's3' ? 'S3' : 'local', formatBytes(item.write.size), '-', item.write.lastActivity.toISOString().replace('T', ' ').slice(0, 19), item.reason]);
+				rows.push([
+					item.write.name,
+					item.location === 's3' ? 'S3' : 'local',
+					formatBytes(item.write.size),
+					'-',
+					item.write.lastActivity.toISOString().replace('T', ' ').slice(0, 19),
+					item.reason,
+				]);
 			}
 		}
 
@@ -83,7 +143,9 @@ function formatPlan(plan: PrunePlan, describePlan: (plan: PrunePlan) => string):
 	}
 
 	for (const entry of plan.kept) {
-		lines.push(`Kept: ${entry.archive} (${entry.location === 's3' ? 'S3' : 'local'}), the newest complete backup of ${entry.environment}; name it to delete it.`);
+		lines.push(
+			`Kept: ${entry.archive} (${entry.location === 's3' ? 'S3' : 'local'}), the newest complete backup of ${entry.environment}; name it to delete it.`,
+		);
 	}
 
 	return lines.join('\n');

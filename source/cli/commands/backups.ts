@@ -1,12 +1,12 @@
-import {Option, type Command} from 'commander';
+import {type Command, Option} from 'commander';
 import type {BackupResult} from '../../core/backups/index.js';
-import type {ScrubReport, CopyAudit} from '../../core/scrub/index.js';
 import {MonarchError} from '../../core/errors.js';
 import type {EventSink, MonarchEvent} from '../../core/events.js';
 import {formatBytes} from '../../core/format.js';
-import type {CliContext} from '../context.js';
 import {counted} from '../../core/plural.js';
 import {redact} from '../../core/redact.js';
+import type {CopyAudit, ScrubReport} from '../../core/scrub/index.js';
+import type {CliContext} from '../context.js';
 import {parseWorkers, workersFlag, workersHelp} from '../workers-option.js';
 import {describeAudit} from './scrub-audit.js';
 
@@ -34,7 +34,16 @@ function reporter(cli: CliContext, json: boolean | undefined) {
 	};
 }
 
-type RestoreFlags = {yes?: boolean; safetyBackup: boolean; from?: 'local' | 's3'; file?: boolean; db?: string; scrub?: boolean; workers?: string; json?: boolean};
+type RestoreFlags = {
+	yes?: boolean;
+	safetyBackup: boolean;
+	from?: 'local' | 's3';
+	file?: boolean;
+	db?: string;
+	scrub?: boolean;
+	workers?: string;
+	json?: boolean;
+};
 
 function storeOption(flag: '--to' | '--from', description: string): Option {
 	return new Option(`${flag} <location>`, description).choices(['local', 's3']);
@@ -46,35 +55,64 @@ export function registerBackupCommands(program: Command, context: () => CliConte
 		.command('backup')
 		.argument('<env>', 'environment name')
 		.description("back up an environment's database (or a QuerySet's part of it) as a gzipped mongodump archive")
-		.option('--name <name>', 'the archive name\'s first part instead of the database name')
+		.option('--name <name>', "the archive name's first part instead of the database name")
 		.option('-q, --query-set <name>', 'back up only what this QuerySet picks')
 		.option('--param <key=value>', "answer a QuerySet's question (repeatable)", collect, [])
 		.addOption(storeOption('--to', 'where to write it (default: the local folder when configured, else S3)'))
-		.option('--scrub', 'replace personal data by the scrub rules of monarch.json (key from MONARCH_SCRUB_KEY); backups are faithful otherwise')
-		.addHelpText('after', '\nExamples:\n  monarch backup production\n  monarch backup production --name before_launch -q AccountQuerySet --param accountId=42\n  monarch backup production --scrub   # safe to hand to developers')
+		.option(
+			'--scrub',
+			'replace personal data by the scrub rules of monarch.json (key from MONARCH_SCRUB_KEY); backups are faithful otherwise',
+		)
+		.addHelpText(
+			'after',
+			'\nExamples:\n  monarch backup production\n  monarch backup production --name before_launch -q AccountQuerySet --param accountId=42\n  monarch backup production --scrub   # safe to hand to developers',
+		)
 		.option('--json', jsonHelp)
-		.action(async (env: string, options: {name?: string; querySet?: string; param: string[]; to?: 'local' | 's3'; scrub?: boolean; json?: boolean}) => {
-			const cli = context();
-			const {config, prompter, signal} = cli;
-			const {events, report} = reporter(cli, options.json);
-			const {backup} = await import('../../core/backups/index.js');
-			const result = await backup({config: await config(), environment: env, name: options.name, querySet: options.querySet, prompter: prompter(options.param), store: options.to, scrub: options.scrub, events, signal});
-			report(result, () => describeBackup(`Backed up ${result.environment} (database ${result.database})`, result));
-		});
+		.action(
+			async (
+				env: string,
+				options: {name?: string; querySet?: string; param: string[]; to?: 'local' | 's3'; scrub?: boolean; json?: boolean},
+			) => {
+				const cli = context();
+				const {config, prompter, signal} = cli;
+				const {events, report} = reporter(cli, options.json);
+				const {backup} = await import('../../core/backups/index.js');
+				const result = await backup({
+					config: await config(),
+					environment: env,
+					name: options.name,
+					querySet: options.querySet,
+					prompter: prompter(options.param),
+					store: options.to,
+					scrub: options.scrub,
+					events,
+					signal,
+				});
+				report(result, () => describeBackup(`Backed up ${result.environment} (database ${result.database})`, result));
+			},
+		);
 
 	program
 		.command('restore')
-		.argument('<backup:env>', 'a backup (see `monarch list_backups`) and the environment to restore it into; with --file, a mongodump archive\'s path')
-		.description('replace an environment\'s data with a backup (loaded into staging while it is verified, swapped in only when every check passed)')
+		.argument(
+			'<backup:env>',
+			"a backup (see `monarch list_backups`) and the environment to restore it into; with --file, a mongodump archive's path",
+		)
+		.description(
+			"replace an environment's data with a backup (loaded into staging while it is verified, swapped in only when every check passed)",
+		)
 		.option('-y, --yes', 'confirm up front (needed without a terminal)')
 		.option('--no-safety-backup', 'do not back up a protected target first')
 		.addOption(storeOption('--from', 'look for the backup only there').conflicts('file'))
 		.option('--file', 'the backup is the path of a plain mongodump archive (`mongodump --archive=FILE [--gzip]`, no manifest)')
-		.option('--db <name>', 'with --file: the archive\'s database to restore, when it holds several')
+		.option('--db <name>', "with --file: the archive's database to restore, when it holds several")
 		.option('--scrub', 'replace personal data by the scrub rules of monarch.json while loading (key from MONARCH_SCRUB_KEY)')
 		.option('--no-scrub', 'restore a backup of personal data as it is, into an unprotected environment')
 		.option(workersFlag, workersHelp)
-		.addHelpText('after', '\nExamples:\n  monarch restore shop__2026_11_23.archive.gz:development\n  monarch restore shop__2026_11_23:staging --yes\n  monarch restore dump.archive.gz:development --file   (what mongodump --archive=dump.archive.gz --gzip wrote)')
+		.addHelpText(
+			'after',
+			'\nExamples:\n  monarch restore shop__2026_11_23.archive.gz:development\n  monarch restore shop__2026_11_23:staging --yes\n  monarch restore dump.archive.gz:development --file   (what mongodump --archive=dump.archive.gz --gzip wrote)',
+		)
 		.option('--json', jsonHelp)
 		.action(async (ref: string, options: RestoreFlags) => {
 			const cli = context();
@@ -87,7 +125,10 @@ export function registerBackupCommands(program: Command, context: () => CliConte
 			const {config, prompter, signal} = cli;
 			const {events, report} = reporter(cli, options.json);
 
-			if (options.db !== undefined) throw new MonarchError('usage', '--db: only with --file (a backup holds one database)', {hint: 'drop --db, or pass --file to restore a mongodump archive file'});
+			if (options.db !== undefined)
+				throw new MonarchError('usage', '--db: only with --file (a backup holds one database)', {
+					hint: 'drop --db, or pass --file to restore a mongodump archive file',
+				});
 			const {parseBackupRef} = await import('../../core/backups/index.js');
 			const {restore} = await import('../../core/restore/index.js');
 			const {backup, environment} = parseBackupRef(ref);
@@ -125,53 +166,82 @@ export function registerBackupCommands(program: Command, context: () => CliConte
 		.option('--param <key=value>', "answer a QuerySet's question (repeatable)", collect, [])
 		.option('-y, --yes', 'confirm up front (needed without a terminal)')
 		.option('--no-safety-backup', 'do not back up a protected target first')
-		.option('--scrub', "replace personal data by the scrub rules of monarch.json while copying (key from MONARCH_SCRUB_KEY)")
+		.option('--scrub', 'replace personal data by the scrub rules of monarch.json while copying (key from MONARCH_SCRUB_KEY)')
 		.option('--no-scrub', 'copy a source marked personalData as it is, into an unprotected target')
 		.option(workersFlag, workersHelp)
-		.addHelpText('after', '\nExamples:\n  monarch copy_db production:development --scrub\n  monarch copy_db production:development -q AwesomeDogsQuerySet --scrub\n  monarch copy_db staging:development')
+		.addHelpText(
+			'after',
+			'\nExamples:\n  monarch copy_db production:development --scrub\n  monarch copy_db production:development -q AwesomeDogsQuerySet --scrub\n  monarch copy_db staging:development',
+		)
 		.option('--json', jsonHelp)
-		.action(async (ref: string, options: {querySet?: string; param: string[]; yes?: boolean; safetyBackup: boolean; scrub?: boolean; workers?: string; json?: boolean}) => {
-			const cli = context();
-			const workers = parseWorkers(options.workers);
-			const {config, prompter, signal} = cli;
-			const {events, report} = reporter(cli, options.json);
-			const colon = ref.indexOf(':');
-			const from = colon === -1 ? '' : ref.slice(0, colon);
-			const to = colon === -1 ? '' : ref.slice(colon + 1);
-			if (!from || !to) throw new MonarchError('usage', `<from:to>: expected <from>:<to>, got ${JSON.stringify(ref)}`, {hint: 'e.g. monarch copy_db production:development'});
-			const {copyDatabase} = await import('../../core/restore/index.js');
-			const result = await copyDatabase({
-				config: await config(),
-				from,
-				to,
-				querySet: options.querySet,
-				yes: options.yes,
-				safetyBackup: options.safetyBackup,
-				scrub: options.scrub,
-				workers,
-				prompter: prompter(options.param),
-				events,
-				signal,
-			});
-			report(result, () => {
-				const what = result.querySet ? `QuerySet ${result.querySet.name} of ${result.from}` : result.from;
-				const lines = [`Copied ${what} (database ${result.sourceDatabase}) ${loadedInto(result.to, result)}`];
-				lines.push(...scrubLines(result.scrub, result.from));
-				lines.push(...aftermath(result.dropped, 'the source', result.safetyBackup, result.to, 'copy'));
-				lines.push(...auditLines(result.audit, 'copy', result.to));
-				return lines.join('\n');
-			});
-			if (result.audit?.ran && !result.audit.result.clean) process.exitCode = 1;
-		});
+		.action(
+			async (
+				ref: string,
+				options: {
+					querySet?: string;
+					param: string[];
+					yes?: boolean;
+					safetyBackup: boolean;
+					scrub?: boolean;
+					workers?: string;
+					json?: boolean;
+				},
+			) => {
+				const cli = context();
+				const workers = parseWorkers(options.workers);
+				const {config, prompter, signal} = cli;
+				const {events, report} = reporter(cli, options.json);
+				const colon = ref.indexOf(':');
+				const from = colon === -1 ? '' : ref.slice(0, colon);
+				const to = colon === -1 ? '' : ref.slice(colon + 1);
+				if (!from || !to)
+					throw new MonarchError('usage', `<from:to>: expected <from>:<to>, got ${JSON.stringify(ref)}`, {
+						hint: 'e.g. monarch copy_db production:development',
+					});
+				const {copyDatabase} = await import('../../core/restore/index.js');
+				const result = await copyDatabase({
+					config: await config(),
+					from,
+					to,
+					querySet: options.querySet,
+					yes: options.yes,
+					safetyBackup: options.safetyBackup,
+					scrub: options.scrub,
+					workers,
+					prompter: prompter(options.param),
+					events,
+					signal,
+				});
+				report(result, () => {
+					const what = result.querySet ? `QuerySet ${result.querySet.name} of ${result.from}` : result.from;
+					const lines = [`Copied ${what} (database ${result.sourceDatabase}) ${loadedInto(result.to, result)}`];
+					lines.push(...scrubLines(result.scrub, result.from));
+					lines.push(...aftermath(result.dropped, 'the source', result.safetyBackup, result.to, 'copy'));
+					lines.push(...auditLines(result.audit, 'copy', result.to));
+					return lines.join('\n');
+				});
+				if (result.audit?.ran && !result.audit.result.clean) process.exitCode = 1;
+			},
+		);
 }
 
 /** What a copy did about personal data: the scrubbed collections with their counts, or that --no-scrub copied personal data as it is. */
 function scrubLines(scrub: ScrubReport, from: string): string[] {
 	if (!scrub.scrubbed) return scrub.declined ? [`Not scrubbed (--no-scrub): personal data of ${from} was loaded as it is.`] : [];
-	const parts = scrub.collections.map(entry => `${entry.name} (${counted(entry.values, 'value')} in ${counted(entry.documents, 'document')}${entry.converted > 0 ? `, ${entry.converted} of another type converted` : ''})`);
-	const whole = [...(scrub.dropped.length > 0 ? [`Left out (drop): ${scrub.dropped.join(', ')}.`] : []), ...(scrub.emptied.length > 0 ? [`Created empty: ${scrub.emptied.join(', ')}.`] : [])];
-	const checked = scrub.classified ? 'Every field path of every document was classified.' : `Not checked against a classification (${from} is not marked personalData): fields without a rule were copied as they are.`;
-	return [`Scrubbed with rules ${scrub.fingerprint}: ${parts.join(', ') || 'no document had a field to scrub'}. ${[checked, ...whole].join(' ')}`];
+	const parts = scrub.collections.map(
+		entry =>
+			`${entry.name} (${counted(entry.values, 'value')} in ${counted(entry.documents, 'document')}${entry.converted > 0 ? `, ${entry.converted} of another type converted` : ''})`,
+	);
+	const whole = [
+		...(scrub.dropped.length > 0 ? [`Left out (drop): ${scrub.dropped.join(', ')}.`] : []),
+		...(scrub.emptied.length > 0 ? [`Created empty: ${scrub.emptied.join(', ')}.`] : []),
+	];
+	const checked = scrub.classified
+		? 'Every field path of every document was classified.'
+		: `Not checked against a classification (${from} is not marked personalData): fields without a rule were copied as they are.`;
+	return [
+		`Scrubbed with rules ${scrub.fingerprint}: ${parts.join(', ') || 'no document had a field to scrub'}. ${[checked, ...whole].join(' ')}`,
+	];
 }
 
 /**
@@ -180,7 +250,10 @@ function scrubLines(scrub: ScrubReport, from: string): string[] {
  */
 function auditLines(audit: CopyAudit | undefined, kind: 'copy' | 'restore', target: string): string[] {
 	if (!audit) return [];
-	if (!audit.ran) return [`Not audited (scrub.audit): ${audit.reason}; run \`monarch scrub_audit <source>:${target}\` against the environment the data came from.`];
+	if (!audit.ran)
+		return [
+			`Not audited (scrub.audit): ${audit.reason}; run \`monarch scrub_audit <source>:${target}\` against the environment the data came from.`,
+		];
 	const lines = ['', ...describeAudit(audit.result)];
 	if (!audit.result.clean) {
 		lines.push(
@@ -198,7 +271,10 @@ async function restoreFile(ref: string, options: RestoreFlags, workers: number |
 	const colon = ref.lastIndexOf(':');
 	const file = colon === -1 ? '' : ref.slice(0, colon);
 	const environment = colon === -1 ? '' : ref.slice(colon + 1);
-	if (!file || !environment) throw new MonarchError('usage', `<backup:env>: with --file, expected <file>:<env>, got ${JSON.stringify(ref)}`, {hint: 'e.g. monarch restore ./dump.archive.gz:development --file'});
+	if (!file || !environment)
+		throw new MonarchError('usage', `<backup:env>: with --file, expected <file>:<env>, got ${JSON.stringify(ref)}`, {
+			hint: 'e.g. monarch restore ./dump.archive.gz:development --file',
+		});
 	const {restoreArchiveFile} = await import('../../core/restore/index.js');
 	const result = await restoreArchiveFile({
 		config: await config(),
@@ -214,7 +290,9 @@ async function restoreFile(ref: string, options: RestoreFlags, workers: number |
 		signal,
 	});
 	report(result, () => {
-		const lines = [`Restored archive file ${result.file} (${formatBytes(result.size)}, database ${result.sourceDatabase}) ${loadedInto(result.environment, result)}`];
+		const lines = [
+			`Restored archive file ${result.file} (${formatBytes(result.size)}, database ${result.sourceDatabase}) ${loadedInto(result.environment, result)}`,
+		];
 		lines.push(...scrubLines(result.scrub, result.file));
 		lines.push(...aftermath(result.dropped, 'the archive', result.safetyBackup, result.environment, 'restore'));
 		lines.push(...auditLines(result.audit, 'restore', result.environment));
@@ -235,7 +313,9 @@ function describeBackup(title: string, result: BackupResult): string {
 	}
 
 	if (manifest.querySet) {
-		const answers = Object.entries(manifest.querySet.answers).map(([key, value]) => `${key}=${JSON.stringify(value)}`).join(' ');
+		const answers = Object.entries(manifest.querySet.answers)
+			.map(([key, value]) => `${key}=${JSON.stringify(value)}`)
+			.join(' ');
 		lines.push(`  QuerySet ${manifest.querySet.name}${answers ? ` (${answers})` : ''}`);
 	}
 
@@ -249,11 +329,18 @@ function loadedInto(environment: string, result: {database: string; collections:
 }
 
 /** What a restore or copy also did to its target: collections dropped, and the safety backup that undoes it all. */
-function aftermath(dropped: string[], source: string, safetyBackup: BackupResult | undefined, target: string, kind: 'restore' | 'copy'): string[] {
+function aftermath(
+	dropped: string[],
+	source: string,
+	safetyBackup: BackupResult | undefined,
+	target: string,
+	kind: 'restore' | 'copy',
+): string[] {
 	const lines: string[] = [];
 	if (dropped.length > 0) lines.push(`Dropped ${dropped.join(', ')} (not in ${source}).`);
-	if (safetyBackup) lines.push(`Safety backup of ${target} before the ${kind}: ${safetyBackup.store}${safetyBackup.archive} (undo with \`monarch restore ${safetyBackup.archive}:${target}\`).`);
+	if (safetyBackup)
+		lines.push(
+			`Safety backup of ${target} before the ${kind}: ${safetyBackup.store}${safetyBackup.archive} (undo with \`monarch restore ${safetyBackup.archive}:${target}\`).`,
+		);
 	return lines;
 }
-
-

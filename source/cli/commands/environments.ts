@@ -35,7 +35,8 @@ export function registerEnvironmentCommands(program: Command, context: () => Cli
 			const color = paint(process.stdout);
 			const rows = [['NAME', 'HOST', 'DATABASE', 'PROTECTED'].map(title => color('bold', title))];
 			for (const environment of environments) {
-				const host = environment.missingVariables.length > 0 ? `(set ${environment.missingVariables.join(', ')})` : environment.hosts.join(',');
+				const host =
+					environment.missingVariables.length > 0 ? `(set ${environment.missingVariables.join(', ')})` : environment.hosts.join(',');
 				rows.push([
 					environment.protected ? color('red', environment.name) : environment.name,
 					host,

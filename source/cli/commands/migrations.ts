@@ -1,12 +1,12 @@
 import path from 'node:path';
 import type {Command} from 'commander';
-import type {MigrateResult, MigrationsReport} from '../../core/migrations/index.js';
-import {formatDuration} from '../../core/progress.js';
 import {firstLine} from '../../core/errors.js';
+import type {MigrateResult, MigrationsReport} from '../../core/migrations/index.js';
+import {counted} from '../../core/plural.js';
+import {formatDuration} from '../../core/progress.js';
 import type {CliContext} from '../context.js';
 import {paint} from '../style.js';
 import {table} from '../table.js';
-import {counted} from '../../core/plural.js';
 
 export function registerMigrationCommands(program: Command, context: () => CliContext): void {
 	program
@@ -49,7 +49,15 @@ export function registerMigrationCommands(program: Command, context: () => CliCo
 		.action(async (env: string, options: {yes?: boolean; safetyBackup: boolean}) => {
 			const {config, prompter, events, signal, print} = context();
 			const {migrateNamed} = await import('../../core/migrations/index.js');
-			const result = await migrateNamed({config: await config(), environment: env, yes: options.yes, safetyBackup: safetyBackupFlag(options), prompter: prompter(), events, signal});
+			const result = await migrateNamed({
+				config: await config(),
+				environment: env,
+				yes: options.yes,
+				safetyBackup: safetyBackupFlag(options),
+				prompter: prompter(),
+				events,
+				signal,
+			});
 			print(summary(result));
 		});
 
@@ -65,7 +73,16 @@ export function registerMigrationCommands(program: Command, context: () => CliCo
 		.action(async (key: string, env: string, options: {yes?: boolean; safetyBackup: boolean}) => {
 			const {config, prompter, events, signal, print} = context();
 			const {migrateNamed} = await import('../../core/migrations/index.js');
-			const result = await migrateNamed({config: await config(), environment: env, key, yes: options.yes, safetyBackup: safetyBackupFlag(options), prompter: prompter(), events, signal});
+			const result = await migrateNamed({
+				config: await config(),
+				environment: env,
+				key,
+				yes: options.yes,
+				safetyBackup: safetyBackupFlag(options),
+				prompter: prompter(),
+				events,
+				signal,
+			});
 			print(summary(result));
 		});
 
@@ -75,11 +92,22 @@ export function registerMigrationCommands(program: Command, context: () => CliCo
 		.description("undo migrations: restore the environment's latest safety backup taken before a migrate (every write since is lost)")
 		.option('--to <backup>', 'this older safety backup instead of the latest (see `monarch list_backups`)')
 		.option('-y, --yes', 'confirm up front (needed without a terminal)')
-		.addHelpText('after', '\nExamples:\n  monarch rollback production\n  monarch rollback production --to shop_before_migrate__2026_03_01 --yes')
+		.addHelpText(
+			'after',
+			'\nExamples:\n  monarch rollback production\n  monarch rollback production --to shop_before_migrate__2026_03_01 --yes',
+		)
 		.action(async (env: string, options: {to?: string; yes?: boolean}) => {
 			const {config, prompter, events, signal, print} = context();
 			const {rollback, describeRollback} = await import('../../core/restore/index.js');
-			const result = await rollback({config: await config(), environment: env, to: options.to, yes: options.yes, prompter: prompter(), events, signal});
+			const result = await rollback({
+				config: await config(),
+				environment: env,
+				to: options.to,
+				yes: options.yes,
+				prompter: prompter(),
+				events,
+				signal,
+			});
 			print(describeRollback(result).join('\n'));
 		});
 }
@@ -94,7 +122,10 @@ function summary(result: MigrateResult): string {
 	const total = result.migrations.reduce((sum, entry) => sum + (entry.durationMs ?? 0), 0);
 	const lines = [`Ran ${counted(result.migrations.length, 'migration')} on ${result.environment} in ${formatDuration(total)}.`];
 	const backup = result.safetyBackup;
-	if (backup) lines.push(`Safety backup of ${result.environment} before the migrations: ${backup.store}${backup.archive} (undo with \`monarch restore ${backup.archive}:${result.environment}\`).`);
+	if (backup)
+		lines.push(
+			`Safety backup of ${result.environment} before the migrations: ${backup.store}${backup.archive} (undo with \`monarch restore ${backup.archive}:${result.environment}\`).`,
+		);
 	return lines.join('\n');
 }
 
@@ -119,12 +150,20 @@ function formatReport(report: MigrationsReport): string {
 	}
 
 	for (const orphan of report.orphans) {
-		rows.push([color('dim', orphan.state), orphan._id, orphan.finishedAt?.toISOString().replace('T', ' ').slice(0, 19) ?? '-', '-', color('yellow', 'file missing')]);
+		rows.push([
+			color('dim', orphan.state),
+			orphan._id,
+			orphan.finishedAt?.toISOString().replace('T', ' ').slice(0, 19) ?? '-',
+			'-',
+			color('yellow', 'file missing'),
+		]);
 	}
 
 	const completed = report.migrations.filter(migration => migration.state === 'Completed').length;
 	const lines = [`Migrations on ${report.environment} (database ${report.database})`];
 	lines.push(report.migrations.length + report.orphans.length > 0 ? table(rows) : '  (no migrations yet: `monarch generate <name>`)');
-	lines.push(`${counted(report.migrations.length, 'migration')}: ${completed} completed, ${report.pending} pending${report.orphans.length > 0 ? `, ${report.orphans.length} in history without a file` : ''}`);
+	lines.push(
+		`${counted(report.migrations.length, 'migration')}: ${completed} completed, ${report.pending} pending${report.orphans.length > 0 ? `, ${report.orphans.length} in history without a file` : ''}`,
+	);
 	return lines.join('\n');
 }

@@ -1,6 +1,6 @@
 import type {Command} from 'commander';
-import type {CliContext} from '../context.js';
 import {counted} from '../../core/plural.js';
+import type {CliContext} from '../context.js';
 
 export function registerProjectCommands(program: Command, context: () => CliContext): void {
 	program
@@ -36,6 +36,10 @@ export function registerProjectCommands(program: Command, context: () => CliCont
 			const {config, events, signal, print} = context();
 			const {recoverEnvironment} = await import('../../core/environments/index.js');
 			const result = await recoverEnvironment({config: await config(), environment: env, events, signal});
-			print(result.finished ? `${result.environment} (database ${result.database}) is whole again.` : `Nothing to recover on ${result.environment} (database ${result.database}): no interrupted swap.`);
+			print(
+				result.finished
+					? `${result.environment} (database ${result.database}) is whole again.`
+					: `Nothing to recover on ${result.environment} (database ${result.database}): no interrupted swap.`,
+			);
 		});
 }

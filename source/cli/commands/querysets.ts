@@ -10,7 +10,10 @@ export function registerQuerySetCommands(program: Command, context: () => CliCon
 		.alias('generate-query-set')
 		.argument('<name>', 'what the QuerySet selects, e.g. data_for_account')
 		.description('write a new QuerySet file in the QuerySets folder')
-		.addHelpText('after', '\nExample:\n  monarch generate_query_set data_for_account   # -> querysets/data_for_account.ts (DataForAccountQuerySet)')
+		.addHelpText(
+			'after',
+			'\nExample:\n  monarch generate_query_set data_for_account   # -> querysets/data_for_account.ts (DataForAccountQuerySet)',
+		)
 		.action(async (name: string) => {
 			const {config, print} = context();
 			const loaded = await config();

@@ -37,15 +37,30 @@ export function registerRehearseCommand(program: Command, context: () => CliCont
 				'  monarch rehearse production --keep --json',
 			].join('\n'),
 		)
-		.action(async (env: string, options: {querySet?: string; param: string[]; keep?: boolean; scrub?: boolean; workers?: string; json?: boolean}) => {
-			const cli = context();
-			const workers = parseWorkers(options.workers);
-			const {rehearse} = await import('../../core/rehearse/index.js');
-			const report = await rehearse({config: await cli.config(), environment: env, querySet: options.querySet, keep: options.keep, scrub: options.scrub, workers, prompter: cli.prompter(options.param), events: cli.events, signal: cli.signal});
-			cli.events.finish();
-			cli.print(options.json ? redact(JSON.stringify(report, null, 2)) : formatRehearsal(report));
-			if (!report.verdict.passed) process.exitCode = 1;
-		});
+		.action(
+			async (
+				env: string,
+				options: {querySet?: string; param: string[]; keep?: boolean; scrub?: boolean; workers?: string; json?: boolean},
+			) => {
+				const cli = context();
+				const workers = parseWorkers(options.workers);
+				const {rehearse} = await import('../../core/rehearse/index.js');
+				const report = await rehearse({
+					config: await cli.config(),
+					environment: env,
+					querySet: options.querySet,
+					keep: options.keep,
+					scrub: options.scrub,
+					workers,
+					prompter: cli.prompter(options.param),
+					events: cli.events,
+					signal: cli.signal,
+				});
+				cli.events.finish();
+				cli.print(options.json ? redact(JSON.stringify(report, null, 2)) : formatRehearsal(report));
+				if (!report.verdict.passed) process.exitCode = 1;
+			},
+		);
 }
 
 /** The report for people: header, migrations (with their log lines), collections, and the verdict last. */
@@ -61,8 +76,12 @@ export function formatRehearsal(report: RehearsalReport): string {
 		`  scratch        ${report.scratch.database} on ${report.scratch.environment}'s server, ${report.scratch.kept ? 'kept' : 'dropped'}`,
 	];
 	if (report.querySet) {
-		const answers = Object.entries(report.querySet.answers).map(([key, value]) => `${key}=${JSON.stringify(value)}`).join(' ');
-		lines.push(`  QuerySet       ${report.querySet.name}${answers ? ` (${answers})` : ''}: ${report.copied.documents} of ${counted(report.copied.sourceDocuments, 'document')} of the same collections`);
+		const answers = Object.entries(report.querySet.answers)
+			.map(([key, value]) => `${key}=${JSON.stringify(value)}`)
+			.join(' ');
+		lines.push(
+			`  QuerySet       ${report.querySet.name}${answers ? ` (${answers})` : ''}: ${report.copied.documents} of ${counted(report.copied.sourceDocuments, 'document')} of the same collections`,
+		);
 	}
 
 	const stateColor = {Completed: 'green', Failed: 'red', NotRun: 'yellow'} as const;
@@ -96,5 +115,13 @@ export function formatRehearsal(report: RehearsalReport): string {
 
 function collectionRow(change: CollectionChange): string[] {
 	const indexes = [...change.indexesAdded.map(name => `+${name}`), ...change.indexesDropped.map(name => `-${name}`)].join(' ');
-	return [change.name, String(change.before), String(change.after), String(change.inserted), String(change.deleted), String(change.changed), indexes || '-'];
+	return [
+		change.name,
+		String(change.before),
+		String(change.after),
+		String(change.inserted),
+		String(change.deleted),
+		String(change.changed),
+		indexes || '-',
+	];
 }

@@ -13,14 +13,19 @@ export function registerScrubAuditCommand(program: Command, context: () => CliCo
 		.alias('scrub-audit')
 		.argument('<source:target>', 'the environment copied from and the scrubbed copy to check')
 		.option('--json', 'print the result as JSON (findings with masked examples, never a value)')
-		.description("prove a scrubbed copy holds none of the source's personal values: exit 1 on any leak, naming each collection.path (read-only)")
+		.description(
+			"prove a scrubbed copy holds none of the source's personal values: exit 1 on any leak, naming each collection.path (read-only)",
+		)
 		.addHelpText('after', '\nExamples:\n  monarch scrub_audit production:development\n  monarch scrub_audit production:staging --json')
 		.action(async (ref: string, options: {json?: boolean}) => {
 			const cli = context();
 			const colon = ref.indexOf(':');
 			const source = colon === -1 ? '' : ref.slice(0, colon);
 			const target = colon === -1 ? '' : ref.slice(colon + 1);
-			if (!source || !target) throw new MonarchError('usage', `<source:target>: expected <source>:<target>, got ${JSON.stringify(ref)}`, {hint: 'e.g. monarch scrub_audit production:development'});
+			if (!source || !target)
+				throw new MonarchError('usage', `<source:target>: expected <source>:<target>, got ${JSON.stringify(ref)}`, {
+					hint: 'e.g. monarch scrub_audit production:development',
+				});
 			const {auditScrub} = await import('../../core/scrub/index.js');
 			const result = await auditScrub({config: await cli.config(), source, target, events: cli.events, signal: cli.signal});
 			cli.events.finish();
@@ -47,19 +52,45 @@ export function describeAudit(result: ScrubAuditResult): string[] {
 			`${counted(scanned.documents, 'document')} scanned (${counted(scanned.strings, 'string')}, ${counted(scanned.numbers, 'long number')}).`,
 	];
 	if (result.clean) {
-		lines.push(`No leak: none of ${result.source}'s personal values is in ${result.target}, and no detector found personal data in a kept or unclassified path.`);
+		lines.push(
+			`No leak: none of ${result.source}'s personal values is in ${result.target}, and no detector found personal data in a kept or unclassified path.`,
+		);
 		return lines;
 	}
 
 	const leaked = result.findings.filter(finding => finding.finding === 'source-value');
 	const suspected = result.findings.filter(finding => finding.finding === 'detected');
 	const rows = [['COLLECTION.PATH', 'FINDING', 'VALUES', 'DOCUMENTS', 'CLASSIFIED', 'EXAMPLES (MASKED)']];
-	for (const finding of result.findings) rows.push([`${finding.collection}.${finding.path}`, findingName(finding), String(finding.count), String(finding.documents), finding.classification, finding.examples.join(', ')]);
+	for (const finding of result.findings)
+		rows.push([
+			`${finding.collection}.${finding.path}`,
+			findingName(finding),
+			String(finding.count),
+			String(finding.documents),
+			finding.classification,
+			finding.examples.join(', '),
+		]);
 	const parts = [
-		...(leaked.length > 0 ? [`${counted(leaked.reduce((sum, finding) => sum + finding.count, 0), 'value')} of ${result.source} in ${counted(leaked.length, 'path')}`] : []),
-		...(suspected.length > 0 ? [`${counted(suspected.reduce((sum, finding) => sum + finding.count, 0), 'detector hit')} in ${counted(suspected.length, 'kept or unclassified path')}`] : []),
+		...(leaked.length > 0
+			? [
+					`${counted(
+						leaked.reduce((sum, finding) => sum + finding.count, 0),
+						'value',
+					)} of ${result.source} in ${counted(leaked.length, 'path')}`,
+				]
+			: []),
+		...(suspected.length > 0
+			? [
+					`${counted(
+						suspected.reduce((sum, finding) => sum + finding.count, 0),
+						'detector hit',
+					)} in ${counted(suspected.length, 'kept or unclassified path')}`,
+				]
+			: []),
 	];
 	lines.push(`LEAKS in ${result.target}: ${parts.join('; ')}`, table(rows));
-	lines.push(`Classify each path with a strategy in the scrub section (e.g. "fake.email", or "redact" for free text), run the scrubbed copy again and audit it; \`monarch scrub_suggest ${result.source}\` proposes strategies.`);
+	lines.push(
+		`Classify each path with a strategy in the scrub section (e.g. "fake.email", or "redact" for free text), run the scrubbed copy again and audit it; \`monarch scrub_suggest ${result.source}\` proposes strategies.`,
+	);
 	return lines;
 }

@@ -1,5 +1,5 @@
-import type {Command} from 'commander';
 import cliTruncate from 'cli-truncate';
+import type {Command} from 'commander';
 import stringWidth from 'string-width';
 import {MonarchError} from '../../core/errors.js';
 import type {CliContext} from '../context.js';
@@ -18,7 +18,8 @@ export function registerScrubPreviewCommand(program: Command, context: () => Cli
 		.action(async (env: string, collection: string, options: {count: string; json?: boolean}) => {
 			const {config, print} = context();
 			const limit = Number(options.count);
-			if (!Number.isInteger(limit) || limit < 1 || limit > 1000) throw new MonarchError('usage', `-n: expected a whole number from 1 to 1000, got ${JSON.stringify(options.count)}`);
+			if (!Number.isInteger(limit) || limit < 1 || limit > 1000)
+				throw new MonarchError('usage', `-n: expected a whole number from 1 to 1000, got ${JSON.stringify(options.count)}`);
 			const {previewScrub} = await import('../../core/scrub/index.js');
 			const preview = await previewScrub({config: await config(), environment: env, collection, limit});
 			if (options.json) {
@@ -27,8 +28,11 @@ export function registerScrubPreviewCommand(program: Command, context: () => Cli
 			}
 
 			const width = process.stdout.columns && process.stdout.columns > 40 ? process.stdout.columns : 120;
-			const lines = [`${preview.collection} of ${preview.environment}, scrub rules ${preview.fingerprint}: ${preview.documents.length} ${preview.documents.length === 1 ? 'document' : 'documents'}, nothing written`];
-			for (const {before, after} of preview.documents) lines.push('', sideBySide(JSON.stringify(before, null, 2), JSON.stringify(after, null, 2), width));
+			const lines = [
+				`${preview.collection} of ${preview.environment}, scrub rules ${preview.fingerprint}: ${preview.documents.length} ${preview.documents.length === 1 ? 'document' : 'documents'}, nothing written`,
+			];
+			for (const {before, after} of preview.documents)
+				lines.push('', sideBySide(JSON.stringify(before, null, 2), JSON.stringify(after, null, 2), width));
 			if (preview.documents.length === 0) lines.push('(the collection is empty)');
 			print(lines.join('\n'));
 		});

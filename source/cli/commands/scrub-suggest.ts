@@ -14,13 +14,24 @@ export function registerScrubSuggestCommand(program: Command, context: () => Cli
 		.option('--write', 'add the suggestions for unclassified paths to monarch.json (your entries and formatting stay)')
 		.option('--json', 'print the result as JSON')
 		.description('suggest a scrub classification for every field path of an environment, from names and sampled values (read-only)')
-		.addHelpText('after', '\nExamples:\n  monarch scrub_suggest production\n  monarch scrub_suggest production --sample 5000 --write\n  monarch scrub_suggest production --json')
+		.addHelpText(
+			'after',
+			'\nExamples:\n  monarch scrub_suggest production\n  monarch scrub_suggest production --sample 5000 --write\n  monarch scrub_suggest production --json',
+		)
 		.action(async (env: string, options: {sample: string; write?: boolean; json?: boolean}) => {
 			const cli = context();
 			const sample = Number(options.sample);
-			if (!Number.isInteger(sample) || sample < 1 || sample > 1_000_000) throw new MonarchError('usage', `--sample: expected a whole number from 1 to 1000000, got ${JSON.stringify(options.sample)}`);
+			if (!Number.isInteger(sample) || sample < 1 || sample > 1_000_000)
+				throw new MonarchError('usage', `--sample: expected a whole number from 1 to 1000000, got ${JSON.stringify(options.sample)}`);
 			const {suggestScrub} = await import('../../core/scrub/index.js');
-			const result = await suggestScrub({config: await cli.config(), environment: env, sample, write: options.write, events: options.json ? undefined : cli.events, signal: cli.signal});
+			const result = await suggestScrub({
+				config: await cli.config(),
+				environment: env,
+				sample,
+				write: options.write,
+				events: options.json ? undefined : cli.events,
+				signal: cli.signal,
+			});
 			cli.events.finish();
 			cli.print(options.json ? JSON.stringify(result, null, 2) : describeSuggestions(result));
 		});
@@ -30,9 +41,19 @@ export function registerScrubSuggestCommand(program: Command, context: () => Cli
 export function describeSuggestions(result: ScrubSuggestResult): string {
 	const lines: string[] = [];
 	for (const collection of result.collections) {
-		const current = collection.current === null ? 'not classified' : collection.current === 'fields' ? 'classified by field' : `classified "${collection.current}"`;
-		const whole = collection.current === null && collection.suggestion !== 'fields' ? `; suggested: "${collection.suggestion}" for the whole collection${collection.suggestion === 'empty' ? ', nothing known of its documents' : ''}` : '';
-		lines.push(`${collection.name} (${collection.sampled} ${collection.sampled === 1 ? 'document' : 'documents'} sampled, ${current}${whole})`);
+		const current =
+			collection.current === null
+				? 'not classified'
+				: collection.current === 'fields'
+					? 'classified by field'
+					: `classified "${collection.current}"`;
+		const whole =
+			collection.current === null && collection.suggestion !== 'fields'
+				? `; suggested: "${collection.suggestion}" for the whole collection${collection.suggestion === 'empty' ? ', nothing known of its documents' : ''}`
+				: '';
+		lines.push(
+			`${collection.name} (${collection.sampled} ${collection.sampled === 1 ? 'document' : 'documents'} sampled, ${current}${whole})`,
+		);
 		if (collection.paths.length === 0) {
 			lines.push('  (no documents)', '');
 			continue;
@@ -40,7 +61,8 @@ export function describeSuggestions(result: ScrubSuggestResult): string {
 
 		const rows = [['PATH', 'TYPES', 'PRESENT', 'CURRENT', 'SUGGESTION', 'REASON']];
 		for (const path of collection.paths) {
-			const current = path.current ?? (collection.current === 'fields' || collection.current === null ? 'unclassified' : collection.current);
+			const current =
+				path.current ?? (collection.current === 'fields' || collection.current === null ? 'unclassified' : collection.current);
 			rows.push([path.path, path.types.join(','), `${Math.round(path.present * 100)}%`, current, path.suggestion, path.reason]);
 		}
 
@@ -50,10 +72,17 @@ export function describeSuggestions(result: ScrubSuggestResult): string {
 	const files = result.file;
 	const unclassifiedCollections = result.collections.filter(collection => collection.current === null).length;
 	const samples = `samples of up to ${result.sample} documents`;
-	if (result.unclassified === 0 && unclassifiedCollections === 0) lines.push(`Every path seen in ${result.environment} is classified (${samples})`);
-	else lines.push(`${result.unclassified} unclassified ${result.unclassified === 1 ? 'path' : 'paths'} in ${result.environment} (${samples}); nothing written: --write adds the suggestions to ${files}`);
+	if (result.unclassified === 0 && unclassifiedCollections === 0)
+		lines.push(`Every path seen in ${result.environment} is classified (${samples})`);
+	else
+		lines.push(
+			`${result.unclassified} unclassified ${result.unclassified === 1 ? 'path' : 'paths'} in ${result.environment} (${samples}); nothing written: --write adds the suggestions to ${files}`,
+		);
 	if (result.written) {
-		lines[lines.length - 1] = result.written.added === 0 ? `Nothing to add to ${files}: every path is classified` : `Added ${result.written.added} ${result.written.added === 1 ? 'entry' : 'entries'} to ${files} (${result.written.collections.map(entry => `${entry.name}: ${entry.whole ? `"${entry.whole}"` : entry.added}`).join(', ')}): review the diff`;
+		lines[lines.length - 1] =
+			result.written.added === 0
+				? `Nothing to add to ${files}: every path is classified`
+				: `Added ${result.written.added} ${result.written.added === 1 ? 'entry' : 'entries'} to ${files} (${result.written.collections.map(entry => `${entry.name}: ${entry.whole ? `"${entry.whole}"` : entry.added}`).join(', ')}): review the diff`;
 	}
 
 	return lines.join('\n');

@@ -1,4 +1,4 @@
-import {Option, type Command} from 'commander';
+import {type Command, Option} from 'commander';
 import {formatBytes} from '../../core/format.js';
 import {counted} from '../../core/plural.js';
 import type {CliContext} from '../context.js';
@@ -16,6 +16,8 @@ export function registerVerifyCommand(program: Command, context: () => CliContex
 			const {verifyStoredBackup} = await import('../../core/backups/index.js');
 			const result = await verifyStoredBackup({config: await config(), backup, from: options.from, events, signal});
 			events.finish();
-			print(`Verified ${result.store}${result.archive}: ${counted(result.collections, 'collection')}, ${counted(result.documents, 'document')} (${formatBytes(result.documentBytes)} of BSON), ${formatBytes(result.bytes)} archive; its sha256, size, every CRC and count and its index definitions match the manifest`);
+			print(
+				`Verified ${result.store}${result.archive}: ${counted(result.collections, 'collection')}, ${counted(result.documents, 'document')} (${formatBytes(result.documentBytes)} of BSON), ${formatBytes(result.bytes)} archive; its sha256, size, every CRC and count and its index definitions match the manifest`,
+			);
 		});
 }

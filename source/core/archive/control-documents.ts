@@ -1,4 +1,4 @@
-import {deserialize, Int32, Long, serialize, type Document} from '../bson.js';
+import {type Document, deserialize, Int32, Long, serialize} from '../bson.js';
 
 /**
  * The archive's own small BSON documents (header, prelude entries, namespace
@@ -14,11 +14,18 @@ function encode(document: Document): Buffer {
 
 /** Go marshals an `int` field as int32 when it fits and as int64 otherwise. */
 function goInt(value: number): Int32 | Long {
-	return Number.isSafeInteger(value) && value >= -(2 ** 31) && value < 2 ** 31 ? new Int32(value) : Long.fromBigInt(BigInt(Math.trunc(value)));
+	return Number.isSafeInteger(value) && value >= -(2 ** 31) && value < 2 ** 31
+		? new Int32(value)
+		: Long.fromBigInt(BigInt(Math.trunc(value)));
 }
 
 /** The archive header: {concurrent_collections, version, server_version, tool_version}. */
-export function encodeArchiveHeader(header: {concurrentCollections: number; formatVersion: string; serverVersion: string; toolVersion: string}): Buffer {
+export function encodeArchiveHeader(header: {
+	concurrentCollections: number;
+	formatVersion: string;
+	serverVersion: string;
+	toolVersion: string;
+}): Buffer {
 	return encode({
 		concurrent_collections: new Int32(header.concurrentCollections | 0),
 		version: header.formatVersion,
@@ -72,7 +79,12 @@ function boolField(document: Document, name: string, what: string): boolean {
 }
 
 /** Reads the archive header. */
-export function decodeArchiveHeader(bytes: Uint8Array): {concurrentCollections: number; formatVersion: string; serverVersion: string; toolVersion: string} {
+export function decodeArchiveHeader(bytes: Uint8Array): {
+	concurrentCollections: number;
+	formatVersion: string;
+	serverVersion: string;
+	toolVersion: string;
+} {
 	const what = 'archive header';
 	const document = decode(bytes, what);
 	return {

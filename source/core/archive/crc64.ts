@@ -82,7 +82,15 @@ export class Crc64 {
 			const b6 = 256 + ((high >>> 16) & 0xff);
 			const b7 = high >>> 24;
 			low = tableLow[b0]! ^ tableLow[b1]! ^ tableLow[b2]! ^ tableLow[b3]! ^ tableLow[b4]! ^ tableLow[b5]! ^ tableLow[b6]! ^ tableLow[b7]!;
-			high = tableHigh[b0]! ^ tableHigh[b1]! ^ tableHigh[b2]! ^ tableHigh[b3]! ^ tableHigh[b4]! ^ tableHigh[b5]! ^ tableHigh[b6]! ^ tableHigh[b7]!;
+			high =
+				tableHigh[b0]! ^
+				tableHigh[b1]! ^
+				tableHigh[b2]! ^
+				tableHigh[b3]! ^
+				tableHigh[b4]! ^
+				tableHigh[b5]! ^
+				tableHigh[b6]! ^
+				tableHigh[b7]!;
 			index += 8;
 		}
 

@@ -1,17 +1,17 @@
 export {Crc64, crc64, crc64Hex} from './crc64.js';
 export {
-	archiveFormatVersion,
-	archiveMagic,
-	dataCollectionName,
-	maxBsonSize,
 	type ArchiveCollection,
 	type ArchiveCollectionType,
 	type ArchiveHeader,
 	type ArchiveNamespaceStats,
+	archiveFormatVersion,
+	archiveMagic,
 	type CollectionMetadata,
+	dataCollectionName,
+	maxBsonSize,
 } from './format.js';
 export {parseMetadata, stringifyMetadata} from './metadata.js';
-export {ArchiveParser, type ArchiveEvent, type ArchiveParserOptions, type ArchivePreludeEntry} from './parser.js';
-export {readArchive, readArchiveFile, type ArchiveInput, type ReadArchiveOptions} from './reader.js';
-export {verifyArchive, type ArchiveSummary} from './verify.js';
+export {type ArchiveEvent, ArchiveParser, type ArchiveParserOptions, type ArchivePreludeEntry} from './parser.js';
+export {type ArchiveInput, type ReadArchiveOptions, readArchive, readArchiveFile} from './reader.js';
+export {type ArchiveSummary, verifyArchive} from './verify.js';
 export {ArchiveWriter, type ArchiveWriterOptions} from './writer.js';

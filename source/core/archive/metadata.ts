@@ -1,4 +1,4 @@
-import {EJSON, type Document} from '../bson.js';
+import {type Document, EJSON} from '../bson.js';
 import type {CollectionMetadata} from './format.js';
 
 /**

@@ -3,16 +3,16 @@ import {ByteQueue} from './byte-queue.js';
 import {ControlDocumentError, decodeArchiveHeader, decodeCollectionEntry, decodeNamespaceHeader} from './control-documents.js';
 import {Crc64, crc64Hex} from './crc64.js';
 import {
+	type ArchiveCollection,
+	type ArchiveCollectionType,
+	type ArchiveHeader,
+	type ArchiveNamespaceStats,
 	archiveMagic,
 	dataCollectionName,
 	maxBsonSize,
 	minBsonSize,
 	namespaceKey,
 	terminatorValue,
-	type ArchiveCollection,
-	type ArchiveCollectionType,
-	type ArchiveHeader,
-	type ArchiveNamespaceStats,
 } from './format.js';
 import {parseMetadata} from './metadata.js';
 
@@ -104,9 +104,13 @@ export class ArchiveParser {
 				const magic = queue.peekInt32() >>> 0;
 				if (magic !== archiveMagic) {
 					const gzipped = (magic & 0xff_ff) === 0x8b_1f;
-					throw new MonarchError('corrupt', `${this.name()} is not a mongodump archive (it starts with 0x${magic.toString(16).padStart(8, '0')})`, {
-						hint: gzipped ? 'it is gzipped: read it with gzip' : hints.notArchive,
-					});
+					throw new MonarchError(
+						'corrupt',
+						`${this.name()} is not a mongodump archive (it starts with 0x${magic.toString(16).padStart(8, '0')})`,
+						{
+							hint: gzipped ? 'it is gzipped: read it with gzip' : hints.notArchive,
+						},
+					);
 				}
 
 				queue.skip(4);
@@ -158,9 +162,12 @@ export class ArchiveParser {
 			throw this.corrupt(`the archive ends in the middle of ${this.whereNow()}`, hints.truncated, this.consumed + this.queue.length);
 		}
 
-		const unfinished = this.namespaces.filter((namespace) => !namespace.closed);
+		const unfinished = this.namespaces.filter(namespace => !namespace.closed);
 		if (unfinished.length > 0) {
-			const names = unfinished.slice(0, 3).map((namespace) => namespaceKey(namespace.db, namespace.collection)).join(', ');
+			const names = unfinished
+				.slice(0, 3)
+				.map(namespace => namespaceKey(namespace.db, namespace.collection))
+				.join(', ');
 			const more = unfinished.length > 3 ? ` and ${unfinished.length - 3} more` : '';
 			throw this.corrupt(`the archive ends before ${names}${more} ended`, hints.truncated);
 		}
@@ -212,7 +219,9 @@ export class ArchiveParser {
 
 				case 'eof': {
 					const namespace = this.namespaces.at(-1);
-					throw this.corrupt(`a document follows the EOF header${namespace ? ` of ${namespaceKey(namespace.db, namespace.collection)}` : ''}`);
+					throw this.corrupt(
+						`a document follows the EOF header${namespace ? ` of ${namespaceKey(namespace.db, namespace.collection)}` : ''}`,
+					);
 				}
 
 				default:
@@ -246,7 +255,15 @@ export class ArchiveParser {
 			}
 		}
 
-		const namespace: NamespaceState = {db: raw.db, collection: raw.collection, dataCollection, crc: new Crc64(), count: 0, bytes: 0, closed: false};
+		const namespace: NamespaceState = {
+			db: raw.db,
+			collection: raw.collection,
+			dataCollection,
+			crc: new Crc64(),
+			count: 0,
+			bytes: 0,
+			closed: false,
+		};
 		this.byDataKey.set(dataKey, namespace);
 		this.namespaces.push(namespace);
 		this.entries.push(entry);
@@ -268,7 +285,9 @@ export class ArchiveParser {
 
 		const crc = namespace.crc.digest();
 		if (crc !== header.crc) {
-			throw this.corrupt(`CRC mismatch for ${namespaceKey(namespace.db, namespace.collection)} (archive says ${crc64Hex(header.crc)}, its ${namespace.count} documents hash to ${crc64Hex(crc)})`);
+			throw this.corrupt(
+				`CRC mismatch for ${namespaceKey(namespace.db, namespace.collection)} (archive says ${crc64Hex(header.crc)}, its ${namespace.count} documents hash to ${crc64Hex(crc)})`,
+			);
 		}
 
 		namespace.closed = true;

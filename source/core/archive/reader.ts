@@ -2,8 +2,8 @@ import {createReadStream} from 'node:fs';
 import {Readable} from 'node:stream';
 import {pipeline} from 'node:stream/promises';
 import {createGunzip} from 'node:zlib';
-import {MonarchError, isMonarchError, throwIfAborted} from '../errors.js';
-import {ArchiveParser, type ArchiveEvent, type ArchiveParserOptions} from './parser.js';
+import {isMonarchError, MonarchError, throwIfAborted} from '../errors.js';
+import {type ArchiveEvent, ArchiveParser, type ArchiveParserOptions} from './parser.js';
 
 /** Where archive bytes come from: a Readable, any (async) iterable of chunks, or one whole buffer. */
 export type ArchiveInput = AsyncIterable<Uint8Array | string> | Iterable<Uint8Array> | Uint8Array;
@@ -20,7 +20,8 @@ const gunzipChunkSize = 128 * 1024;
 
 function toBuffer(chunk: Uint8Array | string): Buffer {
 	if (Buffer.isBuffer(chunk)) return chunk;
-	if (typeof chunk === 'string') throw new MonarchError('internal', 'The archive input is a text stream', {hint: 'read the archive without an encoding'});
+	if (typeof chunk === 'string')
+		throw new MonarchError('internal', 'The archive input is a text stream', {hint: 'read the archive without an encoding'});
 	return Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
 }
 
@@ -36,7 +37,7 @@ function iteratorOf(input: ArchiveInput): AsyncIterator<Uint8Array | string> | I
 }
 
 /** The input's bytes, gunzipped when asked or when they start with the gzip magic. */
-async function * bytesOf(input: ArchiveInput, gzip: boolean | 'auto'): AsyncGenerator<Buffer> {
+async function* bytesOf(input: ArchiveInput, gzip: boolean | 'auto'): AsyncGenerator<Buffer> {
 	const iterator = iteratorOf(input);
 	const head: Buffer[] = [];
 	let headLength = 0;
@@ -54,8 +55,8 @@ async function * bytesOf(input: ArchiveInput, gzip: boolean | 'auto'): AsyncGene
 			headLength += chunk.length;
 		}
 
-		const replay = async function * (): AsyncGenerator<Buffer> {
-			yield * head;
+		const replay = async function* (): AsyncGenerator<Buffer> {
+			yield* head;
 			while (!exhausted) {
 				const next = await iterator.next();
 				if (next.done) return;
@@ -66,7 +67,7 @@ async function * bytesOf(input: ArchiveInput, gzip: boolean | 'auto'): AsyncGene
 		const first = Buffer.concat(head, Math.min(headLength, 2));
 		const gzipped = gzip === true || (gzip === 'auto' && first.length >= 2 && first[0] === 0x1f && first[1] === 0x8b);
 		if (!gzipped) {
-			yield * replay();
+			yield* replay();
 			return;
 		}
 
@@ -91,7 +92,7 @@ async function * bytesOf(input: ArchiveInput, gzip: boolean | 'auto'): AsyncGene
  * and, where it applies, the namespace. Errors of the input stream itself
  * (a missing file...) pass through as they are.
  */
-export async function * readArchive(input: ArchiveInput, options: ReadArchiveOptions = {}): AsyncGenerator<ArchiveEvent> {
+export async function* readArchive(input: ArchiveInput, options: ReadArchiveOptions = {}): AsyncGenerator<ArchiveEvent> {
 	const parser = new ArchiveParser(options);
 	const name = options.source ? `archive ${options.source}` : 'the archive';
 	try {
@@ -107,13 +108,15 @@ export async function * readArchive(input: ArchiveInput, options: ReadArchiveOpt
 		const truncated = error.code === 'Z_BUF_ERROR';
 		const message = `${options.source ? `Archive ${options.source}` : 'The archive'} is corrupt: its gzip stream ${truncated ? 'ends early' : `is damaged (${error.message})`}`;
 		throw new MonarchError('corrupt', message, {
-			hint: truncated ? 'the backup file ends early: it was cut short or is still being written' : 'the backup file is damaged; restore from another backup',
+			hint: truncated
+				? 'the backup file ends early: it was cut short or is still being written'
+				: 'the backup file is damaged; restore from another backup',
 			cause: error,
 		});
 	}
 }
 
 /** readArchive over a file, named in error messages by its path. */
-export async function * readArchiveFile(path: string, options: Omit<ReadArchiveOptions, 'source'> = {}): AsyncGenerator<ArchiveEvent> {
-	yield * readArchive(createReadStream(path, {highWaterMark: 1024 * 1024}), {...options, source: path});
+export async function* readArchiveFile(path: string, options: Omit<ReadArchiveOptions, 'source'> = {}): AsyncGenerator<ArchiveEvent> {
+	yield* readArchive(createReadStream(path, {highWaterMark: 1024 * 1024}), {...options, source: path});
 }

@@ -1,7 +1,7 @@
 import {MonarchError} from '../errors.js';
 import type {ArchiveHeader, ArchiveNamespaceStats} from './format.js';
 import type {ArchivePreludeEntry} from './parser.js';
-import {readArchive, type ArchiveInput, type ReadArchiveOptions} from './reader.js';
+import {type ArchiveInput, type ReadArchiveOptions, readArchive} from './reader.js';
 
 /** What an archive holds, read end to end with every length and CRC checked. */
 export type ArchiveSummary = {
@@ -19,7 +19,8 @@ export async function verifyArchive(input: ArchiveInput, options: ReadArchiveOpt
 	for await (const event of readArchive(input, options)) {
 		if (event.type === 'header') header = event.header;
 		else if (event.type === 'prelude') collections = event.collections;
-		else if (event.type === 'end') namespaces.push({db: event.db, collection: event.collection, count: event.count, bytes: event.bytes, crc: event.crc});
+		else if (event.type === 'end')
+			namespaces.push({db: event.db, collection: event.collection, count: event.count, bytes: event.bytes, crc: event.crc});
 	}
 
 	if (!header) throw new MonarchError('internal', 'The archive reader ended without a header');

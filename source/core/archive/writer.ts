@@ -5,6 +5,8 @@ import {MonarchError} from '../errors.js';
 import {encodeArchiveHeader, encodeCollectionEntry, encodeNamespaceHeader} from './control-documents.js';
 import {Crc64} from './crc64.js';
 import {
+	type ArchiveCollection,
+	type ArchiveNamespaceStats,
 	archiveFormatVersion,
 	archiveMagic,
 	bucketsPrefix,
@@ -13,8 +15,6 @@ import {
 	maxBsonSize,
 	minBsonSize,
 	namespaceKey,
-	type ArchiveCollection,
-	type ArchiveNamespaceStats,
 } from './format.js';
 import {stringifyMetadata} from './metadata.js';
 
@@ -114,7 +114,7 @@ export class ArchiveWriter {
 
 	/** Every prelude namespace's stats so far, in prelude order. */
 	get namespaces(): ArchiveNamespaceStats[] {
-		return this.ordered.map((state) => this.statsOf(state));
+		return this.ordered.map(state => this.statsOf(state));
 	}
 
 	/** One namespace's stats so far, or undefined when it is not in the prelude. */
@@ -131,12 +131,14 @@ export class ArchiveWriter {
 			const magic = Buffer.alloc(4);
 			magic.writeUInt32LE(archiveMagic, 0);
 			parts.push(magic);
-			parts.push(encodeArchiveHeader({
-				concurrentCollections: this.options.concurrentCollections ?? defaultConcurrentCollections,
-				formatVersion: archiveFormatVersion,
-				serverVersion: this.options.serverVersion,
-				toolVersion: this.options.toolVersion,
-			}));
+			parts.push(
+				encodeArchiveHeader({
+					concurrentCollections: this.options.concurrentCollections ?? defaultConcurrentCollections,
+					formatVersion: archiveFormatVersion,
+					serverVersion: this.options.serverVersion,
+					toolVersion: this.options.toolVersion,
+				}),
+			);
 
 			const states: NamespaceState[] = [];
 			const keys = new Set<string>();
@@ -151,14 +153,25 @@ export class ArchiveWriter {
 
 				keys.add(key);
 				keys.add(namespaceKey(entry.db, entry.collection));
-				parts.push(encodeCollectionEntry({
+				parts.push(
+					encodeCollectionEntry({
+						db: entry.db,
+						collection: entry.collection,
+						metadata: entry.metadata ? stringifyMetadata(entry.metadata) : '',
+						size: entry.size ?? 0,
+						type: entry.type,
+					}),
+				);
+				states.push({
 					db: entry.db,
 					collection: entry.collection,
-					metadata: entry.metadata ? stringifyMetadata(entry.metadata) : '',
-					size: entry.size ?? 0,
-					type: entry.type,
-				}));
-				states.push({db: entry.db, collection: entry.collection, dataCollection, crc: new Crc64(), count: 0, bytes: 0, segments: 0, ended: false});
+					dataCollection,
+					crc: new Crc64(),
+					count: 0,
+					bytes: 0,
+					segments: 0,
+					ended: false,
+				});
 			}
 
 			parts.push(terminator);
@@ -185,7 +198,9 @@ export class ArchiveWriter {
 			for (const [index, document] of documents.entries()) {
 				const length = document.length;
 				if (length < minBsonSize || length > maxBsonSize || documentLength(document) !== length || document[length - 1] !== 0) {
-					throw misuse(`Document ${state.count + index} of ${namespaceKey(db, state.collection)} is not one whole BSON document of at most 16 MiB (${length} bytes)`);
+					throw misuse(
+						`Document ${state.count + index} of ${namespaceKey(db, state.collection)} is not one whole BSON document of at most 16 MiB (${length} bytes)`,
+					);
 				}
 
 				total += length;
@@ -249,9 +264,12 @@ export class ArchiveWriter {
 	async finish(): Promise<ArchiveNamespaceStats[]> {
 		return this.enqueue(async () => {
 			if (!this.preludeWritten) throw misuse('The archive was finished before its prelude was written');
-			const open = this.ordered.filter((state) => !state.ended);
+			const open = this.ordered.filter(state => !state.ended);
 			if (open.length > 0) {
-				const names = open.slice(0, 3).map((state) => namespaceKey(state.db, state.collection)).join(', ');
+				const names = open
+					.slice(0, 3)
+					.map(state => namespaceKey(state.db, state.collection))
+					.join(', ');
 				throw misuse(`The archive was finished before ${names}${open.length > 3 ? ` and ${open.length - 3} more` : ''} ended`);
 			}
 
@@ -292,7 +310,9 @@ export class ArchiveWriter {
 	private admit(state: NamespaceState): void {
 		const limit = this.options.concurrentCollections ?? defaultConcurrentCollections;
 		if (this.openNamespaces >= limit) {
-			throw misuse(`Namespace ${namespaceKey(state.db, state.collection)} would make ${this.openNamespaces + 1} namespaces open at once in an archive whose concurrentCollections is ${limit}; mongorestore would stall`);
+			throw misuse(
+				`Namespace ${namespaceKey(state.db, state.collection)} would make ${this.openNamespaces + 1} namespaces open at once in an archive whose concurrentCollections is ${limit}; mongorestore would stall`,
+			);
 		}
 
 		this.openNamespaces++;

@@ -1,4 +1,4 @@
-import {readArchive, type ArchiveEvent, type ArchiveNamespaceStats, type ArchivePreludeEntry} from '../archive/index.js';
+import {type ArchiveEvent, type ArchiveNamespaceStats, type ArchivePreludeEntry, readArchive} from '../archive/index.js';
 import {isMonarchError, MonarchError} from '../errors.js';
 import {digestChunks} from './digest.js';
 
@@ -66,12 +66,13 @@ export function createArchiveCheck(rules: ArchiveCheckRules): ArchiveCheck {
 
 	/** The reader's own 'corrupt' errors name an `Archive`: a backup's are renamed, with the backup's hint. */
 	const named = (error: unknown) => {
-		if (noun === 'Archive' || !isMonarchError(error) || error.code !== 'corrupt' || error.message.startsWith(`${noun} ${where}`)) return error;
+		if (noun === 'Archive' || !isMonarchError(error) || error.code !== 'corrupt' || error.message.startsWith(`${noun} ${where}`))
+			return error;
 		return new MonarchError('corrupt', error.message.replace(/^Archive /, `${noun} `), {hint, cause: error});
 	};
 
 	return {
-		async * events(source, signal) {
+		async *events(source, signal) {
 			digest = digestChunks(source);
 			try {
 				for await (const event of readArchive(digest, {source: where, ...(signal ? {signal} : {})})) {

@@ -1,13 +1,15 @@
 import type {Db} from 'mongodb';
 import {now} from '../clock.js';
+import type {CollectionInfo} from '../collections.js';
 import type {ProjectConfig} from '../config/load.js';
 import {connect} from '../connection.js';
-import {findEnvironment, type Environment} from '../environments.js';
+import {type Environment, findEnvironment} from '../environments.js';
 import {describeError, isMonarchError, MonarchError, throwIfAborted} from '../errors.js';
 import {ignoreEvents, type OperationOptions} from '../events.js';
 import type {Prompter} from '../prompts.js';
 import {runQuerySet} from '../querysets/run.js';
 import type {QuerySetRun} from '../querysets/selection.js';
+import {planScrub, type ScrubPlan, scrubberFor} from '../scrub/policy.js';
 import type {BackupStore, StoreLocation} from '../storage/contract.js';
 import {isNameTaken} from '../storage/name-taken.js';
 import {storeFor} from '../storage/stores.js';
@@ -17,8 +19,6 @@ import {createDigestStream} from './digest.js';
 import {dumpDatabase} from './dump.js';
 import type {BackupManifest} from './manifest.js';
 import {backupBaseName, nextBackupName} from './naming.js';
-import type {CollectionInfo} from '../collections.js';
-import {planScrub, scrubberFor, type ScrubPlan} from '../scrub/policy.js';
 
 export type BackupOptions = OperationOptions & {
 	config: ProjectConfig;
@@ -64,9 +64,27 @@ export async function backup(options: BackupOptions): Promise<BackupResult> {
 	const connection = await connect(environment, {access: 'write', lock: config.lock, events: options.events, signal: options.signal});
 	try {
 		const querySet = options.querySet
-			? await runQuerySet({config, name: options.querySet, database: connection.db, environment: environment.name, prompter: options.prompter, events: options.events, signal: options.signal})
+			? await runQuerySet({
+					config,
+					name: options.querySet,
+					database: connection.db,
+					environment: environment.name,
+					prompter: options.prompter,
+					events: options.events,
+					signal: options.signal,
+				})
 			: undefined;
-		return await writeBackup({db: connection.db, environment, store, base, querySet, scrub: scrub?.scrub ? {plan: scrub, config} : undefined, splitCollections: config.splitCollections, events: options.events, signal: options.signal});
+		return await writeBackup({
+			db: connection.db,
+			environment,
+			store,
+			base,
+			querySet,
+			scrub: scrub?.scrub ? {plan: scrub, config} : undefined,
+			splitCollections: config.splitCollections,
+			events: options.events,
+			signal: options.signal,
+		});
 	} finally {
 		await connection.close();
 	}
@@ -109,7 +127,11 @@ export async function writeBackup(options: WriteBackupOptions): Promise<BackupRe
 		} catch (error) {
 			if (!isNameTaken(error) || refused.length + 1 >= nameAttempts) throw error;
 			refused.push(archive);
-			events({type: 'log', level: 'warn', message: `${archive} was taken by another backup while this one was written (nothing was overwritten); backing up again under the next free name`});
+			events({
+				type: 'log',
+				level: 'warn',
+				message: `${archive} was taken by another backup while this one was written (nothing was overwritten); backing up again under the next free name`,
+			});
 		}
 	}
 }
@@ -128,8 +150,19 @@ async function writeBackupAs(archive: string, createdAt: Date, options: WriteBac
 	try {
 		const label = options.label ?? `backup ${environment.name}`;
 		const scrub = options.scrub;
-		const scrubFor = scrub ? (infos: readonly CollectionInfo[]) => scrubberFor(scrub.config, scrub.plan, infos, label, options.querySet?.scrub) : undefined;
-		dumped = await dumpDatabase({db, output: body, selection: options.querySet?.selection, label, scrubFor, splitCollections: options.splitCollections, events, signal});
+		const scrubFor = scrub
+			? (infos: readonly CollectionInfo[]) => scrubberFor(scrub.config, scrub.plan, infos, label, options.querySet?.scrub)
+			: undefined;
+		dumped = await dumpDatabase({
+			db,
+			output: body,
+			selection: options.querySet?.selection,
+			label,
+			scrubFor,
+			splitCollections: options.splitCollections,
+			events,
+			signal,
+		});
 	} catch (error) {
 		// A refused name destroys `body`, failing the dump: report the refusal, which writeBackup acts on.
 		const writeError = await written.then(
@@ -153,7 +186,10 @@ async function writeBackupAs(archive: string, createdAt: Date, options: WriteBac
 		collections: dumped.collections,
 		sha256: digest.sha256,
 		size: digest.size,
-		...scrubRecord(options, dumped.collections.map(collection => collection.name)),
+		...scrubRecord(
+			options,
+			dumped.collections.map(collection => collection.name),
+		),
 	};
 
 	try {
@@ -169,7 +205,15 @@ async function writeBackupAs(archive: string, createdAt: Date, options: WriteBac
 		throw error;
 	}
 
-	return {environment: environment.name, database: environment.database, archive, location: store.location, store: store.description, manifest, archiveBytes: dumped.archiveBytes};
+	return {
+		environment: environment.name,
+		database: environment.database,
+		archive,
+		location: store.location,
+		store: store.description,
+		manifest,
+		archiveBytes: dumped.archiveBytes,
+	};
 }
 
 /** What the manifest says of personal data: the scrub rules applied (fingerprint and fields, never the key), or that it holds personal data. */
@@ -178,7 +222,12 @@ function scrubRecord(options: WriteBackupOptions, collections: string[]): Pick<B
 	const rules = scrub?.config.scrub;
 	if (scrub?.plan.scrub && rules) {
 		const scrubbed = collections.filter(name => (rules.rules.get(name)?.length ?? 0) > 0).sort();
-		return {scrub: {fingerprint: rules.fingerprint, collections: scrubbed.map(name => ({name, fields: (rules.rules.get(name) ?? []).map(rule => rule.path)}))}};
+		return {
+			scrub: {
+				fingerprint: rules.fingerprint,
+				collections: scrubbed.map(name => ({name, fields: (rules.rules.get(name) ?? []).map(rule => rule.path)})),
+			},
+		};
 	}
 
 	return options.environment.personalData ? {personalData: true} : {};
@@ -187,8 +236,12 @@ function scrubRecord(options: WriteBackupOptions, collections: string[]): Pick<B
 /** The archive was stored but its manifest was not, and deleting the archive failed too: say what is left and how to remove it. */
 function incompleteArchiveLeft(error: unknown, store: BackupStore, archive: string): MonarchError {
 	const code = isMonarchError(error) ? error.code : 'internal';
-	return new MonarchError(code, `${describeError(error)}; the archive ${store.description}${archive} was stored but could not be deleted, so an incomplete backup (never restored) was left there`, {
-		hint: `remove it with \`monarch prune_backups ${archive} --from ${store.location}\` (or later with \`monarch prune_backups --incomplete\`)`,
-		cause: error,
-	});
+	return new MonarchError(
+		code,
+		`${describeError(error)}; the archive ${store.description}${archive} was stored but could not be deleted, so an incomplete backup (never restored) was left there`,
+		{
+			hint: `remove it with \`monarch prune_backups ${archive} --from ${store.location}\` (or later with \`monarch prune_backups --incomplete\`)`,
+			cause: error,
+		},
+	);
 }

@@ -5,7 +5,7 @@ import {describeError, firstLine, isMonarchError, MonarchError} from '../errors.
 import {redact} from '../redact.js';
 import type {BackupStore, StoredObject, StoreLocation} from '../storage/contract.js';
 import {openStores, storeFor} from '../storage/stores.js';
-import {archiveSuffix, backupManifestSchema, manifestNameFor, manifestSuffix, type BackupManifest} from './manifest.js';
+import {archiveSuffix, type BackupManifest, backupManifestSchema, manifestNameFor, manifestSuffix} from './manifest.js';
 import {archiveNameOf} from './naming.js';
 
 /** One backup as `list_backups` shows it. */
@@ -65,7 +65,9 @@ export async function listBackups(config: ProjectConfig, options: {signal?: Abor
 	);
 	if (failures.length === stores.length) throw failures[0];
 	for (const entries of results) backups.push(...entries);
-	backups.sort((a, b) => b.createdAt.getTime() - a.createdAt.getTime() || b.archive.localeCompare(a.archive) || a.location.localeCompare(b.location));
+	backups.sort(
+		(a, b) => b.createdAt.getTime() - a.createdAt.getTime() || b.archive.localeCompare(a.archive) || a.location.localeCompare(b.location),
+	);
 	return {backups, warnings};
 }
 
@@ -77,35 +79,39 @@ async function backupsIn(store: BackupStore, warnings: string[], signal?: AbortS
 		else if (name.endsWith(`${archiveSuffix}${manifestSuffix}`)) archives.add(name.slice(0, -manifestSuffix.length));
 	}
 
-	return pMap([...archives], async archive => {
-		const object = objects.get(archive);
-		const manifestObject = objects.get(manifestNameFor(archive));
-		const entry = (problem: string | undefined, manifest?: BackupManifest): BackupEntry => ({
-			archive,
-			location: store.location,
-			store: store.description,
-			size: object?.size ?? null,
-			environment: manifest?.environment ?? null,
-			database: manifest?.database ?? null,
-			createdAt: manifest ? new Date(manifest.createdAt) : (object ?? manifestObject)!.modifiedAt,
-			querySet: manifest?.querySet ?? null,
-			state: problem ? 'incomplete' : 'complete',
-			...(problem ? {problem} : {}),
-			...(manifest ? {manifest} : {}),
-		});
+	return pMap(
+		[...archives],
+		async archive => {
+			const object = objects.get(archive);
+			const manifestObject = objects.get(manifestNameFor(archive));
+			const entry = (problem: string | undefined, manifest?: BackupManifest): BackupEntry => ({
+				archive,
+				location: store.location,
+				store: store.description,
+				size: object?.size ?? null,
+				environment: manifest?.environment ?? null,
+				database: manifest?.database ?? null,
+				createdAt: manifest ? new Date(manifest.createdAt) : (object ?? manifestObject)!.modifiedAt,
+				querySet: manifest?.querySet ?? null,
+				state: problem ? 'incomplete' : 'complete',
+				...(problem ? {problem} : {}),
+				...(manifest ? {manifest} : {}),
+			});
 
-		if (!manifestObject) return entry('no manifest: interrupted or still being written');
-		let manifest: BackupManifest;
-		try {
-			manifest = await readManifest(store, archive, signal);
-		} catch (error) {
-			if (isMonarchError(error) && error.code === 'cancelled') throw error;
-			warnings.push(redact(describeError(error)));
-			return entry('unreadable manifest');
-		}
+			if (!manifestObject) return entry('no manifest: interrupted or still being written');
+			let manifest: BackupManifest;
+			try {
+				manifest = await readManifest(store, archive, signal);
+			} catch (error) {
+				if (isMonarchError(error) && error.code === 'cancelled') throw error;
+				warnings.push(redact(describeError(error)));
+				return entry('unreadable manifest');
+			}
 
-		return entry(problemWith(archive, object, manifest), manifest);
-	}, {concurrency: 8});
+			return entry(problemWith(archive, object, manifest), manifest);
+		},
+		{concurrency: 8},
+	);
 }
 
 /** Why an archive and its (valid) manifest do not make a complete backup, or undefined. */
@@ -124,7 +130,11 @@ export type FoundBackup = {store: BackupStore; archive: string; manifest: Backup
  * configured store or only `from`. Refuses an incomplete backup, and a name
  * that exists complete in both stores (pick one with `--from`).
  */
-export async function findBackup(config: ProjectConfig, ref: string, options: {from?: StoreLocation; signal?: AbortSignal} = {}): Promise<FoundBackup> {
+export async function findBackup(
+	config: ProjectConfig,
+	ref: string,
+	options: {from?: StoreLocation; signal?: AbortSignal} = {},
+): Promise<FoundBackup> {
 	const archive = archiveNameOf(ref);
 	const stores = options.from ? [storeFor(config, options.from)] : openStores(config);
 	if (stores.length === 0) storeFor(config);
@@ -155,11 +165,17 @@ export async function findBackup(config: ProjectConfig, ref: string, options: {f
 	if (broken?.problem) throw broken.problem;
 	const failed = looks.find(look => look.failure);
 	if (failed) throw failed.failure;
-	throw new MonarchError('not-found', `No backup ${archive} in ${stores.map(store => store.description).join(' or ')}`, {hint: 'see `monarch list_backups`'});
+	throw new MonarchError('not-found', `No backup ${archive} in ${stores.map(store => store.description).join(' or ')}`, {
+		hint: 'see `monarch list_backups`',
+	});
 }
 
 /** A store's view of one archive: its manifest when complete, the reason when not, nothing when absent. */
-async function lookIn(store: BackupStore, archive: string, signal?: AbortSignal): Promise<{manifest?: BackupManifest; problem?: MonarchError}> {
+async function lookIn(
+	store: BackupStore,
+	archive: string,
+	signal?: AbortSignal,
+): Promise<{manifest?: BackupManifest; problem?: MonarchError}> {
 	const [hasArchive, hasManifest] = await Promise.all([store.exists(archive, signal), store.exists(manifestNameFor(archive), signal)]);
 	const where = `${store.description}${archive}`;
 	if (!hasArchive && !hasManifest) return {};
@@ -173,11 +189,19 @@ async function lookIn(store: BackupStore, archive: string, signal?: AbortSignal)
 
 	const manifest = await readManifest(store, archive, signal);
 	if (!hasArchive) {
-		return {problem: new MonarchError('not-found', `Backup ${where} is incomplete: its manifest is there but the archive is missing`, {hint: 'take a new backup'})};
+		return {
+			problem: new MonarchError('not-found', `Backup ${where} is incomplete: its manifest is there but the archive is missing`, {
+				hint: 'take a new backup',
+			}),
+		};
 	}
 
 	if (manifest.archive !== archive) {
-		return {problem: new MonarchError('corrupt', `Backup ${where}: its manifest describes ${manifest.archive}`, {hint: 'the manifest was renamed or copied; take a new backup'})};
+		return {
+			problem: new MonarchError('corrupt', `Backup ${where}: its manifest describes ${manifest.archive}`, {
+				hint: 'the manifest was renamed or copied; take a new backup',
+			}),
+		};
 	}
 
 	return {manifest};
@@ -188,7 +212,10 @@ export async function writeManifest(store: BackupStore, manifest: BackupManifest
 	const checked = backupManifestSchema.safeParse(manifest);
 	if (!checked.success) {
 		const issue = checked.error.issues[0];
-		throw new MonarchError('internal', `Refusing to write an invalid manifest for ${manifest.archive}: ${issue?.path.join('.')}: ${issue?.message}`);
+		throw new MonarchError(
+			'internal',
+			`Refusing to write an invalid manifest for ${manifest.archive}: ${issue?.path.join('.')}: ${issue?.message}`,
+		);
 	}
 
 	const body = Buffer.from(`${JSON.stringify(checked.data, null, '\t')}\n`);
@@ -210,7 +237,9 @@ export async function readManifest(store: BackupStore, archive: string, signal?:
 		size += buffer.length;
 		if (size > maxManifestBytes) {
 			stream.destroy();
-			throw new MonarchError('corrupt', `${where}: not a manifest (over ${maxManifestBytes} bytes)`, {hint: 'the backup is incomplete; take a new one'});
+			throw new MonarchError('corrupt', `${where}: not a manifest (over ${maxManifestBytes} bytes)`, {
+				hint: 'the backup is incomplete; take a new one',
+			});
 		}
 
 		chunks.push(buffer);
@@ -220,14 +249,18 @@ export async function readManifest(store: BackupStore, archive: string, signal?:
 	try {
 		json = JSON.parse(Buffer.concat(chunks).toString('utf8'));
 	} catch (error) {
-		throw new MonarchError('corrupt', `${where}: invalid JSON (${firstLine((error as Error).message)})`, {hint: 'the backup is incomplete; take a new one'});
+		throw new MonarchError('corrupt', `${where}: invalid JSON (${firstLine((error as Error).message)})`, {
+			hint: 'the backup is incomplete; take a new one',
+		});
 	}
 
 	const parsed = backupManifestSchema.safeParse(json);
 	if (!parsed.success) {
 		const issue = parsed.error.issues[0];
 		const field = issue?.path.length ? `${issue.path.join('.')}: ` : '';
-		throw new MonarchError('corrupt', `${where}: invalid manifest: ${field}${issue?.message ?? 'invalid'}`, {hint: 'the backup is incomplete; take a new one'});
+		throw new MonarchError('corrupt', `${where}: invalid manifest: ${field}${issue?.message ?? 'invalid'}`, {
+			hint: 'the backup is incomplete; take a new one',
+		});
 	}
 
 	return parsed.data;

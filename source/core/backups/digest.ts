@@ -27,14 +27,21 @@ export function createDigestStream(): DigestStream {
 }
 
 /** Yields a stream's chunks while hashing and counting them; `digest()` once the iteration is over. */
-export function digestChunks(source: AsyncIterable<Uint8Array | string>): AsyncIterable<Buffer> & {digest(): {sha256: string; size: number}} {
+export function digestChunks(
+	source: AsyncIterable<Uint8Array | string>,
+): AsyncIterable<Buffer> & {digest(): {sha256: string; size: number}} {
 	const hash = createHash('sha256');
 	let size = 0;
 	let result: {sha256: string; size: number} | undefined;
 	return {
-		async * [Symbol.asyncIterator]() {
+		async *[Symbol.asyncIterator]() {
 			for await (const chunk of source) {
-				const buffer = typeof chunk === 'string' ? Buffer.from(chunk) : Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
+				const buffer =
+					typeof chunk === 'string'
+						? Buffer.from(chunk)
+						: Buffer.isBuffer(chunk)
+							? chunk
+							: Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
 				hash.update(buffer);
 				size += buffer.length;
 				yield buffer;

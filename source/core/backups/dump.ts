@@ -1,20 +1,18 @@
 import type {Writable} from 'node:stream';
 import type {Db, Document} from 'mongodb';
-import {ArchiveWriter, dataCollectionName, type ArchiveCollection} from '../archive/index.js';
-import {MonarchError, throwIfAborted} from '../errors.js';
-import {runSettled} from '../pool.js';
-import {ignoreEvents, type EventSink} from '../events.js';
-import type {Selection} from '../querysets/selection.js';
-import {monarchVersion} from '../version.js';
-import {countForProgress, describeCollections, type CollectionInfo} from '../collections.js';
-import type {Scrubber} from '../scrub/scrubber.js';
-import {metadataDigest, type BackupManifest} from './manifest.js';
-import {planRangeTasks, rangeCountdown, splitThreshold} from './id-ranges.js';
-import {traitsFor, type ServerTraits} from '../server-traits.js';
+import {type ArchiveCollection, ArchiveWriter, dataCollectionName} from '../archive/index.js';
 import {collectGarbageEvery} from '../collect-garbage.js';
+import {type CollectionInfo, countForProgress, describeCollections, dumpConcurrency} from '../collections.js';
+import {MonarchError, throwIfAborted} from '../errors.js';
+import {type EventSink, ignoreEvents} from '../events.js';
+import {runSettled} from '../pool.js';
+import type {Selection} from '../querysets/selection.js';
+import type {Scrubber} from '../scrub/scrubber.js';
+import {type ServerTraits, traitsFor} from '../server-traits.js';
+import {monarchVersion} from '../version.js';
 import {drainRawCursor} from './drain-cursor.js';
-
-import {dumpConcurrency} from '../collections.js';
+import {planRangeTasks, rangeCountdown, splitThreshold} from './id-ranges.js';
+import {type BackupManifest, metadataDigest} from './manifest.js';
 
 export {dumpConcurrency};
 
@@ -58,7 +56,12 @@ export async function dumpDatabase(options: DumpOptions): Promise<DumpResult> {
 	let writer: ArchiveWriter | undefined;
 	try {
 		const plan = await planDump(options);
-		writer = new ArchiveWriter(output, {serverVersion: plan.serverVersion, toolVersion: `monarch ${monarchVersion}`, concurrentCollections: concurrency, gzip: true});
+		writer = new ArchiveWriter(output, {
+			serverVersion: plan.serverVersion,
+			toolVersion: `monarch ${monarchVersion}`,
+			concurrentCollections: concurrency,
+			gzip: true,
+		});
 		const metadataDigests = await writePrelude(writer, plan);
 		await dumpDocuments(writer, plan, options, concurrency);
 		throwIfAborted(options.signal, options.label);
@@ -99,7 +102,8 @@ async function planDump(options: DumpOptions): Promise<DumpPlan> {
 	if (options.selection) {
 		const found = new Set(described.map(info => info.name));
 		for (const name of filters.keys()) {
-			if (!found.has(name)) events({type: 'log', level: 'warn', message: `Collection ${name} does not exist in ${db.databaseName}: nothing to take from it`});
+			if (!found.has(name))
+				events({type: 'log', level: 'warn', message: `Collection ${name} does not exist in ${db.databaseName}: nothing to take from it`});
 		}
 	}
 
@@ -122,18 +126,20 @@ async function planDump(options: DumpOptions): Promise<DumpPlan> {
 /** Writes the prelude (each collection's options and indexes) and ends the collections without documents; returns each one's metadata digest, for the manifest. */
 async function writePrelude(writer: ArchiveWriter, plan: DumpPlan): Promise<Map<string, string>> {
 	const database = plan.db.databaseName;
-	const prelude = plan.infos.map((info): ArchiveCollection => ({
-		db: database,
-		collection: info.name,
-		type: info.type,
-		metadata: {
-			options: info.options,
-			indexes: info.indexes,
-			collectionName: info.name,
+	const prelude = plan.infos.map(
+		(info): ArchiveCollection => ({
+			db: database,
+			collection: info.name,
 			type: info.type,
-			...(info.uuid ? {uuid: info.uuid} : {}),
-		},
-	}));
+			metadata: {
+				options: info.options,
+				indexes: info.indexes,
+				collectionName: info.name,
+				type: info.type,
+				...(info.uuid ? {uuid: info.uuid} : {}),
+			},
+		}),
+	);
 	await writer.writePrelude(prelude);
 	// Views have no documents (nor collections classified `empty`): end them first, before data collections take the open slots.
 	for (const info of plan.infos) if (!plan.takesDocuments(info)) await writer.endCollection(database, info.name);
@@ -191,12 +197,18 @@ async function dumpDocuments(writer: ArchiveWriter, plan: DumpPlan, options: Dum
 		// A collection read in ranges ends once, after its last range.
 		if (!countdown.finished(task)) return;
 		await writer.endCollection(database, info.name);
-		if (!counts.get(info.name) && !scrubber?.gate?.failed) events({type: 'progress', task: `${label}: ${info.name}`, done: 0, total: 0, unit: 'docs'});
+		if (!counts.get(info.name) && !scrubber?.gate?.failed)
+			events({type: 'progress', task: `${label}: ${info.name}`, done: 0, total: 0, unit: 'docs'});
 	});
 }
 
 /** A collection's batches as a scrubbed dump writes them: the scrubber's pass of each. */
-function scrubbedBatches(scrubber: Scrubber, name: string, label: string, events: EventSink): (read: Buffer[]) => readonly Uint8Array[] | undefined {
+function scrubbedBatches(
+	scrubber: Scrubber,
+	name: string,
+	label: string,
+	events: EventSink,
+): (read: Buffer[]) => readonly Uint8Array[] | undefined {
 	return read => {
 		const batch = scrubber.pass(name, read);
 		// The gate found a path nothing classifies: nothing more is written; the source is read on to list every such path.
@@ -216,7 +228,15 @@ async function finishDump(writer: ArchiveWriter, plan: DumpPlan, metadataDigests
 	const collections = plan.infos.map(info => {
 		const entry = byName.get(info.name);
 		if (!entry) throw new MonarchError('internal', `The archive has no stats for ${info.name}`);
-		return {name: info.name, type: info.type, count: entry.count, bytes: entry.bytes, crc: entry.crc, indexes: info.indexes.length, metadataSha256: metadataDigests.get(info.name)!};
+		return {
+			name: info.name,
+			type: info.type,
+			count: entry.count,
+			bytes: entry.bytes,
+			crc: entry.crc,
+			indexes: info.indexes.length,
+			metadataSha256: metadataDigests.get(info.name)!,
+		};
 	});
 	return {serverVersion: plan.serverVersion, collections, archiveBytes: writer.bytesWritten};
 }

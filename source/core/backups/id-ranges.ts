@@ -1,7 +1,7 @@
-import {deserialize} from '../bson.js';
 import type {Collection, Document} from 'mongodb';
+import {deserialize} from '../bson.js';
 import {throwIfAborted} from '../errors.js';
-import {ignoreEvents, type EventSink} from '../events.js';
+import {type EventSink, ignoreEvents} from '../events.js';
 import type {ServerTraits} from '../server-traits.js';
 
 /**
@@ -19,7 +19,10 @@ export const defaultSplitMinDocuments = 100_000;
  * (measured at 200k documents: four range cursors at once took 2.3 times one
  * cursor's wall time), so there collections are split only when configured.
  */
-export function splitThreshold(configured: {minDocuments: number} | undefined, traits: Pick<ServerTraits, 'indexedIdRanges'>): number | undefined {
+export function splitThreshold(
+	configured: {minDocuments: number} | undefined,
+	traits: Pick<ServerTraits, 'indexedIdRanges'>,
+): number | undefined {
 	if (configured) return configured.minDocuments;
 	return traits.indexedIdRanges ? defaultSplitMinDocuments : undefined;
 }
@@ -69,7 +72,11 @@ function and(filter: Document | undefined, range: Document): Document {
  * FerretDB v1 sorts in memory). `expected` (the estimated count) only
  * balances the ranges. With fewer than one boundary the answer is `[filter]`.
  */
-export async function idRangeFilters(collection: Collection, filter: Document | undefined, options: {parts: number; expected: number; signal?: AbortSignal | undefined}): Promise<Document[]> {
+export async function idRangeFilters(
+	collection: Collection,
+	filter: Document | undefined,
+	options: {parts: number; expected: number; signal?: AbortSignal | undefined},
+): Promise<Document[]> {
 	const whole = [filter ?? {}];
 	const step = Math.ceil(options.expected / options.parts);
 	if (options.parts < 2 || step < 1) return whole;
@@ -146,7 +153,14 @@ export async function planRangeTasks<T>(items: readonly T[], options: PlanRanges
 		}
 
 		const filters = await idRangeFilters(collection, filter, {parts: options.parts, expected: count, signal: options.signal});
-		if (filters.length > 1) events({type: 'dump:collection-split', label: options.label, collection: collection.collectionName, documents: count, ranges: filters.length});
+		if (filters.length > 1)
+			events({
+				type: 'dump:collection-split',
+				label: options.label,
+				collection: collection.collectionName,
+				documents: count,
+				ranges: filters.length,
+			});
 		for (const range of filters) tasks.push({collection: item, filter: range, ranges: filters.length});
 	}
 

@@ -1,6 +1,6 @@
 import {createHash} from 'node:crypto';
+import {type ArchiveCollection, stringifyMetadata} from '../archive/index.js';
 import {z} from '../zod.js';
-import {stringifyMetadata, type ArchiveCollection} from '../archive/index.js';
 
 /**
  * The manifest written beside each archive (`<archive>.manifest.json`), last:
@@ -63,7 +63,10 @@ export const backupManifestSchema = z.object({
 			bytes: z.number().int().nonnegative(),
 			crc: z.string().regex(/^[0-9a-f]{16}$/i, '16 hex digits'),
 			indexes: z.number().int().nonnegative(),
-			metadataSha256: z.string().regex(/^[0-9a-f]{64}$/i, '64 hex digits').optional(),
+			metadataSha256: z
+				.string()
+				.regex(/^[0-9a-f]{64}$/i, '64 hex digits')
+				.optional(),
 		}),
 	),
 	sha256: z.string().regex(/^[0-9a-f]{64}$/i, '64 hex digits'),
@@ -74,5 +77,7 @@ export const backupManifestSchema = z.object({
 
 /** The manifest's `metadataSha256` of a collection's metadata: sha256 of the prelude's canonical Extended JSON string. */
 export function metadataDigest(metadata: ArchiveCollection['metadata']): string {
-	return createHash('sha256').update(metadata ? stringifyMetadata(metadata) : '').digest('hex');
+	return createHash('sha256')
+		.update(metadata ? stringifyMetadata(metadata) : '')
+		.digest('hex');
 }

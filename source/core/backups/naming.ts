@@ -16,7 +16,9 @@ export function backupBaseName(database: string, name?: string): string {
 	const base = backupShortName(name);
 	const problem = nameProblem(base);
 	if (problem) {
-		throw new MonarchError('usage', `--name ${JSON.stringify(name)}: ${problem}`, {hint: 'use letters, digits, "-", "_" and "." only, e.g. --name before_launch'});
+		throw new MonarchError('usage', `--name ${JSON.stringify(name)}: ${problem}`, {
+			hint: 'use letters, digits, "-", "_" and "." only, e.g. --name before_launch',
+		});
 	}
 
 	return base;
@@ -46,7 +48,13 @@ export function backupDate(date: Date): string {
  * proposal: another backup may take it before this one is stored, and the
  * store's write then refuses it (see `writeBackup`).
  */
-export async function nextBackupName(store: BackupStore, base: string, date: Date, signal?: AbortSignal, refused: readonly string[] = []): Promise<string> {
+export async function nextBackupName(
+	store: BackupStore,
+	base: string,
+	date: Date,
+	signal?: AbortSignal,
+	refused: readonly string[] = [],
+): Promise<string> {
 	const stem = `${base}__${backupDate(date)}`;
 	checkObjectName(`${stem}${archiveSuffix}`);
 	const taken = new Set([...(await store.list(signal)).map(object => object.name), ...refused]);

@@ -3,8 +3,9 @@
  * and in the CLI's summary. On its own (no store, no catalogue) so it loads
  * without the prune.
  */
-import type {StoreLocation, PendingWrite} from '../storage/contract.js';
+
 import {counted} from '../plural.js';
+import type {PendingWrite, StoreLocation} from '../storage/contract.js';
 import type {BackupEntry} from './catalogue.js';
 
 /** A backup to delete: its manifest first (it stops being restorable at once), then its archive. */

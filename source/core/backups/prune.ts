@@ -5,7 +5,7 @@ import {ignoreEvents, type OperationOptions} from '../events.js';
 import type {Prompter} from '../prompts.js';
 import type {BackupStore, PendingWrite, StoreLocation} from '../storage/contract.js';
 import {openStores, storeFor} from '../storage/stores.js';
-import {listBackups, type BackupEntry} from './catalogue.js';
+import {type BackupEntry, listBackups} from './catalogue.js';
 import {manifestNameFor} from './manifest.js';
 import {archiveNameOf} from './naming.js';
 import {describePlan, type PruneItem, type PrunePlan} from './prune-plan.js';
@@ -43,7 +43,10 @@ const units: Record<string, number> = {m: 60_000, h: 3_600_000, d: 86_400_000, w
 /** `30d`, `12h`, `90m`, `2w` as milliseconds; a usage error naming `--older-than` otherwise. */
 export function parseAge(text: string): number {
 	const match = /^(\d+)([mhdw])$/.exec(text.trim());
-	if (!match) throw new MonarchError('usage', `--older-than ${JSON.stringify(text)}: expected a whole number and a unit (m, h, d or w)`, {hint: 'e.g. --older-than 30d'});
+	if (!match)
+		throw new MonarchError('usage', `--older-than ${JSON.stringify(text)}: expected a whole number and a unit (m, h, d or w)`, {
+			hint: 'e.g. --older-than 30d',
+		});
 	return Number(match[1]) * units[match[2]!]!;
 }
 
@@ -65,7 +68,12 @@ export async function pruneBackups(options: PruneOptions): Promise<PruneResult> 
 	options.onPlan?.(plan);
 	if (options.dryRun || plan.items.length === 0) return {...plan, deleted: false};
 	if (!options.yes) {
-		const confirmed = await options.prompter.confirm({key: 'confirm', message: `Delete ${describePlan(plan)}?`, default: false, unattendedHint: 'pass --yes to confirm without a terminal'});
+		const confirmed = await options.prompter.confirm({
+			key: 'confirm',
+			message: `Delete ${describePlan(plan)}?`,
+			default: false,
+			unattendedHint: 'pass --yes to confirm without a terminal',
+		});
 		if (!confirmed) throw new MonarchError('refused', 'Not confirmed: nothing was deleted', {hint: 'confirm at the prompt, or pass --yes'});
 	}
 
@@ -78,15 +86,21 @@ export async function planPrune(options: PruneOptions): Promise<PrunePlan> {
 	const {config, signal} = options;
 	const names = (options.names ?? []).map(name => archiveNameOf(name));
 	if (options.keep !== undefined && (!Number.isInteger(options.keep) || options.keep < 1)) {
-		throw new MonarchError('usage', `--keep ${options.keep}: must be a whole number of at least 1`, {hint: 'the newest complete backup of each environment is always kept; name a backup to delete it'});
+		throw new MonarchError('usage', `--keep ${options.keep}: must be a whole number of at least 1`, {
+			hint: 'the newest complete backup of each environment is always kept; name a backup to delete it',
+		});
 	}
 
 	if (options.incomplete && options.keep !== undefined) {
-		throw new MonarchError('usage', '--keep: not with --incomplete (incomplete backups are never kept)', {hint: 'run prune_backups twice: once with --incomplete, once with --keep'});
+		throw new MonarchError('usage', '--keep: not with --incomplete (incomplete backups are never kept)', {
+			hint: 'run prune_backups twice: once with --incomplete, once with --keep',
+		});
 	}
 
 	if (names.length === 0 && options.keep === undefined && options.olderThan === undefined && !options.incomplete) {
-		throw new MonarchError('usage', 'prune_backups: say what to delete', {hint: 'pass --keep N, --older-than 30d, --incomplete, or backup names'});
+		throw new MonarchError('usage', 'prune_backups: say what to delete', {
+			hint: 'pass --keep N, --older-than 30d, --incomplete, or backup names',
+		});
 	}
 
 	const age = options.olderThan === undefined ? undefined : parseAge(options.olderThan);
@@ -103,22 +117,35 @@ export async function planPrune(options: PruneOptions): Promise<PrunePlan> {
 
 	for (const name of names) {
 		const matches = backups.filter(entry => entry.archive === name);
-		if (matches.length === 0) throw new MonarchError('not-found', `No backup ${name}${options.from ? ` in ${options.from}` : ''}; nothing was deleted`, {hint: 'see `monarch list_backups`'});
-		if (matches.length > 1) throw new MonarchError('usage', `Backup ${name} is in both ${matches.map(entry => entry.store).join(' and ')}; nothing was deleted`, {hint: 'pick one with --from local or --from s3'});
+		if (matches.length === 0)
+			throw new MonarchError('not-found', `No backup ${name}${options.from ? ` in ${options.from}` : ''}; nothing was deleted`, {
+				hint: 'see `monarch list_backups`',
+			});
+		if (matches.length > 1)
+			throw new MonarchError('usage', `Backup ${name} is in both ${matches.map(entry => entry.store).join(' and ')}; nothing was deleted`, {
+				hint: 'pick one with --from local or --from s3',
+			});
 		take(matches[0]!, 'named');
 	}
 
 	if (options.incomplete) {
 		const minimum = age ?? parseAge(defaultIncompleteAge);
 		for (const entry of backups) {
-			if (entry.state === 'incomplete' && at - entry.createdAt.getTime() >= minimum) take(entry, `incomplete (${entry.problem ?? 'no manifest'})`);
+			if (entry.state === 'incomplete' && at - entry.createdAt.getTime() >= minimum)
+				take(entry, `incomplete (${entry.problem ?? 'no manifest'})`);
 		}
 
 		const stores = options.from ? [storeFor(config, options.from)] : openStores(config);
 		for (const store of stores) {
 			for (const write of await pendingOf(store, warnings, signal)) {
 				if (at - write.lastActivity.getTime() < minimum) continue;
-				items.push({kind: 'pending', location: store.location, store: store.description, write, reason: 'abandoned write (DATE is its last activity)'});
+				items.push({
+					kind: 'pending',
+					location: store.location,
+					store: store.description,
+					write,
+					reason: 'abandoned write (DATE is its last activity)',
+				});
 			}
 		}
 	} else if (options.keep !== undefined || age !== undefined) {
@@ -189,12 +216,15 @@ export async function applyPrune(plan: PrunePlan, options: PruneOptions): Promis
 			}
 		} catch (error) {
 			if (error instanceof MonarchError && error.code === 'cancelled') throw error;
-			const what = item.kind === 'backup' ? `${item.entry.store}${item.entry.archive}` : `the abandoned write of ${item.store}${item.write.name}`;
+			const what =
+				item.kind === 'backup' ? `${item.entry.store}${item.entry.archive}` : `the abandoned write of ${item.store}${item.write.name}`;
 			failures.push(`${what}: ${describeError(error)}`);
 		}
 	}
 
 	if (failures.length > 0) {
-		throw new MonarchError('internal', `Could not delete ${failures.length} of ${plan.items.length}: ${failures[0]}`, {hint: 'fix the cause and run prune_backups again; what was deleted stays deleted'});
+		throw new MonarchError('internal', `Could not delete ${failures.length} of ${plan.items.length}: ${failures[0]}`, {
+			hint: 'fix the cause and run prune_backups again; what was deleted stays deleted',
+		});
 	}
 }

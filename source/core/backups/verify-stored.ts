@@ -35,7 +35,10 @@ export type VerifyStoredResult = {
  */
 export async function verifyStoredBackup(options: VerifyStoredOptions): Promise<VerifyStoredResult> {
 	const events = options.events ?? ignoreEvents;
-	const {store, archive, manifest} = await findBackup(options.config, options.backup, {from: options.from, ...(options.signal ? {signal: options.signal} : {})});
+	const {store, archive, manifest} = await findBackup(options.config, options.backup, {
+		from: options.from,
+		...(options.signal ? {signal: options.signal} : {}),
+	});
 	events({type: 'log', level: 'info', message: `Verifying ${store.description}${archive}...`});
 	const verified = await verifyBackup(store, archive, manifest, {signal: options.signal});
 	return {

@@ -1,7 +1,7 @@
 import type {ArchivePreludeEntry} from '../archive/index.js';
 import type {BackupStore} from '../storage/contract.js';
-import {createArchiveCheck, type ArchiveCheck, type CheckedArchive} from './archive-check.js';
-import {metadataDigest, type BackupManifest} from './manifest.js';
+import {type ArchiveCheck, type CheckedArchive, createArchiveCheck} from './archive-check.js';
+import {type BackupManifest, metadataDigest} from './manifest.js';
 
 const hint = 'nothing was changed; restore from another backup';
 
@@ -18,7 +18,12 @@ export type VerifiedBackup = {
  * CRC-64 and document count. Throws a 'corrupt' MonarchError naming the
  * backup when anything differs or the archive cannot be read.
  */
-export async function verifyBackup(store: BackupStore, archive: string, manifest: BackupManifest, options: {signal?: AbortSignal | undefined} = {}): Promise<VerifiedBackup> {
+export async function verifyBackup(
+	store: BackupStore,
+	archive: string,
+	manifest: BackupManifest,
+	options: {signal?: AbortSignal | undefined} = {},
+): Promise<VerifiedBackup> {
 	const source = await store.read(archive, options.signal);
 	const check = createBackupCheck(store, archive, manifest);
 	try {
@@ -62,11 +67,14 @@ export function createBackupCheck(store: BackupStore, archive: string, manifest:
 			const missing = [...expected.keys()].filter(name => !names.includes(name));
 			const extra = names.filter(name => !expected.has(name));
 			if (missing.length > 0 || extra.length > 0) {
-				throw corrupt(`its collections do not match the manifest (${[...missing.map(name => `missing ${name}`), ...extra.map(name => `unexpected ${name}`)].join(', ')})`);
+				throw corrupt(
+					`its collections do not match the manifest (${[...missing.map(name => `missing ${name}`), ...extra.map(name => `unexpected ${name}`)].join(', ')})`,
+				);
 			}
 
 			for (const entry of collections) {
-				if (entry.db !== manifest.database) throw corrupt(`collection ${entry.collection} belongs to database ${entry.db}, the manifest says ${manifest.database}`);
+				if (entry.db !== manifest.database)
+					throw corrupt(`collection ${entry.collection} belongs to database ${entry.db}, the manifest says ${manifest.database}`);
 				const recorded = expected.get(entry.collection)?.metadataSha256;
 				if (recorded !== undefined && recorded.toLowerCase() !== metadataDigest(entry.metadata)) {
 					throw corrupt(`the options or index definitions of ${entry.collection} differ from those the manifest recorded`);

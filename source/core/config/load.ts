@@ -1,12 +1,12 @@
 import {readFile} from 'node:fs/promises';
 import path from 'node:path';
-import type {z} from '../zod.js';
+import {type Environment, makeEnvironment} from '../environments.js';
 import {MonarchError} from '../errors.js';
-import {makeEnvironment, type Environment} from '../environments.js';
 import {registerSecret, secretsOf} from '../redact.js';
+import {parseScrubConfig, type ScrubConfig} from '../scrub/rules-config.js';
+import type {z} from '../zod.js';
 import {findConfigFile} from './find.js';
 import {interpolate} from './interpolate.js';
-import {parseScrubConfig, type ScrubConfig} from '../scrub/rules-config.js';
 import {configSchema, databaseNameProblem, type LocalBackupsConfig, type S3BackupsConfig} from './schema.js';
 
 /** A validated monarch.json with paths made absolute and variables resolved. */
@@ -27,7 +27,10 @@ export type ProjectConfig = {
 	/** `migrate.safetyBackup`: whether migrate and migrate_one back up a protected environment first (default true). */
 	migrate: {safetyBackup: boolean};
 	/** `rehearsal.environment`: where `monarch rehearse` makes its scratch database (checked to name an environment); undefined picks the default. */
-	rehearsal: {environment: string | undefined; /** `rehearsal.scrub`: rehearsals scrub their copy unless `--no-scrub` is given. */ scrub: boolean};
+	rehearsal: {
+		environment: string | undefined /** `rehearsal.scrub`: rehearsals scrub their copy unless `--no-scrub` is given. */;
+		scrub: boolean;
+	};
 	/** `scrub`: the rules `--scrub` applies, when monarch.json has any. */
 	scrub: ScrubConfig | undefined;
 };
@@ -84,7 +87,10 @@ export async function loadConfig(options: LoadConfigOptions = {}): Promise<Proje
 		}
 
 		const problem = database.missing.length === 0 ? databaseNameProblem(database.value) : undefined;
-		if (problem) throw new MonarchError('config', `${displayFile}: environments.${name}.database: ${problem}`, {hint: 'see the configuration reference in the README'});
+		if (problem)
+			throw new MonarchError('config', `${displayFile}: environments.${name}.database: ${problem}`, {
+				hint: 'see the configuration reference in the README',
+			});
 		for (const secret of secretsOf(uri.value)) registerSecret(secret);
 		return makeEnvironment({
 			name,
@@ -163,7 +169,9 @@ function parseJson(text: string, displayFile: string): unknown {
 		}
 
 		const reason = message.replace(/ in JSON at position \d+.*$/, '').replace(/^JSON\.parse: /, '');
-		throw new MonarchError('config', `${displayFile}: invalid JSON${where}: ${reason}`, {hint: 'fix the syntax (JSON allows no comments or trailing commas)'});
+		throw new MonarchError('config', `${displayFile}: invalid JSON${where}: ${reason}`, {
+			hint: 'fix the syntax (JSON allows no comments or trailing commas)',
+		});
 	}
 }
 

@@ -43,7 +43,10 @@ const s3BackupsSchema = z.strictObject({
 
 /** `backups.splitCollections`: collections of at least `minDocuments` documents are read by parallel cursors over `_id` ranges (backup, copy_db). */
 const splitCollectionsSchema = z.strictObject({
-	minDocuments: z.number({message: 'a number of documents, such as 100000'}).int('a whole number of documents').min(2, 'at least 2 documents'),
+	minDocuments: z
+		.number({message: 'a number of documents, such as 100000'})
+		.int('a whole number of documents')
+		.min(2, 'at least 2 documents'),
 });
 
 const lockSchema = z.strictObject({

@@ -46,20 +46,28 @@ export async function markApplied(options: MarkAppliedOptions): Promise<MarkAppl
 	const events = options.events ?? ignoreEvents;
 	const environment = findEnvironment(config.environments, options.environment, config.displayFile);
 	if (options.all && options.keys.length > 0) {
-		throw new MonarchError('usage', 'Pass either migration keys or --all, not both', {hint: `see \`monarch list_migrations ${environment.name}\` for the keys`});
+		throw new MonarchError('usage', 'Pass either migration keys or --all, not both', {
+			hint: `see \`monarch list_migrations ${environment.name}\` for the keys`,
+		});
 	}
 
 	if (!options.all && options.keys.length === 0) {
-		throw new MonarchError('usage', 'No migration to mark: pass one or more keys, or --all', {hint: `see \`monarch list_migrations ${environment.name}\` for the keys`});
+		throw new MonarchError('usage', 'No migration to mark: pass one or more keys, or --all', {
+			hint: `see \`monarch list_migrations ${environment.name}\` for the keys`,
+		});
 	}
 
 	const files = await discoverMigrations(config.migrationsDir);
 	const known = new Set(files.map(file => file.key));
 	const unknown = options.keys.filter(key => !known.has(key));
 	if (unknown.length > 0) {
-		throw new MonarchError('not-found', `No migration ${unknown.map(key => `"${key}"`).join(', ')} in ${config.migrationsDir}; nothing was marked`, {
-			hint: `see the keys with \`monarch list_migrations ${environment.name}\``,
-		});
+		throw new MonarchError(
+			'not-found',
+			`No migration ${unknown.map(key => `"${key}"`).join(', ')} in ${config.migrationsDir}; nothing was marked`,
+			{
+				hint: `see the keys with \`monarch list_migrations ${environment.name}\``,
+			},
+		);
 	}
 
 	const wanted = (entries: Awaited<ReturnType<typeof readHistory>>) =>
@@ -68,13 +76,22 @@ export async function markApplied(options: MarkAppliedOptions): Promise<MarkAppl
 	try {
 		const planned = wanted(await readHistory(connection.db));
 		if (planned.length > 0) {
-			await confirmProtected(environment, `Mark ${counted(planned.length, 'migration')} as applied without running ${planned.length === 1 ? 'it' : 'them'}`, {
-				yes: options.yes,
-				prompter: options.prompter,
-			});
+			await confirmProtected(
+				environment,
+				`Mark ${counted(planned.length, 'migration')} as applied without running ${planned.length === 1 ? 'it' : 'them'}`,
+				{
+					yes: options.yes,
+					prompter: options.prompter,
+				},
+			);
 		}
 
-		const lock = await acquireLock(connection.db, migrationsLockName, {leaseMs: config.lock.leaseMs, waitMs: config.lock.waitMs, events, signal: options.signal});
+		const lock = await acquireLock(connection.db, migrationsLockName, {
+			leaseMs: config.lock.leaseMs,
+			waitMs: config.lock.waitMs,
+			events,
+			signal: options.signal,
+		});
 		try {
 			const entries = await readHistory(connection.db);
 			const toMark = wanted(entries);
@@ -83,7 +100,17 @@ export async function markApplied(options: MarkAppliedOptions): Promise<MarkAppl
 				await history(connection.db).updateOne(
 					{_id: file.key},
 					{
-						$set: {name: file.key, state: 'Completed', startedAt: now, finishedAt: now, checksum: file.checksum, ranBy: runnerIdentity(), monarchVersion, lockToken: lock.token, baseline: true},
+						$set: {
+							name: file.key,
+							state: 'Completed',
+							startedAt: now,
+							finishedAt: now,
+							checksum: file.checksum,
+							ranBy: runnerIdentity(),
+							monarchVersion,
+							lockToken: lock.token,
+							baseline: true,
+						},
 						$unset: {durationMs: '', error: ''},
 					},
 					{upsert: true},

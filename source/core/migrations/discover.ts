@@ -26,10 +26,14 @@ export function keyOf(fileName: string): string {
 export async function discoverMigrations(dir: string): Promise<MigrationFile[]> {
 	let names: string[];
 	try {
-		names = (await readdir(dir, {withFileTypes: true})).filter(entry => entry.isFile() && isMigrationFileName(entry.name)).map(entry => entry.name);
+		names = (await readdir(dir, {withFileTypes: true}))
+			.filter(entry => entry.isFile() && isMigrationFileName(entry.name))
+			.map(entry => entry.name);
 	} catch (error) {
 		if ((error as NodeJS.ErrnoException).code === 'ENOENT') {
-			throw new MonarchError('config', `The migrations folder ${dir} does not exist`, {hint: 'run `monarch init`, or set migrationsDir in monarch.json'});
+			throw new MonarchError('config', `The migrations folder ${dir} does not exist`, {
+				hint: 'run `monarch init`, or set migrationsDir in monarch.json',
+			});
 		}
 
 		throw error;
@@ -41,7 +45,9 @@ export async function discoverMigrations(dir: string): Promise<MigrationFile[]> 
 		const key = keyOf(name);
 		const other = seen.get(key);
 		if (other) {
-			throw new MonarchError('config', `${path.join(dir, other)} and ${name} are the same migration "${key}"`, {hint: 'keep one of the two files'});
+			throw new MonarchError('config', `${path.join(dir, other)} and ${name} are the same migration "${key}"`, {
+				hint: 'keep one of the two files',
+			});
 		}
 
 		seen.set(key, name);
@@ -50,7 +56,9 @@ export async function discoverMigrations(dir: string): Promise<MigrationFile[]> 
 	return Promise.all(
 		names.map(async name => {
 			const file = path.join(dir, name);
-			const checksum = createHash('sha256').update(await readFile(file)).digest('hex');
+			const checksum = createHash('sha256')
+				.update(await readFile(file))
+				.digest('hex');
 			return {key: keyOf(name), file, checksum};
 		}),
 	);

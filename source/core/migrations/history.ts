@@ -1,7 +1,6 @@
 import type {Collection, Db} from 'mongodb';
-import type {RunnerIdentity} from '../version.js';
-
 import {historyCollection} from '../collections.js';
+import type {RunnerIdentity} from '../version.js';
 
 export {historyCollection};
 

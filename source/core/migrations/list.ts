@@ -2,9 +2,9 @@ import type {ProjectConfig} from '../config/load.js';
 import {connect} from '../connection.js';
 import {findEnvironment} from '../environments.js';
 import type {EventSink} from '../events.js';
+import {readLock} from '../lease-lock.js';
 import {discoverMigrations} from './discover.js';
 import {readHistory} from './history.js';
-import {readLock} from '../lease-lock.js';
 import {joinHistory, type MigrationsReport} from './status.js';
 
 export const migrationsLockName = 'migrations';
@@ -17,7 +17,11 @@ export const migrationsLockName = 'migrations';
  * `swap:interrupted` event), not finished; so are scratch databases that
  * killed rehearsals left on its server (`abandonedScratch`, `scratch:abandoned`).
  */
-export async function listMigrations(config: ProjectConfig, environmentName: string, options: {events?: EventSink | undefined} = {}): Promise<MigrationsReport> {
+export async function listMigrations(
+	config: ProjectConfig,
+	environmentName: string,
+	options: {events?: EventSink | undefined} = {},
+): Promise<MigrationsReport> {
 	const environment = findEnvironment(config.environments, environmentName, config.displayFile);
 	const files = await discoverMigrations(config.migrationsDir);
 	const connection = await connect(environment, {access: 'read', events: options.events});

@@ -61,7 +61,9 @@ export abstract class MongoBackedMigration {
 }
 
 /** The static side of a migration class, as found by its brand. */
-export type MigrationClass = (new (context: MigrationContext) => {run(): Promise<void> | void}) & {
+export type MigrationClass = (new (
+	context: MigrationContext,
+) => {run(): Promise<void> | void}) & {
 	readonly [migrationBrand]?: true;
 };
 

@@ -1,22 +1,22 @@
 import type {Db, MongoClient} from 'mongodb';
-import type {ProjectConfig} from '../config/load.js';
-import {confirmProtected} from '../confirm.js';
-import {connect, type Connection} from '../connection.js';
-import {findEnvironment, type Environment} from '../environments.js';
-import {MonarchError, throwIfAborted} from '../errors.js';
-import {ignoreEvents, type EventSink, type OperationOptions} from '../events.js';
-import {loadBrandedClass} from '../load-module.js';
-import type {Prompter} from '../prompts.js';
-import {monarchVersion, runnerIdentity} from '../version.js';
-import {discoverMigrations, type MigrationFile} from './discover.js';
-import {history, readHistory, type HistoryEntry} from './history.js';
-import {migrationsLockName} from './list.js';
-import {acquireLock, type HeldLock} from '../lease-lock.js';
-import {migrationBrand, type MigrationClass} from './migration.js';
-import {counted} from '../plural.js';
 import type {BackupResult} from '../backups/backup.js';
 import {safetyStoreFor, takeSafetyBackup} from '../backups/safety-backup.js';
+import type {ProjectConfig} from '../config/load.js';
+import {confirmProtected} from '../confirm.js';
+import {type Connection, connect} from '../connection.js';
+import {type Environment, findEnvironment} from '../environments.js';
+import {MonarchError, throwIfAborted} from '../errors.js';
+import {type EventSink, ignoreEvents, type OperationOptions} from '../events.js';
+import {acquireLock, type HeldLock} from '../lease-lock.js';
+import {loadBrandedClass} from '../load-module.js';
+import {counted} from '../plural.js';
+import type {Prompter} from '../prompts.js';
 import type {BackupStore} from '../storage/index.js';
+import {monarchVersion, runnerIdentity} from '../version.js';
+import {discoverMigrations, type MigrationFile} from './discover.js';
+import {type HistoryEntry, history, readHistory} from './history.js';
+import {migrationsLockName} from './list.js';
+import {type MigrationClass, migrationBrand} from './migration.js';
 
 export type MigrateOptions = OperationOptions & {
 	config: ProjectConfig;
@@ -94,7 +94,11 @@ async function runMigrations(options: MigrateOptions, onlyKey: string | undefine
 	try {
 		const planned = plan(files, await readHistory(connection.db), onlyKey);
 		if (planned.length === 0) {
-			events({type: 'log', level: 'info', message: `Nothing to migrate on ${environment.name}: ${files.length === 1 ? 'its one migration is' : `all ${files.length} migrations are`} completed`});
+			events({
+				type: 'log',
+				level: 'info',
+				message: `Nothing to migrate on ${environment.name}: ${files.length === 1 ? 'its one migration is' : `all ${files.length} migrations are`} completed`,
+			});
 			return {environment: environment.name, migrations: [], failure: undefined};
 		}
 
@@ -155,7 +159,14 @@ async function runUnderLock(run: LockedRun): Promise<MigrateResult> {
 
 		const {safetyStore} = run;
 		const safetyBackup = safetyStore
-			? await takeSafetyBackup({db: connection.db, target: environment, store: safetyStore, kind: 'migrate', events, signal: options.signal})
+			? await takeSafetyBackup({
+					db: connection.db,
+					target: environment,
+					store: safetyStore,
+					kind: 'migrate',
+					events,
+					signal: options.signal,
+				})
 			: undefined;
 		const recorded = safetyBackup ? {store: safetyBackup.store, archive: safetyBackup.archive} : undefined;
 		const migrations: MigrationOutcome[] = toRun.map(file => ({key: file.key, state: 'NotRun', durationMs: undefined, error: undefined}));
@@ -164,7 +175,17 @@ async function runUnderLock(run: LockedRun): Promise<MigrateResult> {
 			if (lock.lost) throw lostLock(environment);
 			const migrationClass = run.classes.get(file.key) ?? (await loadMigration(file));
 			const {client, db} = connection;
-			const ran = await runOne({file, migrationClass, environment, client, db, lock, safetyBackup: recorded, events, signal: options.signal});
+			const ran = await runOne({
+				file,
+				migrationClass,
+				environment,
+				client,
+				db,
+				lock,
+				safetyBackup: recorded,
+				events,
+				signal: options.signal,
+			});
 			migrations[index] = ran.outcome;
 			if (ran.failure) return {environment: environment.name, migrations, failure: ran.failure, safetyBackup};
 		}
@@ -187,17 +208,25 @@ function blockingFailure(toRun: MigrationFile[], entries: Map<string, HistoryEnt
 	for (const file of toRun) {
 		const entry = entries.get(file.key);
 		if (entry?.state === 'Failed') {
-			const failure = new MonarchError('blocked', `Migration ${file.key} failed on ${environment.name}: ${entry.error?.message ?? 'unknown error'}; later migrations wait for it`, {
-				hint: `fix it, then run \`monarch migrate_one ${file.key} ${environment.name}\``,
-			});
+			const failure = new MonarchError(
+				'blocked',
+				`Migration ${file.key} failed on ${environment.name}: ${entry.error?.message ?? 'unknown error'}; later migrations wait for it`,
+				{
+					hint: `fix it, then run \`monarch migrate_one ${file.key} ${environment.name}\``,
+				},
+			);
 			return {key: file.key, failure};
 		}
 
 		if (entry?.state === 'Processing') {
 			const by = `${entry.ranBy.user}@${entry.ranBy.host} pid ${entry.ranBy.pid}`;
-			const failure = new MonarchError('blocked', `Migration ${file.key} was interrupted on ${environment.name} (started ${entry.startedAt.toISOString()} by ${by}, which is gone); later migrations wait for it`, {
-				hint: `check what it changed, then run \`monarch migrate_one ${file.key} ${environment.name}\``,
-			});
+			const failure = new MonarchError(
+				'blocked',
+				`Migration ${file.key} was interrupted on ${environment.name} (started ${entry.startedAt.toISOString()} by ${by}, which is gone); later migrations wait for it`,
+				{
+					hint: `check what it changed, then run \`monarch migrate_one ${file.key} ${environment.name}\``,
+				},
+			);
 			return {key: file.key, failure};
 		}
 	}
@@ -215,9 +244,13 @@ function blockedOutcomes(toRun: MigrationFile[], blocked: Blocked): MigrationOut
 }
 
 function lostLock(environment: Environment): MonarchError {
-	return new MonarchError('locked', `Lost the migration lock on ${environment.name} (this process stalled longer than the lease); stopped`, {
-		hint: 'raise lock.leaseSeconds in monarch.json, then run `monarch migrate` again',
-	});
+	return new MonarchError(
+		'locked',
+		`Lost the migration lock on ${environment.name} (this process stalled longer than the lease); stopped`,
+		{
+			hint: 'raise lock.leaseSeconds in monarch.json, then run `monarch migrate` again',
+		},
+	);
 }
 
 type RunOneInput = {
@@ -254,9 +287,14 @@ async function runOne(input: RunOneInput): Promise<{outcome: MigrationOutcome; f
 		const durationMs = finishedAt.getTime() - startedAt.getTime();
 		const message = error instanceof Error ? error.message : String(error);
 		const stack = error instanceof Error ? error.stack : undefined;
-		await entries.updateOne({_id: file.key}, {$set: {state: 'Failed', finishedAt, durationMs, error: stack ? {message, stack} : {message}}});
+		await entries.updateOne(
+			{_id: file.key},
+			{$set: {state: 'Failed', finishedAt, durationMs, error: stack ? {message, stack} : {message}}},
+		);
 		events({type: 'migration:end', key: file.key, environment: environment.name, state: 'Failed', durationMs, error: message});
-		const undo = input.safetyBackup ? `, or undo this run with \`monarch rollback ${environment.name}\` (${input.safetyBackup.archive})` : '';
+		const undo = input.safetyBackup
+			? `, or undo this run with \`monarch rollback ${environment.name}\` (${input.safetyBackup.archive})`
+			: '';
 		const failure = new MonarchError('migration-failed', `Migration ${file.key} failed on ${environment.name}: ${message}`, {
 			hint: `fix it, then run \`monarch migrate_one ${file.key} ${environment.name}\`${undo}`,
 			cause: error,

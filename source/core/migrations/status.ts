@@ -1,6 +1,6 @@
 import type {InterruptedSwap} from '../interrupted-swap.js';
-import type {AbandonedScratch} from '../scratch-databases.js';
 import type {LockInfo} from '../lease-lock.js';
+import type {AbandonedScratch} from '../scratch-databases.js';
 import type {MigrationFile} from './discover.js';
 import type {HistoryEntry, MigrationState} from './history.js';
 
@@ -38,7 +38,11 @@ export type MigrationsReport = {
 };
 
 /** Joins files and history. `lockHeld` tells whether a live run holds the lock. */
-export function joinHistory(files: MigrationFile[], entries: Map<string, HistoryEntry>, lockHeld: boolean): Omit<MigrationsReport, 'environment' | 'database'> {
+export function joinHistory(
+	files: MigrationFile[],
+	entries: Map<string, HistoryEntry>,
+	lockHeld: boolean,
+): Omit<MigrationsReport, 'environment' | 'database'> {
 	const migrations = files.map((file): MigrationStatus => {
 		const entry = entries.get(file.key);
 		const state = entry?.state ?? 'New';

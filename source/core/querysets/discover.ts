@@ -3,7 +3,7 @@ import path from 'node:path';
 import type {ProjectConfig} from '../config/load.js';
 import {MonarchError} from '../errors.js';
 import {loadBrandedClass} from '../load-module.js';
-import {querySetBrand, type QuerySetClass} from './queryset.js';
+import {type QuerySetClass, querySetBrand} from './queryset.js';
 
 /** A QuerySet found in the QuerySets folder. */
 export type QuerySetFile = {
@@ -30,7 +30,9 @@ function baseName(file: string): string {
 export async function querySetFiles(config: ProjectConfig): Promise<string[]> {
 	let names: string[];
 	try {
-		names = (await readdir(config.querysetsDir, {withFileTypes: true})).filter(entry => entry.isFile() && isQuerySetFileName(entry.name)).map(entry => entry.name);
+		names = (await readdir(config.querysetsDir, {withFileTypes: true}))
+			.filter(entry => entry.isFile() && isQuerySetFileName(entry.name))
+			.map(entry => entry.name);
 	} catch (error) {
 		if ((error as NodeJS.ErrnoException).code === 'ENOENT') {
 			throw new MonarchError('config', `The QuerySets folder ${config.querysetsDir} does not exist`, {
@@ -46,7 +48,12 @@ export async function querySetFiles(config: ProjectConfig): Promise<string[]> {
 
 /** Loads one QuerySet file; fails naming the file when it does not load or exports no QuerySet. */
 export async function loadQuerySet(file: string): Promise<LoadedQuerySet> {
-	const querySetClass = await loadBrandedClass<QuerySetClass>(file, querySetBrand, 'QuerySet', 'export default class ... extends QuerySet (import {QuerySet} from \'monarch\')');
+	const querySetClass = await loadBrandedClass<QuerySetClass>(
+		file,
+		querySetBrand,
+		'QuerySet',
+		"export default class ... extends QuerySet (import {QuerySet} from 'monarch')",
+	);
 	const name = querySetClass.name && querySetClass.name !== 'default' ? querySetClass.name : baseName(file);
 	return {name, file, querySetClass};
 }
@@ -90,8 +97,15 @@ export async function findQuerySet(config: ProjectConfig, name: string): Promise
 	}
 
 	if (failures.length > 0) throw failures[0];
-	const listed = known.map(entry => entry.name).sort().join(', ');
-	throw new MonarchError('not-found', `No QuerySet "${name}" in ${path.relative(config.root, config.querysetsDir) || config.querysetsDir}`, {
-		hint: listed ? `known QuerySets: ${listed}` : 'there are none yet: `monarch generate_query_set <name>`',
-	});
+	const listed = known
+		.map(entry => entry.name)
+		.sort()
+		.join(', ');
+	throw new MonarchError(
+		'not-found',
+		`No QuerySet "${name}" in ${path.relative(config.root, config.querysetsDir) || config.querysetsDir}`,
+		{
+			hint: listed ? `known QuerySets: ${listed}` : 'there are none yet: `monarch generate_query_set <name>`',
+		},
+	);
 }

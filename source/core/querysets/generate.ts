@@ -15,7 +15,9 @@ export type GeneratedQuerySet = {file: string; className: string};
 export async function generateQuerySet(config: ProjectConfig, name: string): Promise<GeneratedQuerySet> {
 	const snake = snakeName(name, 'generate_query_set <name>').replace(/_?query_?set$/, '');
 	if (snake === '') {
-		throw new MonarchError('usage', `generate_query_set <name>: "${name}" names no QuerySet`, {hint: 'say what it selects, e.g. data_for_account'});
+		throw new MonarchError('usage', `generate_query_set <name>: "${name}" names no QuerySet`, {
+			hint: 'say what it selects, e.g. data_for_account',
+		});
 	}
 
 	const className = `${camelName(snake)}QuerySet`;
@@ -25,7 +27,9 @@ export async function generateQuerySet(config: ProjectConfig, name: string): Pro
 		await writeFile(file, querySetTemplate(className), {flag: 'wx'});
 	} catch (error) {
 		if ((error as NodeJS.ErrnoException).code === 'EEXIST') {
-			throw new MonarchError('usage', `${path.relative(config.root, file)} already exists; nothing was changed`, {hint: 'pick another name, or edit that file'});
+			throw new MonarchError('usage', `${path.relative(config.root, file)} already exists; nothing was changed`, {
+				hint: 'pick another name, or edit that file',
+			});
 		}
 
 		throw error;

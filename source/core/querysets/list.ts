@@ -44,7 +44,7 @@ function objectLiteralAt(code: string, start: number): string {
 		if (quote) {
 			if (char === '\\') index++;
 			else if (char === quote) quote = undefined;
-		} else if (char === '\'' || char === '"' || char === '`') {
+		} else if (char === "'" || char === '"' || char === '`') {
 			quote = char;
 		} else if (char === '{') {
 			depth++;

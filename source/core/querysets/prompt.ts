@@ -42,14 +42,18 @@ export type QuerySetPrompt = {
 /** `Please enter an account id` -> `pleaseEnterAnAccountId`. */
 export function promptKey(message: string): string {
 	const words = message.match(/[A-Za-z0-9]+/g) ?? [];
-	return words.map((word, index) => (index === 0 ? word[0]!.toLowerCase() + word.slice(1) : word[0]!.toUpperCase() + word.slice(1))).join('');
+	return words
+		.map((word, index) => (index === 0 ? word[0]!.toLowerCase() + word.slice(1) : word[0]!.toUpperCase() + word.slice(1)))
+		.join('');
 }
 
 const keyPattern = /^[A-Za-z][A-Za-z0-9_.-]*$/;
 
 function keyOf(options: {key?: string; message: string}, owner: string): string {
 	if (typeof options?.message !== 'string' || options.message.trim() === '') {
-		throw new MonarchError('usage', `${owner}: a prompt needs a message`, {hint: "for example this.prompt.text({message: 'Account name'})"});
+		throw new MonarchError('usage', `${owner}: a prompt needs a message`, {
+			hint: "for example this.prompt.text({message: 'Account name'})",
+		});
 	}
 
 	const key = options.key ?? promptKey(options.message);
@@ -101,7 +105,8 @@ export function createQuerySetPrompt(prompter: Prompter, owner: string, record: 
 		async select<T extends string>(options: SelectPromptOptions<T>) {
 			const key = keyOf(options, owner);
 			const choices = (options.choices ?? []).map(choice => (typeof choice === 'string' ? {value: choice} : choice));
-			if (choices.length === 0) throw new MonarchError('usage', `${owner}: prompt.select "${options.message}" has no choices`, {hint: "pass choices: ['a', 'b']"});
+			if (choices.length === 0)
+				throw new MonarchError('usage', `${owner}: prompt.select "${options.message}" has no choices`, {hint: "pass choices: ['a', 'b']"});
 			const value = await prompter.select<T>({key, message: options.message, choices, default: options.default});
 			record(key, value);
 			return value;

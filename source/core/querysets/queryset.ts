@@ -82,7 +82,9 @@ export abstract class QuerySet {
 }
 
 /** The static side of a QuerySet class, as found by its brand. */
-export type QuerySetClass = (new (context: QuerySetContext) => {run(): Promise<void> | void; scrub?(collection: string, document: Document): Document | void}) & {
+export type QuerySetClass = (new (
+	context: QuerySetContext,
+) => {run(): Promise<void> | void; scrub?(collection: string, document: Document): Document | void}) & {
 	readonly [querySetBrand]?: true;
 };
 

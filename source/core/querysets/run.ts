@@ -1,13 +1,13 @@
 import path from 'node:path';
 import type {Db, Document} from 'mongodb';
 import type {ProjectConfig} from '../config/load.js';
-import {firstLine, MonarchError, throwIfAborted, type ErrorCode} from '../errors.js';
-import {ignoreEvents, type EventSink} from '../events.js';
+import {type ErrorCode, firstLine, MonarchError, throwIfAborted} from '../errors.js';
+import {type EventSink, ignoreEvents} from '../events.js';
 import type {Prompter} from '../prompts.js';
 import {findQuerySet} from './discover.js';
 import {createQuerySetPrompt} from './prompt.js';
 import type {QuerySetContext} from './queryset.js';
-import {collectionNameProblem, createSelectionBuilder, type CustomScrub, type QuerySetRun} from './selection.js';
+import {type CustomScrub, collectionNameProblem, createSelectionBuilder, type QuerySetRun} from './selection.js';
 
 export type RunQuerySetOptions = {
 	config: ProjectConfig;
@@ -54,10 +54,11 @@ export async function runQuerySet(options: RunQuerySetOptions): Promise<QuerySet
 		async dumpCollection(collection: string, filter: Document) {
 			throwIfAborted(signal, `QuerySet ${name}`);
 			const problem = collectionNameProblem(collection);
-			if (problem) throw new MonarchError('usage', `${owner}: dumpCollection(${JSON.stringify(collection) ?? String(collection)}): ${problem}`);
+			if (problem)
+				throw new MonarchError('usage', `${owner}: dumpCollection(${JSON.stringify(collection) ?? String(collection)}): ${problem}`);
 			if (filter === null || typeof filter !== 'object' || Array.isArray(filter)) {
 				throw new MonarchError('usage', `${owner}: dumpCollection('${collection}', filter): the filter must be an object`, {
-					hint: "for example {_id: {$in: ids}}, or leave it out for the whole collection",
+					hint: 'for example {_id: {$in: ids}}, or leave it out for the whole collection',
 				});
 			}
 
@@ -77,7 +78,11 @@ export async function runQuerySet(options: RunQuerySetOptions): Promise<QuerySet
 					return method(collection, document) ?? undefined;
 				} catch (error) {
 					const reason = firstLine(error instanceof Error ? error.message : String(error));
-					throw new MonarchError('queryset-failed', `${owner}: scrub('${collection}', document ${describeFilter(document._id)}) failed: ${reason}`, {hint: 'fix its scrub(); nothing was changed', cause: error});
+					throw new MonarchError(
+						'queryset-failed',
+						`${owner}: scrub('${collection}', document ${describeFilter(document._id)}) failed: ${reason}`,
+						{hint: 'fix its scrub(); nothing was changed', cause: error},
+					);
 				}
 			};
 		}
@@ -102,11 +107,17 @@ function asQuerySetError(error: unknown, owner: string): MonarchError {
 	if (error instanceof Error && candidate.name === 'MonarchError' && typeof candidate.code === 'string') {
 		if (candidate.code === 'cancelled') return error as MonarchError;
 		const message = error.message.startsWith(owner) ? error.message : `${owner}: ${error.message}`;
-		return new MonarchError(candidate.code as ErrorCode, message, {hint: typeof candidate.hint === 'string' ? candidate.hint : undefined, cause: error});
+		return new MonarchError(candidate.code as ErrorCode, message, {
+			hint: typeof candidate.hint === 'string' ? candidate.hint : undefined,
+			cause: error,
+		});
 	}
 
 	const reason = firstLine(error instanceof Error ? error.message : String(error));
-	return new MonarchError('queryset-failed', `${owner} failed: ${reason}`, {hint: 'fix the QuerySet and run again; nothing was written', cause: error});
+	return new MonarchError('queryset-failed', `${owner} failed: ${reason}`, {
+		hint: 'fix the QuerySet and run again; nothing was written',
+		cause: error,
+	});
 }
 
 function describeFilter(filter: unknown): string {

@@ -1,22 +1,22 @@
-import type {ProjectConfig} from '../config/load.js';
-import {openCopySource} from '../restore/copy.js';
-import {countForProgress} from '../collections.js';
-import {runRestore} from '../restore/restore-flow.js';
-import {planScrub, type ScrubChoice, type ScrubPlan} from '../scrub/policy.js';
 import {now} from '../clock.js';
-import {connect, type Connection} from '../connection.js';
-import {findEnvironment, type Environment} from '../environments.js';
+import {countForProgress} from '../collections.js';
+import type {ProjectConfig} from '../config/load.js';
+import {type Connection, connect} from '../connection.js';
+import {type Environment, findEnvironment} from '../environments.js';
 import {MonarchError, throwIfAborted} from '../errors.js';
-import {ignoreEvents, type EventSink, type OperationOptions} from '../events.js';
+import {type EventSink, ignoreEvents, type OperationOptions} from '../events.js';
 import type {HeldLock} from '../lease-lock.js';
 import {discoverMigrations, type MigrationFile} from '../migrations/discover.js';
-import {historyCollection, readHistory, type HistoryEntry} from '../migrations/history.js';
-import {loadMigration, migrate, type MigrateResult} from '../migrations/run.js';
+import {type HistoryEntry, historyCollection, readHistory} from '../migrations/history.js';
+import {loadMigration, type MigrateResult, migrate} from '../migrations/run.js';
 import {counted} from '../plural.js';
 import type {Prompter} from '../prompts.js';
-import {nothingPending, rehearsalReport, type RehearsalReport, type ScratchOutcome} from './report.js';
-import {diffSnapshots, snapshotDatabase} from './snapshot.js';
+import {openCopySource} from '../restore/copy.js';
+import {runRestore} from '../restore/restore-flow.js';
 import {markScratchDatabase, scratchDatabaseName} from '../scratch-databases.js';
+import {planScrub, type ScrubChoice, type ScrubPlan} from '../scrub/policy.js';
+import {nothingPending, type RehearsalReport, rehearsalReport, type ScratchOutcome} from './report.js';
+import {diffSnapshots, snapshotDatabase} from './snapshot.js';
 import {rehearsalEnvironment, scratchEnvironment} from './target.js';
 
 export type RehearseOptions = OperationOptions & {
@@ -69,9 +69,13 @@ export async function rehearse(options: RehearseOptions): Promise<RehearsalRepor
 	const reading = await connect(source, {access: 'read', events});
 	try {
 		if (reading.interruptedSwap) {
-			throw new MonarchError('blocked', `rehearse ${source.name}: ${source.name} is half-swapped by a restore or copy that was killed; nothing was copied`, {
-				hint: `run \`monarch recover ${source.name}\` first`,
-			});
+			throw new MonarchError(
+				'blocked',
+				`rehearse ${source.name}: ${source.name} is half-swapped by a restore or copy that was killed; nothing was copied`,
+				{
+					hint: `run \`monarch recover ${source.name}\` first`,
+				},
+			);
 		}
 
 		const pending = pendingOf(files, await readHistory(reading.db));
@@ -122,9 +126,13 @@ async function rehearseInScratchDatabase(rehearsal: Rehearsal): Promise<Rehearsa
 	try {
 		const existing = await scratchConnection.db.listCollections({}, {nameOnly: true}).toArray();
 		if (existing.length > 0) {
-			throw new MonarchError('refused', `rehearse ${source.name}: database ${scratch.database} already exists on ${target.name}'s server with ${counted(existing.length, 'collection')}; it is never overwritten`, {
-				hint: 'drop it, or run again in a second',
-			});
+			throw new MonarchError(
+				'refused',
+				`rehearse ${source.name}: database ${scratch.database} already exists on ${target.name}'s server with ${counted(existing.length, 'collection')}; it is never overwritten`,
+				{
+					hint: 'drop it, or run again in a second',
+				},
+			);
 		}
 
 		const run: ScratchRun = {...rehearsal, scratchConnection};
@@ -151,7 +159,16 @@ async function rehearseOnScratch(run: ScratchRun): Promise<RehearsalReport> {
 	const {result, logs} = await migrateScratch(run);
 	const after = await snapshotDatabase(run.scratchConnection.db, {phase: 'hash after', events, signal});
 	const collections = diffSnapshots(before, after);
-	return rehearsalReport({source: run.source, target: run.target, scratch: run.scratch, takenAt: run.takenAt, copy, migrations: result.migrations, logs, collections});
+	return rehearsalReport({
+		source: run.source,
+		target: run.target,
+		scratch: run.scratch,
+		takenAt: run.takenAt,
+		copy,
+		migrations: result.migrations,
+		logs,
+		collections,
+	});
 }
 
 /** What the copy put in the scratch database, for the report. */
@@ -184,7 +201,15 @@ async function copyToScratch(run: ScratchRun): Promise<Copied> {
 		for (const entry of data) sourceDocuments += await countForProgress(run.reading.db, entry.name);
 	}
 
-	events({type: 'rehearse:copied', source: source.name, environment: target.name, database: scratch.database, collections: data.length, documents, durationMs: copyMs});
+	events({
+		type: 'rehearse:copied',
+		source: source.name,
+		environment: target.name,
+		database: scratch.database,
+		collections: data.length,
+		documents,
+		durationMs: copyMs,
+	});
 	return {querySet, copied: {collections: data.length, documents, sourceDocuments}, copyMs};
 }
 
@@ -197,7 +222,18 @@ async function openMarked(run: ScratchRun): ReturnType<typeof openCopySource> {
 	const {options, events, source, scratch} = run;
 	const {config, signal, prompter} = options;
 	const what = `rehearse ${source.name}`;
-	const opened = await openCopySource({config, source, target: scratch, querySet: options.querySet, prompter, access: 'read', alsoWhole: [historyCollection], what, events, signal});
+	const opened = await openCopySource({
+		config,
+		source,
+		target: scratch,
+		querySet: options.querySet,
+		prompter,
+		access: 'read',
+		alsoWhole: [historyCollection],
+		what,
+		events,
+		signal,
+	});
 	try {
 		run.marker = await markScratchDatabase(run.scratchConnection.db, {leaseMs: config.lock.leaseMs, signal});
 	} catch (error) {
@@ -246,7 +282,13 @@ async function keepOrDrop(run: ScratchRun): Promise<void> {
 async function dropAfterFailure(run: ScratchRun): Promise<void> {
 	const {db} = run.scratchConnection;
 	await run.marker?.stop().catch(() => {});
-	const made = await db.listCollections({}, {nameOnly: true}).toArray().then(list => list.length > 0, () => true);
+	const made = await db
+		.listCollections({}, {nameOnly: true})
+		.toArray()
+		.then(
+			list => list.length > 0,
+			() => true,
+		);
 	await db.dropDatabase().then(
 		() => {
 			if (made) run.events({type: 'rehearse:dropped', database: run.scratch.database});

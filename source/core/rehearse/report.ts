@@ -13,7 +13,7 @@ export type RehearsalReport = {
 	/** The environment rehearsed (never written to). */
 	source: {environment: string; database: string};
 	/** Where the scratch copy lived: the rehearsal environment's server, database `<database>_rehearsal_<stamp>`. */
-	scratch: {environment: string; database: string; /** `--keep`: the database was left for inspection. */ kept: boolean};
+	scratch: {environment: string; database: string /** `--keep`: the database was left for inspection. */; kept: boolean};
 	/** When the copy of the source was taken (ISO 8601, UTC). */
 	takenAt: string;
 	/** `-q`: the QuerySet whose part of the source was copied, with its answers. */
@@ -88,14 +88,16 @@ export function rehearsalReport(outcome: ScratchOutcome): RehearsalReport {
 	const {sourceDocuments, documents} = copied;
 	const estimate = (durationMs: number | undefined) =>
 		querySet && durationMs !== undefined ? Math.round((durationMs * sourceDocuments) / Math.max(1, documents)) : undefined;
-	const migrations = outcome.migrations.map(({key, state, durationMs, error}): RehearsedMigration => ({
-		key,
-		state,
-		durationMs,
-		estimatedMs: estimate(durationMs),
-		error: error === undefined ? undefined : firstLine(error).trim(),
-		log: outcome.logs.get(key) ?? [],
-	}));
+	const migrations = outcome.migrations.map(
+		({key, state, durationMs, error}): RehearsedMigration => ({
+			key,
+			state,
+			durationMs,
+			estimatedMs: estimate(durationMs),
+			error: error === undefined ? undefined : firstLine(error).trim(),
+			log: outcome.logs.get(key) ?? [],
+		}),
+	);
 	return {
 		source: {environment: source.name, database: source.database},
 		scratch: {environment: target.name, database: scratch.database, kept: false},

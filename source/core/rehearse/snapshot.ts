@@ -1,11 +1,11 @@
 import {hash} from 'node:crypto';
-import {BSON} from '../bson.js';
 import type {Db, FindCursor} from 'mongodb';
 import pMap from 'p-map';
-import {countForProgress, isDataCollection} from '../collections.js';
 import {dumpConcurrency} from '../backups/dump.js';
+import {BSON} from '../bson.js';
+import {countForProgress, isDataCollection} from '../collections.js';
 import {throwIfAborted} from '../errors.js';
-import {ignoreEvents, type EventSink} from '../events.js';
+import {type EventSink, ignoreEvents} from '../events.js';
 import {historyCollection} from '../migrations/history.js';
 import type {CollectionChange} from './report.js';
 
@@ -28,7 +28,10 @@ export type DatabaseSnapshot = Map<string, CollectionSnapshot>;
  * Progress: a `<phase> <collection>` task each (`hash before dogs`): each
  * pass has its own tasks, so a second pass never reads as the first one's rate.
  */
-export async function snapshotDatabase(db: Db, options: {phase: string; events?: EventSink | undefined; signal?: AbortSignal | undefined}): Promise<DatabaseSnapshot> {
+export async function snapshotDatabase(
+	db: Db,
+	options: {phase: string; events?: EventSink | undefined; signal?: AbortSignal | undefined},
+): Promise<DatabaseSnapshot> {
 	const events = options.events ?? ignoreEvents;
 	const listed = await db.listCollections({}, {nameOnly: false}).toArray();
 	const names = listed
@@ -36,13 +39,21 @@ export async function snapshotDatabase(db: Db, options: {phase: string; events?:
 		.map(entry => entry.name)
 		.sort();
 	// Read-only fan-out, as many collections at once as a dump reads; p-map keeps the order of `names`.
-	const snapshots = await pMap(names, async name => snapshotCollection(db, name, `${options.phase} ${name}`, events, options.signal), {concurrency: dumpConcurrency});
+	const snapshots = await pMap(names, async name => snapshotCollection(db, name, `${options.phase} ${name}`, events, options.signal), {
+		concurrency: dumpConcurrency,
+	});
 	const result: DatabaseSnapshot = new Map(names.map((name, index) => [name, snapshots[index]!]));
 	return result;
 }
 
 /** One collection: every document's hash by `_id`, and its index names. */
-async function snapshotCollection(db: Db, name: string, task: string, events: EventSink, signal: AbortSignal | undefined): Promise<CollectionSnapshot> {
+async function snapshotCollection(
+	db: Db,
+	name: string,
+	task: string,
+	events: EventSink,
+	signal: AbortSignal | undefined,
+): Promise<CollectionSnapshot> {
 	throwIfAborted(signal, 'the rehearsal');
 	const total = await countForProgress(db, name);
 	const documents = new Map<string, string>();
@@ -51,7 +62,8 @@ async function snapshotCollection(db: Db, name: string, task: string, events: Ev
 	try {
 		while (await cursor.hasNext()) {
 			throwIfAborted(signal, 'the rehearsal');
-			for (const bytes of cursor.readBufferedDocuments() as unknown as Uint8Array[]) documents.set(idKey(bytes), hash('sha1', bytes, 'base64'));
+			for (const bytes of cursor.readBufferedDocuments() as unknown as Uint8Array[])
+				documents.set(idKey(bytes), hash('sha1', bytes, 'base64'));
 			events({type: 'progress', task, done: documents.size, total: Math.max(total, documents.size)});
 			reported = documents.size;
 		}
@@ -60,8 +72,11 @@ async function snapshotCollection(db: Db, name: string, task: string, events: Ev
 	}
 
 	// The last line says the collection is done, even when the count was an estimate.
-	if (reported !== documents.size || total !== documents.size) events({type: 'progress', task, done: documents.size, total: documents.size});
-	const indexes = new Set((await db.collection(name).listIndexes().toArray()).map(index => String(index.name)).filter(index => index !== '_id_'));
+	if (reported !== documents.size || total !== documents.size)
+		events({type: 'progress', task, done: documents.size, total: documents.size});
+	const indexes = new Set(
+		(await db.collection(name).listIndexes().toArray()).map(index => String(index.name)).filter(index => index !== '_id_'),
+	);
 	return {documents, indexes};
 }
 

@@ -1,5 +1,5 @@
 import type {ProjectConfig} from '../config/load.js';
-import {makeEnvironment, type Environment} from '../environments.js';
+import {type Environment, makeEnvironment} from '../environments.js';
 import {MonarchError} from '../errors.js';
 
 /**
@@ -14,19 +14,29 @@ export function rehearsalEnvironment(config: ProjectConfig, source: Environment)
 	if (configured !== undefined) {
 		const chosen = config.environments.find(environment => environment.name === configured);
 		if (!chosen) {
-			throw new MonarchError('config', `${config.displayFile}: rehearsal.environment: "${configured}" is not an environment`, {hint: `name one of ${config.environments.map(environment => environment.name).join(', ')}`});
+			throw new MonarchError('config', `${config.displayFile}: rehearsal.environment: "${configured}" is not an environment`, {
+				hint: `name one of ${config.environments.map(environment => environment.name).join(', ')}`,
+			});
 		}
 
 		if (chosen.name === source.name) {
-			throw new MonarchError('usage', `rehearse ${source.name}: rehearsal.environment in ${config.displayFile} is ${source.name} itself; a rehearsal never writes to the environment it rehearses`, {
-				hint: 'set rehearsal.environment to an environment that is not protected (e.g. development)',
-			});
+			throw new MonarchError(
+				'usage',
+				`rehearse ${source.name}: rehearsal.environment in ${config.displayFile} is ${source.name} itself; a rehearsal never writes to the environment it rehearses`,
+				{
+					hint: 'set rehearsal.environment to an environment that is not protected (e.g. development)',
+				},
+			);
 		}
 
 		if (chosen.protected) {
-			throw new MonarchError('refused', `rehearse ${source.name}: rehearsal.environment "${chosen.name}" is protected (${chosen.protectionReason}); nothing was copied`, {
-				hint: 'set rehearsal.environment to an environment that is not protected (e.g. development)',
-			});
+			throw new MonarchError(
+				'refused',
+				`rehearse ${source.name}: rehearsal.environment "${chosen.name}" is protected (${chosen.protectionReason}); nothing was copied`,
+				{
+					hint: 'set rehearsal.environment to an environment that is not protected (e.g. development)',
+				},
+			);
 		}
 
 		return chosen;
@@ -34,9 +44,13 @@ export function rehearsalEnvironment(config: ProjectConfig, source: Environment)
 
 	const chosen = config.environments.find(environment => !environment.protected && environment.name !== source.name);
 	if (!chosen) {
-		throw new MonarchError('config', `rehearse ${source.name}: no environment in ${config.displayFile} can hold the rehearsal (every other one is protected); nothing was copied`, {
-			hint: 'add an environment that is not protected, and set rehearsal.environment to it',
-		});
+		throw new MonarchError(
+			'config',
+			`rehearse ${source.name}: no environment in ${config.displayFile} can hold the rehearsal (every other one is protected); nothing was copied`,
+			{
+				hint: 'add an environment that is not protected, and set rehearsal.environment to it',
+			},
+		);
 	}
 
 	return chosen;
@@ -44,5 +58,10 @@ export function rehearsalEnvironment(config: ProjectConfig, source: Environment)
 
 /** The scratch database as an environment: the rehearsal environment's server (same uri), another database, never protected by declaration. */
 export function scratchEnvironment(rehearsal: Environment, database: string): Environment {
-	return makeEnvironment({name: `${rehearsal.name}/scratch`, uri: rehearsal.uri, database, description: `scratch copy for a rehearsal, on ${rehearsal.name}'s server`});
+	return makeEnvironment({
+		name: `${rehearsal.name}/scratch`,
+		uri: rehearsal.uri,
+		database,
+		description: `scratch copy for a rehearsal, on ${rehearsal.name}'s server`,
+	});
 }

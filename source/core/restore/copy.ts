@@ -1,24 +1,24 @@
 import type {Document} from 'mongodb';
+import type {BackupResult} from '../backups/backup.js';
+import {drainRawCursor} from '../backups/drain-cursor.js';
+import {dumpConcurrency} from '../backups/dump.js';
+import {planRangeTasks, rangeCountdown, splitThreshold} from '../backups/id-ranges.js';
+import {collectGarbageEvery} from '../collect-garbage.js';
+import {countForProgress, describeCollections} from '../collections.js';
 import type {ProjectConfig} from '../config/load.js';
 import {connect} from '../connection.js';
-import {findEnvironment, type Environment} from '../environments.js';
+import {type Environment, findEnvironment} from '../environments.js';
 import {MonarchError} from '../errors.js';
 import {ignoreEvents, type OperationOptions} from '../events.js';
+import {runSettled} from '../pool.js';
 import type {Prompter} from '../prompts.js';
 import {runQuerySet} from '../querysets/run.js';
 import type {QuerySetRun} from '../querysets/selection.js';
-import type {BackupResult} from '../backups/backup.js';
-import {countForProgress, describeCollections} from '../collections.js';
-import {dumpConcurrency} from '../backups/dump.js';
-import {assertLoadable} from './staging.js';
-import {runSettled} from '../pool.js';
-import {runRestore, type RestoreSource} from './restore-flow.js';
-import {planRangeTasks, rangeCountdown, splitThreshold} from '../backups/id-ranges.js';
-import {serverTraits} from '../server-traits.js';
-import {collectGarbageEvery} from '../collect-garbage.js';
-import {drainRawCursor} from '../backups/drain-cursor.js';
-import {planScrub, type ScrubChoice, type ScrubReport} from '../scrub/policy.js';
 import {auditAfterCopy, type CopyAudit} from '../scrub/audit-after-copy.js';
+import {planScrub, type ScrubChoice, type ScrubReport} from '../scrub/policy.js';
+import {serverTraits} from '../server-traits.js';
+import {type RestoreSource, runRestore} from './restore-flow.js';
+import {assertLoadable} from './staging.js';
 
 export type CopyOptions = OperationOptions & {
 	config: ProjectConfig;
@@ -61,13 +61,19 @@ export type CopyResult = {
 export async function copyDatabase(options: CopyOptions): Promise<CopyResult> {
 	const {config} = options;
 	if (options.from === options.to) {
-		throw new MonarchError('usage', `copy_db ${options.from}:${options.to}: the source and the target are the same environment`, {hint: 'copy into another environment'});
+		throw new MonarchError('usage', `copy_db ${options.from}:${options.to}: the source and the target are the same environment`, {
+			hint: 'copy into another environment',
+		});
 	}
 
 	const source = findEnvironment(config.environments, options.from, config.displayFile);
 	const target = findEnvironment(config.environments, options.to, config.displayFile);
 	if (source.database === target.database && sameHosts(source.hosts, target.hosts)) {
-		throw new MonarchError('usage', `copy_db ${source.name}:${target.name}: both are database ${source.database} on ${source.hosts.join(',')}`, {hint: 'copy into another database'});
+		throw new MonarchError(
+			'usage',
+			`copy_db ${source.name}:${target.name}: both are database ${source.database} on ${source.hosts.join(',')}`,
+			{hint: 'copy into another database'},
+		);
 	}
 
 	const scrub = planScrub(config, source, target, options.scrub, `copy_db ${source.name}:${target.name}`);
@@ -77,7 +83,14 @@ export async function copyDatabase(options: CopyOptions): Promise<CopyResult> {
 		target,
 		open: async () => openCopySource({...options, source, target, access: 'write', what: `copy_db ${source.name}:${target.name}`}),
 	});
-	const audit = await auditAfterCopy({config, plan: scrub, source: source.name, target: target.name, events: options.events, signal: options.signal});
+	const audit = await auditAfterCopy({
+		config,
+		plan: scrub,
+		source: source.name,
+		target: target.name,
+		events: options.events,
+		signal: options.signal,
+	});
 	return {
 		from: source.name,
 		to: target.name,
@@ -120,16 +133,31 @@ export type CopySourceInput = OperationOptions & {
 export async function openCopySource(input: CopySourceInput): Promise<RestoreSource & {querySet: QuerySetRun | undefined}> {
 	const {config, signal, source, target} = input;
 	const events = input.events ?? ignoreEvents;
-	const from = input.access === 'write' ? await connect(source, {access: 'write', lock: config.lock, events, signal}) : await connect(source, {access: 'read', events});
+	const from =
+		input.access === 'write'
+			? await connect(source, {access: 'write', lock: config.lock, events, signal})
+			: await connect(source, {access: 'read', events});
 	try {
 		if (from.interruptedSwap) {
-			throw new MonarchError('blocked', `${input.what}: ${source.name} is half-swapped by a restore or copy that was killed; nothing was copied`, {
-				hint: `run \`monarch recover ${source.name}\` first`,
-			});
+			throw new MonarchError(
+				'blocked',
+				`${input.what}: ${source.name} is half-swapped by a restore or copy that was killed; nothing was copied`,
+				{
+					hint: `run \`monarch recover ${source.name}\` first`,
+				},
+			);
 		}
 
 		const querySet: QuerySetRun | undefined = input.querySet
-			? await runQuerySet({config, name: input.querySet, database: from.db, environment: source.name, prompter: input.prompter, events, signal})
+			? await runQuerySet({
+					config,
+					name: input.querySet,
+					database: from.db,
+					environment: source.name,
+					prompter: input.prompter,
+					events,
+					signal,
+				})
 			: undefined;
 		const filters = new Map(querySet?.selection.collections.map(entry => [entry.name, entry.filter as Document]));
 		if (querySet) for (const name of input.alsoWhole ?? []) if (!filters.has(name)) filters.set(name, {});
@@ -157,16 +185,22 @@ export async function openCopySource(input: CopySourceInput): Promise<RestoreSou
 			async load(staging, loadEvents, signal) {
 				await staging.prepare(infos);
 				const threshold = splitThreshold(config.splitCollections, await serverTraits(from.db));
-				const tasks = await planRangeTasks(data.filter(info => staging.takes(info.name) === 'documents'), {
-					threshold,
-					parts: dumpConcurrency,
-					source: info => ({collection: from.db.collection(info.name), splittable: info.type === 'collection' && info.options.capped !== true}),
-					filterOf: info => filters.get(info.name),
-					countOf: async info => (await countAll()).get(info.name),
-					label: input.what,
-					events: loadEvents,
-					signal,
-				});
+				const tasks = await planRangeTasks(
+					data.filter(info => staging.takes(info.name) === 'documents'),
+					{
+						threshold,
+						parts: dumpConcurrency,
+						source: info => ({
+							collection: from.db.collection(info.name),
+							splittable: info.type === 'collection' && info.options.capped !== true,
+						}),
+						filterOf: info => filters.get(info.name),
+						countOf: async info => (await countAll()).get(info.name),
+						label: input.what,
+						events: loadEvents,
+						signal,
+					},
+				);
 				const countdown = rangeCountdown(tasks);
 				let failed = false;
 				const collectGarbage = collectGarbageEvery();

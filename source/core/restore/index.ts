@@ -5,9 +5,10 @@
  * sources: restore.ts, restore-file.ts, copy.ts; rollback.ts). Cheap to import: the `--workers` bounds and the result lines
  * statically, every operation loads its module on call.
  */
+
+export type {CopyOptions, CopyResult} from './copy.js';
 export type {RestoreOptions, RestoreResult} from './restore.js';
 export type {RestoreArchiveFileOptions, RestoreArchiveFileResult} from './restore-file.js';
-export type {CopyOptions, CopyResult} from './copy.js';
 export type {RollbackOptions} from './rollback.js';
 export {describeRollback, type RollbackResult} from './rollback-lines.js';
 export {isWorkerCount, maxWorkers} from './workers.js';

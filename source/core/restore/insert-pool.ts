@@ -1,9 +1,9 @@
 import {Worker} from 'node:worker_threads';
 import type {Db} from 'mongodb';
+import {byteLength} from '../collect-garbage.js';
 import {connectionError} from '../connection.js';
 import type {Environment} from '../environments.js';
 import {firstLine, MonarchError} from '../errors.js';
-import {byteLength} from '../collect-garbage.js';
 import {AdmissionWindow} from './admission-window.js';
 import {insertRaw} from './raw-insert.js';
 import {checkWorkers, defaultWorkers} from './workers.js';
@@ -46,7 +46,13 @@ export type InsertWorkerData = {uri: string; database: string};
 export type InsertRequest = {type: 'insert'; id: number; collection: string; count: number; buffer: ArrayBuffer} | {type: 'close'};
 
 /** An error as it crosses from a worker: what `describeError` and `--verbose` read. */
-export type SerializedError = {name: string; message: string; code?: number | string | undefined; codeName?: string | undefined; stack?: string | undefined};
+export type SerializedError = {
+	name: string;
+	message: string;
+	code?: number | string | undefined;
+	codeName?: string | undefined;
+	stack?: string | undefined;
+};
 
 /** From a worker to the main thread: a batch inserted, or the error that refused it. */
 export type InsertReply = {id: number; ok: true} | {id: number; ok: false; error: SerializedError};
@@ -77,7 +83,15 @@ export function liveInsertWorkers(): number {
 }
 
 type Batch = {collection: string; resolve: () => void; reject: (error: Error) => void};
-type Slot = {number: number; worker: Worker; held: Map<number, Batch>; error: Error | undefined; stopping: boolean; exited: Promise<void>; gone: boolean};
+type Slot = {
+	number: number;
+	worker: Worker;
+	held: Map<number, Batch>;
+	error: Error | undefined;
+	stopping: boolean;
+	exited: Promise<void>;
+	gone: boolean;
+};
 
 export class InsertPool {
 	/** How many workers at most (they start as the load needs them). */
@@ -225,8 +239,15 @@ export class InsertPool {
 	/** A worker ended without being asked: its batches fail, and so does every later one. */
 	private died(slot: Slot, reason: string): void {
 		const collections = [...new Set([...slot.held.values()].map(batch => batch.collection))];
-		const held = slot.held.size > 0 ? `, with ${slot.held.size} ${slot.held.size === 1 ? 'batch' : 'batches'} of ${collections.join(', ')} in flight` : '';
-		const error = new MonarchError('internal', `${this.options.label}: insert worker ${slot.number} of ${this.size} stopped (${firstLine(reason)})${held}`, {cause: slot.error});
+		const held =
+			slot.held.size > 0
+				? `, with ${slot.held.size} ${slot.held.size === 1 ? 'batch' : 'batches'} of ${collections.join(', ')} in flight`
+				: '';
+		const error = new MonarchError(
+			'internal',
+			`${this.options.label}: insert worker ${slot.number} of ${this.size} stopped (${firstLine(reason)})${held}`,
+			{cause: slot.error},
+		);
 		this.failure ??= error;
 		for (const batch of slot.held.values()) batch.reject(error);
 		slot.held.clear();
@@ -252,7 +273,8 @@ export class InsertPool {
 		if (serialized.code !== undefined) error.code = serialized.code;
 		if (serialized.codeName !== undefined) error.codeName = serialized.codeName;
 		error.stack = `${serialized.stack ?? `${serialized.name}: ${serialized.message}`}\n    in insert worker ${slot.number} of ${this.size}`;
-		if (/^Mongo(ServerSelection|Network|NetworkTimeout|Topology)\w*Error$/.test(serialized.name)) return connectionError(this.options.target, error);
+		if (/^Mongo(ServerSelection|Network|NetworkTimeout|Topology)\w*Error$/.test(serialized.name))
+			return connectionError(this.options.target, error);
 		return error;
 	}
 

@@ -50,7 +50,8 @@ function split(buffer: ArrayBuffer, count: number): Uint8Array[] {
 	let offset = 0;
 	while (offset < buffer.byteLength) {
 		const length = offset + 4 <= buffer.byteLength ? view.getInt32(offset, true) : 0;
-		if (length < 5 || offset + length > buffer.byteLength) throw new Error(`insert worker: a batch's document at byte ${offset} has a bad length (${length})`);
+		if (length < 5 || offset + length > buffer.byteLength)
+			throw new Error(`insert worker: a batch's document at byte ${offset} has a bad length (${length})`);
 		documents.push(new Uint8Array(buffer, offset, length));
 		offset += length;
 	}

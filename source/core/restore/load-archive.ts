@@ -1,7 +1,7 @@
 import type {Document} from 'mongodb';
-import {throwIfAborted} from '../errors.js';
 import type {ArchiveCheck} from '../backups/archive-check.js';
-import {infoType, type CollectionInfo} from '../collections.js';
+import {type CollectionInfo, infoType} from '../collections.js';
+import {throwIfAborted} from '../errors.js';
 import type {StagingLoad} from './staging.js';
 
 /**
@@ -15,7 +15,12 @@ import type {StagingLoad} from './staging.js';
  * its collection's CRC and count were checked (reading on, inserting
  * nothing): a corrupt document is reported as the archive's corruption.
  */
-export async function loadArchive(staging: StagingLoad, check: Pick<ArchiveCheck, 'events' | 'finish'>, input: AsyncIterable<Uint8Array>, signal: AbortSignal | undefined): Promise<void> {
+export async function loadArchive(
+	staging: StagingLoad,
+	check: Pick<ArchiveCheck, 'events' | 'finish'>,
+	input: AsyncIterable<Uint8Array>,
+	signal: AbortSignal | undefined,
+): Promise<void> {
 	const byCollection = new Map<string, Set<Promise<void>>>();
 	const inFlight = new Set<Promise<void>>();
 	/** Collections whose end (with its CRC and count) the check has passed. */
@@ -63,10 +68,13 @@ export async function loadArchive(staging: StagingLoad, check: Pick<ArchiveCheck
 				track(event.collection, staging.insert(event.collection, event.documents));
 			} else if (event.type === 'end') {
 				const previous = [...(byCollection.get(event.collection) ?? [])];
-				track(event.collection, (async () => {
-					await Promise.all(previous);
-					if (!state.failure) await staging.finishCollection(event.collection);
-				})());
+				track(
+					event.collection,
+					(async () => {
+						await Promise.all(previous);
+						if (!state.failure) await staging.finishCollection(event.collection);
+					})(),
+				);
 			}
 		}
 

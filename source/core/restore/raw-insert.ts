@@ -1,6 +1,6 @@
 import {createRequire} from 'node:module';
+import {type Db, type Document, MongoServerError} from 'mongodb';
 import {deserialize} from '../bson.js';
-import {MongoServerError, type Db, type Document} from 'mongodb';
 
 /**
  * Inserting documents that are already BSON, as mongorestore does: the bytes
@@ -69,14 +69,23 @@ export async function insertRaw(db: Db, collection: string, documents: readonly 
 		const sequence = new DocumentSequence('documents');
 		let bytes = 0;
 		let end = start;
-		while (end < documents.length && end - start < maxChunkDocuments && (end === start || bytes + documents[end]!.byteLength <= maxChunkBytes)) {
+		while (
+			end < documents.length &&
+			end - start < maxChunkDocuments &&
+			(end === start || bytes + documents[end]!.byteLength <= maxChunkBytes)
+		) {
 			bytes += documents[end]!.byteLength;
 			// The first argument is what command monitoring would show; the bytes are what is sent.
 			sequence.push(documents[end], documents[end]!);
 			end++;
 		}
 
-		const reply = (await db.command({insert: collection, documents: sequence as unknown as Document[], ordered: false, bypassDocumentValidation: true})) as InsertReply;
+		const reply = (await db.command({
+			insert: collection,
+			documents: sequence as unknown as Document[],
+			ordered: false,
+			bypassDocumentValidation: true,
+		})) as InsertReply;
 		const refused = reply.writeErrors ?? [];
 		if (refused.length > 0) {
 			const first = refused[0]!;
@@ -87,8 +96,10 @@ export async function insertRaw(db: Db, collection: string, documents: readonly 
 			});
 		}
 
-		if (reply.writeConcernError) throw new MongoServerError({message: reply.writeConcernError.errmsg ?? 'write concern error', code: reply.writeConcernError.code});
-		if (reply.n !== end - start) throw new MongoServerError({message: `the server inserted ${reply.n ?? 0} of ${end - start} documents and reported no error`});
+		if (reply.writeConcernError)
+			throw new MongoServerError({message: reply.writeConcernError.errmsg ?? 'write concern error', code: reply.writeConcernError.code});
+		if (reply.n !== end - start)
+			throw new MongoServerError({message: `the server inserted ${reply.n ?? 0} of ${end - start} documents and reported no error`});
 		start = end;
 	}
 }

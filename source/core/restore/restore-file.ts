@@ -1,20 +1,20 @@
 import {createReadStream} from 'node:fs';
 import {stat} from 'node:fs/promises';
-import {readArchive, verifyArchive, type ArchivePreludeEntry} from '../archive/index.js';
+import {type ArchivePreludeEntry, readArchive, verifyArchive} from '../archive/index.js';
+import {type ArchiveCheck, type CheckedArchive, createArchiveCheck} from '../backups/archive-check.js';
+import type {BackupResult} from '../backups/backup.js';
+import {infoType, isDataCollection} from '../collections.js';
 import type {ProjectConfig} from '../config/load.js';
 import {findEnvironment} from '../environments.js';
 import {isMonarchError, MonarchError} from '../errors.js';
 import {ignoreEvents, type OperationOptions} from '../events.js';
-import type {Prompter} from '../prompts.js';
-import type {BackupResult} from '../backups/backup.js';
-import {infoType, isDataCollection} from '../collections.js';
-import {createArchiveCheck, type ArchiveCheck, type CheckedArchive} from '../backups/archive-check.js';
-import {loadArchive} from './load-archive.js';
-import {assertLoadable} from './staging.js';
-import {planScrub, type ScrubReport} from '../scrub/policy.js';
-import {auditAfterCopy, type CopyAudit} from '../scrub/audit-after-copy.js';
-import {runRestore, type RestoreSource} from './restore-flow.js';
 import {counted} from '../plural.js';
+import type {Prompter} from '../prompts.js';
+import {auditAfterCopy, type CopyAudit} from '../scrub/audit-after-copy.js';
+import {planScrub, type ScrubReport} from '../scrub/policy.js';
+import {loadArchive} from './load-archive.js';
+import {type RestoreSource, runRestore} from './restore-flow.js';
+import {assertLoadable} from './staging.js';
 
 export type RestoreArchiveFileOptions = OperationOptions & {
 	config: ProjectConfig;
@@ -74,7 +74,9 @@ export async function restoreArchiveFile(options: RestoreArchiveFileOptions): Pr
 	const events = options.events ?? ignoreEvents;
 	const target = findEnvironment(config.environments, options.environment, config.displayFile);
 	const size = await fileSize(file);
-	const scrub = options.scrub ? planScrub(config, {name: file, personalData: false}, target, true, `restore ${file}:${target.name} --file`) : undefined;
+	const scrub = options.scrub
+		? planScrub(config, {name: file, personalData: false}, target, true, `restore ${file}:${target.name} --file`)
+		: undefined;
 	const {source, ...restored} = await runRestore({
 		...options,
 		scrub,
@@ -88,12 +90,25 @@ export async function restoreArchiveFile(options: RestoreArchiveFileOptions): Pr
 
 			const selection = selectDatabase(file, prelude, options.database);
 			for (const line of selection.skipped) events({type: 'log', level: 'warn', message: `Skipping ${line}`});
-			assertLoadable(selection.collections.map(entry => ({name: entry.collection, type: infoType(entry.type)})), `Archive file ${file}`);
+			assertLoadable(
+				selection.collections.map(entry => ({name: entry.collection, type: infoType(entry.type)})),
+				`Archive file ${file}`,
+			);
 			return fileSource(file, selection, `restore ${target.name}`);
 		},
 	});
 	const audit = await auditAfterCopy({config, plan: scrub, source: undefined, target: target.name, events, signal});
-	return {file, size, sha256: source.verified().sha256, sourceDatabase: source.selection.database, environment: target.name, database: target.database, skipped: source.selection.skipped, ...restored, audit};
+	return {
+		file,
+		size,
+		sha256: source.verified().sha256,
+		sourceDatabase: source.selection.database,
+		environment: target.name,
+		database: target.database,
+		skipped: source.selection.skipped,
+		...restored,
+		audit,
+	};
 }
 
 /** An archive file's picked database as a restore's source: read once, checked while it loads. */
@@ -129,7 +144,14 @@ function fileSource(file: string, selection: Selection, label: string): RestoreS
 			verified = check.result();
 			const ends = verified.ends;
 			const documents = [...ends.values()].reduce((sum, count) => sum + count.count, 0);
-			events({type: 'restore:verified', source: file, collections: selection.collections.length, documents, bytes: verified.size, sha256: verified.sha256});
+			events({
+				type: 'restore:verified',
+				source: file,
+				collections: selection.collections.length,
+				documents,
+				bytes: verified.size,
+				sha256: verified.sha256,
+			});
 			return new Map(data.map(entry => [entry.collection, ends.get(entry.collection)?.count ?? 0]));
 		},
 	};
@@ -145,12 +167,17 @@ type Selection = {
 async function fileSize(file: string): Promise<number> {
 	try {
 		const info = await stat(file);
-		if (!info.isFile()) throw new MonarchError('usage', `Archive file ${file} is not a file`, {hint: 'give the path of a mongodump archive (mongodump --archive=FILE --gzip)'});
+		if (!info.isFile())
+			throw new MonarchError('usage', `Archive file ${file} is not a file`, {
+				hint: 'give the path of a mongodump archive (mongodump --archive=FILE --gzip)',
+			});
 		return info.size;
 	} catch (error) {
 		if (isMonarchError(error)) throw error;
 		if ((error as {code?: unknown}).code === 'ENOENT') {
-			throw new MonarchError('not-found', `Archive file ${file} does not exist`, {hint: 'give the path of a mongodump archive (mongodump --archive=FILE --gzip)'});
+			throw new MonarchError('not-found', `Archive file ${file} does not exist`, {
+				hint: 'give the path of a mongodump archive (mongodump --archive=FILE --gzip)',
+			});
 		}
 
 		throw error;
@@ -213,28 +240,39 @@ function selectDatabase(file: string, prelude: ArchivePreludeEntry[], wanted: st
 	const databases = databasesOf(prelude);
 	const listed = databases.map(name => JSON.stringify(name)).join(', ');
 	if (databases.length === 0) {
-		throw new MonarchError('usage', `Archive file ${file} holds no database to restore${prelude.length > 0 ? ' (only mongodump\'s special entries)' : ''}; nothing was changed`, {
-			hint: 'dump a database with mongodump --db NAME --archive=FILE --gzip',
-		});
+		throw new MonarchError(
+			'usage',
+			`Archive file ${file} holds no database to restore${prelude.length > 0 ? " (only mongodump's special entries)" : ''}; nothing was changed`,
+			{
+				hint: 'dump a database with mongodump --db NAME --archive=FILE --gzip',
+			},
+		);
 	}
 
 	let database: string;
 	if (wanted !== undefined) {
 		if (!databases.includes(wanted)) {
-			throw new MonarchError('not-found', `--db: archive file ${file} has no database ${JSON.stringify(wanted)}; it holds ${listed}`, {hint: 'pass one of those with --db'});
+			throw new MonarchError('not-found', `--db: archive file ${file} has no database ${JSON.stringify(wanted)}; it holds ${listed}`, {
+				hint: 'pass one of those with --db',
+			});
 		}
 
 		database = wanted;
 	} else if (databases.length === 1) {
 		database = databases[0]!;
 	} else {
-		throw new MonarchError('usage', `Archive file ${file} holds ${databases.length} databases (${listed}); pick one with --db; nothing was changed`, {
-			hint: `e.g. --db ${databases[0]}`,
-		});
+		throw new MonarchError(
+			'usage',
+			`Archive file ${file} holds ${databases.length} databases (${listed}); pick one with --db; nothing was changed`,
+			{
+				hint: `e.g. --db ${databases[0]}`,
+			},
+		);
 	}
 
 	for (const name of databases) {
-		if (name !== database) skipped.push(`database ${name} (${counted(data.filter(entry => entry.db === name).length, 'collection')}; not picked with --db)`);
+		if (name !== database)
+			skipped.push(`database ${name} (${counted(data.filter(entry => entry.db === name).length, 'collection')}; not picked with --db)`);
 	}
 
 	return {database, collections: data.filter(entry => entry.db === database), skipped};

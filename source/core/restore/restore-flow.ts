@@ -1,24 +1,24 @@
 import type {Db} from 'mongodb';
+import type {BackupResult} from '../backups/backup.js';
+import {safetyStoreFor, takeSafetyBackup} from '../backups/safety-backup.js';
+import type {CollectionInfo} from '../collections.js';
 import type {ProjectConfig} from '../config/load.js';
 import {confirmDestructive} from '../confirm.js';
 import {connect} from '../connection.js';
 import type {Environment} from '../environments.js';
 import {describeError, MonarchError, throwIfAborted} from '../errors.js';
-import {ignoreEvents, type EventSink, type OperationOptions} from '../events.js';
+import {type EventSink, ignoreEvents, type OperationOptions} from '../events.js';
 import {acquireLock} from '../lease-lock.js';
 import type {Prompter} from '../prompts.js';
-import type {BackupStore} from '../storage/contract.js';
-import type {BackupResult} from '../backups/backup.js';
-import {safetyStoreFor, takeSafetyBackup} from '../backups/safety-backup.js';
-import {serverTraits} from '../server-traits.js';
-import type {CollectionInfo} from '../collections.js';
-import {scrubberFor, scrubReport, type ScrubPlan, type ScrubReport} from '../scrub/policy.js';
-import type {Scrubber} from '../scrub/scrubber.js';
 import type {CustomScrub} from '../querysets/selection.js';
-import {InsertPool} from './insert-pool.js';
-import {checkWorkers} from './workers.js';
-import {StagingLoad} from './staging.js';
+import {type ScrubPlan, type ScrubReport, scrubberFor, scrubReport} from '../scrub/policy.js';
+import type {Scrubber} from '../scrub/scrubber.js';
+import {serverTraits} from '../server-traits.js';
+import type {BackupStore} from '../storage/contract.js';
 import {recoverStaging, restoreLockName} from '../swap-journal.js';
+import {InsertPool} from './insert-pool.js';
+import {StagingLoad} from './staging.js';
+import {checkWorkers} from './workers.js';
 
 /**
  * Where the data of a restore comes from: the one thing in which restore (a
@@ -113,10 +113,25 @@ export async function runRestore<Source extends RestoreSource>(options: RunResto
 	try {
 		const connection = await connect(target, {access: 'write', lock: config.lock, events, signal});
 		try {
-			await confirmDestructive(target, `${source.describe} into ${target.name} (database ${target.database}), replacing its data`, {yes: options.yes, prompter: options.prompter, details: options.confirmDetails});
+			await confirmDestructive(target, `${source.describe} into ${target.name} (database ${target.database}), replacing its data`, {
+				yes: options.yes,
+				prompter: options.prompter,
+				details: options.confirmDetails,
+			});
 			const totals = await source.totals(signal);
 			const plan = options.scrub ?? {scrub: false, declined: false};
-			const loaded = await underLock({config, target, db: connection.db, source, safetyStore, totals, plan, workers: options.workers, events, signal});
+			const loaded = await underLock({
+				config,
+				target,
+				db: connection.db,
+				source,
+				safetyStore,
+				totals,
+				plan,
+				workers: options.workers,
+				events,
+				signal,
+			});
 			return {
 				source,
 				collections: [...loaded.counts].map(([name, count]) => ({name, count})),
@@ -146,7 +161,9 @@ type LockedOptions = {
 };
 
 /** The part of the flow under the target's restore lock: recover, safety backup, load, count check, swap or discard. */
-async function underLock(options: LockedOptions): Promise<{safetyBackup: BackupResult | undefined; dropped: string[]; counts: Map<string, number>; scrubber: Scrubber | undefined}> {
+async function underLock(
+	options: LockedOptions,
+): Promise<{safetyBackup: BackupResult | undefined; dropped: string[]; counts: Map<string, number>; scrubber: Scrubber | undefined}> {
 	const {config, target, db, source, events, signal} = options;
 	const lock = await acquireLock(db, restoreLockName, {leaseMs: config.lock.leaseMs, waitMs: config.lock.waitMs, events, signal});
 	let pool: InsertPool | undefined;
@@ -157,7 +174,8 @@ async function underLock(options: LockedOptions): Promise<{safetyBackup: BackupR
 			safetyBackup = await takeSafetyBackup({db, target, store: options.safetyStore, kind: source.kind, events, signal});
 		}
 
-		const scrubFor = (collections: readonly CollectionInfo[]) => scrubberFor(config, options.plan, collections, source.label, source.customScrub);
+		const scrubFor = (collections: readonly CollectionInfo[]) =>
+			scrubberFor(config, options.plan, collections, source.label, source.customScrub);
 		const server = await serverTraits(db);
 		pool = new InsertPool({target, db, workers: options.workers, label: source.label, signal});
 		const staging = new StagingLoad({db, pool, label: source.label, totals: options.totals, server, scrubFor, events, signal});
@@ -168,15 +186,22 @@ async function underLock(options: LockedOptions): Promise<{safetyBackup: BackupR
 			if (checked !== undefined) {
 				for (const [name, count] of checked) {
 					if (staging.takes(name) === 'documents' && staging.count(name) !== count) {
-						throw new MonarchError('internal', `Restored ${staging.count(name)} documents of ${name}, ${source.checkedAgainst ?? 'the source'} has ${count}; nothing was changed`);
+						throw new MonarchError(
+							'internal',
+							`Restored ${staging.count(name)} documents of ${name}, ${source.checkedAgainst ?? 'the source'} has ${count}; nothing was changed`,
+						);
 					}
 				}
 			}
 
 			if (lock.lost) {
-				throw new MonarchError('locked', `Lost the ${restoreLockName} lock on ${target.name} (this process stalled longer than the lease); nothing was changed`, {
-					hint: 'raise lock.leaseSeconds in monarch.json and run again',
-				});
+				throw new MonarchError(
+					'locked',
+					`Lost the ${restoreLockName} lock on ${target.name} (this process stalled longer than the lease); nothing was changed`,
+					{
+						hint: 'raise lock.leaseSeconds in monarch.json and run again',
+					},
+				);
 			}
 
 			throwIfAborted(signal, source.label);

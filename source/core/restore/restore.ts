@@ -1,17 +1,17 @@
+import type {BackupResult} from '../backups/backup.js';
+import {type FoundBackup, findBackup} from '../backups/catalogue.js';
+import type {BackupManifest} from '../backups/manifest.js';
+import {createBackupCheck, verifiedBackup} from '../backups/verify.js';
 import type {ProjectConfig} from '../config/load.js';
 import {findEnvironment} from '../environments.js';
 import type {OperationOptions} from '../events.js';
 import type {Prompter} from '../prompts.js';
-import type {StoreLocation} from '../storage/contract.js';
-import type {BackupResult} from '../backups/backup.js';
-import {findBackup, type FoundBackup} from '../backups/catalogue.js';
-import {loadArchive} from './load-archive.js';
-import type {BackupManifest} from '../backups/manifest.js';
-import {runRestore, type RestoreSource} from './restore-flow.js';
-import {planScrub, type ScrubChoice, type ScrubReport} from '../scrub/policy.js';
 import {auditAfterCopy, type CopyAudit} from '../scrub/audit-after-copy.js';
+import {planScrub, type ScrubChoice, type ScrubReport} from '../scrub/policy.js';
+import type {StoreLocation} from '../storage/contract.js';
+import {loadArchive} from './load-archive.js';
+import {type RestoreSource, runRestore} from './restore-flow.js';
 import {assertLoadable} from './staging.js';
-import {createBackupCheck, verifiedBackup} from '../backups/verify.js';
 
 export type RestoreOptions = OperationOptions & {
 	config: ProjectConfig;
@@ -70,14 +70,22 @@ export async function restore(options: RestoreOptions): Promise<RestoreResult> {
 		open: async () => backupSource(found, `restore ${target.name}`),
 	});
 	const {store, archive, manifest} = source.found;
-	const audit = await auditAfterCopy({config, plan: scrub, source: manifest.environment, target: target.name, events: options.events, signal});
+	const audit = await auditAfterCopy({
+		config,
+		plan: scrub,
+		source: manifest.environment,
+		target: target.name,
+		events: options.events,
+		signal,
+	});
 	return {archive, store: store.description, manifest, environment: target.name, database: target.database, ...restored, audit};
 }
 
 /** Where a backup's data came from, for the personal-data policy: a scrubbed backup holds none; otherwise its manifest says, or (for older manifests) its environment in monarch.json does. */
 function backupOrigin(config: ProjectConfig, manifest: BackupManifest): {name: string; personalData: boolean} {
 	if (manifest.scrub) return {name: manifest.environment, personalData: false};
-	const personalData = manifest.personalData ?? config.environments.find(environment => environment.name === manifest.environment)?.personalData ?? false;
+	const personalData =
+		manifest.personalData ?? config.environments.find(environment => environment.name === manifest.environment)?.personalData ?? false;
 	return {name: `backup of ${manifest.environment}`, personalData};
 }
 
@@ -107,7 +115,14 @@ function backupSource(found: FoundBackup, label: string): RestoreSource & {found
 			}
 
 			const verified = verifiedBackup(check.result());
-			events({type: 'restore:verified', source: `${store.description}${archive}`, collections: manifest.collections.length, documents: verified.count, bytes: manifest.size, sha256: manifest.sha256});
+			events({
+				type: 'restore:verified',
+				source: `${store.description}${archive}`,
+				collections: manifest.collections.length,
+				documents: verified.count,
+				bytes: manifest.size,
+				sha256: manifest.sha256,
+			});
 			return counts;
 		},
 	};

@@ -14,9 +14,14 @@ export type RollbackResult = RestoreResult & {
 
 /** What a rollback did, in the CLI and the TUI: what it restored and undid, and the safety backup that undoes the rollback. */
 export function describeRollback(result: RollbackResult): string[] {
-	const lines = [`Rolled back ${result.environment} (database ${result.database}) to ${result.store}${result.archive}, taken ${utcTime(result.takenAt)}: ${counted(result.undone.length, 'migration')} undone.`];
+	const lines = [
+		`Rolled back ${result.environment} (database ${result.database}) to ${result.store}${result.archive}, taken ${utcTime(result.takenAt)}: ${counted(result.undone.length, 'migration')} undone.`,
+	];
 	const backup = result.safetyBackup;
-	if (backup) lines.push(`Safety backup of ${result.environment} before the rollback: ${backup.store}${backup.archive} (undo with \`monarch restore ${backup.archive}:${result.environment}\`).`);
+	if (backup)
+		lines.push(
+			`Safety backup of ${result.environment} before the rollback: ${backup.store}${backup.archive} (undo with \`monarch restore ${backup.archive}:${result.environment}\`).`,
+		);
 	return lines;
 }
 

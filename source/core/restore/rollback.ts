@@ -1,18 +1,18 @@
 import type {Db} from 'mongodb';
+import {type BackupEntry, listBackups} from '../backups/catalogue.js';
+import {archiveNameOf} from '../backups/naming.js';
 import type {ProjectConfig} from '../config/load.js';
 import {connect} from '../connection.js';
-import {findEnvironment, type Environment} from '../environments.js';
+import {type Environment, findEnvironment} from '../environments.js';
 import {MonarchError} from '../errors.js';
 import {ignoreEvents, type OperationOptions} from '../events.js';
 import {acquireLock} from '../lease-lock.js';
-import {readHistory, type HistoryEntry} from '../migrations/history.js';
+import {type HistoryEntry, readHistory} from '../migrations/history.js';
 import {migrationsLockName} from '../migrations/list.js';
 import {counted} from '../plural.js';
 import type {Prompter} from '../prompts.js';
-import {listBackups, type BackupEntry} from '../backups/catalogue.js';
-import {archiveNameOf} from '../backups/naming.js';
 import {restore} from './restore.js';
-import {utcTime, type RollbackResult} from './rollback-lines.js';
+import {type RollbackResult, utcTime} from './rollback-lines.js';
 
 export type RollbackOptions = OperationOptions & {
 	config: ProjectConfig;
@@ -45,12 +45,27 @@ export async function rollback(options: RollbackOptions): Promise<RollbackResult
 	// Under the migrations lock: no migrate runs while the history is read and the backup restored.
 	const connection = await connect(target, {access: 'write', lock: config.lock, events, signal});
 	try {
-		const lock = await acquireLock(connection.db, migrationsLockName, {leaseMs: config.lock.leaseMs, waitMs: config.lock.waitMs, events, signal});
+		const lock = await acquireLock(connection.db, migrationsLockName, {
+			leaseMs: config.lock.leaseMs,
+			waitMs: config.lock.waitMs,
+			events,
+			signal,
+		});
 		try {
 			const undone = await migrationsSince(connection.db, chosen.archive, new Date(takenAt));
 			const warning = rollbackWarning(target, `${chosen.store}${chosen.archive}`, takenAt, undone);
 			for (const message of warning) events({type: 'log', level: 'warn', message});
-			const restored = await restore({config, backup: chosen.archive, environment: target.name, from: chosen.location, yes: options.yes, prompter: options.prompter, confirmDetails: warning, events, signal});
+			const restored = await restore({
+				config,
+				backup: chosen.archive,
+				environment: target.name,
+				from: chosen.location,
+				yes: options.yes,
+				prompter: options.prompter,
+				confirmDetails: warning,
+				events,
+				signal,
+			});
 			return {...restored, takenAt, undone};
 		} finally {
 			await lock.release();
@@ -79,7 +94,12 @@ async function safetyBackupsOf(config: ProjectConfig, target: Environment, signa
 		.sort((a, b) => b.createdAt.getTime() - a.createdAt.getTime() || counter(b.archive) - counter(a.archive));
 }
 
-async function chooseBackup(config: ProjectConfig, target: Environment, to: string | undefined, signal: AbortSignal | undefined): Promise<BackupEntry> {
+async function chooseBackup(
+	config: ProjectConfig,
+	target: Environment,
+	to: string | undefined,
+	signal: AbortSignal | undefined,
+): Promise<BackupEntry> {
 	const candidates = await safetyBackupsOf(config, target, signal);
 	if (to !== undefined) {
 		const archive = archiveNameOf(to);
@@ -92,9 +112,13 @@ async function chooseBackup(config: ProjectConfig, target: Environment, to: stri
 
 	const [latest] = candidates;
 	if (latest) return latest;
-	throw new MonarchError('not-found', `No safety backup of ${target.name} (${target.database}_before_migrate__<date>) in the configured backup stores; nothing was changed`, {
-		hint: `\`monarch migrate ${target.name}\` takes one before it runs on a protected environment; take one now with \`monarch backup ${target.name} --name ${target.database}_before_migrate\``,
-	});
+	throw new MonarchError(
+		'not-found',
+		`No safety backup of ${target.name} (${target.database}_before_migrate__<date>) in the configured backup stores; nothing was changed`,
+		{
+			hint: `\`monarch migrate ${target.name}\` takes one before it runs on a protected environment; take one now with \`monarch backup ${target.name} --name ${target.database}_before_migrate\``,
+		},
+	);
 }
 
 /**

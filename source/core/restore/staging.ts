@@ -1,13 +1,12 @@
-import type {CollectionTake, Scrubber} from '../scrub/scrubber.js';
 import {createHash, randomBytes} from 'node:crypto';
-import {EJSON} from '../bson.js';
 import type {Db, Document} from 'mongodb';
-import {MonarchError, throwIfAborted} from '../errors.js';
-import {ignoreEvents, type EventSink} from '../events.js';
-import {dropRun, startJournal, swapRun} from '../swap-journal.js';
-import {describeError, firstLine} from '../errors.js';
-import {stagingPrefix, type CollectionInfo} from '../collections.js';
+import {EJSON} from '../bson.js';
+import {type CollectionInfo, stagingPrefix} from '../collections.js';
+import {describeError, firstLine, MonarchError, throwIfAborted} from '../errors.js';
+import {type EventSink, ignoreEvents} from '../events.js';
+import type {CollectionTake, Scrubber} from '../scrub/scrubber.js';
 import type {ServerTraits} from '../server-traits.js';
+import {dropRun, startJournal, swapRun} from '../swap-journal.js';
 import type {InsertPool} from './insert-pool.js';
 
 export type StagingOptions = {
@@ -44,9 +43,13 @@ export type StagingOptions = {
 export function assertLoadable(collections: readonly Pick<CollectionInfo, 'name' | 'type'>[], where: string): void {
 	const timeseries = collections.find(collection => collection.type === 'timeseries');
 	if (timeseries) {
-		throw new MonarchError('usage', `${where}: ${timeseries.name} is a time-series collection, which monarch cannot load yet; nothing was changed`, {
-			hint: 'restore it with mongorestore, or leave it out with a QuerySet',
-		});
+		throw new MonarchError(
+			'usage',
+			`${where}: ${timeseries.name} is a time-series collection, which monarch cannot load yet; nothing was changed`,
+			{
+				hint: 'restore it with mongorestore, or leave it out with a QuerySet',
+			},
+		);
 	}
 }
 
@@ -84,7 +87,8 @@ export class StagingLoad {
 		if (existing) return existing;
 		const limit = Math.min(235, 255 - Buffer.byteLength(this.db.databaseName) - 1);
 		let staging = `${stagingPrefix}${this.runId}_${name}`;
-		if (Buffer.byteLength(staging) > limit) staging = `${stagingPrefix}${this.runId}_${createHash('sha256').update(name).digest('hex').slice(0, 24)}`;
+		if (Buffer.byteLength(staging) > limit)
+			staging = `${stagingPrefix}${this.runId}_${createHash('sha256').update(name).digest('hex').slice(0, 24)}`;
 		this.staging.set(name, staging);
 		return staging;
 	}
@@ -95,16 +99,22 @@ export class StagingLoad {
 		const dotted = !this.options.server.renamesDottedNames ? all.find(collection => collection.name.includes('.')) : undefined;
 		if (dotted) {
 			// The swap renames staging collections into place; refuse now rather than fail half-way through the swap.
-			throw new MonarchError('usage', `${this.options.label}: this server cannot rename the collection "${dotted.name}" (its name holds a dot); nothing was changed`, {
-				hint: 'restore it into a MongoDB server, or leave it out with a QuerySet',
-			});
+			throw new MonarchError(
+				'usage',
+				`${this.options.label}: this server cannot rename the collection "${dotted.name}" (its name holds a dot); nothing was changed`,
+				{
+					hint: 'restore it into a MongoDB server, or leave it out with a QuerySet',
+				},
+			);
 		}
 
 		this.scrubber = this.options.scrubFor?.(all);
 		// A scrubbed copy leaves out what its classification drops (and, from a personal-data source, what it does not classify).
 		const collections = all.filter(collection => collection.type === 'view' || this.takes(collection.name) !== 'nothing');
 		for (const collection of collections) this.plan.set(collection.name, collection);
-		const totals = [...(this.options.totals?.entries() ?? [])].filter(([name]) => this.takes(name) === 'documents').map(([, count]) => count);
+		const totals = [...(this.options.totals?.entries() ?? [])]
+			.filter(([name]) => this.takes(name) === 'documents')
+			.map(([, count]) => count);
 		this.grandTotal = totals.includes(undefined) ? undefined : totals.reduce<number>((sum, count) => sum + (count ?? 0), 0);
 		await startJournal(this.db, {
 			runId: this.runId,
@@ -159,8 +169,20 @@ export class StagingLoad {
 		this.loaded.set(name, count);
 		this.loadedTotal += raw.length;
 		const total = this.options.totals ? this.options.totals.get(name) : 0;
-		this.events({type: 'progress', task: `${this.options.label}: ${name}`, done: count, total: total === undefined ? undefined : Math.max(count, total), unit: 'docs'});
-		this.events({type: 'progress', task: this.options.label, done: this.loadedTotal, total: this.grandTotal === undefined ? undefined : Math.max(this.loadedTotal, this.grandTotal), unit: 'docs'});
+		this.events({
+			type: 'progress',
+			task: `${this.options.label}: ${name}`,
+			done: count,
+			total: total === undefined ? undefined : Math.max(count, total),
+			unit: 'docs',
+		});
+		this.events({
+			type: 'progress',
+			task: this.options.label,
+			done: this.loadedTotal,
+			total: this.grandTotal === undefined ? undefined : Math.max(this.loadedTotal, this.grandTotal),
+			unit: 'docs',
+		});
 	}
 
 	/** Resolves once the insert pool would take another batch at once (by count and bytes in flight). */
@@ -235,7 +257,12 @@ export class StagingLoad {
 		if (kept) {
 			for (const spec of specs) {
 				const left = Object.keys(spec).filter(field => !kept.has(field));
-				if (left.length > 0) this.events({type: 'log', level: 'warn', message: `${name}: index ${String(spec.name)} is created without ${left.join(', ')} (${server.description} keeps only ${[...kept].join(', ')})`});
+				if (left.length > 0)
+					this.events({
+						type: 'log',
+						level: 'warn',
+						message: `${name}: index ${String(spec.name)} is created without ${left.join(', ')} (${server.description} keeps only ${[...kept].join(', ')})`,
+					});
 			}
 		}
 
@@ -246,7 +273,13 @@ export class StagingLoad {
 			throw await this.refusedIndex(name, built, error);
 		}
 
-		this.events({type: 'staging:indexes-built', label: this.options.label, collection: name, indexes: specs.length, durationMs: Date.now() - started});
+		this.events({
+			type: 'staging:indexes-built',
+			label: this.options.label,
+			collection: name,
+			indexes: specs.length,
+			durationMs: Date.now() - started,
+		});
 	}
 
 	/** The error for indexes the server refused: finds the index it refuses (one by one) and names it and its options. */
@@ -262,11 +295,17 @@ export class StagingLoad {
 		}
 
 		const {spec, error: cause} = culprit ?? {spec: undefined, error};
-		const what = spec ? `index ${String(spec.name)} (${EJSON.stringify(spec, {relaxed: true})})` : `the indexes (${specs.map(one => String(one.name)).join(', ')})`;
-		return new MonarchError('server-refused', `${this.options.label}: ${this.options.server.description} refused ${what} on ${name}: ${firstLine(describeError(cause))}; nothing was changed`, {
-			hint: 'restore into a server that supports that index, or change the index in the source',
-			cause,
-		});
+		const what = spec
+			? `index ${String(spec.name)} (${EJSON.stringify(spec, {relaxed: true})})`
+			: `the indexes (${specs.map(one => String(one.name)).join(', ')})`;
+		return new MonarchError(
+			'server-refused',
+			`${this.options.label}: ${this.options.server.description} refused ${what} on ${name}: ${firstLine(describeError(cause))}; nothing was changed`,
+			{
+				hint: 'restore into a server that supports that index, or change the index in the source',
+				cause,
+			},
+		);
 	}
 
 	/** Creates a collection's staging collection with its options; a server known to lack options gets it without them, with a warning. */
@@ -283,19 +322,30 @@ export class StagingLoad {
 		} catch (error) {
 			const names = Object.keys(options).join(', ');
 			if (!this.options.server.lacksCollectionOptions) {
-				throw new MonarchError('server-refused', `${this.options.label}: ${this.options.server.description} refused the options ${names} of ${collection.name}: ${firstLine(describeError(error))}; nothing was changed`, {
-					hint: 'restore into a server that supports them, or change the collection in the source',
-					cause: error,
-				});
+				throw new MonarchError(
+					'server-refused',
+					`${this.options.label}: ${this.options.server.description} refused the options ${names} of ${collection.name}: ${firstLine(describeError(error))}; nothing was changed`,
+					{
+						hint: 'restore into a server that supports them, or change the collection in the source',
+						cause: error,
+					},
+				);
 			}
 
 			await this.db.command({create: staging});
-			this.events({type: 'log', level: 'warn', message: `${collection.name}: created without the options ${names} (${this.options.server.description} does not keep them)`});
+			this.events({
+				type: 'log',
+				level: 'warn',
+				message: `${collection.name}: created without the options ${names} (${this.options.server.description} does not keep them)`,
+			});
 		}
 	}
 }
 
 function isIdIndex(index: Document): boolean {
 	const key = index.key as Document | undefined;
-	return index.name === '_id_' || (key !== undefined && Object.keys(key).length === 1 && Object.keys(key)[0] === '_id' && !index.unique && index.name === undefined);
+	return (
+		index.name === '_id_' ||
+		(key !== undefined && Object.keys(key).length === 1 && Object.keys(key)[0] === '_id' && !index.unique && index.name === undefined)
+	);
 }

@@ -30,5 +30,7 @@ export function isWorkerCount(workers: number): boolean {
 /** Throws a one-line usage error unless `workers` is undefined (the default) or a whole number from 0 to {@link maxWorkers}. */
 export function checkWorkers(workers: number | undefined): void {
 	if (workers === undefined || isWorkerCount(workers)) return;
-	throw new MonarchError('usage', `workers: ${String(workers)} is not a whole number from 0 to ${maxWorkers}; nothing was changed`, {hint: 'leave it out for the default, or 0 to insert on the main thread'});
+	throw new MonarchError('usage', `workers: ${String(workers)} is not a whole number from 0 to ${maxWorkers}; nothing was changed`, {
+		hint: 'leave it out for the default, or 0 to insert on the main thread',
+	});
 }

@@ -15,18 +15,26 @@ export type CopyAudit = {ran: true; result: ScrubAuditResult} | {ran: false; rea
  * for an archive file, which names none. Undefined when nothing was scrubbed
  * or `scrub.audit` is off.
  */
-export async function auditAfterCopy(options: OperationOptions & {config: ProjectConfig; plan: ScrubPlan | undefined; source: string | undefined; target: string}): Promise<CopyAudit | undefined> {
+export async function auditAfterCopy(
+	options: OperationOptions & {config: ProjectConfig; plan: ScrubPlan | undefined; source: string | undefined; target: string},
+): Promise<CopyAudit | undefined> {
 	const {config} = options;
 	if (!options.plan?.scrub || !config.scrub?.audit) return undefined;
 	const source = options.source === undefined ? undefined : config.environments.find(environment => environment.name === options.source);
 	if (!source) {
 		return {
 			ran: false,
-			reason: options.source === undefined ? 'the source is an archive file, not an environment of monarch.json' : `the backup's environment ${options.source} is not in ${config.displayFile}`,
+			reason:
+				options.source === undefined
+					? 'the source is an archive file, not an environment of monarch.json'
+					: `the backup's environment ${options.source} is not in ${config.displayFile}`,
 		};
 	}
 
 	if (source.name === options.target) return {ran: false, reason: `the target is ${source.name}, where the data came from`};
 	const {auditScrub} = await import('./audit.js');
-	return {ran: true, result: await auditScrub({config, source: source.name, target: options.target, events: options.events, signal: options.signal})};
+	return {
+		ran: true,
+		result: await auditScrub({config, source: source.name, target: options.target, events: options.events, signal: options.signal}),
+	};
 }

@@ -1,15 +1,14 @@
 import type {Db, FindCursor} from 'mongodb';
 import pMap from 'p-map';
-import {countForProgress, describeCollections, type CollectionInfo} from '../collections.js';
-import {dumpConcurrency} from '../collections.js';
 import {byteLength, collectGarbageEvery} from '../collect-garbage.js';
+import {type CollectionInfo, countForProgress, describeCollections, dumpConcurrency} from '../collections.js';
 import type {ProjectConfig} from '../config/load.js';
-import {connect, type Connection} from '../connection.js';
-import {findEnvironment, type Environment} from '../environments.js';
+import {type Connection, connect} from '../connection.js';
+import {type Environment, findEnvironment} from '../environments.js';
 import {MonarchError, throwIfAborted} from '../errors.js';
-import {ignoreEvents, type EventSink, type OperationOptions} from '../events.js';
-import {createDigester, maskValue, minimumValueLength, normaliseValue, type Digester} from './audit-values.js';
-import {classifyPath, withMonarchCollections, type CollectionClass} from './classification.js';
+import {type EventSink, ignoreEvents, type OperationOptions} from '../events.js';
+import {createDigester, type Digester, maskValue, minimumValueLength, normaliseValue} from './audit-values.js';
+import {type CollectionClass, classifyPath, withMonarchCollections} from './classification.js';
 import {findPersonal, type PersonalKind, type PersonalSpan} from './detect.js';
 import {DigestSet} from './digest-set.js';
 import {readBsonString, walkPaths} from './paths.js';
@@ -105,7 +104,9 @@ export async function auditScrub(options: ScrubAuditOptions): Promise<ScrubAudit
 	const events = options.events ?? ignoreEvents;
 	const what = `scrub_audit ${options.source}:${options.target}`;
 	if (options.source === options.target) {
-		throw new MonarchError('usage', `${what}: the source and the target are the same environment`, {hint: 'audit a scrubbed copy against the environment it was copied from, e.g. monarch scrub_audit production:development'});
+		throw new MonarchError('usage', `${what}: the source and the target are the same environment`, {
+			hint: 'audit a scrubbed copy against the environment it was copied from, e.g. monarch scrub_audit production:development',
+		});
 	}
 
 	const sourceEnvironment = findEnvironment(config.environments, options.source, config.displayFile);
@@ -152,16 +153,31 @@ async function open(environment: Environment, what: string, events: EventSink): 
 	const connection = await connect(environment, {access: 'read', events});
 	if (connection.interruptedSwap) {
 		await connection.close();
-		throw new MonarchError('blocked', `${what}: ${environment.name} is half-swapped by a restore or copy that was killed; nothing was audited`, {hint: `run \`monarch recover ${environment.name}\` first`});
+		throw new MonarchError(
+			'blocked',
+			`${what}: ${environment.name} is half-swapped by a restore or copy that was killed; nothing was audited`,
+			{hint: `run \`monarch recover ${environment.name}\` first`},
+		);
 	}
 
 	return connection;
 }
 
-type Side = {classes: ReadonlyMap<string, CollectionClass>; digest: Digester; digests: DigestSet; events: EventSink; signal: AbortSignal | undefined; task: string};
+type Side = {
+	classes: ReadonlyMap<string, CollectionClass>;
+	digest: Digester;
+	digests: DigestSet;
+	events: EventSink;
+	signal: AbortSignal | undefined;
+	task: string;
+};
 
 /** Every collection's raw documents, `dumpConcurrency` cursors at once, batch by batch, with progress in documents. */
-async function eachBatch(db: Db, side: Side, visit: (info: CollectionInfo, batch: Buffer[]) => void): Promise<{collections: number; documents: number}> {
+async function eachBatch(
+	db: Db,
+	side: Side,
+	visit: (info: CollectionInfo, batch: Buffer[]) => void,
+): Promise<{collections: number; documents: number}> {
 	const infos = (await describeCollections(db)).filter(info => info.type !== 'view');
 	let total = 0;
 	for (const info of infos) total += await countForProgress(db, info.name);
@@ -294,7 +310,17 @@ async function scanTarget(db: Db, side: Side): Promise<{scanned: ScrubAuditResul
 			const key = `${path}\u0000${finding}\u0000${kind}`;
 			let entry = found.get(`${info.name}\u0000${key}`);
 			if (!entry) {
-				entry = {collection: info.name, path, finding, kind, classification: policyOf(path).classification, count: 0, documents: 0, examples: new Set(), lastDocument: undefined};
+				entry = {
+					collection: info.name,
+					path,
+					finding,
+					kind,
+					classification: policyOf(path).classification,
+					count: 0,
+					documents: 0,
+					examples: new Set(),
+					lastDocument: undefined,
+				};
 				found.set(`${info.name}\u0000${key}`, entry);
 			}
 
@@ -341,7 +367,12 @@ async function scanTarget(db: Db, side: Side): Promise<{scanned: ScrubAuditResul
 
 	const findings = [...found.values()]
 		.map(({lastDocument: _, examples, ...entry}) => ({...entry, examples: [...examples]}))
-		.sort((a, b) => Number(a.finding !== 'source-value') - Number(b.finding !== 'source-value') || b.count - a.count || `${a.collection}.${a.path}`.localeCompare(`${b.collection}.${b.path}`));
+		.sort(
+			(a, b) =>
+				Number(a.finding !== 'source-value') - Number(b.finding !== 'source-value') ||
+				b.count - a.count ||
+				`${a.collection}.${a.path}`.localeCompare(`${b.collection}.${b.path}`),
+		);
 	return {scanned: {...counted, strings, numbers}, findings};
 }
 

@@ -1,5 +1,5 @@
 import {historyCollection} from '../collections.js';
-import {parsePath, parseStrategy, type PathStep, type Strategy} from './rule.js';
+import {type PathStep, parsePath, parseStrategy, type Strategy} from './rule.js';
 
 /** What happens to the value at a classified path: a strategy, or `keep` (reviewed: not personal). */
 export type FieldAction = 'keep' | Strategy;
@@ -20,7 +20,9 @@ export const wholeCollectionKinds = ['keep', 'drop', 'empty'] as const;
 export function parseCollectionClass(value: unknown): CollectionClass {
 	if (typeof value === 'string') {
 		if ((wholeCollectionKinds as readonly string[]).includes(value)) return {kind: value as 'keep' | 'drop' | 'empty'};
-		throw new Error(`: "${value}" is not a classification of a whole collection; write "keep", "drop", "empty", or an object of field paths, e.g. {"email": "fake.email", "plan": "keep"}`);
+		throw new Error(
+			`: "${value}" is not a classification of a whole collection; write "keep", "drop", "empty", or an object of field paths, e.g. {"email": "fake.email", "plan": "keep"}`,
+		);
 	}
 
 	if (typeof value !== 'object' || value === null || Array.isArray(value)) {

@@ -1,6 +1,6 @@
 import {createRequire} from 'node:module';
 import {isIPv4, isIPv6} from 'node:net';
-import {parsePhoneNumberFromString, type CountryCode} from 'libphonenumber-js/max';
+import {type CountryCode, parsePhoneNumberFromString} from 'libphonenumber-js/max';
 
 /*
  * Libraries, and why:
@@ -44,7 +44,8 @@ export const kindNames: Record<PersonalKind, string> = {
 /** When two findings overlap, the kind listed first wins (a JWT is also a long token; an email may hold digits). */
 const priority: readonly PersonalKind[] = ['jwt', 'email', 'iban', 'card', 'ssn', 'ipv6', 'ipv4', 'phone', 'token'];
 
-const emailPattern = /[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(?:\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+)*@(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z]{2,24}\b/g;
+const emailPattern =
+	/[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(?:\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+)*@(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z]{2,24}\b/g;
 /** 13 to 19 digits, single spaces or dashes allowed between them, not inside a longer run of digits. */
 const cardPattern = /(?<![\d.,-])\d(?:[ -]?\d){12,18}(?![\d,]|[.-]\d)/g;
 /** Two letters, two check digits, 11 to 30 letters or digits, optionally in groups of four. */
@@ -110,13 +111,15 @@ export function findPersonal(text: string): PersonalSpan[] {
 		for (const match of text.matchAll(ibanPattern)) if (isIban(match[0])) add('iban', match.index, match.index + match[0].length);
 	}
 
-	if (digits >= 9 && text.includes('-')) for (const match of text.matchAll(ssnPattern)) add('ssn', match.index, match.index + match[0].length);
+	if (digits >= 9 && text.includes('-'))
+		for (const match of text.matchAll(ssnPattern)) add('ssn', match.index, match.index + match[0].length);
 	if (digits >= 4 && text.includes('.')) {
 		for (const match of text.matchAll(ipv4Pattern)) if (isIPv4(match[0])) add('ipv4', match.index, match.index + match[0].length);
 	}
 
 	if (text.includes('::') || countOf(text, ':') >= 7) {
-		for (const match of text.matchAll(ipv6Pattern)) if (match[0].length > 2 && isIPv6(match[0])) add('ipv6', match.index, match.index + match[0].length);
+		for (const match of text.matchAll(ipv6Pattern))
+			if (match[0].length > 2 && isIPv6(match[0])) add('ipv6', match.index, match.index + match[0].length);
 	}
 
 	if (digits >= 7) findPhones(text, add);
@@ -167,7 +170,9 @@ function isPhoneNumber(candidate: string, digitCount: number): boolean {
 	if (candidate.startsWith('+')) return parsePhoneNumberFromString(candidate)?.isValid() === true || digitCount >= 8;
 	// Without a +: a national number of a country with a trunk 0 (GB, FR, DE), or a North American one (ten digits, or 1 and ten).
 	if (/^\(?0/.test(candidate)) return nationalCountries.some(country => parsePhoneNumberFromString(candidate, country)?.isValid() === true);
-	return (digitCount === 10 || (digitCount === 11 && /^\(?1/.test(candidate))) && parsePhoneNumberFromString(candidate, 'US')?.isValid() === true;
+	return (
+		(digitCount === 10 || (digitCount === 11 && /^\(?1/.test(candidate))) && parsePhoneNumberFromString(candidate, 'US')?.isValid() === true
+	);
 }
 
 function isCardNumber(candidate: string): boolean {
@@ -246,7 +251,9 @@ function countOf(text: string, character: string): number {
 
 function resolveOverlaps(found: PersonalSpan[]): PersonalSpan[] {
 	if (found.length < 2) return found;
-	const ranked = [...found].sort((a, b) => priority.indexOf(a.kind) - priority.indexOf(b.kind) || b.end - b.start - (a.end - a.start) || a.start - b.start);
+	const ranked = [...found].sort(
+		(a, b) => priority.indexOf(a.kind) - priority.indexOf(b.kind) || b.end - b.start - (a.end - a.start) || a.start - b.start,
+	);
 	const kept: PersonalSpan[] = [];
 	for (const span of ranked) if (!kept.some(other => span.start < other.end && other.start < span.end)) kept.push(span);
 	return kept.sort((a, b) => a.start - b.start);

@@ -2,7 +2,7 @@ import type {Faker, Randomizer} from '@faker-js/faker';
 import {faker as englishFaker} from '@faker-js/faker/locale/en';
 import {uniformFloat64} from 'pure-rand/distribution/uniformFloat64';
 import {xoroshiro128plusFromState} from 'pure-rand/generator/xoroshiro128plus';
-import {generators, type FakeKind} from './fakes.js';
+import {type FakeKind, generators} from './fakes.js';
 
 /**
  * A faker whose randomness comes from a digest: `fake(kind, digest)` gives

@@ -1,6 +1,6 @@
 import {MonarchError} from '../errors.js';
 import {counted} from '../plural.js';
-import {classifyPath, type CollectionClass} from './classification.js';
+import {type CollectionClass, classifyPath} from './classification.js';
 import {bsonTypeName, walkPaths} from './paths.js';
 
 /** A path (or a whole collection) that the classification does not cover. */
@@ -108,7 +108,12 @@ export class ScrubGate {
 	get unclassified(): UnclassifiedPath[] {
 		return [...this.found.values()]
 			.map(entry => ({collection: entry.collection, path: entry.path, types: [...entry.types].sort(), documents: entry.documents}))
-			.sort((a, b) => Number(a.path !== undefined) - Number(b.path !== undefined) || b.documents - a.documents || `${a.collection}.${a.path ?? ''}`.localeCompare(`${b.collection}.${b.path ?? ''}`));
+			.sort(
+				(a, b) =>
+					Number(a.path !== undefined) - Number(b.path !== undefined) ||
+					b.documents - a.documents ||
+					`${a.collection}.${a.path ?? ''}`.localeCompare(`${b.collection}.${b.path ?? ''}`),
+			);
 	}
 
 	/**

@@ -52,7 +52,11 @@ export type PathVisitor = (path: string, type: number, offset: number, length: n
 
 function walk(raw: Uint8Array, start: number, prefix: string, elements: boolean, visit: PathVisitor): void {
 	for (const [type, nameOffset, nameLength, offset, length] of BSON.onDemand.parseToElements(raw, start)) {
-		const path = elements ? `${prefix}[]` : prefix === '' ? toUTF8(raw, nameOffset, nameOffset + nameLength, false) : `${prefix}.${toUTF8(raw, nameOffset, nameOffset + nameLength, false)}`;
+		const path = elements
+			? `${prefix}[]`
+			: prefix === ''
+				? toUTF8(raw, nameOffset, nameOffset + nameLength, false)
+				: `${prefix}.${toUTF8(raw, nameOffset, nameOffset + nameLength, false)}`;
 		if (type === embeddedDocument) walk(raw, offset, path, false, visit);
 		else if (type === array) walk(raw, offset, path, true, visit);
 		else visit(path, type, offset, length);

@@ -2,8 +2,8 @@ import type {CollectionInfo} from '../collections.js';
 import type {ProjectConfig} from '../config/load.js';
 import type {Environment} from '../environments.js';
 import {MonarchError} from '../errors.js';
-import {registerSecret} from '../redact.js';
 import type {CustomScrub} from '../querysets/selection.js';
+import {registerSecret} from '../redact.js';
 import {Scrubber, type ScrubCounts} from './scrubber.js';
 import {checkUniqueIndexes} from './unique.js';
 
@@ -22,7 +22,7 @@ export type ScrubPlan =
 			/** The environment (or file) read, for the gate's refusal. */
 			source: string;
 	  }
-	| {scrub: false; /** `--no-scrub` given for a source holding personal data. */ declined: boolean};
+	| {scrub: false /** `--no-scrub` given for a source holding personal data. */; declined: boolean};
 
 /**
  * Decides whether a copy of `source` into `target` is scrubbed. A source
@@ -30,12 +30,23 @@ export type ScrubPlan =
  * explicit choice; `--scrub` needs rules and a key. Throws before anything is
  * read or written. `what` names the command (`copy_db production:development`).
  */
-export function planScrub(config: ProjectConfig, source: Pick<Environment, 'name' | 'personalData'>, target: Environment | undefined, choice: ScrubChoice, what: string, variables: NodeJS.ProcessEnv = process.env): ScrubPlan {
+export function planScrub(
+	config: ProjectConfig,
+	source: Pick<Environment, 'name' | 'personalData'>,
+	target: Environment | undefined,
+	choice: ScrubChoice,
+	what: string,
+	variables: NodeJS.ProcessEnv = process.env,
+): ScrubPlan {
 	if (choice === undefined) {
 		if (source.personalData && target && !target.protected) {
-			throw new MonarchError('usage', `${what}: ${source.name} holds personal data (personalData: true) and ${target.name} is not protected; say --scrub or --no-scrub`, {
-				hint: `--scrub applies the scrub rules of ${config.displayFile}; --no-scrub copies the data as it is`,
-			});
+			throw new MonarchError(
+				'usage',
+				`${what}: ${source.name} holds personal data (personalData: true) and ${target.name} is not protected; say --scrub or --no-scrub`,
+				{
+					hint: `--scrub applies the scrub rules of ${config.displayFile}; --no-scrub copies the data as it is`,
+				},
+			);
 		}
 
 		return {scrub: false, declined: false};
@@ -56,9 +67,19 @@ export function planScrub(config: ProjectConfig, source: Pick<Environment, 'name
 		});
 	}
 
-	if (key.length < 16) throw new MonarchError('usage', `${what} --scrub: ${rules.keyEnv} is too short (at least 16 characters)`, {hint: `export ${rules.keyEnv}=$(openssl rand -hex 32)`});
+	if (key.length < 16)
+		throw new MonarchError('usage', `${what} --scrub: ${rules.keyEnv} is too short (at least 16 characters)`, {
+			hint: `export ${rules.keyEnv}=$(openssl rand -hex 32)`,
+		});
 	registerSecret(key);
-	return {scrub: true, fingerprint: rules.fingerprint, collections: [...rules.rules.keys()], key, gated: source.personalData, source: source.name};
+	return {
+		scrub: true,
+		fingerprint: rules.fingerprint,
+		collections: [...rules.rules.keys()],
+		key,
+		gated: source.personalData,
+		source: source.name,
+	};
 }
 
 /**
@@ -66,10 +87,17 @@ export function planScrub(config: ProjectConfig, source: Pick<Environment, 'name
  * does not scrub. Refuses rules that would break a unique index (mask,
  * const, null or remove on a unique field), before anything is written.
  */
-export function scrubberFor(config: ProjectConfig, plan: ScrubPlan, infos: readonly CollectionInfo[], what: string, custom?: CustomScrub): Scrubber | undefined {
+export function scrubberFor(
+	config: ProjectConfig,
+	plan: ScrubPlan,
+	infos: readonly CollectionInfo[],
+	what: string,
+	custom?: CustomScrub,
+): Scrubber | undefined {
 	if (!plan.scrub || !config.scrub) return undefined;
 	const check = checkUniqueIndexes(config.scrub.rules, infos);
-	if (check.problems.length > 0) throw new MonarchError('config', `${config.displayFile}: ${check.problems[0]}`, {hint: `${what} wrote nothing`});
+	if (check.problems.length > 0)
+		throw new MonarchError('config', `${config.displayFile}: ${check.problems[0]}`, {hint: `${what} wrote nothing`});
 	return new Scrubber({
 		rules: config.scrub.rules,
 		classes: config.scrub.collections,
@@ -95,11 +123,21 @@ export type ScrubReport =
 			dropped: string[];
 			emptied: string[];
 	  }
-	| {scrubbed: false; /** `--no-scrub` was given for a source that holds personal data. */ declined: boolean};
+	| {scrubbed: false /** `--no-scrub` was given for a source that holds personal data. */; declined: boolean};
 
 export function scrubReport(plan: ScrubPlan, scrubber: Scrubber | undefined, collections: readonly string[] = []): ScrubReport {
 	if (!plan.scrub) return {scrubbed: false, declined: plan.declined};
-	const counts = [...(scrubber?.counts ?? new Map<string, ScrubCounts>())].map(([name, entry]) => ({name, ...entry})).sort((a, b) => a.name.localeCompare(b.name));
-	const whole = (kind: 'drop' | 'empty') => collections.filter(name => scrubber?.take(name) === (kind === 'drop' ? 'nothing' : 'empty')).sort();
-	return {scrubbed: true, fingerprint: plan.fingerprint, collections: counts, classified: plan.gated, dropped: whole('drop'), emptied: whole('empty')};
+	const counts = [...(scrubber?.counts ?? new Map<string, ScrubCounts>())]
+		.map(([name, entry]) => ({name, ...entry}))
+		.sort((a, b) => a.name.localeCompare(b.name));
+	const whole = (kind: 'drop' | 'empty') =>
+		collections.filter(name => scrubber?.take(name) === (kind === 'drop' ? 'nothing' : 'empty')).sort();
+	return {
+		scrubbed: true,
+		fingerprint: plan.fingerprint,
+		collections: counts,
+		classified: plan.gated,
+		dropped: whole('drop'),
+		emptied: whole('empty'),
+	};
 }

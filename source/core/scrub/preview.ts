@@ -1,9 +1,9 @@
-import {BSON, EJSON, type Document} from '../bson.js';
+import {BSON, type Document, EJSON} from '../bson.js';
+import {describeCollections} from '../collections.js';
 import type {ProjectConfig} from '../config/load.js';
 import {connect} from '../connection.js';
 import {findEnvironment} from '../environments.js';
 import {MonarchError} from '../errors.js';
-import {describeCollections} from '../collections.js';
 import {planScrub, scrubberFor} from './policy.js';
 
 export type ScrubPreviewOptions = {
@@ -34,18 +34,29 @@ export async function previewScrub(options: ScrubPreviewOptions): Promise<ScrubP
 	const what = `scrub_preview ${environment.name} ${collection}`;
 	const plan = planScrub(config, environment, undefined, true, what, options.variables);
 	if (!config.scrub?.rules.has(collection)) {
-		throw new MonarchError('usage', `${what}: ${config.displayFile} has no scrub rules for ${collection}`, {hint: `collections with rules: ${[...(config.scrub?.rules.keys() ?? [])].join(', ') || 'none'}`});
+		throw new MonarchError('usage', `${what}: ${config.displayFile} has no scrub rules for ${collection}`, {
+			hint: `collections with rules: ${[...(config.scrub?.rules.keys() ?? [])].join(', ') || 'none'}`,
+		});
 	}
 
 	const limit = options.limit ?? 3;
 	const connection = await connect(environment, {access: 'read'});
 	try {
 		const infos = await describeCollections(connection.db, [collection]);
-		if (infos.length === 0) throw new MonarchError('not-found', `${what}: no collection ${collection} in ${environment.name} (database ${environment.database})`);
+		if (infos.length === 0)
+			throw new MonarchError('not-found', `${what}: no collection ${collection} in ${environment.name} (database ${environment.database})`);
 		const scrubber = scrubberFor(config, plan, infos, what)!;
-		const raw = (await connection.db.collection(collection).find({}, {raw: true, limit, sort: {_id: 1}}).toArray()) as unknown as Buffer[];
+		const raw = (await connection.db
+			.collection(collection)
+			.find({}, {raw: true, limit, sort: {_id: 1}})
+			.toArray()) as unknown as Buffer[];
 		const after = scrubber.batch(collection, raw);
-		return {environment: environment.name, collection, fingerprint: plan.scrub ? plan.fingerprint : '', documents: raw.map((bytes, index) => ({before: relaxed(bytes), after: relaxed(after[index]!)}))};
+		return {
+			environment: environment.name,
+			collection,
+			fingerprint: plan.scrub ? plan.fingerprint : '',
+			documents: raw.map((bytes, index) => ({before: relaxed(bytes), after: relaxed(after[index]!)})),
+		};
 	} finally {
 		await connection.close();
 	}

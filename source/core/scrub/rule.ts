@@ -1,4 +1,4 @@
-import {fakeKinds, isFakeKind, type FakeKind} from './fakes.js';
+import {type FakeKind, fakeKinds, isFakeKind} from './fakes.js';
 
 /** What a rule does to the value at its path. */
 export type Strategy =
@@ -50,7 +50,8 @@ export function parsePath(path: string, options: {wildcards?: boolean} = {}): Pa
 		if (name.length === 0) throw new Error(`"${path}": empty field name (write a.b, or a[].b for each element of array a)`);
 		if (name.startsWith('$')) throw new Error(`"${path}": a field name cannot start with $`);
 		if (/[[\]]/.test(name)) throw new Error(`"${path}": [] may only end a field name (a[].b)`);
-		if (name.includes('*') && (!options.wildcards || name !== '*')) throw new Error(`"${path}": * stands alone for any one key (prefs.*, contacts.*.email)`);
+		if (name.includes('*') && (!options.wildcards || name !== '*'))
+			throw new Error(`"${path}": * stands alone for any one key (prefs.*, contacts.*.email)`);
 		return {name, each};
 	});
 }

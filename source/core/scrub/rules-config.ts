@@ -1,5 +1,5 @@
 import {createHash} from 'node:crypto';
-import {parseCollectionClass, type CollectionClass} from './classification.js';
+import {type CollectionClass, parseCollectionClass} from './classification.js';
 import type {ScrubRule, Strategy} from './rule.js';
 
 /** monarch.json's `scrub`, validated: the classification by collection, the rules it implies, and where the key comes from. */
@@ -34,7 +34,8 @@ export function parseScrubConfig(raw: Record<string, unknown>): ScrubConfig {
 	const rules = new Map<string, ScrubRule[]>();
 	for (const [collection, value] of Object.entries(raw)) {
 		if (collection === 'keyEnv') {
-			if (typeof value !== 'string' || !/^[A-Za-z_][A-Za-z0-9_]*$/.test(value)) throw new Error('scrub.keyEnv: the name of an environment variable, e.g. "SHOP_SCRUB_KEY"');
+			if (typeof value !== 'string' || !/^[A-Za-z_][A-Za-z0-9_]*$/.test(value))
+				throw new Error('scrub.keyEnv: the name of an environment variable, e.g. "SHOP_SCRUB_KEY"');
 			keyEnv = value;
 			continue;
 		}
@@ -54,11 +55,16 @@ export function parseScrubConfig(raw: Record<string, unknown>): ScrubConfig {
 
 		collections.set(collection, classification);
 		if (classification.kind !== 'fields') continue;
-		const strategies = classification.fields.flatMap(field => (field.action === 'keep' ? [] : [{path: field.path, steps: field.steps, strategy: field.action}]));
+		const strategies = classification.fields.flatMap(field =>
+			field.action === 'keep' ? [] : [{path: field.path, steps: field.steps, strategy: field.action}],
+		);
 		if (strategies.length > 0) rules.set(collection, strategies);
 	}
 
-	const canonical = [...collections.keys()].filter(name => !settings.has(name)).sort().map(name => [name, canonicalClass(collections.get(name)!)]);
+	const canonical = [...collections.keys()]
+		.filter(name => !settings.has(name))
+		.sort()
+		.map(name => [name, canonicalClass(collections.get(name)!)]);
 	const fingerprint = createHash('sha256').update(JSON.stringify(canonical)).digest('hex').slice(0, 16);
 	return {keyEnv, audit, collections, rules, fingerprint};
 }

@@ -1,12 +1,12 @@
 import {createHmac} from 'node:crypto';
-import {BSON, EJSON, type Document} from '../bson.js';
-import {createDigestFaker} from './digest-faker.js';
-import {redactFakes, redactText, sameShape} from './redact.js';
-import type {FakeKind} from './fakes.js';
+import {BSON, type Document, EJSON} from '../bson.js';
 import type {CustomScrub} from '../querysets/selection.js';
-import type {PathStep, ScrubRule, Strategy} from './rule.js';
-import {withMonarchCollections, type CollectionClass} from './classification.js';
+import {type CollectionClass, withMonarchCollections} from './classification.js';
+import {createDigestFaker} from './digest-faker.js';
+import type {FakeKind} from './fakes.js';
 import {ScrubGate} from './gate.js';
+import {redactFakes, redactText, sameShape} from './redact.js';
+import type {PathStep, ScrubRule, Strategy} from './rule.js';
 
 export type ScrubberOptions = {
 	/** The rules by collection name. */
@@ -69,7 +69,8 @@ export class Scrubber {
 		const classes = withMonarchCollections(options.classes);
 		this.classes = classes;
 		this.gate = options.gated ? new ScrubGate(classes) : undefined;
-		for (const collection of options.collections ?? []) if (this.gate && !classes.has(collection)) this.gate.unclassifiedCollection(collection);
+		for (const collection of options.collections ?? [])
+			if (this.gate && !classes.has(collection)) this.gate.unclassifiedCollection(collection);
 	}
 
 	/**
@@ -106,12 +107,17 @@ export class Scrubber {
 
 	/** Whether a collection has rules (the others travel as raw BSON, untouched). */
 	has(collection: string): boolean {
-		return (this.options.rules.get(collection)?.length ?? 0) > 0 || (this.options.custom !== undefined && this.options.customCollections?.has(collection) === true);
+		return (
+			(this.options.rules.get(collection)?.length ?? 0) > 0 ||
+			(this.options.custom !== undefined && this.options.customCollections?.has(collection) === true)
+		);
 	}
 
 	/** Scrubs raw BSON documents of `collection`; untouched fields keep their BSON types and order. */
 	batch(collection: string, documents: readonly Uint8Array[]): Uint8Array[] {
-		return documents.map(raw => BSON.serialize(this.document(collection, BSON.deserialize(raw, decodeOptions)), {checkKeys: false, ignoreUndefined: false}));
+		return documents.map(raw =>
+			BSON.serialize(this.document(collection, BSON.deserialize(raw, decodeOptions)), {checkKeys: false, ignoreUndefined: false}),
+		);
 	}
 
 	/** Scrubs a decoded document (in place, unless a QuerySet's `scrub` returns another) and returns it. */
@@ -147,7 +153,14 @@ export class Scrubber {
 	}
 
 	/** Applies step `index` of a rule to the field `name` of `container` (its own name, or one `*` stands for). */
-	private applyAt(container: Record<string, unknown>, name: string, steps: readonly PathStep[], index: number, strategy: Strategy, counts: ScrubCounts): void {
+	private applyAt(
+		container: Record<string, unknown>,
+		name: string,
+		steps: readonly PathStep[],
+		index: number,
+		strategy: Strategy,
+		counts: ScrubCounts,
+	): void {
 		const step = steps[index]!;
 		const last = index === steps.length - 1;
 		const value = container[name];
@@ -240,7 +253,9 @@ function isPlainDocument(value: unknown): value is Record<string, unknown> {
 }
 
 function isBinary(value: unknown): boolean {
-	return (typeof value === 'object' && value !== null && (value as {_bsontype?: unknown})._bsontype === 'Binary') || value instanceof Uint8Array;
+	return (
+		(typeof value === 'object' && value !== null && (value as {_bsontype?: unknown})._bsontype === 'Binary') || value instanceof Uint8Array
+	);
 }
 
 /** A value of an unexpected type as the string its rule is applied to: numbers as digits, dates in ISO 8601, ObjectIds in hex, anything else as canonical Extended JSON. */

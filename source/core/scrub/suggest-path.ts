@@ -1,4 +1,4 @@
-import {findPersonal, kindNames, wholeKind, type PersonalKind} from './detect.js';
+import {findPersonal, kindNames, type PersonalKind, wholeKind} from './detect.js';
 import {suggestByName} from './field-names.js';
 
 /** What was seen at one path of one collection's sample. */
@@ -85,16 +85,24 @@ export function suggestPath(path: string, stats: PathStats, collection: string):
 	const byValue = suggestByValues(stats);
 	if (byName) {
 		const datesOnly = types.every(type => timeTypes.has(type) || scalarTypes.has(type));
-		if (types.every(type => scalarTypes.has(type))) return {suggestion: 'keep', reason: `${byName.reason}, but the values are ${types.join(', ')}`};
-		if (datesOnly && !/birth date|location/.test(byName.reason)) return {suggestion: 'keep', reason: `${byName.reason}, but the values are ${types.join(', ')}`};
+		if (types.every(type => scalarTypes.has(type)))
+			return {suggestion: 'keep', reason: `${byName.reason}, but the values are ${types.join(', ')}`};
+		if (datesOnly && !/birth date|location/.test(byName.reason))
+			return {suggestion: 'keep', reason: `${byName.reason}, but the values are ${types.join(', ')}`};
 		const values = byValue && byValue.suggestion !== 'keep' ? `; ${byValue.reason}` : '';
-		const strings = byName.strategy.startsWith('fake.') && !stats.types.has('string') ? ` (the values are ${types.join(', ')}: the fake is a string)` : '';
+		const strings =
+			byName.strategy.startsWith('fake.') && !stats.types.has('string')
+				? ` (the values are ${types.join(', ')}: the fake is a string)`
+				: '';
 		return {suggestion: byName.strategy, reason: `${byName.reason}${values}${strings}`};
 	}
 
 	if (byValue) return byValue;
 	if (stats.strings === 0) return {suggestion: 'keep', reason: `nothing personal in the name; ${types.join(', ')} values`};
-	return {suggestion: 'keep', reason: `nothing personal in the name or the values (${stats.strings} ${stats.strings === 1 ? 'string' : 'strings'} looked at)`};
+	return {
+		suggestion: 'keep',
+		reason: `nothing personal in the name or the values (${stats.strings} ${stats.strings === 1 ? 'string' : 'strings'} looked at)`,
+	};
 }
 
 function suggestByValues(stats: PathStats): PathSuggestion | undefined {
@@ -118,7 +126,10 @@ function suggestByValues(stats: PathStats): PathSuggestion | undefined {
 
 	if (total + stats.text > 0) {
 		const kinds = [...new Set([...stats.textKinds, ...stats.whole.keys()])].map(kind => kindNames[kind]);
-		return {suggestion: 'keep', reason: `${stats.text + total} of ${stats.strings} values hold ${kinds.join(', ')}, too few to call the field personal: check`};
+		return {
+			suggestion: 'keep',
+			reason: `${stats.text + total} of ${stats.strings} values hold ${kinds.join(', ')}, too few to call the field personal: check`,
+		};
 	}
 
 	return undefined;

@@ -1,6 +1,6 @@
 import {randomBytes} from 'node:crypto';
 import {readFile, rename, rm, stat, writeFile} from 'node:fs/promises';
-import {applyEdits, modify, parse, type FormattingOptions, type ParseError} from 'jsonc-parser';
+import {applyEdits, type FormattingOptions, modify, type ParseError, parse} from 'jsonc-parser';
 import {MonarchError} from '../errors.js';
 import {parseScrubConfig} from './rules-config.js';
 import type {SuggestedCollection} from './suggest-path.js';
@@ -46,7 +46,10 @@ export async function writeSuggestions(options: WriteOptions): Promise<WriteResu
 		else for (const path of entry.paths) edit(['scrub', entry.name, path.path], path.suggestion);
 	}
 
-	const result: WriteResult = {added: planned.added, collections: planned.collections.map(({name, added, whole}) => (whole ? {name, added, whole} : {name, added}))};
+	const result: WriteResult = {
+		added: planned.added,
+		collections: planned.collections.map(({name, added, whole}) => (whole ? {name, added, whole} : {name, added})),
+	};
 
 	if (result.added === 0) return result;
 	const errors: ParseError[] = [];
@@ -55,12 +58,17 @@ export async function writeSuggestions(options: WriteOptions): Promise<WriteResu
 		if (errors.length > 0 || !parsed?.scrub) throw new Error('the edited text is not JSON');
 		parseScrubConfig(parsed.scrub);
 	} catch (error) {
-		throw new MonarchError('internal', `${options.displayFile}: the suggestions would not make a valid scrub (${(error as Error).message}); nothing written`);
+		throw new MonarchError(
+			'internal',
+			`${options.displayFile}: the suggestions would not make a valid scrub (${(error as Error).message}); nothing written`,
+		);
 	}
 
 	const now = await readFile(options.file, 'utf8');
 	if (now !== original) {
-		throw new MonarchError('refused', `${options.displayFile} changed while scrub_suggest ran; nothing written`, {hint: 'run scrub_suggest --write again'});
+		throw new MonarchError('refused', `${options.displayFile} changed while scrub_suggest ran; nothing written`, {
+			hint: 'run scrub_suggest --write again',
+		});
 	}
 
 	const temporary = `${options.file}.${randomBytes(4).toString('hex')}.tmp`;
@@ -94,7 +102,11 @@ export function planSuggestions(collections: readonly SuggestedCollection[]): Pl
 
 		const missing = collection.paths.filter(path => path.current === null);
 		if (missing.length === 0) continue;
-		planned.collections.push({name: collection.name, added: missing.length, paths: missing.map(path => ({path: path.path, suggestion: path.suggestion}))});
+		planned.collections.push({
+			name: collection.name,
+			added: missing.length,
+			paths: missing.map(path => ({path: path.path, suggestion: path.suggestion})),
+		});
 		planned.added += missing.length;
 	}
 

@@ -1,17 +1,17 @@
 import {readFile} from 'node:fs/promises';
 import type {Db} from 'mongodb';
+import {BSON} from '../bson.js';
+import {countForProgress, describeCollections} from '../collections.js';
 import type {ProjectConfig} from '../config/load.js';
 import {connect} from '../connection.js';
 import {findEnvironment} from '../environments.js';
 import {MonarchError, throwIfAborted} from '../errors.js';
-import {ignoreEvents, type EventSink} from '../events.js';
-import {countForProgress, describeCollections} from '../collections.js';
-import {BSON} from '../bson.js';
-import {bsonTypeName, readBsonString, walkPaths} from './paths.js';
-import {addString, emptyStats, suggestPath, type PathStats, type SuggestedCollection, type SuggestedPath} from './suggest-path.js';
-import {currentClassification, type CurrentClass} from './current-class.js';
-import {planSuggestions, writeSuggestions, type WriteResult} from './suggest-write.js';
+import {type EventSink, ignoreEvents} from '../events.js';
 import type {Prompter} from '../prompts.js';
+import {type CurrentClass, currentClassification} from './current-class.js';
+import {bsonTypeName, readBsonString, walkPaths} from './paths.js';
+import {addString, emptyStats, type PathStats, type SuggestedCollection, type SuggestedPath, suggestPath} from './suggest-path.js';
+import {planSuggestions, type WriteResult, writeSuggestions} from './suggest-write.js';
 
 export type ScrubSuggestOptions = {
 	config: ProjectConfig;
@@ -54,7 +54,8 @@ export async function suggestScrub(options: ScrubSuggestOptions): Promise<ScrubS
 	const {config} = options;
 	const events = options.events ?? ignoreEvents;
 	const sample = options.sample ?? defaultSample;
-	if (!Number.isInteger(sample) || sample < 1) throw new MonarchError('usage', `--sample: expected a whole number of at least 1, got ${sample}`);
+	if (!Number.isInteger(sample) || sample < 1)
+		throw new MonarchError('usage', `--sample: expected a whole number of at least 1, got ${sample}`);
 	const environment = findEnvironment(config.environments, options.environment, config.displayFile);
 	// Read before anything else: --write refuses if the file changes meanwhile.
 	const original = options.write ? await readFile(config.file, 'utf8') : undefined;
@@ -77,8 +78,18 @@ export async function suggestScrub(options: ScrubSuggestOptions): Promise<ScrubS
 	if (original !== undefined) {
 		const additions = planSuggestions(collections);
 		if (options.prompter && additions.added > 0) {
-			const confirmed = await options.prompter.confirm({key: 'write', message: `Add ${additions.added === 1 ? '1 entry' : `${additions.added} entries`} to ${config.displayFile}'s scrub?`, default: false, details: describeAdditions(additions)});
-			if (!confirmed) throw new MonarchError('refused', `Not confirmed: scrub_suggest ${environment.name} --write; nothing written to ${config.displayFile}`, {hint: 'confirm at the prompt, or run monarch scrub_suggest --write, which asks nothing (review the diff)'});
+			const confirmed = await options.prompter.confirm({
+				key: 'write',
+				message: `Add ${additions.added === 1 ? '1 entry' : `${additions.added} entries`} to ${config.displayFile}'s scrub?`,
+				default: false,
+				details: describeAdditions(additions),
+			});
+			if (!confirmed)
+				throw new MonarchError(
+					'refused',
+					`Not confirmed: scrub_suggest ${environment.name} --write; nothing written to ${config.displayFile}`,
+					{hint: 'confirm at the prompt, or run monarch scrub_suggest --write, which asks nothing (review the diff)'},
+				);
 		}
 
 		result.written = await writeSuggestions({file: config.file, displayFile: config.displayFile, original, collections});
@@ -109,7 +120,12 @@ export const countsSample = 100;
  * classifies and how many it does not: scrub_suggest's reading without the
  * values' detectors, for a count at a glance.
  */
-export async function classificationCounts(options: {config: ProjectConfig; environment: string; sample?: number | undefined; signal?: AbortSignal | undefined}): Promise<ClassificationCounts> {
+export async function classificationCounts(options: {
+	config: ProjectConfig;
+	environment: string;
+	sample?: number | undefined;
+	signal?: AbortSignal | undefined;
+}): Promise<ClassificationCounts> {
 	const {config} = options;
 	const sample = options.sample ?? countsSample;
 	const environment = findEnvironment(config.environments, options.environment, config.displayFile);
@@ -148,7 +164,15 @@ function describeAdditions(additions: ReturnType<typeof planSuggestions>): strin
 function report(name: string, sampled: number, stats: Map<string, PathStats>, current: CurrentClass): SuggestedCollection {
 	const paths: SuggestedPath[] = [...stats].map(([path, seen]) => {
 		const {suggestion, reason} = suggestPath(path, seen, name);
-		return {path, types: [...seen.types].sort(), documents: seen.documents, present: sampled === 0 ? 0 : seen.documents / sampled, current: current.classify(path) ?? null, suggestion, reason};
+		return {
+			path,
+			types: [...seen.types].sort(),
+			documents: seen.documents,
+			present: sampled === 0 ? 0 : seen.documents / sampled,
+			current: current.classify(path) ?? null,
+			suggestion,
+			reason,
+		};
 	});
 	const personal = paths.some(path => path.suggestion !== 'keep');
 	const suggestion = current.kind !== undefined || personal ? 'fields' : sampled === 0 ? 'empty' : 'keep';
@@ -156,7 +180,14 @@ function report(name: string, sampled: number, stats: Map<string, PathStats>, cu
 }
 
 /** Reads up to `sample` raw documents (half the first by `_id`, half the last, so fields added lately show) and walks their paths. */
-async function sampleCollection(db: Db, name: string, sample: number, events: EventSink, signal: AbortSignal | undefined, values: boolean): Promise<{sampled: number; stats: Map<string, PathStats>}> {
+async function sampleCollection(
+	db: Db,
+	name: string,
+	sample: number,
+	events: EventSink,
+	signal: AbortSignal | undefined,
+	values: boolean,
+): Promise<{sampled: number; stats: Map<string, PathStats>}> {
 	const task = `sample ${name}`;
 	const count = await countForProgress(db, name);
 	const stats = new Map<string, PathStats>();
@@ -186,10 +217,18 @@ async function sampleCollection(db: Db, name: string, sample: number, events: Ev
 		});
 	};
 
-	const halves = count <= sample ? [{sort: 1, limit: sample}] : [{sort: 1, limit: Math.ceil(sample / 2)}, {sort: -1, limit: Math.floor(sample / 2)}];
+	const halves =
+		count <= sample
+			? [{sort: 1, limit: sample}]
+			: [
+					{sort: 1, limit: Math.ceil(sample / 2)},
+					{sort: -1, limit: Math.floor(sample / 2)},
+				];
 	for (const half of halves) {
 		if (half.limit === 0) continue;
-		const cursor = db.collection(name).find({}, {raw: true, sort: {_id: half.sort as 1 | -1}, limit: half.limit, batchSize: Math.min(half.limit, 1000)});
+		const cursor = db
+			.collection(name)
+			.find({}, {raw: true, sort: {_id: half.sort as 1 | -1}, limit: half.limit, batchSize: Math.min(half.limit, 1000)});
 		try {
 			while (await cursor.hasNext()) {
 				throwIfAborted(signal, 'scrub_suggest');

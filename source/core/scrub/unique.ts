@@ -30,7 +30,9 @@ export function checkUniqueIndexes(rules: ReadonlyMap<string, readonly ScrubRule
 				const {strategy} = rule;
 				if (strategy.kind === 'fake') kinds.add(strategy.fake);
 				else if (strategy.kind !== 'hash') {
-					problems.push(`scrub.${info.name}.${rule.path}: ${strategy.kind} under unique index ${String(index.name)} would give many documents the same value; use hash or fake.<kind>`);
+					problems.push(
+						`scrub.${info.name}.${rule.path}: ${strategy.kind} under unique index ${String(index.name)} would give many documents the same value; use hash or fake.<kind>`,
+					);
 				}
 			}
 		}

@@ -4,5 +4,5 @@
  * naming a location loads no store (the stores themselves, ./stores.ts, are
  * opened by core's backups).
  */
-export type {BackupStore, PendingWrite, StoreLocation, StoredObject} from './contract.js';
+export type {BackupStore, PendingWrite, StoredObject, StoreLocation} from './contract.js';
 export {configuredLocations} from './locations.js';

@@ -77,7 +77,8 @@ export function createLocalStore(dir: string, displayDir = dir): BackupStore {
 				return {size: (await stat(target)).size};
 			} catch (error) {
 				await rm(temporary, {force: true});
-				if (signal?.aborted) throw new MonarchError('cancelled', `Cancelled writing ${name} to ${displayDir} (nothing was kept)`, {cause: error});
+				if (signal?.aborted)
+					throw new MonarchError('cancelled', `Cancelled writing ${name} to ${displayDir} (nothing was kept)`, {cause: error});
 				throw error;
 			}
 		},
@@ -85,7 +86,8 @@ export function createLocalStore(dir: string, displayDir = dir): BackupStore {
 		async read(name, signal) {
 			const file = location(name);
 			const info = await stat(file).catch(() => undefined);
-			if (!info?.isFile()) throw new MonarchError('not-found', `No backup object ${name} in ${displayDir}`, {hint: 'see `monarch list_backups`'});
+			if (!info?.isFile())
+				throw new MonarchError('not-found', `No backup object ${name} in ${displayDir}`, {hint: 'see `monarch list_backups`'});
 			return createReadStream(file, {signal}) as Readable;
 		},
 

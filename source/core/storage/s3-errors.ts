@@ -7,7 +7,12 @@ import {redact} from '../redact.js';
 
 /** A stream or request ended by an abort (the caller's signal, or a destroyed stream). */
 export function isAbortLike(error: unknown): boolean {
-	return error instanceof Error && (error.name === 'AbortError' || (error as NodeJS.ErrnoException).code === 'ABORT_ERR' || (error as NodeJS.ErrnoException).code === 'ERR_STREAM_PREMATURE_CLOSE');
+	return (
+		error instanceof Error &&
+		(error.name === 'AbortError' ||
+			(error as NodeJS.ErrnoException).code === 'ABORT_ERR' ||
+			(error as NodeJS.ErrnoException).code === 'ERR_STREAM_PREMATURE_CLOSE')
+	);
 }
 
 /** The server refused a conditional write (`If-None-Match: *`): the name is taken. */
@@ -18,13 +23,27 @@ export function isPreconditionFailed(error: unknown): boolean {
 /** The object (not the bucket) is absent. */
 export function isNotFound(error: unknown): boolean {
 	if (!(error instanceof S3ServiceException)) return false;
-	return error.name === 'NoSuchKey' || error.name === 'NotFound' || (error.$metadata.httpStatusCode === 404 && error.name !== 'NoSuchBucket');
+	return (
+		error.name === 'NoSuchKey' || error.name === 'NotFound' || (error.$metadata.httpStatusCode === 404 && error.name !== 'NoSuchBucket')
+	);
 }
 
-const unreachableCodes = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'ECONNRESET', 'EHOSTUNREACH', 'ENETUNREACH', 'ETIMEDOUT', 'EPIPE']);
+const unreachableCodes = new Set([
+	'ECONNREFUSED',
+	'ENOTFOUND',
+	'EAI_AGAIN',
+	'ECONNRESET',
+	'EHOSTUNREACH',
+	'ENETUNREACH',
+	'ETIMEDOUT',
+	'EPIPE',
+]);
 
 /** Any SDK or network failure as one password-free line naming the bucket and what to check. */
-export function s3Error(error: unknown, context: {config: S3BackupsConfig; description: string; action: string; name?: string}): MonarchError {
+export function s3Error(
+	error: unknown,
+	context: {config: S3BackupsConfig; description: string; action: string; name?: string},
+): MonarchError {
 	if (error instanceof MonarchError) return error;
 	const {config, description, action, name} = context;
 	const what = name ? `${action} ${name} in ${description}` : `${action} ${description}`;
@@ -35,7 +54,10 @@ export function s3Error(error: unknown, context: {config: S3BackupsConfig; descr
 
 	if (errorName === 'AbortError') return new MonarchError('cancelled', `Cancelled: ${what}`, cause);
 	if (errorName === 'NoSuchBucket') {
-		return new MonarchError('not-found', `S3 bucket ${config.bucket} does not exist${where}`, {...cause, hint: 'create it, or fix backups.s3.bucket in monarch.json'});
+		return new MonarchError('not-found', `S3 bucket ${config.bucket} does not exist${where}`, {
+			...cause,
+			hint: 'create it, or fix backups.s3.bucket in monarch.json',
+		});
 	}
 
 	if (['AccessDenied', 'Forbidden', 'InvalidAccessKeyId', 'SignatureDoesNotMatch', 'ExpiredToken', 'InvalidToken'].includes(errorName)) {

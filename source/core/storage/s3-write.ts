@@ -37,7 +37,13 @@ const looksBeforeCompleting = new Map<string, () => Promise<void>>();
  * Every refusal is a {@link NameTakenError}; a failed or aborted write aborts
  * its multipart upload, so nothing of it remains.
  */
-export async function writeIfAbsent(bucket: S3Bucket, name: string, body: Readable, tuning: UploadTuning, signal?: AbortSignal): Promise<{size: number}> {
+export async function writeIfAbsent(
+	bucket: S3Bucket,
+	name: string,
+	body: Readable,
+	tuning: UploadTuning,
+	signal?: AbortSignal,
+): Promise<{size: number}> {
 	const key = keyOf(bucket, name);
 	if (signal?.aborted) {
 		body.destroy();
@@ -70,7 +76,8 @@ export async function writeIfAbsent(bucket: S3Bucket, name: string, body: Readab
 	try {
 		size = await upload(bucket, name, body, {IfNoneMatch: '*', Metadata: {[writeIdHeader]: writeId}}, tuning, signal);
 	} catch (error) {
-		if (error instanceof TakenBeforeCompletion || isPreconditionFailed(error)) throw new NameTakenError(name, bucket.description, {raced: true, cause: error});
+		if (error instanceof TakenBeforeCompletion || isPreconditionFailed(error))
+			throw new NameTakenError(name, bucket.description, {raced: true, cause: error});
 		throw error;
 	} finally {
 		looksBeforeCompleting.delete(writeId);
@@ -121,7 +128,14 @@ export function lookBeforeCompleting(client: S3Client): void {
  * rethrown as it came, for the caller to read; any other failure (the
  * source's, the upload's, the abort) becomes one error.
  */
-async function upload(bucket: S3Bucket, name: string, body: Readable, condition: {IfNoneMatch: string; Metadata: Record<string, string>}, tuning: UploadTuning, signal: AbortSignal | undefined): Promise<number> {
+async function upload(
+	bucket: S3Bucket,
+	name: string,
+	body: Readable,
+	condition: {IfNoneMatch: string; Metadata: Record<string, string>},
+	tuning: UploadTuning,
+	signal: AbortSignal | undefined,
+): Promise<number> {
 	const key = keyOf(bucket, name);
 	let size = 0;
 	const counter = new Transform({

@@ -1,5 +1,14 @@
 import {PassThrough, Readable} from 'node:stream';
-import {AbortMultipartUploadCommand, DeleteObjectCommand, GetObjectCommand, ListMultipartUploadsCommand, ListObjectsV2Command, ListPartsCommand, S3Client, type MultipartUpload} from '@aws-sdk/client-s3';
+import {
+	AbortMultipartUploadCommand,
+	DeleteObjectCommand,
+	GetObjectCommand,
+	ListMultipartUploadsCommand,
+	ListObjectsV2Command,
+	ListPartsCommand,
+	type MultipartUpload,
+	S3Client,
+} from '@aws-sdk/client-s3';
 import {connectTimeoutMs} from '../client-options.js';
 import type {S3BackupsConfig} from '../config/schema.js';
 import {MonarchError} from '../errors.js';
@@ -7,7 +16,7 @@ import {registerSecret} from '../redact.js';
 import type {BackupStore, PendingWrite, StoredObject} from './contract.js';
 import {failure, keyOf, objectExists, type S3Bucket} from './s3-bucket.js';
 import {isNotFound} from './s3-errors.js';
-import {lookBeforeCompleting, writeIfAbsent, type UploadTuning} from './s3-write.js';
+import {lookBeforeCompleting, type UploadTuning, writeIfAbsent} from './s3-write.js';
 
 export {s3Error} from './s3-errors.js';
 
@@ -37,7 +46,10 @@ const mebibyte = 1024 * 1024;
  * for the protocol, and its limits on a server that ignores `If-None-Match`.
  */
 export function createS3Store(config: S3BackupsConfig, options: S3StoreOptions = {}): BackupStore {
-	const tuning: UploadTuning = {partSize: Math.max(options.partSize ?? 8 * mebibyte, 5 * mebibyte), queueSize: Math.max(1, options.queueSize ?? 4)};
+	const tuning: UploadTuning = {
+		partSize: Math.max(options.partSize ?? 8 * mebibyte, 5 * mebibyte),
+		queueSize: Math.max(1, options.queueSize ?? 4),
+	};
 	const pageSize = options.pageSize ?? 1000;
 	const prefix = config.prefix ?? '';
 	const client = options.client ?? createS3Client(config);
@@ -70,7 +82,13 @@ async function listObjects(bucket: S3Bucket, pageSize: number, signal: AbortSign
 		let page;
 		try {
 			page = await bucket.client.send(
-				new ListObjectsV2Command({Bucket: bucket.config.bucket, Prefix: bucket.prefix || undefined, Delimiter: '/', MaxKeys: pageSize, ContinuationToken: token}),
+				new ListObjectsV2Command({
+					Bucket: bucket.config.bucket,
+					Prefix: bucket.prefix || undefined,
+					Delimiter: '/',
+					MaxKeys: pageSize,
+					ContinuationToken: token,
+				}),
 				{abortSignal: signal},
 			);
 		} catch (error) {
@@ -91,7 +109,9 @@ async function listObjects(bucket: S3Bucket, pageSize: number, signal: AbortSign
 /** An object's bytes as a Node stream; 'not-found' when absent. */
 async function readObject(bucket: S3Bucket, name: string, signal: AbortSignal | undefined): Promise<Readable> {
 	try {
-		const response = await bucket.client.send(new GetObjectCommand({Bucket: bucket.config.bucket, Key: keyOf(bucket, name)}), {abortSignal: signal});
+		const response = await bucket.client.send(new GetObjectCommand({Bucket: bucket.config.bucket, Key: keyOf(bucket, name)}), {
+			abortSignal: signal,
+		});
 		const stream = response.Body;
 		if (stream instanceof Readable) return stream;
 		// Other runtimes hand out web streams; keep the contract's Node stream.
@@ -123,13 +143,19 @@ async function listPendingWrites(bucket: S3Bucket, pageSize: number, signal: Abo
 	try {
 		do {
 			const page = await bucket.client.send(
-				new ListMultipartUploadsCommand({Bucket: bucket.config.bucket, Prefix: bucket.prefix || undefined, MaxUploads: pageSize, KeyMarker: keyMarker, UploadIdMarker: uploadIdMarker}),
+				new ListMultipartUploadsCommand({
+					Bucket: bucket.config.bucket,
+					Prefix: bucket.prefix || undefined,
+					MaxUploads: pageSize,
+					KeyMarker: keyMarker,
+					UploadIdMarker: uploadIdMarker,
+				}),
 				{abortSignal: signal},
 			);
 			for (const upload of page.Uploads ?? []) {
 				const name = backupName(bucket, upload.Key);
 				if (!name || !upload.UploadId) continue;
-				writes.push({name, id: upload.UploadId, ...await uploadActivity(bucket, upload, signal)});
+				writes.push({name, id: upload.UploadId, ...(await uploadActivity(bucket, upload, signal))});
 			}
 
 			keyMarker = page.IsTruncated ? page.NextKeyMarker : undefined;
@@ -143,12 +169,19 @@ async function listPendingWrites(bucket: S3Bucket, pageSize: number, signal: Abo
 }
 
 /** A running upload adds a part every partSize bytes: its newest part tells whether it is alive, its parts how much it holds. */
-async function uploadActivity(bucket: S3Bucket, upload: MultipartUpload, signal: AbortSignal | undefined): Promise<{lastActivity: Date; size: number}> {
+async function uploadActivity(
+	bucket: S3Bucket,
+	upload: MultipartUpload,
+	signal: AbortSignal | undefined,
+): Promise<{lastActivity: Date; size: number}> {
 	let lastActivity = upload.Initiated ?? new Date(0);
 	let size = 0;
 	let partMarker: string | undefined;
 	do {
-		const parts = await bucket.client.send(new ListPartsCommand({Bucket: bucket.config.bucket, Key: upload.Key, UploadId: upload.UploadId, PartNumberMarker: partMarker}), {abortSignal: signal});
+		const parts = await bucket.client.send(
+			new ListPartsCommand({Bucket: bucket.config.bucket, Key: upload.Key, UploadId: upload.UploadId, PartNumberMarker: partMarker}),
+			{abortSignal: signal},
+		);
 		for (const part of parts.Parts ?? []) {
 			size += part.Size ?? 0;
 			if (part.LastModified && part.LastModified > lastActivity) lastActivity = part.LastModified;
@@ -162,7 +195,9 @@ async function uploadActivity(bucket: S3Bucket, upload: MultipartUpload, signal:
 
 async function abortPendingWrite(bucket: S3Bucket, write: PendingWrite): Promise<void> {
 	try {
-		await bucket.client.send(new AbortMultipartUploadCommand({Bucket: bucket.config.bucket, Key: keyOf(bucket, write.name), UploadId: write.id}));
+		await bucket.client.send(
+			new AbortMultipartUploadCommand({Bucket: bucket.config.bucket, Key: keyOf(bucket, write.name), UploadId: write.id}),
+		);
 	} catch (error) {
 		if (isNotFound(error)) return;
 		throw failure(bucket, error, 'abort the pending upload of', write.name);

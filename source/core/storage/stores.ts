@@ -5,11 +5,11 @@
  */
 import path from 'node:path';
 import type {ProjectConfig} from '../config/load.js';
+import type {S3BackupsConfig} from '../config/schema.js';
 import {MonarchError} from '../errors.js';
 import type {BackupStore, StoreLocation} from './contract.js';
 import {createLocalStore} from './local.js';
 import {configuredLocations} from './locations.js';
-import type {S3BackupsConfig} from '../config/schema.js';
 
 /** Every configured store: the local folder first, then S3 (none when `backups` is absent). */
 export function openStores(config: ProjectConfig): BackupStore[] {

@@ -1,7 +1,7 @@
-import {useRef, type Dispatch} from 'react';
+import {type Dispatch, useRef} from 'react';
 import {MonarchError} from '../../core/errors.js';
 import type {Prompter} from '../../core/prompts.js';
-import {actionFor, type Action, type Scope} from '../keymap.js';
+import {type Action, actionFor, type Scope} from '../keymap.js';
 import type {FocusTarget} from '../state/focus.js';
 import type {PromptChannel} from '../state/prompt-channel.js';
 import type {AppAction} from '../state/use-app-state.js';
@@ -32,7 +32,18 @@ export type AppKeysOptions = {
  * works), and the global keys (help, panels, `:`, quit, the job's cancel, copy and close),
  * which stay off while a form, a message or a filter has focus.
  */
-export function useAppKeys({focus, channel, prompter, job, quitting, dispatch, quit, panelCount, openPalette, copyCommand}: AppKeysOptions): void {
+export function useAppKeys({
+	focus,
+	channel,
+	prompter,
+	job,
+	quitting,
+	dispatch,
+	quit,
+	panelCount,
+	openPalette,
+	copyCommand,
+}: AppKeysOptions): void {
 	const askingQuit = useRef(false);
 	const requestQuit = () => {
 		if (!job.running || askingQuit.current || quitting) {
@@ -48,18 +59,20 @@ export function useAppKeys({focus, channel, prompter, job, quitting, dispatch, q
 		}
 
 		askingQuit.current = true;
-		prompter.confirm({key: 'quit', message: 'A job is running. Cancel it and quit? (the current step finishes first)', default: false}).then(
-			yes => {
-				askingQuit.current = false;
-				if (yes) {
-					job.cancel();
-					dispatch({type: 'quitting'});
-				}
-			},
-			() => {
-				askingQuit.current = false;
-			},
-		);
+		prompter
+			.confirm({key: 'quit', message: 'A job is running. Cancel it and quit? (the current step finishes first)', default: false})
+			.then(
+				yes => {
+					askingQuit.current = false;
+					if (yes) {
+						job.cancel();
+						dispatch({type: 'quitting'});
+					}
+				},
+				() => {
+					askingQuit.current = false;
+				},
+			);
 	};
 
 	// Ctrl+C works whatever has focus.
@@ -69,7 +82,8 @@ export function useAppKeys({focus, channel, prompter, job, quitting, dispatch, q
 
 	/** The app's keys on a panel: the tab row and `:`. */
 	const panelKey = (action: Action | undefined, input: string) => {
-		if (action === 'next-panel' || action === 'previous-panel') dispatch({type: 'next-panel', delta: action === 'next-panel' ? 1 : -1, count: panelCount});
+		if (action === 'next-panel' || action === 'previous-panel')
+			dispatch({type: 'next-panel', delta: action === 'next-panel' ? 1 : -1, count: panelCount});
 		else if (action === 'panel') dispatch({type: 'panel', index: Number(input) - 1});
 		else if (action === 'palette') openPalette();
 	};
@@ -84,12 +98,14 @@ export function useAppKeys({focus, channel, prompter, job, quitting, dispatch, q
 
 			case 'cancel-job': {
 				if (!job.running) break;
-				prompter.confirm({key: 'cancel', message: 'Cancel the running job? The current step finishes, nothing after it runs.', default: false}).then(
-					yes => {
-						if (yes) job.cancel();
-					},
-					() => {},
-				);
+				prompter
+					.confirm({key: 'cancel', message: 'Cancel the running job? The current step finishes, nothing after it runs.', default: false})
+					.then(
+						yes => {
+							if (yes) job.cancel();
+						},
+						() => {},
+					);
 				break;
 			}
 

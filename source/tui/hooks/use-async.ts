@@ -9,7 +9,11 @@ export type AsyncState<T> = {data: T | undefined; error: string | undefined; loa
  * never blocking the UI; a late answer for an older key is dropped.
  */
 export function useAsync<T>(load: () => Promise<T>, key: string): AsyncState<T> {
-	const [state, setState] = useState<{data: T | undefined; error: string | undefined; loading: boolean}>({data: undefined, error: undefined, loading: true});
+	const [state, setState] = useState<{data: T | undefined; error: string | undefined; loading: boolean}>({
+		data: undefined,
+		error: undefined,
+		loading: true,
+	});
 	const [generation, setGeneration] = useState(0);
 	const latest = useRef(0);
 	const loadRef = useRef(load);

@@ -1,5 +1,5 @@
 import {useCallback, useEffect, useMemo, useRef, useState} from 'react';
-import type {EnvironmentStatus, Environment} from '../../core/environments/index.js';
+import type {Environment, EnvironmentStatus} from '../../core/environments/index.js';
 
 /** An environment's status as the UI knows it: still checking, or what the ping found. */
 export type StatusEntry = {checking: true; last: EnvironmentStatus | undefined} | ({checking: false} & EnvironmentStatus);
@@ -35,10 +35,12 @@ export function useEnvironmentStatuses(environments: Environment[], timeoutMs = 
 			// The core's status module (and the driver it loads) come after the first frame: the rows show "checking…" until then.
 			const loaded = import('../../core/environments/index.js');
 			for (const environment of targets) {
-				void loaded.then(async ({environmentStatus}) => environmentStatus(environment, {timeoutMs})).then(status => {
-					if (!alive.current) return;
-					setEntries(previous => new Map(previous).set(environment.name, {checking: false, ...status}));
-				});
+				void loaded
+					.then(async ({environmentStatus}) => environmentStatus(environment, {timeoutMs}))
+					.then(status => {
+						if (!alive.current) return;
+						setEntries(previous => new Map(previous).set(environment.name, {checking: false, ...status}));
+					});
 			}
 		},
 		[timeoutMs],

@@ -3,7 +3,7 @@ import {describeError, isMonarchError} from '../../core/errors.js';
 import type {EventSink} from '../../core/events.js';
 import {createProgressMeter, type ProgressMeter} from '../../core/progress.js';
 import type {Prompter} from '../../core/prompts.js';
-import {initialJobState, jobReducer, type JobAction, type JobState, type TaskProgress} from '../state/job-state.js';
+import {initialJobState, type JobAction, type JobState, jobReducer, type TaskProgress} from '../state/job-state.js';
 
 /** What a job's core call gets: the event sink, the cancel signal and the TUI prompter. */
 export type JobContext = {
@@ -59,7 +59,7 @@ const progressFlushMs = 100;
  * leaves out the time its forms waited for the user.
  */
 export function timedPrompter(prompter: Prompter, dispatch: (action: JobAction) => void, clock: () => number): Prompter {
-	const timed = async <T,>(ask: () => Promise<T>): Promise<T> => {
+	const timed = async <T>(ask: () => Promise<T>): Promise<T> => {
 		dispatch({type: 'question-opened', now: clock()});
 		try {
 			return await ask();
@@ -101,7 +101,7 @@ export function useJobRunner(prompter: Prompter, clock: () => number = Date.now)
 	}, []);
 
 	const start = useCallback(
-		<R,>(spec: JobSpec<R>): boolean => {
+		<R>(spec: JobSpec<R>): boolean => {
 			if (runningRef.current) return false;
 			runningRef.current = true;
 			view.current = undefined;
@@ -149,7 +149,13 @@ export function useJobRunner(prompter: Prompter, clock: () => number = Date.now)
 					const summary = spec.summary(result);
 					const {view: open} = spec;
 					if (open) view.current = () => open(result);
-					settle({type: 'succeeded', summary: typeof summary === 'string' ? summary : summary.text, failed: typeof summary !== 'string' && summary.tone === 'fail', viewable: open !== undefined, now: clock()});
+					settle({
+						type: 'succeeded',
+						summary: typeof summary === 'string' ? summary : summary.text,
+						failed: typeof summary !== 'string' && summary.tone === 'fail',
+						viewable: open !== undefined,
+						now: clock(),
+					});
 					view.current?.();
 				} catch (error) {
 					if (isMonarchError(error) && (error.code === 'cancelled' || error.code === 'refused')) {

@@ -1,5 +1,5 @@
-import {useInput, type Key} from 'ink';
-import {createContext, createElement, useCallback, useContext, useLayoutEffect, useMemo, useRef, type ReactNode} from 'react';
+import {type Key, useInput} from 'ink';
+import {createContext, createElement, type ReactNode, useCallback, useContext, useLayoutEffect, useMemo, useRef} from 'react';
 import {splitTypedAhead} from '../typed-ahead.js';
 
 /** What a key handler gets: Ink's input text and key flags. */

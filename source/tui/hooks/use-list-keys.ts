@@ -1,5 +1,5 @@
-import {useEffect, useLayoutEffect, type Dispatch} from 'react';
-import {actionFor, type Action, type Scope} from '../keymap.js';
+import {type Dispatch, useEffect, useLayoutEffect} from 'react';
+import {type Action, actionFor, type Scope} from '../keymap.js';
 import type {ListAction, ListState} from '../state/use-list-state.js';
 import {useKeys} from './use-keys.js';
 

@@ -1,9 +1,9 @@
 import type {TuiServices} from '../context.js';
-import {rehearseJob} from '../jobs/rehearse-job.js';
-import type {Action} from '../keymap.js';
 import {migratePending, runOneMigration} from '../jobs/migrate-job.js';
+import {rehearseJob} from '../jobs/rehearse-job.js';
 import {rollbackJob} from '../jobs/rollback-job.js';
 import {unlockJob} from '../jobs/unlock-job.js';
+import type {Action} from '../keymap.js';
 import {generateFromForm} from '../panels/migration-actions.js';
 import {migrationDetails} from '../state/migration-rows.js';
 import type {MigrationsState} from '../state/use-migrations-state.js';
@@ -40,7 +40,12 @@ export function useMigrationsKeys(state: MigrationsState, tui: TuiServices, isAc
 			}
 
 			case 'details': {
-				if (selected) tui.showModal({title: selected.key, tone: selected.state === 'Failed' ? 'error' : 'info', lines: migrationDetails(selected, name)});
+				if (selected)
+					tui.showModal({
+						title: selected.key,
+						tone: selected.state === 'Failed' ? 'error' : 'info',
+						lines: migrationDetails(selected, name),
+					});
 				break;
 			}
 
@@ -82,5 +87,13 @@ export function useMigrationsKeys(state: MigrationsState, tui: TuiServices, isAc
 		}
 	};
 
-	useListKeys({isActive, list: state.list, dispatch: state.dispatch, count: state.rows.length, scopes: ['migrations'], onAction, setInputFocus: tui.setInputFocus});
+	useListKeys({
+		isActive,
+		list: state.list,
+		dispatch: state.dispatch,
+		count: state.rows.length,
+		scopes: ['migrations'],
+		onAction,
+		setInputFocus: tui.setInputFocus,
+	});
 }

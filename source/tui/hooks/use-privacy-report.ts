@@ -20,7 +20,11 @@ export type PrivacyReport = {
  * newer one is aborted and its answer dropped.
  */
 export function usePrivacyReport(config: ProjectConfig, environment: string): PrivacyReport {
-	const [state, setState] = useState<Omit<PrivacyReport, 'reload'>>({result: undefined, reading: {task: 'starting', done: 0, total: undefined}, error: undefined});
+	const [state, setState] = useState<Omit<PrivacyReport, 'reload'>>({
+		result: undefined,
+		reading: {task: 'starting', done: 0, total: undefined},
+		error: undefined,
+	});
 	const [generation, setGeneration] = useState(0);
 	useEffect(() => {
 		const controller = new AbortController();
@@ -33,7 +37,11 @@ export function usePrivacyReport(config: ProjectConfig, environment: string): Pr
 					environment,
 					signal: controller.signal,
 					events(event) {
-						if (event.type === 'progress' && alive()) setState(previous => ({...previous, reading: {task: event.task.replace(/^sample /, ''), done: event.done, total: event.total}}));
+						if (event.type === 'progress' && alive())
+							setState(previous => ({
+								...previous,
+								reading: {task: event.task.replace(/^sample /, ''), done: event.done, total: event.total},
+							}));
 					},
 				}),
 			)

@@ -16,14 +16,20 @@ const asItIs = 'as it is';
  * monarch.json has scrub rules (as it is by default). Nothing is asked, and
  * undefined returned, when there is nothing to choose.
  */
-export async function askScrub(prompter: Prompter, tui: TuiServices, options: {what: string; personalData: boolean; target: string | undefined}): Promise<ScrubChoice> {
+export async function askScrub(
+	prompter: Prompter,
+	tui: TuiServices,
+	options: {what: string; personalData: boolean; target: string | undefined},
+): Promise<ScrubChoice> {
 	const target: Environment | undefined = tui.config.environments.find(environment => environment.name === options.target);
 	const rules = (tui.config.scrub?.rules.size ?? 0) > 0;
 	const required = options.personalData && target !== undefined && !target.protected;
 	if (!required && !rules) return undefined;
 	const picked = await prompter.select({
 		key: 'scrub',
-		message: required ? `${options.what.charAt(0).toUpperCase()}${options.what.slice(1)} holds personal data and ${target.name} is not protected: scrub it?` : `Scrub ${options.what} with the rules of ${tui.config.displayFile}?`,
+		message: required
+			? `${options.what.charAt(0).toUpperCase()}${options.what.slice(1)} holds personal data and ${target.name} is not protected: scrub it?`
+			: `Scrub ${options.what} with the rules of ${tui.config.displayFile}?`,
 		choices: [
 			{value: scrub, label: `scrub personal data (the rules of ${tui.config.displayFile})`},
 			{value: asItIs, label: required ? 'load it as it is (--no-scrub)' : 'as it is'},
@@ -37,5 +43,9 @@ export async function askScrub(prompter: Prompter, tui: TuiServices, options: {w
 /** Whether a backup is scrubbed: offered when monarch.json has scrub rules (a faithful backup by default). */
 export async function askScrubBackup(prompter: Prompter, tui: TuiServices, environment: string): Promise<boolean> {
 	if ((tui.config.scrub?.rules.size ?? 0) === 0) return false;
-	return prompter.confirm({key: 'scrub', message: `Scrub personal data in this backup of ${environment} (faithful otherwise)?`, default: false});
+	return prompter.confirm({
+		key: 'scrub',
+		message: `Scrub personal data in this backup of ${environment} (faithful otherwise)?`,
+		default: false,
+	});
 }

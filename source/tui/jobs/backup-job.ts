@@ -3,8 +3,8 @@ import {describeError} from '../../core/errors.js';
 import {configuredLocations, type StoreLocation} from '../../core/storage/index.js';
 import type {TuiServices} from '../context.js';
 import {backupSummary} from '../state/backup-rows.js';
-import {backupLine} from './command-line.js';
 import {askScrubBackup} from './ask-scrub.js';
+import {backupLine} from './command-line.js';
 import {pickEnvironment} from './pick-environment.js';
 import {pickQuerySet} from './pick-query-set.js';
 
@@ -27,30 +27,57 @@ export type NewBackupOptions = {
 export function newBackup(tui: TuiServices, options: NewBackupOptions, reload?: () => void): void {
 	const named = typeof options.querySet === 'string' ? options.querySet : undefined;
 	tui.startJob({
-		title: options.environment ? `Back up ${options.environment}${named ? ` (${named})` : ''}` : named ? `Back up QuerySet ${named}` : 'New backup',
-		command: options.environment !== undefined && options.querySet === null && !options.askName ? backupLine({environment: options.environment}) : undefined,
+		title: options.environment
+			? `Back up ${options.environment}${named ? ` (${named})` : ''}`
+			: named
+				? `Back up QuerySet ${named}`
+				: 'New backup',
+		command:
+			options.environment !== undefined && options.querySet === null && !options.askName
+				? backupLine({environment: options.environment})
+				: undefined,
 		async run({events, signal, prompter, setCommand}) {
-			const environment = options.environment ?? (await pickEnvironment(prompter, tui, named ? `Back up what ${named} picks from which environment?` : 'Back up which environment?'));
-			const querySet = options.querySet === undefined ? await pickQuerySet(prompter, tui, `Back up all of ${environment}, or only what a QuerySet picks?`) : (options.querySet ?? undefined);
+			const environment =
+				options.environment ??
+				(await pickEnvironment(
+					prompter,
+					tui,
+					named ? `Back up what ${named} picks from which environment?` : 'Back up which environment?',
+				));
+			const querySet =
+				options.querySet === undefined
+					? await pickQuerySet(prompter, tui, `Back up all of ${environment}, or only what a QuerySet picks?`)
+					: (options.querySet ?? undefined);
 
 			const database = tui.config.environments.find(candidate => candidate.name === environment)?.database ?? environment;
 			let name: string | undefined;
 			if (options.askName) {
-				const answer = await prompter.text({key: 'name', message: 'Name of the backup (the archive name starts with it):', default: database, validate: value => nameProblem(database, value)});
+				const answer = await prompter.text({
+					key: 'name',
+					message: 'Name of the backup (the archive name starts with it):',
+					default: database,
+					validate: value => nameProblem(database, value),
+				});
 				name = answer === database ? undefined : answer;
 			}
 
 			const locations = configuredLocations(tui.config);
 			let store: StoreLocation | undefined;
 			if (locations.length > 1) {
-				store = await prompter.select<StoreLocation>({key: 'to', message: 'Write the backup to which store?', choices: locations.map(value => ({value})), default: locations[0]});
+				store = await prompter.select<StoreLocation>({
+					key: 'to',
+					message: 'Write the backup to which store?',
+					choices: locations.map(value => ({value})),
+					default: locations[0],
+				});
 			}
 
 			const scrub = await askScrubBackup(prompter, tui, environment);
 			setCommand(backupLine({environment, querySet, name, store, scrub}));
 			const {backup} = await import('../../core/backups/index.js');
 			const result = await backup({config: tui.config, environment, name, querySet, store, scrub, prompter, events, signal});
-			if (result.manifest.querySet) setCommand(backupLine({environment, querySet, answers: result.manifest.querySet.answers, name, store, scrub}));
+			if (result.manifest.querySet)
+				setCommand(backupLine({environment, querySet, answers: result.manifest.querySet.answers, name, store, scrub}));
 			return result;
 		},
 		summary: backupSummary,

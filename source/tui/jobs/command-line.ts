@@ -1,6 +1,6 @@
+import {type GrammarCommand, grammarCommand} from '../../cli/grammar.js';
 import {backupShortName} from '../../core/backups/index.js';
 import type {StoreLocation} from '../../core/storage/index.js';
-import {grammarCommand, type GrammarCommand} from '../../cli/grammar.js';
 import {grammar} from '../grammar.js';
 
 /*
@@ -84,7 +84,8 @@ export type OptionValue = boolean | string | string[] | undefined;
 function argumentWords(command: GrammarCommand, values: ArgumentValue[]): string[] {
 	const required = command.arguments.filter(argument => argument.required).length;
 	const variadic = command.arguments.some(argument => argument.variadic);
-	if (values.length < required || (!variadic && values.length > command.arguments.length)) throw new Error(`cliLine: ${command.name} takes ${command.arguments.map(argument => `<${argument.name}>`).join(' ')}`);
+	if (values.length < required || (!variadic && values.length > command.arguments.length))
+		throw new Error(`cliLine: ${command.name} takes ${command.arguments.map(argument => `<${argument.name}>`).join(' ')}`);
 	return values.map((value, index) => {
 		if (typeof value === 'string') return value;
 		const name = command.arguments[index]?.name ?? '';
@@ -116,12 +117,19 @@ function optionWords(command: GrammarCommand, attribute: string, value: OptionVa
  */
 export function cliLine(name: string, values: ArgumentValue[], options: Record<string, OptionValue> = {}): string {
 	const command = grammarCommand(grammar, name);
-	return commandLine([command.name, ...argumentWords(command, values), ...Object.entries(options).flatMap(([attribute, value]) => optionWords(command, attribute, value))]);
+	return commandLine([
+		command.name,
+		...argumentWords(command, values),
+		...Object.entries(options).flatMap(([attribute, value]) => optionWords(command, attribute, value)),
+	]);
 }
 
 /** A QuerySet's answers as `key=value` words for `--param` (strings as typed, numbers and booleans as text, anything else as JSON). */
 export function paramValues(answers: Record<string, unknown> | undefined): string[] {
-	return Object.entries(answers ?? {}).map(([key, value]) => `${key}=${typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean' ? String(value) : JSON.stringify(value)}`);
+	return Object.entries(answers ?? {}).map(
+		([key, value]) =>
+			`${key}=${typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean' ? String(value) : JSON.stringify(value)}`,
+	);
 }
 
 /** `--param` and its values, when a QuerySet was picked: what the options of cliLine take (`{querySet, ...querySetOptions(...)}`). */
@@ -161,18 +169,38 @@ export type BackupLineOptions = {
 
 /** `monarch backup <env> [--name N] [-q QuerySet --param k=v...] [--to store]` (a backup asks no confirmation). */
 export function backupLine(options: BackupLineOptions): string {
-	return cliLine('backup', [options.environment], {name: options.name, ...querySetOptions(options.querySet, options.answers), to: options.store, scrub: options.scrub});
+	return cliLine('backup', [options.environment], {
+		name: options.name,
+		...querySetOptions(options.querySet, options.answers),
+		to: options.store,
+		scrub: options.scrub,
+	});
 }
 
 /** `monarch restore <backup>:<env> [--from store] --yes` (the backup without `.archive.gz`, as list_backups shows it). */
-export function restoreLine(options: {backup: string; environment: string; from?: StoreLocation | undefined; scrub?: boolean | undefined}): string {
+export function restoreLine(options: {
+	backup: string;
+	environment: string;
+	from?: StoreLocation | undefined;
+	scrub?: boolean | undefined;
+}): string {
 	const backup = backupShortName(options.backup);
 	return cliLine('restore', [[backup, options.environment]], {from: options.from, scrub: options.scrub, yes: true});
 }
 
 /** `monarch copy_db <from>:<to> [-q QuerySet --param k=v...] --yes`. */
-export function copyLine(options: {from: string; to: string; querySet?: string | undefined; answers?: Record<string, unknown> | undefined; scrub?: boolean | undefined}): string {
-	return cliLine('copy_db', [[options.from, options.to]], {...querySetOptions(options.querySet, options.answers), scrub: options.scrub, yes: true});
+export function copyLine(options: {
+	from: string;
+	to: string;
+	querySet?: string | undefined;
+	answers?: Record<string, unknown> | undefined;
+	scrub?: boolean | undefined;
+}): string {
+	return cliLine('copy_db', [[options.from, options.to]], {
+		...querySetOptions(options.querySet, options.answers),
+		scrub: options.scrub,
+		yes: true,
+	});
 }
 
 /** `monarch rollback <env> --yes` (rollback asks on every environment). */
@@ -186,7 +214,11 @@ export function unlockLine(environment: string, forced: boolean): string {
 }
 
 /** `monarch rehearse <env> [-q QuerySet --param k=v...]` (a rehearsal only reads the environment, so it asks nothing). */
-export function rehearseLine(options: {environment: string; querySet?: string | undefined; answers?: Record<string, unknown> | undefined}): string {
+export function rehearseLine(options: {
+	environment: string;
+	querySet?: string | undefined;
+	answers?: Record<string, unknown> | undefined;
+}): string {
 	return cliLine('rehearse', [options.environment], querySetOptions(options.querySet, options.answers));
 }
 

@@ -39,7 +39,11 @@ export function runOneMigration(tui: TuiServices, environment: Environment, key:
 		steps: 1,
 		async run({events, signal, prompter}) {
 			if (!environment.protected) {
-				const yes = await prompter.confirm({key: 'confirm', message: `Run ${key} on ${environment.name} whatever its state${state ? ` (${state})` : ''}?`, default: false});
+				const yes = await prompter.confirm({
+					key: 'confirm',
+					message: `Run ${key} on ${environment.name} whatever its state${state ? ` (${state})` : ''}?`,
+					default: false,
+				});
 				if (!yes) throw new MonarchError('refused', `Not confirmed: run ${key} on "${environment.name}"; nothing was changed`);
 			}
 

@@ -53,10 +53,15 @@ export function auditJob(tui: TuiServices, options: {source: string; target?: st
 		title: `Audit against ${source}`,
 		command: options.target === undefined ? undefined : scrubAuditLine(source, options.target),
 		async run({events, signal, prompter, setCommand}) {
-			const target = options.target ?? (await pickEnvironment(prompter, tui, `Audit which environment for ${source}'s personal values?`, source));
+			const target =
+				options.target ?? (await pickEnvironment(prompter, tui, `Audit which environment for ${source}'s personal values?`, source));
 			setCommand(scrubAuditLine(source, target));
 			const result = await runAudit(tui, {source, target, events, signal});
-			tui.showModal({title: `Audit of ${target} against ${source}: ${auditCount(result)}`, tone: result.clean ? 'info' : 'error', lines: auditLines(result)});
+			tui.showModal({
+				title: `Audit of ${target} against ${source}: ${auditCount(result)}`,
+				tone: result.clean ? 'info' : 'error',
+				lines: auditLines(result),
+			});
 			return result;
 		},
 		summary: (result): JobSummary => ({text: auditSummary(result), tone: result.clean ? 'ok' : 'fail'}),
@@ -64,7 +69,10 @@ export function auditJob(tui: TuiServices, options: {source: string; target?: st
 }
 
 /** The one call of the core's audit in the TUI: the audit job's, and the copy job's after a scrubbed copy (inside that job). */
-export async function runAudit(tui: TuiServices, options: {source: string; target: string; events: EventSink; signal: AbortSignal}): Promise<ScrubAuditResult> {
+export async function runAudit(
+	tui: TuiServices,
+	options: {source: string; target: string; events: EventSink; signal: AbortSignal},
+): Promise<ScrubAuditResult> {
 	const {auditScrub} = await import('../../core/scrub/index.js');
 	return auditScrub({config: tui.config, ...options});
 }

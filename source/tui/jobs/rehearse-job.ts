@@ -16,7 +16,10 @@ export function rehearseJob(tui: TuiServices, environment: string, reload?: () =
 	tui.startJob({
 		title: `Rehearse ${environment}`,
 		async run({events, signal, prompter, setCommand}) {
-			const querySet = options.querySet === undefined ? await pickQuerySet(prompter, tui, `Rehearse on a copy of all of ${environment}, or only of what a QuerySet picks?`) : (options.querySet ?? undefined);
+			const querySet =
+				options.querySet === undefined
+					? await pickQuerySet(prompter, tui, `Rehearse on a copy of all of ${environment}, or only of what a QuerySet picks?`)
+					: (options.querySet ?? undefined);
 			setCommand(rehearseLine({environment, querySet}));
 			const {rehearse} = await import('../../core/rehearse/index.js');
 			const report = await rehearse({config: tui.config, environment, querySet, prompter, events, signal});

@@ -2,8 +2,8 @@ import {backupShortName} from '../../core/backups/index.js';
 import {configuredLocations, type StoreLocation} from '../../core/storage/index.js';
 import type {TuiServices} from '../context.js';
 import {loadResultLines, restoreSummary} from '../state/backup-rows.js';
-import {restoreLine} from './command-line.js';
 import {askScrub} from './ask-scrub.js';
+import {restoreLine} from './command-line.js';
 import {pickEnvironment} from './pick-environment.js';
 
 /* Started by the Backups panel (enter on a backup) and the `:` palette: one function per job, whoever starts it. */
@@ -30,12 +30,32 @@ export function restoreInto(tui: TuiServices, options: RestoreOptions, reload?: 
 		title: `Restore ${name}`,
 		command: options.environment === undefined ? undefined : restoreLine({backup: options.backup, environment: options.environment, from}),
 		async run({events, signal, prompter, setCommand}) {
-			const environment = options.environment ?? (await pickEnvironment(prompter, tui, `Restore ${name} (from ${options.source ?? '?'}) into which environment?`));
-			const scrub = await askScrub(prompter, tui, {what: `backup ${name}`, personalData: options.personalData ?? false, target: environment});
+			const environment =
+				options.environment ??
+				(await pickEnvironment(prompter, tui, `Restore ${name} (from ${options.source ?? '?'}) into which environment?`));
+			const scrub = await askScrub(prompter, tui, {
+				what: `backup ${name}`,
+				personalData: options.personalData ?? false,
+				target: environment,
+			});
 			setCommand(restoreLine({backup: options.backup, environment, from, scrub}));
 			const {restore} = await import('../../core/restore/index.js');
-			const result = await restore({config: tui.config, backup: options.backup, from: options.from, environment, scrub, yes: false, prompter, events, signal});
-			tui.showModal({title: `Restored ${backupShortName(result.archive)} into ${result.environment}`, tone: 'info', lines: loadResultLines(result, `${result.environment} (database ${result.database})`, `${result.store}${result.archive}`)});
+			const result = await restore({
+				config: tui.config,
+				backup: options.backup,
+				from: options.from,
+				environment,
+				scrub,
+				yes: false,
+				prompter,
+				events,
+				signal,
+			});
+			tui.showModal({
+				title: `Restored ${backupShortName(result.archive)} into ${result.environment}`,
+				tone: 'info',
+				lines: loadResultLines(result, `${result.environment} (database ${result.database})`, `${result.store}${result.archive}`),
+			});
 			return result;
 		},
 		summary: restoreSummary,

@@ -1,5 +1,5 @@
-import type {RollbackResult} from '../../core/restore/index.js';
 import {counted} from '../../core/plural.js';
+import type {RollbackResult} from '../../core/restore/index.js';
 import type {TuiServices} from '../context.js';
 import {loadResultLines} from '../state/backup-rows.js';
 import {rollbackLine} from './command-line.js';

@@ -1,5 +1,5 @@
-import {describeError} from '../../core/errors.js';
 import type {UnlockResult} from '../../core/environments/index.js';
+import {describeError} from '../../core/errors.js';
 import {formatTime} from '../components/text.js';
 import type {TuiServices} from '../context.js';
 import {unlockLine} from './command-line.js';
@@ -31,7 +31,12 @@ export async function unlockJob(tui: TuiServices, environment: string, reload?: 
 		async run({events, prompter, setCommand}) {
 			const result = await unlock({config: tui.config, environment, force: 'ask', prompter, events});
 			if (result.reason === 'forced') setCommand(unlockLine(environment, true));
-			if (result.removed) tui.showModal({title: `Unlocked ${result.environment}`, tone: 'info', lines: unlockedLines(result, describeHolder(result.removed), unlockReasons)});
+			if (result.removed)
+				tui.showModal({
+					title: `Unlocked ${result.environment}`,
+					tone: 'info',
+					lines: unlockedLines(result, describeHolder(result.removed), unlockReasons),
+				});
 			return result;
 		},
 		summary: describeUnlock,
@@ -40,7 +45,12 @@ export async function unlockJob(tui: TuiServices, environment: string, reload?: 
 }
 
 /** The removed lock, a fact a line, to read at 80 columns (times as the panel header shows them). */
-function unlockedLines(result: UnlockResult, holder: string, reasons: Record<NonNullable<UnlockResult['reason']>, string>, now = new Date()): string[] {
+function unlockedLines(
+	result: UnlockResult,
+	holder: string,
+	reasons: Record<NonNullable<UnlockResult['reason']>, string>,
+	now = new Date(),
+): string[] {
 	const lock = result.removed!;
 	return [
 		`removed     the ${result.lock} lock on ${result.environment} (database ${result.database})`,

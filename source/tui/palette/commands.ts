@@ -1,17 +1,17 @@
-import {backupShortName, type BackupEntry} from '../../core/backups/index.js';
-import type {Environment} from '../../core/environments/index.js';
 import {grammarCommand} from '../../cli/grammar.js';
+import {type BackupEntry, backupShortName} from '../../core/backups/index.js';
+import type {Environment} from '../../core/environments/index.js';
 import type {TuiServices} from '../context.js';
+import {grammar} from '../grammar.js';
 import {newBackup} from '../jobs/backup-job.js';
 import {copyInto} from '../jobs/copy-job.js';
 import {dropJob} from '../jobs/drop-job.js';
 import {migratePending, runOneMigration} from '../jobs/migrate-job.js';
+import {auditJob} from '../jobs/privacy-jobs.js';
 import {rehearseJob} from '../jobs/rehearse-job.js';
+import {restoreInto} from '../jobs/restore-job.js';
 import {rollbackJob} from '../jobs/rollback-job.js';
 import {unlockJob} from '../jobs/unlock-job.js';
-import {restoreInto} from '../jobs/restore-job.js';
-import {auditJob} from '../jobs/privacy-jobs.js';
-import {grammar} from '../grammar.js';
 import {paletteGrammar} from './palette-grammar.js';
 
 /** What a palette argument names; completion and checks look it up in PaletteData. */
@@ -79,7 +79,14 @@ const runs: Record<string, Run> = {
 	backup: (tui, {values, options}) => newBackup(tui, {environment: values[0], querySet: options.querySet ?? null}),
 	restore(tui, {values}, data) {
 		const entry = completeBackup(data, values[0]!);
-		if (entry) restoreInto(tui, {backup: entry.archive, from: entry.location, source: entry.environment, personalData: entry.manifest?.personalData, environment: values[1]});
+		if (entry)
+			restoreInto(tui, {
+				backup: entry.archive,
+				from: entry.location,
+				source: entry.environment,
+				personalData: entry.manifest?.personalData,
+				environment: values[1],
+			});
 	},
 	copy_db: (tui, {values, options}) => copyInto(tui, {from: values[0], to: values[1], querySet: options.querySet}),
 	drop_db: (tui, {values}, data) => dropJob(tui, environmentNamed(data, values[0])),
@@ -92,7 +99,10 @@ const runs: Record<string, Run> = {
 };
 
 /** The palette's commands: the CLI's grammar (commander's program) for the commands the TUI runs. */
-export const paletteCommands: PaletteCommand[] = Object.entries(runs).map(([name, run]) => ({...paletteGrammar(grammarCommand(grammar, name)), run}));
+export const paletteCommands: PaletteCommand[] = Object.entries(runs).map(([name, run]) => ({
+	...paletteGrammar(grammarCommand(grammar, name)),
+	run,
+}));
 
 /** `backup <env> [-q <QuerySet>]`: how a command is written. */
 export function usageOf(command: PaletteCommand): string {

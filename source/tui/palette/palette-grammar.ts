@@ -20,7 +20,8 @@ function argumentSpec(argument: GrammarArgument, command: string): ArgSpec {
 	const parts = argument.name.split(':');
 	const kinds = parts.map(part => {
 		const kind = argumentKinds[part];
-		if (!kind || !argument.required || argument.variadic || parts.length > 2) throw new Error(`palette: ${command}'s argument <${argument.name}> is not one the palette knows`);
+		if (!kind || !argument.required || argument.variadic || parts.length > 2)
+			throw new Error(`palette: ${command}'s argument <${argument.name}> is not one the palette knows`);
 		return kind;
 	});
 	return {label: parts.map(part => `<${part}>`).join(':'), kinds: kinds as ArgSpec['kinds']};

@@ -1,5 +1,5 @@
 import {backupShortName} from '../../core/backups/index.js';
-import {completeBackup, usageOf, type ArgKind, type PaletteCommand, type PaletteData, type PaletteInput} from './commands.js';
+import {type ArgKind, completeBackup, type PaletteCommand, type PaletteData, type PaletteInput, usageOf} from './commands.js';
 
 /**
  * The `:` palette's state, without Ink: the line being typed, what Tab
@@ -32,7 +32,16 @@ export type PaletteAction =
 	| {type: 'failed'; error: string}
 	| {type: 'ran'; text: string};
 
-export const initialPaletteState: PaletteState = {open: false, text: '', revision: 0, history: [], recall: undefined, draft: '', candidates: [], error: undefined};
+export const initialPaletteState: PaletteState = {
+	open: false,
+	text: '',
+	revision: 0,
+	history: [],
+	recall: undefined,
+	draft: '',
+	candidates: [],
+	error: undefined,
+};
 
 export function paletteReducer(state: PaletteState, action: PaletteAction): PaletteState {
 	switch (action.type) {
@@ -51,7 +60,13 @@ export function paletteReducer(state: PaletteState, action: PaletteAction): Pale
 		case 'complete': {
 			const completion = completeLine(state.text, action.commands, action.data);
 			const changed = completion.text !== state.text;
-			return {...state, text: completion.text, revision: changed ? state.revision + 1 : state.revision, candidates: completion.candidates, error: completion.error};
+			return {
+				...state,
+				text: completion.text,
+				revision: changed ? state.revision + 1 : state.revision,
+				candidates: completion.candidates,
+				error: completion.error,
+			};
 		}
 
 		case 'recall': {
@@ -61,7 +76,15 @@ export function paletteReducer(state: PaletteState, action: PaletteAction): Pale
 			if (index === from) return state;
 			const recalled = index === state.history.length;
 			const draft = state.recall === undefined ? state.text : state.draft;
-			return {...state, recall: recalled ? undefined : index, draft, text: recalled ? draft : state.history[index]!, revision: state.revision + 1, candidates: [], error: undefined};
+			return {
+				...state,
+				recall: recalled ? undefined : index,
+				draft,
+				text: recalled ? draft : state.history[index]!,
+				revision: state.revision + 1,
+				candidates: [],
+				error: undefined,
+			};
 		}
 
 		case 'failed': {
@@ -205,18 +228,37 @@ export function completeLine(text: string, commands: PaletteCommand[], data: Pal
 	const words = text.trimStart().split(/\s+/).filter(Boolean);
 	const current = text === '' || /\s$/.test(text) ? '' : (words.pop() ?? '');
 	const head = text.slice(0, text.length - current.length);
-	const offer = (names: string[] | undefined, kind: ArgKind | 'command' | 'option', partial: string, prefix: string, suffix: string): Completion => {
+	const offer = (
+		names: string[] | undefined,
+		kind: ArgKind | 'command' | 'option',
+		partial: string,
+		prefix: string,
+		suffix: string,
+	): Completion => {
 		if (names === undefined) return {text, candidates: [], error: notRead(kind, data)};
 		const matches = names.filter(name => name.startsWith(partial));
 		const noun = kind === 'command' || kind === 'option' ? kind : kindNames[kind];
-		if (matches.length === 0) return {text, candidates: [], error: `no ${noun} starts with "${partial}": known ${noun}s are ${listed(names)}`};
+		if (matches.length === 0)
+			return {text, candidates: [], error: `no ${noun} starts with "${partial}": known ${noun}s are ${listed(names)}`};
 		if (matches.length === 1) return {text: `${head}${prefix}${matches[0]!}${suffix}`, candidates: []};
 		return {text: `${head}${prefix}${commonPrefix(matches)}`, candidates: matches};
 	};
 
-	if (words.length === 0) return offer(commands.map(command => command.name), 'command', current, '', ' ');
+	if (words.length === 0)
+		return offer(
+			commands.map(command => command.name),
+			'command',
+			current,
+			'',
+			' ',
+		);
 	const command = findCommand(commands, words[0]!);
-	if (!command) return {text, candidates: [], error: `unknown command "${words[0]!}": known commands are ${commands.map(candidate => candidate.name).join(', ')}`};
+	if (!command)
+		return {
+			text,
+			candidates: [],
+			error: `unknown command "${words[0]!}": known commands are ${commands.map(candidate => candidate.name).join(', ')}`,
+		};
 
 	let positional = 0;
 	let pendingOption: (typeof command.options & {})[number] | undefined;
@@ -227,7 +269,14 @@ export function completeLine(text: string, commands: PaletteCommand[], data: Pal
 	}
 
 	if (pendingOption) return offer(namesOf(pendingOption.kind, data), pendingOption.kind, current, '', ' ');
-	if (current.startsWith('-')) return offer((command.options ?? []).map(option => option.flags[0]!), 'option', current, '', ' ');
+	if (current.startsWith('-'))
+		return offer(
+			(command.options ?? []).map(option => option.flags[0]!),
+			'option',
+			current,
+			'',
+			' ',
+		);
 	const spec = command.args[positional];
 	if (!spec) return {text, candidates: [], error: `nothing more to complete; usage: ${usageOf(command)}`};
 	const [first, second] = spec.kinds;

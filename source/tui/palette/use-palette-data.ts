@@ -1,6 +1,6 @@
 import {useState} from 'react';
 import type {ProjectConfig} from '../../core/config/index.js';
-import {useAsync, type AsyncState} from '../hooks/use-async.js';
+import {type AsyncState, useAsync} from '../hooks/use-async.js';
 import type {ArgKind, PaletteData} from './commands.js';
 
 /** Reads a list when the palette has opened (`openings` > 0), again at each opening. */
@@ -24,8 +24,12 @@ export function usePaletteData(config: ProjectConfig, open: boolean): PaletteDat
 
 	// Each on its own, so the backups do not wait for the QuerySets (which load their files).
 	const backups = useList(openings, async () => (await (await import('../../core/backups/index.js')).listBackups(config)).backups);
-	const migrations = useList(openings, async () => (await (await import('../../core/migrations/index.js')).discoverMigrations(config.migrationsDir)).map(migration => migration.key));
-	const querySets = useList(openings, async () => (await (await import('../../core/querysets/index.js')).discoverQuerySets(config)).map(querySet => querySet.name));
+	const migrations = useList(openings, async () =>
+		(await (await import('../../core/migrations/index.js')).discoverMigrations(config.migrationsDir)).map(migration => migration.key),
+	);
+	const querySets = useList(openings, async () =>
+		(await (await import('../../core/querysets/index.js')).discoverQuerySets(config)).map(querySet => querySet.name),
+	);
 	const unreadable: Partial<Record<ArgKind, string>> = {};
 	if (backups.error) unreadable.backup = backups.error;
 	if (migrations.error) unreadable.migration = migrations.error;

@@ -3,7 +3,7 @@ import type {TuiServices} from '../context.js';
 import {useKeys} from '../hooks/use-keys.js';
 import {actionFor} from '../keymap.js';
 import type {PaletteCommand, PaletteData} from './commands.js';
-import {parseLine, type PaletteAction} from './palette-state.js';
+import {type PaletteAction, parseLine} from './palette-state.js';
 
 export type PaletteKeysOptions = {
 	isActive: boolean;

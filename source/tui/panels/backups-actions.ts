@@ -1,4 +1,4 @@
-import {backupShortName, type BackupEntry} from '../../core/backups/index.js';
+import {type BackupEntry, backupShortName} from '../../core/backups/index.js';
 import type {TuiServices} from '../context.js';
 import {restoreInto} from '../jobs/restore-job.js';
 
@@ -9,5 +9,9 @@ export function restoreBackup(tui: TuiServices, entry: BackupEntry, reload: () =
 		return;
 	}
 
-	restoreInto(tui, {backup: entry.archive, from: entry.location, source: entry.environment, personalData: entry.manifest?.personalData}, reload);
+	restoreInto(
+		tui,
+		{backup: entry.archive, from: entry.location, source: entry.environment, personalData: entry.manifest?.personalData},
+		reload,
+	);
 }

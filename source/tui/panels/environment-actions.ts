@@ -1,9 +1,9 @@
 import type {Environment} from '../../core/environments/index.js';
 import type {TuiServices} from '../context.js';
-import type {Action} from '../keymap.js';
 import {newBackup} from '../jobs/backup-job.js';
 import {copyInto} from '../jobs/copy-job.js';
 import {dropJob} from '../jobs/drop-job.js';
+import type {Action} from '../keymap.js';
 
 /**
  * What the Environments panel can do with the selected environment, by keymap
@@ -41,7 +41,11 @@ export const environmentActions: EnvironmentAction[] = [
 		action: 'privacy',
 		run(environment, tui) {
 			if (environment.personalData) tui.showPrivacy(environment.name);
-			else tui.toast(`${environment.name} is not marked "personalData": true in ${tui.config.displayFile}: nothing of it must be classified`, 'info');
+			else
+				tui.toast(
+					`${environment.name} is not marked "personalData": true in ${tui.config.displayFile}: nothing of it must be classified`,
+					'info',
+				);
 		},
 	},
 	{

@@ -22,7 +22,8 @@ export async function runQuerySet(tui: TuiServices, querySet: QuerySetListing, r
 	try {
 		kind = await tui.prompter.select({key: 'action', message: `Run ${name} into…`, choices, default: 'backup'});
 	} catch (error) {
-		if (!(isMonarchError(error) && error.code === 'cancelled')) tui.showModal({title: `Cannot run ${name}`, tone: 'error', lines: [describeError(error)]});
+		if (!(isMonarchError(error) && error.code === 'cancelled'))
+			tui.showModal({title: `Cannot run ${name}`, tone: 'error', lines: [describeError(error)]});
 		return;
 	}
 

@@ -1,5 +1,5 @@
 import {counted} from '../../core/plural.js';
-import type {AuditFinding, ScrubAuditResult, CopyAudit} from '../../core/scrub/index.js';
+import type {AuditFinding, CopyAudit, ScrubAuditResult} from '../../core/scrub/index.js';
 
 /* scrub_audit's result as the TUI shows it: a job's result line and a message's lines (masked examples only: the core never returns a value). */
 
@@ -16,7 +16,10 @@ export function auditCount(result: ScrubAuditResult): string {
 
 /** What a finding is: a source's value, or a detector's hit where nothing scrubs. */
 function findingText(finding: AuditFinding): string {
-	const what = finding.finding === 'source-value' ? `${counted(finding.count, 'value')} of the source (${finding.kind})` : `${counted(finding.count, 'detector hit')} (${finding.kind})`;
+	const what =
+		finding.finding === 'source-value'
+			? `${counted(finding.count, 'value')} of the source (${finding.kind})`
+			: `${counted(finding.count, 'detector hit')} (${finding.kind})`;
 	return `${what} in ${counted(finding.documents, 'document')}, classified ${finding.classification}`;
 }
 
@@ -26,7 +29,10 @@ function findingText(finding: AuditFinding): string {
  * to do.
  */
 export function auditLines(result: ScrubAuditResult): string[] {
-	const checked = [`${counted(result.scanned.documents, 'document')} of ${result.target} checked`, `against ${counted(result.read.digests, 'personal value')} of ${result.source}`];
+	const checked = [
+		`${counted(result.scanned.documents, 'document')} of ${result.target} checked`,
+		`against ${counted(result.read.digests, 'personal value')} of ${result.source}`,
+	];
 	if (result.clean) return [`0 leaks: ${checked[0]}`, `${checked[1]};`, 'no detector hit in a kept or unclassified path.'];
 	const lines = [`${counted(result.leaks, 'leak')}: ${checked[0]}`, `${checked[1]}.`, ''];
 	for (const finding of result.findings) {

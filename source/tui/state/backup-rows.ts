@@ -1,8 +1,8 @@
-import {backupShortName, type BackupEntry, type BackupResult} from '../../core/backups/index.js';
-import type {CopyResult, RestoreResult} from '../../core/restore/index.js';
+import {type BackupEntry, type BackupResult, backupShortName} from '../../core/backups/index.js';
 import {formatBytes} from '../../core/format.js';
-import {formatDate, formatShortDate} from '../components/text.js';
 import {counted} from '../../core/plural.js';
+import type {CopyResult, RestoreResult} from '../../core/restore/index.js';
+import {formatDate, formatShortDate} from '../components/text.js';
 
 /** The cells of a backup's row: name, size, source environment, date, QuerySet, state. */
 export function backupCells(entry: BackupEntry, now = new Date()): string[] {
@@ -31,13 +31,20 @@ export function backupDetails(entry: BackupEntry): string[] {
 	const where = `${entry.store}${entry.archive}`;
 	if (entry.state === 'incomplete') return [where, `incomplete: ${entry.problem ?? 'unknown problem'}; it cannot be restored`];
 	const manifest = entry.manifest;
-	const collections = manifest ? `${counted(manifest.collections.length, 'collection')}, ${counted(documentCount(entry) ?? 0, 'document')}` : '';
+	const collections = manifest
+		? `${counted(manifest.collections.length, 'collection')}, ${counted(documentCount(entry) ?? 0, 'document')}`
+		: '';
 	const source = `${entry.environment ?? '?'} (database ${entry.database ?? '?'}), ${formatDate(entry.createdAt)}`;
 	const lines = [where, `${source}: ${collections}`];
-	if (manifest?.scrub) lines.push(`scrubbed with rules ${manifest.scrub.fingerprint}: ${manifest.scrub.collections.map(collection => `${collection.name} (${collection.fields.join(', ')})`).join(', ')}`);
+	if (manifest?.scrub)
+		lines.push(
+			`scrubbed with rules ${manifest.scrub.fingerprint}: ${manifest.scrub.collections.map(collection => `${collection.name} (${collection.fields.join(', ')})`).join(', ')}`,
+		);
 	else if (manifest?.personalData) lines.push('holds personal data: restoring it into an unprotected environment asks whether to scrub it');
 	if (entry.querySet) {
-		const answers = Object.entries(entry.querySet.answers).map(([key, value]) => `${key}=${typeof value === 'string' ? value : JSON.stringify(value)}`);
+		const answers = Object.entries(entry.querySet.answers).map(
+			([key, value]) => `${key}=${typeof value === 'string' ? value : JSON.stringify(value)}`,
+		);
 		lines.push(`QuerySet ${entry.querySet.name}${answers.length > 0 ? ` (${answers.join(', ')})` : ''}`);
 	}
 
@@ -47,7 +54,6 @@ export function backupDetails(entry: BackupEntry): string[] {
 function documents(collections: Array<{count: number}>): number {
 	return collections.reduce((sum, collection) => sum + collection.count, 0);
 }
-
 
 /** The result line of a restore job: collections, documents, the safety backup's name. */
 export function restoreSummary(result: RestoreResult): string {
@@ -70,7 +76,11 @@ export function copySummary(result: CopyResult): string {
 }
 
 /** The result message of a restore or copy: where it went, each collection's documents, what was dropped, the safety backup. */
-export function loadResultLines(result: {collections: Array<{name: string; count: number}>; dropped: string[]; safetyBackup: BackupResult | undefined}, into: string, from: string): string[] {
+export function loadResultLines(
+	result: {collections: Array<{name: string; count: number}>; dropped: string[]; safetyBackup: BackupResult | undefined},
+	into: string,
+	from: string,
+): string[] {
 	const width = Math.max(10, ...result.collections.map(collection => collection.name.length));
 	const lines = [
 		`from        ${from}`,
@@ -79,6 +89,10 @@ export function loadResultLines(result: {collections: Array<{name: string; count
 		...result.collections.map(collection => `  ${collection.name.padEnd(width)} ${collection.count}`),
 	];
 	if (result.dropped.length > 0) lines.push(`dropped     ${result.dropped.join(', ')} (not in the source)`);
-	lines.push(result.safetyBackup ? `safety      ${result.safetyBackup.store}${result.safetyBackup.archive}` : 'safety      none (only a protected target gets a safety backup)');
+	lines.push(
+		result.safetyBackup
+			? `safety      ${result.safetyBackup.store}${result.safetyBackup.archive}`
+			: 'safety      none (only a protected target gets a safety backup)',
+	);
 	return lines;
 }

@@ -1,4 +1,4 @@
-import {hintsFor, type Action, type Scope} from '../keymap.js';
+import {type Action, hintsFor, type Scope} from '../keymap.js';
 import type {AppState} from './use-app-state.js';
 
 /*
@@ -13,10 +13,7 @@ export type FocusTarget = 'form' | 'command' | 'modal' | 'help' | 'report' | 'jo
 export type FocusJob = {running: boolean; hasCommand: boolean; viewable: boolean};
 
 /** What has focus, with what its hints depend on (the form's kind, the job's state). */
-export type Focus =
-	| {on: 'form'; kind: string}
-	| {on: 'job'; job: FocusJob}
-	| {on: Exclude<FocusTarget, 'form' | 'job'>};
+export type Focus = {on: 'form'; kind: string} | {on: 'job'; job: FocusJob} | {on: Exclude<FocusTarget, 'form' | 'job'>};
 
 /** Everything focus is decided from. */
 export type FocusState = {
@@ -55,11 +52,16 @@ export type Hint = {label: string; hint: string};
 /** The actions pinned at the footer's end while a panel has focus. */
 const pinnedActions: Action[] = ['help', 'quit'];
 
-const only = (...actions: Action[]) => (action: Action) => actions.includes(action);
+const only =
+	(...actions: Action[]) =>
+	(action: Action) =>
+		actions.includes(action);
 
 /** The job's keys that apply now: cancel while it runs, else close (and its report when it has one); copy when it has a CLI line. */
 function jobActions(job: FocusJob): (action: Action) => boolean {
-	return action => (job.running ? action === 'cancel-job' : action === 'close' || (job.viewable && action === 'view-result')) || (job.hasCommand && action === 'copy-command');
+	return action =>
+		(job.running ? action === 'cancel-job' : action === 'close' || (job.viewable && action === 'view-result')) ||
+		(job.hasCommand && action === 'copy-command');
 }
 
 /** The form's keys: a yes/no question's, a pick list's and a form's, or a form's. */
@@ -101,7 +103,10 @@ export function footerHints(focus: Focus, panelScopes: Scope[]): {hints: Hint[];
 		}
 
 		case 'panel': {
-			return {hints: hintsFor([...panelScopes, 'global'], action => !pinnedActions.includes(action)), pinned: hintsFor(['global'], only(...pinnedActions))};
+			return {
+				hints: hintsFor([...panelScopes, 'global'], action => !pinnedActions.includes(action)),
+				pinned: hintsFor(['global'], only(...pinnedActions)),
+			};
 		}
 	}
 }

@@ -1,6 +1,6 @@
 import type {MonarchEvent} from '../../core/events.js';
-import {formatDuration, type ProgressSnapshot} from '../../core/progress.js';
 import {describePhase} from '../../core/phase-lines.js';
+import {formatDuration, type ProgressSnapshot} from '../../core/progress.js';
 import {describeRecovery} from '../../core/recovery-lines.js';
 
 /** One task's bar: the last progress event with its rate and ETA. */
@@ -49,7 +49,13 @@ export type JobAction =
 	| {type: 'command'; line: string}
 	| {type: 'question-opened'; now: number}
 	| {type: 'question-closed'; now: number}
-	| {type: 'succeeded'; summary: string; now: number; /** The summary tells of a failure found (a rehearsal's failed migration). */ failed?: boolean; viewable?: boolean}
+	| {
+			type: 'succeeded';
+			summary: string;
+			now: number /** The summary tells of a failure found (a rehearsal's failed migration). */;
+			failed?: boolean;
+			viewable?: boolean;
+	  }
 	| {type: 'failed'; code: string; message: string; hint: string | undefined; now: number}
 	| {type: 'cancelled'; message: string; now: number};
 
@@ -94,7 +100,10 @@ export function jobReducer(state: JobState, action: JobAction): JobState {
 		case 'progress': {
 			const others = state.tasks.filter(task => task.task !== action.snapshot.task);
 			const index = state.tasks.findIndex(task => task.task === action.snapshot.task);
-			const tasks = index === -1 ? [...others, action.snapshot] : state.tasks.map(task => (task.task === action.snapshot.task ? action.snapshot : task));
+			const tasks =
+				index === -1
+					? [...others, action.snapshot]
+					: state.tasks.map(task => (task.task === action.snapshot.task ? action.snapshot : task));
 			return {...state, tasks};
 		}
 
@@ -117,7 +126,11 @@ export function jobReducer(state: JobState, action: JobAction): JobState {
 		}
 
 		case 'succeeded': {
-			return addLine({...state, status: 'succeeded', finishedAt: action.now, current: undefined, viewable: action.viewable ?? false}, action.failed ? 'fail' : 'result', action.summary);
+			return addLine(
+				{...state, status: 'succeeded', finishedAt: action.now, current: undefined, viewable: action.viewable ?? false},
+				action.failed ? 'fail' : 'result',
+				action.summary,
+			);
 		}
 
 		case 'failed': {
@@ -148,7 +161,8 @@ function applyEvent(state: JobState, event: MonarchEvent): JobState {
 		case 'migration:end': {
 			const steps = {...state.steps, done: state.steps.done + 1};
 			const ms = formatDuration(event.durationMs);
-			const text = event.state === 'Completed' ? `${event.key} (${ms})` : `${event.key} failed after ${ms}: ${event.error ?? 'unknown error'}`;
+			const text =
+				event.state === 'Completed' ? `${event.key} (${ms})` : `${event.key} failed after ${ms}: ${event.error ?? 'unknown error'}`;
 			return addLine({...state, steps, current: undefined}, event.state === 'Completed' ? 'ok' : 'fail', text);
 		}
 

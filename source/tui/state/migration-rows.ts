@@ -1,5 +1,5 @@
-import type {MigrationState, MigrationsReport} from '../../core/migrations/index.js';
 import type {MigrationMatrix} from '../../core/environments/index.js';
+import type {MigrationState, MigrationsReport} from '../../core/migrations/index.js';
 import {formatDuration} from '../../core/progress.js';
 import {formatDate, formatShortDate} from '../components/text.js';
 
@@ -27,7 +27,15 @@ export function migrationRows(report: MigrationsReport): MigrationRow[] {
 		error: migration.error,
 	}));
 	for (const orphan of report.orphans) {
-		rows.push({key: orphan._id, state: orphan.state, finishedAt: orphan.finishedAt, durationMs: orphan.durationMs, marks: ['file gone'], file: undefined, error: orphan.error});
+		rows.push({
+			key: orphan._id,
+			state: orphan.state,
+			finishedAt: orphan.finishedAt,
+			durationMs: orphan.durationMs,
+			marks: ['file gone'],
+			file: undefined,
+			error: orphan.error,
+		});
 	}
 
 	return rows;
@@ -35,7 +43,13 @@ export function migrationRows(report: MigrationsReport): MigrationRow[] {
 
 /** The cells of a row: state, key, finished at (`now` tells this year's dates), duration, marks. */
 export function migrationCells(row: MigrationRow, now = new Date()): string[] {
-	return [row.state, row.key, formatShortDate(row.finishedAt, now), row.durationMs === undefined ? '-' : formatDuration(row.durationMs), row.marks.join(', ')];
+	return [
+		row.state,
+		row.key,
+		formatShortDate(row.finishedAt, now),
+		row.durationMs === undefined ? '-' : formatDuration(row.durationMs),
+		row.marks.join(', '),
+	];
 }
 
 /** The details modal's lines; a failure shows its message and stack. */
@@ -47,7 +61,8 @@ export function migrationDetails(row: MigrationRow, environment: string): string
 		`duration    ${row.durationMs === undefined ? '-' : formatDuration(row.durationMs)}`,
 	];
 	if (row.marks.includes('changed')) lines.push('', 'The file changed since it ran: its checksum differs from the one recorded.');
-	if (row.marks.includes('interrupted')) lines.push('', 'Interrupted: the process running it died. Check what it changed, then run it again (o).');
+	if (row.marks.includes('interrupted'))
+		lines.push('', 'Interrupted: the process running it died. Check what it changed, then run it again (o).');
 	if (row.error) {
 		lines.push('', `error       ${row.error.message}`);
 		if (row.error.stack) lines.push('', ...row.error.stack.split('\n'));
@@ -59,7 +74,11 @@ export function migrationDetails(row: MigrationRow, environment: string): string
 const stateMarks: Record<MigrationState, string> = {New: '·', Processing: '⋯', Completed: '✔', Failed: '✘'};
 
 /** The matrix as text rows: a header of environment names, then a mark per migration and environment. */
-export function matrixLines(matrix: MigrationMatrix, keyWidth: number, cellWidth: number): {header: string; rows: Array<{key: string; cells: string[]}>} {
+export function matrixLines(
+	matrix: MigrationMatrix,
+	keyWidth: number,
+	cellWidth: number,
+): {header: string; rows: Array<{key: string; cells: string[]}>} {
 	const pad = (text: string) => {
 		const cut = [...text].slice(0, cellWidth).join('');
 		return cut + ' '.repeat(Math.max(0, cellWidth - [...cut].length));
@@ -68,7 +87,9 @@ export function matrixLines(matrix: MigrationMatrix, keyWidth: number, cellWidth
 	const header = ' '.repeat(keyWidth + 1) + matrix.columns.map(column => pad(column.environment)).join(' ');
 	const rows = matrix.keys.map(key => ({
 		key,
-		cells: matrix.columns.map(column => pad(column.states === undefined ? '?' : column.states.has(key) ? stateMarks[column.states.get(key) ?? 'New'] : ' ')),
+		cells: matrix.columns.map(column =>
+			pad(column.states === undefined ? '?' : column.states.has(key) ? stateMarks[column.states.get(key) ?? 'New'] : ' '),
+		),
 	}));
 	return {header, rows};
 }

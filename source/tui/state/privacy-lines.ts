@@ -20,9 +20,13 @@ export function privacyCountsLine(entry: PrivacyCountsEntry | undefined): Span {
 	if (entry === undefined || entry.state === 'reading') return {text: 'privacy: reading a sample…', dim: true};
 	if (entry.state === 'failed') return {text: `privacy: unknown (${entry.error})`, color: 'yellow'};
 	const {counts} = entry;
-	const collections = counts.unclassifiedCollections.length > 0 ? `, ${counted(counts.unclassifiedCollections.length, 'collection')} not classified` : '';
+	const collections =
+		counts.unclassifiedCollections.length > 0 ? `, ${counted(counts.unclassifiedCollections.length, 'collection')} not classified` : '';
 	const complete = counts.unclassified === 0 && collections === '';
-	return {text: `privacy: ${counted(counts.classified, 'path')} classified, ${counts.unclassified} not${collections}${complete ? '' : ' · P to review'}`, color: complete ? 'green' : 'yellow'};
+	return {
+		text: `privacy: ${counted(counts.classified, 'path')} classified, ${counts.unclassified} not${collections}${complete ? '' : ' · P to review'}`,
+		color: complete ? 'green' : 'yellow',
+	};
 }
 
 /** An environment's classification counts as the panel knows them. */
@@ -95,7 +99,8 @@ export function privacyLines(result: ScrubSuggestResult, width: number): ReportL
 			}
 
 			lines.push(row);
-			for (const text of wrapAnsi(path.reason, Math.max(10, width - 6), {hard: true, trim: true}).split('\n')) lines.push([{text: `      ${text}`, dim: true}]);
+			for (const text of wrapAnsi(path.reason, Math.max(10, width - 6), {hard: true, trim: true}).split('\n'))
+				lines.push([{text: `      ${text}`, dim: true}]);
 		}
 	}
 
@@ -104,9 +109,21 @@ export function privacyLines(result: ScrubSuggestResult, width: number): ReportL
 
 /** A collection's name, documents sampled and classification, and under it a suggestion for the whole of it when there is one. */
 function collectionLines(collection: SuggestedCollection): ReportLine[] {
-	const current = collection.current === null ? 'not classified' : collection.current === 'fields' ? 'classified by field' : `classified "${collection.current}"`;
-	const lines: ReportLine[] = [[{text: collection.name, bold: true}, {text: ` ${counted(collection.sampled, 'document')} sampled, `, dim: true}, {text: current, color: collection.current === null ? 'yellow' : undefined, dim: collection.current !== null}]];
-	if (collection.current === null && collection.suggestion !== 'fields') lines.push([{text: `  suggested: "${collection.suggestion}" for the whole collection`, color: 'cyan'}]);
+	const current =
+		collection.current === null
+			? 'not classified'
+			: collection.current === 'fields'
+				? 'classified by field'
+				: `classified "${collection.current}"`;
+	const lines: ReportLine[] = [
+		[
+			{text: collection.name, bold: true},
+			{text: ` ${counted(collection.sampled, 'document')} sampled, `, dim: true},
+			{text: current, color: collection.current === null ? 'yellow' : undefined, dim: collection.current !== null},
+		],
+	];
+	if (collection.current === null && collection.suggestion !== 'fields')
+		lines.push([{text: `  suggested: "${collection.suggestion}" for the whole collection`, color: 'cyan'}]);
 	return lines;
 }
 

@@ -27,8 +27,14 @@ const maxVerdictLines = 3;
 export function verdictLines(report: RehearsalReport, width: number): ReportLine[] {
 	const color = report.verdict.passed ? 'green' : 'red';
 	const rows = wrap(report.verdict.line, width - 2);
-	const shown = rows.length > maxVerdictLines ? [...rows.slice(0, maxVerdictLines - 1), clip(rows.slice(maxVerdictLines - 1).join(' '), width - 2)] : rows;
-	return shown.map((text, index) => [{text: index === 0 ? (report.verdict.passed ? '✔ ' : '✘ ') : '  ', color, bold: true}, {text, color, bold: true}]);
+	const shown =
+		rows.length > maxVerdictLines
+			? [...rows.slice(0, maxVerdictLines - 1), clip(rows.slice(maxVerdictLines - 1).join(' '), width - 2)]
+			: rows;
+	return shown.map((text, index) => [
+		{text: index === 0 ? (report.verdict.passed ? '✔ ' : '✘ ') : '  ', color, bold: true},
+		{text, color, bold: true},
+	]);
 }
 
 /**
@@ -42,7 +48,8 @@ export function verdictLines(report: RehearsalReport, width: number): ReportLine
  */
 export function reportLines(report: RehearsalReport, width: number): ReportLine[] {
 	// Nothing pending: nothing was copied, so there is no copy, scratch database or change to show.
-	if (report.migrations.length === 0) return [...headerLines(report, width).slice(0, 1), [], [{text: 'No migration is pending: nothing was copied.', dim: true}]];
+	if (report.migrations.length === 0)
+		return [...headerLines(report, width).slice(0, 1), [], [{text: 'No migration is pending: nothing was copied.', dim: true}]];
 	return [...headerLines(report, width), [], ...migrationLines(report, width), [], ...collectionLines(report.collections, width)];
 }
 
@@ -50,7 +57,9 @@ const labelWidth = 10;
 
 function headerLines(report: RehearsalReport, width: number): ReportLine[] {
 	const {source, scratch, copied, querySet} = report;
-	const documents = querySet ? `${copied.documents} of the source's ${counted(copied.sourceDocuments, 'document')}` : counted(copied.documents, 'document');
+	const documents = querySet
+		? `${copied.documents} of the source's ${counted(copied.sourceDocuments, 'document')}`
+		: counted(copied.documents, 'document');
 	const rows: Array<[string, string]> = [
 		['Source', `${source.environment} (database ${source.database})`],
 		['Copy', `taken ${utc(report.takenAt)}, in ${formatDuration(report.copyMs)}`],
@@ -59,7 +68,9 @@ function headerLines(report: RehearsalReport, width: number): ReportLine[] {
 		['QuerySet', querySet ? `${querySet.name}${answersText(querySet.answers)}` : 'none (the whole database)'],
 	];
 	return rows.flatMap(([label, text]) =>
-		wrap(text, width - labelWidth).map((row, index): ReportLine => [{text: index === 0 ? fit(label, labelWidth) : ' '.repeat(labelWidth), dim: true}, {text: row}]),
+		wrap(text, width - labelWidth).map(
+			(row, index): ReportLine => [{text: index === 0 ? fit(label, labelWidth) : ' '.repeat(labelWidth), dim: true}, {text: row}],
+		),
 	);
 }
 
@@ -81,7 +92,9 @@ function migrationLines(report: RehearsalReport, width: number): ReportLine[] {
 	for (const migration of report.migrations) {
 		const shown = stateShown[migration.state];
 		const duration = fitEnd(migration.durationMs === undefined ? '-' : formatDuration(migration.durationMs), durationWidth);
-		const estimated = estimate ? ` ${fitEnd(migration.estimatedMs === undefined ? '-' : `~${formatDuration(migration.estimatedMs)}`, durationWidth)}` : '';
+		const estimated = estimate
+			? ` ${fitEnd(migration.estimatedMs === undefined ? '-' : `~${formatDuration(migration.estimatedMs)}`, durationWidth)}`
+			: '';
 		lines.push([
 			{text: `${shown.mark} `, color: shown.color},
 			{text: fit(shown.text, stateWidth - 3), color: shown.color, dim: migration.state === 'NotRun'},
@@ -91,7 +104,8 @@ function migrationLines(report: RehearsalReport, width: number): ReportLine[] {
 			{text: estimated, color: 'yellow'},
 		]);
 		if (migration.error !== undefined) {
-			for (const [index, row] of wrap(migration.error, width - stateWidth - 2).entries()) lines.push([{text: indent}, {text: index === 0 ? '✘ ' : '  ', color: 'red'}, {text: row, color: 'red'}]);
+			for (const [index, row] of wrap(migration.error, width - stateWidth - 2).entries())
+				lines.push([{text: indent}, {text: index === 0 ? '✘ ' : '  ', color: 'red'}, {text: row, color: 'red'}]);
 		}
 
 		for (const logged of migration.log) {
@@ -115,7 +129,9 @@ function numbers(change: CollectionChange): number[] {
 
 function collectionLines(collections: CollectionChange[], width: number): ReportLine[] {
 	if (collections.length === 0) return [[{text: 'No data collection, before or after.', dim: true}]];
-	const numberWidths = numberTitles.map((title, index) => Math.max(title.length, ...collections.map(change => String(numbers(change)[index]).length)));
+	const numberWidths = numberTitles.map((title, index) =>
+		Math.max(title.length, ...collections.map(change => String(numbers(change)[index]).length)),
+	);
 	const numbersWidth = numberWidths.reduce((sum, each) => sum + each + 1, 0);
 	const longestName = Math.max(...collections.map(change => stringWidth(change.name)));
 	const nameWidth = Math.max(10, Math.min(longestName, Math.floor(width * 0.35), width - numbersWidth - 9));
@@ -124,12 +140,25 @@ function collectionLines(collections: CollectionChange[], width: number): Report
 	const changed = collections.filter(change => isChanged(change)).length;
 	const lines: ReportLine[] = [
 		[{text: `${counted(collections.length, 'collection')}, ${changed} changed`, dim: true}],
-		[{text: `${fit('COLLECTION', nameWidth)}${numberCells([...numberTitles])} ${fit('INDEXES', indexesWidth)}`.trimEnd(), bold: true, dim: true}],
+		[
+			{
+				text: `${fit('COLLECTION', nameWidth)}${numberCells([...numberTitles])} ${fit('INDEXES', indexesWidth)}`.trimEnd(),
+				bold: true,
+				dim: true,
+			},
+		],
 	];
 	for (const change of collections) {
-		const indexes = wrapWords([...change.indexesAdded.map(name => `+${name}`), ...change.indexesDropped.map(name => `-${name}`)], indexesWidth);
+		const indexes = wrapWords(
+			[...change.indexesAdded.map(name => `+${name}`), ...change.indexesDropped.map(name => `-${name}`)],
+			indexesWidth,
+		);
 		const dim = !isChanged(change);
-		lines.push([{text: fit(change.name, nameWidth), dim}, {text: numberCells(numbers(change).map(String)), dim}, {text: indexes.length > 0 ? ` ${indexes[0]}` : '', color: 'cyan'}]);
+		lines.push([
+			{text: fit(change.name, nameWidth), dim},
+			{text: numberCells(numbers(change).map(String)), dim},
+			{text: indexes.length > 0 ? ` ${indexes[0]}` : '', color: 'cyan'},
+		]);
 		for (const row of indexes.slice(1)) lines.push([{text: ' '.repeat(nameWidth + numbersWidth + 1)}, {text: row, color: 'cyan'}]);
 	}
 
@@ -137,7 +166,10 @@ function collectionLines(collections: CollectionChange[], width: number): Report
 }
 
 function isChanged(change: CollectionChange): boolean {
-	return change.inserted + change.deleted + change.changed + change.indexesAdded.length + change.indexesDropped.length > 0 || change.before !== change.after;
+	return (
+		change.inserted + change.deleted + change.changed + change.indexesAdded.length + change.indexesDropped.length > 0 ||
+		change.before !== change.after
+	);
 }
 
 /** `text` word-wrapped to `width` columns (words longer than a row are broken). */

@@ -32,7 +32,17 @@ export type AppAction =
 	| {type: 'quitting'};
 
 export function initialAppState(environment: string | undefined): AppState {
-	return {panel: 0, help: false, modal: undefined, report: undefined, privacy: undefined, command: undefined, environment, toast: undefined, quitting: false};
+	return {
+		panel: 0,
+		help: false,
+		modal: undefined,
+		report: undefined,
+		privacy: undefined,
+		command: undefined,
+		environment,
+		toast: undefined,
+		quitting: false,
+	};
 }
 
 let toastId = 0;

@@ -1,10 +1,10 @@
-import {useState, type Dispatch} from 'react';
+import {type Dispatch, useState} from 'react';
 import type {Environment, MigrationMatrix} from '../../core/environments/index.js';
 import type {MigrationsReport} from '../../core/migrations/index.js';
 import type {TuiServices} from '../context.js';
-import {useAsync, type AsyncState} from '../hooks/use-async.js';
-import {migrationRows, type MigrationRow} from './migration-rows.js';
-import {applyFilter, useListState, type ListAction, type ListState} from './use-list-state.js';
+import {type AsyncState, useAsync} from '../hooks/use-async.js';
+import {type MigrationRow, migrationRows} from './migration-rows.js';
+import {applyFilter, type ListAction, type ListState, useListState} from './use-list-state.js';
 
 /** What the Migrations panel shows and the calls that change it. */
 export type MigrationsState = {
@@ -33,7 +33,10 @@ export type MigrationsState = {
 export function environmentAfter<T extends {name: string}>(environments: T[], name: string, delta: number): T | undefined {
 	const count = environments.length;
 	if (count === 0) return undefined;
-	const index = Math.max(0, environments.findIndex(candidate => candidate.name === name));
+	const index = Math.max(
+		0,
+		environments.findIndex(candidate => candidate.name === name),
+	);
 	return environments[(((index + delta) % count) + count) % count];
 }
 
@@ -43,14 +46,22 @@ export function environmentAfter<T extends {name: string}>(environments: T[], na
  * starts again), the list's selection and filter. Keys live in
  * useMigrationsKeys, drawing in MigrationsPanel.
  */
-export function useMigrationsState(tui: Pick<TuiServices, 'config' | 'environment' | 'selectEnvironment' | 'jobsSettled'>): MigrationsState {
+export function useMigrationsState(
+	tui: Pick<TuiServices, 'config' | 'environment' | 'selectEnvironment' | 'jobsSettled'>,
+): MigrationsState {
 	const {config} = tui;
 	const environment = config.environments.find(candidate => candidate.name === tui.environment) ?? config.environments[0];
 	const name = environment?.name ?? '';
 	const [matrixMode, setMatrixMode] = useState(false);
 	const [generation, setGeneration] = useState(0);
-	const report = useAsync(async () => (await import('../../core/migrations/index.js')).listMigrations(config, name), `${name}:${generation}:${tui.jobsSettled}`);
-	const matrix = useAsync(async () => (matrixMode ? (await import('../../core/environments/index.js')).migrationMatrix(config) : undefined), `${matrixMode}:${generation}:${tui.jobsSettled}`);
+	const report = useAsync(
+		async () => (await import('../../core/migrations/index.js')).listMigrations(config, name),
+		`${name}:${generation}:${tui.jobsSettled}`,
+	);
+	const matrix = useAsync(
+		async () => (matrixMode ? (await import('../../core/environments/index.js')).migrationMatrix(config) : undefined),
+		`${matrixMode}:${generation}:${tui.jobsSettled}`,
+	);
 	const [list, dispatch] = useListState();
 	const rows = report.data ? applyFilter(migrationRows(report.data), list.filter, row => `${row.key} ${row.state}`) : [];
 

@@ -1,4 +1,4 @@
-import {setImmediate as nextMacrotask, setTimeout as delay} from 'node:timers/promises';
+import {setTimeout as delay, setImmediate as nextMacrotask} from 'node:timers/promises';
 import {type ErrorWatch, newError, returned, type WaitOptions} from './error-screen.js';
 
 export type {WaitOptions} from './error-screen.js';
@@ -41,7 +41,12 @@ const watches = new WeakMap<() => string | undefined, ErrorWatch>();
  * `allowError`; else after the timeout. Either way the failure names what it
  * waited for and shows the whole frame.
  */
-export async function waitForFrame(lastFrame: () => string | undefined, predicate: (frame: string) => boolean, what: string, options: WaitOptions = {}): Promise<string> {
+export async function waitForFrame(
+	lastFrame: () => string | undefined,
+	predicate: (frame: string) => boolean,
+	what: string,
+	options: WaitOptions = {},
+): Promise<string> {
 	const {timeoutMs = 60_000, allowError = false} = typeof options === 'number' ? {timeoutMs: options} : options;
 	const watch = watches.get(lastFrame) ?? {known: new Set<string>()};
 	watches.set(lastFrame, watch);
@@ -62,11 +67,19 @@ export async function waitForFrame(lastFrame: () => string | undefined, predicat
 
 /** Waits until the frame contains `text` (see waitForFrame: it fails at once on an error screen). */
 export async function waitForText(lastFrame: () => string | undefined, text: string | RegExp, options?: WaitOptions): Promise<string> {
-	return waitForFrame(lastFrame, frame => (typeof text === 'string' ? frame.includes(text) : text.test(frame)), JSON.stringify(String(text)), options);
+	return waitForFrame(
+		lastFrame,
+		frame => (typeof text === 'string' ? frame.includes(text) : text.test(frame)),
+		JSON.stringify(String(text)),
+		options,
+	);
 }
 
 /** What the key helpers need from an ink-testing-library instance. */
-export type KeyTarget = {stdin: {write: (data: string) => void; listenerCount: (event: string) => number}; lastFrame: () => string | undefined};
+export type KeyTarget = {
+	stdin: {write: (data: string) => void; listenerCount: (event: string) => number};
+	lastFrame: () => string | undefined;
+};
 
 /**
  * Sends one key as a terminal does, once Ink listens to the input (it attaches
@@ -87,7 +100,10 @@ export type KeyTarget = {stdin: {write: (data: string) => void; listenerCount: (
  *   may follow at once: the list and the field count every one of them.
  */
 export async function press(target: KeyTarget, key: string): Promise<void> {
-	await until(() => (target.stdin.listenerCount('readable') > 0 ? true : undefined), () => 'Ink to listen to the input');
+	await until(
+		() => (target.stdin.listenerCount('readable') > 0 ? true : undefined),
+		() => 'Ink to listen to the input',
+	);
 	target.stdin.write(key);
 	await nextMacrotask();
 }

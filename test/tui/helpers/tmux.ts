@@ -39,20 +39,56 @@ export type Terminal = {
 	clipboard: () => Promise<string | undefined>;
 };
 
-const tmuxKeyNames = new Set(['Enter', 'Escape', 'Up', 'Down', 'Left', 'Right', 'Tab', 'BSpace', 'C-c', 'PageUp', 'PageDown', 'Home', 'End']);
+const tmuxKeyNames = new Set([
+	'Enter',
+	'Escape',
+	'Up',
+	'Down',
+	'Left',
+	'Right',
+	'Tab',
+	'BSpace',
+	'C-c',
+	'PageUp',
+	'PageDown',
+	'Home',
+	'End',
+]);
 
 /**
  * Starts `node dist/cli/main.js` (no arguments) in a `columns`x`rows` tmux pane
  * in `cwd`, with CI=false so Ink draws every frame (and `now`, if given, as
  * MONARCH_NOW). When monarch exits, the pane prints `EXIT=<status>` and stays.
  */
-export async function openTerminal(t: ExecutionContext, options: {cwd: string; columns?: number; rows?: number; now?: string}): Promise<Terminal> {
+export async function openTerminal(
+	t: ExecutionContext,
+	options: {cwd: string; columns?: number; rows?: number; now?: string},
+): Promise<Terminal> {
 	const socket = `monarch-e2e-${randomBytes(4).toString('hex')}`;
 	const tmux = async (...args: string[]) => (await run('tmux', ['-L', socket, '-f', '/dev/null', ...args])).stdout;
 	const now = options.now === undefined ? '' : ` MONARCH_NOW='${options.now}'`;
 	const command = `env CI=false MONARCH_CONNECT_TIMEOUT_MS=3000${now} '${process.execPath}' '${monarchBin}'; echo EXIT=$?; sleep 600`;
 	// set-clipboard on: what the pane sends as OSC 52 becomes a tmux paste buffer (see clipboard()).
-	await tmux('start-server', ';', 'set-option', '-s', 'set-clipboard', 'on', ';', 'new-session', '-d', '-s', 'e2e', '-x', String(options.columns ?? 80), '-y', String(options.rows ?? 24), '-c', options.cwd, command);
+	await tmux(
+		'start-server',
+		';',
+		'set-option',
+		'-s',
+		'set-clipboard',
+		'on',
+		';',
+		'new-session',
+		'-d',
+		'-s',
+		'e2e',
+		'-x',
+		String(options.columns ?? 80),
+		'-y',
+		String(options.rows ?? 24),
+		'-c',
+		options.cwd,
+		command,
+	);
 	t.teardown(async () => {
 		await tmux('kill-server').catch(() => {});
 		// tmux leaves its socket file behind.
