@@ -42,6 +42,7 @@ export function createEventPrinter(options: EventPrinterOptions = {}): EventSink
 		stream.write(`${redact(text)}\n`);
 	};
 
+	// biome-ignore lint/complexity/noExcessiveCognitiveComplexity: one case per event type: a table of printers is the next step
 	const sink = (event: MonarchEvent) => {
 		switch (event.type) {
 			case 'log': {

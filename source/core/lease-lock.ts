@@ -68,6 +68,7 @@ const duplicateKey = 11_000;
  * - Otherwise it waits up to `waitMs` (emitting `lock:waiting` once), then fails
  *   with a `locked` error naming the holder and when its lease expires.
  */
+// biome-ignore lint/complexity/noExcessiveCognitiveComplexity: acquire, wait and take over in one loop; to split into the three steps
 export async function acquireLock(db: Db, name: string, options: LockOptions): Promise<HeldLock> {
 	const events = options.events ?? ignoreEvents;
 	const collection = db.collection<LockDocument>(lockCollection);

@@ -38,6 +38,7 @@ export function registerScrubSuggestCommand(program: Command, context: () => Cli
 }
 
 /** The text output: per collection a line and a table (path, types, present, current, suggestion, reason), then the totals and what --write did. */
+// biome-ignore lint/complexity/noExcessiveCognitiveComplexity: the text report: one branch per column and option; to split with the report table
 export function describeSuggestions(result: ScrubSuggestResult): string {
 	const lines: string[] = [];
 	for (const collection of result.collections) {

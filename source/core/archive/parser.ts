@@ -94,6 +94,7 @@ export class ArchiveParser {
 	}
 
 	/** Parses as much as the new chunk completes and returns the events it made. */
+	// biome-ignore lint/complexity/noExcessiveCognitiveComplexity: the archive format's state machine, kept in one place on purpose
 	push(chunk: Buffer): ArchiveEvent[] {
 		this.queue.push(chunk);
 		const events: ArchiveEvent[] = [];

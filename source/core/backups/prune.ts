@@ -82,6 +82,7 @@ export async function pruneBackups(options: PruneOptions): Promise<PruneResult> 
 }
 
 /** What {@link pruneBackups} would delete, and the newest backups it keeps. Deletes nothing. */
+// biome-ignore lint/complexity/noExcessiveCognitiveComplexity: planning by age, count and state at once; to split into one filter per rule
 export async function planPrune(options: PruneOptions): Promise<PrunePlan> {
 	const {config, signal} = options;
 	const names = (options.names ?? []).map(name => archiveNameOf(name));

@@ -86,6 +86,7 @@ const nationalCountries: readonly CountryCode[] = ['GB', 'FR', 'DE'];
  * SKUs, two with a phone number), 2 µs for a short word, 75 µs for a text
  * holding a phone number (one libphonenumber parse per candidate).
  */
+// biome-ignore lint/complexity/noExcessiveCognitiveComplexity: one pass over the text for every detector, for speed (measured in the file)
 export function findPersonal(text: string): PersonalSpan[] {
 	if (text.length < 6) return [];
 	const found: PersonalSpan[] = [];

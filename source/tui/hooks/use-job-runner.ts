@@ -142,6 +142,7 @@ export function useJobRunner(prompter: Prompter, clock: () => number = Date.now)
 				spec.onSettled?.();
 			};
 
+			// biome-ignore lint/complexity/noExcessiveCognitiveComplexity: one case per job event; to split with the job state
 			void (async () => {
 				try {
 					const setCommand = (line: string) => dispatch({type: 'command', line});

@@ -31,6 +31,7 @@ export function useListKeys({isActive, list, dispatch, count, scopes, onAction, 
 	}, [count, dispatch]);
 
 	useKeys(
+		// biome-ignore lint/complexity/noExcessiveCognitiveComplexity: one case per list key; to become a table with the keymap
 		(input, key) => {
 			if (list.filtering) {
 				const action = actionFor(['filter'], input, key);

@@ -16,6 +16,7 @@ import {useListKeys} from './use-list-keys.js';
  */
 export function useMigrationsKeys(state: MigrationsState, tui: TuiServices, isActive: boolean): void {
 	const {name, environment, selected} = state;
+	// biome-ignore lint/complexity/noExcessiveCognitiveComplexity: one case per migrations key; to become a table with the keymap
 	const onAction = (action: Action) => {
 		switch (action) {
 			case 'refresh': {
