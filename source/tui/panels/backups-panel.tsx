@@ -1,17 +1,17 @@
 import {Box, Text} from 'ink';
 import {useState} from 'react';
-import {counted} from '../../core/plural.js';
 import {FilterLine} from '../components/filter-line.js';
-import {type Column, layoutColumns, tableLine} from '../components/text.js';
+import {layoutColumns, tableLine, type Column} from '../components/text.js';
 import {useTui} from '../context.js';
 import {useAsync} from '../hooks/use-async.js';
 import {useListKeys} from '../hooks/use-list-keys.js';
-import {newBackup} from '../jobs/backup-job.js';
 import type {Action} from '../keymap.js';
 import {backupCells, backupDetails, backupFilterText} from '../state/backup-rows.js';
 import {applyFilter, scrollOffset, useListState} from '../state/use-list-state.js';
+import {newBackup} from '../jobs/backup-job.js';
 import {restoreBackup} from './backups-actions.js';
 import type {PanelProps} from './types.js';
+import {counted} from '../../core/plural.js';
 
 const columns: Column[] = [
 	{title: 'BACKUP', width: 16, grow: true},
@@ -31,10 +31,7 @@ const columns: Column[] = [
 export function BackupsPanel({width, height, isActive}: PanelProps) {
 	const tui = useTui();
 	const [generation, setGeneration] = useState(0);
-	const catalogue = useAsync(
-		async () => (await import('../../core/backups/index.js')).listBackups(tui.config),
-		`${generation}:${tui.jobsSettled}`,
-	);
+	const catalogue = useAsync(async () => (await import('../../core/backups/index.js')).listBackups(tui.config), `${generation}:${tui.jobsSettled}`);
 	const [list, dispatch] = useListState();
 	const backups = applyFilter(catalogue.data?.backups ?? [], list.filter, backupFilterText);
 	const selected = backups[list.index];
@@ -67,45 +64,31 @@ export function BackupsPanel({width, height, isActive}: PanelProps) {
 			<Text wrap="truncate">
 				<Text dimColor>backups </Text>
 				<Text>{summary}</Text>
-				{catalogue.loading && catalogue.data ? <Text dimColor> (reading…)</Text> : null}
+				{catalogue.loading && catalogue.data ? <Text dimColor>  (reading…)</Text> : null}
 			</Text>
 			<FilterLine filter={list.filter} filtering={list.filtering} onChange={filter => dispatch({type: 'set-filter', filter})} />
 			{warnings.slice(0, warningRows).map(warning => (
-				<Text key={warning} color="yellow" wrap="truncate">
-					! {warning}
-				</Text>
+				<Text key={warning} color="yellow" wrap="truncate">! {warning}</Text>
 			))}
 			{catalogue.error ? (
 				<Box flexDirection="column" height={rows + 1}>
-					<Text color="red" wrap="wrap">
-						✘ {catalogue.error}
-					</Text>
+					<Text color="red" wrap="wrap">✘ {catalogue.error}</Text>
 					<Text dimColor>r tries again</Text>
 				</Box>
 			) : (
 				<>
-					<Text bold dimColor wrap="truncate">{`  ${tableLine(
-						columns.map(column => column.title),
-						widths,
-					)}`}</Text>
+					<Text bold dimColor wrap="truncate">{`  ${tableLine(columns.map(column => column.title), widths)}`}</Text>
 					<Box flexDirection="column" height={rows}>
 						{catalogue.data && backups.length === 0 ? (
-							<Text dimColor> {list.filter ? `no backup matches "${list.filter}"` : 'no backups yet: n takes one'}</Text>
+							<Text dimColor>  {list.filter ? `no backup matches "${list.filter}"` : 'no backups yet: n takes one'}</Text>
 						) : null}
 						{backups.slice(offset, offset + rows).map((entry, index) => {
 							const isSelected = offset + index === list.index;
 							const incomplete = entry.state === 'incomplete';
 							return (
-								<Text
-									key={`${entry.location}:${entry.archive}`}
-									inverse={isSelected && isActive}
-									bold={isSelected}
-									dimColor={incomplete}
-									wrap="truncate"
-								>
+								<Text key={`${entry.location}:${entry.archive}`} inverse={isSelected && isActive} bold={isSelected} dimColor={incomplete} wrap="truncate">
 									{isSelected ? '› ' : '  '}
-									{tableLine(backupCells(entry, today).slice(0, 5), widths.slice(0, 5))}{' '}
-									<Text color={incomplete ? 'yellow' : 'green'}>{backupCells(entry, today)[5]}</Text>
+									{tableLine(backupCells(entry, today).slice(0, 5), widths.slice(0, 5))} <Text color={incomplete ? 'yellow' : 'green'}>{backupCells(entry, today)[5]}</Text>
 								</Text>
 							);
 						})}
@@ -115,15 +98,10 @@ export function BackupsPanel({width, height, isActive}: PanelProps) {
 			<Box flexDirection="column" height={detailRows}>
 				{selected
 					? backupDetails(selected).map((line, index) => (
-							<Text
-								key={String(index)}
-								wrap="truncate"
-								dimColor={index === 0}
-								color={selected.state === 'incomplete' && index === 1 ? 'yellow' : undefined}
-							>
-								{line}
-							</Text>
-						))
+						<Text key={String(index)} wrap="truncate" dimColor={index === 0} color={selected.state === 'incomplete' && index === 1 ? 'yellow' : undefined}>
+							{line}
+						</Text>
+					))
 					: null}
 			</Box>
 		</Box>

@@ -1,13 +1,13 @@
 import {Box, Text} from 'ink';
-import {FilterLine} from '../components/filter-line.js';
 import {MigrationMatrix} from '../components/migration-matrix.js';
+import {FilterLine} from '../components/filter-line.js';
 import {MigrationsHeader} from '../components/migrations-header.js';
-import {type Column, fit, layoutColumns, tableLine} from '../components/text.js';
+import {fit, layoutColumns, tableLine, type Column} from '../components/text.js';
 import {useTui} from '../context.js';
 import {useMigrationsKeys} from '../hooks/use-migrations-keys.js';
 import {migrationCells} from '../state/migration-rows.js';
+import {useMigrationsState, type MigrationsState} from '../state/use-migrations-state.js';
 import {scrollOffset} from '../state/use-list-state.js';
-import {type MigrationsState, useMigrationsState} from '../state/use-migrations-state.js';
 import type {PanelProps} from './types.js';
 
 /** The list's columns; MARKS only takes room when a row has a mark. */
@@ -52,26 +52,12 @@ export function MigrationsPanel({width, height, isActive}: PanelProps) {
 	);
 }
 
-function MigrationList({
-	state,
-	today,
-	width,
-	rows: bodyRows,
-	isActive,
-}: {
-	state: MigrationsState;
-	today: Date;
-	width: number;
-	rows: number;
-	isActive: boolean;
-}) {
+function MigrationList({state, today, width, rows: bodyRows, isActive}: {state: MigrationsState; today: Date; width: number; rows: number; isActive: boolean}) {
 	const {report, rows, list} = state;
 	if (report.error) {
 		return (
 			<Box flexDirection="column">
-				<Text color="red" wrap="wrap">
-					✘ {report.error}
-				</Text>
+				<Text color="red" wrap="wrap">✘ {report.error}</Text>
 				<Text dimColor>r tries again; ←/→ picks another environment</Text>
 			</Box>
 		);
@@ -83,22 +69,16 @@ function MigrationList({
 	const offset = scrollOffset(list.index, rows.length, bodyRows);
 	return (
 		<Box flexDirection="column">
-			<Text bold dimColor wrap="truncate">{`  ${tableLine(
-				columns.map(column => column.title),
-				widths,
-			)}`}</Text>
+			<Text bold dimColor wrap="truncate">{`  ${tableLine(columns.map(column => column.title), widths)}`}</Text>
 			<Box flexDirection="column" height={bodyRows}>
-				{report.data && rows.length === 0 ? (
-					<Text dimColor> {list.filter ? `no migration matches "${list.filter}"` : 'no migrations yet: g generates one'}</Text>
-				) : null}
+				{report.data && rows.length === 0 ? <Text dimColor>  {list.filter ? `no migration matches "${list.filter}"` : 'no migrations yet: g generates one'}</Text> : null}
 				{rows.slice(offset, offset + bodyRows).map((row, index) => {
 					const isSelected = offset + index === list.index;
 					const cells = migrationCells(row, today);
 					return (
 						<Text key={row.key} inverse={isSelected && isActive} bold={isSelected} wrap="truncate">
 							{isSelected ? '› ' : '  '}
-							<Text color={stateColors[row.state]}>{fit(cells[0] ?? '', widths[0] ?? 0)}</Text>{' '}
-							{tableLine(cells.slice(1, 4), widths.slice(1, 4))}
+							<Text color={stateColors[row.state]}>{fit(cells[0] ?? '', widths[0] ?? 0)}</Text> {tableLine(cells.slice(1, 4), widths.slice(1, 4))}
 							{marksWidth > 0 ? <Text color="yellow"> {fit(cells[4] ?? '', widths[4] ?? 0)}</Text> : null}
 						</Text>
 					);
