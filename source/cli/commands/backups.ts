@@ -4,6 +4,7 @@ import {MonarchError} from '../../core/errors.js';
 import type {EventSink, MonarchEvent} from '../../core/events.js';
 import {formatBytes} from '../../core/format.js';
 import {counted} from '../../core/plural.js';
+import type {Prompter} from '../../core/prompts.js';
 import {redact} from '../../core/redact.js';
 import type {CopyAudit, ScrubReport} from '../../core/scrub/index.js';
 import type {CliContext} from '../context.js';
@@ -137,21 +138,15 @@ export function registerBackupCommands(program: Command, context: () => CliConte
 				backup,
 				environment,
 				from: options.from,
-				yes: options.yes,
-				safetyBackup: options.safetyBackup,
-				scrub: options.scrub,
-				workers,
-				prompter: prompter(),
-				events,
-				signal,
+				...loadSettings(options, options.scrub, workers, {prompter: prompter(), events, signal}),
 			});
 			report(result, () => {
 				const lines = [
 					`Restored ${result.store}${result.archive} (${formatBytes(result.manifest.size)}, ${result.manifest.environment} at ${result.manifest.createdAt.slice(0, 19).replace('T', ' ')} UTC) ${loadedInto(result.environment, result)}`,
 				];
-				lines.push(...scrubLines(result.scrub, `the backup of ${result.manifest.environment}`));
-				lines.push(...aftermath(result.dropped, 'the backup', result.safetyBackup, result.environment, 'restore'));
-				lines.push(...auditLines(result.audit, 'restore', result.environment));
+				lines.push(
+					...loadLines(result, 'restore', result.environment, {scrub: `the backup of ${result.manifest.environment}`, whole: 'the backup'}),
+				);
 				return lines.join('\n');
 			});
 			if (result.audit?.ran && !result.audit.result.clean) process.exitCode = 1;
@@ -204,25 +199,47 @@ export function registerBackupCommands(program: Command, context: () => CliConte
 					from,
 					to,
 					querySet: options.querySet,
-					yes: options.yes,
-					safetyBackup: options.safetyBackup,
-					scrub: options.scrub,
-					workers,
-					prompter: prompter(options.param),
-					events,
-					signal,
+					...loadSettings(options, options.scrub, workers, {prompter: prompter(options.param), events, signal}),
 				});
 				report(result, () => {
 					const what = result.querySet ? `QuerySet ${result.querySet.name} of ${result.from}` : result.from;
 					const lines = [`Copied ${what} (database ${result.sourceDatabase}) ${loadedInto(result.to, result)}`];
-					lines.push(...scrubLines(result.scrub, result.from));
-					lines.push(...aftermath(result.dropped, 'the source', result.safetyBackup, result.to, 'copy'));
-					lines.push(...auditLines(result.audit, 'copy', result.to));
+					lines.push(...loadLines(result, 'copy', result.to, {scrub: result.from, whole: 'the source'}));
 					return lines.join('\n');
 				});
 				if (result.audit?.ran && !result.audit.result.clean) process.exitCode = 1;
 			},
 		);
+}
+
+/** The prompter, event sink and signal of one load. */
+type LoadRun = {prompter: Prompter; events: EventSink; signal: AbortSignal};
+
+/** What restore, restore --file and copy_db pass alike: the confirmation, safety backup, scrub and workers settings, and the prompter, sink and signal. */
+function loadSettings<Scrub extends boolean | undefined>(
+	flags: {yes?: boolean; safetyBackup: boolean},
+	scrub: Scrub,
+	workers: number | undefined,
+	run: LoadRun,
+): LoadRun & {yes: boolean | undefined; safetyBackup: boolean; scrub: Scrub; workers: number | undefined} {
+	return {yes: flags.yes, safetyBackup: flags.safetyBackup, scrub, workers, ...run};
+}
+
+/**
+ * What a restore or copy did besides loading: how it scrubbed (`source.scrub` names where
+ * the data came from), what it dropped (not in `source.whole`), its safety backup, its audit.
+ */
+function loadLines(
+	result: {scrub: ScrubReport; dropped: string[]; safetyBackup: BackupResult | undefined; audit: CopyAudit | undefined},
+	kind: 'restore' | 'copy',
+	target: string,
+	source: {scrub: string; whole: string},
+): string[] {
+	return [
+		...scrubLines(result.scrub, source.scrub),
+		...aftermath(result.dropped, source.whole, result.safetyBackup, target, kind),
+		...auditLines(result.audit, kind, target),
+	];
 }
 
 /** What a copy did about personal data: the scrubbed collections with their counts, or that --no-scrub copied personal data as it is. */
@@ -281,21 +298,13 @@ async function restoreFile(ref: string, options: RestoreFlags, workers: number |
 		file,
 		environment,
 		database: options.db,
-		yes: options.yes,
-		safetyBackup: options.safetyBackup,
-		scrub: options.scrub === true,
-		workers,
-		prompter: prompter(),
-		events,
-		signal,
+		...loadSettings(options, options.scrub === true, workers, {prompter: prompter(), events, signal}),
 	});
 	report(result, () => {
 		const lines = [
 			`Restored archive file ${result.file} (${formatBytes(result.size)}, database ${result.sourceDatabase}) ${loadedInto(result.environment, result)}`,
 		];
-		lines.push(...scrubLines(result.scrub, result.file));
-		lines.push(...aftermath(result.dropped, 'the archive', result.safetyBackup, result.environment, 'restore'));
-		lines.push(...auditLines(result.audit, 'restore', result.environment));
+		lines.push(...loadLines(result, 'restore', result.environment, {scrub: result.file, whole: 'the archive'}));
 		return lines.join('\n');
 	});
 }

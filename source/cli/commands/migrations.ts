@@ -46,20 +46,7 @@ export function registerMigrationCommands(program: Command, context: () => CliCo
 		.option('-y, --yes', 'confirm up front (needed for protected environments without a terminal)')
 		.option('--no-safety-backup', 'do not back up a protected environment first')
 		.addHelpText('after', '\nExamples:\n  monarch migrate development\n  monarch migrate production --yes   # from CI')
-		.action(async (env: string, options: {yes?: boolean; safetyBackup: boolean}) => {
-			const {config, prompter, events, signal, print} = context();
-			const {migrateNamed} = await import('../../core/migrations/index.js');
-			const result = await migrateNamed({
-				config: await config(),
-				environment: env,
-				yes: options.yes,
-				safetyBackup: safetyBackupFlag(options),
-				prompter: prompter(),
-				events,
-				signal,
-			});
-			print(summary(result));
-		});
+		.action(async (env: string, options: MigrateFlags) => runMigrations(context(), env, undefined, options));
 
 	program
 		.command('migrate_one')
@@ -70,21 +57,7 @@ export function registerMigrationCommands(program: Command, context: () => CliCo
 		.option('-y, --yes', 'confirm up front (needed for protected environments without a terminal)')
 		.option('--no-safety-backup', 'do not back up a protected environment first')
 		.addHelpText('after', '\nExample:\n  monarch migrate_one 20261123183000_add_indexes_to_user_table development')
-		.action(async (key: string, env: string, options: {yes?: boolean; safetyBackup: boolean}) => {
-			const {config, prompter, events, signal, print} = context();
-			const {migrateNamed} = await import('../../core/migrations/index.js');
-			const result = await migrateNamed({
-				config: await config(),
-				environment: env,
-				key,
-				yes: options.yes,
-				safetyBackup: safetyBackupFlag(options),
-				prompter: prompter(),
-				events,
-				signal,
-			});
-			print(summary(result));
-		});
+		.action(async (key: string, env: string, options: MigrateFlags) => runMigrations(context(), env, key, options));
 
 	program
 		.command('rollback')
@@ -110,6 +83,26 @@ export function registerMigrationCommands(program: Command, context: () => CliCo
 			});
 			print(describeRollback(result).join('\n'));
 		});
+}
+
+/** The flags of `migrate` and `migrate_one`. */
+type MigrateFlags = {yes?: boolean; safetyBackup: boolean};
+
+/** `migrate <env>` (no key: the pending ones) and `migrate_one <key> <env>` (that one): run and print the summary. */
+async function runMigrations(cli: CliContext, env: string, key: string | undefined, options: MigrateFlags): Promise<void> {
+	const {config, prompter, events, signal, print} = cli;
+	const {migrateNamed} = await import('../../core/migrations/index.js');
+	const result = await migrateNamed({
+		config: await config(),
+		environment: env,
+		...(key === undefined ? {} : {key}),
+		yes: options.yes,
+		safetyBackup: safetyBackupFlag(options),
+		prompter: prompter(),
+		events,
+		signal,
+	});
+	print(summary(result));
 }
 
 /** `--no-safety-backup` turns it off; without it the config's `migrate.safetyBackup` decides (commander's default `true` is not a choice the user made). */

@@ -33,21 +33,17 @@ export function registerScrubSuggestCommand(program: Command, context: () => Cli
 				signal: cli.signal,
 			});
 			cli.events.finish();
-			cli.print(options.json ? JSON.stringify(result, null, 2) : describeSuggestions(result));
+			cli.print(options.json ? JSON.stringify(result, null, 2) : await describeSuggestions(result));
 		});
 }
 
 /** The text output: per collection a line and a table (path, types, present, current, suggestion, reason), then the totals and what --write did. */
 // biome-ignore lint/complexity/noExcessiveCognitiveComplexity: the text report: one branch per column and option; to split with the report table
-export function describeSuggestions(result: ScrubSuggestResult): string {
+export async function describeSuggestions(result: ScrubSuggestResult): Promise<string> {
+	const {collectionClassText} = await import('../../core/scrub/index.js');
 	const lines: string[] = [];
 	for (const collection of result.collections) {
-		const current =
-			collection.current === null
-				? 'not classified'
-				: collection.current === 'fields'
-					? 'classified by field'
-					: `classified "${collection.current}"`;
+		const current = collectionClassText(collection.current);
 		const whole =
 			collection.current === null && collection.suggestion !== 'fields'
 				? `; suggested: "${collection.suggestion}" for the whole collection${collection.suggestion === 'empty' ? ', nothing known of its documents' : ''}`

@@ -1,7 +1,7 @@
 import {MonarchError} from '../errors.js';
 import {ByteQueue} from './byte-queue.js';
 import {ControlDocumentError, decodeArchiveHeader, decodeCollectionEntry, decodeNamespaceHeader} from './control-documents.js';
-import {Crc64, crc64Hex} from './crc64.js';
+import {crc64Hex} from './crc64.js';
 import {
 	type ArchiveCollection,
 	type ArchiveCollectionType,
@@ -15,6 +15,7 @@ import {
 	terminatorValue,
 } from './format.js';
 import {parseMetadata} from './metadata.js';
+import {type NamespaceTally, newNamespaceTally} from './namespace-tally.js';
 
 /** A prelude entry as read back: the parsed metadata and the Extended JSON it came from. */
 export type ArchivePreludeEntry = ArchiveCollection & {
@@ -49,15 +50,7 @@ export type ArchiveParserOptions = {
 
 type State = 'magic' | 'header' | 'prelude' | 'block' | 'body' | 'eof';
 
-type NamespaceState = {
-	db: string;
-	collection: string;
-	dataCollection: string;
-	crc: Crc64;
-	count: number;
-	bytes: number;
-	closed: boolean;
-};
+type NamespaceState = NamespaceTally & {closed: boolean};
 
 const hints = {
 	damaged: 'the backup file is damaged; restore from another backup',
@@ -256,15 +249,7 @@ export class ArchiveParser {
 			}
 		}
 
-		const namespace: NamespaceState = {
-			db: raw.db,
-			collection: raw.collection,
-			dataCollection,
-			crc: new Crc64(),
-			count: 0,
-			bytes: 0,
-			closed: false,
-		};
+		const namespace: NamespaceState = {...newNamespaceTally(raw.db, raw.collection, dataCollection), closed: false};
 		this.byDataKey.set(dataKey, namespace);
 		this.namespaces.push(namespace);
 		this.entries.push(entry);

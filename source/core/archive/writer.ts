@@ -3,7 +3,6 @@ import {finished, pipeline} from 'node:stream/promises';
 import {createGzip} from 'node:zlib';
 import {MonarchError} from '../errors.js';
 import {encodeArchiveHeader, encodeCollectionEntry, encodeNamespaceHeader} from './control-documents.js';
-import {Crc64} from './crc64.js';
 import {
 	type ArchiveCollection,
 	type ArchiveNamespaceStats,
@@ -17,6 +16,7 @@ import {
 	namespaceKey,
 } from './format.js';
 import {stringifyMetadata} from './metadata.js';
+import {type NamespaceTally, newNamespaceTally} from './namespace-tally.js';
 
 /** Options for an ArchiveWriter. */
 export type ArchiveWriterOptions = {
@@ -35,16 +35,7 @@ export type ArchiveWriterOptions = {
 	gzip?: boolean | number;
 };
 
-type NamespaceState = {
-	db: string;
-	collection: string;
-	dataCollection: string;
-	crc: Crc64;
-	count: number;
-	bytes: number;
-	segments: number;
-	ended: boolean;
-};
+type NamespaceState = NamespaceTally & {segments: number; ended: boolean};
 
 const terminator = Buffer.from([0xff, 0xff, 0xff, 0xff]);
 
@@ -162,16 +153,7 @@ export class ArchiveWriter {
 						type: entry.type,
 					}),
 				);
-				states.push({
-					db: entry.db,
-					collection: entry.collection,
-					dataCollection,
-					crc: new Crc64(),
-					count: 0,
-					bytes: 0,
-					segments: 0,
-					ended: false,
-				});
+				states.push({...newNamespaceTally(entry.db, entry.collection, dataCollection), segments: 0, ended: false});
 			}
 
 			parts.push(terminator);

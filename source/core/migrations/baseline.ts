@@ -4,13 +4,12 @@ import {connect} from '../connection.js';
 import {findEnvironment} from '../environments.js';
 import {MonarchError} from '../errors.js';
 import {ignoreEvents, type OperationOptions} from '../events.js';
-import {acquireLock} from '../lease-lock.js';
 import {counted} from '../plural.js';
 import type {Prompter} from '../prompts.js';
 import {monarchVersion, runnerIdentity} from '../version.js';
 import {discoverMigrations} from './discover.js';
 import {history, readHistory} from './history.js';
-import {migrationsLockName} from './list.js';
+import {acquireMigrationsLock} from './list.js';
 
 export type MarkAppliedOptions = OperationOptions & {
 	config: ProjectConfig;
@@ -86,12 +85,7 @@ export async function markApplied(options: MarkAppliedOptions): Promise<MarkAppl
 			);
 		}
 
-		const lock = await acquireLock(connection.db, migrationsLockName, {
-			leaseMs: config.lock.leaseMs,
-			waitMs: config.lock.waitMs,
-			events,
-			signal: options.signal,
-		});
+		const lock = await acquireMigrationsLock(connection.db, config.lock, events, options.signal);
 		try {
 			const entries = await readHistory(connection.db);
 			const toMark = wanted(entries);

@@ -1,13 +1,24 @@
+import type {Db} from 'mongodb';
 import type {ProjectConfig} from '../config/load.js';
 import {connect} from '../connection.js';
 import {findEnvironment} from '../environments.js';
 import type {EventSink} from '../events.js';
-import {readLock} from '../lease-lock.js';
+import {acquireLock, type HeldLock, readLock} from '../lease-lock.js';
 import {discoverMigrations} from './discover.js';
 import {readHistory} from './history.js';
 import {joinHistory, type MigrationsReport} from './status.js';
 
 export const migrationsLockName = 'migrations';
+
+/** Takes the migrations lock of `db` with the config's lease and wait (migrate, mark_applied and rollback hold it while they change the history). */
+export async function acquireMigrationsLock(
+	db: Db,
+	lock: ProjectConfig['lock'],
+	events: EventSink,
+	signal: AbortSignal | undefined,
+): Promise<HeldLock> {
+	return acquireLock(db, migrationsLockName, {leaseMs: lock.leaseMs, waitMs: lock.waitMs, events, signal});
+}
 
 /**
  * Every migration with its state in one environment, plus orphaned history

@@ -7,7 +7,7 @@ import {type Connection, connect} from '../connection.js';
 import {type Environment, findEnvironment} from '../environments.js';
 import {MonarchError, throwIfAborted} from '../errors.js';
 import {type EventSink, ignoreEvents, type OperationOptions} from '../events.js';
-import {acquireLock, type HeldLock} from '../lease-lock.js';
+import type {HeldLock} from '../lease-lock.js';
 import {loadBrandedClass} from '../load-module.js';
 import {counted} from '../plural.js';
 import type {Prompter} from '../prompts.js';
@@ -15,7 +15,7 @@ import type {BackupStore} from '../storage/index.js';
 import {monarchVersion, runnerIdentity} from '../version.js';
 import {discoverMigrations, type MigrationFile} from './discover.js';
 import {type HistoryEntry, history, readHistory} from './history.js';
-import {migrationsLockName} from './list.js';
+import {acquireMigrationsLock} from './list.js';
 import {type MigrationClass, migrationBrand} from './migration.js';
 
 export type MigrateOptions = OperationOptions & {
@@ -141,12 +141,7 @@ type LockedRun = {
 async function runUnderLock(run: LockedRun): Promise<MigrateResult> {
 	const {options, events, connection, onlyKey} = run;
 	const {config, environment} = options;
-	const lock = await acquireLock(connection.db, migrationsLockName, {
-		leaseMs: config.lock.leaseMs,
-		waitMs: config.lock.waitMs,
-		events,
-		signal: options.signal,
-	});
+	const lock = await acquireMigrationsLock(connection.db, config.lock, events, options.signal);
 	try {
 		const entries = await readHistory(connection.db);
 		const toRun = onlyKey === undefined ? plan(run.files, entries, undefined) : run.planned;

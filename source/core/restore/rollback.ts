@@ -6,9 +6,8 @@ import {connect} from '../connection.js';
 import {type Environment, findEnvironment} from '../environments.js';
 import {MonarchError} from '../errors.js';
 import {ignoreEvents, type OperationOptions} from '../events.js';
-import {acquireLock} from '../lease-lock.js';
 import {type HistoryEntry, readHistory} from '../migrations/history.js';
-import {migrationsLockName} from '../migrations/list.js';
+import {acquireMigrationsLock} from '../migrations/list.js';
 import {counted} from '../plural.js';
 import type {Prompter} from '../prompts.js';
 import {restore} from './restore.js';
@@ -45,12 +44,7 @@ export async function rollback(options: RollbackOptions): Promise<RollbackResult
 	// Under the migrations lock: no migrate runs while the history is read and the backup restored.
 	const connection = await connect(target, {access: 'write', lock: config.lock, events, signal});
 	try {
-		const lock = await acquireLock(connection.db, migrationsLockName, {
-			leaseMs: config.lock.leaseMs,
-			waitMs: config.lock.waitMs,
-			events,
-			signal,
-		});
+		const lock = await acquireMigrationsLock(connection.db, config.lock, events, signal);
 		try {
 			const undone = await migrationsSince(connection.db, chosen.archive, new Date(takenAt));
 			const warning = rollbackWarning(target, `${chosen.store}${chosen.archive}`, takenAt, undone);

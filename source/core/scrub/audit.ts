@@ -223,6 +223,29 @@ function numberText(raw: Buffer, type: number, offset: number): string | undefin
 	return Number.isInteger(value) && value >= minimumNumber && value < 1e20 ? BigInt(value).toString() : undefined;
 }
 
+/**
+ * A collection's field-path policy, decided once a path: `policies` keeps,
+ * collection by collection, what `decide` said for each path already seen.
+ */
+function memoisedPolicy<P>(policies: Map<string, Map<string, P>>, collection: string, decide: (path: string) => P): (path: string) => P {
+	let known = policies.get(collection);
+	if (!known) {
+		known = new Map();
+		policies.set(collection, known);
+	}
+
+	const cache = known;
+	return path => {
+		let policy = cache.get(path);
+		if (policy === undefined) {
+			policy = decide(path);
+			cache.set(path, policy);
+		}
+
+		return policy;
+	};
+}
+
 async function readSource(db: Db, side: Side): Promise<ScrubAuditResult['read']> {
 	let values = 0;
 	const add = (text: string) => {
@@ -240,21 +263,10 @@ async function readSource(db: Db, side: Side): Promise<ScrubAuditResult['read']>
 	const policies = new Map<string, Map<string, SourcePolicy>>();
 	const counted = await eachBatch(db, side, (info, batch) => {
 		const classification = side.classes.get(info.name);
-		let known = policies.get(info.name);
-		if (!known) {
-			known = new Map();
-			policies.set(info.name, known);
-		}
-		const policyOf = (path: string): SourcePolicy => {
-			let policy = known.get(path);
-			if (policy === undefined) {
-				const field = classification?.kind === 'fields' ? classifyPath(classification.fields, path) : undefined;
-				policy = field && field.action !== 'keep' ? 'personal' : 'detect';
-				known.set(path, policy);
-			}
-
-			return policy;
-		};
+		const policyOf = memoisedPolicy(policies, info.name, (path): SourcePolicy => {
+			const field = classification?.kind === 'fields' ? classifyPath(classification.fields, path) : undefined;
+			return field && field.action !== 'keep' ? 'personal' : 'detect';
+		});
 
 		for (const raw of batch) {
 			walkPaths(raw, (path, type, offset, length) => {
@@ -290,20 +302,7 @@ async function scanTarget(db: Db, side: Side): Promise<{scanned: ScrubAuditResul
 	const policies = new Map<string, Map<string, TargetPolicy>>();
 	const counted = await eachBatch(db, side, (info, batch) => {
 		const classification = side.classes.get(info.name);
-		let known = policies.get(info.name);
-		if (!known) {
-			known = new Map();
-			policies.set(info.name, known);
-		}
-		const policyOf = (path: string): TargetPolicy => {
-			let policy = known.get(path);
-			if (policy === undefined) {
-				policy = targetPolicy(classification, path);
-				known.set(path, policy);
-			}
-
-			return policy;
-		};
+		const policyOf = memoisedPolicy(policies, info.name, path => targetPolicy(classification, path));
 
 		let document: Buffer;
 		const record = (path: string, finding: AuditFinding['finding'], kind: AuditFinding['kind'], value: string) => {

@@ -1,11 +1,13 @@
 /*
  * The scrub subsystem's front door: previewing, suggesting and auditing what a
  * copy scrubs (the scrubbing itself runs inside backups and restores). Cheap
- * to import: types statically, every operation loads its module on call.
+ * to import: types and one small text helper statically, every operation
+ * loads its module on call.
  */
 
 export type {AuditFinding, ScrubAuditOptions, ScrubAuditResult} from './audit.js';
 export type {CopyAudit} from './audit-after-copy.js';
+export {collectionClassText} from './class-text.js';
 export type {ScrubChoice, ScrubReport} from './policy.js';
 export type {ScrubPreview, ScrubPreviewOptions} from './preview.js';
 export type {ClassificationCounts, ScrubSuggestOptions, ScrubSuggestResult, SuggestedCollection, SuggestedPath} from './suggest.js';

@@ -1,7 +1,13 @@
 import stringWidth from 'string-width';
 import wrapAnsi from 'wrap-ansi';
 import {counted} from '../../core/plural.js';
-import type {ClassificationCounts, ScrubSuggestResult, SuggestedCollection, SuggestedPath} from '../../core/scrub/index.js';
+import {
+	type ClassificationCounts,
+	collectionClassText,
+	type ScrubSuggestResult,
+	type SuggestedCollection,
+	type SuggestedPath,
+} from '../../core/scrub/index.js';
 import {fit, fitEnd} from '../components/text.js';
 import type {ReportLine, Span} from './rehearsal-report-lines.js';
 
@@ -109,12 +115,7 @@ export function privacyLines(result: ScrubSuggestResult, width: number): ReportL
 
 /** A collection's name, documents sampled and classification, and under it a suggestion for the whole of it when there is one. */
 function collectionLines(collection: SuggestedCollection): ReportLine[] {
-	const current =
-		collection.current === null
-			? 'not classified'
-			: collection.current === 'fields'
-				? 'classified by field'
-				: `classified "${collection.current}"`;
+	const current = collectionClassText(collection.current);
 	const lines: ReportLine[] = [
 		[
 			{text: collection.name, bold: true},
