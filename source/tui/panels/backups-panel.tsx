@@ -2,6 +2,8 @@ import {Box, Text} from 'ink';
 import {useState} from 'react';
 import {counted} from '../../core/plural.js';
 import {FilterLine} from '../components/filter-line.js';
+import {LoadError} from '../components/load-error.js';
+import {TableHeader} from '../components/table-header.js';
 import {type Column, layoutColumns, tableLine} from '../components/text.js';
 import {useTui} from '../context.js';
 import {useAsync} from '../hooks/use-async.js';
@@ -76,18 +78,10 @@ export function BackupsPanel({width, height, isActive}: PanelProps) {
 				</Text>
 			))}
 			{catalogue.error ? (
-				<Box flexDirection="column" height={rows + 1}>
-					<Text color="red" wrap="wrap">
-						✘ {catalogue.error}
-					</Text>
-					<Text dimColor>r tries again</Text>
-				</Box>
+				<LoadError error={catalogue.error} hint="r tries again" height={rows + 1} />
 			) : (
 				<>
-					<Text bold dimColor wrap="truncate">{`  ${tableLine(
-						columns.map(column => column.title),
-						widths,
-					)}`}</Text>
+					<TableHeader columns={columns} widths={widths} />
 					<Box flexDirection="column" height={rows}>
 						{catalogue.data && backups.length === 0 ? (
 							<Text dimColor> {list.filter ? `no backup matches "${list.filter}"` : 'no backups yet: n takes one'}</Text>

@@ -5,6 +5,7 @@ import {formatBytes} from '../../core/format.js';
 import {counted} from '../../core/plural.js';
 import {FilterLine} from '../components/filter-line.js';
 import {describeStatus} from '../components/status-bar.js';
+import {TableHeader} from '../components/table-header.js';
 import {type Column, layoutColumns, tableLine} from '../components/text.js';
 import {useTui} from '../context.js';
 import type {StatusEntry} from '../hooks/use-environment-statuses.js';
@@ -100,10 +101,7 @@ export function EnvironmentsPanel({width, height, isActive}: PanelProps) {
 	return (
 		<Box flexDirection="column" width={width} height={height}>
 			<FilterLine filter={list.filter} filtering={list.filtering} onChange={filter => dispatch({type: 'set-filter', filter})} />
-			<Text bold dimColor wrap="truncate">{`  ${tableLine(
-				columns.map(column => column.title),
-				widths,
-			)}`}</Text>
+			<TableHeader columns={columns} widths={widths} />
 			<Box flexDirection="column" height={rows}>
 				{environments.length === 0 ? <Text dimColor> no environment matches "{list.filter}"</Text> : null}
 				{environments.slice(offset, offset + rows).map((environment, index) => {

@@ -1,7 +1,9 @@
 import {Box, Text} from 'ink';
 import {FilterLine} from '../components/filter-line.js';
+import {LoadError} from '../components/load-error.js';
 import {MigrationMatrix} from '../components/migration-matrix.js';
 import {MigrationsHeader} from '../components/migrations-header.js';
+import {TableHeader} from '../components/table-header.js';
 import {type Column, fit, layoutColumns, tableLine} from '../components/text.js';
 import {useTui} from '../context.js';
 import {useMigrationsKeys} from '../hooks/use-migrations-keys.js';
@@ -67,14 +69,7 @@ function MigrationList({
 }) {
 	const {report, rows, list} = state;
 	if (report.error) {
-		return (
-			<Box flexDirection="column">
-				<Text color="red" wrap="wrap">
-					✘ {report.error}
-				</Text>
-				<Text dimColor>r tries again; ←/→ picks another environment</Text>
-			</Box>
-		);
+		return <LoadError error={report.error} hint="r tries again; ←/→ picks another environment" />;
 	}
 
 	const marksWidth = Math.max(0, ...rows.map(row => row.marks.join(', ').length));
@@ -83,10 +78,7 @@ function MigrationList({
 	const offset = scrollOffset(list.index, rows.length, bodyRows);
 	return (
 		<Box flexDirection="column">
-			<Text bold dimColor wrap="truncate">{`  ${tableLine(
-				columns.map(column => column.title),
-				widths,
-			)}`}</Text>
+			<TableHeader columns={columns} widths={widths} />
 			<Box flexDirection="column" height={bodyRows}>
 				{report.data && rows.length === 0 ? (
 					<Text dimColor> {list.filter ? `no migration matches "${list.filter}"` : 'no migrations yet: g generates one'}</Text>

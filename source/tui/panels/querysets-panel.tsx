@@ -3,6 +3,8 @@ import {Box, Text} from 'ink';
 import {useState} from 'react';
 import {counted} from '../../core/plural.js';
 import {FilterLine} from '../components/filter-line.js';
+import {LoadError} from '../components/load-error.js';
+import {TableHeader} from '../components/table-header.js';
 import {type Column, layoutColumns, tableLine} from '../components/text.js';
 import {useTui} from '../context.js';
 import {useAsync} from '../hooks/use-async.js';
@@ -61,18 +63,10 @@ export function QuerySetsPanel({width, height, isActive}: PanelProps) {
 			</Text>
 			<FilterLine filter={list.filter} filtering={list.filtering} onChange={filter => dispatch({type: 'set-filter', filter})} />
 			{found.error ? (
-				<Box flexDirection="column">
-					<Text color="red" wrap="wrap">
-						✘ {found.error}
-					</Text>
-					<Text dimColor>fix the file, then r reads them again</Text>
-				</Box>
+				<LoadError error={found.error} hint="fix the file, then r reads them again" />
 			) : (
 				<>
-					<Text bold dimColor wrap="truncate">{`  ${tableLine(
-						columns.map(column => column.title),
-						widths,
-					)}`}</Text>
+					<TableHeader columns={columns} widths={widths} />
 					<Box flexDirection="column" height={rows}>
 						{found.data && querySets.length === 0 ? (
 							<Text dimColor>
