@@ -1,6 +1,5 @@
-import {actionFor} from '../keymap.js';
 import type {ScrollState} from '../state/use-scroll-state.js';
-import {useKeys} from './use-keys.js';
+import {useScrollViewKeys} from './use-scroll-view-keys.js';
 
 export type ReportKeysOptions = {
 	scroll: ScrollState['scroll'];
@@ -10,49 +9,12 @@ export type ReportKeysOptions = {
 
 /** The report's keys (the keymap's `report` scope): ↑↓/j/k a line, pgup/pgdn a page, home/end, esc or q closes. */
 export function useReportKeys({scroll, onClose, isActive}: ReportKeysOptions): void {
-	useKeys(
-		(input, key) => {
-			// Keys typed faster than the app reads them arrive together (`jjj`): each one counts.
-			const repeats = input.length > 1 && [...input].every(character => character === input[0]) ? input.length : 1;
-			switch (actionFor(['report'], repeats > 1 ? input[0]! : input, key)) {
-				case 'up': {
-					scroll({type: 'line', delta: -repeats});
-					break;
-				}
-
-				case 'down': {
-					scroll({type: 'line', delta: repeats});
-					break;
-				}
-
-				case 'page-up': {
-					scroll({type: 'page', delta: -1});
-					break;
-				}
-
-				case 'page-down': {
-					scroll({type: 'page', delta: 1});
-					break;
-				}
-
-				case 'top': {
-					scroll({type: 'home'});
-					break;
-				}
-
-				case 'bottom': {
-					scroll({type: 'end'});
-					break;
-				}
-
-				case 'close': {
-					onClose();
-					break;
-				}
-
-				default:
-			}
+	useScrollViewKeys({
+		scope: 'report',
+		scroll,
+		onAction(action) {
+			if (action === 'close') onClose();
 		},
-		{isActive},
-	);
+		isActive,
+	});
 }

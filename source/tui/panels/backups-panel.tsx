@@ -12,6 +12,8 @@ import {newBackup} from '../jobs/backup-job.js';
 import {restoreBackup} from './backups-actions.js';
 import type {PanelProps} from './types.js';
 import {counted} from '../../core/plural.js';
+import {LoadError} from '../components/load-error.js';
+import {TableHeader} from '../components/table-header.js';
 
 const columns: Column[] = [
 	{title: 'BACKUP', width: 16, grow: true},
@@ -71,13 +73,10 @@ export function BackupsPanel({width, height, isActive}: PanelProps) {
 				<Text key={warning} color="yellow" wrap="truncate">! {warning}</Text>
 			))}
 			{catalogue.error ? (
-				<Box flexDirection="column" height={rows + 1}>
-					<Text color="red" wrap="wrap">✘ {catalogue.error}</Text>
-					<Text dimColor>r tries again</Text>
-				</Box>
+				<LoadError error={catalogue.error} hint="r tries again" height={rows + 1} />
 			) : (
 				<>
-					<Text bold dimColor wrap="truncate">{`  ${tableLine(columns.map(column => column.title), widths)}`}</Text>
+					<TableHeader columns={columns} widths={widths} />
 					<Box flexDirection="column" height={rows}>
 						{catalogue.data && backups.length === 0 ? (
 							<Text dimColor>  {list.filter ? `no backup matches "${list.filter}"` : 'no backups yet: n takes one'}</Text>

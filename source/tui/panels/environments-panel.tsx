@@ -16,6 +16,7 @@ import {counted} from '../../core/plural.js';
 import {usePrivacyCounts} from '../hooks/use-privacy-counts.js';
 import {privacyCountsLine} from '../state/privacy-lines.js';
 import type {Span} from '../state/rehearsal-report-lines.js';
+import {TableHeader} from '../components/table-header.js';
 
 const columns: Column[] = [
 	{title: 'NAME', width: 12},
@@ -89,7 +90,7 @@ export function EnvironmentsPanel({width, height, isActive}: PanelProps) {
 	return (
 		<Box flexDirection="column" width={width} height={height}>
 			<FilterLine filter={list.filter} filtering={list.filtering} onChange={filter => dispatch({type: 'set-filter', filter})} />
-			<Text bold dimColor wrap="truncate">{`  ${tableLine(columns.map(column => column.title), widths)}`}</Text>
+			<TableHeader columns={columns} widths={widths} />
 			<Box flexDirection="column" height={rows}>
 				{environments.length === 0 ? <Text dimColor>  no environment matches "{list.filter}"</Text> : null}
 				{environments.slice(offset, offset + rows).map((environment, index) => {

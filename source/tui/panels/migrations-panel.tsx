@@ -9,6 +9,8 @@ import {migrationCells} from '../state/migration-rows.js';
 import {useMigrationsState, type MigrationsState} from '../state/use-migrations-state.js';
 import {scrollOffset} from '../state/use-list-state.js';
 import type {PanelProps} from './types.js';
+import {LoadError} from '../components/load-error.js';
+import {TableHeader} from '../components/table-header.js';
 
 /** The list's columns; MARKS only takes room when a row has a mark. */
 function columnsFor(marksWidth: number): Column[] {
@@ -56,10 +58,7 @@ function MigrationList({state, today, width, rows: bodyRows, isActive}: {state: 
 	const {report, rows, list} = state;
 	if (report.error) {
 		return (
-			<Box flexDirection="column">
-				<Text color="red" wrap="wrap">✘ {report.error}</Text>
-				<Text dimColor>r tries again; ←/→ picks another environment</Text>
-			</Box>
+			<LoadError error={report.error} hint="r tries again; ←/→ picks another environment" />
 		);
 	}
 
@@ -69,7 +68,7 @@ function MigrationList({state, today, width, rows: bodyRows, isActive}: {state: 
 	const offset = scrollOffset(list.index, rows.length, bodyRows);
 	return (
 		<Box flexDirection="column">
-			<Text bold dimColor wrap="truncate">{`  ${tableLine(columns.map(column => column.title), widths)}`}</Text>
+			<TableHeader columns={columns} widths={widths} />
 			<Box flexDirection="column" height={bodyRows}>
 				{report.data && rows.length === 0 ? <Text dimColor>  {list.filter ? `no migration matches "${list.filter}"` : 'no migrations yet: g generates one'}</Text> : null}
 				{rows.slice(offset, offset + bodyRows).map((row, index) => {

@@ -11,6 +11,8 @@ import {applyFilter, scrollOffset, useListState} from '../state/use-list-state.j
 import {runQuerySet} from './querysets-actions.js';
 import type {PanelProps} from './types.js';
 import {counted} from '../../core/plural.js';
+import {LoadError} from '../components/load-error.js';
+import {TableHeader} from '../components/table-header.js';
 
 const columns: Column[] = [
 	{title: 'QUERYSET', width: 22},
@@ -51,13 +53,10 @@ export function QuerySetsPanel({width, height, isActive}: PanelProps) {
 			</Text>
 			<FilterLine filter={list.filter} filtering={list.filtering} onChange={filter => dispatch({type: 'set-filter', filter})} />
 			{found.error ? (
-				<Box flexDirection="column">
-					<Text color="red" wrap="wrap">✘ {found.error}</Text>
-					<Text dimColor>fix the file, then r reads them again</Text>
-				</Box>
+				<LoadError error={found.error} hint="fix the file, then r reads them again" />
 			) : (
 				<>
-					<Text bold dimColor wrap="truncate">{`  ${tableLine(columns.map(column => column.title), widths)}`}</Text>
+					<TableHeader columns={columns} widths={widths} />
 					<Box flexDirection="column" height={rows}>
 						{found.data && querySets.length === 0 ? (
 							<Text dimColor>  {list.filter ? `no QuerySet matches "${list.filter}"` : 'no QuerySets yet: monarch generate_query_set <name> writes one'}</Text>
