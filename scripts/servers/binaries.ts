@@ -2,7 +2,6 @@ import {createHash} from 'node:crypto';
 import {existsSync} from 'node:fs';
 import fs from 'node:fs/promises';
 import path from 'node:path';
-import {$, which} from 'zx';
 import {binDir, ferretdbSourceDir, relative} from './paths.js';
 
 /** The versitygw release we install (`go install …/cmd/versitygw@VERSION`). */
@@ -98,6 +97,7 @@ async function timed(
 }
 
 async function buildFerretdb(go: string, output: string): Promise<void> {
+	const {$} = await import('zx');
 	const result = await $({
 		cwd: ferretdbSourceDir,
 		env: goEnv(),
@@ -113,6 +113,7 @@ async function installVersitygw(go: string, output: string): Promise<void> {
 	const gobin = `${output}.d`;
 	try {
 		const env = {...goEnv(), GOBIN: gobin};
+		const {$} = await import('zx');
 		const result = await $({
 			cwd: binDir,
 			env,
@@ -146,6 +147,7 @@ async function removeOtherVersions(name: string, keep: string): Promise<void> {
 
 /** The go command: from PATH, else the usual /usr/local/go install. */
 async function findGo(): Promise<string> {
+	const {which} = await import('zx');
 	const fromPath = await which('go', {nothrow: true});
 	if (fromPath) {
 		return fromPath;

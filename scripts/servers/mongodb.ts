@@ -2,7 +2,6 @@ import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import {MongoClient} from 'mongodb';
-import {which} from 'zx';
 import {type ServerProcess, ServerStartError, spawnServer} from './process.js';
 import {freePort, waitUntilReady} from './ready.js';
 
@@ -48,7 +47,8 @@ export async function useExternalMongo(uri: string, timeoutMs: number): Promise<
  * folder unless one is given), and waits until a real ping succeeds.
  */
 export async function startMongo(options: StartMongoOptions): Promise<MongoService> {
-	const mongod = options.choice === 'ferretdb' ? null : await which('mongod', {nothrow: true});
+	// zx loads only here: `npm start` with a server already answering never pays for it.
+	const mongod = options.choice === 'ferretdb' ? null : await (await import('zx')).which('mongod', {nothrow: true});
 	if (options.choice === 'mongod' && !mongod) {
 		throw new ServerStartError('mongod was requested but is not on PATH');
 	}
