@@ -71,8 +71,8 @@ test('the word "error" in data trips no wait: failed rows, a failed migration\'s
 		});
 		return (
 			<Box flexDirection="column">
-				<Text>› Failed    20260102000000_broken                 Error: campaigns is locked</Text>
-				<Text>Cannot      error_log        3 docs</Text>
+				<Text>{'› Failed    20260102000000_broken                 Error: campaigns is locked'}</Text>
+				<Text>{'Cannot      error_log        3 docs'}</Text>
 				<Text>✘ Migration 20260102000000_broken failed: Cannot read properties of undefined</Text>
 				<Modal title="20260102000000_broken" tone="error" lines={['Error: campaigns is locked', '    at run (broken.ts:3:9)']} width={60} height={8} onClose={() => {}} isActive={false} />
 				<Modal title="Rolled back production" tone="info" lines={['Cannot undo this one: it has no down()', 'Failed: none']} width={60} height={8} onClose={() => {}} isActive={false} />
@@ -93,11 +93,11 @@ test('what counts as an error screen: an error toast above the status bar, Ink\'
 	const bottom = (toast: string) => {
 		const view = render(
 			<Box flexDirection="column">
-				<Text>  BACKUP                 STATE</Text>
-				<Text>Cannot restore me        incomplete</Text>
+				<Text>{'  BACKUP                 STATE'}</Text>
+				<Text>{'Cannot restore me        incomplete'}</Text>
 				<Text>{toast}</Text>
 				<StatusBar environment={development} status={{checking: false, environment: 'development', reachable: true, latencyMs: 3, collections: 2, dataSize: 2048, checkedAt: new Date(0)}} width={80} />
-				<Text>enter restore  n new backup  ? help  q quit</Text>
+				<Text>{'enter restore  n new backup  ? help  q quit'}</Text>
 			</Box>,
 		);
 		const frame = view.lastFrame()!;

@@ -8,7 +8,7 @@ export function FilterLine({filter, filtering, onChange}: {filter: string; filte
 		<Box>
 			<Text color="cyan">/ </Text>
 			{filtering ? <TextInput value={filter} onChange={onChange} /> : <Text>{filter}</Text>}
-			{filtering ? null : <Text dimColor>  (esc clears)</Text>}
+			{filtering ? null : <Text dimColor>{'  (esc clears)'}</Text>}
 		</Box>
 	);
 }

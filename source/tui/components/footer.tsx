@@ -21,7 +21,7 @@ export function Footer({hints, pinned = [], width}: {hints: Hint[]; pinned?: Hin
 			{[...parts, ...pinned].map(part => (
 				<Text key={part.label + part.hint}>
 					<Text bold color="cyan">{part.label}</Text>
-					<Text dimColor> {part.hint}  </Text>
+					<Text dimColor> {part.hint}{'  '}</Text>
 				</Text>
 			))}
 		</Box>

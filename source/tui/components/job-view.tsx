@@ -77,7 +77,7 @@ export function JobView({job, width, height, now}: JobViewProps) {
 			<Box>
 				<Text bold>{clip(job.title, width - 30)}</Text>
 				<Text color={status.color}> {job.cancelRequested && job.status === 'running' ? 'cancelling' : status.text}</Text>
-				<Text dimColor>  elapsed {elapsed}</Text>
+				<Text dimColor>{'  elapsed '}{elapsed}</Text>
 			</Box>
 			{job.command === undefined ? null : <Text dimColor wrap="truncate-end">$ {job.command}</Text>}
 			<Box>

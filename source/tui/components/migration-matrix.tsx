@@ -26,7 +26,7 @@ export function MigrationMatrix({matrix, width, rows}: {matrix: AsyncState<Matri
 			{errors.map(column => (
 				<Text key={column.environment} color="red" wrap="truncate">? {column.environment}: {column.error}</Text>
 			))}
-			<Text dimColor>✔ completed  ✘ failed  ⋯ processing  · new  ? unreadable</Text>
+			<Text dimColor>{'✔ completed  ✘ failed  ⋯ processing  · new  ? unreadable'}</Text>
 		</Box>
 	);
 }

@@ -31,7 +31,7 @@ export function MigrationsHeader({state, width}: {state: Pick<MigrationsState, '
 				<Text color="cyan">◂ </Text>
 				<Text bold color={environment?.protected ? 'red' : 'green'}>{name}</Text>
 				<Text color="cyan"> ▸</Text>
-				<Text dimColor>  {environment?.database}  </Text>
+				<Text dimColor>{'  '}{environment?.database}{'  '}</Text>
 				<Text>{summary}</Text>
 			</Box>
 			{lock ? <LockLine lock={lock} width={width} /> : null}
@@ -46,7 +46,7 @@ function LockLine({lock, width}: {lock: LockInfo; width: number}) {
 	return (
 		<Text wrap="truncate">
 			<Text color={lock.state === 'live' ? 'red' : 'yellow'}>{clip(text, width)}</Text>
-			{hint ? <Text dimColor>  {unlockHint}</Text> : null}
+			{hint ? <Text dimColor>{'  '}{unlockHint}</Text> : null}
 		</Text>
 	);
 }

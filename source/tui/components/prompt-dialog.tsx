@@ -68,7 +68,7 @@ export function PromptDialog({request, width, onSettled}: PromptDialogProps) {
 			{request.kind === 'danger' ? <Text>Type <Text bold color="red">{request.question.expected}</Text> to confirm:</Text> : null}
 			{request.kind === 'confirm' ? (
 				<Text>
-					<Text bold color="cyan">y</Text> yes   <Text bold color="cyan">n</Text> no   <Text dimColor>(enter: {request.question.default ? 'yes' : 'no'}, esc: cancel)</Text>
+					<Text bold color="cyan">y</Text>{' yes   '}<Text bold color="cyan">n</Text>{' no   '}<Text dimColor>(enter: {request.question.default ? 'yes' : 'no'}, esc: cancel)</Text>
 				</Text>
 			) : null}
 			{request.kind === 'select' ? (

@@ -34,7 +34,7 @@ export function StatusBar({environment, status, width}: {environment: Environmen
 			<Text wrap="truncate">
 				<Text inverse color={environment.protected ? 'red' : 'green'} bold>{` ${environment.name} `}</Text>
 				{environment.protected ? <Text color="red"> protected</Text> : null}
-				<Text> {clip(environment.database, 24)}  </Text>
+				<Text> {clip(environment.database, 24)}{'  '}</Text>
 				<Text color={connection.color}>● {connection.text}</Text>
 				<Text dimColor>{size}</Text>
 			</Text>

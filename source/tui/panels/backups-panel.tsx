@@ -66,7 +66,7 @@ export function BackupsPanel({width, height, isActive}: PanelProps) {
 			<Text wrap="truncate">
 				<Text dimColor>backups </Text>
 				<Text>{summary}</Text>
-				{catalogue.loading && catalogue.data ? <Text dimColor>  (reading…)</Text> : null}
+				{catalogue.loading && catalogue.data ? <Text dimColor>{'  (reading…)'}</Text> : null}
 			</Text>
 			<FilterLine filter={list.filter} filtering={list.filtering} onChange={filter => dispatch({type: 'set-filter', filter})} />
 			{warnings.slice(0, warningRows).map(warning => (
@@ -79,7 +79,7 @@ export function BackupsPanel({width, height, isActive}: PanelProps) {
 					<TableHeader columns={columns} widths={widths} />
 					<Box flexDirection="column" height={rows}>
 						{catalogue.data && backups.length === 0 ? (
-							<Text dimColor>  {list.filter ? `no backup matches "${list.filter}"` : 'no backups yet: n takes one'}</Text>
+							<Text dimColor>{'  '}{list.filter ? `no backup matches "${list.filter}"` : 'no backups yet: n takes one'}</Text>
 						) : null}
 						{backups.slice(offset, offset + rows).map((entry, index) => {
 							const isSelected = offset + index === list.index;

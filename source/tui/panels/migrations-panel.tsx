@@ -70,7 +70,7 @@ function MigrationList({state, today, width, rows: bodyRows, isActive}: {state: 
 		<Box flexDirection="column">
 			<TableHeader columns={columns} widths={widths} />
 			<Box flexDirection="column" height={bodyRows}>
-				{report.data && rows.length === 0 ? <Text dimColor>  {list.filter ? `no migration matches "${list.filter}"` : 'no migrations yet: g generates one'}</Text> : null}
+				{report.data && rows.length === 0 ? <Text dimColor>{'  '}{list.filter ? `no migration matches "${list.filter}"` : 'no migrations yet: g generates one'}</Text> : null}
 				{rows.slice(offset, offset + bodyRows).map((row, index) => {
 					const isSelected = offset + index === list.index;
 					const cells = migrationCells(row, today);

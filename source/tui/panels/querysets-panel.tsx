@@ -59,7 +59,7 @@ export function QuerySetsPanel({width, height, isActive}: PanelProps) {
 					<TableHeader columns={columns} widths={widths} />
 					<Box flexDirection="column" height={rows}>
 						{found.data && querySets.length === 0 ? (
-							<Text dimColor>  {list.filter ? `no QuerySet matches "${list.filter}"` : 'no QuerySets yet: monarch generate_query_set <name> writes one'}</Text>
+							<Text dimColor>{'  '}{list.filter ? `no QuerySet matches "${list.filter}"` : 'no QuerySets yet: monarch generate_query_set <name> writes one'}</Text>
 						) : null}
 						{querySets.slice(offset, offset + rows).map((querySet, index) => {
 							const isSelected = offset + index === list.index;
