@@ -1,5 +1,16 @@
 import {Box, Text, useApp, useStdout} from 'ink';
-import {memo, useCallback, useEffect, useMemo, useReducer, useState, useSyncExternalStore, type ComponentType, type Dispatch, type ReactNode} from 'react';
+import {
+	type ComponentType,
+	type Dispatch,
+	memo,
+	type ReactNode,
+	useCallback,
+	useEffect,
+	useMemo,
+	useReducer,
+	useState,
+	useSyncExternalStore,
+} from 'react';
 import {now as clockNow} from '../core/clock.js';
 import {loadConfig, type ProjectConfig} from '../core/config/index.js';
 import {describeError, MonarchError} from '../core/errors.js';
@@ -17,23 +28,23 @@ import {RehearsalReportView} from './components/rehearsal-report.js';
 import {StatusBar} from './components/status-bar.js';
 import {TabRow} from './components/tab-row.js';
 import {clip} from './components/text.js';
-import {TuiContext, type ModalContent, type TuiServices} from './context.js';
+import {type ModalContent, TuiContext, type TuiServices} from './context.js';
+import {useAppKeys} from './hooks/use-app-keys.js';
 import {useEnvironmentStatuses} from './hooks/use-environment-statuses.js';
-import {useJobRunner, type JobSpec} from './hooks/use-job-runner.js';
+import {type JobSpec, useJobRunner} from './hooks/use-job-runner.js';
 import {KeysProvider} from './hooks/use-keys.js';
 import {useTerminalSize} from './hooks/use-terminal-size.js';
-import {useAppKeys} from './hooks/use-app-keys.js';
-import {paletteCommands} from './palette/commands.js';
 import {CommandPalette, paletteRows} from './palette/command-palette.js';
+import {paletteCommands} from './palette/commands.js';
 import {initialPaletteState, paletteReducer} from './palette/palette-state.js';
 import {usePaletteData} from './palette/use-palette-data.js';
 import {usePaletteKeys} from './palette/use-palette-keys.js';
 import {panels} from './panels/registry.js';
 import type {PanelId, PanelProps} from './panels/types.js';
-import {focusOf, footerHints, type FocusTarget} from './state/focus.js';
+import {type FocusTarget, focusOf, footerHints} from './state/focus.js';
 import type {JobState} from './state/job-state.js';
 import type {PromptChannel, PromptRequest} from './state/prompt-channel.js';
-import {appReducer, initialAppState, type AppAction, type AppState} from './state/use-app-state.js';
+import {type AppAction, type AppState, appReducer, initialAppState} from './state/use-app-state.js';
 import {createTuiPrompter} from './tui-prompter.js';
 
 export type AppProps = {
@@ -108,7 +119,8 @@ function AppScreen({config: initialConfig, channel, version, folder, pingTimeout
 		if (job.state?.status === 'failed' && error) {
 			const lines = [error.message];
 			if (error.hint) lines.push('', `What to do: ${error.hint}`);
-			if (error.code === 'blocked' || error.code === 'migration-failed') lines.push('', 'Here: in the Migrations panel select it; enter shows its error and stack, o runs it again.');
+			if (error.code === 'blocked' || error.code === 'migration-failed')
+				lines.push('', 'Here: in the Migrations panel select it; enter shows its error and stack, o runs it again.');
 			dispatch({type: 'modal', content: {title: `Failed: ${job.state.title}`, tone: 'error', lines}});
 		}
 	}, [job.state?.status]);
@@ -129,10 +141,31 @@ function AppScreen({config: initialConfig, channel, version, folder, pingTimeout
 		if (copied) dispatch({type: 'toast', text: 'Copied the CLI line to the clipboard (if your terminal allows OSC 52)', tone: 'info'});
 	};
 
-	useAppKeys({focus: focus.on, channel, prompter, job, quitting: state.quitting, dispatch, quit, panelCount: panels.length, openPalette, copyCommand});
+	useAppKeys({
+		focus: focus.on,
+		channel,
+		prompter,
+		job,
+		quitting: state.quitting,
+		dispatch,
+		quit,
+		panelCount: panels.length,
+		openPalette,
+		copyCommand,
+	});
 
 	const selectEnvironment = useCallback((name: string) => dispatch({type: 'environment', name}), []);
-	const openPanel = useCallback((id: PanelId) => dispatch({type: 'panel', index: Math.max(0, panels.findIndex(candidate => candidate.id === id))}), []);
+	const openPanel = useCallback(
+		(id: PanelId) =>
+			dispatch({
+				type: 'panel',
+				index: Math.max(
+					0,
+					panels.findIndex(candidate => candidate.id === id),
+				),
+			}),
+		[],
+	);
 	const startJob = useCallback(
 		<R,>(spec: JobSpec<R>) =>
 			job.start({
@@ -158,10 +191,49 @@ function AppScreen({config: initialConfig, channel, version, folder, pingTimeout
 	}, [config.root, config.file, config.displayFile, toast]);
 	// One object while nothing in it changes: a job's progress (job.state) is not in it, so it does not re-render the panel under the job.
 	const services: TuiServices = useMemo(
-		() => ({config, prompter, statuses, environment: state.environment, selectEnvironment, openPanel, startJob, jobRunning: job.running, jobsSettled, showModal, showReport, showPrivacy, reloadConfig, toast, setInputFocus, now}),
-		[config, prompter, statuses, state.environment, selectEnvironment, openPanel, startJob, job.running, jobsSettled, showModal, showReport, showPrivacy, reloadConfig, toast, now],
+		() => ({
+			config,
+			prompter,
+			statuses,
+			environment: state.environment,
+			selectEnvironment,
+			openPanel,
+			startJob,
+			jobRunning: job.running,
+			jobsSettled,
+			showModal,
+			showReport,
+			showPrivacy,
+			reloadConfig,
+			toast,
+			setInputFocus,
+			now,
+		}),
+		[
+			config,
+			prompter,
+			statuses,
+			state.environment,
+			selectEnvironment,
+			openPanel,
+			startJob,
+			job.running,
+			jobsSettled,
+			showModal,
+			showReport,
+			showPrivacy,
+			reloadConfig,
+			toast,
+			now,
+		],
 	);
-	const {submit: submitPalette} = usePaletteKeys({isActive: focus.on === 'palette', dispatch: paletteDispatch, commands: paletteCommands, data: paletteData, tui: services});
+	const {submit: submitPalette} = usePaletteKeys({
+		isActive: focus.on === 'palette',
+		dispatch: paletteDispatch,
+		commands: paletteCommands,
+		data: paletteData,
+		tui: services,
+	});
 
 	const height = Math.max(chromeRows + 3, rows - 1);
 	const panelHeight = height - chromeRows;
@@ -177,25 +249,49 @@ function AppScreen({config: initialConfig, channel, version, folder, pingTimeout
 		<TuiContext.Provider value={services}>
 			<Box flexDirection="column" width={columns} height={height}>
 				<Header version={version} folder={folder ?? config.root} width={columns} />
-				<TabRow titles={panels.map(candidate => ({title: candidate.title, available: candidate.Component !== undefined}))} active={state.panel} />
+				<TabRow
+					titles={panels.map(candidate => ({title: candidate.title, available: candidate.Component !== undefined}))}
+					active={state.panel}
+				/>
 				<Box flexDirection="column" height={panelBoxHeight} overflow="hidden">
 					{overlay}
 					{/* The privacy view stays mounted under the jobs it starts (its sample and scroll kept), hidden while anything is on top. */}
 					{state.privacy ? (
 						<Box display={overlay ? 'none' : 'flex'} flexDirection="column">
-							<PrivacyView key={state.privacy} environment={state.privacy} width={columns} height={panelBoxHeight} isActive={focus.on === 'privacy'} onClose={() => dispatch({type: 'privacy', environment: undefined})} />
+							<PrivacyView
+								key={state.privacy}
+								environment={state.privacy}
+								width={columns}
+								height={panelBoxHeight}
+								isActive={focus.on === 'privacy'}
+								onClose={() => dispatch({type: 'privacy', environment: undefined})}
+							/>
 						</Box>
 					) : null}
 					<Box display={overlay || state.privacy ? 'none' : 'flex'} flexDirection="column">
 						{Panel ? (
-							<PanelSlot key={panel.id} Component={Panel} width={columns} height={panelBoxHeight} isActive={focus.on === 'panel' || focus.on === 'filter'} />
+							<PanelSlot
+								key={panel.id}
+								Component={Panel}
+								width={columns}
+								height={panelBoxHeight}
+								isActive={focus.on === 'panel' || focus.on === 'filter'}
+							/>
 						) : (
-							<Text dimColor wrap="wrap">{panel.pending}</Text>
+							<Text dimColor wrap="wrap">
+								{panel.pending}
+							</Text>
 						)}
 					</Box>
 				</Box>
 				{showPalette ? (
-					<CommandPalette state={palette} commands={paletteCommands} width={columns} onChange={text => paletteDispatch({type: 'edit', text})} onSubmit={submitPalette} />
+					<CommandPalette
+						state={palette}
+						commands={paletteCommands}
+						width={columns}
+						onChange={text => paletteDispatch({type: 'edit', text})}
+						onSubmit={submitPalette}
+					/>
 				) : null}
 				<Text color={state.toast?.tone === 'error' ? 'red' : 'cyan'} wrap="truncate">
 					{state.toast ? clip(state.toast.text, columns) : state.quitting ? 'Stopping the job, then quitting…' : ' '}
@@ -228,18 +324,27 @@ type OverlayProps = {
 };
 
 /** The overlay that has focus (a form, the CLI line, a message, the help, a report, a job), or nothing when focus is below them. */
-function overlayFor(focus: FocusTarget, {request, channel, state, dispatch, job, columns, overlayWidth, panelHeight}: OverlayProps): ReactNode {
+function overlayFor(
+	focus: FocusTarget,
+	{request, channel, state, dispatch, job, columns, overlayWidth, panelHeight}: OverlayProps,
+): ReactNode {
 	switch (focus) {
 		case 'form': {
-			return request ? <PromptDialog key={request.id} request={request} width={overlayWidth} onSettled={id => channel.settle(id)} /> : undefined;
+			return request ? (
+				<PromptDialog key={request.id} request={request} width={overlayWidth} onSettled={id => channel.settle(id)} />
+			) : undefined;
 		}
 
 		case 'command': {
-			return state.command ? <CommandLineView {...state.command} width={columns} onClose={() => dispatch({type: 'command', shown: undefined})} /> : undefined;
+			return state.command ? (
+				<CommandLineView {...state.command} width={columns} onClose={() => dispatch({type: 'command', shown: undefined})} />
+			) : undefined;
 		}
 
 		case 'modal': {
-			return state.modal ? <Modal {...state.modal} width={overlayWidth} height={panelHeight} onClose={() => dispatch({type: 'modal', content: undefined})} /> : undefined;
+			return state.modal ? (
+				<Modal {...state.modal} width={overlayWidth} height={panelHeight} onClose={() => dispatch({type: 'modal', content: undefined})} />
+			) : undefined;
 		}
 
 		case 'help': {
@@ -247,7 +352,14 @@ function overlayFor(focus: FocusTarget, {request, channel, state, dispatch, job,
 		}
 
 		case 'report': {
-			return state.report ? <RehearsalReportView report={state.report} width={columns} height={panelHeight} onClose={() => dispatch({type: 'report', report: undefined})} /> : undefined;
+			return state.report ? (
+				<RehearsalReportView
+					report={state.report}
+					width={columns}
+					height={panelHeight}
+					onClose={() => dispatch({type: 'report', report: undefined})}
+				/>
+			) : undefined;
 		}
 
 		case 'job': {

@@ -29,7 +29,9 @@ export async function runTui(options: RunTuiOptions = {}): Promise<number> {
 	const folder = home && config.root.startsWith(home) ? `~${config.root.slice(home.length)}` : config.root;
 	process.stdout.write('\u001B[?1049h\u001B[H');
 	try {
-		const instance = render(<App config={config} channel={createPromptChannel()} version={monarchVersion} folder={folder} />, {exitOnCtrlC: false});
+		const instance = render(<App config={config} channel={createPromptChannel()} version={monarchVersion} folder={folder} />, {
+			exitOnCtrlC: false,
+		});
 		await instance.waitUntilExit();
 	} finally {
 		process.stdout.write('\u001B[?1049l');

@@ -1,7 +1,7 @@
 import test from 'ava';
 import type {BackupEntry} from '../../source/core/backups/catalogue.js';
-import type {BackupManifest} from '../../source/core/backups/manifest.js';
 import {backupShortName} from '../../source/core/backups/index.js';
+import type {BackupManifest} from '../../source/core/backups/manifest.js';
 import {backupCells, backupDetails, backupFilterText, loadResultLines} from '../../source/tui/state/backup-rows.js';
 import {applyFilter} from '../../source/tui/state/use-list-state.js';
 
@@ -67,7 +67,10 @@ test('details: where it is, what it holds and the QuerySet answers; an incomplet
 	t.is(details[0], 'backups/acme__2026_11_23.archive.gz');
 	t.regex(details[1] ?? '', /^production \(database shop\), 2026-11-23 \d\d:\d\d: 2 collections, 3 documents$/);
 	t.is(details[2], 'QuerySet AccountQuerySet (accountId=42)');
-	t.deepEqual(backupDetails(incomplete), ['s3://bucket/shop__2026_11_22.archive.gz', 'incomplete: no manifest: interrupted or still being written; it cannot be restored']);
+	t.deepEqual(backupDetails(incomplete), [
+		's3://bucket/shop__2026_11_22.archive.gz',
+		'incomplete: no manifest: interrupted or still being written; it cannot be restored',
+	]);
 });
 
 test('the / filter matches the name, source, QuerySet, store and state', t => {
@@ -81,7 +84,10 @@ test('the / filter matches the name, source, QuerySet, store and state', t => {
 test('the result of a restore or copy: each collection, what was dropped, the safety backup', t => {
 	const lines = loadResultLines(
 		{
-			collections: [{name: 'accounts', count: 1}, {name: 'campaigns', count: 2}],
+			collections: [
+				{name: 'accounts', count: 1},
+				{name: 'campaigns', count: 2},
+			],
 			dropped: ['cats'],
 			safetyBackup: {archive: 'shop_before_restore__2026_11_23.archive.gz', store: 'backups/'} as never,
 		},

@@ -5,9 +5,9 @@ import {readdir, utimes, writeFile} from 'node:fs/promises';
 import path from 'node:path';
 import test, {type ExecutionContext} from 'ava';
 import type {Loose} from '../helpers/backup-data.js';
-import {createProject, testMongoUri, type Project} from '../helpers/project.js';
-import {keys, press, type, waitForText} from './helpers/ink.js';
+import {createProject, type Project, testMongoUri} from '../helpers/project.js';
 import {openApp} from './helpers/app.js';
+import {keys, press, type, waitForText} from './helpers/ink.js';
 
 process.env.MONARCH_CONNECT_TIMEOUT_MS = '2000';
 
@@ -86,14 +86,26 @@ test.serial('backups panel: the list newest first; a backup picked with the arro
 	t.regex(frame, /Verified: 1 collection, 1 document/);
 	t.regex(frame, /restore development: dogs\s+█+\s+100% 1\/1 docs/);
 	t.deepEqual(await names(dev, 'dogs'), ['rex']);
-	t.deepEqual((await dev.listCollections().toArray()).map(collection => collection.name).filter(name => !name.startsWith('monarch_')).sort(), ['dogs']);
+	t.deepEqual(
+		(await dev.listCollections().toArray())
+			.map(collection => collection.name)
+			.filter(name => !name.startsWith('monarch_'))
+			.sort(),
+		['dogs'],
+	);
 	await press(app, keys.escape);
 	t.regex(await waitForText(app.lastFrame, '3 backups'), /3 backups/);
 });
 
 test.serial('backups panel: a restore into a protected environment waits for its typed name, then takes a safety backup', async t => {
 	const project = await backupProject(t);
-	await project.db().collection<Loose>('dogs').insertMany([{_id: 1, name: 'rex'}, {_id: 2, name: 'fido'}]);
+	await project
+		.db()
+		.collection<Loose>('dogs')
+		.insertMany([
+			{_id: 1, name: 'rex'},
+			{_id: 2, name: 'fido'},
+		]);
 	t.is((await project.monarch(['backup', 'development', '--name', 'dev'])).code, 0);
 	const staging = project.db('staging');
 	await staging.collection<Loose>('cats').insertOne({_id: 1, name: 'tom'});
@@ -138,16 +150,38 @@ test.serial('backups panel: a restore into a protected environment waits for its
 	t.deepEqual(await names(staging, 'dogs'), ['rex', 'fido']);
 	t.is(await staging.collection('cats').countDocuments(), 0);
 	const files = await backupFiles(project);
-	t.true(files.some(file => /_stg_before_restore__\d{4}_\d\d_\d\d\.archive\.gz\.manifest\.json$/.test(file)), files.join(', '));
+	t.true(
+		files.some(file => /_stg_before_restore__\d{4}_\d\d_\d\d\.archive\.gz\.manifest\.json$/.test(file)),
+		files.join(', '),
+	);
 	await press(app, keys.escape);
 	await waitForText(app.lastFrame, '2 backups');
 });
 
 test.serial('backups panel: n takes a new backup with a name; / filters; an unreachable S3 is a warning, not a failure', async t => {
 	const project = await createProject(t, {
-		config: {backups: {local: {dir: 'backups'}, s3: {bucket: 'nowhere', region: 'us-east-1', endpoint: 'http://127.0.0.1:1', accessKeyId: 'x', secretAccessKey: 'hunter2', forcePathStyle: true}}},
+		config: {
+			backups: {
+				local: {dir: 'backups'},
+				s3: {
+					bucket: 'nowhere',
+					region: 'us-east-1',
+					endpoint: 'http://127.0.0.1:1',
+					accessKeyId: 'x',
+					secretAccessKey: 'hunter2',
+					forcePathStyle: true,
+				},
+			},
+		},
 	});
-	await project.db().collection<Loose>('dogs').insertMany([{_id: 1, name: 'rex'}, {_id: 2, name: 'fido'}, {_id: 3, name: 'max'}]);
+	await project
+		.db()
+		.collection<Loose>('dogs')
+		.insertMany([
+			{_id: 1, name: 'rex'},
+			{_id: 2, name: 'fido'},
+			{_id: 3, name: 'max'},
+		]);
 	const app = await openApp(t, project);
 	await press(app, '3');
 	let frame = await waitForText(app.lastFrame, 'no backups yet', 90_000);
@@ -171,11 +205,18 @@ test.serial('backups panel: n takes a new backup with a name; / filters; an unre
 	await press(app, keys.enter);
 	await waitForText(app.lastFrame, 'Write the backup to which store?');
 	await press(app, keys.enter);
-	frame = await waitForText(app.lastFrame, /Backed up development: 1 collection, 3 documents, [\d.]+ \w*B in bad_launch__\d{4}_\d\d_\d\d/, 90_000);
+	frame = await waitForText(
+		app.lastFrame,
+		/Backed up development: 1 collection, 3 documents, [\d.]+ \w*B in bad_launch__\d{4}_\d\d_\d\d/,
+		90_000,
+	);
 	// The name and the store picked in the forms are in the CLI line.
 	t.regex(frame, /\$ monarch backup development --name bad_launch --to local\n/);
 	const files = await backupFiles(project);
-	t.true(files.some(file => /^bad_launch__\d{4}_\d\d_\d\d\.archive\.gz\.manifest\.json$/.test(file)), files.join(', '));
+	t.true(
+		files.some(file => /^bad_launch__\d{4}_\d\d_\d\d\.archive\.gz\.manifest\.json$/.test(file)),
+		files.join(', '),
+	);
 	await press(app, keys.escape);
 	frame = await waitForText(app.lastFrame, /› bad_launch__/, 90_000);
 	t.regex(frame, /1 backup/);

@@ -27,7 +27,8 @@ function FailedJob() {
 	useInput(input => {
 		if (input === 'o') setOpen(true);
 	});
-	if (open) return <Modal title="Failed: Migrate development" tone="error" lines={failure} width={70} height={10} onClose={() => setOpen(false)} />;
+	if (open)
+		return <Modal title="Failed: Migrate development" tone="error" lines={failure} width={70} height={10} onClose={() => setOpen(false)} />;
 	return <Text>closed</Text>;
 }
 
@@ -36,7 +37,10 @@ test('a wait fails at once when the screen shows an error modal, naming it, with
 	const started = performance.now();
 	const error = await t.throwsAsync(waitForText(app.lastFrame, 'Migrate development done', 60_000));
 	const elapsed = performance.now() - started;
-	t.regex(error.message, /^The screen shows an error \(error modal "Failed: Migrate development"\) while waiting for "Migrate development done"\. Frame:\n/);
+	t.regex(
+		error.message,
+		/^The screen shows an error \(error modal "Failed: Migrate development"\) while waiting for "Migrate development done"\. Frame:\n/,
+	);
 	t.true(error.message.endsWith(app.lastFrame()!), 'the whole frame');
 	t.regex(error.message, /│ Migration 20260102000000_broken failed on development: campaigns +│\n│ is locked/);
 	t.true(elapsed < 10_000, `rejected after ${Math.round(elapsed)} ms of a 60 s timeout`);
@@ -74,8 +78,24 @@ test('the word "error" in data trips no wait: failed rows, a failed migration\'s
 				<Text>{'› Failed    20260102000000_broken                 Error: campaigns is locked'}</Text>
 				<Text>{'Cannot      error_log        3 docs'}</Text>
 				<Text>✘ Migration 20260102000000_broken failed: Cannot read properties of undefined</Text>
-				<Modal title="20260102000000_broken" tone="error" lines={['Error: campaigns is locked', '    at run (broken.ts:3:9)']} width={60} height={8} onClose={() => {}} isActive={false} />
-				<Modal title="Rolled back production" tone="info" lines={['Cannot undo this one: it has no down()', 'Failed: none']} width={60} height={8} onClose={() => {}} isActive={false} />
+				<Modal
+					title="20260102000000_broken"
+					tone="error"
+					lines={['Error: campaigns is locked', '    at run (broken.ts:3:9)']}
+					width={60}
+					height={8}
+					onClose={() => {}}
+					isActive={false}
+				/>
+				<Modal
+					title="Rolled back production"
+					tone="info"
+					lines={['Cannot undo this one: it has no down()', 'Failed: none']}
+					width={60}
+					height={8}
+					onClose={() => {}}
+					isActive={false}
+				/>
 				<Text>{ready ? 'ready' : 'reading'}</Text>
 			</Box>
 		);
@@ -88,7 +108,7 @@ test('the word "error" in data trips no wait: failed rows, a failed migration\'s
 	app.unmount();
 });
 
-test('what counts as an error screen: an error toast above the status bar, Ink\'s crash screen, monarch exiting in a terminal', async t => {
+test("what counts as an error screen: an error toast above the status bar, Ink's crash screen, monarch exiting in a terminal", async t => {
 	const development = makeEnvironment({name: 'development', uri: 'mongodb://127.0.0.1:27017', database: 'shop_dev'});
 	const bottom = (toast: string) => {
 		const view = render(
@@ -96,7 +116,19 @@ test('what counts as an error screen: an error toast above the status bar, Ink\'
 				<Text>{'  BACKUP                 STATE'}</Text>
 				<Text>{'Cannot restore me        incomplete'}</Text>
 				<Text>{toast}</Text>
-				<StatusBar environment={development} status={{checking: false, environment: 'development', reachable: true, latencyMs: 3, collections: 2, dataSize: 2048, checkedAt: new Date(0)}} width={80} />
+				<StatusBar
+					environment={development}
+					status={{
+						checking: false,
+						environment: 'development',
+						reachable: true,
+						latencyMs: 3,
+						collections: 2,
+						dataSize: 2048,
+						checkedAt: new Date(0),
+					}}
+					width={80}
+				/>
 				<Text>{'enter restore  n new backup  ? help  q quit'}</Text>
 			</Box>,
 		);
@@ -108,15 +140,21 @@ test('what counts as an error screen: an error toast above the status bar, Ink\'
 	t.deepEqual(shownErrors(bottom('Cannot restore broken__2026_01_01: incomplete (no manifest: interrupted or still being written)')), [
 		'error toast "Cannot restore broken__2026_01_01: incomplete (no manifest: interrupted or still being written)"',
 	]);
-	t.deepEqual(shownErrors(bottom('20260102000000_broken has no file left to run')), ['error toast "20260102000000_broken has no file left to run"']);
-	t.deepEqual(shownErrors(bottom('Only one environment is configured: there is nowhere to copy into')), ['error toast "Only one environment is configured: there is nowhere to copy into"']);
+	t.deepEqual(shownErrors(bottom('20260102000000_broken has no file left to run')), [
+		'error toast "20260102000000_broken has no file left to run"',
+	]);
+	t.deepEqual(shownErrors(bottom('Only one environment is configured: there is nowhere to copy into')), [
+		'error toast "Only one environment is configured: there is nowhere to copy into"',
+	]);
 	// Info toasts, and "Cannot" in a row that is not the toast's.
 	t.deepEqual(shownErrors(bottom('no lock held on development')), []);
 	t.deepEqual(shownErrors(bottom('Copied the CLI line to the clipboard (if your terminal allows OSC 52)')), []);
 	t.deepEqual(shownErrors(bottom(' ')), []);
 
 	// Ink's crash screen as it draws it (its first line, then the stack); with CI=true Ink draws no frame before it exits, so the screen is written out here.
-	t.deepEqual(shownErrors('\n  ERROR  the panel broke\n\n source/tui/panels/backups-panel.tsx:12:9\n'), ['Ink\'s crash screen "ERROR  the panel broke"']);
+	t.deepEqual(shownErrors('\n  ERROR  the panel broke\n\n source/tui/panels/backups-panel.tsx:12:9\n'), [
+		'Ink\'s crash screen "ERROR  the panel broke"',
+	]);
 
 	t.deepEqual(shownErrors('monarch 0.2.0\n\nEXIT=1'), ['monarch exited (EXIT=1): the screen will not change']);
 	t.deepEqual(shownErrors('EXIT=0 is a row here'), []);

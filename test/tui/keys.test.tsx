@@ -51,7 +51,14 @@ function Child() {
 }
 
 test('a key reaches the handler of the frame on screen, with or without KeysProvider', async t => {
-	for (const app of [render(<KeysProvider><Counter /></KeysProvider>), render(<Counter />)]) {
+	for (const app of [
+		render(
+			<KeysProvider>
+				<Counter />
+			</KeysProvider>,
+		),
+		render(<Counter />),
+	]) {
 		await press(app, 'j');
 		for (let count = 1; count < 5; count++) await pressOnceShown(app, `count ${count}`, 'j');
 		await pressOnceShown(app, 'count 5', 'o');

@@ -6,8 +6,8 @@ import {readdir} from 'node:fs/promises';
 import path from 'node:path';
 import test from 'ava';
 import {createProject, migrationSource, testMongoUri} from '../helpers/project.js';
-import {keys, press, type, waitForFrame, waitForText} from './helpers/ink.js';
 import {openApp} from './helpers/app.js';
+import {keys, press, type, waitForFrame, waitForText} from './helpers/ink.js';
 import {createLatch, type Latch} from './helpers/latch.js';
 
 process.env.MONARCH_CONNECT_TIMEOUT_MS = '2000';
@@ -21,10 +21,22 @@ const freshDatabase = () => `t_${randomBytes(4).toString('hex')}_stg`;
 const someTime = new Date('2026-01-01T12:00:00Z');
 
 test.serial('environments panel: every environment with host, database, protection, reachability, collections and size', async t => {
-	const project = await createProject(t, {environments: {staging: {uri: testMongoUri(), database: freshDatabase(), protected: true}, offline: {uri: unreachable, database: 'gone'}}});
-	await project.db().collection('dogs').insertMany([{name: 'rex'}, {name: 'fido'}]);
+	const project = await createProject(t, {
+		environments: {
+			staging: {uri: testMongoUri(), database: freshDatabase(), protected: true},
+			offline: {uri: unreachable, database: 'gone'},
+		},
+	});
+	await project
+		.db()
+		.collection('dogs')
+		.insertMany([{name: 'rex'}, {name: 'fido'}]);
 	const app = await openApp(t, project);
-	const frame = await waitForFrame(app.lastFrame, frame => /development .* up (?:\d+ ms|[\d.]+ s)\s+1\s+\d/.test(frame) && /offline .* down/.test(frame), 'every ping');
+	const frame = await waitForFrame(
+		app.lastFrame,
+		frame => /development .* up (?:\d+ ms|[\d.]+ s)\s+1\s+\d/.test(frame) && /offline .* down/.test(frame),
+		'every ping',
+	);
 	t.regex(frame, /monarch 9\.9\.9/);
 	t.regex(frame, / 1 Environments {3}2 Migrations {3}3 Backups {3}4 QuerySets/);
 	t.regex(frame, /› development\s+127\.0\.0\.1:\d+\s+t_\w+_dev\s+no\s+up (?:\d+ ms|[\d.]+ s)\s+1\s+[\d.]+ (?:Ki)?B/);
@@ -117,7 +129,9 @@ const cats = migrationSource('Cats', "\t\tawait this.database.collection('cats')
 
 test.serial('migrations panel: open from an environment, run the pending ones live, see a failure and its stack', async t => {
 	const latch = createLatch(t);
-	const project = await createProject(t, {migrations: {'20260101000000_add_dogs.ts': latchedDogs(latch), '20260102000000_broken.ts': broken}});
+	const project = await createProject(t, {
+		migrations: {'20260101000000_add_dogs.ts': latchedDogs(latch), '20260102000000_broken.ts': broken},
+	});
 	const app = await openApp(t, project);
 	await waitForText(app.lastFrame, /› development .* up/);
 	await press(app, keys.enter);
@@ -140,7 +154,13 @@ test.serial('migrations panel: open from an environment, run the pending ones li
 	t.regex(frame, /20260101000000_add_dogs\s+█+\s+100% 5\/5 docs/);
 	t.is(await project.db().collection('dogs').countDocuments(), 5);
 	const history = await project.db().collection('monarch_migrations').find().sort({_id: 1}).toArray();
-	t.deepEqual(history.map(entry => [entry._id, entry.state]), [['20260101000000_add_dogs', 'Completed'], ['20260102000000_broken', 'Failed']]);
+	t.deepEqual(
+		history.map(entry => [entry._id, entry.state]),
+		[
+			['20260101000000_add_dogs', 'Completed'],
+			['20260102000000_broken', 'Failed'],
+		],
+	);
 
 	await press(app, keys.escape);
 	frame = await waitForText(app.lastFrame, '2 migrations, 1 pending');
@@ -170,8 +190,28 @@ test.serial('migrations panel: drift and orphan marks, the matrix, a new migrati
 	});
 	const history = project.db().collection('monarch_migrations');
 	await history.insertMany([
-		{_id: '20260101000000_cats', name: 'Cats', state: 'Completed', startedAt: someTime, finishedAt: someTime, durationMs: 3, checksum: 'old', ranBy: {host: 'h', user: 'u', pid: 1}, monarchVersion: '0'},
-		{_id: '20251231000000_gone', name: 'Gone', state: 'Completed', startedAt: someTime, finishedAt: someTime, durationMs: 3, checksum: 'x', ranBy: {host: 'h', user: 'u', pid: 1}, monarchVersion: '0'},
+		{
+			_id: '20260101000000_cats',
+			name: 'Cats',
+			state: 'Completed',
+			startedAt: someTime,
+			finishedAt: someTime,
+			durationMs: 3,
+			checksum: 'old',
+			ranBy: {host: 'h', user: 'u', pid: 1},
+			monarchVersion: '0',
+		},
+		{
+			_id: '20251231000000_gone',
+			name: 'Gone',
+			state: 'Completed',
+			startedAt: someTime,
+			finishedAt: someTime,
+			durationMs: 3,
+			checksum: 'x',
+			ranBy: {host: 'h', user: 'u', pid: 1},
+			monarchVersion: '0',
+		},
 	] as never);
 	const app = await openApp(t, project);
 	await press(app, '2');
@@ -226,5 +266,11 @@ test.serial('a running job: c cancels after the current migration (asks first), 
 	t.regex(frame, /Cancelled the migrations on development before 20260102000000_cats/);
 	t.is(await project.db().collection('dogs').countDocuments(), 5);
 	t.is(await project.db().collection('cats').countDocuments(), 0);
-	t.is(await project.db().collection('monarch_migrations').countDocuments({_id: '20260102000000_cats' as never}), 0);
+	t.is(
+		await project
+			.db()
+			.collection('monarch_migrations')
+			.countDocuments({_id: '20260102000000_cats' as never}),
+		0,
+	);
 });

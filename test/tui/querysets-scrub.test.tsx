@@ -4,9 +4,9 @@ import {readdir, readFile} from 'node:fs/promises';
 import path from 'node:path';
 import test, {type ExecutionContext} from 'ava';
 import {allStrings, key, scrubProject} from '../scrub/helpers.js';
+import {openApp} from './helpers/app.js';
 import {addGoldAccountsQuerySet} from './helpers/gold-accounts.js';
 import {keys, press, waitForText} from './helpers/ink.js';
-import {openApp} from './helpers/app.js';
 
 process.env.MONARCH_CONNECT_TIMEOUT_MS = '2000';
 process.env.MONARCH_SCRUB_KEY = key.MONARCH_SCRUB_KEY;
@@ -69,61 +69,85 @@ async function answerAndConfirm(t: ExecutionContext, app: App, scrubbed: boolean
 	return waitForText(app.lastFrame, 'Copy QuerySet GoldAccountsQuerySet done');
 }
 
-test.serial("the QuerySets panel's copy from production asks whether to scrub; scrub (the default) copies what the QuerySet picks with no personal data", async t => {
-	const {project, originals, app} = await openGoldAccounts(t);
-	await copyFromProduction(t, app, 'development');
-	// Scrub is the default: enter takes it.
-	await press(app, keys.enter);
-	const frame = await answerAndConfirm(t, app, true);
-	t.regex(frame, /\$ monarch copy_db production:development -q GoldAccountsQuerySet --param plan=gold --scrub --yes\n/);
+test.serial(
+	"the QuerySets panel's copy from production asks whether to scrub; scrub (the default) copies what the QuerySet picks with no personal data",
+	async t => {
+		const {project, originals, app} = await openGoldAccounts(t);
+		await copyFromProduction(t, app, 'development');
+		// Scrub is the default: enter takes it.
+		await press(app, keys.enter);
+		const frame = await answerAndConfirm(t, app, true);
+		t.regex(frame, /\$ monarch copy_db production:development -q GoldAccountsQuerySet --param plan=gold --scrub --yes\n/);
 
-	const development = project.db('development');
-	t.is(await development.collection('accounts').countDocuments(), 150);
-	t.is(await development.collection('campaigns').countDocuments(), 60);
-	const strings = await allStrings(project, 'development');
-	for (const original of [...originals.emails, ...originals.names, ...originals.phones, ...originals.streets]) t.false(strings.has(original), original);
-	// What the rules do not name is copied as it is.
-	const account = await development.collection('accounts').findOne(byId(1));
-	t.like(account, {plan: 'gold', address: {city: 'Paris'}});
-	t.regex(String(account?.email), /@/);
-	t.is((await development.collection('campaigns').findOne(byId('c1')))?.notes, undefined);
-});
+		const development = project.db('development');
+		t.is(await development.collection('accounts').countDocuments(), 150);
+		t.is(await development.collection('campaigns').countDocuments(), 60);
+		const strings = await allStrings(project, 'development');
+		for (const original of [...originals.emails, ...originals.names, ...originals.phones, ...originals.streets])
+			t.false(strings.has(original), original);
+		// What the rules do not name is copied as it is.
+		const account = await development.collection('accounts').findOne(byId(1));
+		t.like(account, {plan: 'gold', address: {city: 'Paris'}});
+		t.regex(String(account?.email), /@/);
+		t.is((await development.collection('campaigns').findOne(byId('c1')))?.notes, undefined);
+	},
+);
 
-test.serial("the QuerySets panel's copy from production can load it as it is (--no-scrub); its backup offers scrubbing and the backup's manifest says scrubbed", async t => {
-	const {project, app} = await openGoldAccounts(t);
-	await copyFromProduction(t, app, 'scratch');
-	await press(app, keys.down);
-	await waitForText(app.lastFrame, '❯ load it as it is (--no-scrub)');
-	await press(app, keys.enter);
-	const frame = await answerAndConfirm(t, app, false);
-	t.regex(frame, /\$ monarch copy_db production:scratch -q GoldAccountsQuerySet --param plan=gold --no-scrub --yes\n/);
-	const scratch = project.db('scratch');
-	t.is(await scratch.collection('accounts').countDocuments(), 150);
-	t.like(await scratch.collection('accounts').findOne(byId(1)), {email: 'customer1@shop.example', name: 'Customer Number1', plan: 'gold'});
-	t.is((await scratch.collection('campaigns').findOne(byId('c1')))?.notes, 'call Customer Number1');
-	t.is(await project.db('development').collection('accounts').countDocuments(), 0);
+test.serial(
+	"the QuerySets panel's copy from production can load it as it is (--no-scrub); its backup offers scrubbing and the backup's manifest says scrubbed",
+	async t => {
+		const {project, app} = await openGoldAccounts(t);
+		await copyFromProduction(t, app, 'scratch');
+		await press(app, keys.down);
+		await waitForText(app.lastFrame, '❯ load it as it is (--no-scrub)');
+		await press(app, keys.enter);
+		const frame = await answerAndConfirm(t, app, false);
+		t.regex(frame, /\$ monarch copy_db production:scratch -q GoldAccountsQuerySet --param plan=gold --no-scrub --yes\n/);
+		const scratch = project.db('scratch');
+		t.is(await scratch.collection('accounts').countDocuments(), 150);
+		t.like(await scratch.collection('accounts').findOne(byId(1)), {
+			email: 'customer1@shop.example',
+			name: 'Customer Number1',
+			plan: 'gold',
+		});
+		t.is((await scratch.collection('campaigns').findOne(byId('c1')))?.notes, 'call Customer Number1');
+		t.is(await project.db('development').collection('accounts').countDocuments(), 0);
 
-	// The backup of what it picks: the same backup job as b and :backup, so it offers to scrub.
-	await press(app, keys.escape);
-	await waitForText(app.lastFrame, '› GoldAccountsQuerySet');
-	await press(app, keys.enter);
-	await waitForText(app.lastFrame, 'Run GoldAccountsQuerySet into…');
-	await press(app, keys.enter);
-	await waitForText(app.lastFrame, /Back up what GoldAccountsQuerySet picks from which environment\?[\s\S]*❯ development/);
-	await press(app, keys.down);
-	await waitForText(app.lastFrame, '❯ production');
-	await press(app, keys.enter);
-	await waitForText(app.lastFrame, 'Scrub personal data in this backup of production (faithful otherwise)?');
-	await press(app, 'y');
-	await waitForText(app.lastFrame, 'Accounts of which plan?');
-	await press(app, keys.enter);
-	const backedUp = await waitForText(app.lastFrame, /Back up QuerySet GoldAccountsQuerySet done/);
-	t.regex(backedUp, /\$ monarch backup production -q GoldAccountsQuerySet --param plan=gold --scrub\n/);
-	const folder = path.join(project.dir, 'backups');
-	const manifests = (await readdir(folder)).filter(name => name.endsWith('.manifest.json'));
-	t.is(manifests.length, 1);
-	const manifest = JSON.parse(await readFile(path.join(folder, manifests[0]!), 'utf8')) as {querySet: unknown; scrub?: {collections: Array<{name: string}>}; collections: Array<{name: string; count: number}>};
-	t.deepEqual(manifest.querySet, {name: 'GoldAccountsQuerySet', answers: {plan: 'gold'}});
-	t.deepEqual(manifest.collections.map(entry => [entry.name, entry.count]), [['accounts', 150], ['campaigns', 60]]);
-	t.deepEqual(manifest.scrub?.collections.map(entry => entry.name), ['accounts', 'campaigns']);
-});
+		// The backup of what it picks: the same backup job as b and :backup, so it offers to scrub.
+		await press(app, keys.escape);
+		await waitForText(app.lastFrame, '› GoldAccountsQuerySet');
+		await press(app, keys.enter);
+		await waitForText(app.lastFrame, 'Run GoldAccountsQuerySet into…');
+		await press(app, keys.enter);
+		await waitForText(app.lastFrame, /Back up what GoldAccountsQuerySet picks from which environment\?[\s\S]*❯ development/);
+		await press(app, keys.down);
+		await waitForText(app.lastFrame, '❯ production');
+		await press(app, keys.enter);
+		await waitForText(app.lastFrame, 'Scrub personal data in this backup of production (faithful otherwise)?');
+		await press(app, 'y');
+		await waitForText(app.lastFrame, 'Accounts of which plan?');
+		await press(app, keys.enter);
+		const backedUp = await waitForText(app.lastFrame, /Back up QuerySet GoldAccountsQuerySet done/);
+		t.regex(backedUp, /\$ monarch backup production -q GoldAccountsQuerySet --param plan=gold --scrub\n/);
+		const folder = path.join(project.dir, 'backups');
+		const manifests = (await readdir(folder)).filter(name => name.endsWith('.manifest.json'));
+		t.is(manifests.length, 1);
+		const manifest = JSON.parse(await readFile(path.join(folder, manifests[0]!), 'utf8')) as {
+			querySet: unknown;
+			scrub?: {collections: Array<{name: string}>};
+			collections: Array<{name: string; count: number}>;
+		};
+		t.deepEqual(manifest.querySet, {name: 'GoldAccountsQuerySet', answers: {plan: 'gold'}});
+		t.deepEqual(
+			manifest.collections.map(entry => [entry.name, entry.count]),
+			[
+				['accounts', 150],
+				['campaigns', 60],
+			],
+		);
+		t.deepEqual(
+			manifest.scrub?.collections.map(entry => entry.name),
+			['accounts', 'campaigns'],
+		);
+	},
+);

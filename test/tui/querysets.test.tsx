@@ -6,9 +6,9 @@ import path from 'node:path';
 import {fileURLToPath} from 'node:url';
 import test, {type ExecutionContext} from 'ava';
 import type {Loose} from '../helpers/backup-data.js';
-import {createProject, testMongoUri, type Project} from '../helpers/project.js';
-import {keys, press, type, waitForText} from './helpers/ink.js';
+import {createProject, type Project, testMongoUri} from '../helpers/project.js';
 import {openApp} from './helpers/app.js';
+import {keys, press, type, waitForText} from './helpers/ink.js';
 
 process.env.MONARCH_CONNECT_TIMEOUT_MS = '2000';
 
@@ -38,7 +38,10 @@ async function shopProject(t: ExecutionContext) {
 	await copyFile(path.join(sampleFolder, 'account.ts'), path.join(project.dir, 'querysets', 'account.ts'));
 	await writeFile(path.join(project.dir, 'querysets', 'slow.ts'), slowQuerySet);
 	const db = project.db();
-	await db.collection<Loose>('accounts').insertMany([{_id: 41, name: 'other'}, {_id: 42, name: 'acme'}]);
+	await db.collection<Loose>('accounts').insertMany([
+		{_id: 41, name: 'other'},
+		{_id: 42, name: 'acme'},
+	]);
 	await db.collection<Loose>('campaigns').insertMany([
 		{_id: 1, account_id: 42, status: 'running'},
 		{_id: 2, account_id: 41, status: 'draft'},
@@ -79,16 +82,28 @@ test.serial("querysets panel: the list; AccountQuerySet's form is answered in th
 	for (let index = 0; index < 3; index++) await press(app, keys.backspace);
 	await type(app, '42');
 	await press(app, keys.enter);
-	const frame = await waitForText(app.lastFrame, /Backed up development \(AccountQuerySet\): 2 collections, 3 documents, [\d.]+ \w*B in t_\w+_dev__/);
+	const frame = await waitForText(
+		app.lastFrame,
+		/Backed up development \(AccountQuerySet\): 2 collections, 3 documents, [\d.]+ \w*B in t_\w+_dev__/,
+	);
 	t.regex(frame, /QuerySet AccountQuerySet done/);
 	// The answer given in the form is in the CLI line.
 	t.regex(frame, /\$ monarch backup development -q AccountQuerySet --param accountId=42\n/);
 
 	const manifests = (await readdir(path.join(project.dir, 'backups'))).filter(name => name.endsWith('.manifest.json'));
 	t.is(manifests.length, 1);
-	const manifest = JSON.parse(await readFile(path.join(project.dir, 'backups', manifests[0]!), 'utf8')) as {querySet: unknown; collections: Array<{name: string; count: number}>};
+	const manifest = JSON.parse(await readFile(path.join(project.dir, 'backups', manifests[0]!), 'utf8')) as {
+		querySet: unknown;
+		collections: Array<{name: string; count: number}>;
+	};
 	t.deepEqual(manifest.querySet, {name: 'AccountQuerySet', answers: {accountId: 42}});
-	t.deepEqual(manifest.collections.map(entry => [entry.name, entry.count]), [['accounts', 1], ['campaigns', 2]]);
+	t.deepEqual(
+		manifest.collections.map(entry => [entry.name, entry.count]),
+		[
+			['accounts', 1],
+			['campaigns', 2],
+		],
+	);
 
 	// The backup is in the Backups panel, with its QuerySet.
 	await press(app, keys.escape);
@@ -167,7 +182,9 @@ test.serial('a running QuerySet job: c cancels it (asks first) and nothing is wr
 	const frame = await waitForText(app.lastFrame, 'QuerySet SlowQuerySet stopped');
 	t.regex(frame, /Cancelling: the current step finishes first/);
 	t.deepEqual(await stagingAccounts(project), [{_id: 7, name: 'old'}]);
-	const collections = (await project.db('staging').listCollections().toArray()).map(collection => collection.name).filter(name => !name.startsWith('monarch_'));
+	const collections = (await project.db('staging').listCollections().toArray())
+		.map(collection => collection.name)
+		.filter(name => !name.startsWith('monarch_'));
 	t.deepEqual(collections, ['accounts']);
 	t.false(existsSync(path.join(project.dir, 'backups')));
 });

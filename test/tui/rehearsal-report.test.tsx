@@ -19,7 +19,28 @@ function open(report: typeof passedReport, onClose = () => {}) {
 	return {...view, lines};
 }
 
-const noKey = {upArrow: false, downArrow: false, leftArrow: false, rightArrow: false, pageDown: false, pageUp: false, home: false, end: false, return: false, escape: false, ctrl: false, shift: false, tab: false, backspace: false, delete: false, meta: false, super: false, hyper: false, capsLock: false, numLock: false};
+const noKey = {
+	upArrow: false,
+	downArrow: false,
+	leftArrow: false,
+	rightArrow: false,
+	pageDown: false,
+	pageUp: false,
+	home: false,
+	end: false,
+	return: false,
+	escape: false,
+	ctrl: false,
+	shift: false,
+	tab: false,
+	backspace: false,
+	delete: false,
+	meta: false,
+	super: false,
+	hyper: false,
+	capsLock: false,
+	numLock: false,
+};
 
 test('a passed rehearsal: the verdict in green first, then source, copy, scratch, the migrations with their log, and the collections', t => {
 	const view = open(passedReport);
@@ -50,7 +71,10 @@ test('a passed rehearsal: the verdict in green first, then source, copy, scratch
 			['green', 'green'],
 		],
 	);
-	t.deepEqual(reportLines(passedReport, 80).slice(-2).map(lineText), ['products       50    50    0    0    0', 'users        1000  1000    0    0 1000 +email_1']);
+	t.deepEqual(reportLines(passedReport, 80).slice(-2).map(lineText), [
+		'products       50    50    0    0    0',
+		'users        1000  1000    0    0 1000 +email_1',
+	]);
 	view.unmount();
 });
 
@@ -151,7 +175,8 @@ test('40 collections at 80x24: the report scrolls a line with j/k, a page with p
 	t.deepEqual(view.lines(), ['Rehearsal of production                                              1-15/51 ↓/j', ...verdict, ...top]);
 	t.true(view.lines().every(line => stringWidth(line) <= 80));
 
-	const shows = async (position: string) => waitForFrame(view.lastFrame, frame => frame.split('\n')[0]!.endsWith(`${position} ↓/j`), position);
+	const shows = async (position: string) =>
+		waitForFrame(view.lastFrame, frame => frame.split('\n')[0]!.endsWith(`${position} ↓/j`), position);
 	await press(view, 'j');
 	await press(view, 'j');
 	await shows('3-17/51');
@@ -160,12 +185,18 @@ test('40 collections at 80x24: the report scrolls a line with j/k, a page with p
 	await shows('2-16/51');
 	await press(view, keys.pageDown);
 	await shows('17-31/51');
-	t.deepEqual(view.lines().slice(3), Array.from({length: 15}, (_, index) => row(index + 6)));
+	t.deepEqual(
+		view.lines().slice(3),
+		Array.from({length: 15}, (_, index) => row(index + 6)),
+	);
 	await press(view, keys.pageUp);
 	await shows('2-16/51');
 	await press(view, keys.end);
 	await shows('37-51/51');
-	t.deepEqual(view.lines().slice(3), Array.from({length: 15}, (_, index) => row(index + 26)));
+	t.deepEqual(
+		view.lines().slice(3),
+		Array.from({length: 15}, (_, index) => row(index + 26)),
+	);
 	// Past the end nothing moves.
 	await press(view, keys.pageDown);
 	await press(view, 'j');
@@ -174,7 +205,11 @@ test('40 collections at 80x24: the report scrolls a line with j/k, a page with p
 	t.deepEqual(view.lines().slice(3), top);
 	t.false(closed);
 	await press(view, 'q');
-	await waitForFrame(() => (closed ? 'closed' : ''), frame => frame === 'closed', 'q to close the report');
+	await waitForFrame(
+		() => (closed ? 'closed' : ''),
+		frame => frame === 'closed',
+		'q to close the report',
+	);
 	view.unmount();
 });
 

@@ -1,7 +1,7 @@
 /** @jsxRuntime automatic */
 /** @jsxImportSource react */
 import test from 'ava';
-import {Profiler, type ComponentType} from 'react';
+import {type ComponentType, Profiler} from 'react';
 import {panels} from '../../source/tui/panels/registry.js';
 import type {PanelProps} from '../../source/tui/panels/types.js';
 import {createProject, migrationSource} from '../helpers/project.js';
@@ -24,9 +24,12 @@ function countRenders(id: string): {count: () => number; restore: () => void} {
 			<Original {...props} />
 		</Profiler>
 	);
-	return {count: () => count, restore: () => {
+	return {
+		count: () => count,
+		restore: () => {
 			definition.Component = Original;
-		}};
+		},
+	};
 }
 
 test.serial("a running job's progress does not re-render the panel under it", async t => {

@@ -26,7 +26,9 @@ export function CommandLineView({title, line, copied, width, onClose}: CommandLi
 	});
 	return (
 		<Box flexDirection="column" width={width}>
-			<Text bold color="cyan">{clip(`The CLI line of "${title}"`, width)}</Text>
+			<Text bold color="cyan">
+				{clip(`The CLI line of "${title}"`, width)}
+			</Text>
 			<Text> </Text>
 			{wrapCommandLine(line, width).map((row, index) => (
 				<Text key={String(index)}>{row}</Text>

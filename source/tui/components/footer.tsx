@@ -20,8 +20,14 @@ export function Footer({hints, pinned = [], width}: {hints: Hint[]; pinned?: Hin
 		<Box width={width}>
 			{[...parts, ...pinned].map(part => (
 				<Text key={part.label + part.hint}>
-					<Text bold color="cyan">{part.label}</Text>
-					<Text dimColor> {part.hint}{'  '}</Text>
+					<Text bold color="cyan">
+						{part.label}
+					</Text>
+					<Text dimColor>
+						{' '}
+						{part.hint}
+						{'  '}
+					</Text>
 				</Text>
 			))}
 		</Box>

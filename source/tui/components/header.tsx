@@ -7,7 +7,9 @@ export function Header({version, folder, width}: {version: string; folder: strin
 	const right = ': command  ? help';
 	return (
 		<Box width={width}>
-			<Text bold color="magenta">{left}</Text>
+			<Text bold color="magenta">
+				{left}
+			</Text>
 			<Text dimColor> {clip(folder, Math.max(0, width - left.length - right.length - 2))}</Text>
 			<Box flexGrow={1} />
 			<Text dimColor>{right}</Text>

@@ -1,6 +1,6 @@
 import {helpSections} from '../keymap.js';
-import {fit} from './text.js';
 import {Modal} from './modal.js';
+import {fit} from './text.js';
 
 /** The help overlay's lines, drawn from the keymap. */
 export function helpLines(): string[] {

@@ -1,7 +1,7 @@
 import {Box, Text} from 'ink';
 import {formatDuration} from '../../core/progress.js';
 import {useNow} from '../hooks/use-now.js';
-import {jobElapsedMs, overallFraction, type JobLine, type JobState, type TaskProgress} from '../state/job-state.js';
+import {type JobLine, type JobState, jobElapsedMs, overallFraction, type TaskProgress} from '../state/job-state.js';
 import {ProgressBar} from './progress-bar.js';
 import {clip, fit} from './text.js';
 
@@ -65,7 +65,8 @@ export function JobView({job, width, height, now}: JobViewProps) {
 	const elapsed = formatDuration(jobElapsedMs(job, now ?? live));
 	const status = statusText[job.status];
 	// Jobs without steps (backup, restore, copy) show their documents in the task bars instead.
-	const steps = job.steps.total === undefined ? (job.steps.done > 0 ? `${job.steps.done} done` : '') : `${job.steps.done}/${job.steps.total}`;
+	const steps =
+		job.steps.total === undefined ? (job.steps.done > 0 ? `${job.steps.done} done` : '') : `${job.steps.done}/${job.steps.total}`;
 	const shownTasks = job.tasks.slice(-3);
 	const labelWidth = Math.min(28, Math.floor(width / 3));
 	const barWidth = Math.max(10, Math.min(30, width - labelWidth - 40));
@@ -77,9 +78,16 @@ export function JobView({job, width, height, now}: JobViewProps) {
 			<Box>
 				<Text bold>{clip(job.title, width - 30)}</Text>
 				<Text color={status.color}> {job.cancelRequested && job.status === 'running' ? 'cancelling' : status.text}</Text>
-				<Text dimColor>{'  elapsed '}{elapsed}</Text>
+				<Text dimColor>
+					{'  elapsed '}
+					{elapsed}
+				</Text>
 			</Box>
-			{job.command === undefined ? null : <Text dimColor wrap="truncate-end">$ {job.command}</Text>}
+			{job.command === undefined ? null : (
+				<Text dimColor wrap="truncate-end">
+					$ {job.command}
+				</Text>
+			)}
 			<Box>
 				<Text>{fit('overall', labelWidth)} </Text>
 				<ProgressBar fraction={overallFraction(job)} width={barWidth} />

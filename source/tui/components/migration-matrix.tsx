@@ -16,7 +16,9 @@ export function MigrationMatrix({matrix, width, rows}: {matrix: AsyncState<Matri
 	const bodyRows = Math.max(1, rows - 2 - errors.length);
 	return (
 		<Box flexDirection="column">
-			<Text bold dimColor wrap="truncate">{header}</Text>
+			<Text bold dimColor wrap="truncate">
+				{header}
+			</Text>
 			{lines.slice(0, bodyRows).map(line => (
 				<Text key={line.key} wrap="truncate">
 					{fit(line.key, keyWidth)} {line.cells.join(' ')}
@@ -24,7 +26,9 @@ export function MigrationMatrix({matrix, width, rows}: {matrix: AsyncState<Matri
 			))}
 			{lines.length > bodyRows ? <Text dimColor>… {lines.length - bodyRows} more</Text> : null}
 			{errors.map(column => (
-				<Text key={column.environment} color="red" wrap="truncate">? {column.environment}: {column.error}</Text>
+				<Text key={column.environment} color="red" wrap="truncate">
+					? {column.environment}: {column.error}
+				</Text>
 			))}
 			<Text dimColor>{'✔ completed  ✘ failed  ⋯ processing  · new  ? unreadable'}</Text>
 		</Box>

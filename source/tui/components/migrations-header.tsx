@@ -29,9 +29,15 @@ export function MigrationsHeader({state, width}: {state: Pick<MigrationsState, '
 			<Box height={1} overflow="hidden">
 				<Text dimColor>environment </Text>
 				<Text color="cyan">◂ </Text>
-				<Text bold color={environment?.protected ? 'red' : 'green'}>{name}</Text>
+				<Text bold color={environment?.protected ? 'red' : 'green'}>
+					{name}
+				</Text>
 				<Text color="cyan"> ▸</Text>
-				<Text dimColor>{'  '}{environment?.database}{'  '}</Text>
+				<Text dimColor>
+					{'  '}
+					{environment?.database}
+					{'  '}
+				</Text>
 				<Text>{summary}</Text>
 			</Box>
 			{lock ? <LockLine lock={lock} width={width} /> : null}
@@ -46,7 +52,12 @@ function LockLine({lock, width}: {lock: LockInfo; width: number}) {
 	return (
 		<Text wrap="truncate">
 			<Text color={lock.state === 'live' ? 'red' : 'yellow'}>{clip(text, width)}</Text>
-			{hint ? <Text dimColor>{'  '}{unlockHint}</Text> : null}
+			{hint ? (
+				<Text dimColor>
+					{'  '}
+					{unlockHint}
+				</Text>
+			) : null}
 		</Text>
 	);
 }

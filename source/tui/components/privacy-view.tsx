@@ -47,7 +47,13 @@ export function PrivacyView({environment, width, height, onClose, isActive}: Pri
 	const {reading, error} = report;
 	let status: ReportLine;
 	if (error) status = [{text: `privacy: unknown (${error}); r reads again`, color: 'red'}];
-	else if (reading) status = [{text: `Reading a sample of ${environment}: ${reading.task}${reading.total === undefined ? '' : ` ${reading.done}/${reading.total}`}…`, dim: true}];
+	else if (reading)
+		status = [
+			{
+				text: `Reading a sample of ${environment}: ${reading.task}${reading.total === undefined ? '' : ` ${reading.done}/${reading.total}`}…`,
+				dim: true,
+			},
+		];
 	else status = report.result ? privacySummary(report.result) : [];
 	return (
 		<Box flexDirection="column" width={width} height={height} overflow="hidden">

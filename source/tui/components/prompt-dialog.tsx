@@ -64,17 +64,38 @@ export function PromptDialog({request, width, onSettled}: PromptDialogProps) {
 			{request.kind === 'confirm' || request.kind === 'danger'
 				? request.question.details?.map(line => <Text key={line} color="yellow" wrap="wrap">{`! ${line}`}</Text>)
 				: null}
-			<Text bold wrap="wrap">{message}</Text>
-			{request.kind === 'danger' ? <Text>Type <Text bold color="red">{request.question.expected}</Text> to confirm:</Text> : null}
+			<Text bold wrap="wrap">
+				{message}
+			</Text>
+			{request.kind === 'danger' ? (
+				<Text>
+					Type{' '}
+					<Text bold color="red">
+						{request.question.expected}
+					</Text>{' '}
+					to confirm:
+				</Text>
+			) : null}
 			{request.kind === 'confirm' ? (
 				<Text>
-					<Text bold color="cyan">y</Text>{' yes   '}<Text bold color="cyan">n</Text>{' no   '}<Text dimColor>(enter: {request.question.default ? 'yes' : 'no'}, esc: cancel)</Text>
+					<Text bold color="cyan">
+						y
+					</Text>
+					{' yes   '}
+					<Text bold color="cyan">
+						n
+					</Text>
+					{' no   '}
+					<Text dimColor>(enter: {request.question.default ? 'yes' : 'no'}, esc: cancel)</Text>
 				</Text>
 			) : null}
 			{request.kind === 'select' ? (
 				<SelectInput
 					items={request.question.choices.map(choice => ({key: choice.value, label: choice.label ?? choice.value, value: choice.value}))}
-					initialIndex={Math.max(0, request.question.choices.findIndex(choice => choice.value === request.question.default))}
+					initialIndex={Math.max(
+						0,
+						request.question.choices.findIndex(choice => choice.value === request.question.default),
+					)}
 					limit={8}
 					onSelect={item => answer(() => request.resolve(item.value))}
 				/>

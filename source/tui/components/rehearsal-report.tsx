@@ -2,7 +2,7 @@ import {Box, Text} from 'ink';
 import {useMemo} from 'react';
 import type {RehearsalReport} from '../../core/rehearse/index.js';
 import {useReportKeys} from '../hooks/use-report-keys.js';
-import {reportLines, verdictLines, type ReportLine} from '../state/rehearsal-report-lines.js';
+import {type ReportLine, reportLines, verdictLines} from '../state/rehearsal-report-lines.js';
 import {useScrollState} from '../state/use-scroll-state.js';
 import {fit} from './text.js';
 

@@ -1,9 +1,9 @@
 import {Box, Text} from 'ink';
-import {formatBytes} from '../../core/format.js';
 import type {Environment} from '../../core/environments/index.js';
+import {formatBytes} from '../../core/format.js';
+import {counted} from '../../core/plural.js';
 import type {StatusEntry} from '../hooks/use-environment-statuses.js';
 import {clip} from './text.js';
-import {counted} from '../../core/plural.js';
 
 /** A status's short text and colour: `connected 3 ms`, `unreachable`, `checking…`, `half-swapped: run … to finish it`, `connected 3 ms, 1 abandoned scratch database`. */
 export function describeStatus(status: StatusEntry | undefined): {text: string; color: string} {
@@ -18,7 +18,15 @@ export function describeStatus(status: StatusEntry | undefined): {text: string; 
 }
 
 /** The selected environment (red when protected), its database and connection state. */
-export function StatusBar({environment, status, width}: {environment: Environment | undefined; status: StatusEntry | undefined; width: number}) {
+export function StatusBar({
+	environment,
+	status,
+	width,
+}: {
+	environment: Environment | undefined;
+	status: StatusEntry | undefined;
+	width: number;
+}) {
 	if (!environment) {
 		return (
 			<Box width={width}>
@@ -28,13 +36,18 @@ export function StatusBar({environment, status, width}: {environment: Environmen
 	}
 
 	const connection = describeStatus(status);
-	const size = status && !status.checking && status.reachable ? `  ${counted(status.collections, 'collection')}, ${formatBytes(status.dataSize)}` : '';
+	const size =
+		status && !status.checking && status.reachable ? `  ${counted(status.collections, 'collection')}, ${formatBytes(status.dataSize)}` : '';
 	return (
 		<Box width={width}>
 			<Text wrap="truncate">
 				<Text inverse color={environment.protected ? 'red' : 'green'} bold>{` ${environment.name} `}</Text>
 				{environment.protected ? <Text color="red"> protected</Text> : null}
-				<Text> {clip(environment.database, 24)}{'  '}</Text>
+				<Text>
+					{' '}
+					{clip(environment.database, 24)}
+					{'  '}
+				</Text>
 				<Text color={connection.color}>● {connection.text}</Text>
 				<Text dimColor>{size}</Text>
 			</Text>

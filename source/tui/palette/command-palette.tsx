@@ -1,7 +1,7 @@
 import {Box, Text} from 'ink';
 import {clip} from '../components/text.js';
 import {TextInput} from '../components/text-input.js';
-import {usageOf, type PaletteCommand} from './commands.js';
+import {type PaletteCommand, usageOf} from './commands.js';
 import type {PaletteState} from './palette-state.js';
 
 /** Rows the palette takes at the bottom of the panel area. */
@@ -27,7 +27,9 @@ export function CommandPalette({state, commands, width, onChange, onSubmit}: Com
 	return (
 		<Box flexDirection="column" width={width} height={paletteRows}>
 			<Box>
-				<Text bold color="cyan">:</Text>
+				<Text bold color="cyan">
+					:
+				</Text>
 				<TextInput key={state.revision} value={state.text} onChange={onChange} onSubmit={onSubmit} />
 			</Box>
 			<Box>{below}</Box>

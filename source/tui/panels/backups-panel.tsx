@@ -1,19 +1,19 @@
 import {Box, Text} from 'ink';
 import {useState} from 'react';
+import {counted} from '../../core/plural.js';
 import {FilterLine} from '../components/filter-line.js';
-import {layoutColumns, tableLine, type Column} from '../components/text.js';
+import {LoadError} from '../components/load-error.js';
+import {TableHeader} from '../components/table-header.js';
+import {type Column, layoutColumns, tableLine} from '../components/text.js';
 import {useTui} from '../context.js';
 import {useAsync} from '../hooks/use-async.js';
 import {useListKeys} from '../hooks/use-list-keys.js';
+import {newBackup} from '../jobs/backup-job.js';
 import type {Action} from '../keymap.js';
 import {backupCells, backupDetails, backupFilterText} from '../state/backup-rows.js';
 import {applyFilter, scrollOffset, useListState} from '../state/use-list-state.js';
-import {newBackup} from '../jobs/backup-job.js';
 import {restoreBackup} from './backups-actions.js';
 import type {PanelProps} from './types.js';
-import {counted} from '../../core/plural.js';
-import {LoadError} from '../components/load-error.js';
-import {TableHeader} from '../components/table-header.js';
 
 const columns: Column[] = [
 	{title: 'BACKUP', width: 16, grow: true},
@@ -33,7 +33,10 @@ const columns: Column[] = [
 export function BackupsPanel({width, height, isActive}: PanelProps) {
 	const tui = useTui();
 	const [generation, setGeneration] = useState(0);
-	const catalogue = useAsync(async () => (await import('../../core/backups/index.js')).listBackups(tui.config), `${generation}:${tui.jobsSettled}`);
+	const catalogue = useAsync(
+		async () => (await import('../../core/backups/index.js')).listBackups(tui.config),
+		`${generation}:${tui.jobsSettled}`,
+	);
 	const [list, dispatch] = useListState();
 	const backups = applyFilter(catalogue.data?.backups ?? [], list.filter, backupFilterText);
 	const selected = backups[list.index];
@@ -70,7 +73,9 @@ export function BackupsPanel({width, height, isActive}: PanelProps) {
 			</Text>
 			<FilterLine filter={list.filter} filtering={list.filtering} onChange={filter => dispatch({type: 'set-filter', filter})} />
 			{warnings.slice(0, warningRows).map(warning => (
-				<Text key={warning} color="yellow" wrap="truncate">! {warning}</Text>
+				<Text key={warning} color="yellow" wrap="truncate">
+					! {warning}
+				</Text>
 			))}
 			{catalogue.error ? (
 				<LoadError error={catalogue.error} hint="r tries again" height={rows + 1} />
@@ -79,15 +84,25 @@ export function BackupsPanel({width, height, isActive}: PanelProps) {
 					<TableHeader columns={columns} widths={widths} />
 					<Box flexDirection="column" height={rows}>
 						{catalogue.data && backups.length === 0 ? (
-							<Text dimColor>{'  '}{list.filter ? `no backup matches "${list.filter}"` : 'no backups yet: n takes one'}</Text>
+							<Text dimColor>
+								{'  '}
+								{list.filter ? `no backup matches "${list.filter}"` : 'no backups yet: n takes one'}
+							</Text>
 						) : null}
 						{backups.slice(offset, offset + rows).map((entry, index) => {
 							const isSelected = offset + index === list.index;
 							const incomplete = entry.state === 'incomplete';
 							return (
-								<Text key={`${entry.location}:${entry.archive}`} inverse={isSelected && isActive} bold={isSelected} dimColor={incomplete} wrap="truncate">
+								<Text
+									key={`${entry.location}:${entry.archive}`}
+									inverse={isSelected && isActive}
+									bold={isSelected}
+									dimColor={incomplete}
+									wrap="truncate"
+								>
 									{isSelected ? '› ' : '  '}
-									{tableLine(backupCells(entry, today).slice(0, 5), widths.slice(0, 5))} <Text color={incomplete ? 'yellow' : 'green'}>{backupCells(entry, today)[5]}</Text>
+									{tableLine(backupCells(entry, today).slice(0, 5), widths.slice(0, 5))}{' '}
+									<Text color={incomplete ? 'yellow' : 'green'}>{backupCells(entry, today)[5]}</Text>
 								</Text>
 							);
 						})}
@@ -97,10 +112,15 @@ export function BackupsPanel({width, height, isActive}: PanelProps) {
 			<Box flexDirection="column" height={detailRows}>
 				{selected
 					? backupDetails(selected).map((line, index) => (
-						<Text key={String(index)} wrap="truncate" dimColor={index === 0} color={selected.state === 'incomplete' && index === 1 ? 'yellow' : undefined}>
-							{line}
-						</Text>
-					))
+							<Text
+								key={String(index)}
+								wrap="truncate"
+								dimColor={index === 0}
+								color={selected.state === 'incomplete' && index === 1 ? 'yellow' : undefined}
+							>
+								{line}
+							</Text>
+						))
 					: null}
 			</Box>
 		</Box>

@@ -1,22 +1,22 @@
 import {Box, Text} from 'ink';
 import {useEffect, useRef} from 'react';
-import {formatBytes} from '../../core/format.js';
 import type {Environment} from '../../core/environments/index.js';
+import {formatBytes} from '../../core/format.js';
+import {counted} from '../../core/plural.js';
 import {FilterLine} from '../components/filter-line.js';
 import {describeStatus} from '../components/status-bar.js';
-import {layoutColumns, tableLine, type Column} from '../components/text.js';
+import {TableHeader} from '../components/table-header.js';
+import {type Column, layoutColumns, tableLine} from '../components/text.js';
 import {useTui} from '../context.js';
 import type {StatusEntry} from '../hooks/use-environment-statuses.js';
 import {useListKeys} from '../hooks/use-list-keys.js';
+import {usePrivacyCounts} from '../hooks/use-privacy-counts.js';
 import type {Action} from '../keymap.js';
+import {privacyCountsLine} from '../state/privacy-lines.js';
+import type {Span} from '../state/rehearsal-report-lines.js';
 import {applyFilter, scrollOffset, useListState} from '../state/use-list-state.js';
 import {environmentActions} from './environment-actions.js';
 import type {PanelProps} from './types.js';
-import {counted} from '../../core/plural.js';
-import {usePrivacyCounts} from '../hooks/use-privacy-counts.js';
-import {privacyCountsLine} from '../state/privacy-lines.js';
-import type {Span} from '../state/rehearsal-report-lines.js';
-import {TableHeader} from '../components/table-header.js';
 
 const columns: Column[] = [
 	{title: 'NAME', width: 12},
@@ -32,7 +32,14 @@ const columns: Column[] = [
 export function environmentCells(environment: Environment, status: StatusEntry | undefined): string[] {
 	const reachable = status && !status.checking && status.reachable ? status : undefined;
 	const shown = describeStatus(status);
-	const state = status === undefined || status.checking ? 'checking…' : reachable ? `up ${Math.max(1, Math.round(reachable.latencyMs))} ms` : shown.text === 'unreachable' ? 'down' : shown.text;
+	const state =
+		status === undefined || status.checking
+			? 'checking…'
+			: reachable
+				? `up ${Math.max(1, Math.round(reachable.latencyMs))} ms`
+				: shown.text === 'unreachable'
+					? 'down'
+					: shown.text;
 	return [
 		environment.name,
 		environment.hosts.join(',') || environment.displayUri,
@@ -54,7 +61,11 @@ export function environmentCells(environment: Environment, status: StatusEntry |
 export function EnvironmentsPanel({width, height, isActive}: PanelProps) {
 	const tui = useTui();
 	const [list, dispatch] = useListState();
-	const environments = applyFilter(tui.config.environments, list.filter, environment => `${environment.name} ${environment.database} ${environment.hosts.join(',')}`);
+	const environments = applyFilter(
+		tui.config.environments,
+		list.filter,
+		environment => `${environment.name} ${environment.database} ${environment.hosts.join(',')}`,
+	);
 	const selected = environments[list.index];
 
 	const placed = useRef(false);
@@ -92,7 +103,13 @@ export function EnvironmentsPanel({width, height, isActive}: PanelProps) {
 			<FilterLine filter={list.filter} filtering={list.filtering} onChange={filter => dispatch({type: 'set-filter', filter})} />
 			<TableHeader columns={columns} widths={widths} />
 			<Box flexDirection="column" height={rows}>
-				{environments.length === 0 ? <Text dimColor>  no environment matches "{list.filter}"</Text> : null}
+				{environments.length === 0 ? (
+					<Text dimColor>
+						{'  no environment matches "'}
+						{list.filter}
+						{'"'}
+					</Text>
+				) : null}
 				{environments.slice(offset, offset + rows).map((environment, index) => {
 					const isSelected = offset + index === list.index;
 					const cells = environmentCells(environment, tui.statuses.get(environment.name));
@@ -135,13 +152,18 @@ function EnvironmentDetails({environment, status}: {environment: Environment; st
 		<>
 			<Text wrap="truncate">
 				<Text bold>{environment.name}</Text>
-				<Text dimColor> {environment.displayUri} → {environment.database}</Text>
+				<Text dimColor>
+					{' '}
+					{environment.displayUri} → {environment.database}
+				</Text>
 			</Text>
 			<Text wrap="truncate" color={environment.protected ? 'red' : 'green'}>
 				{environment.protected ? `protected (${environment.protectionReason}): actions ask you to type its name` : 'not protected'}
 				{environment.description ? <Text dimColor> · {environment.description}</Text> : null}
 			</Text>
-			<Text wrap="truncate" color={status && !status.checking && !status.reachable ? 'red' : undefined}>{state}</Text>
+			<Text wrap="truncate" color={status && !status.checking && !status.reachable ? 'red' : undefined}>
+				{state}
+			</Text>
 		</>
 	);
 }

@@ -1,16 +1,16 @@
 import {Box, Text} from 'ink';
-import {MigrationMatrix} from '../components/migration-matrix.js';
 import {FilterLine} from '../components/filter-line.js';
+import {LoadError} from '../components/load-error.js';
+import {MigrationMatrix} from '../components/migration-matrix.js';
 import {MigrationsHeader} from '../components/migrations-header.js';
-import {fit, layoutColumns, tableLine, type Column} from '../components/text.js';
+import {TableHeader} from '../components/table-header.js';
+import {type Column, fit, layoutColumns, tableLine} from '../components/text.js';
 import {useTui} from '../context.js';
 import {useMigrationsKeys} from '../hooks/use-migrations-keys.js';
 import {migrationCells} from '../state/migration-rows.js';
-import {useMigrationsState, type MigrationsState} from '../state/use-migrations-state.js';
 import {scrollOffset} from '../state/use-list-state.js';
+import {type MigrationsState, useMigrationsState} from '../state/use-migrations-state.js';
 import type {PanelProps} from './types.js';
-import {LoadError} from '../components/load-error.js';
-import {TableHeader} from '../components/table-header.js';
 
 /** The list's columns; MARKS only takes room when a row has a mark. */
 function columnsFor(marksWidth: number): Column[] {
@@ -54,12 +54,22 @@ export function MigrationsPanel({width, height, isActive}: PanelProps) {
 	);
 }
 
-function MigrationList({state, today, width, rows: bodyRows, isActive}: {state: MigrationsState; today: Date; width: number; rows: number; isActive: boolean}) {
+function MigrationList({
+	state,
+	today,
+	width,
+	rows: bodyRows,
+	isActive,
+}: {
+	state: MigrationsState;
+	today: Date;
+	width: number;
+	rows: number;
+	isActive: boolean;
+}) {
 	const {report, rows, list} = state;
 	if (report.error) {
-		return (
-			<LoadError error={report.error} hint="r tries again; ←/→ picks another environment" />
-		);
+		return <LoadError error={report.error} hint="r tries again; ←/→ picks another environment" />;
 	}
 
 	const marksWidth = Math.max(0, ...rows.map(row => row.marks.join(', ').length));
@@ -70,14 +80,20 @@ function MigrationList({state, today, width, rows: bodyRows, isActive}: {state: 
 		<Box flexDirection="column">
 			<TableHeader columns={columns} widths={widths} />
 			<Box flexDirection="column" height={bodyRows}>
-				{report.data && rows.length === 0 ? <Text dimColor>{'  '}{list.filter ? `no migration matches "${list.filter}"` : 'no migrations yet: g generates one'}</Text> : null}
+				{report.data && rows.length === 0 ? (
+					<Text dimColor>
+						{'  '}
+						{list.filter ? `no migration matches "${list.filter}"` : 'no migrations yet: g generates one'}
+					</Text>
+				) : null}
 				{rows.slice(offset, offset + bodyRows).map((row, index) => {
 					const isSelected = offset + index === list.index;
 					const cells = migrationCells(row, today);
 					return (
 						<Text key={row.key} inverse={isSelected && isActive} bold={isSelected} wrap="truncate">
 							{isSelected ? '› ' : '  '}
-							<Text color={stateColors[row.state]}>{fit(cells[0] ?? '', widths[0] ?? 0)}</Text> {tableLine(cells.slice(1, 4), widths.slice(1, 4))}
+							<Text color={stateColors[row.state]}>{fit(cells[0] ?? '', widths[0] ?? 0)}</Text>{' '}
+							{tableLine(cells.slice(1, 4), widths.slice(1, 4))}
 							{marksWidth > 0 ? <Text color="yellow"> {fit(cells[4] ?? '', widths[4] ?? 0)}</Text> : null}
 						</Text>
 					);

@@ -1,8 +1,11 @@
 import path from 'node:path';
 import {Box, Text} from 'ink';
 import {useState} from 'react';
+import {counted} from '../../core/plural.js';
 import {FilterLine} from '../components/filter-line.js';
-import {layoutColumns, tableLine, type Column} from '../components/text.js';
+import {LoadError} from '../components/load-error.js';
+import {TableHeader} from '../components/table-header.js';
+import {type Column, layoutColumns, tableLine} from '../components/text.js';
 import {useTui} from '../context.js';
 import {useAsync} from '../hooks/use-async.js';
 import {useListKeys} from '../hooks/use-list-keys.js';
@@ -10,9 +13,6 @@ import type {Action} from '../keymap.js';
 import {applyFilter, scrollOffset, useListState} from '../state/use-list-state.js';
 import {runQuerySet} from './querysets-actions.js';
 import type {PanelProps} from './types.js';
-import {counted} from '../../core/plural.js';
-import {LoadError} from '../components/load-error.js';
-import {TableHeader} from '../components/table-header.js';
 
 const columns: Column[] = [
 	{title: 'QUERYSET', width: 22},
@@ -30,7 +30,11 @@ export function QuerySetsPanel({width, height, isActive}: PanelProps) {
 	const [generation, setGeneration] = useState(0);
 	const found = useAsync(async () => (await import('../../core/querysets/index.js')).listQuerySets(tui.config), String(generation));
 	const [list, dispatch] = useListState();
-	const querySets = applyFilter(found.data ?? [], list.filter, querySet => `${querySet.name} ${path.basename(querySet.file)} ${querySet.params.join(' ')}`);
+	const querySets = applyFilter(
+		found.data ?? [],
+		list.filter,
+		querySet => `${querySet.name} ${path.basename(querySet.file)} ${querySet.params.join(' ')}`,
+	);
 	const selected = querySets[list.index];
 
 	const onAction = (action: Action) => {
@@ -49,7 +53,13 @@ export function QuerySetsPanel({width, height, isActive}: PanelProps) {
 		<Box flexDirection="column" width={width} height={height}>
 			<Text wrap="truncate">
 				<Text dimColor>querysets </Text>
-				<Text>{found.data ? `${counted(count, 'QuerySet')} in ${path.relative(tui.config.root, tui.config.querysetsDir) || '.'}/` : found.loading ? 'reading…' : ''}</Text>
+				<Text>
+					{found.data
+						? `${counted(count, 'QuerySet')} in ${path.relative(tui.config.root, tui.config.querysetsDir) || '.'}/`
+						: found.loading
+							? 'reading…'
+							: ''}
+				</Text>
 			</Text>
 			<FilterLine filter={list.filter} filtering={list.filtering} onChange={filter => dispatch({type: 'set-filter', filter})} />
 			{found.error ? (
@@ -59,7 +69,10 @@ export function QuerySetsPanel({width, height, isActive}: PanelProps) {
 					<TableHeader columns={columns} widths={widths} />
 					<Box flexDirection="column" height={rows}>
 						{found.data && querySets.length === 0 ? (
-							<Text dimColor>{'  '}{list.filter ? `no QuerySet matches "${list.filter}"` : 'no QuerySets yet: monarch generate_query_set <name> writes one'}</Text>
+							<Text dimColor>
+								{'  '}
+								{list.filter ? `no QuerySet matches "${list.filter}"` : 'no QuerySets yet: monarch generate_query_set <name> writes one'}
+							</Text>
 						) : null}
 						{querySets.slice(offset, offset + rows).map((querySet, index) => {
 							const isSelected = offset + index === list.index;
@@ -74,7 +87,9 @@ export function QuerySetsPanel({width, height, isActive}: PanelProps) {
 					</Box>
 				</>
 			)}
-			<Text dimColor wrap="truncate">{selected ? `enter: back up or copy what ${selected.name} picks` : ' '}</Text>
+			<Text dimColor wrap="truncate">
+				{selected ? `enter: back up or copy what ${selected.name} picks` : ' '}
+			</Text>
 		</Box>
 	);
 }

@@ -11,7 +11,15 @@ import type {Project} from '../../helpers/project.js';
 export async function openApp(t: ExecutionContext, project: Project, options: {now?: Date} = {}) {
 	const config = await loadConfig({cwd: project.dir});
 	const {now} = options;
-	const app = render(<App config={config} channel={createPromptChannel()} version="9.9.9" pingTimeoutMs={2000} now={now ? () => new Date(now) : undefined} />);
+	const app = render(
+		<App
+			config={config}
+			channel={createPromptChannel()}
+			version="9.9.9"
+			pingTimeoutMs={2000}
+			now={now ? () => new Date(now) : undefined}
+		/>,
+	);
 	t.teardown(() => app.unmount());
 	return app;
 }
