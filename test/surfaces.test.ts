@@ -10,12 +10,11 @@
  * first).
  */
 import {existsSync, readdirSync, readFileSync} from 'node:fs';
-import {isBuiltin} from 'node:module';
 import path from 'node:path';
 import {fileURLToPath} from 'node:url';
 import test from 'ava';
-import {build} from 'esbuild';
 import ts from 'typescript';
+import {packagesReached} from './helpers/packages-reached.js';
 
 const source = fileURLToPath(new URL('../source/', import.meta.url));
 const core = path.join(source, 'core');
@@ -164,32 +163,7 @@ test('the CLI imports no subsystem value statically, but the few commander parse
 
 test('a static import of any front door is cheap: it reaches no npm package (heavy modules load when their function is called)', async t => {
 	const reached: Record<string, string[]> = {};
-	for (const name of subsystems) {
-		const packages = new Set<string>();
-		await build({
-			entryPoints: [path.join(dist, name, 'index.js')],
-			bundle: true,
-			write: false,
-			platform: 'node',
-			format: 'esm',
-			logLevel: 'silent',
-			plugins: [
-				{
-					name: 'static-imports',
-					setup(builder) {
-						builder.onResolve({filter: /.*/}, args => {
-							if (args.kind === 'entry-point') return undefined;
-							if (args.kind === 'dynamic-import' || isBuiltin(args.path)) return {path: args.path, external: true};
-							if (args.path.startsWith('.')) return undefined;
-							packages.add(args.path);
-							return {path: args.path, external: true};
-						});
-					},
-				},
-			],
-		});
-		reached[name] = [...packages].sort();
-	}
+	for (const name of subsystems) reached[name] = await packagesReached(path.join(dist, name, 'index.js'));
 
 	t.deepEqual(reached, Object.fromEntries(subsystems.map(name => [name, []])));
 });

@@ -7,41 +7,11 @@
  * test names the packages the path reaches. Reads the build (`npm test`
  * builds first).
  */
-import {isBuiltin} from 'node:module';
 import {fileURLToPath} from 'node:url';
 import test from 'ava';
-import {build} from 'esbuild';
+import {packagesReached} from '../helpers/packages-reached.js';
 
 const dist = fileURLToPath(new URL('../../dist/', import.meta.url));
-
-/** The npm packages `entry` reaches through static imports (and require calls), dynamic imports left out. */
-async function packagesReached(entry: string): Promise<string[]> {
-	const reached = new Set<string>();
-	await build({
-		entryPoints: [entry],
-		bundle: true,
-		write: false,
-		platform: 'node',
-		format: 'esm',
-		logLevel: 'silent',
-		plugins: [
-			{
-				name: 'static-imports',
-				setup(builder) {
-					builder.onResolve({filter: /.*/}, args => {
-						if (args.kind === 'entry-point') return undefined;
-						if (args.kind === 'dynamic-import' || isBuiltin(args.path)) return {path: args.path, external: true};
-						if (args.path.startsWith('.')) return undefined;
-						const parts = args.path.split('/');
-						reached.add(args.path.startsWith('@') ? parts.slice(0, 2).join('/') : parts[0]!);
-						return {path: args.path, external: true};
-					});
-				},
-			},
-		],
-	});
-	return [...reached].sort();
-}
 
 test('the CLI entry point loads no package before it knows what to run', async t => {
 	t.deepEqual(await packagesReached(`${dist}cli/main.js`), []);
