@@ -22,6 +22,7 @@ const environment = (name: string, isProtected = false): Environment => ({
 	description: undefined,
 	personalData: false,
 	missingVariables: [],
+	requireRehearsal: undefined,
 });
 
 const backup = (archive: string, state: BackupEntry['state'] = 'complete'): BackupEntry => ({
