@@ -3,9 +3,10 @@
  * environment with `migrate.requireRehearsal` migrates only after a passing
  * `monarch rehearse` of exactly its pending set, young enough by its server's
  * clock; each refusal is exit 2, one line, nothing written; `--unrehearsed`
- * goes past it and history says so; `--plan` exits 0 or 3; the estimate of a
- * QuerySet's rehearsal holds within a factor of 2; the confirmation shows the
- * evidence before the typed name.
+ * goes past it and history says so; `--plan` exits 0 or 3; the confirmation
+ * shows the evidence before the typed name. (The estimate's test is
+ * migrate-estimate.test.ts, alone in its file so no other test's load skews
+ * its timings.)
  */
 import {randomBytes} from 'node:crypto';
 import {readdir, readFile, rm, writeFile} from 'node:fs/promises';
@@ -109,10 +110,10 @@ test('without a rehearsal, migrate and migrate_one refuse in one line (exit 2) a
 
 	const refused = await refusal(t, project, ['migrate', 'production', '--yes']);
 	t.is(refused.code, 2);
-	t.is(refused.line, `migrate production refused: no rehearsal of production is stored; nothing was changed ${hint}`);
+	t.is(refused.line, `Error: migrate production refused: no rehearsal of production is stored; nothing was changed ${hint}`);
 	const one = await refusal(t, project, ['migrate_one', keys[0]!, 'production', '--yes']);
 	t.is(one.code, 2);
-	t.regex(one.line, /^migrate_one production refused: no rehearsal of production is stored; nothing was changed/);
+	t.regex(one.line, /^Error: migrate_one production refused: no rehearsal of production is stored; nothing was changed/);
 	const planned = await plan(project);
 	t.is(planned.code, 3);
 	t.like(planned.plan, {
@@ -183,7 +184,7 @@ test('the gate refuses a file edited after its rehearsal (checksum), other migra
 	t.is(edited.code, 2);
 	t.is(
 		edited.line,
-		`migrate production refused: 20261202000000_flag_dogs changed since ${passed.id} rehearsed it (another checksum); nothing was changed ${hint}`,
+		`Error: migrate production refused: 20261202000000_flag_dogs changed since ${passed.id} rehearsed it (another checksum); nothing was changed ${hint}`,
 	);
 	t.like((await plan(project)).plan, {passes: false, gate: {reason: 'changed-file'}});
 	await writeFile(file, flagDogs);
@@ -196,7 +197,7 @@ test('the gate refuses a file edited after its rehearsal (checksum), other migra
 	t.is(other.code, 2);
 	t.is(
 		other.line,
-		`migrate production refused: the latest rehearsal (${passed.id}) was of other migrations: not rehearsed: 20261203000000_more; nothing was changed ${hint}`,
+		`Error: migrate production refused: the latest rehearsal (${passed.id}) was of other migrations: not rehearsed: 20261203000000_more; nothing was changed ${hint}`,
 	);
 	t.deepEqual(await untouched(project), before);
 
@@ -209,7 +210,7 @@ test('the gate refuses a file edited after its rehearsal (checksum), other migra
 	t.regex(
 		failed.line,
 		new RegExp(
-			`^migrate production refused: the latest rehearsal of these 3 pending migrations \\(${failedReport.id}, a copy taken \\d+ s ago\\) failed: 20261203000000_more: more is broken; nothing was changed`,
+			`^Error: migrate production refused: the latest rehearsal of these 3 pending migrations \\(${failedReport.id}, a copy taken \\d+ s ago\\) failed: 20261203000000_more: more is broken; nothing was changed`,
 		),
 	);
 	t.deepEqual(await untouched(project), before);
@@ -251,7 +252,7 @@ test('the age is measured by the server clock: a skewed local clock neither make
 	t.regex(
 		refused.stderr.trim(),
 		new RegExp(
-			`^migrate production refused: the latest rehearsal of these 2 pending migrations \\(${id}, a copy taken 25 h ago\\) is older than 24h; nothing was changed`,
+			`^Error: migrate production refused: the latest rehearsal of these 2 pending migrations \\(${id}, a copy taken 25 h ago\\) is older than 24h; nothing was changed`,
 		),
 	);
 	const planned = await project.monarch(['migrate', 'production', '--plan', '--json'], {env: skewed});
@@ -260,54 +261,10 @@ test('the age is measured by the server clock: a skewed local clock neither make
 	t.is((await history(project)).length, 0);
 });
 
-/** Production's `items`: `count` documents, a tenth of them in group 0 (what TenthQuerySet copies). */
-const touchEach = migrationSource(
-	'TouchEach',
-	`\t\tconst items = this.database.collection('items');
-\t\tfor await (const item of items.find({}, {projection: {_id: 1}})) await items.updateOne({_id: item._id}, {$set: {touched: true}});`,
-);
-const tenthQuerySet = `import {QuerySet} from 'monarch';
-
-export default class TenthQuerySet extends QuerySet {
-	async run() {
-		await this.dumpCollection('items', {group: 0});
-	}
-}
-`;
-
-test("the estimate from a QuerySet's tenth of production is within a factor of 2 of the run on production", async t => {
-	const project = await shop(t, {
-		requireRehearsal: {within: '24h', querySet: true},
-		migrations: {'20261201000000_touch_each.ts': touchEach},
-	});
-	await writeFile(path.join(project.dir, 'querysets', 'tenth.ts'), tenthQuerySet);
-	const items = project.db('production').collection<Loose>('items');
-	await items.insertMany(Array.from({length: 3000}, (_, index) => ({_id: index, group: index % 10})));
-
-	const report = await rehearse(project, ['-q', 'TenthQuerySet']);
-	t.true(report.verdict.passed);
-	t.is(report.copied.documents, 300);
-	const {code, plan: planned} = await plan(project);
-	t.is(code, 0);
-	const estimate = planned.estimate!;
-	t.like(estimate, {copyDocuments: 300, targetDocuments: 3000});
-
-	const ran = await project.monarch(['migrate', 'production', '--yes']);
-	t.is(ran.code, 0, ran.stderr);
-	const [entry] = await history(project);
-	const actual = entry!.durationMs as number;
-	const ratio = estimate.estimatedMs / actual;
-	t.log(
-		`rehearsed ${estimate.rehearsedMs} ms on 300 documents; estimated ${estimate.estimatedMs} ms; ran ${actual} ms (ratio ${ratio.toFixed(2)})`,
-	);
-	t.true(ratio >= 0.5 && ratio <= 2, `estimate ${estimate.estimatedMs} ms, actual ${actual} ms`);
-	t.is(entry!.rehearsal, report.id);
-});
-
 test('in a terminal, the confirmation shows the rehearsal, the safety backup and the estimate before the typed name; an environment never rehearsed says so', async t => {
 	const project = await shop(t);
 	const report = await rehearse(project);
-	const terminal = await openTerminal(t, {cwd: project.dir, columns: 100, rows: 24, args: ['migrate', 'production']});
+	const terminal = await openTerminal(t, {cwd: project.dir, columns: 140, rows: 24, args: ['migrate', 'production']});
 	const screen = await terminal.waitFor('Type "production" to go on:');
 	const lines = screen.split('\n');
 	const asked = lines.findIndex(line => line.startsWith('Run 2 pending migrations on protected environment "production"'));
@@ -327,9 +284,9 @@ test('in a terminal, the confirmation shows the rehearsal, the safety backup and
 	t.is((await history(project))[0]?.rehearsal, report.id);
 
 	const other = await shop(t, {requireRehearsal: false});
-	const second = await openTerminal(t, {cwd: other.dir, columns: 100, rows: 24, args: ['migrate', 'production']});
+	const second = await openTerminal(t, {cwd: other.dir, columns: 140, rows: 24, args: ['migrate', 'production']});
 	const unrehearsed = await second.waitFor('Type "production" to go on:');
-	t.regex(unrehearsed, /\nNot rehearsed: no rehearsal of production is stored\nSafety backup first: /);
+	t.regex(unrehearsed, /(?:^|\n)Not rehearsed: no rehearsal of production is stored\nSafety backup first: /);
 	await second.press('Enter');
 	await second.waitFor('EXIT=2');
 	t.is((await history(other)).length, 0);
