@@ -5,14 +5,14 @@
  * in its file (and so run by itself), so no other test of the file loads the
  * machine during one of the two runs it compares.
  */
-import {randomBytes} from 'node:crypto';
 import {writeFile} from 'node:fs/promises';
 import path from 'node:path';
 import test from 'ava';
 import type {MigratePlan} from '../source/core/rehearse/plan.js';
 import type {RehearsalReport} from '../source/core/rehearse/report.js';
 import type {Loose} from './helpers/backup-data.js';
-import {createProject, migrationSource, testMongoUri} from './helpers/project.js';
+import {gatedProject} from './helpers/gated-project.js';
+import {migrationSource} from './helpers/project.js';
 
 /**
  * A migration whose work grows with the documents and nothing else: every item read and digested (400 rounds of
@@ -39,17 +39,9 @@ export default class TenthQuerySet extends QuerySet {
 `;
 
 test("the estimate from a QuerySet's tenth of production is within a factor of 2 of the run on production", async t => {
-	const project = await createProject(t, {
-		environments: {
-			production: {
-				uri: testMongoUri(),
-				database: `t_${randomBytes(4).toString('hex')}_prod`,
-				protected: true,
-				migrate: {requireRehearsal: {within: '24h', querySet: true}},
-			},
-		},
+	const project = await gatedProject(t, {
+		requireRehearsal: {within: '24h', querySet: true},
 		migrations: {'20261201000000_digest_each.ts': digestEach},
-		config: {backups: {local: {dir: 'backups'}}},
 	});
 	await writeFile(path.join(project.dir, 'querysets', 'tenth.ts'), tenthQuerySet);
 	const items = project.db('production').collection<Loose>('items');

@@ -8,39 +8,22 @@
  * migrate-estimate.test.ts, alone in its file so no other test's load skews
  * its timings.)
  */
-import {randomBytes} from 'node:crypto';
 import {readdir, readFile, rm, writeFile} from 'node:fs/promises';
 import path from 'node:path';
 import test, {type ExecutionContext} from 'ava';
 import type {MigratePlan} from '../source/core/rehearse/plan.js';
 import type {RehearsalReport} from '../source/core/rehearse/report.js';
 import {type Loose, snapshot} from './helpers/backup-data.js';
-import {createProject, migrationSource, type Project, testMongoUri} from './helpers/project.js';
+import {gatedProject, gateMigrations} from './helpers/gated-project.js';
+import {migrationSource, type Project} from './helpers/project.js';
 import {openTerminal} from './tui/helpers/tmux.js';
 
-const insertOwners = migrationSource('InsertOwners', "\t\tawait this.database.collection('owners').insertMany([{_id: 101}, {_id: 102}]);");
-const flagDogs = migrationSource('FlagDogs', "\t\tawait this.database.collection('dogs').updateMany({}, {$set: {flagged: true}});");
-const migrations = {'20261201000000_insert_owners.ts': insertOwners, '20261202000000_flag_dogs.ts': flagDogs};
-const keys = ['20261201000000_insert_owners', '20261202000000_flag_dogs'];
+const keys = Object.keys(gateMigrations).map(file => file.replace(/\.ts$/, ''));
+const flagDogs = gateMigrations['20261202000000_flag_dogs.ts'];
 
-/** A protected production that requires a rehearsal within `within`, with dogs, owners and local backups (where reports are kept). */
-async function shop(
-	t: ExecutionContext,
-	options: {requireRehearsal?: unknown; migrations?: Record<string, string>; now?: string} = {},
-): Promise<Project> {
-	const project = await createProject(t, {
-		now: options.now ?? '2026-03-01T09:30:00.000Z',
-		environments: {
-			production: {
-				uri: testMongoUri(),
-				database: `t_${randomBytes(4).toString('hex')}_prod`,
-				protected: true,
-				migrate: {requireRehearsal: options.requireRehearsal ?? '24h'},
-			},
-		},
-		migrations: options.migrations ?? migrations,
-		config: {backups: {local: {dir: 'backups'}}},
-	});
+/** A gated production (helpers/gated-project.ts) with five dogs and an owner. */
+async function shop(t: ExecutionContext, options: {requireRehearsal?: unknown} = {}): Promise<Project> {
+	const project = await gatedProject(t, {now: '2026-03-01T09:30:00.000Z', ...options});
 	const db = project.db('production');
 	await db.collection<Loose>('dogs').insertMany(Array.from({length: 5}, (_, index) => ({_id: index, name: `dog ${index}`})));
 	await db.collection<Loose>('owners').insertOne({_id: 1});

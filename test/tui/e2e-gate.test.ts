@@ -1,27 +1,12 @@
-import {randomBytes} from 'node:crypto';
 import test from 'ava';
-import {createProject, migrationSource, testMongoUri} from '../helpers/project.js';
+import {gatedProject} from '../helpers/gated-project.js';
 import {openTerminal} from './helpers/tmux.js';
 
 /** The screen as one line of words: the dialog's borders and the wrapping of its long lines left out. */
 const flat = (screen: string) => screen.replaceAll(/[│╭╮╰╯─]/g, ' ').replaceAll(/\s+/g, ' ');
 
-const insertOwners = migrationSource('InsertOwners', "\t\tawait this.database.collection('owners').insertMany([{_id: 101}, {_id: 102}]);");
-const flagDogs = migrationSource('FlagDogs', "\t\tawait this.database.collection('dogs').updateMany({}, {$set: {flagged: true}});");
-
 test('in a terminal at 80x24, m on a production that requires a rehearsal is refused in one line, then after R its dialog shows the evidence before the typed name', async t => {
-	const project = await createProject(t, {
-		environments: {
-			production: {
-				uri: testMongoUri(),
-				database: `t_${randomBytes(4).toString('hex')}_prod`,
-				protected: true,
-				migrate: {requireRehearsal: '24h'},
-			},
-		},
-		migrations: {'20261201000000_insert_owners.ts': insertOwners, '20261202000000_flag_dogs.ts': flagDogs},
-		config: {backups: {local: {dir: 'backups'}}},
-	});
+	const project = await gatedProject(t);
 	const production = project.db('production');
 	await production.collection<{_id: number}>('dogs').insertMany([{_id: 1}, {_id: 2}, {_id: 3}]);
 	const terminal = await openTerminal(t, {cwd: project.dir, columns: 80, rows: 24});

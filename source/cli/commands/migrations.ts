@@ -141,7 +141,8 @@ function formatPlan(plan: MigratePlan): string {
 	const color = paint(process.stdout);
 	if (plan.pending.length === 0) return `Nothing to migrate on ${plan.environment}: nothing is pending.`;
 	const lines = [`migrate ${plan.environment} would run ${counted(plan.pending.length, 'pending migration')} (database ${plan.database}):`];
-	for (const migration of plan.pending) lines.push(`  ${migration.key}  ${color('dim', `sha256 ${migration.checksum.slice(0, 12)}`)}`);
+	const width = Math.max(...plan.pending.map(migration => migration.key.length));
+	for (const {key, checksum} of plan.pending) lines.push(`  ${key.padEnd(width)}  ${color('dim', `sha256 ${checksum.slice(0, 12)}`)}`);
 	const required = plan.requireRehearsal;
 	lines.push(
 		required
