@@ -119,6 +119,8 @@ test('without a rehearsal, migrate and migrate_one refuse in one line (exit 2) a
 		entries.map(entry => [entry._id, entry.state, entry.unrehearsed, entry.rehearsal]),
 		keys.map(key => [key, 'Completed', true, undefined]),
 	);
+	const listed = await project.monarch(['list_migrations', 'production']);
+	t.regex(listed.stdout, /Completed +20261201000000_insert_owners .* ran unrehearsed\n/);
 	t.is((await plan(project)).code, 0, 'nothing pending: --plan exits 0');
 });
 
