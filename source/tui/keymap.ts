@@ -367,6 +367,10 @@ const bindings: BindingSpec[] = [
 	{scope: 'report', action: 'close', keys: ['escape', 'q'], hint: 'close', description: 'close the report', footer: true},
 	{scope: 'history', action: 'up', keys: ['up', 'k'], hint: 'up', description: 'previous rehearsal'},
 	{scope: 'history', action: 'down', keys: ['down', 'j'], hint: 'move', description: 'next (older) rehearsal', footer: true},
+	{scope: 'history', action: 'page-up', keys: ['pageup'], hint: 'page up', description: 'a page up'},
+	{scope: 'history', action: 'page-down', keys: ['pagedown'], hint: 'page', description: 'a page down'},
+	{scope: 'history', action: 'top', keys: ['home'], hint: 'top', description: 'the newest'},
+	{scope: 'history', action: 'bottom', keys: ['end'], hint: 'end', description: 'the oldest'},
 	{
 		scope: 'history',
 		action: 'open-report',

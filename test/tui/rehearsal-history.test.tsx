@@ -43,10 +43,15 @@ async function migrationsOfProduction(app: Awaited<ReturnType<typeof openApp>>) 
 }
 
 test('the history cursor stays inside the rows; a row reads when, QuerySet, scrubbed, verdict, pending and id', t => {
-	t.is(historyCursorReducer(0, {type: 'move', delta: -1, count: 3}), 0);
-	t.is(historyCursorReducer(1, {type: 'move', delta: 5, count: 3}), 2);
-	t.is(historyCursorReducer(2, {type: 'move', delta: 1, count: 0}), 0);
-	t.is(historyCursorReducer(2, {type: 'top'}), 0);
+	const sizes = {count: 30, rows: 10};
+	t.is(historyCursorReducer(0, {type: 'line', delta: -1, ...sizes}), 0);
+	t.is(historyCursorReducer(1, {type: 'line', delta: 3, ...sizes}), 4);
+	t.is(historyCursorReducer(28, {type: 'line', delta: 5, ...sizes}), 29);
+	t.is(historyCursorReducer(5, {type: 'page', delta: 1, ...sizes}), 15);
+	t.is(historyCursorReducer(5, {type: 'page', delta: -1, ...sizes}), 0);
+	t.is(historyCursorReducer(5, {type: 'end', ...sizes}), 29);
+	t.is(historyCursorReducer(5, {type: 'home', ...sizes}), 0);
+	t.is(historyCursorReducer(2, {type: 'line', delta: 1, count: 0, rows: 10}), 0);
 	const {cells, passed} = historyCells({id: stored[1]!.id, store: 'local', stores: ['local'], object: 'x', report: stored[1]!});
 	t.false(passed);
 	t.deepEqual(cells.slice(1), ['-', 'no', '3', 'failed: 20261102000000_unique_emails']);
@@ -60,7 +65,7 @@ test('H is in the Migrations panel keymap, and the history has its own section i
 	const history = helpSections().find(section => section.title === 'Rehearsal history (H)');
 	t.deepEqual(
 		history?.bindings.map(binding => `${binding.label} ${binding.hint}`),
-		['↑/k up', '↓/j move', 'enter report', 'r refresh', 'esc/q close'],
+		['↑/k up', '↓/j move', 'pgup page up', 'pgdn page', 'home top', 'end end', 'enter report', 'r refresh', 'esc/q close'],
 	);
 });
 

@@ -35,8 +35,10 @@ export function RehearsalHistoryView({environment, width, height, onClose, isAct
 	const rehearsals = history.rehearsals ?? [];
 	const [cursor, dispatch] = useReducer(historyCursorReducer, 0);
 	const index = Math.min(cursor, Math.max(0, rehearsals.length - 1));
+	const warningRows = history.warnings.slice(0, 3);
+	const bodyRows = Math.max(1, height - 5 - warningRows.length);
 	useHistoryKeys({
-		move: delta => dispatch({type: 'move', delta, count: rehearsals.length}),
+		move: action => dispatch({...action, count: rehearsals.length, rows: bodyRows}),
 		onOpen() {
 			const selected = rehearsals[index];
 			if (selected) tui.showReport(selected.report);
@@ -46,8 +48,6 @@ export function RehearsalHistoryView({environment, width, height, onClose, isAct
 		isActive,
 	});
 
-	const warningRows = history.warnings.slice(0, 3);
-	const bodyRows = Math.max(1, height - 5 - warningRows.length);
 	const selectedEntry = rehearsals[index];
 	const widths = layoutColumns(historyColumns, width - 2);
 	const offset = scrollOffset(index, rehearsals.length, bodyRows);

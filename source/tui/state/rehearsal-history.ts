@@ -1,6 +1,7 @@
 import type {StoredRehearsal} from '../../core/rehearse/index.js';
 import type {Column} from '../components/text.js';
 import {formatDate} from '../components/text.js';
+import type {ScrollAction} from './use-scroll-state.js';
 
 /** The rehearsal history's columns: when (local time), QuerySet, scrubbed, pending count, verdict (what is left: the failed migration's key). */
 export const historyColumns: Column[] = [
@@ -31,14 +32,28 @@ export function historyDetail({id, report}: StoredRehearsal): string {
 	return `id ${id} · by ${report.ranBy} · monarch ${report.monarchVersion}`;
 }
 
-/** The selected row of a list of `count`: moved and kept inside it. */
-export type HistoryCursor = number;
+/** A move of the history's cursor (the scroll views' moves), with the rows of the frame the key was pressed on. */
+export type HistoryCursorAction = ScrollAction & {count: number; rows: number};
 
-export type HistoryCursorAction = {type: 'move'; delta: number; count: number} | {type: 'top'};
+/** The history's cursor (the selected row): a line, a page of `rows`, the first, the last; always inside the `count` rows. */
+export function historyCursorReducer(index: number, action: HistoryCursorAction): number {
+	const last = Math.max(0, action.count - 1);
+	const inside = (value: number) => Math.max(0, Math.min(last, value));
+	switch (action.type) {
+		case 'line': {
+			return inside(index + action.delta);
+		}
 
-/** The history's cursor: moves stay inside the rows (the count is that of the frame the key was pressed on). */
-export function historyCursorReducer(index: HistoryCursor, action: HistoryCursorAction): HistoryCursor {
-	if (action.type === 'top') return 0;
-	if (action.count === 0) return 0;
-	return Math.max(0, Math.min(action.count - 1, index + action.delta));
+		case 'page': {
+			return inside(index + action.delta * Math.max(1, action.rows));
+		}
+
+		case 'home': {
+			return 0;
+		}
+
+		case 'end': {
+			return last;
+		}
+	}
 }
