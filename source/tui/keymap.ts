@@ -235,7 +235,6 @@ const bindings: BindingSpec[] = [
 		keys: ['H'],
 		hint: 'history',
 		description: "the environment's stored rehearsals, newest first (list_rehearsals); enter opens one's report",
-		footer: true,
 	},
 	{
 		scope: 'migrations',
