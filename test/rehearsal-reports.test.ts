@@ -3,6 +3,7 @@ import {readdir, readFile, writeFile} from 'node:fs/promises';
 import path from 'node:path';
 import {GetObjectCommand, PutObjectCommand} from '@aws-sdk/client-s3';
 import test, {type ExecutionContext} from 'ava';
+import {rehearsalMarkdown} from '../source/cli/rehearsal-markdown.js';
 import {loadConfig} from '../source/core/config/load.js';
 import type {MonarchEvent} from '../source/core/events.js';
 import type {RehearsalReport} from '../source/core/rehearse/report.js';
@@ -234,6 +235,21 @@ test('a report is never overwritten, and a corrupt one is skipped with one warni
 		[report.id],
 	);
 	t.is(seen.length, 3);
+});
+
+test('rehearse --markdown prints the stored report as Markdown, verdict first, and nothing else on stdout; --json and --markdown conflict', async t => {
+	const project = await shop(t);
+	const result = await project.monarch(['rehearse', 'production', '--markdown']);
+	t.is(result.code, 0, result.stderr);
+	const [file] = await readdir(path.join(project.dir, 'backups', 'rehearsals'));
+	const stored = JSON.parse(await readFile(path.join(project.dir, 'backups', 'rehearsals', file!), 'utf8')) as RehearsalReport;
+	t.is(result.stdout, rehearsalMarkdown(stored));
+	t.true(result.stdout.startsWith('## ✅ Rehearsal of production passed\n\n**All 2 pending migrations passed'));
+	t.true(result.stdout.includes('| `20260202000000_index_dogs` | ✅ Completed |'));
+
+	const both = await project.monarch(['rehearse', 'production', '--markdown', '--json']);
+	t.is(both.code, 2);
+	t.regex(both.stderr, /option '--json' cannot be used with option '--markdown'/);
 });
 
 test('with no backup location a rehearsal says in one warning that its report is not stored, and list_rehearsals says why it lists none', async t => {
