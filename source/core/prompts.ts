@@ -57,6 +57,12 @@ export type DangerQuestion = {
 	 * should take. Not sent as events: the prompter shows them.
 	 */
 	evidence?: ToneLine[];
+	/**
+	 * Another way on than typing `expected`, in words (`rehearse production
+	 * now`): a prompter with keys offers it while nothing is typed (the TUI's
+	 * forms: `R`), and choosing it answers false; the CLI's leaves it out.
+	 */
+	instead?: string;
 };
 
 export type Prompter = {

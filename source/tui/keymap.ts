@@ -66,6 +66,7 @@ export type Action =
 	| 'no'
 	| 'submit'
 	| 'cancel'
+	| 'instead'
 	| 'pick'
 	| 'cursor-left'
 	| 'cursor-right'
@@ -332,6 +333,13 @@ const bindings: BindingSpec[] = [
 	{scope: 'dialog', action: 'cancel', keys: ['escape'], hint: 'cancel', description: 'cancel (the job writes nothing)', footer: true},
 	{scope: 'form', action: 'submit', keys: ['enter'], hint: 'submit', description: 'submit the answer', footer: true},
 	{scope: 'form', action: 'cancel', keys: ['escape'], hint: 'cancel', description: 'cancel (the job writes nothing)', footer: true},
+	{
+		scope: 'form',
+		action: 'instead',
+		keys: ['R'],
+		hint: 'rehearse',
+		description: 'a migrate the rehearsal gate refused, before typing: rehearse the environment now instead',
+	},
 	{scope: 'select', action: 'up', keys: ['up', 'k'], hint: 'up', description: 'previous choice (from the first: the last)'},
 	{scope: 'select', action: 'down', keys: ['down', 'j'], hint: 'move', description: 'next choice (from the last: the first)', footer: true},
 	{

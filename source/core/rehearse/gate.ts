@@ -113,9 +113,19 @@ export function checkGate(input: GateInput): GateDecision {
 	return refuse('none', undefined, undefined, why);
 }
 
+/** The gate's refusal (`not-rehearsed`) and its reason: the TUI's dialog shows a failed rehearsal red, anything else missing yellow. */
+export class GateRefusal extends MonarchError {
+	readonly reason: GateReason;
+
+	constructor(message: string, reason: GateReason, options: {hint: string}) {
+		super('not-rehearsed', message, options);
+		this.reason = reason;
+	}
+}
+
 /** The gate's refusal: one line saying what is missing, and the command to run. */
-export function gateRefusal(environment: string, decision: GateDecision, command: 'migrate' | 'migrate_one' = 'migrate'): MonarchError {
-	return new MonarchError('not-rehearsed', `${command} ${environment} refused: ${decision.why}; nothing was changed`, {
+export function gateRefusal(environment: string, decision: GateDecision, command: 'migrate' | 'migrate_one' = 'migrate'): GateRefusal {
+	return new GateRefusal(`${command} ${environment} refused: ${decision.why}; nothing was changed`, decision.reason ?? 'none', {
 		hint: `run \`monarch rehearse ${environment}\` first, or pass --unrehearsed to run anyway`,
 	});
 }

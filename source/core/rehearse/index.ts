@@ -1,12 +1,14 @@
 /*
  * The rehearse subsystem's front door: `monarch rehearse`, its report, and the
  * stored reports (`list_rehearsals`, the migrate gate's evidence).
- * Cheap to import: the report's types statically, the rehearsal and the
- * stored reports' reader load on call.
+ * Cheap to import: the report's types and the gate's refusal statically, the
+ * rehearsal and the stored reports' reader load on call.
  */
 
 export type {RunEstimate} from './evidence.js';
 export type {GateReason} from './gate.js';
+/** The gate's refusal, with its reason (gate.ts: small, imported statically). */
+export {GateRefusal} from './gate.js';
 export type {GatedMigrateOptions} from './gated-migrate.js';
 export type {MigratePlan, MigratePlanOptions, PlannedRehearsal} from './plan.js';
 export type {RehearseOptions} from './rehearse.js';

@@ -1,4 +1,5 @@
 import {Box, Text} from 'ink';
+import wrapAnsi from 'wrap-ansi';
 import {formatDuration} from '../../core/progress.js';
 import {useNow} from '../hooks/use-now.js';
 import {type JobLine, type JobState, jobElapsedMs, overallFraction, type TaskProgress} from '../state/job-state.js';
@@ -51,6 +52,19 @@ function lineText(line: JobLine): {mark: string; color: string | undefined; text
 	}
 }
 
+/** One screen row of the log: a line's first row carries its mark, the rows it wraps onto are indented under its text. */
+type LogRow = {key: string; mark: string; color: string | undefined; text: string};
+
+/** The log's lines as rows of `width` columns: a long line (a refusal, an error) wraps whole, none is cut. */
+export function logRowsOf(lines: JobLine[], width: number): LogRow[] {
+	return lines.flatMap(line => {
+		const shown = lineText(line);
+		return wrapAnsi(shown.text, Math.max(1, width - 2), {hard: true, trim: true})
+			.split('\n')
+			.map((text, index) => ({key: `${line.id}.${index}`, mark: index === 0 ? shown.mark : ' ', color: shown.color, text}));
+	});
+}
+
 export type JobViewProps = {
 	job: JobState;
 	width: number;
@@ -59,7 +73,7 @@ export type JobViewProps = {
 	now?: number | undefined;
 };
 
-/** A running or finished job: its CLI line (dim, `$ monarch …`, once known), overall bar, a bar per task (rate, ETA), elapsed (less the time its forms waited), and its log; finished lines stay. */
+/** A running or finished job: its CLI line (dim, `$ monarch …`, once known), overall bar, a bar per task (rate, ETA), elapsed (less the time its forms waited), and its log, long lines wrapped (the newest rows that fit); finished lines stay. */
 export function JobView({job, width, height, now}: JobViewProps) {
 	const live = useNow(job.status === 'running' && now === undefined);
 	const elapsed = formatDuration(jobElapsedMs(job, now ?? live));
@@ -72,7 +86,8 @@ export function JobView({job, width, height, now}: JobViewProps) {
 	const barWidth = Math.max(10, Math.min(30, width - labelWidth - 40));
 	const commandRows = job.command === undefined ? 0 : 1;
 	const logRows = Math.max(1, height - 3 - commandRows - shownTasks.length);
-	const lines = job.lines.slice(-logRows);
+	// Each line takes a row at least: the last logRows lines hold every row that can show.
+	const rows = logRowsOf(job.lines.slice(-logRows), width).slice(-logRows);
 	return (
 		<Box flexDirection="column" width={width} height={height}>
 			<Box>
@@ -101,14 +116,11 @@ export function JobView({job, width, height, now}: JobViewProps) {
 				</Box>
 			))}
 			<Text dimColor>{'─'.repeat(Math.max(0, width))}</Text>
-			{lines.map(line => {
-				const shown = lineText(line);
-				return (
-					<Text key={line.id} wrap="truncate">
-						<Text color={shown.color}>{shown.mark}</Text> {shown.text}
-					</Text>
-				);
-			})}
+			{rows.map(row => (
+				<Text key={row.key} wrap="truncate">
+					<Text color={row.color}>{row.mark}</Text> {row.text}
+				</Text>
+			))}
 		</Box>
 	);
 }

@@ -3,7 +3,7 @@ import {useReducer} from 'react';
 import {MonarchError} from '../../core/errors.js';
 import type {ToneLine} from '../../core/prompts.js';
 import {useKeys} from '../hooks/use-keys.js';
-import {actionFor} from '../keymap.js';
+import {actionFor, keymap} from '../keymap.js';
 import type {PromptRequest} from '../state/prompt-channel.js';
 import {checkDanger, checkNumberAnswer, checkText, initialPromptFormState, promptFormReducer} from '../state/prompt-form-state.js';
 import {SelectInput} from './select-input.js';
@@ -24,10 +24,20 @@ export function cancelledAt(message: string): MonarchError {
 /** The colour of each tone of a confirmation's evidence (`plain`: the terminal's own). */
 const toneColors: Record<ToneLine['tone'], string | undefined> = {good: 'green', warn: 'yellow', bad: 'red', plain: undefined};
 
-/** A core question as an in-TUI form: text, number, select, yes/no or type-the-name (under the lines it must be read with, its `details`). Esc cancels. */
+/** The key of a danger question's `instead` (the keymap's). */
+const insteadKey = keymap.find(binding => binding.action === 'instead')?.label ?? 'R';
+
+/**
+ * A core question as an in-TUI form: text, number, select, yes/no or
+ * type-the-name (under the lines it must be read with, its `details`; and its
+ * `instead` as a key while nothing is typed). Esc cancels.
+ */
 export function PromptDialog({request, width, onSettled}: PromptDialogProps) {
 	const [form, dispatch] = useReducer(promptFormReducer, request, initialPromptFormState);
 	const message = request.question.message;
+	// Its key works only before anything is typed (and never when the answer to type starts with it).
+	const instead = request.kind === 'danger' && !request.question.expected.startsWith(insteadKey) ? request.question.instead : undefined;
+	const offersInstead = instead !== undefined && form.value === '';
 	const answer = (settle: () => void) => {
 		settle();
 		onSettled(request.id);
@@ -43,7 +53,9 @@ export function PromptDialog({request, width, onSettled}: PromptDialogProps) {
 			return;
 		}
 
-		if (actionFor(['form'], input, key) === 'cancel') answer(() => request.reject(cancelledAt(message)));
+		const action = actionFor(['form'], input, key);
+		if (action === 'cancel') answer(() => request.reject(cancelledAt(message)));
+		else if (action === 'instead' && offersInstead && request.kind === 'danger') answer(() => request.resolve(false));
 	});
 
 	const submit = (value: string) => {
@@ -78,9 +90,17 @@ export function PromptDialog({request, width, onSettled}: PromptDialogProps) {
 			<Text bold wrap="wrap">
 				{message}
 			</Text>
-			{request.kind === 'danger' ? (
+			{offersInstead ? (
 				<Text>
-					Type{' '}
+					<Text bold color="cyan">
+						{insteadKey}
+					</Text>
+					{` ${instead}`}
+				</Text>
+			) : null}
+			{request.kind === 'danger' ? (
+				<Text wrap="wrap">
+					{instead === undefined ? 'Type' : 'Or type'}{' '}
 					<Text bold color="red">
 						{request.question.expected}
 					</Text>{' '}

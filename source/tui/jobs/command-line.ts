@@ -140,14 +140,14 @@ function querySetOptions(querySet: string | undefined, answers: Record<string, u
 /** The environment as the lines need it: its name, and whether it is protected. */
 type Target = {name: string; protected: boolean};
 
-/** `monarch migrate <env>` (`--yes` when protected). */
-export function migrateLine(environment: Target): string {
-	return cliLine('migrate', [environment.name], {yes: environment.protected});
+/** `monarch migrate <env>` (`--yes` when protected; `--unrehearsed` past the gate's refusal). */
+export function migrateLine(environment: Target, unrehearsed = false): string {
+	return cliLine('migrate', [environment.name], {yes: environment.protected, unrehearsed});
 }
 
-/** `monarch migrate_one <key> <env>` (`--yes` when protected). */
-export function migrateOneLine(key: string, environment: Target): string {
-	return cliLine('migrate_one', [key, environment.name], {yes: environment.protected});
+/** `monarch migrate_one <key> <env>` (`--yes` when protected; `--unrehearsed` past the gate's refusal). */
+export function migrateOneLine(key: string, environment: Target, unrehearsed = false): string {
+	return cliLine('migrate_one', [key, environment.name], {yes: environment.protected, unrehearsed});
 }
 
 /** `monarch drop_db <env> --yes` (drop_db asks on every environment). */
