@@ -14,7 +14,7 @@ const refusal = 'migrate production refused: no rehearsal of production is store
 
 /** The question migrate-job.ts asks when the gate refuses (its `instead`: R). */
 const question = (expected = 'production unrehearsed'): DangerQuestion => ({
-	message: 'Run it anyway, unrehearsed? The migration history records that it was.',
+	message: 'Run it anyway, unrehearsed (the history records it)?',
 	expected,
 	evidence: [{text: refusal, tone: 'warn'}],
 	instead: 'rehearse production now',

@@ -119,7 +119,7 @@ async function pastRefusal(
 	} catch (error) {
 		if (!(error instanceof GateRefusal)) throw error;
 		const typed = await job.prompter.confirmDangerous({
-			message: 'Run it anyway, unrehearsed? The migration history records that it was.',
+			message: 'Run it anyway, unrehearsed (the history records it)?',
 			expected: `${environment.name} unrehearsed`,
 			evidence: [{text: error.message, tone: error.reason === 'failed' ? 'bad' : 'warn'}],
 			instead: `rehearse ${environment.name} now`,
