@@ -8,31 +8,12 @@ import {Footer} from '../../source/tui/components/footer.js';
 import {HelpOverlay} from '../../source/tui/components/help-overlay.js';
 import {JobView} from '../../source/tui/components/job-view.js';
 import {Modal} from '../../source/tui/components/modal.js';
-import {PromptDialog} from '../../source/tui/components/prompt-dialog.js';
 import {StatusBar} from '../../source/tui/components/status-bar.js';
 import {TabRow} from '../../source/tui/components/tab-row.js';
 import {hintsFor} from '../../source/tui/keymap.js';
 import {initialJobState, jobReducer} from '../../source/tui/state/job-state.js';
-import type {NewPromptRequest, PromptRequest} from '../../source/tui/state/prompt-channel.js';
+import {ask} from './helpers/ask.js';
 import {keys, press, type, waitForText} from './helpers/ink.js';
-
-/** Renders a form for one question; resolves with its answer or rejection. */
-function ask(request: NewPromptRequest) {
-	let settled = false;
-	let outcome: {value?: unknown; error?: unknown} = {};
-	const full = {
-		...request,
-		id: 1,
-		resolve(value: unknown) {
-			outcome = {value};
-		},
-		reject(error: unknown) {
-			outcome = {error};
-		},
-	} as PromptRequest;
-	const instance = render(<PromptDialog request={full} width={70} onSettled={() => (settled = true)} />);
-	return {...instance, settled: () => settled, outcome: () => outcome};
-}
 
 test('a text form starts from its default, shows the rule that failed inline, then answers', async t => {
 	const form = ask({

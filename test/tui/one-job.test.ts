@@ -1,6 +1,6 @@
 /**
  * One job function per operation, whoever starts it: in the TUI's sources,
- * the core's copy, backup, restore, rehearse and audit are called in one file each,
+ * the core's copy, backup, restore, rehearse, audit and gated migrate are called in one file each,
  * the job function every panel and the `:` palette start. A second caller (a
  * panel running its own copy) would ask other questions, or none: the
  * QuerySets panel's own copy once skipped the scrub question and failed with
@@ -20,9 +20,11 @@ const jobs = {
 	restore: 'jobs/restore-job.ts',
 	rehearse: 'jobs/rehearse-job.ts',
 	auditScrub: 'jobs/privacy-jobs.ts',
+	// migrate and migrate_one, through the gate (and past its refusal, with `unrehearsed`, only there).
+	migrateThroughGate: 'jobs/migrate-job.ts',
 } as const;
 
-test("the core's copy, backup, restore, rehearse and audit are each called by one job function in source/tui/jobs", async t => {
+test("the core's copy, backup, restore, rehearse, audit and gated migrate are each called by one job function in source/tui/jobs", async t => {
 	const files = (await readdir(tuiFolder, {recursive: true})).filter(file => /\.tsx?$/.test(file));
 	const callers: Record<string, string[]> = Object.fromEntries(Object.keys(jobs).map(name => [name, []]));
 	for (const file of files) {

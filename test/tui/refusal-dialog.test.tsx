@@ -4,47 +4,43 @@ import test from 'ava';
 import {render} from 'ink-testing-library';
 import {MonarchError} from '../../source/core/errors.js';
 import type {DangerQuestion} from '../../source/core/prompts.js';
+import {GateRefusal} from '../../source/core/rehearse/index.js';
 import {JobView} from '../../source/tui/components/job-view.js';
-import {PromptDialog} from '../../source/tui/components/prompt-dialog.js';
+import {refusalQuestion} from '../../source/tui/jobs/migrate-job.js';
 import {initialJobState, jobReducer} from '../../source/tui/state/job-state.js';
-import type {PromptRequest} from '../../source/tui/state/prompt-channel.js';
+import {ask} from './helpers/ask.js';
 import {keys, press, type, waitForFrame, waitForText} from './helpers/ink.js';
 
 const refusal = 'migrate production refused: no rehearsal of production is stored; nothing was changed';
 
-/** The question migrate-job.ts asks when the gate refuses (its `instead`: R). */
-const question = (expected = 'production unrehearsed'): DangerQuestion => ({
-	message: 'Run it anyway, unrehearsed (the history records it)?',
-	expected,
-	evidence: [{text: refusal, tone: 'warn'}],
-	instead: 'rehearse production now',
+/** The question migrate-job.ts asks when the gate refuses (no rehearsal stored). */
+const question = (name = 'production'): DangerQuestion =>
+	refusalQuestion(name, new GateRefusal(refusal, 'none', {hint: `run \`monarch rehearse ${name}\` first`}));
+
+test('the refusal is yellow when no rehearsal fits and red when the rehearsal failed; R rehearses instead, or type the name and unrehearsed', t => {
+	t.deepEqual(question(), {
+		message: 'Run it anyway, unrehearsed (the history records it)?',
+		expected: 'production unrehearsed',
+		evidence: [{text: refusal, tone: 'warn'}],
+		instead: 'rehearse production now',
+	});
+	const failed = new GateRefusal('migrate production refused: the latest rehearsal ... failed', 'failed', {hint: ''});
+	t.deepEqual(refusalQuestion('production', failed).evidence, [{text: failed.message, tone: 'bad'}]);
+	for (const reason of ['too-old', 'other-migrations', 'changed-file'] as const) {
+		t.is(refusalQuestion('production', new GateRefusal('refused', reason, {hint: ''})).evidence?.[0]?.tone, 'warn');
+	}
 });
 
-/** The refusal's dialog at 80 columns; resolves with its answer or rejection. */
-function ask(danger: DangerQuestion) {
-	let outcome: {value?: unknown; error?: unknown} | undefined;
-	const request = {
-		kind: 'danger',
-		question: danger,
-		id: 1,
-		resolve(value: boolean) {
-			outcome = {value};
-		},
-		reject(error: Error) {
-			outcome = {error};
-		},
-	} satisfies PromptRequest;
-	const instance = render(<PromptDialog request={request} width={80} onSettled={() => {}} />);
-	return {...instance, outcome: () => outcome};
-}
+/** The refusal's dialog at 80 columns. */
+const askAt80 = (danger: DangerQuestion) => ask({kind: 'danger', question: danger, resolve() {}, reject() {}}, 80);
 
 /** Waits until the dialog answered or rejected. */
-async function answered(form: {outcome: () => unknown}): Promise<void> {
-	await waitForText(() => (form.outcome() ? 'settled' : ''), 'settled');
+async function answered(form: {settled: () => boolean}): Promise<void> {
+	await waitForText(() => (form.settled() ? 'settled' : ''), 'settled');
 }
 
 test('the refusal dialog shows the refusal whole at 80 columns, offers R before typing, and R answers false (rehearse instead)', async t => {
-	const form = ask(question());
+	const form = askAt80(question());
 	const frame = await waitForText(form.lastFrame, 'Or type production unrehearsed to confirm');
 	const flat = frame.replaceAll(/[│╭╮╰╯─]/g, ' ').replaceAll(/\s+/g, ' ');
 	t.true(flat.includes(refusal));
@@ -57,17 +53,17 @@ test('the refusal dialog shows the refusal whole at 80 columns, offers R before 
 });
 
 test('once typing began R is a letter: the R line goes, and only the exact `production unrehearsed` answers true', async t => {
-	const form = ask(question());
+	const form = askAt80(question());
 	await waitForText(form.lastFrame, 'R rehearse production now');
 	await type(form, 'production');
 	await waitForFrame(form.lastFrame, frame => !frame.includes('rehearse production now'), 'the R line gone');
 	await press(form, keys.enter);
 	await waitForText(form.lastFrame, 'type "production unrehearsed" exactly');
-	t.is(form.outcome(), undefined);
+	t.false(form.settled());
 	await type(form, ' unRehearsed');
 	await press(form, keys.enter);
 	await waitForText(form.lastFrame, 'type "production unrehearsed" exactly');
-	t.is(form.outcome(), undefined);
+	t.false(form.settled());
 	for (const _ of 'Rehearsed') await press(form, keys.backspace);
 	await type(form, 'rehearsed');
 	await press(form, keys.enter);
@@ -77,11 +73,11 @@ test('once typing began R is a letter: the R line goes, and only the exact `prod
 });
 
 test('esc at the refusal cancels: a cancelled MonarchError saying nothing was changed', async t => {
-	const form = ask(question());
+	const form = askAt80(question());
 	await waitForText(form.lastFrame, 'R rehearse production now');
 	await press(form, keys.escape);
 	await answered(form);
-	const error = form.outcome()?.error;
+	const {error} = form.outcome();
 	t.true(error instanceof MonarchError);
 	t.is((error as MonarchError).code, 'cancelled');
 	t.regex((error as MonarchError).message, /nothing was changed/);
@@ -89,9 +85,9 @@ test('esc at the refusal cancels: a cancelled MonarchError saying nothing was ch
 });
 
 test("R is not offered when the answer to type starts with it: there it is the answer's first letter", async t => {
-	const form = ask(question('Reports unrehearsed'));
+	const form = askAt80(question('Reports'));
 	await waitForText(form.lastFrame, 'Type Reports unrehearsed to confirm');
-	t.false(form.lastFrame()!.includes('rehearse production now'));
+	t.false(form.lastFrame()!.includes('rehearse Reports now'));
 	await type(form, 'Reports unrehearsed');
 	await press(form, keys.enter);
 	await answered(form);

@@ -3,6 +3,7 @@ import {MonarchError} from '../../core/errors.js';
 import type {MigrateResult} from '../../core/migrations/index.js';
 import {counted} from '../../core/plural.js';
 import {formatDuration} from '../../core/progress.js';
+import type {DangerQuestion} from '../../core/prompts.js';
 import {GateRefusal} from '../../core/rehearse/index.js';
 import type {TuiServices} from '../context.js';
 import type {JobContext} from '../hooks/use-job-runner.js';
@@ -118,13 +119,7 @@ async function pastRefusal(
 		return await run(false);
 	} catch (error) {
 		if (!(error instanceof GateRefusal)) throw error;
-		const typed = await job.prompter.confirmDangerous({
-			message: 'Run it anyway, unrehearsed (the history records it)?',
-			expected: `${environment.name} unrehearsed`,
-			evidence: [{text: error.message, tone: error.reason === 'failed' ? 'bad' : 'warn'}],
-			instead: `rehearse ${environment.name} now`,
-		});
-		if (!typed) {
+		if (!(await job.prompter.confirmDangerous(refusalQuestion(environment.name, error)))) {
 			after.rehearseNext();
 			throw new MonarchError('refused', `Not run: rehearsing ${environment.name} first; nothing was changed`);
 		}
@@ -132,4 +127,14 @@ async function pastRefusal(
 		job.setCommand(line);
 		return run(true);
 	}
+}
+
+/** The question a refusal of the gate asks: its line (red when the rehearsal failed, yellow otherwise), `R` to rehearse instead, or type `<name> unrehearsed`. */
+export function refusalQuestion(name: string, refusal: GateRefusal): DangerQuestion {
+	return {
+		message: 'Run it anyway, unrehearsed (the history records it)?',
+		expected: `${name} unrehearsed`,
+		evidence: [{text: refusal.message, tone: refusal.reason === 'failed' ? 'bad' : 'warn'}],
+		instead: `rehearse ${name} now`,
+	};
 }
