@@ -55,13 +55,17 @@ function lineText(line: JobLine): {mark: string; color: string | undefined; text
 /** One screen row of the log: a line's first row carries its mark, the rows it wraps onto are indented under its text. */
 type LogRow = {key: string; mark: string; color: string | undefined; text: string};
 
-/** The log's lines as rows of `width` columns: a long line (a refusal, an error) wraps whole, none is cut. */
+/** The kinds of line that wrap whole (an error, a refusal, a warning); the others keep one row each, cut at the edge. */
+const wrapped = new Set<JobLine['kind']>(['fail', 'warn']);
+
+/** The log's lines as rows of `width` columns: an error or a warning (a refusal, what a rollback undoes) wraps whole. */
 export function logRowsOf(lines: JobLine[], width: number): LogRow[] {
 	return lines.flatMap(line => {
 		const shown = lineText(line);
-		return wrapAnsi(shown.text, Math.max(1, width - 2), {hard: true, trim: true})
-			.split('\n')
-			.map((text, index) => ({key: `${line.id}.${index}`, mark: index === 0 ? shown.mark : ' ', color: shown.color, text}));
+		const texts = wrapped.has(line.kind)
+			? wrapAnsi(shown.text, Math.max(1, width - 2), {hard: true, trim: true}).split('\n')
+			: [shown.text];
+		return texts.map((text, index) => ({key: `${line.id}.${index}`, mark: index === 0 ? shown.mark : ' ', color: shown.color, text}));
 	});
 }
 
@@ -73,7 +77,7 @@ export type JobViewProps = {
 	now?: number | undefined;
 };
 
-/** A running or finished job: its CLI line (dim, `$ monarch …`, once known), overall bar, a bar per task (rate, ETA), elapsed (less the time its forms waited), and its log, long lines wrapped (the newest rows that fit); finished lines stay. */
+/** A running or finished job: its CLI line (dim, `$ monarch …`, once known), overall bar, a bar per task (rate, ETA), elapsed (less the time its forms waited), and its log, long errors and warnings wrapped (the newest rows that fit); finished lines stay. */
 export function JobView({job, width, height, now}: JobViewProps) {
 	const live = useNow(job.status === 'running' && now === undefined);
 	const elapsed = formatDuration(jobElapsedMs(job, now ?? live));
