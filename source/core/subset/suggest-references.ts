@@ -11,7 +11,12 @@ import {type EventSink, ignoreEvents} from '../events.js';
 import type {Prompter} from '../prompts.js';
 import {readSample} from '../sample-documents.js';
 import {readBsonValue, walkPaths} from '../scrub/paths.js';
+import {sharePercent} from './reference-lines.js';
 import {collectionsNamed, referenceStem} from './reference-names.js';
+import {parseReferences} from './references.js';
+import type {ReferencesSuggestResult, SuggestedReference} from './suggested-reference.js';
+
+export type {ReferencesSuggestResult, SuggestedReference} from './suggested-reference.js';
 
 export type ReferencesSuggestOptions = {
 	config: ProjectConfig;
@@ -24,41 +29,6 @@ export type ReferencesSuggestOptions = {
 	prompter?: Prompter | undefined;
 	events?: EventSink | undefined;
 	signal?: AbortSignal | undefined;
-};
-
-/** One path that may hold another collection's `_id`s, and what the sample said of it. */
-export type SuggestedReference = {
-	/** The `references` key: `<collection>.<path>` (`campaigns.account_id`, `posts.tag_ids[]`). */
-	path: string;
-	/** The `references` value, `<collection>._id`; null when the values point at no one collection. */
-	target: string | null;
-	/** How it was found: its name (`<x>_id` and a collection named like `<x>`), or ObjectIds that are `_id`s of one collection. */
-	by: 'name' | 'objectId';
-	/** The share of the distinct sampled values found in the target (0 to 1). */
-	found: number;
-	/** Distinct values sampled at the path (at most the sample's size). */
-	values: number;
-	/** Why it is proposed, or why not. */
-	reason: string;
-	/** What monarch.json's `references` says of this path now (its target), or null. */
-	current: string | null;
-};
-
-export type ReferencesSuggestResult = {
-	environment: string;
-	/** The monarch.json --write adds to, as messages name it. */
-	file: string;
-	sample: number;
-	/** The share of sampled values a reference needs in its target to be proposed. */
-	proposeAt: number;
-	/** Each collection read and how many documents were sampled. */
-	collections: Array<{name: string; sampled: number}>;
-	/** References the data suggests (found at least `proposeAt`), in collection and path order. */
-	proposed: SuggestedReference[];
-	/** Paths looked at and not proposed: named like a reference whose values are not found, ObjectIds of several collections or of none. */
-	rejected: SuggestedReference[];
-	/** With `write`: the entries added to monarch.json's `references`. */
-	written?: {added: Array<{path: string; target: string}>} | undefined;
 };
 
 export const defaultSample = 1000;
@@ -113,9 +83,13 @@ export async function suggestReferences(options: ReferencesSuggestOptions): Prom
 		collections: [],
 		proposed: [],
 		rejected: [],
+		declaredOnly: [],
 	};
 	try {
-		const names = (await describeCollections(connection.db)).filter(info => info.type !== 'view').map(info => info.name);
+		// A reference names its collection before the first dot, so a collection with a dot in its name can be in none.
+		const names = (await describeCollections(connection.db))
+			.filter(info => info.type !== 'view' && !info.name.includes('.'))
+			.map(info => info.name);
 		const candidates: PathValues[] = [];
 		const objectIdCollections: string[] = [];
 		for (const name of names) {
@@ -131,7 +105,7 @@ export async function suggestReferences(options: ReferencesSuggestOptions): Prom
 			throwIfAborted(options.signal, 'references suggest');
 			const suggestion = await judge(connection.db, candidate, objectIdCollections);
 			if (suggestion) {
-				suggestion.current = declared.get(suggestion.path) ?? null;
+				suggestion.current = declared.get(withoutArrays(suggestion.path)) ?? null;
 				(suggestion.found >= proposeAt && suggestion.target !== null ? result.proposed : result.rejected).push(suggestion);
 			}
 
@@ -141,14 +115,30 @@ export async function suggestReferences(options: ReferencesSuggestOptions): Prom
 		await connection.close();
 	}
 
+	const suggested = new Set(result.proposed.map(reference => withoutArrays(reference.path)));
+	result.declaredOnly = config.references
+		.filter(reference => !suggested.has(`${reference.from.collection}.${reference.from.query}`))
+		.map(reference => ({path: reference.entry, target: `${reference.to.collection}.${reference.to.field}`}));
 	if (original !== undefined) result.written = await writeReferences(options, result, original);
 	return result;
 }
 
-/** What monarch.json's `references` declares: path -> target. */
+/**
+ * What monarch.json's `references` declares: the entry's path without `[]`
+ * (`orders.coupon_ids`, however it was written) -> its target (`coupons._id`).
+ */
 function declaredReferences(config: ProjectConfig): Map<string, string> {
-	const references = (config as {references?: Record<string, string> | undefined}).references;
-	return new Map(Object.entries(references ?? {}));
+	return new Map(
+		config.references.map(reference => [
+			`${reference.from.collection}.${reference.from.query}`,
+			`${reference.to.collection}.${reference.to.field}`,
+		]),
+	);
+}
+
+/** A `references` key without its `[]` (`orders.coupon_ids[]` -> `orders.coupon_ids`), as declaredReferences keys them. */
+function withoutArrays(path: string): string {
+	return path.replaceAll('[]', '');
 }
 
 /** Reads a collection's sample and keeps the values of every path that may be a reference; says whether its `_id`s are ObjectIds. */
@@ -214,10 +204,6 @@ async function shareFound(db: Db, collection: string, values: Map<string, unknow
 	return found / all.length;
 }
 
-function percent(share: number): string {
-	return `${Math.floor(share * 100)}%`;
-}
-
 /** The suggestion for one candidate: by its name first, then (ObjectIds) by the one collection whose `_id`s they are. */
 async function judge(db: Db, candidate: PathValues, objectIdCollections: readonly string[]): Promise<SuggestedReference | undefined> {
 	const path = `${candidate.collection}.${candidate.path}`;
@@ -231,7 +217,7 @@ async function judge(db: Db, candidate: PathValues, objectIdCollections: readonl
 
 	if (named && named.found >= proposeAt) return named;
 	if (!candidate.objectIds) {
-		if (named) named.reason += `, but only ${percent(named.found)} of its values are found there`;
+		if (named) named.reason += `, but only ${sharePercent(named.found)} of its values are found there`;
 		return named;
 	}
 
@@ -243,20 +229,20 @@ async function judge(db: Db, candidate: PathValues, objectIdCollections: readonl
 
 	const [only] = holders;
 	if (holders.length === 1 && only) {
-		const reason = `ObjectIds found only in ${only.collection}._id${only.found >= proposeAt ? '' : `, but only ${percent(only.found)} of them`}`;
+		const reason = `ObjectIds found only in ${only.collection}._id${only.found >= proposeAt ? '' : `, but only ${sharePercent(only.found)} of them`}`;
 		if (only.found >= proposeAt || !named)
 			return {path, target: `${only.collection}._id`, by: 'objectId', found: only.found, values, reason, current: null};
 	}
 
 	if (named) {
-		named.reason += `, but only ${percent(named.found)} of its values are found there`;
+		named.reason += `, but only ${sharePercent(named.found)} of its values are found there`;
 		return named;
 	}
 
 	const where =
 		holders.length === 0
 			? 'found in no collection'
-			: `found in ${holders.length} collections (${holders.map(holder => `${holder.collection}._id ${percent(holder.found)}`).join(', ')})`;
+			: `found in ${holders.length} collections (${holders.map(holder => `${holder.collection}._id ${sharePercent(holder.found)}`).join(', ')})`;
 	return {path, target: null, by: 'objectId', found: 0, values, reason: `ObjectIds ${where}`, current: null};
 }
 
@@ -288,7 +274,7 @@ async function writeReferences(
 
 	const edits: ConfigEdit[] = added.map(entry => ({path: ['references', entry.path], value: entry.target}));
 	const text = editConfigText(original, edits);
-	checkEditedSection(text, 'references', config.displayFile, () => {});
+	checkEditedSection(text, 'references', config.displayFile, parseReferences);
 	await replaceConfigFile({file: config.file, displayFile: config.displayFile, original, text, command: 'references suggest'});
 	return {added};
 }
