@@ -93,7 +93,7 @@ export function referenceGraphData(): Record<string, Document[]> {
 	}));
 	const drafts = campaigns.slice(0, counts.campaign_drafts).map(campaign => ({_id: campaign._id, body: `draft of ${campaign.title}`}));
 	const notes = Array.from({length: counts.notes}, (_, index) => ({
-		_id: oid('n1', index + 1),
+		_id: oid('91', index + 1),
 		subject: drafts[index]!._id,
 		text: `note ${index + 1}`,
 	}));
