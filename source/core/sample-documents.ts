@@ -1,8 +1,26 @@
 import type {Db} from 'mongodb';
 import {BSON} from './bson.js';
 import {countForProgress} from './collections.js';
-import {throwIfAborted} from './errors.js';
+import {MonarchError, throwIfAborted} from './errors.js';
 import type {EventSink} from './events.js';
+
+/** Documents read per collection when the command is given no `--sample`. */
+export const defaultSample = 1000;
+
+/** What a command that reads a sample of every collection takes besides its own options (scrub_suggest, references suggest). */
+export type SampledRun = {
+	/** Documents read per collection (`--sample`, default 1000): half the first by `_id`, half the last. */
+	sample?: number | undefined;
+	events?: EventSink | undefined;
+	signal?: AbortSignal | undefined;
+};
+
+/** `sample`, or the default, checked: a whole number of at least 1, else a usage error. */
+export function sampleSize(sample: number | undefined): number {
+	const size = sample ?? defaultSample;
+	if (!Number.isInteger(size) || size < 1) throw new MonarchError('usage', `--sample: expected a whole number of at least 1, got ${size}`);
+	return size;
+}
 
 export type SampleOptions = {
 	/** Documents read at most. */

@@ -7,23 +7,19 @@ import {findEnvironment} from '../environments.js';
 import {MonarchError, throwIfAborted} from '../errors.js';
 import {type EventSink, ignoreEvents} from '../events.js';
 import type {Prompter} from '../prompts.js';
-import {readSample} from '../sample-documents.js';
+import {readSample, type SampledRun, sampleSize} from '../sample-documents.js';
 import {type CurrentClass, currentClassification} from './current-class.js';
 import {bsonTypeName, readBsonString, walkPaths} from './paths.js';
 import {addString, emptyStats, type PathStats, type SuggestedCollection, type SuggestedPath, suggestPath} from './suggest-path.js';
 import {planSuggestions, type WriteResult, writeSuggestions} from './suggest-write.js';
 
-export type ScrubSuggestOptions = {
+export type ScrubSuggestOptions = SampledRun & {
 	config: ProjectConfig;
 	environment: string;
-	/** Documents read per collection (`--sample`, default 1000): half the first by `_id`, half the last. */
-	sample?: number | undefined;
 	/** Add the suggestions for unclassified paths to monarch.json (`--write`). */
 	write?: boolean | undefined;
 	/** With `write`: asks first, showing what will be added (the TUI); without, --write asks nothing (the user reviews the diff). */
 	prompter?: Prompter | undefined;
-	events?: EventSink | undefined;
-	signal?: AbortSignal | undefined;
 };
 
 export type {SuggestedCollection, SuggestedPath} from './suggest-path.js';
@@ -40,8 +36,6 @@ export type ScrubSuggestResult = {
 	written?: WriteResult | undefined;
 };
 
-export const defaultSample = 1000;
-
 /**
  * `monarch scrub_suggest <env>`: reads a sample of every data collection
  * (raw BSON, read-only connection), and for every path it observes says its
@@ -53,9 +47,7 @@ export const defaultSample = 1000;
 export async function suggestScrub(options: ScrubSuggestOptions): Promise<ScrubSuggestResult> {
 	const {config} = options;
 	const events = options.events ?? ignoreEvents;
-	const sample = options.sample ?? defaultSample;
-	if (!Number.isInteger(sample) || sample < 1)
-		throw new MonarchError('usage', `--sample: expected a whole number of at least 1, got ${sample}`);
+	const sample = sampleSize(options.sample);
 	const environment = findEnvironment(config.environments, options.environment, config.displayFile);
 	// Read before anything else: --write refuses if the file changes meanwhile.
 	const original = options.write ? await readFile(config.file, 'utf8') : undefined;

@@ -9,7 +9,7 @@ import {findEnvironment} from '../environments.js';
 import {MonarchError, throwIfAborted} from '../errors.js';
 import {type EventSink, ignoreEvents} from '../events.js';
 import type {Prompter} from '../prompts.js';
-import {readSample} from '../sample-documents.js';
+import {readSample, type SampledRun, sampleSize} from '../sample-documents.js';
 import {readBsonValue, walkPaths} from '../scrub/paths.js';
 import {sharePercent} from './reference-lines.js';
 import {collectionsNamed, referenceStem} from './reference-names.js';
@@ -18,20 +18,14 @@ import type {ReferencesSuggestResult, SuggestedReference} from './suggested-refe
 
 export type {ReferencesSuggestResult, SuggestedReference} from './suggested-reference.js';
 
-export type ReferencesSuggestOptions = {
+export type ReferencesSuggestOptions = SampledRun & {
 	config: ProjectConfig;
 	environment: string;
-	/** Documents read per collection (`--sample`, default 1000): half the first by `_id`, half the last. */
-	sample?: number | undefined;
 	/** Add the proposed references monarch.json lacks to its `references` (`--write`). */
 	write?: boolean | undefined;
 	/** With `write`: asks first, showing the entries it adds (the TUI); without, --write asks nothing (the user reviews the diff). */
 	prompter?: Prompter | undefined;
-	events?: EventSink | undefined;
-	signal?: AbortSignal | undefined;
 };
-
-export const defaultSample = 1000;
 
 /** A reference is proposed when at least this share of its sampled values are found in the target (dangling references in the source stay below 1). */
 export const proposeAt = 0.8;
@@ -67,9 +61,7 @@ type PathValues = {
 export async function suggestReferences(options: ReferencesSuggestOptions): Promise<ReferencesSuggestResult> {
 	const {config} = options;
 	const events = options.events ?? ignoreEvents;
-	const sample = options.sample ?? defaultSample;
-	if (!Number.isInteger(sample) || sample < 1)
-		throw new MonarchError('usage', `--sample: expected a whole number of at least 1, got ${sample}`);
+	const sample = sampleSize(options.sample);
 	const environment = findEnvironment(config.environments, options.environment, config.displayFile);
 	// Read before anything else: --write refuses if the file changes meanwhile.
 	const original = options.write ? await readFile(config.file, 'utf8') : undefined;
