@@ -111,7 +111,10 @@ test("--write adds the new references after the user's, keeps the file's formatt
 	t.regex(written.stdout, /^ {2}campaigns\.account_id +accounts\._id +100% +20 +declared +named like accounts$/m);
 	t.regex(written.stdout, /^ {2}products\.category_id +categories\._id +100% +5 +declared: categories\.title +named like categories$/m);
 	t.regex(written.stdout, /; added 7 references to monarch\.json: review the diff$/m);
-	t.regex(written.stdout, /^Declared in monarch\.json, not found from the data: orders\.items\[\]\.sku → products\.sku$/m);
+	t.regex(
+		written.stdout,
+		/^Declared in monarch\.json, not found from the data:\n {2}references\.orders\.items\[\]\.sku → products\.sku: a reference to sku, not _id, is never proposed$/m,
+	);
 
 	const after = await readFile(file, 'utf8');
 	let position = 0;
@@ -152,6 +155,32 @@ test('--write refuses, writing nothing, when monarch.json changed while the samp
 	);
 	t.is(error?.message, 'monarch.json changed while references suggest ran; nothing written');
 	t.is(await readFile(file, 'utf8'), '{"environments": {}}\n');
+});
+
+test('a declared reference to a collection or path the environment lacks is one line naming the entry; the others are still proposed', async t => {
+	const {project} = await graphProject(t, {
+		'ghosts.account_id': 'accounts._id',
+		'campaigns.account_id': 'archives._id',
+		'orders.customer_id': 'accounts._id',
+		'statuses.label': 'accounts._id',
+	});
+	const shown = await project.monarch(['references', 'suggest', 'production']);
+	t.is(shown.code, 0, shown.stderr);
+	const declared = shown.stdout.slice(shown.stdout.indexOf('Declared in monarch.json')).split('\n').slice(1, 5);
+	t.deepEqual(declared, [
+		'  references.ghosts.account_id → accounts._id: production has no collection ghosts',
+		'  references.campaigns.account_id → archives._id: production has no collection archives',
+		'  references.orders.customer_id → accounts._id: no sampled document of orders holds customer_id',
+		'  references.statuses.label → accounts._id: neither named like a collection nor holding only ObjectIds',
+	]);
+	// campaigns.account_id is suggested (accounts._id) where the user declared archives._id: the user's entry is shown, not replaced.
+	t.regex(shown.stdout, /^ {2}campaigns\.account_id +accounts\._id +100% +20 +declared: archives\._id +named like accounts$/m);
+	const json = JSON.parse((await project.monarch(['references', 'suggest', 'production', '--json'])).stdout) as ReferencesSuggestResult;
+	t.deepEqual(
+		json.declaredOnly.map(entry => entry.path),
+		['ghosts.account_id', 'campaigns.account_id', 'orders.customer_id', 'statuses.label'],
+	);
+	t.is(json.proposed.length, 9);
 });
 
 test("a bad entry of monarch.json's references is one line naming it, before anything is read", async t => {

@@ -35,7 +35,8 @@ export function referencesSummary(result: ReferencesSuggestResult): string[] {
 	const lines = [`${counted}; ${done}`];
 	if (result.declaredOnly.length > 0)
 		lines.push(
-			`Declared in ${result.file}, not found from the data: ${result.declaredOnly.map(entry => `${entry.path} → ${entry.target}`).join(', ')}`,
+			`Declared in ${result.file}, not found from the data:`,
+			...result.declaredOnly.map(entry => `  references.${entry.path} → ${entry.target}: ${entry.reason}`),
 		);
 	lines.push('A reference to a field other than _id (orders.items[].sku → products.sku) is never found from names: declare it by hand.');
 	return lines;

@@ -13,7 +13,7 @@ import {readSample, type SampledRun, sampleSize} from '../sample-documents.js';
 import {readBsonValue, walkPaths} from '../scrub/paths.js';
 import {sharePercent} from './reference-lines.js';
 import {collectionsNamed, referenceStem} from './reference-names.js';
-import {parseReferences} from './references.js';
+import {parseReferences, type Reference} from './references.js';
 import type {ReferencesSuggestResult, SuggestedReference} from './suggested-reference.js';
 
 export type {ReferencesSuggestResult, SuggestedReference} from './suggested-reference.js';
@@ -84,10 +84,12 @@ export async function suggestReferences(options: ReferencesSuggestOptions): Prom
 			.map(info => info.name);
 		const candidates: PathValues[] = [];
 		const objectIdCollections: string[] = [];
+		const observed = new Map<string, Set<string>>();
 		for (const name of names) {
 			throwIfAborted(options.signal, 'references suggest');
 			const read = await sampleCandidates(connection.db, name, names, {sample, events, signal: options.signal});
 			result.collections.push({name, sampled: read.sampled});
+			observed.set(name, read.paths);
 			candidates.push(...read.candidates);
 			if (read.objectIdKeys) objectIdCollections.push(name);
 		}
@@ -103,14 +105,12 @@ export async function suggestReferences(options: ReferencesSuggestOptions): Prom
 
 			events({type: 'progress', task, done: index + 1, total: candidates.length});
 		}
+
+		result.declaredOnly = declaredOnly(config.references, result, observed);
 	} finally {
 		await connection.close();
 	}
 
-	const suggested = new Set(result.proposed.map(reference => withoutArrays(reference.path)));
-	result.declaredOnly = config.references
-		.filter(reference => !suggested.has(`${reference.from.collection}.${reference.from.query}`))
-		.map(reference => ({path: reference.entry, target: `${reference.to.collection}.${reference.to.field}`}));
 	if (original !== undefined) result.written = await writeReferences(options, result, original);
 	return result;
 }
@@ -133,13 +133,46 @@ function withoutArrays(path: string): string {
 	return path.replaceAll('[]', '');
 }
 
+/**
+ * monarch.json's references the data did not suggest (that path to that
+ * target), each with why: a
+ * collection or path the environment lacks, a target other than `_id`, or
+ * why its values were not proposed.
+ */
+function declaredOnly(
+	references: readonly Reference[],
+	result: ReferencesSuggestResult,
+	observed: ReadonlyMap<string, ReadonlySet<string>>,
+): ReferencesSuggestResult['declaredOnly'] {
+	const suggested = new Set(result.proposed.map(reference => `${withoutArrays(reference.path)} ${reference.target}`));
+	const rejected = new Map(result.rejected.map(reference => [withoutArrays(reference.path), reference]));
+	const sampled = new Map(result.collections.map(collection => [collection.name, collection.sampled]));
+	const why = (reference: Reference): string => {
+		const {from, to} = reference;
+		for (const collection of [from.collection, to.collection])
+			if (!observed.has(collection)) return `${result.environment} has no collection ${collection}`;
+		if (sampled.get(from.collection) === 0) return `${from.collection} has no documents`;
+		const paths = [...(observed.get(from.collection) ?? [])];
+		if (!paths.some(path => path === from.query || path.startsWith(`${from.query}.`)))
+			return `no sampled document of ${from.collection} holds ${from.path}`;
+		if (to.field !== '_id') return `a reference to ${to.field}, not _id, is never proposed`;
+		return rejected.get(`${from.collection}.${from.query}`)?.reason ?? 'neither named like a collection nor holding only ObjectIds';
+	};
+
+	return references
+		.filter(
+			reference => !suggested.has(`${reference.from.collection}.${reference.from.query} ${reference.to.collection}.${reference.to.field}`),
+		)
+		.map(reference => ({path: reference.entry, target: `${reference.to.collection}.${reference.to.field}`, reason: why(reference)}));
+}
+
 /** Reads a collection's sample and keeps the values of every path that may be a reference; says whether its `_id`s are ObjectIds. */
 async function sampleCandidates(
 	db: Db,
 	name: string,
 	collections: readonly string[],
 	options: {sample: number; events: EventSink; signal: AbortSignal | undefined},
-): Promise<{sampled: number; candidates: PathValues[]; objectIdKeys: boolean}> {
+): Promise<{sampled: number; candidates: PathValues[]; objectIdKeys: boolean; paths: Set<string>}> {
 	const paths = new Map<string, PathValues | null>();
 	let objectIdKeys = false;
 	const candidate = (path: string): PathValues | null => {
@@ -172,7 +205,7 @@ async function sampleCandidates(
 	const candidates = [...paths.values()].filter(
 		(entry): entry is PathValues => entry !== null && entry.values.size > 0 && (entry.named.length > 0 || entry.objectIds),
 	);
-	return {sampled, candidates, objectIdKeys};
+	return {sampled, candidates, objectIdKeys, paths: new Set(['_id', ...[...paths.keys()].map(path => withoutArrays(path))])};
 }
 
 /** A value as a key: numbers by value (an int32 5 finds a long 5, as MongoDB's `$in` does), the rest as canonical Extended JSON. */

@@ -31,8 +31,8 @@ export type ReferencesSuggestResult = {
 	proposed: SuggestedReference[];
 	/** Paths looked at and not proposed: named like a reference whose values are not found, ObjectIds of several collections or of none. */
 	rejected: SuggestedReference[];
-	/** monarch.json's references the data did not suggest (a target other than `_id`, values not found): kept as declared. */
-	declaredOnly: Array<{path: string; target: string}>;
+	/** monarch.json's references the data did not suggest, each with why (a collection or path the environment lacks, a target other than `_id`, values not found): kept as declared. */
+	declaredOnly: Array<{path: string; target: string; reason: string}>;
 	/** With `write`: the entries added to monarch.json's `references`. */
 	written?: {added: Array<{path: string; target: string}>} | undefined;
 };
