@@ -11,7 +11,7 @@ import test from 'ava';
 import {loadConfig} from '../../source/core/config/load.js';
 import {suggestReferences} from '../../source/core/subset/suggest-references.js';
 import type {ReferencesSuggestResult} from '../../source/core/subset/suggested-reference.js';
-import {snapshot} from '../helpers/backup-data.js';
+import {type Loose, snapshot} from '../helpers/backup-data.js';
 import {createProject, testMongoUri} from '../helpers/project.js';
 import {declaredReferences, lookAlikes, seedReferenceGraph, undiscoverableReferences} from '../helpers/reference-graph.js';
 
@@ -191,4 +191,19 @@ test("a bad entry of monarch.json's references is one line naming it, before any
 	t.is(bad.code, 2);
 	t.is(bad.stderr.trim().split('\n').length, 1, bad.stderr);
 	t.regex(bad.stderr, /references\.campaigns/);
+});
+
+test('at most 200 distinct values of a path are looked up, spread over the sample, whatever --sample is', async t => {
+	const project = await createProject(t);
+	const db = project.db();
+	await db.collection<Loose>('sessions').insertMany(Array.from({length: 600}, (_, index) => ({_id: index + 1})));
+	// Clicks 1..500 name existing sessions, 501..600 sessions that are gone: every third value is looked up, 167 of the first 500.
+	await db
+		.collection<Loose>('clicks')
+		.insertMany(Array.from({length: 600}, (_, index) => ({_id: index + 1, session_id: index < 500 ? index + 1 : 10_000 + index})));
+	const json = await project.monarch(['references', 'suggest', 'development', '--json', '--sample', '600']);
+	t.is(json.code, 0, json.stderr);
+	const result = JSON.parse(json.stdout) as ReferencesSuggestResult;
+	t.like(result.proposed[0], {path: 'clicks.session_id', target: 'sessions._id', values: 200});
+	t.is(result.proposed[0]?.found, 167 / 200);
 });

@@ -30,6 +30,14 @@ export type ReferencesSuggestOptions = SampledRun & {
 /** A reference is proposed when at least this share of its sampled values are found in the target (dangling references in the source stay below 1). */
 export const proposeAt = 0.8;
 
+/**
+ * Distinct values looked up per path at most, spread over the sample: the
+ * share found is a proportion, which 200 values estimate within a few
+ * percent, and the lookups stay a few queries per collection whatever
+ * `--sample` is.
+ */
+export const lookedUp = 200;
+
 /** Values of these BSON types can be ids: double, string, binData (UUIDs), ObjectId, int, long. */
 const idTypes = new Set([1, 2, 5, 7, 16, 18]);
 const objectIdType = 7;
@@ -94,16 +102,13 @@ export async function suggestReferences(options: ReferencesSuggestOptions): Prom
 			if (read.objectIdKeys) objectIdCollections.push(name);
 		}
 
-		const task = 'look up sampled values';
-		for (const [index, candidate] of candidates.entries()) {
-			throwIfAborted(options.signal, 'references suggest');
-			const suggestion = await judge(connection.db, candidate, objectIdCollections);
-			if (suggestion) {
-				suggestion.current = declared.get(withoutArrays(suggestion.path)) ?? null;
-				(suggestion.found >= proposeAt && suggestion.target !== null ? result.proposed : result.rejected).push(suggestion);
-			}
-
-			events({type: 'progress', task, done: index + 1, total: candidates.length});
+		for (const candidate of candidates) candidate.values = spread(candidate.values, lookedUp);
+		const found = await lookUp(connection.db, candidates, objectIdCollections, {events, signal: options.signal});
+		for (const candidate of candidates) {
+			const suggestion = judge(candidate, found, objectIdCollections);
+			if (!suggestion) continue;
+			suggestion.current = declared.get(withoutArrays(suggestion.path)) ?? null;
+			(suggestion.found >= proposeAt && suggestion.target !== null ? result.proposed : result.rejected).push(suggestion);
 		}
 
 		result.declaredOnly = declaredOnly(config.references, result, observed);
@@ -213,31 +218,118 @@ function valueKey(value: unknown): string {
 	return typeof value === 'number' ? `n:${value}` : EJSON.stringify(value, {relaxed: false});
 }
 
-/** The share of `values` found in `collection`'s `_id` (looked up 1000 at a time). */
-async function shareFound(db: Db, collection: string, values: Map<string, unknown>): Promise<number> {
-	const all = [...values.values()];
-	let found = 0;
-	for (let start = 0; start < all.length; start += 1000) {
-		const chunk = all.slice(start, start + 1000);
-		const ids = await db
-			.collection(collection)
-			.find({_id: {$in: chunk as never[]}}, {projection: {_id: 1}})
-			.toArray();
-		found += new Set(ids.map(document => valueKey(document._id))).size;
+/** At most `limit` of `values`, spread over them (the sample's first documents by `_id` and its last alike). */
+function spread(values: Map<string, unknown>, limit: number): Map<string, unknown> {
+	if (values.size <= limit) return values;
+	const entries = [...values];
+	return new Map(Array.from({length: limit}, (_, index) => entries[Math.floor((index * entries.length) / limit)]!));
+}
+
+/** The keys found in each collection's `_id`s, for the values asked there. */
+type Found = Map<string, Set<string>>;
+
+/**
+ * Looks the candidates' values up in the `_id`s of the collections they may
+ * point at, in two rounds, each one `$in` per collection (1000 values at a
+ * time) holding every value asked there, so a server that scans for `$in`
+ * (FerretDB v1) reads each collection once or twice, not once per candidate.
+ * First every candidate's values in the collections it is named like, with a
+ * probe of `probed` values of each ObjectId candidate in every collection
+ * keyed by ObjectIds; then, for the ObjectId candidates their name did not
+ * settle, all their values in the collections the probe found any in. A
+ * collection the probe found none in holds none of them, as far as the
+ * suggestion goes.
+ */
+async function lookUp(
+	db: Db,
+	candidates: readonly PathValues[],
+	objectIdCollections: readonly string[],
+	run: {events: EventSink; signal: AbortSignal | undefined},
+): Promise<Found> {
+	const found: Found = new Map();
+	const probes = new Map(
+		candidates.filter(candidate => candidate.objectIds).map(candidate => [candidate, spread(candidate.values, probed)]),
+	);
+	await lookUpRound(
+		db,
+		[
+			...candidates.map(candidate => ({values: candidate.values, targets: candidate.named})),
+			...[...probes.values()].map(values => ({values, targets: objectIdCollections})),
+		],
+		found,
+		run,
+	);
+	const open = [...probes].filter(([candidate]) => !candidate.named.some(collection => shareIn(candidate, found, collection) >= proposeAt));
+	const hits = open.map(([candidate, probe]) => ({
+		values: candidate.values,
+		targets: objectIdCollections.filter(
+			collection => !candidate.named.includes(collection) && [...probe.keys()].some(key => found.get(collection)?.has(key)),
+		),
+	}));
+	await lookUpRound(db, hits, found, run);
+	return found;
+}
+
+/** Values probed per ObjectId candidate in every collection keyed by ObjectIds, before all of them are looked up where any was found. */
+const probed = 10;
+
+/** One round of lookUp: per target collection, the union of the values asked there, looked up; the keys found are added to `found`. */
+async function lookUpRound(
+	db: Db,
+	asks: ReadonlyArray<{values: ReadonlyMap<string, unknown>; targets: readonly string[]}>,
+	found: Found,
+	run: {events: EventSink; signal: AbortSignal | undefined},
+): Promise<void> {
+	const wanted = new Map<string, Map<string, unknown>>();
+	for (const ask of asks) {
+		for (const target of ask.targets) {
+			const values = wanted.get(target) ?? new Map<string, unknown>();
+			for (const [key, value] of ask.values) values.set(key, value);
+			wanted.set(target, values);
+		}
 	}
 
-	return found / all.length;
+	const task = 'look up sampled values';
+	let done = 0;
+	for (const [collection, values] of wanted) {
+		const all = [...values.values()];
+		const keys = found.get(collection) ?? new Set<string>();
+		for (let start = 0; start < all.length; start += 1000) {
+			throwIfAborted(run.signal, 'references suggest');
+			const ids = await db
+				.collection(collection)
+				.find({_id: {$in: all.slice(start, start + 1000) as never[]}}, {projection: {_id: 1}})
+				.toArray();
+			for (const document of ids) keys.add(valueKey(document._id));
+		}
+
+		found.set(collection, keys);
+		run.events({type: 'progress', task, done: ++done, total: wanted.size});
+	}
+}
+
+/** The share of a candidate's values found in `collection`'s `_id`s. */
+function shareIn(candidate: PathValues, found: ReadonlyMap<string, ReadonlySet<string>>, collection: string): number {
+	const keys = found.get(collection);
+	if (!keys) return 0;
+	let count = 0;
+	for (const key of candidate.values.keys()) if (keys.has(key)) count++;
+	return count / candidate.values.size;
 }
 
 /** The suggestion for one candidate: by its name first, then (ObjectIds) by the one collection whose `_id`s they are. */
-async function judge(db: Db, candidate: PathValues, objectIdCollections: readonly string[]): Promise<SuggestedReference | undefined> {
+function judge(
+	candidate: PathValues,
+	found: ReadonlyMap<string, ReadonlySet<string>>,
+	objectIdCollections: readonly string[],
+): SuggestedReference | undefined {
 	const path = `${candidate.collection}.${candidate.path}`;
 	const values = candidate.values.size;
 	let named: SuggestedReference | undefined;
 	for (const collection of candidate.named) {
-		const found = await shareFound(db, collection, candidate.values);
-		if (named === undefined || found > named.found)
-			named = {path, target: `${collection}._id`, by: 'name', found, values, reason: `named like ${collection}`, current: null};
+		const share = shareIn(candidate, found, collection);
+		if (named === undefined || share > named.found)
+			named = {path, target: `${collection}._id`, by: 'name', found: share, values, reason: `named like ${collection}`, current: null};
 	}
 
 	if (named && named.found >= proposeAt) return named;
@@ -246,12 +338,9 @@ async function judge(db: Db, candidate: PathValues, objectIdCollections: readonl
 		return named;
 	}
 
-	const holders: Array<{collection: string; found: number}> = [];
-	for (const collection of objectIdCollections) {
-		const found = await shareFound(db, collection, candidate.values);
-		if (found > 0) holders.push({collection, found});
-	}
-
+	const holders = objectIdCollections
+		.map(collection => ({collection, found: shareIn(candidate, found, collection)}))
+		.filter(holder => holder.found > 0);
 	const [only] = holders;
 	if (holders.length === 1 && only) {
 		const reason = `ObjectIds found only in ${only.collection}._id${only.found >= proposeAt ? '' : `, but only ${sharePercent(only.found)} of them`}`;

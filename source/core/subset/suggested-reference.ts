@@ -10,7 +10,7 @@ export type SuggestedReference = {
 	by: 'name' | 'objectId';
 	/** The share of the distinct sampled values found in the target (0 to 1). */
 	found: number;
-	/** Distinct values sampled at the path (at most the sample's size). */
+	/** Distinct values of the path looked up (at most `lookedUp`, 200, spread over the sample). */
 	values: number;
 	/** Why it is proposed, or why not. */
 	reason: string;
