@@ -1,8 +1,10 @@
+import {readFile} from 'node:fs/promises';
 import type {Db} from 'mongodb';
 import {BSON} from './bson.js';
 import {countForProgress} from './collections.js';
+import {type Environment, findEnvironment} from './environments.js';
 import {MonarchError, throwIfAborted} from './errors.js';
-import type {EventSink} from './events.js';
+import {type EventSink, ignoreEvents} from './events.js';
 
 /** Documents read per collection when the command is given no `--sample`. */
 export const defaultSample = 1000;
@@ -20,6 +22,23 @@ export function sampleSize(sample: number | undefined): number {
 	const size = sample ?? defaultSample;
 	if (!Number.isInteger(size) || size < 1) throw new MonarchError('usage', `--sample: expected a whole number of at least 1, got ${size}`);
 	return size;
+}
+
+/**
+ * What a sampled command starts from: its event sink, the sample's size
+ * checked, the environment found, and with `write` monarch.json's text, read
+ * before anything else so that --write can refuse if it changes meanwhile.
+ */
+export async function startSampledRun(
+	config: {environments: Environment[]; file: string; displayFile: string},
+	options: SampledRun & {environment: string; write?: boolean | undefined},
+): Promise<{events: EventSink; sample: number; environment: Environment; original: string | undefined}> {
+	return {
+		events: options.events ?? ignoreEvents,
+		sample: sampleSize(options.sample),
+		environment: findEnvironment(config.environments, options.environment, config.displayFile),
+		original: options.write ? await readFile(config.file, 'utf8') : undefined,
+	};
 }
 
 export type SampleOptions = {

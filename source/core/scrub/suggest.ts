@@ -1,4 +1,3 @@
-import {readFile} from 'node:fs/promises';
 import type {Db} from 'mongodb';
 import {describeCollections} from '../collections.js';
 import type {ProjectConfig} from '../config/load.js';
@@ -7,7 +6,7 @@ import {findEnvironment} from '../environments.js';
 import {MonarchError, throwIfAborted} from '../errors.js';
 import {type EventSink, ignoreEvents} from '../events.js';
 import type {Prompter} from '../prompts.js';
-import {readSample, type SampledRun, sampleSize} from '../sample-documents.js';
+import {readSample, type SampledRun, startSampledRun} from '../sample-documents.js';
 import {type CurrentClass, currentClassification} from './current-class.js';
 import {bsonTypeName, readBsonString, walkPaths} from './paths.js';
 import {addString, emptyStats, type PathStats, type SuggestedCollection, type SuggestedPath, suggestPath} from './suggest-path.js';
@@ -46,11 +45,7 @@ export type ScrubSuggestResult = {
  */
 export async function suggestScrub(options: ScrubSuggestOptions): Promise<ScrubSuggestResult> {
 	const {config} = options;
-	const events = options.events ?? ignoreEvents;
-	const sample = sampleSize(options.sample);
-	const environment = findEnvironment(config.environments, options.environment, config.displayFile);
-	// Read before anything else: --write refuses if the file changes meanwhile.
-	const original = options.write ? await readFile(config.file, 'utf8') : undefined;
+	const {events, sample, environment, original} = await startSampledRun(config, options);
 	const connection = await connect(environment, {access: 'read'});
 	const collections: SuggestedCollection[] = [];
 	try {

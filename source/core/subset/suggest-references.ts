@@ -1,15 +1,13 @@
-import {readFile} from 'node:fs/promises';
 import type {Db} from 'mongodb';
 import {EJSON} from '../bson.js';
 import {describeCollections} from '../collections.js';
 import type {ProjectConfig} from '../config/load.js';
 import {connect} from '../connection.js';
 import {type ConfigEdit, checkEditedSection, editConfigText, replaceConfigFile} from '../edit-config-file.js';
-import {findEnvironment} from '../environments.js';
 import {MonarchError, throwIfAborted} from '../errors.js';
-import {type EventSink, ignoreEvents} from '../events.js';
+import type {EventSink} from '../events.js';
 import type {Prompter} from '../prompts.js';
-import {readSample, type SampledRun, sampleSize} from '../sample-documents.js';
+import {readSample, type SampledRun, startSampledRun} from '../sample-documents.js';
 import {readBsonValue, walkPaths} from '../scrub/paths.js';
 import {sharePercent} from './reference-lines.js';
 import {collectionsNamed, referenceStem} from './reference-names.js';
@@ -68,11 +66,7 @@ type PathValues = {
  */
 export async function suggestReferences(options: ReferencesSuggestOptions): Promise<ReferencesSuggestResult> {
 	const {config} = options;
-	const events = options.events ?? ignoreEvents;
-	const sample = sampleSize(options.sample);
-	const environment = findEnvironment(config.environments, options.environment, config.displayFile);
-	// Read before anything else: --write refuses if the file changes meanwhile.
-	const original = options.write ? await readFile(config.file, 'utf8') : undefined;
+	const {events, sample, environment, original} = await startSampledRun(config, options);
 	const declared = declaredReferences(config);
 	const connection = await connect(environment, {access: 'read'});
 	const result: ReferencesSuggestResult = {
