@@ -49,6 +49,26 @@ const brokenFiles: Array<[string, string, RegExp]> = [
 	],
 	['local backups without dir', `{"environments": {${dev}}, "backups": {"local": {}}}`, /backups\.local\.dir: required/],
 	['negative lease', `{"environments": {${dev}}, "lock": {"leaseSeconds": -1}}`, /lock\.leaseSeconds: /],
+	[
+		'requireRehearsal of an unknown unit',
+		env('"production": {"uri": "mongodb://h", "database": "a", "migrate": {"requireRehearsal": "24 hours"}}'),
+		/^monarch\.json: environments\.production\.migrate\.requireRehearsal: a duration such as "90m", "24h", "7d" or "2w"$/,
+	],
+	[
+		'requireRehearsal true',
+		env('"production": {"uri": "mongodb://h", "database": "a", "migrate": {"requireRehearsal": true}}'),
+		/^monarch\.json: environments\.production\.migrate\.requireRehearsal: expected false, a duration such as "24h" or "7d", or \{"within": "24h", "querySet": true\}$/,
+	],
+	[
+		'requireRehearsal within 0',
+		env('"production": {"uri": "mongodb://h", "database": "a", "migrate": {"requireRehearsal": {"within": "0h"}}}'),
+		/^monarch\.json: environments\.production\.migrate\.requireRehearsal\.within: a duration such as "90m"/,
+	],
+	[
+		'requireRehearsal with an unknown field',
+		env('"production": {"uri": "mongodb://h", "database": "a", "migrate": {"requireRehearsal": {"within": "1d", "scrubbed": true}}}'),
+		/^monarch\.json: environments\.production\.migrate\.requireRehearsal: unknown field "scrubbed"$/,
+	],
 	['unknown top-level field', `{"environments": {${dev}}, "migrationDir": "m"}`, /\(top level\): unknown field "migrationDir"/],
 	[
 		'missing variable outside environments',
@@ -67,6 +87,29 @@ for (const [title, text, expected] of brokenFiles) {
 		t.false(describeError(error).includes('\n'));
 	});
 }
+
+test('migrate.requireRehearsal per environment: a duration, false, or within with querySet; none by default', async t => {
+	const dir = await folderWith(
+		env(
+			[
+				'"production": {"uri": "mongodb://h", "database": "a", "migrate": {"requireRehearsal": "24h"}}',
+				'"staging": {"uri": "mongodb://h", "database": "b", "migrate": {"requireRehearsal": {"within": "7d", "querySet": true}}}',
+				'"qa": {"uri": "mongodb://h", "database": "c", "migrate": {"requireRehearsal": false}}',
+				'"demo": {"uri": "mongodb://h", "database": "d", "migrate": {"requireRehearsal": {"within": "90m"}}}',
+				dev,
+			].join(', '),
+		),
+	);
+	const config = await loadConfig({cwd: dir});
+	const required = Object.fromEntries(config.environments.map(environment => [environment.name, environment.requireRehearsal]));
+	t.deepEqual(required, {
+		production: {within: '24h', withinMs: 86_400_000, querySet: false},
+		staging: {within: '7d', withinMs: 7 * 86_400_000, querySet: true},
+		qa: undefined,
+		demo: {within: '90m', withinMs: 90 * 60_000, querySet: false},
+		development: undefined,
+	});
+});
 
 test('a missing monarch.json says to run monarch init', async t => {
 	const dir = await mkdtemp(path.join(tmpdir(), 'monarch-empty-'));

@@ -95,6 +95,11 @@ async function untouched(project: Project, environment: string) {
 	return {names, data: await snapshot(db)};
 }
 
+/** The copy's time as the verdict line writes it. */
+function takenAt(report: RehearsalReport): string {
+	return `${report.takenAt.slice(0, 19).replace('T', ' ')} UTC`;
+}
+
 async function collectionsOf(project: Project, database: string): Promise<string[]> {
 	return (await project.client.db(database).listCollections({}, {nameOnly: true}).toArray()).map(entry => entry.name).sort();
 }
@@ -110,7 +115,7 @@ test('rehearse runs the pending migrations on a scratch copy: exact per-collecti
 
 	const lines = result.stdout.trimEnd().split('\n');
 	t.is(lines[0], `Rehearsal of production (database ${project.databases.production})`);
-	t.regex(result.stdout, /copy taken at {2}2026-03-01 09:30:00 UTC: 3 collections, 19 documents in /);
+	t.regex(result.stdout, /copy taken at {2}\d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC: 3 collections, 19 documents in /);
 	t.true(result.stdout.includes(`scratch        ${project.scratch} on development's server, dropped`));
 	t.regex(result.stdout, /Completed {2}20260201000000_insert_owners +\d/);
 	t.regex(result.stdout, /\n {6}│ inserted 3 owners\n/);
@@ -125,7 +130,7 @@ test('rehearse runs the pending migrations on a scratch copy: exact per-collecti
 	t.deepEqual(cells('dogs'), ['dogs', '10', '10', '0', '0', '5', '+type_1']);
 	t.deepEqual(cells('owners'), ['owners', '5', '8', '3', '0', '0', '-']);
 	t.deepEqual(cells('toys'), ['toys', '4', '2', '0', '2', '0', '-color_1']);
-	t.is(lines.at(-1), 'All 4 pending migrations passed on a copy of production taken at 2026-03-01 09:30:00 UTC');
+	t.regex(lines.at(-1)!, /^All 4 pending migrations passed on a copy of production taken at \d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC$/);
 	t.true(result.stderr.includes(`Dropped the scratch database ${project.scratch}`));
 	t.regex(result.stderr, /hash before dogs 10\/10[\s\S]*hash after dogs 10\/10/);
 });
@@ -139,7 +144,9 @@ test('rehearse --keep --json prints only the report, and leaves the migrated scr
 	const report = JSON.parse(result.stdout) as RehearsalReport;
 	t.deepEqual(report.source, {environment: 'production', database: project.databases.production});
 	t.deepEqual(report.scratch, {environment: 'development', database: project.scratch, kept: true});
-	t.is(report.takenAt, now);
+	// Dated by the source server's clock, not MONARCH_NOW (rehearsal-reports.test.ts compares it with the server's).
+	t.not(report.takenAt, now);
+	t.regex(report.takenAt, /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
 	t.is(report.querySet, null);
 	t.deepEqual(report.copied, {collections: 3, documents: 19, sourceDocuments: 19});
 	t.deepEqual(report.collections, expectedCollections);
@@ -162,7 +169,7 @@ test('rehearse --keep --json prints only the report, and leaves the migrated scr
 	t.deepEqual(report.verdict, {
 		passed: true,
 		pending: 4,
-		line: 'All 4 pending migrations passed on a copy of production taken at 2026-03-01 09:30:00 UTC',
+		line: `All 4 pending migrations passed on a copy of production taken at ${takenAt(report)}`,
 	});
 	t.true(result.stderr.includes(`Kept the scratch database ${project.scratch}`));
 
@@ -204,7 +211,7 @@ test('a failing migration: exit 1, the verdict names it and its error, later one
 		passed: false,
 		pending: 4,
 		failed: {key: '20260202000000_flag_lazy_dogs', error: 'dogs are never lazy'},
-		line: '20260202000000_flag_lazy_dogs failed on a copy of production taken at 2026-03-01 09:30:00 UTC: dogs are never lazy (1 of 4 pending migrations passed before it)',
+		line: `20260202000000_flag_lazy_dogs failed on a copy of production taken at ${takenAt(report)}: dogs are never lazy (1 of 4 pending migrations passed before it)`,
 	});
 	t.deepEqual(
 		report.collections.find(change => change.name === 'owners'),
@@ -215,7 +222,9 @@ test('a failing migration: exit 1, the verdict names it and its error, later one
 
 	const text = await project.monarch(['rehearse', 'production']);
 	t.is(text.code, 1);
-	t.is(text.stdout.trimEnd().split('\n').at(-1), report.verdict.line);
+	// The same verdict, of a second copy (taken a moment later).
+	const masked = (line: string | undefined) => line?.replace(/\d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC/, 'AT');
+	t.is(masked(text.stdout.trimEnd().split('\n').at(-1)), masked(report.verdict.line));
 	t.regex(text.stdout, /NotRun {5}20260204000000_index_dog_types +-/);
 	t.deepEqual(await collectionsOf(project, project.scratch), []);
 });
@@ -330,7 +339,7 @@ test("rehearse -q with --param copies only the QuerySet's part (with the whole h
 	t.is(migration?.estimatedMs, Math.round((migration!.durationMs! * 11) / 3));
 	t.is(
 		report.verdict.line,
-		'The 1 pending migration passed on a copy of production (QuerySet AccountQuerySet) taken at 2026-03-01 09:30:00 UTC',
+		`The 1 pending migration passed on a copy of production (QuerySet AccountQuerySet) taken at ${takenAt(report)}`,
 	);
 	t.deepEqual(await untouched(project, 'production'), before);
 	t.deepEqual(await collectionsOf(project, project.scratch), []);

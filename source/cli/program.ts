@@ -9,6 +9,7 @@ import {registerMigrationCommands} from './commands/migrations.js';
 import {registerProjectCommands} from './commands/project.js';
 import {registerQuerySetCommands} from './commands/querysets.js';
 import {registerReferencesCommands} from './commands/references.js';
+import {registerListRehearsalsCommand} from './commands/rehearsals-list.js';
 import {registerRehearseCommand} from './commands/rehearse.js';
 import {registerScrubAuditCommand} from './commands/scrub-audit.js';
 import {registerScrubPreviewCommand} from './commands/scrub-preview.js';
@@ -38,6 +39,7 @@ export function createProgram(signal: AbortSignal): Command {
 	registerMigrationCommands(program, getContext);
 	registerMarkAppliedCommand(program, getContext);
 	registerRehearseCommand(program, getContext);
+	registerListRehearsalsCommand(program, getContext);
 	registerUnlockCommand(program, getContext);
 	registerBackupCommands(program, getContext);
 	registerListBackupsCommand(program, getContext);

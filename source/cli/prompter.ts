@@ -1,6 +1,7 @@
 import {createInterface} from 'node:readline/promises';
 import {MonarchError} from '../core/errors.js';
 import {checkNumber, type Prompter} from '../core/prompts.js';
+import {paintTone} from './style.js';
 
 export type CliPrompterOptions = {
 	/** Answers given as `--param key=value`. */
@@ -104,6 +105,11 @@ export function createCliPrompter(options: CliPrompterOptions): Prompter {
 				throw new MonarchError('refused', `${question.message} Refusing without confirmation; nothing was changed`, {
 					hint: 'pass --yes to confirm from CI',
 				});
+			}
+
+			if (question.evidence) {
+				const tone = paintTone(output as NodeJS.WriteStream);
+				output.write(question.evidence.map(line => `${tone(line)}\n`).join(''));
 			}
 
 			const reply = await ask(`${question.message}\nType "${question.expected}" to go on: `);

@@ -1,6 +1,19 @@
 import {MonarchError} from './errors.js';
 import {redactUri} from './redact.js';
 
+/**
+ * `migrate.requireRehearsal` of an environment: migrate and migrate_one there
+ * refuse unless a passing rehearsal of exactly its pending migrations was
+ * taken within `within` (by its server's clock).
+ */
+export type RehearsalRequirement = {
+	/** As written in monarch.json: `24h`, `7d`. */
+	within: string;
+	withinMs: number;
+	/** A rehearsal on a QuerySet's part of the data counts too (`{"within": "24h", "querySet": true}`); else only one of the whole database. */
+	querySet: boolean;
+};
+
 /** A database the project manages, as configured in monarch.json. */
 export type Environment = {
 	name: string;
@@ -19,6 +32,8 @@ export type Environment = {
 	personalData: boolean;
 	/** Variables the URI or database refer to that are not set: using the environment fails. */
 	missingVariables: string[];
+	/** `migrate.requireRehearsal`; undefined when not required (`false`, the default). */
+	requireRehearsal: RehearsalRequirement | undefined;
 };
 
 const protectedNames = new Set(['production', 'prod']);
@@ -71,6 +86,7 @@ export function makeEnvironment(input: {
 	description?: string | undefined;
 	personalData?: boolean | undefined;
 	missingVariables?: string[];
+	requireRehearsal?: RehearsalRequirement | undefined;
 }): Environment {
 	const reason = protectionOf(input.name, input.uri, input.protected);
 	return {
@@ -84,6 +100,7 @@ export function makeEnvironment(input: {
 		description: input.description,
 		personalData: input.personalData ?? false,
 		missingVariables: input.missingVariables ?? [],
+		requireRehearsal: input.requireRehearsal,
 	};
 }
 

@@ -8,6 +8,7 @@ export type ErrorCode =
 	| 'config' // monarch.json is missing or wrong
 	| 'not-found' // an environment, migration, backup... that does not exist
 	| 'refused' // a protected or destructive action without confirmation
+	| 'not-rehearsed' // migrate on an environment that requires a rehearsal, without a passing one of its pending migrations; nothing was changed
 	| 'migration-failed' // a migration threw
 	| 'queryset-failed' // a QuerySet threw
 	| 'blocked' // a failed or interrupted migration blocks the run
@@ -24,6 +25,7 @@ const exitCodes: Record<ErrorCode, number> = {
 	config: 2,
 	'not-found': 2,
 	refused: 2,
+	'not-rehearsed': 2,
 	'migration-failed': 1,
 	'queryset-failed': 1,
 	blocked: 1,

@@ -85,7 +85,9 @@ export type MonarchEvent =
 	/** A rehearsal's scratch database was dropped (at the end, or after a failure or Ctrl+C). */
 	| {type: 'rehearse:dropped'; database: string}
 	/** `--keep`: a rehearsal's scratch database was left for inspection. */
-	| {type: 'rehearse:kept'; database: string};
+	| {type: 'rehearse:kept'; database: string}
+	/** A rehearsal's report was written to `object` in `store` (its `rehearsals/` folder's description, e.g. `backups/rehearsals/`). */
+	| {type: 'rehearse:stored'; id: string; store: string; object: string};
 
 /** The events that mark a phase of a backup, restore, copy or rehearsal (the ones `--json` lists besides recoveries). */
 export type PhaseEvent = Extract<

@@ -51,6 +51,8 @@ export function describePhase(event: PhaseEvent): PhaseLine {
 			return {level: 'info', text: `Dropped the scratch database ${event.database}`};
 		case 'rehearse:kept':
 			return {level: 'info', text: `Kept the scratch database ${event.database}`};
+		case 'rehearse:stored':
+			return {level: 'info', text: `Report stored: ${event.store}${event.object}`};
 		case 'swap:recovered':
 		case 'swap:interrupted':
 			return {level: 'warn', text: describeRecovery(event)};

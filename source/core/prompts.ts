@@ -42,12 +42,21 @@ export type ConfirmQuestion = {
 	details?: string[];
 };
 
+/** A line of evidence to read before answering, and how it reads: `good` (green), `warn` (yellow), `bad` (red) or `plain`. */
+export type ToneLine = {text: string; tone: 'good' | 'warn' | 'bad' | 'plain'};
+
 /** A destructive action: the user types `expected` (an environment's name) to go on. */
 export type DangerQuestion = {
 	message: string;
 	expected: string;
 	/** What the user must have read before typing it: see {@link ConfirmQuestion.details}. */
 	details?: string[];
+	/**
+	 * What speaks for or against going on, shown (in its tones) before the
+	 * question: a migrate's rehearsal, the safety backup it takes, how long it
+	 * should take. Not sent as events: the prompter shows them.
+	 */
+	evidence?: ToneLine[];
 };
 
 export type Prompter = {

@@ -24,6 +24,7 @@ import {JobView} from './components/job-view.js';
 import {Modal} from './components/modal.js';
 import {PrivacyView} from './components/privacy-view.js';
 import {PromptDialog} from './components/prompt-dialog.js';
+import {RehearsalHistoryView} from './components/rehearsal-history.js';
 import {RehearsalReportView} from './components/rehearsal-report.js';
 import {StatusBar} from './components/status-bar.js';
 import {TabRow} from './components/tab-row.js';
@@ -182,6 +183,7 @@ function AppScreen({config: initialConfig, channel, version, folder, pingTimeout
 	const showReport = useCallback((report: RehearsalReport) => dispatch({type: 'report', report}), []);
 	const toast = useCallback((text: string, tone: 'info' | 'error' = 'info') => dispatch({type: 'toast', text, tone}), []);
 	const showPrivacy = useCallback((environment: string) => dispatch({type: 'privacy', environment}), []);
+	const showHistory = useCallback((environment: string) => dispatch({type: 'history', environment}), []);
 	const reloadConfig = useCallback(async () => {
 		try {
 			setConfig(await loadConfig({cwd: config.root, configPath: config.file}));
@@ -204,6 +206,7 @@ function AppScreen({config: initialConfig, channel, version, folder, pingTimeout
 			showModal,
 			showReport,
 			showPrivacy,
+			showHistory,
 			reloadConfig,
 			toast,
 			setInputFocus,
@@ -222,6 +225,7 @@ function AppScreen({config: initialConfig, channel, version, folder, pingTimeout
 			showModal,
 			showReport,
 			showPrivacy,
+			showHistory,
 			reloadConfig,
 			toast,
 			now,
@@ -268,7 +272,20 @@ function AppScreen({config: initialConfig, channel, version, folder, pingTimeout
 							/>
 						</Box>
 					) : null}
-					<Box display={overlay || state.privacy ? 'none' : 'flex'} flexDirection="column">
+					{/* The rehearsal history stays mounted under the report it opens (its list and cursor kept), hidden while anything is on top. */}
+					{state.history && !state.privacy ? (
+						<Box display={overlay ? 'none' : 'flex'} flexDirection="column">
+							<RehearsalHistoryView
+								key={state.history}
+								environment={state.history}
+								width={columns}
+								height={panelBoxHeight}
+								isActive={focus.on === 'history'}
+								onClose={() => dispatch({type: 'history', environment: undefined})}
+							/>
+						</Box>
+					) : null}
+					<Box display={overlay || state.privacy || state.history ? 'none' : 'flex'} flexDirection="column">
 						{Panel ? (
 							<PanelSlot
 								key={panel.id}

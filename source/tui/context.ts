@@ -27,6 +27,8 @@ export type TuiServices = {
 	showModal: (content: ModalContent) => void;
 	/** Shows a rehearsal's report over the panel (and the finished job), until esc or q. */
 	showReport: (report: RehearsalReport) => void;
+	/** Opens an environment's stored rehearsals (newest first; enter shows one's report) over the panels, until esc or q. */
+	showHistory: (environment: string) => void;
 	/** Opens an environment's privacy view (every path, its classification and a suggestion) over the panels, until esc or q. */
 	showPrivacy: (environment: string) => void;
 	/** Reads monarch.json again (after a job wrote it: scrub_suggest --write); a broken file is a toast and the config in use stays. */

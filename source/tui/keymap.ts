@@ -17,6 +17,7 @@ export type Scope =
 	| 'filter'
 	| 'modal'
 	| 'report'
+	| 'history'
 	| 'privacy';
 
 /** Everything a key can do. */
@@ -41,6 +42,8 @@ export type Action =
 	| 'next-environment'
 	| 'matrix'
 	| 'rehearse'
+	| 'rehearsal-history'
+	| 'open-report'
 	| 'rollback'
 	| 'unlock'
 	| 'back-up'
@@ -228,6 +231,13 @@ const bindings: BindingSpec[] = [
 	},
 	{
 		scope: 'migrations',
+		action: 'rehearsal-history',
+		keys: ['H'],
+		hint: 'history',
+		description: "the environment's stored rehearsals, newest first (list_rehearsals); enter opens one's report",
+	},
+	{
+		scope: 'migrations',
 		action: 'rollback',
 		keys: ['u'],
 		hint: 'roll back',
@@ -354,6 +364,22 @@ const bindings: BindingSpec[] = [
 	{scope: 'report', action: 'top', keys: ['home'], hint: 'top', description: 'go to the top', footer: true},
 	{scope: 'report', action: 'bottom', keys: ['end'], hint: 'end', description: 'go to the end', footer: true},
 	{scope: 'report', action: 'close', keys: ['escape', 'q'], hint: 'close', description: 'close the report', footer: true},
+	{scope: 'history', action: 'up', keys: ['up', 'k'], hint: 'up', description: 'previous rehearsal'},
+	{scope: 'history', action: 'down', keys: ['down', 'j'], hint: 'move', description: 'next (older) rehearsal', footer: true},
+	{scope: 'history', action: 'page-up', keys: ['pageup'], hint: 'page up', description: 'a page up'},
+	{scope: 'history', action: 'page-down', keys: ['pagedown'], hint: 'page', description: 'a page down'},
+	{scope: 'history', action: 'top', keys: ['home'], hint: 'top', description: 'the newest'},
+	{scope: 'history', action: 'bottom', keys: ['end'], hint: 'end', description: 'the oldest'},
+	{
+		scope: 'history',
+		action: 'open-report',
+		keys: ['enter'],
+		hint: 'report',
+		description: "open the selected rehearsal's report",
+		footer: true,
+	},
+	{scope: 'history', action: 'refresh', keys: ['r'], hint: 'refresh', description: 'read the stored reports again', footer: true},
+	{scope: 'history', action: 'close', keys: ['escape', 'q'], hint: 'close', description: 'close the rehearsal history', footer: true},
 	{scope: 'privacy', action: 'up', keys: ['up', 'k'], hint: 'scroll', description: 'scroll up a line'},
 	{scope: 'privacy', action: 'down', keys: ['down', 'j'], hint: 'scroll', description: 'scroll down a line', footer: true},
 	{scope: 'privacy', action: 'page-up', keys: ['pageup'], hint: 'page up', description: 'scroll up a page'},
@@ -400,6 +426,7 @@ export const scopeTitles: Record<Scope, string> = {
 	filter: 'Filter',
 	modal: 'Messages',
 	report: 'Rehearsal report',
+	history: 'Rehearsal history (H)',
 	privacy: 'Privacy view (P)',
 };
 

@@ -13,9 +13,14 @@ test('a rehearsal of personal data copies it faithfully and drops it; a kept cop
 
 	const faithful = await project.monarch(['rehearse', 'production', '--json']);
 	t.is(faithful.code, 0, faithful.stderr);
-	const report = JSON.parse(faithful.stdout) as {collections: Array<{name: string; changed: number}>; scratch: {kept: boolean}};
+	const report = JSON.parse(faithful.stdout) as {
+		collections: Array<{name: string; changed: number}>;
+		scratch: {kept: boolean};
+		scrubbed: boolean;
+	};
 	t.is(report.collections.find(entry => entry.name === 'accounts')?.changed, 150);
 	t.false(report.scratch.kept);
+	t.false(report.scrubbed, 'the report says the copy was faithful');
 
 	const refused = await project.monarch(['rehearse', 'production', '--keep']);
 	t.is(refused.code, 2);
@@ -35,8 +40,10 @@ test('a rehearsal of personal data copies it faithfully and drops it; a kept cop
 	const keptReport = JSON.parse(kept.stdout) as {
 		scratch: {database: string; kept: boolean};
 		collections: Array<{name: string; changed: number}>;
+		scrubbed: boolean;
 	};
 	t.true(keptReport.scratch.kept);
+	t.true(keptReport.scrubbed, 'the report says the copy was scrubbed');
 	t.is(keptReport.collections.find(entry => entry.name === 'accounts')?.changed, 150, 'the migration did the same on the scrubbed copy');
 	t.teardown(async () =>
 		project.client

@@ -22,6 +22,7 @@ const environment = (name: string, isProtected = false): Environment => ({
 	description: undefined,
 	personalData: false,
 	missingVariables: [],
+	requireRehearsal: undefined,
 });
 
 const backup = (archive: string, state: BackupEntry['state'] = 'complete'): BackupEntry => ({
@@ -68,6 +69,7 @@ test('the command table: each command written as on the command line', t => {
 			'rehearse <env> [-q <QuerySet>]',
 			'rollback <env>',
 			'unlock <env>',
+			'list_rehearsals [<env>]',
 			'scrub_suggest <env>',
 			'scrub_audit <source>:<target>',
 			'references suggest <env>',
@@ -113,6 +115,20 @@ test('parse: the CLI grammar, names checked, values in order', t => {
 	const whole = parse('backup production');
 	if (!whole.ok) return t.fail(whole.error);
 	t.deepEqual(whole.input.options, {});
+});
+
+test('parse: an optional argument may be left out, is checked when given, and takes no second value', t => {
+	const all = parse('list_rehearsals');
+	if (!all.ok) return t.fail(all.error);
+	t.deepEqual([all.command.name, all.input.values], ['list_rehearsals', []]);
+	const one = parse('list-rehearsals production');
+	if (!one.ok) return t.fail(one.error);
+	t.deepEqual(one.input.values, ['production']);
+	const unknown = parse('list_rehearsals prod');
+	t.deepEqual(unknown, {ok: false, error: 'unknown environment "prod": known environments are development, staging, production'});
+	const two = parse('list_rehearsals production staging');
+	t.deepEqual(two, {ok: false, error: 'usage: list_rehearsals [<env>]'});
+	t.deepEqual(complete('list_rehearsals prod').text, 'list_rehearsals production ');
 });
 
 test('parse errors: one line naming what is wrong and what is known', t => {

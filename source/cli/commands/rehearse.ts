@@ -1,9 +1,10 @@
-import type {Command} from 'commander';
+import {type Command, Option} from 'commander';
 import {counted} from '../../core/plural.js';
 import {formatDuration} from '../../core/progress.js';
 import {redact} from '../../core/redact.js';
 import type {CollectionChange, RehearsalReport} from '../../core/rehearse/index.js';
 import type {CliContext} from '../context.js';
+import {rehearsalMarkdown} from '../rehearsal-markdown.js';
 import {paint} from '../style.js';
 import {table} from '../table.js';
 import {parseWorkers, workersFlag, workersHelp} from '../workers-option.js';
@@ -22,7 +23,8 @@ export function registerRehearseCommand(program: Command, context: () => CliCont
 		.option('--scrub', 'scrub personal data in the copy by the rules of monarch.json (key from MONARCH_SCRUB_KEY)')
 		.option('--no-scrub', 'with --keep: keep a faithful copy of a source marked personalData')
 		.option(workersFlag, workersHelp)
-		.option('--json', 'print the report as JSON (nothing else on stdout)')
+		.addOption(new Option('--json', 'print the report as JSON (nothing else on stdout)').conflicts('markdown'))
+		.option('--markdown', 'print the report as Markdown, for a pull-request comment (nothing else on stdout)')
 		.addHelpText(
 			'after',
 			[
@@ -35,12 +37,21 @@ export function registerRehearseCommand(program: Command, context: () => CliCont
 				'  monarch rehearse production',
 				'  monarch rehearse production -q AccountQuerySet --param accountId=42',
 				'  monarch rehearse production --keep --json',
+				'  monarch rehearse production --markdown > rehearsal.md',
 			].join('\n'),
 		)
 		.action(
 			async (
 				env: string,
-				options: {querySet?: string; param: string[]; keep?: boolean; scrub?: boolean; workers?: string; json?: boolean},
+				options: {
+					querySet?: string;
+					param: string[];
+					keep?: boolean;
+					scrub?: boolean;
+					workers?: string;
+					json?: boolean;
+					markdown?: boolean;
+				},
 			) => {
 				const cli = context();
 				const workers = parseWorkers(options.workers);
@@ -57,7 +68,9 @@ export function registerRehearseCommand(program: Command, context: () => CliCont
 					signal: cli.signal,
 				});
 				cli.events.finish();
-				cli.print(options.json ? redact(JSON.stringify(report, null, 2)) : formatRehearsal(report));
+				if (options.json) cli.print(redact(JSON.stringify(report, null, 2)));
+				else if (options.markdown) cli.print(redact(rehearsalMarkdown(report)).trimEnd());
+				else cli.print(formatRehearsal(report));
 				if (!report.verdict.passed) process.exitCode = 1;
 			},
 		);

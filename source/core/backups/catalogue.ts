@@ -4,6 +4,7 @@ import type {ProjectConfig} from '../config/load.js';
 import {describeError, firstLine, isMonarchError, MonarchError} from '../errors.js';
 import {redact} from '../redact.js';
 import type {BackupStore, StoredObject, StoreLocation} from '../storage/contract.js';
+import {readWhole} from '../storage/read-whole.js';
 import {openStores, storeFor} from '../storage/stores.js';
 import {archiveSuffix, type BackupManifest, backupManifestSchema, manifestNameFor, manifestSuffix} from './manifest.js';
 import {archiveNameOf} from './naming.js';
@@ -229,25 +230,16 @@ export async function writeManifest(store: BackupStore, manifest: BackupManifest
 export async function readManifest(store: BackupStore, archive: string, signal?: AbortSignal): Promise<BackupManifest> {
 	const name = manifestNameFor(archive);
 	const where = `${store.description}${name}`;
-	const stream = await store.read(name, signal);
-	const chunks: Buffer[] = [];
-	let size = 0;
-	for await (const chunk of stream) {
-		const buffer = Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk as Uint8Array);
-		size += buffer.length;
-		if (size > maxManifestBytes) {
-			stream.destroy();
-			throw new MonarchError('corrupt', `${where}: not a manifest (over ${maxManifestBytes} bytes)`, {
-				hint: 'the backup is incomplete; take a new one',
-			});
-		}
-
-		chunks.push(buffer);
+	const bytes = await readWhole(store, name, maxManifestBytes, signal);
+	if (bytes === undefined) {
+		throw new MonarchError('corrupt', `${where}: not a manifest (over ${maxManifestBytes} bytes)`, {
+			hint: 'the backup is incomplete; take a new one',
+		});
 	}
 
 	let json: unknown;
 	try {
-		json = JSON.parse(Buffer.concat(chunks).toString('utf8'));
+		json = JSON.parse(bytes.toString('utf8'));
 	} catch (error) {
 		throw new MonarchError('corrupt', `${where}: invalid JSON (${firstLine((error as Error).message)})`, {
 			hint: 'the backup is incomplete; take a new one',

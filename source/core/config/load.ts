@@ -1,6 +1,6 @@
 import {readFile} from 'node:fs/promises';
 import path from 'node:path';
-import {type Environment, makeEnvironment} from '../environments.js';
+import {type Environment, makeEnvironment, type RehearsalRequirement} from '../environments.js';
 import {MonarchError} from '../errors.js';
 import {registerSecret, secretsOf} from '../redact.js';
 import {parseScrubConfig, type ScrubConfig} from '../scrub/rules-config.js';
@@ -8,7 +8,14 @@ import type {Reference} from '../subset/references.js';
 import type {z} from '../zod.js';
 import {findConfigFile} from './find.js';
 import {interpolate} from './interpolate.js';
-import {configSchema, databaseNameProblem, type LocalBackupsConfig, type S3BackupsConfig} from './schema.js';
+import {
+	configSchema,
+	databaseNameProblem,
+	type LocalBackupsConfig,
+	type RequireRehearsalConfig,
+	rehearsalAgeMs,
+	type S3BackupsConfig,
+} from './schema.js';
 
 /** A validated monarch.json with paths made absolute and variables resolved. */
 export type ProjectConfig = {
@@ -103,6 +110,7 @@ export async function loadConfig(options: LoadConfigOptions = {}): Promise<Proje
 			description: entry.description,
 			personalData: entry.personalData,
 			missingVariables,
+			requireRehearsal: rehearsalRequirement(entry.migrate?.requireRehearsal ?? false),
 		});
 	});
 
@@ -156,6 +164,13 @@ export async function loadConfig(options: LoadConfigOptions = {}): Promise<Proje
 		scrub,
 		references: raw.references ?? [],
 	};
+}
+
+/** `migrate.requireRehearsal` as the gate reads it (its age in milliseconds); undefined for `false`. */
+function rehearsalRequirement(value: RequireRehearsalConfig): RehearsalRequirement | undefined {
+	if (value === false) return undefined;
+	const {within, querySet} = typeof value === 'string' ? {within: value, querySet: false} : value;
+	return {within, withinMs: rehearsalAgeMs(within) ?? 0, querySet};
 }
 
 function parseJson(text: string, displayFile: string): unknown {

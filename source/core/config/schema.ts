@@ -19,6 +19,34 @@ const databaseName = z
 		error: issue => databaseNameProblem(String(issue.input)) ?? 'invalid',
 	});
 
+/** A rehearsal's greatest age: a whole number of minutes, hours, days or weeks (`"90m"`, `"24h"`, `"7d"`, `"2w"`). */
+const rehearsalAgePattern = /^([1-9]\d{0,5})(m|h|d|w)$/;
+const rehearsalAgeUnitsMs = {m: 60_000, h: 3_600_000, d: 86_400_000, w: 604_800_000} as const;
+
+/** The milliseconds of a `requireRehearsal` age (`"24h"` is 86,400,000); undefined when it is not one. */
+export function rehearsalAgeMs(text: string): number | undefined {
+	const match = rehearsalAgePattern.exec(text);
+	if (!match) return undefined;
+	return Number(match[1]) * rehearsalAgeUnitsMs[match[2] as keyof typeof rehearsalAgeUnitsMs];
+}
+
+const rehearsalAge = z.string().regex(rehearsalAgePattern, 'a duration such as "90m", "24h", "7d" or "2w"');
+
+/**
+ * `migrate.requireRehearsal` of an environment: `false` (the default), the
+ * greatest age of the rehearsal's copy (`"24h"`), or that with `querySet: true`
+ * when a rehearsal on a QuerySet's part of the data counts too.
+ */
+const requireRehearsalSchema = z.union(
+	[z.literal(false), rehearsalAge, z.strictObject({within: rehearsalAge, querySet: z.boolean().default(false)})],
+	{error: 'expected false, a duration such as "24h" or "7d", or {"within": "24h", "querySet": true}'},
+);
+
+/** An environment's `migrate`: what its migrate and migrate_one require. */
+const environmentMigrateSchema = z.strictObject({
+	requireRehearsal: requireRehearsalSchema.default(false),
+});
+
 const environmentSchema = z.strictObject({
 	uri: z.string().min(1, 'required'),
 	database: databaseName,
@@ -26,6 +54,8 @@ const environmentSchema = z.strictObject({
 	description: z.string().optional(),
 	/** Holds customers' personal data: copies and restores of it into unprotected environments must say `--scrub` or `--no-scrub`. */
 	personalData: z.boolean().optional(),
+	/** `migrate.requireRehearsal`: migrate and migrate_one refuse unless a passing rehearsal of exactly the pending migrations is this young. */
+	migrate: environmentMigrateSchema.optional(),
 });
 
 const localBackupsSchema = z.strictObject({
@@ -93,5 +123,6 @@ export const configSchema = z.strictObject({
 
 export type RawConfig = z.output<typeof configSchema>;
 export type EnvironmentConfig = z.output<typeof environmentSchema>;
+export type RequireRehearsalConfig = z.output<typeof requireRehearsalSchema>;
 export type S3BackupsConfig = z.output<typeof s3BackupsSchema>;
 export type LocalBackupsConfig = z.output<typeof localBackupsSchema>;

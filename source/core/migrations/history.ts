@@ -28,6 +28,10 @@ export type HistoryEntry = {
 	baseline?: boolean;
 	/** The safety backup taken of a protected environment before the run this entry belongs to (none with `--no-safety-backup`). */
 	safetyBackup?: {store: string; archive: string};
+	/** The id of the stored rehearsal report the run relied on (a passing one), or, with `unrehearsed`, the one the gate refused. */
+	rehearsal?: string;
+	/** Ran with `--unrehearsed` past the rehearsal gate of its environment (`migrate.requireRehearsal`): no passing rehearsal of this pending set was young enough. */
+	unrehearsed?: boolean;
 };
 
 export function history(db: Db): Collection<HistoryEntry> {

@@ -8,11 +8,8 @@ export type {MarkAppliedOptions, MarkAppliedResult} from './baseline.js';
 export type {MigrationFile} from './discover.js';
 export type {GeneratedMigration} from './generate.js';
 export type {MigrationState} from './history.js';
-export type {MigrateNamedOptions, MigrateOptions, MigrateResult, MigrationOutcome} from './run.js';
+export type {MigrateGate, MigrateNamedOptions, MigrateOptions, MigrateResult, MigrationOutcome} from './run.js';
 export type {MigrationStatus, MigrationsReport} from './status.js';
-
-/** `monarch migrate` and `migrate_one`: the environment by name, its pending migrations (or `key`), the run's failure thrown (run.ts, with the migrations' loader, loaded on call). */
-export const migrateNamed: typeof import('./run.js').migrateNamed = async (...args) => (await import('./run.js')).migrateNamed(...args);
 
 /** `monarch list_migrations`: files joined with history, no migration code loaded (list.ts, loaded on call). */
 export const listMigrations: typeof import('./list.js').listMigrations = async (...args) =>

@@ -10,7 +10,7 @@ import {type EventSink, ignoreEvents, type OperationOptions} from '../events.js'
 import type {HeldLock} from '../lease-lock.js';
 import {loadBrandedClass} from '../load-module.js';
 import {counted} from '../plural.js';
-import type {Prompter} from '../prompts.js';
+import type {Prompter, ToneLine} from '../prompts.js';
 import type {BackupStore} from '../storage/index.js';
 import {monarchVersion, runnerIdentity} from '../version.js';
 import {discoverMigrations, type MigrationFile} from './discover.js';
@@ -27,6 +27,24 @@ export type MigrateOptions = OperationOptions & {
 	yes?: boolean;
 	/** Back up a protected environment before running anything; `false` is `--no-safety-backup`. Defaults to the config's `migrate.safetyBackup` (true). */
 	safetyBackup?: boolean | undefined;
+	/** What the rehearsal gate decided (rehearse/gated-migrate.ts); required on an environment with `migrate.requireRehearsal`. */
+	gate?: MigrateGate | undefined;
+};
+
+/**
+ * The rehearsal gate's decision, as the run it lets through takes it: the
+ * pending set it checked (the run refuses another), what history records
+ * (`rehearsal`, `unrehearsed`) and what the confirmation shows.
+ */
+export type MigrateGate = {
+	/** The environment's pending migrations when the gate looked (key and sha256, in order). */
+	pending: Array<{key: string; checksum: string}>;
+	/** The stored rehearsal report recorded in each history entry of the run. */
+	rehearsal: string | undefined;
+	/** Past a refusal of the gate (`--unrehearsed`): recorded in each history entry. */
+	unrehearsed: boolean;
+	/** Lines shown before the typed name (the rehearsal found, the estimate on this environment). */
+	evidence: ToneLine[];
 };
 
 /** What became of one migration of the run, in order. */
@@ -90,9 +108,15 @@ async function runMigrations(options: MigrateOptions, onlyKey: string | undefine
 		});
 	}
 
+	if (environment.requireRehearsal && !options.gate) {
+		throw new MonarchError('internal', `migrate ${environment.name}: its migrations go through the rehearsal gate (migrateThroughGate)`);
+	}
+
 	const connection = await connect(environment, {access: 'write', lock: config.lock, events, signal: options.signal});
 	try {
-		const planned = plan(files, await readHistory(connection.db), onlyKey);
+		const entries = await readHistory(connection.db);
+		checkGatedSet(options, plan(files, entries, undefined));
+		const planned = plan(files, entries, onlyKey);
 		if (planned.length === 0) {
 			events({
 				type: 'log',
@@ -110,11 +134,42 @@ async function runMigrations(options: MigrateOptions, onlyKey: string | undefine
 		for (const file of planned) classes.set(file.key, await loadMigration(file));
 
 		const what = onlyKey === undefined ? `Run ${counted(planned.length, 'pending migration')}` : `Run migration ${onlyKey}`;
-		await confirmProtected(environment, what, {yes: options.yes, prompter: options.prompter});
+		const evidence = [...(options.gate?.evidence ?? []), ...safetyBackupLine(environment, safetyStore)];
+		await confirmProtected(environment, what, {yes: options.yes, prompter: options.prompter, evidence, events});
 		return await runUnderLock({options, events, connection, files, planned, onlyKey, classes, safetyStore});
 	} finally {
 		await connection.close();
 	}
+}
+
+/**
+ * A gated run's pending set must be the one its gate checked (by key and
+ * checksum): a file edited, added or run by someone else since is refused
+ * before anything is written, and again under the lock.
+ */
+function checkGatedSet(options: MigrateOptions, pending: MigrationFile[]): void {
+	const {gate, environment} = options;
+	if (!gate) return;
+	const seen = pending.map(({key, checksum}) => `${key}:${checksum}`).join(',');
+	if (seen === gate.pending.map(({key, checksum}) => `${key}:${checksum}`).join(',')) return;
+	throw new MonarchError(
+		'not-rehearsed',
+		`migrate ${environment.name}: its pending migrations changed since the rehearsal gate checked them; nothing was changed`,
+		{hint: `run \`monarch migrate ${environment.name} --plan\` to see what would run now`},
+	);
+}
+
+/** The confirmation's line on the safety backup a protected environment's run takes first (or says it takes none). */
+function safetyBackupLine(environment: Environment, store: BackupStore | undefined): ToneLine[] {
+	if (!environment.protected) return [];
+	if (!store)
+		return [{text: `No safety backup of ${environment.database} (--no-safety-backup, or migrate.safetyBackup is false)`, tone: 'warn'}];
+	return [
+		{
+			text: `Safety backup first: ${environment.database}_before_migrate to ${store.description} (\`monarch rollback ${environment.name}\` undoes the run)`,
+			tone: 'plain',
+		},
+	];
 }
 
 /** The migrations a run decides on: those not Completed, or the one asked for. */
@@ -144,6 +199,7 @@ async function runUnderLock(run: LockedRun): Promise<MigrateResult> {
 	const lock = await acquireMigrationsLock(connection.db, config.lock, events, options.signal);
 	try {
 		const entries = await readHistory(connection.db);
+		checkGatedSet(options, plan(run.files, entries, undefined));
 		const toRun = onlyKey === undefined ? plan(run.files, entries, undefined) : run.planned;
 		const blocked = onlyKey === undefined ? blockingFailure(toRun, entries, environment) : undefined;
 		if (blocked) return {environment: environment.name, migrations: blockedOutcomes(toRun, blocked), failure: blocked.failure};
@@ -178,6 +234,7 @@ async function runUnderLock(run: LockedRun): Promise<MigrateResult> {
 				db,
 				lock,
 				safetyBackup: recorded,
+				gate: options.gate,
 				events,
 				signal: options.signal,
 			});
@@ -256,6 +313,7 @@ type RunOneInput = {
 	db: Db;
 	lock: HeldLock;
 	safetyBackup: HistoryEntry['safetyBackup'];
+	gate: MigrateGate | undefined;
 	events: EventSink;
 	signal: AbortSignal | undefined;
 };
@@ -306,7 +364,9 @@ async function runOne(input: RunOneInput): Promise<{outcome: MigrationOutcome; f
 
 /** Records the migration as `Processing` (who, under which lock, after which safety backup), clearing a previous run's end; returns its start. */
 async function recordStart(input: RunOneInput): Promise<Date> {
-	const {file, safetyBackup} = input;
+	const {file, safetyBackup, gate} = input;
+	const rehearsal = gate?.rehearsal;
+	const unrehearsed = gate?.unrehearsed === true;
 	const startedAt = new Date();
 	await history(input.db).updateOne(
 		{_id: file.key},
@@ -320,8 +380,18 @@ async function recordStart(input: RunOneInput): Promise<Date> {
 				monarchVersion,
 				lockToken: input.lock.token,
 				...(safetyBackup ? {safetyBackup} : {}),
+				...(rehearsal ? {rehearsal} : {}),
+				...(unrehearsed ? {unrehearsed} : {}),
 			},
-			$unset: {finishedAt: '', durationMs: '', error: '', baseline: '', ...(safetyBackup ? {} : {safetyBackup: ''})},
+			$unset: {
+				finishedAt: '',
+				durationMs: '',
+				error: '',
+				baseline: '',
+				...(safetyBackup ? {} : {safetyBackup: ''}),
+				...(rehearsal ? {} : {rehearsal: ''}),
+				...(unrehearsed ? {} : {unrehearsed: ''}),
+			},
 		},
 		{upsert: true},
 	);

@@ -20,6 +20,10 @@ export type MigrationStatus = {
 	baseline?: boolean;
 	/** The safety backup taken before the run it was part of, when one was. */
 	safetyBackup?: HistoryEntry['safetyBackup'] | undefined;
+	/** The stored rehearsal report its run relied on (or, with `unrehearsed`, the one the gate refused). */
+	rehearsal?: string | undefined;
+	/** Its run went past the rehearsal gate (`--unrehearsed`). */
+	unrehearsed?: boolean | undefined;
 };
 
 export type MigrationsReport = {
@@ -57,6 +61,8 @@ export function joinHistory(
 			interrupted: state === 'Processing' && !lockHeld,
 			baseline: state === 'Completed' && entry?.baseline === true,
 			safetyBackup: entry?.safetyBackup,
+			rehearsal: entry?.rehearsal,
+			unrehearsed: entry?.unrehearsed,
 		};
 	});
 	const keys = new Set(files.map(file => file.key));

@@ -15,8 +15,10 @@ import {openCopySource} from '../restore/copy.js';
 import {runRestore} from '../restore/restore-flow.js';
 import {markScratchDatabase, scratchDatabaseName} from '../scratch-databases.js';
 import {planScrub, type ScrubChoice, type ScrubPlan} from '../scrub/policy.js';
-import {nothingPending, type RehearsalReport, rehearsalReport, type ScratchOutcome} from './report.js';
+import {nothingPending, type RehearsalReport, type RehearsalStamp, rehearsalReport, type ScratchOutcome} from './report.js';
 import {diffSnapshots, snapshotDatabase} from './snapshot.js';
+import {rehearsalStamp, serverTime} from './stamp.js';
+import {storeRehearsal} from './stored.js';
 import {rehearsalEnvironment, scratchEnvironment} from './target.js';
 
 export type RehearseOptions = OperationOptions & {
@@ -52,15 +54,24 @@ export type RehearseOptions = OperationOptions & {
  * a killed run's copy is dropped by the next command that writes on that
  * server); hash every document; run
  * `migrate` there (same engine, lock, logs and events); hash again and diff;
- * drop the scratch database unless `keep`.
+ * drop the scratch database unless `keep`; then store the report in
+ * `rehearsals/` of every backup location (stored.ts), nothing-pending ones
+ * too (they prove, at the server's time, that the pending set was empty).
  *
  * A migration that fails is the report's verdict (`passed: false`), not an
  * exception. Anything else that goes wrong (usage, a copy that fails, an
  * abort) throws a MonarchError after the scratch database is dropped.
  */
 export async function rehearse(options: RehearseOptions): Promise<RehearsalReport> {
-	const {config, signal} = options;
 	const events = reportingScratchOnce(options.events ?? ignoreEvents);
+	const report = await rehearseAndReport({...options, events});
+	await storeRehearsal(options.config, report, {events, signal: options.signal});
+	return report;
+}
+
+/** The rehearsal itself, up to its report (which `rehearse` then stores). */
+async function rehearseAndReport(options: RehearseOptions & {events: EventSink}): Promise<RehearsalReport> {
+	const {config, signal, events} = options;
 	const source = findEnvironment(config.environments, options.environment, config.displayFile);
 	const target = rehearsalEnvironment(config, source);
 	const scrub = scrubPlanOf(options, source, target);
@@ -79,16 +90,20 @@ export async function rehearse(options: RehearseOptions): Promise<RehearsalRepor
 		}
 
 		const pending = pendingOf(files, await readHistory(reading.db));
-		if (pending.length === 0) return nothingPending(source, target, files.length);
+		const scrubbed = scrub?.scrub === true;
+		if (pending.length === 0) {
+			const stamp = rehearsalStamp(source.name, await copyTime(reading, events), pending, scrubbed);
+			return nothingPending(source, target, files.length, stamp);
+		}
 
 		// Every pending file must load before anything is copied: a syntax error costs no copy.
 		for (const file of pending) await loadMigration(file);
 		throwIfAborted(signal, `the rehearsal of ${source.name}`);
 
-		// The copy starts now: its time names the scratch database and dates the report.
-		const takenAt = now();
-		const scratch = scratchEnvironment(target, scratchDatabaseName(source.database, takenAt));
-		return await rehearseInScratchDatabase({options, events, source, target, scratch, takenAt, reading, scrub});
+		// The copy starts now: the source server's time dates the report, this machine's (fixed by MONARCH_NOW in tests) names the scratch database.
+		const stamp = rehearsalStamp(source.name, await copyTime(reading, events), pending, scrubbed);
+		const scratch = scratchEnvironment(target, scratchDatabaseName(source.database, now()));
+		return await rehearseInScratchDatabase({options, events, source, target, scratch, stamp, reading, scrub});
 	} finally {
 		await reading.close();
 	}
@@ -108,7 +123,7 @@ type Rehearsal = {
 	source: Environment;
 	target: Environment;
 	scratch: Environment;
-	takenAt: Date;
+	stamp: RehearsalStamp;
 	reading: Connection;
 	scrub: ScrubPlan | undefined;
 };
@@ -163,7 +178,7 @@ async function rehearseOnScratch(run: ScratchRun): Promise<RehearsalReport> {
 		source: run.source,
 		target: run.target,
 		scratch: run.scratch,
-		takenAt: run.takenAt,
+		stamp: run.stamp,
 		copy,
 		migrations: result.migrations,
 		logs,
@@ -295,6 +310,14 @@ async function dropAfterFailure(run: ScratchRun): Promise<void> {
 		},
 		() => {},
 	);
+}
+
+/** When the copy is taken, as the source's server sees it; this machine's clock (said in a warning) only when the server tells no time. */
+async function copyTime(reading: Connection, events: EventSink): Promise<Date> {
+	const time = await serverTime(reading.db);
+	if (time) return time;
+	events({type: 'log', level: 'warn', message: "The source's server told no time; the report is dated by this machine's clock"});
+	return now();
 }
 
 /** `events`, but the abandoned scratch databases of a server said once: a rehearsal opens its source for reading twice (its history, then the copy). */

@@ -1,4 +1,3 @@
-import {now} from '../clock.js';
 import type {Environment} from '../environments.js';
 import {firstLine} from '../errors.js';
 import type {MigrationOutcome} from '../migrations/run.js';
@@ -10,12 +9,28 @@ import {counted} from '../plural.js';
  * or `--json`; the TUI's Migrations panel shows it after `R`.
  */
 export type RehearsalReport = {
+	/**
+	 * The report's id, `<environment>-<YYYYMMDDTHHMMSSmmmZ>-<6 hex>` (the copy's time as the server saw it, then a
+	 * random part): unique, sorted by time within an environment; its stored object is `rehearsals/<id>.json`.
+	 */
+	id: string;
 	/** The environment rehearsed (never written to). */
 	source: {environment: string; database: string};
 	/** Where the scratch copy lived: the rehearsal environment's server, database `<database>_rehearsal_<stamp>`. */
 	scratch: {environment: string; database: string /** `--keep`: the database was left for inspection. */; kept: boolean};
-	/** When the copy of the source was taken (ISO 8601, UTC). */
+	/**
+	 * When the copy of the source was taken (ISO 8601, UTC), as the source's server saw it (its `hello`'s
+	 * `localTime`), never the rehearsing machine's clock: a rehearsal's age is measured from it.
+	 */
 	takenAt: string;
+	/** Every migration pending on the source when the copy was taken (its name and the sha256 of its file, as history records it), in order; empty when nothing was pending. */
+	pending: PendingMigration[];
+	/** The copy was scrubbed (`--scrub`, or `rehearsal.scrub` of monarch.json). */
+	scrubbed: boolean;
+	/** monarch's version that ran the rehearsal. */
+	monarchVersion: string;
+	/** Who ran it: `user@host`. */
+	ranBy: string;
 	/** `-q`: the QuerySet whose part of the source was copied, with its answers. */
 	querySet: {name: string; answers: Record<string, unknown>} | null;
 	/** Documents copied, and (with a QuerySet) the documents of the same collections on the source, for the estimate. */
@@ -29,15 +44,21 @@ export type RehearsalReport = {
 	verdict: RehearsalVerdict;
 };
 
+/** A pending migration as the report names it: its key and its file's sha256 (`MigrationFile.checksum`). */
+export type PendingMigration = {key: string; checksum: string};
+
+/** What dates and names a rehearsal, made before its copy: the report's fields that are not the outcome's. */
+export type RehearsalStamp = Pick<RehearsalReport, 'id' | 'takenAt' | 'pending' | 'scrubbed' | 'monarchVersion' | 'ranBy'>;
+
 export type RehearsedMigration = {
 	key: string;
 	/** `NotRun`: an earlier one failed, so it was never started. */
 	state: 'Completed' | 'Failed' | 'NotRun';
-	durationMs: number | undefined;
+	durationMs?: number | undefined;
 	/** With a QuerySet: `durationMs` scaled by sourceDocuments / documents copied. An estimate. */
-	estimatedMs: number | undefined;
+	estimatedMs?: number | undefined;
 	/** The first line of its error, when it failed. */
-	error: string | undefined;
+	error?: string | undefined;
 	/** What it logged through `this.log`, in order. */
 	log: string[];
 };
@@ -61,7 +82,7 @@ export type RehearsalVerdict = {
 	passed: boolean;
 	pending: number;
 	/** The migration that failed, with its error. */
-	failed: {key: string; error: string} | undefined;
+	failed?: {key: string; error: string} | undefined;
 	/** One line: `All 2 pending migrations passed on a copy of production taken at 2026-11-28 21:50:03 UTC`, or which one failed and why. */
 	line: string;
 };
@@ -72,7 +93,7 @@ export type ScratchOutcome = {
 	/** The rehearsal environment, whose server held the scratch database. */
 	target: Environment;
 	scratch: Environment;
-	takenAt: Date;
+	stamp: RehearsalStamp;
 	copy: Pick<RehearsalReport, 'querySet' | 'copied' | 'copyMs'>;
 	/** `migrate`'s outcomes on the scratch database. */
 	migrations: MigrationOutcome[];
@@ -83,7 +104,7 @@ export type ScratchOutcome = {
 
 /** The report: each migration's outcome (durations scaled to the source with a QuerySet), the diff, and the verdict in one line. */
 export function rehearsalReport(outcome: ScratchOutcome): RehearsalReport {
-	const {source, target, scratch, takenAt, copy} = outcome;
+	const {source, target, scratch, stamp, copy} = outcome;
 	const {copied, querySet} = copy;
 	const {sourceDocuments, documents} = copied;
 	const estimate = (durationMs: number | undefined) =>
@@ -99,9 +120,14 @@ export function rehearsalReport(outcome: ScratchOutcome): RehearsalReport {
 		}),
 	);
 	return {
+		id: stamp.id,
 		source: {environment: source.name, database: source.database},
 		scratch: {environment: target.name, database: scratch.database, kept: false},
-		takenAt: takenAt.toISOString(),
+		takenAt: stamp.takenAt,
+		pending: stamp.pending,
+		scrubbed: stamp.scrubbed,
+		monarchVersion: stamp.monarchVersion,
+		ranBy: stamp.ranBy,
 		querySet,
 		copied,
 		copyMs: copy.copyMs,
@@ -112,11 +138,11 @@ export function rehearsalReport(outcome: ScratchOutcome): RehearsalReport {
 }
 
 /** The verdict: passed, or the migration that failed with the first line of its error, in one line naming the copy. */
-function verdictOf({source, takenAt, copy: {querySet}}: ScratchOutcome, migrations: RehearsedMigration[]): RehearsalVerdict {
+function verdictOf({source, stamp, copy: {querySet}}: ScratchOutcome, migrations: RehearsedMigration[]): RehearsalVerdict {
 	const failedMigration = migrations.find(migration => migration.state === 'Failed');
 	const failed = failedMigration ? {key: failedMigration.key, error: failedMigration.error ?? ''} : undefined;
 	const what = querySet ? `${source.name} (QuerySet ${querySet.name})` : source.name;
-	const at = `${takenAt.toISOString().slice(0, 19).replace('T', ' ')} UTC`;
+	const at = `${stamp.takenAt.slice(0, 19).replace('T', ' ')} UTC`;
 	const passedCount = migrations.filter(migration => migration.state === 'Completed').length;
 	const pending = migrations.length;
 	const line = failed
@@ -125,13 +151,18 @@ function verdictOf({source, takenAt, copy: {querySet}}: ScratchOutcome, migratio
 	return {passed: failed === undefined, pending, failed, line};
 }
 
-/** The report when nothing is pending: nothing was copied, no database made (`scratch.database` is empty). */
-export function nothingPending(source: Environment, target: Environment, migrations: number): RehearsalReport {
+/** The report when nothing is pending: nothing was copied, no database made (`scratch.database` is empty); `takenAt` is when the history was read. */
+export function nothingPending(source: Environment, target: Environment, migrations: number, stamp: RehearsalStamp): RehearsalReport {
 	const all = migrations === 1 ? `the one migration of ${source.name} is` : `all ${migrations} migrations of ${source.name} are`;
 	return {
+		id: stamp.id,
 		source: {environment: source.name, database: source.database},
 		scratch: {environment: target.name, database: '', kept: false},
-		takenAt: now().toISOString(),
+		takenAt: stamp.takenAt,
+		pending: stamp.pending,
+		scrubbed: stamp.scrubbed,
+		monarchVersion: stamp.monarchVersion,
+		ranBy: stamp.ranBy,
 		querySet: null,
 		copied: {collections: 0, documents: 0, sourceDocuments: 0},
 		copyMs: 0,

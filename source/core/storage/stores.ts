@@ -10,10 +10,15 @@ import {MonarchError} from '../errors.js';
 import type {BackupStore, StoreLocation} from './contract.js';
 import {createLocalStore} from './local.js';
 import {configuredLocations} from './locations.js';
+import {checkObjectName} from './names.js';
 
-/** Every configured store: the local folder first, then S3 (none when `backups` is absent). */
-export function openStores(config: ProjectConfig): BackupStore[] {
-	return configuredLocations(config).map(location => openStore(config, location));
+/**
+ * Every configured store: the local folder first, then S3 (none when `backups` is absent). With `folder`, the
+ * stores of that sub-folder of each location instead (`<dir>/<folder>/`, `<prefix><folder>/`): rehearsal reports
+ * live in `rehearsals/`, beside the backups and under the same contract, and never among them.
+ */
+export function openStores(config: ProjectConfig, folder?: string): BackupStore[] {
+	return configuredLocations(config).map(location => openStore(config, location, folder));
 }
 
 /**
@@ -38,16 +43,18 @@ export function storeFor(config: ProjectConfig, location?: StoreLocation): Backu
 	return openStore(config, chosen);
 }
 
-function openStore(config: ProjectConfig, location: StoreLocation): BackupStore {
+function openStore(config: ProjectConfig, location: StoreLocation, folder?: string): BackupStore {
+	if (folder !== undefined) checkObjectName(folder);
 	if (location === 'local') {
-		const dir = config.backups.local!.dir;
+		const dir = folder === undefined ? config.backups.local!.dir : path.join(config.backups.local!.dir, folder);
 		// Shown as monarch.json is shown: relative to the folder it was loaded from when inside it.
 		const fromRoot = path.relative(config.root, dir);
 		const display = fromRoot.startsWith('..') || path.isAbsolute(fromRoot) ? dir : path.join(path.dirname(config.displayFile), fromRoot);
 		return createLocalStore(dir, display);
 	}
 
-	return lazyS3Store(config.backups.s3!);
+	const s3 = config.backups.s3!;
+	return lazyS3Store(folder === undefined ? s3 : {...s3, prefix: `${s3.prefix ?? ''}${folder}/`});
 }
 
 /**

@@ -1,6 +1,7 @@
 import {Box, Text} from 'ink';
 import {useReducer} from 'react';
 import {MonarchError} from '../../core/errors.js';
+import type {ToneLine} from '../../core/prompts.js';
 import {useKeys} from '../hooks/use-keys.js';
 import {actionFor} from '../keymap.js';
 import type {PromptRequest} from '../state/prompt-channel.js';
@@ -19,6 +20,9 @@ export type PromptDialogProps = {
 export function cancelledAt(message: string): MonarchError {
 	return new MonarchError('cancelled', `Cancelled: ${message.replace(/[?.:]+$/, '').slice(0, 60)}; nothing was changed`);
 }
+
+/** The colour of each tone of a confirmation's evidence (`plain`: the terminal's own). */
+const toneColors: Record<ToneLine['tone'], string | undefined> = {good: 'green', warn: 'yellow', bad: 'red', plain: undefined};
 
 /** A core question as an in-TUI form: text, number, select, yes/no or type-the-name (under the lines it must be read with, its `details`). Esc cancels. */
 export function PromptDialog({request, width, onSettled}: PromptDialogProps) {
@@ -61,6 +65,13 @@ export function PromptDialog({request, width, onSettled}: PromptDialogProps) {
 	const danger = request.kind === 'danger' || request.kind === 'confirm';
 	return (
 		<Box flexDirection="column" borderStyle="round" borderColor={danger ? 'red' : 'cyan'} width={width} paddingX={1}>
+			{request.kind === 'danger'
+				? request.question.evidence?.map(line => (
+						<Text key={line.text} color={toneColors[line.tone]} wrap="wrap">
+							{line.text}
+						</Text>
+					))
+				: null}
 			{request.kind === 'confirm' || request.kind === 'danger'
 				? request.question.details?.map(line => <Text key={line} color="yellow" wrap="wrap">{`! ${line}`}</Text>)
 				: null}

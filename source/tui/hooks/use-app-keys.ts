@@ -8,11 +8,16 @@ import type {AppAction} from '../state/use-app-state.js';
 import type {JobRunner} from './use-job-runner.js';
 import {useKeys} from './use-keys.js';
 
-/** Over the help, a report or the privacy view only `?` is the app's key (the report and the privacy view take their own: esc and q close them). */
-const helpOnly: Partial<Record<FocusTarget, Scope[]>> = {help: ['global'], report: ['report', 'global'], privacy: ['privacy', 'global']};
+/** Over the help, a report, the privacy view or the rehearsal history only `?` is the app's key (the others take their own: esc and q close them). */
+const helpOnly: Partial<Record<FocusTarget, Scope[]>> = {
+	help: ['global'],
+	report: ['report', 'global'],
+	privacy: ['privacy', 'global'],
+	history: ['history', 'global'],
+};
 
 export type AppKeysOptions = {
-	/** What has focus (focusOf): the app's keys listen on a panel, a job, the help, a report or the privacy view. */
+	/** What has focus (focusOf): the app's keys listen on a panel, a job, the help, a report, the privacy view or the rehearsal history. */
 	focus: FocusTarget;
 	channel: PromptChannel;
 	prompter: Prompter;
@@ -137,6 +142,6 @@ export function useAppKeys({
 			else if (focus === 'panel') panelKey(action, input);
 			else if (focus === 'job') jobKey(action);
 		},
-		{isActive: focus === 'panel' || focus === 'job' || focus === 'help' || focus === 'report' || focus === 'privacy'},
+		{isActive: focus === 'panel' || focus === 'job' || helpOnly[focus] !== undefined},
 	);
 }

@@ -12,7 +12,7 @@ import {useListKeys} from './use-list-keys.js';
 /**
  * The Migrations panel's keys: the list's (move, `/`, `r`, esc) and its own
  * (←/→ environment, `x` matrix, enter details, `m` migrate, `o` run one,
- * `g` generate, `R` rehearse, `u` roll back, `U` unlock), each a call on the state or a job.
+ * `g` generate, `R` rehearse, `H` rehearsal history, `u` roll back, `U` unlock), each a call on the state or a job.
  */
 export function useMigrationsKeys(state: MigrationsState, tui: TuiServices, isActive: boolean): void {
 	const {name, environment, selected} = state;
@@ -71,6 +71,11 @@ export function useMigrationsKeys(state: MigrationsState, tui: TuiServices, isAc
 
 			case 'generate': {
 				void generateFromForm(tui, state.reload);
+				break;
+			}
+
+			case 'rehearsal-history': {
+				if (name) tui.showHistory(name);
 				break;
 			}
 

@@ -228,6 +228,11 @@ export function scrubSuggestLine(environment: string, options: {write?: boolean}
 	return cliLine('scrub_suggest', [environment], {write: options.write});
 }
 
+/** `monarch list_rehearsals <env>`: what the rehearsal history shows (read-only). */
+export function listRehearsalsLine(environment: string): string {
+	return cliLine('list_rehearsals', [environment]);
+}
+
 /** `monarch scrub_audit <source>:<target>` (read-only: it asks nothing). */
 export function scrubAuditLine(source: string, target: string): string {
 	return cliLine('scrub_audit', [[source, target]]);

@@ -7,7 +7,13 @@ import {migrateLine, migrateOneLine} from './command-line.js';
 
 /* Started by the Migrations panel's keys (`m`, `o`) and the `:` palette: one function per job, whoever starts it. */
 
-/** Runs every pending migration of `environment` as a job (the core asks for the name when protected). `pending`, when known, sizes the overall bar. */
+/**
+ * Runs every pending migration of `environment` as a job, through the
+ * rehearsal gate (a required rehearsal missing is the job's one-line
+ * failure); the core asks for the name when protected, under the evidence
+ * (the rehearsal found, the safety backup, the estimate). `pending`, when
+ * known, sizes the overall bar.
+ */
 export function migratePending(tui: TuiServices, environment: Environment, pending?: number, reload?: () => void): void {
 	const {name} = environment;
 	tui.startJob({
@@ -15,8 +21,8 @@ export function migratePending(tui: TuiServices, environment: Environment, pendi
 		command: migrateLine(environment),
 		steps: pending,
 		async run({events, signal, prompter}) {
-			const {migrateNamed} = await import('../../core/migrations/index.js');
-			return migrateNamed({config: tui.config, environment: name, prompter, events, signal});
+			const {migrateThroughGate} = await import('../../core/rehearse/index.js');
+			return migrateThroughGate({config: tui.config, environment: name, prompter, events, signal});
 		},
 		summary(result) {
 			if (result.migrations.length === 0) return `Nothing to migrate on ${name}`;
@@ -47,8 +53,8 @@ export function runOneMigration(tui: TuiServices, environment: Environment, key:
 				if (!yes) throw new MonarchError('refused', `Not confirmed: run ${key} on "${environment.name}"; nothing was changed`);
 			}
 
-			const {migrateNamed} = await import('../../core/migrations/index.js');
-			return migrateNamed({config: tui.config, environment: environment.name, key, prompter, events, signal});
+			const {migrateThroughGate} = await import('../../core/rehearse/index.js');
+			return migrateThroughGate({config: tui.config, environment: environment.name, key, prompter, events, signal});
 		},
 		summary: result => `Ran ${key} on ${environment.name} in ${formatDuration(result.migrations[0]?.durationMs ?? 0)}`,
 		onSettled: reload,

@@ -18,8 +18,8 @@ import {paletteGrammar} from './palette-grammar.js';
 /** What a palette argument names; completion and checks look it up in PaletteData. */
 export type ArgKind = 'environment' | 'backup' | 'migration' | 'querySet';
 
-/** One positional argument: one name, or two joined by a colon (`<backup>:<env>`, `<from>:<to>`). */
-export type ArgSpec = {label: string; kinds: [ArgKind] | [ArgKind, ArgKind]};
+/** One positional argument: one name, or two joined by a colon (`<backup>:<env>`, `<from>:<to>`); an optional one (`[<env>]`) comes last. */
+export type ArgSpec = {label: string; kinds: [ArgKind] | [ArgKind, ArgKind]; optional?: boolean};
 
 /** An option taking one value (`-q AccountQuerySet`). */
 export type OptionSpec = {flags: string[]; name: string; kind: ArgKind};
@@ -94,6 +94,11 @@ const runs: Record<string, Run> = {
 	rehearse: (tui, {values, options}) => rehearseJob(tui, values[0]!, undefined, {querySet: options.querySet ?? null}),
 	rollback: (tui, {values}) => rollbackJob(tui, values[0]!),
 	unlock: (tui, {values}) => void unlockJob(tui, values[0]!),
+	// What list_rehearsals prints is the rehearsal history (`H` in the Migrations panel), of the environment shown when none is named.
+	list_rehearsals(tui, {values}) {
+		const environment = values[0] ?? tui.environment;
+		if (environment) tui.showHistory(environment);
+	},
 	// What scrub_suggest prints is the privacy view (`P`); its `w` runs --write.
 	scrub_suggest: (tui, {values}) => tui.showPrivacy(values[0]!),
 	scrub_audit: (tui, {values}) => auditJob(tui, {source: values[0]!, target: values[1]}),

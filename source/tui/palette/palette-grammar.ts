@@ -20,11 +20,14 @@ function argumentSpec(argument: GrammarArgument, command: string): ArgSpec {
 	const parts = argument.name.split(':');
 	const kinds = parts.map(part => {
 		const kind = argumentKinds[part];
-		if (!kind || !argument.required || argument.variadic || parts.length > 2)
+		if (!kind || argument.variadic || parts.length > 2 || (!argument.required && parts.length > 1))
 			throw new Error(`palette: ${command}'s argument <${argument.name}> is not one the palette knows`);
 		return kind;
 	});
-	return {label: parts.map(part => `<${part}>`).join(':'), kinds: kinds as ArgSpec['kinds']};
+	const label = parts.map(part => `<${part}>`).join(':');
+	return argument.required
+		? {label, kinds: kinds as ArgSpec['kinds']}
+		: {label: `[${label}]`, kinds: kinds as ArgSpec['kinds'], optional: true};
 }
 
 /** `-q, --query-set <name>` as the palette offers it, or undefined for an option the palette leaves to the CLI. */

@@ -206,9 +206,10 @@ export function parseLine(text: string, commands: PaletteCommand[], data: Palett
 		options[option.name] = value;
 	}
 
-	if (positional.length !== command.args.length) return {ok: false, error: usage};
+	const required = command.args.filter(spec => !spec.optional).length;
+	if (positional.length < required || positional.length > command.args.length) return {ok: false, error: usage};
 	const values: string[] = [];
-	for (const [index, spec] of command.args.entries()) {
+	for (const [index, spec] of command.args.slice(0, positional.length).entries()) {
 		const word = positional[index]!;
 		const parts = spec.kinds.length === 1 ? [word] : splitPair(word);
 		if (!parts) return {ok: false, error: `expected ${spec.label}, got "${word}"; ${usage}`};

@@ -6,8 +6,8 @@ import type {AppState} from './use-app-state.js';
  * (`isActive`), draws the overlay it names and the footer shows its hints.
  */
 
-/** What has focus, most specific first: a form, an overlay (the CLI line, a message, the help, a report, a job), the privacy view, the palette, a panel's filter, the panel. */
-export type FocusTarget = 'form' | 'command' | 'modal' | 'help' | 'report' | 'job' | 'privacy' | 'palette' | 'filter' | 'panel';
+/** What has focus, most specific first: a form, an overlay (the CLI line, a message, the help, a report, a job), the privacy view, the rehearsal history, the palette, a panel's filter, the panel. */
+export type FocusTarget = 'form' | 'command' | 'modal' | 'help' | 'report' | 'job' | 'privacy' | 'history' | 'palette' | 'filter' | 'panel';
 
 /** The job shown, as focus and the footer need it. */
 export type FocusJob = {running: boolean; hasCommand: boolean; viewable: boolean};
@@ -19,7 +19,7 @@ export type Focus = {on: 'form'; kind: string} | {on: 'job'; job: FocusJob} | {o
 export type FocusState = {
 	/** The question a job waits on (drawn as a form), if any. */
 	request: {kind: string} | undefined;
-	app: Pick<AppState, 'command' | 'modal' | 'help' | 'report' | 'privacy'>;
+	app: Pick<AppState, 'command' | 'modal' | 'help' | 'report' | 'privacy'> & Partial<Pick<AppState, 'history'>>;
 	/** The job shown (running or finished), if any. */
 	job: FocusJob | undefined;
 	paletteOpen: boolean;
@@ -35,13 +35,14 @@ const overlays = [
 	['report', state => state.app.report !== undefined],
 ] as const satisfies ReadonlyArray<readonly [FocusTarget, (state: FocusState) => boolean]>;
 
-/** What has focus in `state`: a form over everything, then the overlays, the job, the privacy view, the palette, a filter, else the panel. */
+/** What has focus in `state`: a form over everything, then the overlays, the job, the privacy view, the rehearsal history, the palette, a filter, else the panel. */
 export function focusOf(state: FocusState): Focus {
 	if (state.request) return {on: 'form', kind: state.request.kind};
 	const overlay = overlays.find(([, shown]) => shown(state));
 	if (overlay) return {on: overlay[0]};
 	if (state.job) return {on: 'job', job: state.job};
 	if (state.app.privacy !== undefined) return {on: 'privacy'};
+	if (state.app.history !== undefined) return {on: 'history'};
 	if (state.paletteOpen) return {on: 'palette'};
 	return {on: state.filtering ? 'filter' : 'panel'};
 }
@@ -89,6 +90,7 @@ export function footerHints(focus: Focus, panelScopes: Scope[]): {hints: Hint[];
 		}
 
 		case 'report':
+		case 'history':
 		case 'privacy': {
 			return {hints: [...hintsFor([focus.on]), ...help], pinned: []};
 		}

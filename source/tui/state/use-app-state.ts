@@ -8,6 +8,8 @@ export type AppState = {
 	modal: ModalContent | undefined;
 	/** A rehearsal's report, while it shows (over the finished job). */
 	report: RehearsalReport | undefined;
+	/** The environment whose stored rehearsals show (`H` on the Migrations panel, `:list_rehearsals`); a report opened from it shows over it. */
+	history: string | undefined;
 	/** The environment whose privacy view shows (`P` on the Environments panel), under any job it starts. */
 	privacy: string | undefined;
 	/** A job's CLI line shown alone to select (`y` on a job), and whether it was also sent to the clipboard. */
@@ -25,6 +27,7 @@ export type AppAction =
 	| {type: 'modal'; content: ModalContent | undefined}
 	| {type: 'report'; report: RehearsalReport | undefined}
 	| {type: 'privacy'; environment: string | undefined}
+	| {type: 'history'; environment: string | undefined}
 	| {type: 'command'; shown: AppState['command']}
 	| {type: 'environment'; name: string}
 	| {type: 'toast'; text: string; tone: 'info' | 'error'}
@@ -38,6 +41,7 @@ export function initialAppState(environment: string | undefined): AppState {
 		modal: undefined,
 		report: undefined,
 		privacy: undefined,
+		history: undefined,
 		command: undefined,
 		environment,
 		toast: undefined,
@@ -71,6 +75,10 @@ export function appReducer(state: AppState, action: AppAction): AppState {
 
 		case 'privacy': {
 			return {...state, privacy: action.environment};
+		}
+
+		case 'history': {
+			return {...state, history: action.environment};
 		}
 
 		case 'command': {

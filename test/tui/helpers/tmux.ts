@@ -56,18 +56,19 @@ const tmuxKeyNames = new Set([
 ]);
 
 /**
- * Starts `node dist/cli/main.js` (no arguments) in a `columns`x`rows` tmux pane
+ * Starts `node dist/cli/main.js` (with `args`: a command, else the TUI) in a `columns`x`rows` tmux pane
  * in `cwd`, with CI=false so Ink draws every frame (and `now`, if given, as
  * MONARCH_NOW). When monarch exits, the pane prints `EXIT=<status>` and stays.
  */
 export async function openTerminal(
 	t: ExecutionContext,
-	options: {cwd: string; columns?: number; rows?: number; now?: string},
+	options: {cwd: string; columns?: number; rows?: number; now?: string; args?: string[]},
 ): Promise<Terminal> {
 	const socket = `monarch-e2e-${randomBytes(4).toString('hex')}`;
 	const tmux = async (...args: string[]) => (await run('tmux', ['-L', socket, '-f', '/dev/null', ...args])).stdout;
 	const now = options.now === undefined ? '' : ` MONARCH_NOW='${options.now}'`;
-	const command = `env CI=false MONARCH_CONNECT_TIMEOUT_MS=3000${now} '${process.execPath}' '${monarchBin}'; echo EXIT=$?; sleep 600`;
+	const args = (options.args ?? []).map(arg => ` '${arg}'`).join('');
+	const command = `env CI=false MONARCH_CONNECT_TIMEOUT_MS=3000${now} '${process.execPath}' '${monarchBin}'${args}; echo EXIT=$?; sleep 600`;
 	// set-clipboard on: what the pane sends as OSC 52 becomes a tmux paste buffer (see clipboard()).
 	await tmux(
 		'start-server',
