@@ -1,39 +1,23 @@
 import type {Command} from 'commander';
-import {MonarchError} from '../../core/errors.js';
 import type {ScrubSuggestResult} from '../../core/scrub/index.js';
 import type {CliContext} from '../context.js';
+import {runSampleCommand, type SampleOptionValues, sampleOptions} from '../sample-command.js';
 import {table} from '../table.js';
 
 /** `monarch scrub_suggest <env> [--sample N] [--write] [--json]`. */
 export function registerScrubSuggestCommand(program: Command, context: () => CliContext): void {
-	program
-		.command('scrub_suggest')
-		.alias('scrub-suggest')
-		.argument('<env>', 'environment name')
-		.option('--sample <n>', 'documents read per collection (half the first, half the last by _id)', '1000')
-		.option('--write', 'add the suggestions for unclassified paths to monarch.json (your entries and formatting stay)')
-		.option('--json', 'print the result as JSON')
+	sampleOptions(
+		program.command('scrub_suggest').alias('scrub-suggest').argument('<env>', 'environment name'),
+		'add the suggestions for unclassified paths to monarch.json (your entries and formatting stay)',
+	)
 		.description('suggest a scrub classification for every field path of an environment, from names and sampled values (read-only)')
 		.addHelpText(
 			'after',
 			'\nExamples:\n  monarch scrub_suggest production\n  monarch scrub_suggest production --sample 5000 --write\n  monarch scrub_suggest production --json',
 		)
-		.action(async (env: string, options: {sample: string; write?: boolean; json?: boolean}) => {
-			const cli = context();
-			const sample = Number(options.sample);
-			if (!Number.isInteger(sample) || sample < 1 || sample > 1_000_000)
-				throw new MonarchError('usage', `--sample: expected a whole number from 1 to 1000000, got ${JSON.stringify(options.sample)}`);
+		.action(async (env: string, options: SampleOptionValues) => {
 			const {suggestScrub} = await import('../../core/scrub/index.js');
-			const result = await suggestScrub({
-				config: await cli.config(),
-				environment: env,
-				sample,
-				write: options.write,
-				events: options.json ? undefined : cli.events,
-				signal: cli.signal,
-			});
-			cli.events.finish();
-			cli.print(options.json ? JSON.stringify(result, null, 2) : await describeSuggestions(result));
+			await runSampleCommand(context(), env, options, suggestScrub, describeSuggestions);
 		});
 }
 

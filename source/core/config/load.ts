@@ -4,6 +4,7 @@ import {type Environment, makeEnvironment, type RehearsalRequirement} from '../e
 import {MonarchError} from '../errors.js';
 import {registerSecret, secretsOf} from '../redact.js';
 import {parseScrubConfig, type ScrubConfig} from '../scrub/rules-config.js';
+import type {Reference} from '../subset/references.js';
 import type {z} from '../zod.js';
 import {findConfigFile} from './find.js';
 import {interpolate} from './interpolate.js';
@@ -40,6 +41,8 @@ export type ProjectConfig = {
 	};
 	/** `scrub`: the rules `--scrub` applies, when monarch.json has any. */
 	scrub: ScrubConfig | undefined;
+	/** `references`: which paths hold another collection's values, followed by `--subset` (empty when monarch.json has none). */
+	references: Reference[];
 };
 
 export type LoadConfigOptions = {
@@ -159,6 +162,7 @@ export async function loadConfig(options: LoadConfigOptions = {}): Promise<Proje
 		migrate: {safetyBackup: raw.migrate.safetyBackup},
 		rehearsal: {environment: rehearsalEnvironment, scrub: raw.rehearsal.scrub},
 		scrub,
+		references: raw.references ?? [],
 	};
 }
 

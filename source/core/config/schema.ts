@@ -1,3 +1,4 @@
+import {referencesSchema} from '../subset/references.js';
 import {z} from '../zod.js';
 
 /** Names usable on the command line (`restore backup:env`), so no colons or spaces. */
@@ -116,6 +117,8 @@ export const configSchema = z.strictObject({
 	rehearsal: rehearsalSchema.default({scrub: false}),
 	/** Scrub rules: collection -> {field path: strategy}, plus `keyEnv`; checked in full by parseScrubConfig. */
 	scrub: z.record(z.string(), z.unknown()).optional(),
+	/** References between collections (`"campaigns.account_id": "accounts._id"`), followed by `--subset`; each entry checked by references.ts. */
+	references: referencesSchema.optional(),
 });
 
 export type RawConfig = z.output<typeof configSchema>;
