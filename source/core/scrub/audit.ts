@@ -11,7 +11,7 @@ import {createDigester, type Digester, maskValue, minimumValueLength, normaliseV
 import {type CollectionClass, classifyPath, withMonarchCollections} from './classification.js';
 import {findPersonal, type PersonalKind, type PersonalSpan} from './detect.js';
 import {DigestSet} from './digest-set.js';
-import {readBsonString, walkPaths} from './paths.js';
+import {PathTree, readBsonString} from './paths.js';
 import type {Strategy} from './rule.js';
 
 export type ScrubAuditOptions = OperationOptions & {
@@ -223,27 +223,15 @@ function numberText(raw: Buffer, type: number, offset: number): string | undefin
 	return Number.isInteger(value) && value >= minimumNumber && value < 1e20 ? BigInt(value).toString() : undefined;
 }
 
-/**
- * A collection's field-path policy, decided once a path: `policies` keeps,
- * collection by collection, what `decide` said for each path already seen.
- */
-function memoisedPolicy<P>(policies: Map<string, Map<string, P>>, collection: string, decide: (path: string) => P): (path: string) => P {
-	let known = policies.get(collection);
-	if (!known) {
-		known = new Map();
-		policies.set(collection, known);
+/** A collection's path tree (paths.ts), made the first time the collection is read: each path's policy is decided once. */
+function treeOf<P>(trees: Map<string, PathTree<P>>, collection: string, decide: (path: string) => P): PathTree<P> {
+	let tree = trees.get(collection);
+	if (!tree) {
+		tree = new PathTree(decide);
+		trees.set(collection, tree);
 	}
 
-	const cache = known;
-	return path => {
-		let policy = cache.get(path);
-		if (policy === undefined) {
-			policy = decide(path);
-			cache.set(path, policy);
-		}
-
-		return policy;
-	};
+	return tree;
 }
 
 async function readSource(db: Db, side: Side): Promise<ScrubAuditResult['read']> {
@@ -260,28 +248,28 @@ async function readSource(db: Db, side: Side): Promise<ScrubAuditResult['read']>
 		for (const span of findPersonal(text)) add(text.slice(span.start, span.end));
 	};
 
-	const policies = new Map<string, Map<string, SourcePolicy>>();
+	const trees = new Map<string, PathTree<SourcePolicy>>();
+	let raw: Buffer;
+	const visit = (_path: string, policy: SourcePolicy, type: number, offset: number, length: number): void => {
+		if (type === stringType) {
+			const text = readBsonString(raw, offset, length);
+			if (policy === 'personal') add(text);
+			addSpans(text);
+		} else if (type === int32Type || type === int64Type || type === doubleType) {
+			const text = numberText(raw, type, offset);
+			if (text === undefined) return;
+			if (policy === 'personal') add(text);
+			else addSpans(text);
+		}
+	};
+
 	const counted = await eachBatch(db, side, (info, batch) => {
 		const classification = side.classes.get(info.name);
-		const policyOf = memoisedPolicy(policies, info.name, (path): SourcePolicy => {
+		const tree = treeOf(trees, info.name, (path): SourcePolicy => {
 			const field = classification?.kind === 'fields' ? classifyPath(classification.fields, path) : undefined;
 			return field && field.action !== 'keep' ? 'personal' : 'detect';
 		});
-
-		for (const raw of batch) {
-			walkPaths(raw, (path, type, offset, length) => {
-				if (type === stringType) {
-					const text = readBsonString(raw, offset, length);
-					if (policyOf(path) === 'personal') add(text);
-					addSpans(text);
-				} else if (type === int32Type || type === int64Type || type === doubleType) {
-					const text = numberText(raw, type, offset);
-					if (text === undefined) return;
-					if (policyOf(path) === 'personal') add(text);
-					else addSpans(text);
-				}
-			});
-		}
+		for (raw of batch) tree.walk(raw, visit);
 	});
 	return {...counted, values, digests: side.digests.size, digestBytes: side.digests.byteLength};
 }
@@ -299,13 +287,13 @@ async function scanTarget(db: Db, side: Side): Promise<{scanned: ScrubAuditResul
 		return side.digests.has(high, low);
 	};
 
-	const policies = new Map<string, Map<string, TargetPolicy>>();
+	const trees = new Map<string, PathTree<TargetPolicy>>();
 	const counted = await eachBatch(db, side, (info, batch) => {
 		const classification = side.classes.get(info.name);
-		const policyOf = memoisedPolicy(policies, info.name, path => targetPolicy(classification, path));
+		const tree = treeOf(trees, info.name, path => targetPolicy(classification, path));
 
 		let document: Buffer;
-		const record = (path: string, finding: AuditFinding['finding'], kind: AuditFinding['kind'], value: string) => {
+		const record = (path: string, policy: TargetPolicy, finding: AuditFinding['finding'], kind: AuditFinding['kind'], value: string) => {
 			const key = `${path}\u0000${finding}\u0000${kind}`;
 			let entry = found.get(`${info.name}\u0000${key}`);
 			if (!entry) {
@@ -314,7 +302,7 @@ async function scanTarget(db: Db, side: Side): Promise<{scanned: ScrubAuditResul
 					path,
 					finding,
 					kind,
-					classification: policyOf(path).classification,
+					classification: policy.classification,
 					count: 0,
 					documents: 0,
 					examples: new Set(),
@@ -332,36 +320,35 @@ async function scanTarget(db: Db, side: Side): Promise<{scanned: ScrubAuditResul
 			if (entry.examples.size < examplesPerFinding) entry.examples.add(maskValue(value, kind));
 		};
 
-		const check = (path: string, text: string, spans: readonly PersonalSpan[]) => {
+		const check = (path: string, policy: TargetPolicy, text: string, spans: readonly PersonalSpan[]) => {
 			if (holds(text)) {
 				const [span] = spans;
 				const whole = spans.length === 1 && text.slice(0, span!.start).trim() === '' && text.slice(span!.end).trim() === '';
-				record(path, 'source-value', whole ? span!.kind : 'value', text);
+				record(path, policy, 'source-value', whole ? span!.kind : 'value', text);
 				return;
 			}
 
 			for (const span of spans) {
 				const value = text.slice(span.start, span.end);
-				if (holds(value)) record(path, 'source-value', span.kind, value);
-				else if (policyOf(path).suspect) record(path, 'detected', span.kind, value);
+				if (holds(value)) record(path, policy, 'source-value', span.kind, value);
+				else if (policy.suspect) record(path, policy, 'detected', span.kind, value);
 			}
 		};
 
-		for (const raw of batch) {
-			document = raw;
-			walkPaths(raw, (path, type, offset, length) => {
-				if (type === stringType) {
-					strings++;
-					const text = readBsonString(raw, offset, length);
-					check(path, text, findPersonal(text));
-				} else if (type === int32Type || type === int64Type || type === doubleType) {
-					const text = numberText(raw, type, offset);
-					if (text === undefined) return;
-					numbers++;
-					check(path, text, findPersonal(text));
-				}
-			});
-		}
+		const visit = (path: string, policy: TargetPolicy, type: number, offset: number, length: number): void => {
+			if (type === stringType) {
+				strings++;
+				const text = readBsonString(document, offset, length);
+				check(path, policy, text, findPersonal(text));
+			} else if (type === int32Type || type === int64Type || type === doubleType) {
+				const text = numberText(document, type, offset);
+				if (text === undefined) return;
+				numbers++;
+				check(path, policy, text, findPersonal(text));
+			}
+		};
+
+		for (document of batch) tree.walk(document, visit);
 	});
 
 	const findings = [...found.values()]
