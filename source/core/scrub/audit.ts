@@ -1,7 +1,8 @@
 import type {Db, FindCursor} from 'mongodb';
 import pMap from 'p-map';
+import {readArchiveFile} from '../archive/index.js';
 import {byteLength, collectGarbageEvery} from '../collect-garbage.js';
-import {type CollectionInfo, countForProgress, describeCollections, dumpConcurrency} from '../collections.js';
+import {type CollectionInfo, countForProgress, describeCollections, dumpConcurrency, infoType, isDataCollection} from '../collections.js';
 import type {ProjectConfig} from '../config/load.js';
 import {type Connection, connect} from '../connection.js';
 import {type Environment, findEnvironment} from '../environments.js';
@@ -16,8 +17,14 @@ import type {Strategy} from './rule.js';
 
 export type ScrubAuditOptions = OperationOptions & {
 	config: ProjectConfig;
-	/** The environment whose personal values must not be in the target. */
+	/** The environment whose personal values must not be in the target (or, with `archive`, the archive file's name for the output). */
 	source: string;
+	/**
+	 * The source is a mongodump archive file instead (`restore --file --scrub`
+	 * under `scrub.audit`): the documents of its database `database` are read
+	 * from the file, as the restore read them.
+	 */
+	archive?: {file: string; database: string} | undefined;
 	/** The environment checked (a scrubbed copy of the source). */
 	target: string;
 };
@@ -103,25 +110,33 @@ export async function auditScrub(options: ScrubAuditOptions): Promise<ScrubAudit
 	const {config, signal} = options;
 	const events = options.events ?? ignoreEvents;
 	const what = `scrub_audit ${options.source}:${options.target}`;
-	if (options.source === options.target) {
+	if (!options.archive && options.source === options.target) {
 		throw new MonarchError('usage', `${what}: the source and the target are the same environment`, {
 			hint: 'audit a scrubbed copy against the environment it was copied from, e.g. monarch scrub_audit production:development',
 		});
 	}
 
-	const sourceEnvironment = findEnvironment(config.environments, options.source, config.displayFile);
+	const {archive} = options;
+	const sourceEnvironment = archive
+		? {name: options.source, database: archive.database}
+		: findEnvironment(config.environments, options.source, config.displayFile);
 	const targetEnvironment = findEnvironment(config.environments, options.target, config.displayFile);
 	const started = performance.now();
 	const classes = withMonarchCollections(config.scrub?.collections);
 	const digest = createDigester();
 	const digests = new DigestSet();
 
-	const source = await open(sourceEnvironment, what, events);
 	let read: ScrubAuditResult['read'];
-	try {
-		read = await readSource(source.db, {classes, digest, digests, events, signal, task: `${what}: read ${sourceEnvironment.name}`});
-	} finally {
-		await source.close();
+	const sourceSide = {classes, digest, digests, events, signal, task: `${what}: read ${sourceEnvironment.name}`};
+	if (archive) {
+		read = await readSource(visit => eachArchiveBatch(archive, sourceSide, visit), sourceSide);
+	} else {
+		const source = await open(sourceEnvironment as Environment, what, events);
+		try {
+			read = await readSource(visit => eachBatch(source.db, sourceSide, visit), sourceSide);
+		} finally {
+			await source.close();
+		}
 	}
 
 	const target = await open(targetEnvironment, what, events);
@@ -206,6 +221,35 @@ async function eachBatch(
 	return {collections: infos.length, documents};
 }
 
+/**
+ * Every document of an archive file's database `database` (its data
+ * collections, as a restore of it loads them), batch by batch as the file is
+ * read, with progress in documents (the archive says how many only at its end).
+ */
+async function eachArchiveBatch(
+	archive: {file: string; database: string},
+	side: Side,
+	visit: (info: Pick<CollectionInfo, 'name'>, batch: Buffer[]) => void,
+): Promise<{collections: number; documents: number}> {
+	let collections = 0;
+	let documents = 0;
+	const collectGarbage = collectGarbageEvery();
+	for await (const event of readArchiveFile(archive.file, side.signal ? {signal: side.signal} : {})) {
+		if (event.type === 'prelude') {
+			collections = event.collections.filter(
+				entry => entry.db === archive.database && isDataCollection(entry.collection) && infoType(entry.type) !== 'view',
+			).length;
+		} else if (event.type === 'documents' && event.db === archive.database && isDataCollection(event.collection)) {
+			collectGarbage(byteLength(event.documents));
+			visit({name: event.collection}, event.documents);
+			documents += event.documents.length;
+			side.events({type: 'progress', task: side.task, done: documents, total: undefined, unit: 'docs'});
+		}
+	}
+
+	return {collections, documents};
+}
+
 /** The decimal digits of a number value of 7 digits or more (an int32, int64 or whole double), else undefined. */
 function numberText(raw: Buffer, type: number, offset: number): string | undefined {
 	if (type === int32Type) {
@@ -234,7 +278,12 @@ function treeOf<P>(trees: Map<string, PathTree<P>>, collection: string, decide: 
 	return tree;
 }
 
-async function readSource(db: Db, side: Side): Promise<ScrubAuditResult['read']> {
+/** The source's batches: an environment's collections (`eachBatch`) or an archive file's (`eachArchiveBatch`). */
+type SourceBatches = (
+	visit: (info: Pick<CollectionInfo, 'name'>, batch: Buffer[]) => void,
+) => Promise<{collections: number; documents: number}>;
+
+async function readSource(eachSourceBatch: SourceBatches, side: Side): Promise<ScrubAuditResult['read']> {
 	let values = 0;
 	const add = (text: string) => {
 		const normalised = normaliseValue(text);
@@ -263,7 +312,7 @@ async function readSource(db: Db, side: Side): Promise<ScrubAuditResult['read']>
 		}
 	};
 
-	const counted = await eachBatch(db, side, (info, batch) => {
+	const counted = await eachSourceBatch((info, batch) => {
 		const classification = side.classes.get(info.name);
 		const tree = treeOf(trees, info.name, (path): SourcePolicy => {
 			const field = classification?.kind === 'fields' ? classifyPath(classification.fields, path) : undefined;
