@@ -178,9 +178,9 @@ test('restore --file --scrub under scrub.audit audits against the archive file i
 	t.regex(leaked.stdout, /^Restored archive file .* into development/m);
 	t.regex(
 		leaked.stdout,
-		new RegExp(`^Audited development \\(database t_\\w+_dev\\) against ${escape(file)} \\(database t_\\w+_prod\\)`, 'm'),
+		new RegExp(`^Audited development \\(database t_\\w+_dev\\) against ${escapeRegExp(file)} \\(database t_\\w+_prod\\)`, 'm'),
 	);
-	t.regex(leaked.stdout, new RegExp(`^LEAKS in development: 120 values of ${escape(file)} in 1 path$`, 'm'));
+	t.regex(leaked.stdout, new RegExp(`^LEAKS in development: 120 values of ${escapeRegExp(file)} in 1 path$`, 'm'));
 	t.regex(leaked.stdout, /^ {2}campaigns\.owner_email\s+source value \(email\)\s+120\s+120\s+keep\s+c\*\*\*@s\*\*\*\.example$/m);
 	t.regex(leaked.stdout, /^The restore has happened: development now holds what is listed above\./m);
 	t.notRegex(leaked.stdout, /customer\d+@shop\.example/);
@@ -198,7 +198,7 @@ test('restore --file --scrub under scrub.audit audits against the archive file i
 	t.regex(clean.stdout, /^No leak: /m);
 });
 
-function escape(text: string): string {
+function escapeRegExp(text: string): string {
 	return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
 
