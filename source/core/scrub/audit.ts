@@ -13,6 +13,7 @@ import {type CollectionClass, classifyPath, withMonarchCollections} from './clas
 import {findPersonal, type PersonalKind, type PersonalSpan} from './detect.js';
 import {DigestSet} from './digest-set.js';
 import {PathTree, readBsonString} from './paths.js';
+import {ValueFilter} from './value-filter.js';
 import type {Strategy} from './rule.js';
 
 export type ScrubAuditOptions = OperationOptions & {
@@ -100,8 +101,9 @@ const examplesPerFinding = 3;
  * detector hit inside it, and of every detector hit anywhere else (kept
  * paths, unclassified ones, collections kept whole). Then reads every
  * document of the target (read-only) and looks up every string and every
- * number of 7 digits or more, whole and each detector hit inside strings:
- * a digest found is a `source-value` finding. A detector hit whose value the
+ * number of 7 digits or more, whole and each detector hit inside strings
+ * (a {@link ValueFilter} first: what it rules out is not digested): a digest
+ * found is a `source-value` finding. A detector hit whose value the
  * source does not hold, in a path that is kept or not classified, is a
  * `detected` finding; in a path with a strategy it is the strategy's fake and
  * no finding. Progress: `progress` events per side, in documents.
@@ -125,9 +127,10 @@ export async function auditScrub(options: ScrubAuditOptions): Promise<ScrubAudit
 	const classes = withMonarchCollections(config.scrub?.collections);
 	const digest = createDigester();
 	const digests = new DigestSet();
+	const filter = new ValueFilter();
 
 	let read: ScrubAuditResult['read'];
-	const sourceSide = {classes, digest, digests, events, signal, task: `${what}: read ${sourceEnvironment.name}`};
+	const sourceSide = {classes, digest, digests, filter, events, signal, task: `${what}: read ${sourceEnvironment.name}`};
 	if (archive) {
 		read = await readSource(visit => eachArchiveBatch(archive, sourceSide, visit), sourceSide);
 	} else {
@@ -142,7 +145,7 @@ export async function auditScrub(options: ScrubAuditOptions): Promise<ScrubAudit
 	const target = await open(targetEnvironment, what, events);
 	let scan: Awaited<ReturnType<typeof scanTarget>>;
 	try {
-		scan = await scanTarget(target.db, {classes, digest, digests, events, signal, task: `${what}: scan ${targetEnvironment.name}`});
+		scan = await scanTarget(target.db, {classes, digest, digests, filter, events, signal, task: `${what}: scan ${targetEnvironment.name}`});
 	} finally {
 		await target.close();
 	}
@@ -182,6 +185,8 @@ type Side = {
 	classes: ReadonlyMap<string, CollectionClass>;
 	digest: Digester;
 	digests: DigestSet;
+	/** In front of `digests`: the values it says were never digested are not digested to be looked up. */
+	filter: ValueFilter;
 	events: EventSink;
 	signal: AbortSignal | undefined;
 	task: string;
@@ -289,6 +294,7 @@ async function readSource(eachSourceBatch: SourceBatches, side: Side): Promise<S
 		const normalised = normaliseValue(text);
 		if (normalised.length < minimumValueLength) return;
 		values++;
+		side.filter.add(normalised);
 		const [high, low] = side.digest(normalised);
 		side.digests.add(high, low);
 	};
@@ -331,7 +337,8 @@ async function scanTarget(db: Db, side: Side): Promise<{scanned: ScrubAuditResul
 	let numbers = 0;
 	const holds = (text: string): boolean => {
 		const normalised = normaliseValue(text);
-		if (normalised.length < minimumValueLength) return false;
+		// Nearly every string of a clean target is no source value: the filter says so without a digest.
+		if (normalised.length < minimumValueLength || !side.filter.mayHold(normalised)) return false;
 		const [high, low] = side.digest(normalised);
 		return side.digests.has(high, low);
 	};
