@@ -1,3 +1,4 @@
+import path from 'node:path';
 import test, {type ExecutionContext} from 'ava';
 import type {Loose} from '../helpers/backup-data.js';
 import {createProject, testMongoUri} from '../helpers/project.js';
@@ -164,6 +165,42 @@ test("restore --scrub under scrub.audit audits against the backup's environment"
 	t.regex(restored.stdout, /^Audited development \(database t_\w+_dev\) against production/m);
 	t.regex(restored.stdout, /^No leak: /m);
 });
+
+test('restore --file --scrub under scrub.audit audits against the archive file itself; a leak exits 1 as restore and copy_db do', async t => {
+	// A reviewer kept campaigns.owner_email by mistake: the restore scrubs the rest, the audit finds the emails.
+	const {project} = await scrubProject(t, {scrub: {...rules, campaigns: {...rules.campaigns, owner_email: 'keep'}, audit: true}});
+	const backup = await project.monarch(['backup', 'production', '--json']);
+	t.is(backup.code, 0, backup.stderr);
+	const {archive} = JSON.parse(backup.stdout).result as {archive: string};
+	const file = path.join('backups', archive);
+	const leaked = await project.monarch(['restore', `${file}:development`, '--file', '--scrub', '--yes'], {env: key});
+	t.is(leaked.code, 1, leaked.stderr + leaked.stdout);
+	t.regex(leaked.stdout, /^Restored archive file .* into development/m);
+	t.regex(
+		leaked.stdout,
+		new RegExp(`^Audited development \\(database t_\\w+_dev\\) against ${escapeRegExp(file)} \\(database t_\\w+_prod\\)`, 'm'),
+	);
+	t.regex(leaked.stdout, new RegExp(`^LEAKS in development: 120 values of ${escapeRegExp(file)} in 1 path$`, 'm'));
+	t.regex(leaked.stdout, /^ {2}campaigns\.owner_email\s+source value \(email\)\s+120\s+120\s+keep\s+c\*\*\*@s\*\*\*\.example$/m);
+	t.regex(leaked.stdout, /^The restore has happened: development now holds what is listed above\./m);
+	t.notRegex(leaked.stdout, /customer\d+@shop\.example/);
+
+	const json = await project.monarch(['restore', `${file}:development`, '--file', '--scrub', '--yes', '--json'], {env: key});
+	t.is(json.code, 1, json.stderr);
+	t.like(JSON.parse(json.stdout).result.audit, {ran: true, result: {clean: false, leaks: 120}});
+
+	// With the complete classification, the same restore audits clean and exits 0.
+	const {project: careful} = await scrubProject(t, {scrub: {...rules, audit: true}});
+	const carefulBackup = await careful.monarch(['backup', 'production', '--json']);
+	const carefulFile = path.join('backups', (JSON.parse(carefulBackup.stdout).result as {archive: string}).archive);
+	const clean = await careful.monarch(['restore', `${carefulFile}:development`, '--file', '--scrub', '--yes'], {env: key});
+	t.is(clean.code, 0, clean.stderr + clean.stdout);
+	t.regex(clean.stdout, /^No leak: /m);
+});
+
+function escapeRegExp(text: string): string {
+	return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
 
 test('bad arguments are one line, exit 2, before anything is read', async t => {
 	const {project} = await scrubProject(t);

@@ -307,6 +307,7 @@ async function restoreFile(ref: string, options: RestoreFlags, workers: number |
 		lines.push(...loadLines(result, 'restore', result.environment, {scrub: result.file, whole: 'the archive'}));
 		return lines.join('\n');
 	});
+	if (result.audit?.ran && !result.audit.result.clean) process.exitCode = 1;
 }
 
 function describeBackup(title: string, result: BackupResult): string {

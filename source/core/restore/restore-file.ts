@@ -53,7 +53,7 @@ export type RestoreArchiveFileResult = {
 	dropped: string[];
 	safetyBackup: BackupResult | undefined;
 	scrub: ScrubReport;
-	/** `scrub.audit` after `--scrub`: never run (an archive file names no environment to audit against), with the reason. */
+	/** `scrub.audit` after `--scrub`: the target audited against the archive file's own documents (read again from the file). */
 	audit: CopyAudit | undefined;
 };
 
@@ -97,7 +97,15 @@ export async function restoreArchiveFile(options: RestoreArchiveFileOptions): Pr
 			return fileSource(file, selection, `restore ${target.name}`);
 		},
 	});
-	const audit = await auditAfterCopy({config, plan: scrub, source: undefined, target: target.name, events, signal});
+	const audit = await auditAfterCopy({
+		config,
+		plan: scrub,
+		source: undefined,
+		archive: {file, database: source.selection.database},
+		target: target.name,
+		events,
+		signal,
+	});
 	return {
 		file,
 		size,

@@ -11,15 +11,37 @@ export type CopyAudit = {ran: true; result: ScrubAuditResult} | {ran: false; rea
  * copy or restore that just finished (`scrub_audit <source>:<target>`); the
  * copy has happened whatever the audit finds. `source` is the environment the
  * data came from: for a restore, the backup's environment when monarch.json
- * still has it (its live data, which may differ from the backup's); undefined
- * for an archive file, which names none. Undefined when nothing was scrubbed
- * or `scrub.audit` is off.
+ * still has it (its live data, which may differ from the backup's). For a
+ * restored archive file (`restore --file`), which names no environment,
+ * `archive` is the source instead: the file's database, read again from the
+ * file. Undefined when nothing was scrubbed or `scrub.audit` is off.
  */
 export async function auditAfterCopy(
-	options: OperationOptions & {config: ProjectConfig; plan: ScrubPlan | undefined; source: string | undefined; target: string},
+	options: OperationOptions & {
+		config: ProjectConfig;
+		plan: ScrubPlan | undefined;
+		source: string | undefined;
+		archive?: {file: string; database: string} | undefined;
+		target: string;
+	},
 ): Promise<CopyAudit | undefined> {
 	const {config} = options;
 	if (!options.plan?.scrub || !config.scrub?.audit) return undefined;
+	if (options.archive) {
+		const {auditScrub} = await import('./audit.js');
+		return {
+			ran: true,
+			result: await auditScrub({
+				config,
+				source: options.archive.file,
+				archive: options.archive,
+				target: options.target,
+				events: options.events,
+				signal: options.signal,
+			}),
+		};
+	}
+
 	const source = options.source === undefined ? undefined : config.environments.find(environment => environment.name === options.source);
 	if (!source) {
 		return {

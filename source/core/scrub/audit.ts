@@ -1,7 +1,8 @@
 import type {Db, FindCursor} from 'mongodb';
 import pMap from 'p-map';
+import {readArchiveFile} from '../archive/index.js';
 import {byteLength, collectGarbageEvery} from '../collect-garbage.js';
-import {type CollectionInfo, countForProgress, describeCollections, dumpConcurrency} from '../collections.js';
+import {type CollectionInfo, countForProgress, describeCollections, dumpConcurrency, infoType, isDataCollection} from '../collections.js';
 import type {ProjectConfig} from '../config/load.js';
 import {type Connection, connect} from '../connection.js';
 import {type Environment, findEnvironment} from '../environments.js';
@@ -11,13 +12,20 @@ import {createDigester, type Digester, maskValue, minimumValueLength, normaliseV
 import {type CollectionClass, classifyPath, withMonarchCollections} from './classification.js';
 import {findPersonal, type PersonalKind, type PersonalSpan} from './detect.js';
 import {DigestSet} from './digest-set.js';
-import {readBsonString, walkPaths} from './paths.js';
+import {PathTree, readBsonString} from './paths.js';
 import type {Strategy} from './rule.js';
+import {ValueFilter} from './value-filter.js';
 
 export type ScrubAuditOptions = OperationOptions & {
 	config: ProjectConfig;
-	/** The environment whose personal values must not be in the target. */
+	/** The environment whose personal values must not be in the target (or, with `archive`, the archive file's name for the output). */
 	source: string;
+	/**
+	 * The source is a mongodump archive file instead (`restore --file --scrub`
+	 * under `scrub.audit`): the documents of its database `database` are read
+	 * from the file, as the restore read them.
+	 */
+	archive?: {file: string; database: string} | undefined;
 	/** The environment checked (a scrubbed copy of the source). */
 	target: string;
 };
@@ -93,8 +101,9 @@ const examplesPerFinding = 3;
  * detector hit inside it, and of every detector hit anywhere else (kept
  * paths, unclassified ones, collections kept whole). Then reads every
  * document of the target (read-only) and looks up every string and every
- * number of 7 digits or more, whole and each detector hit inside strings:
- * a digest found is a `source-value` finding. A detector hit whose value the
+ * number of 7 digits or more, whole and each detector hit inside strings
+ * (a {@link ValueFilter} first: what it rules out is not digested): a digest
+ * found is a `source-value` finding. A detector hit whose value the
  * source does not hold, in a path that is kept or not classified, is a
  * `detected` finding; in a path with a strategy it is the strategy's fake and
  * no finding. Progress: `progress` events per side, in documents.
@@ -103,31 +112,40 @@ export async function auditScrub(options: ScrubAuditOptions): Promise<ScrubAudit
 	const {config, signal} = options;
 	const events = options.events ?? ignoreEvents;
 	const what = `scrub_audit ${options.source}:${options.target}`;
-	if (options.source === options.target) {
+	if (!options.archive && options.source === options.target) {
 		throw new MonarchError('usage', `${what}: the source and the target are the same environment`, {
 			hint: 'audit a scrubbed copy against the environment it was copied from, e.g. monarch scrub_audit production:development',
 		});
 	}
 
-	const sourceEnvironment = findEnvironment(config.environments, options.source, config.displayFile);
+	const {archive} = options;
+	const sourceEnvironment = archive
+		? {name: options.source, database: archive.database}
+		: findEnvironment(config.environments, options.source, config.displayFile);
 	const targetEnvironment = findEnvironment(config.environments, options.target, config.displayFile);
 	const started = performance.now();
 	const classes = withMonarchCollections(config.scrub?.collections);
 	const digest = createDigester();
 	const digests = new DigestSet();
+	const filter = new ValueFilter();
 
-	const source = await open(sourceEnvironment, what, events);
 	let read: ScrubAuditResult['read'];
-	try {
-		read = await readSource(source.db, {classes, digest, digests, events, signal, task: `${what}: read ${sourceEnvironment.name}`});
-	} finally {
-		await source.close();
+	const sourceSide = {classes, digest, digests, filter, events, signal, task: `${what}: read ${sourceEnvironment.name}`};
+	if (archive) {
+		read = await readSource(visit => eachArchiveBatch(archive, sourceSide, visit), sourceSide);
+	} else {
+		const source = await open(sourceEnvironment as Environment, what, events);
+		try {
+			read = await readSource(visit => eachBatch(source.db, sourceSide, visit), sourceSide);
+		} finally {
+			await source.close();
+		}
 	}
 
 	const target = await open(targetEnvironment, what, events);
 	let scan: Awaited<ReturnType<typeof scanTarget>>;
 	try {
-		scan = await scanTarget(target.db, {classes, digest, digests, events, signal, task: `${what}: scan ${targetEnvironment.name}`});
+		scan = await scanTarget(target.db, {classes, digest, digests, filter, events, signal, task: `${what}: scan ${targetEnvironment.name}`});
 	} finally {
 		await target.close();
 	}
@@ -167,6 +185,8 @@ type Side = {
 	classes: ReadonlyMap<string, CollectionClass>;
 	digest: Digester;
 	digests: DigestSet;
+	/** In front of `digests`: the values it says were never digested are not digested to be looked up. */
+	filter: ValueFilter;
 	events: EventSink;
 	signal: AbortSignal | undefined;
 	task: string;
@@ -206,6 +226,35 @@ async function eachBatch(
 	return {collections: infos.length, documents};
 }
 
+/**
+ * Every document of an archive file's database `database` (its data
+ * collections, as a restore of it loads them), batch by batch as the file is
+ * read, with progress in documents (the archive says how many only at its end).
+ */
+async function eachArchiveBatch(
+	archive: {file: string; database: string},
+	side: Side,
+	visit: (info: Pick<CollectionInfo, 'name'>, batch: Buffer[]) => void,
+): Promise<{collections: number; documents: number}> {
+	let collections = 0;
+	let documents = 0;
+	const collectGarbage = collectGarbageEvery();
+	for await (const event of readArchiveFile(archive.file, side.signal ? {signal: side.signal} : {})) {
+		if (event.type === 'prelude') {
+			collections = event.collections.filter(
+				entry => entry.db === archive.database && isDataCollection(entry.collection) && infoType(entry.type) !== 'view',
+			).length;
+		} else if (event.type === 'documents' && event.db === archive.database && isDataCollection(event.collection)) {
+			collectGarbage(byteLength(event.documents));
+			visit({name: event.collection}, event.documents);
+			documents += event.documents.length;
+			side.events({type: 'progress', task: side.task, done: documents, total: undefined, unit: 'docs'});
+		}
+	}
+
+	return {collections, documents};
+}
+
 /** The decimal digits of a number value of 7 digits or more (an int32, int64 or whole double), else undefined. */
 function numberText(raw: Buffer, type: number, offset: number): string | undefined {
 	if (type === int32Type) {
@@ -223,35 +272,29 @@ function numberText(raw: Buffer, type: number, offset: number): string | undefin
 	return Number.isInteger(value) && value >= minimumNumber && value < 1e20 ? BigInt(value).toString() : undefined;
 }
 
-/**
- * A collection's field-path policy, decided once a path: `policies` keeps,
- * collection by collection, what `decide` said for each path already seen.
- */
-function memoisedPolicy<P>(policies: Map<string, Map<string, P>>, collection: string, decide: (path: string) => P): (path: string) => P {
-	let known = policies.get(collection);
-	if (!known) {
-		known = new Map();
-		policies.set(collection, known);
+/** A collection's path tree (paths.ts), made the first time the collection is read: each path's policy is decided once. */
+function treeOf<P>(trees: Map<string, PathTree<P>>, collection: string, decide: (path: string) => P): PathTree<P> {
+	let tree = trees.get(collection);
+	if (!tree) {
+		tree = new PathTree(decide);
+		trees.set(collection, tree);
 	}
 
-	const cache = known;
-	return path => {
-		let policy = cache.get(path);
-		if (policy === undefined) {
-			policy = decide(path);
-			cache.set(path, policy);
-		}
-
-		return policy;
-	};
+	return tree;
 }
 
-async function readSource(db: Db, side: Side): Promise<ScrubAuditResult['read']> {
+/** The source's batches: an environment's collections (`eachBatch`) or an archive file's (`eachArchiveBatch`). */
+type SourceBatches = (
+	visit: (info: Pick<CollectionInfo, 'name'>, batch: Buffer[]) => void,
+) => Promise<{collections: number; documents: number}>;
+
+async function readSource(eachSourceBatch: SourceBatches, side: Side): Promise<ScrubAuditResult['read']> {
 	let values = 0;
 	const add = (text: string) => {
 		const normalised = normaliseValue(text);
 		if (normalised.length < minimumValueLength) return;
 		values++;
+		side.filter.add(normalised);
 		const [high, low] = side.digest(normalised);
 		side.digests.add(high, low);
 	};
@@ -260,28 +303,28 @@ async function readSource(db: Db, side: Side): Promise<ScrubAuditResult['read']>
 		for (const span of findPersonal(text)) add(text.slice(span.start, span.end));
 	};
 
-	const policies = new Map<string, Map<string, SourcePolicy>>();
-	const counted = await eachBatch(db, side, (info, batch) => {
+	const trees = new Map<string, PathTree<SourcePolicy>>();
+	let raw: Buffer;
+	const visit = (_path: string, policy: SourcePolicy, type: number, offset: number, length: number): void => {
+		if (type === stringType) {
+			const text = readBsonString(raw, offset, length);
+			if (policy === 'personal') add(text);
+			addSpans(text);
+		} else if (type === int32Type || type === int64Type || type === doubleType) {
+			const text = numberText(raw, type, offset);
+			if (text === undefined) return;
+			if (policy === 'personal') add(text);
+			else addSpans(text);
+		}
+	};
+
+	const counted = await eachSourceBatch((info, batch) => {
 		const classification = side.classes.get(info.name);
-		const policyOf = memoisedPolicy(policies, info.name, (path): SourcePolicy => {
+		const tree = treeOf(trees, info.name, (path): SourcePolicy => {
 			const field = classification?.kind === 'fields' ? classifyPath(classification.fields, path) : undefined;
 			return field && field.action !== 'keep' ? 'personal' : 'detect';
 		});
-
-		for (const raw of batch) {
-			walkPaths(raw, (path, type, offset, length) => {
-				if (type === stringType) {
-					const text = readBsonString(raw, offset, length);
-					if (policyOf(path) === 'personal') add(text);
-					addSpans(text);
-				} else if (type === int32Type || type === int64Type || type === doubleType) {
-					const text = numberText(raw, type, offset);
-					if (text === undefined) return;
-					if (policyOf(path) === 'personal') add(text);
-					else addSpans(text);
-				}
-			});
-		}
+		for (raw of batch) tree.walk(raw, visit);
 	});
 	return {...counted, values, digests: side.digests.size, digestBytes: side.digests.byteLength};
 }
@@ -294,18 +337,19 @@ async function scanTarget(db: Db, side: Side): Promise<{scanned: ScrubAuditResul
 	let numbers = 0;
 	const holds = (text: string): boolean => {
 		const normalised = normaliseValue(text);
-		if (normalised.length < minimumValueLength) return false;
+		// Nearly every string of a clean target is no source value: the filter says so without a digest.
+		if (normalised.length < minimumValueLength || !side.filter.mayHold(normalised)) return false;
 		const [high, low] = side.digest(normalised);
 		return side.digests.has(high, low);
 	};
 
-	const policies = new Map<string, Map<string, TargetPolicy>>();
+	const trees = new Map<string, PathTree<TargetPolicy>>();
 	const counted = await eachBatch(db, side, (info, batch) => {
 		const classification = side.classes.get(info.name);
-		const policyOf = memoisedPolicy(policies, info.name, path => targetPolicy(classification, path));
+		const tree = treeOf(trees, info.name, path => targetPolicy(classification, path));
 
 		let document: Buffer;
-		const record = (path: string, finding: AuditFinding['finding'], kind: AuditFinding['kind'], value: string) => {
+		const record = (path: string, policy: TargetPolicy, finding: AuditFinding['finding'], kind: AuditFinding['kind'], value: string) => {
 			const key = `${path}\u0000${finding}\u0000${kind}`;
 			let entry = found.get(`${info.name}\u0000${key}`);
 			if (!entry) {
@@ -314,7 +358,7 @@ async function scanTarget(db: Db, side: Side): Promise<{scanned: ScrubAuditResul
 					path,
 					finding,
 					kind,
-					classification: policyOf(path).classification,
+					classification: policy.classification,
 					count: 0,
 					documents: 0,
 					examples: new Set(),
@@ -332,36 +376,35 @@ async function scanTarget(db: Db, side: Side): Promise<{scanned: ScrubAuditResul
 			if (entry.examples.size < examplesPerFinding) entry.examples.add(maskValue(value, kind));
 		};
 
-		const check = (path: string, text: string, spans: readonly PersonalSpan[]) => {
+		const check = (path: string, policy: TargetPolicy, text: string, spans: readonly PersonalSpan[]) => {
 			if (holds(text)) {
 				const [span] = spans;
 				const whole = spans.length === 1 && text.slice(0, span!.start).trim() === '' && text.slice(span!.end).trim() === '';
-				record(path, 'source-value', whole ? span!.kind : 'value', text);
+				record(path, policy, 'source-value', whole ? span!.kind : 'value', text);
 				return;
 			}
 
 			for (const span of spans) {
 				const value = text.slice(span.start, span.end);
-				if (holds(value)) record(path, 'source-value', span.kind, value);
-				else if (policyOf(path).suspect) record(path, 'detected', span.kind, value);
+				if (holds(value)) record(path, policy, 'source-value', span.kind, value);
+				else if (policy.suspect) record(path, policy, 'detected', span.kind, value);
 			}
 		};
 
-		for (const raw of batch) {
-			document = raw;
-			walkPaths(raw, (path, type, offset, length) => {
-				if (type === stringType) {
-					strings++;
-					const text = readBsonString(raw, offset, length);
-					check(path, text, findPersonal(text));
-				} else if (type === int32Type || type === int64Type || type === doubleType) {
-					const text = numberText(raw, type, offset);
-					if (text === undefined) return;
-					numbers++;
-					check(path, text, findPersonal(text));
-				}
-			});
-		}
+		const visit = (path: string, policy: TargetPolicy, type: number, offset: number, length: number): void => {
+			if (type === stringType) {
+				strings++;
+				const text = readBsonString(document, offset, length);
+				check(path, policy, text, findPersonal(text));
+			} else if (type === int32Type || type === int64Type || type === doubleType) {
+				const text = numberText(document, type, offset);
+				if (text === undefined) return;
+				numbers++;
+				check(path, policy, text, findPersonal(text));
+			}
+		};
+
+		for (document of batch) tree.walk(document, visit);
 	});
 
 	const findings = [...found.values()]

@@ -1,7 +1,7 @@
 import {MonarchError} from '../errors.js';
 import {counted} from '../plural.js';
 import {type CollectionClass, classifyPath} from './classification.js';
-import {bsonTypeName, walkPaths} from './paths.js';
+import {bsonTypeName, PathTree} from './paths.js';
 
 /** A path (or a whole collection) that the classification does not cover. */
 export type UnclassifiedPath = {
@@ -27,7 +27,7 @@ const namedInRefusal = 5;
 export class ScrubGate {
 	private readonly found = new Map<string, {collection: string; path: string | undefined; types: Set<string>; documents: number}>();
 	/** Per collection, each path seen so far and whether it is classified (most documents share their paths). */
-	private readonly known = new Map<string, Map<string, boolean>>();
+	private readonly known = new Map<string, PathTree<boolean>>();
 
 	constructor(private readonly classes: ReadonlyMap<string, CollectionClass>) {}
 
@@ -65,20 +65,14 @@ export class ScrubGate {
 		if (classification.kind !== 'fields') return true;
 		let known = this.known.get(collection);
 		if (!known) {
-			known = new Map();
+			const {fields} = classification;
+			known = new PathTree(path => classifyPath(fields, path) !== undefined);
 			this.known.set(collection, known);
 		}
 
-		const {fields} = classification;
 		let clean = true;
 		let inDocument: Set<string> | undefined;
-		const visit = (path: string, type: number): void => {
-			let covered = known.get(path);
-			if (covered === undefined) {
-				covered = classifyPath(fields, path) !== undefined;
-				known.set(path, covered);
-			}
-
+		const visit = (path: string, covered: boolean, type: number): void => {
 			if (covered) return;
 			clean = false;
 			const key = `${collection}\0${path}`;
@@ -98,7 +92,7 @@ export class ScrubGate {
 
 		for (const raw of documents) {
 			inDocument?.clear();
-			walkPaths(raw, visit);
+			known.walk(raw, visit);
 		}
 
 		return clean;

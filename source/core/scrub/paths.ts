@@ -1,4 +1,5 @@
 import {BSON} from '../bson.js';
+import {MonarchError} from '../errors.js';
 
 const embeddedDocument = 3;
 const array = 4;
@@ -34,34 +35,206 @@ export function bsonTypeName(type: number): string {
 
 const {toUTF8} = BSON.onDemand.ByteUtils;
 
+/** What {@link PathTree.walk} calls for each leaf value: its path, what the tree decided for that path, its BSON type and bytes. */
+export type TreeVisitor<T> = (path: string, decided: T, type: number, offset: number, length: number) => void;
+
+/**
+ * The field paths of a collection's documents as a tree, each path's string
+ * and what `decide` says of it made once, when a document first holds it
+ * (most documents of a collection share their paths). {@link walk} walks a
+ * raw document's bytes without decoding it or allocating: each field's name
+ * is compared, as bytes, with the names its parent already met (first the
+ * one at the same position: documents of a collection mostly keep their
+ * field order), so a document whose paths were all seen before costs no
+ * string and no object. The gate checks every leaf of every document this
+ * way; `scrub_audit` reads both of its databases through it.
+ */
+export class PathTree<T> {
+	private readonly root: PathNode<T>;
+
+	constructor(private readonly decide: (path: string) => T) {
+		this.root = new PathNode('');
+	}
+
+	/**
+	 * Calls `visit` with the path, decision, BSON type and bytes of every leaf
+	 * value of `raw`, as {@link walkPaths} describes; throws a MonarchError on
+	 * bytes that are not a BSON document.
+	 */
+	walk(raw: Uint8Array, visit: TreeVisitor<T>): void {
+		const size = readSize(raw, 0, raw.length);
+		this.walkDocument(raw, 0, size, this.root, false, visit);
+	}
+
+	private walkDocument(raw: Uint8Array, start: number, size: number, parent: PathNode<T>, elements: boolean, visit: TreeVisitor<T>): void {
+		const end = start + size - 1;
+		let position = start + 4;
+		let ordinal = 0;
+		while (position < end) {
+			const type = raw[position]!;
+			const nameStart = position + 1;
+			let nameEnd = nameStart;
+			while (nameEnd < end && raw[nameEnd] !== 0) nameEnd++;
+			if (nameEnd >= end) throw malformed();
+			const offset = nameEnd + 1;
+			const length = valueLength(raw, type, offset, end);
+			const node = elements ? parent.elementsNode() : parent.child(raw, nameStart, nameEnd - nameStart, ordinal);
+			if (type === embeddedDocument) this.walkDocument(raw, offset, length, node, false, visit);
+			else if (type === array) this.walkDocument(raw, offset, length, node, true, visit);
+			else visit(node.path, node.decision(this.decide), type, offset, length);
+			position = offset + length;
+			ordinal++;
+		}
+
+		if (position !== end || raw[end] !== 0) throw malformed();
+	}
+}
+
+/** One field path of a {@link PathTree}: its string, its decision (made when it first holds a leaf), the names met under it (as bytes) and its elements' node (`x[]`). */
+class PathNode<T> {
+	private readonly names: Uint8Array[] = [];
+	private readonly children: Array<PathNode<T>> = [];
+	private elements: PathNode<T> | undefined;
+	private decided: {value: T} | undefined;
+
+	constructor(readonly path: string) {}
+
+	/** What `decide` says of this path, asked once. */
+	decision(decide: (path: string) => T): T {
+		this.decided ??= {value: decide(this.path)};
+		return this.decided.value;
+	}
+
+	/** The node of the field whose name is `raw[nameStart, nameStart + nameLength)`, made when first met. */
+	child(raw: Uint8Array, nameStart: number, nameLength: number, ordinal: number): PathNode<T> {
+		const {names} = this;
+		if (ordinal < names.length && sameBytes(names[ordinal]!, raw, nameStart, nameLength)) return this.children[ordinal]!;
+		for (let index = 0; index < names.length; index++) {
+			if (index !== ordinal && sameBytes(names[index]!, raw, nameStart, nameLength)) return this.children[index]!;
+		}
+
+		const name = toUTF8(raw, nameStart, nameStart + nameLength, false);
+		const node = new PathNode<T>(this.path === '' ? name : `${this.path}.${name}`);
+		names.push(raw.slice(nameStart, nameStart + nameLength));
+		this.children.push(node);
+		return node;
+	}
+
+	/** The node of the elements of the array at this path (`x[]`). */
+	elementsNode(): PathNode<T> {
+		this.elements ??= new PathNode<T>(`${this.path}[]`);
+		return this.elements;
+	}
+}
+
+function sameBytes(name: Uint8Array, raw: Uint8Array, start: number, length: number): boolean {
+	if (name.length !== length) return false;
+	for (let index = 0; index < length; index++) if (name[index] !== raw[start + index]) return false;
+	return true;
+}
+
+function malformed(): MonarchError {
+	return new MonarchError('corrupt', 'A document read is not valid BSON: its field lengths do not add up', {
+		hint: "check the source with the server's validate command",
+	});
+}
+
+/** The int32 length of the document at `offset`, which must end by `limit`. */
+function readSize(raw: Uint8Array, offset: number, limit: number): number {
+	if (offset + 4 > limit) throw malformed();
+	const size = raw[offset]! | (raw[offset + 1]! << 8) | (raw[offset + 2]! << 16) | (raw[offset + 3]! << 24);
+	if (size < 5 || offset + size > limit) throw malformed();
+	return size;
+}
+
+/** The bytes of the value of BSON type `type` at `offset` (`end`: where its document's terminating NUL is). */
+function valueLength(raw: Uint8Array, type: number, offset: number, end: number): number {
+	let length: number;
+	switch (type) {
+		case 1: // double
+		case 9: // date
+		case 17: // timestamp
+		case 18: // int64
+			length = 8;
+			break;
+		case 2: // string
+		case 13: // javascript
+		case 14: // symbol
+			length = 4 + stringSize(raw, offset, end);
+			break;
+		case 3: // embedded document
+		case 4: // array
+		case 15: // javascript with scope
+			length = readSize(raw, offset, end);
+			break;
+		case 5: // binary: length, subtype, bytes
+			length = 5 + stringSize(raw, offset, end);
+			break;
+		case 6: // undefined
+		case 10: // null
+		case 127: // maxKey
+		case 255: // minKey
+			length = 0;
+			break;
+		case 7: // objectId
+			length = 12;
+			break;
+		case 8: // bool
+			length = 1;
+			break;
+		case 11: {
+			// regex: two C strings
+			let position = offset;
+			for (let strings = 0; strings < 2; strings++) {
+				while (position < end && raw[position] !== 0) position++;
+				position++;
+			}
+
+			length = position - offset;
+			break;
+		}
+
+		case 12: // dbPointer: a string, then an ObjectId
+			length = 4 + stringSize(raw, offset, end) + 12;
+			break;
+		case 16: // int32
+			length = 4;
+			break;
+		case 19: // decimal128
+			length = 16;
+			break;
+		default:
+			throw malformed();
+	}
+
+	if (offset + length > end) throw malformed();
+	return length;
+}
+
+/** The int32 length of a string's (or a binary's) bytes at `offset`. */
+function stringSize(raw: Uint8Array, offset: number, end: number): number {
+	if (offset + 4 > end) throw malformed();
+	const size = raw[offset]! | (raw[offset + 1]! << 8) | (raw[offset + 2]! << 16) | (raw[offset + 3]! << 24);
+	if (size < 0) throw malformed();
+	return size;
+}
+
 /**
  * Calls `visit` with the path and BSON type of every leaf value of a raw
  * document, without decoding it: `a.b` for a field of an embedded document,
  * `a[]` for the elements of array `a` (`contacts[].email`, `tags[]`). Empty
  * documents and arrays hold no value and are not visited. A path is visited
  * once per value: an array of three strings visits `tags[]` three times.
- * `offset` and `length` say where the value's bytes are in `raw`, as
- * `BSON.onDemand.parseToElements` gives them (`readBsonString` reads a string's).
+ * `offset` and `length` say where the value's bytes are in `raw`
+ * (`readBsonString` reads a string's). One document at a time; a loop over
+ * a collection keeps a {@link PathTree}.
  */
 export function walkPaths(raw: Uint8Array, visit: PathVisitor): void {
-	walk(raw, 0, '', false, visit);
+	new PathTree(() => undefined).walk(raw, (path, _decided, type, offset, length) => visit(path, type, offset, length));
 }
 
 /** What `walkPaths` calls for each leaf value. */
 export type PathVisitor = (path: string, type: number, offset: number, length: number) => void;
-
-function walk(raw: Uint8Array, start: number, prefix: string, elements: boolean, visit: PathVisitor): void {
-	for (const [type, nameOffset, nameLength, offset, length] of BSON.onDemand.parseToElements(raw, start)) {
-		const path = elements
-			? `${prefix}[]`
-			: prefix === ''
-				? toUTF8(raw, nameOffset, nameOffset + nameLength, false)
-				: `${prefix}.${toUTF8(raw, nameOffset, nameOffset + nameLength, false)}`;
-		if (type === embeddedDocument) walk(raw, offset, path, false, visit);
-		else if (type === array) walk(raw, offset, path, true, visit);
-		else visit(path, type, offset, length);
-	}
-}
 
 /** The text of a string value (BSON type 2) that `walkPaths` found at `offset`/`length`: a 4-byte length, the bytes, a NUL. */
 export function readBsonString(raw: Uint8Array, offset: number, length: number): string {
