@@ -1,3 +1,4 @@
+import type {SubsetEstimate} from './subset-estimate.js';
 import type {RunnerIdentity} from './version.js';
 
 /**
@@ -85,7 +86,9 @@ export type MonarchEvent =
 	/** A rehearsal's scratch database was dropped (at the end, or after a failure or Ctrl+C). */
 	| {type: 'rehearse:dropped'; database: string}
 	/** `--keep`: a rehearsal's scratch database was left for inspection. */
-	| {type: 'rehearse:kept'; database: string};
+	| {type: 'rehearse:kept'; database: string}
+	/** A subset was worked out, before anything is copied: what it takes of each collection (subset-estimate.ts). */
+	| {type: 'subset:estimate'; estimate: SubsetEstimate};
 
 /** The events that mark a phase of a backup, restore, copy or rehearsal (the ones `--json` lists besides recoveries). */
 export type PhaseEvent = Extract<

@@ -5,6 +5,7 @@ import {redact} from '../../core/redact.js';
 import type {CollectionChange, RehearsalReport} from '../../core/rehearse/index.js';
 import type {CliContext} from '../context.js';
 import {paint} from '../style.js';
+import {addSubsetOptions, type SubsetFlags, subsetRequest} from '../subset-options.js';
 import {table} from '../table.js';
 import {parseWorkers, workersFlag, workersHelp} from '../workers-option.js';
 
@@ -12,7 +13,7 @@ const collect = (value: string, previous: string[]) => [...previous, value];
 
 /** Registers `rehearse <env>`: the pending migrations run on a scratch copy, with a verdict (exit 0 passed, 1 failed, 2 usage). */
 export function registerRehearseCommand(program: Command, context: () => CliContext): void {
-	program
+	const command = program
 		.command('rehearse')
 		.argument('<env>', 'the environment whose pending migrations are rehearsed (read, never written to)')
 		.description("run an environment's pending migrations on a scratch copy of it, and report what they did")
@@ -35,32 +36,34 @@ export function registerRehearseCommand(program: Command, context: () => CliCont
 				'  monarch rehearse production',
 				'  monarch rehearse production -q AccountQuerySet --param accountId=42',
 				'  monarch rehearse production --keep --json',
+				"  monarch rehearse production --subset 'accounts:5%'",
 			].join('\n'),
-		)
-		.action(
-			async (
-				env: string,
-				options: {querySet?: string; param: string[]; keep?: boolean; scrub?: boolean; workers?: string; json?: boolean},
-			) => {
-				const cli = context();
-				const workers = parseWorkers(options.workers);
-				const {rehearse} = await import('../../core/rehearse/index.js');
-				const report = await rehearse({
-					config: await cli.config(),
-					environment: env,
-					querySet: options.querySet,
-					keep: options.keep,
-					scrub: options.scrub,
-					workers,
-					prompter: cli.prompter(options.param),
-					events: cli.events,
-					signal: cli.signal,
-				});
-				cli.events.finish();
-				cli.print(options.json ? redact(JSON.stringify(report, null, 2)) : formatRehearsal(report));
-				if (!report.verdict.passed) process.exitCode = 1;
-			},
 		);
+	addSubsetOptions(command, {estimate: false}).action(
+		async (
+			env: string,
+			options: {querySet?: string; param: string[]; keep?: boolean; scrub?: boolean; workers?: string; json?: boolean} & SubsetFlags,
+		) => {
+			const cli = context();
+			const workers = parseWorkers(options.workers);
+			const {rehearse} = await import('../../core/rehearse/index.js');
+			const report = await rehearse({
+				config: await cli.config(),
+				environment: env,
+				querySet: options.querySet,
+				subset: subsetRequest(options),
+				keep: options.keep,
+				scrub: options.scrub,
+				workers,
+				prompter: cli.prompter(options.param),
+				events: cli.events,
+				signal: cli.signal,
+			});
+			cli.events.finish();
+			cli.print(options.json ? redact(JSON.stringify(report, null, 2)) : formatRehearsal(report));
+			if (!report.verdict.passed) process.exitCode = 1;
+		},
+	);
 }
 
 /** The report for people: header, migrations (with their log lines), collections, and the verdict last. */

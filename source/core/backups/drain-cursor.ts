@@ -16,6 +16,8 @@ export type RawCursorDrain = {
 	collectGarbage: GarbageCollector;
 	/** True once the run failed elsewhere (another cursor): reading stops quietly at the next batch. */
 	stopped?: (() => boolean) | undefined;
+	/** Of a batch as read, the documents taken (a subset's slice, decided by `_id`); the others are not written. */
+	keep?: ((batch: Buffer[]) => Promise<Buffer[]>) | undefined;
 	/** What of a batch as read is written (a scrubber's pass); undefined writes nothing of it and reading goes on. */
 	take?: ((batch: Buffer[]) => readonly Uint8Array[] | undefined) | undefined;
 	/** Waited for once the previous write settled, before the next one starts (the insert pool's room). */
@@ -40,8 +42,10 @@ export async function drainRawCursor(drain: RawCursorDrain): Promise<void> {
 		while (await cursor.hasNext()) {
 			throwIfAborted(drain.signal, drain.what);
 			if (drain.stopped?.()) return;
-			const read = cursor.readBufferedDocuments() as unknown as Buffer[];
-			drain.collectGarbage(byteLength(read));
+			const all = cursor.readBufferedDocuments() as unknown as Buffer[];
+			drain.collectGarbage(byteLength(all));
+			const read = drain.keep ? await drain.keep(all) : all;
+			if (read.length === 0) continue;
 			const batch = drain.take ? drain.take(read) : read;
 			if (batch === undefined) continue;
 			if (pending) await pending;
