@@ -21,7 +21,7 @@ const core = path.join(source, 'core');
 const dist = fileURLToPath(new URL('../dist/core/', import.meta.url));
 
 /** The subsystems, each with `source/core/<name>/index.ts`. */
-const subsystems = ['config', 'environments', 'migrations', 'archive', 'storage', 'backups', 'restore', 'querysets', 'scrub', 'rehearse'];
+const subsystems = ['config', 'environments', 'migrations', 'archive', 'storage', 'backups', 'restore', 'querysets', 'scrub', 'rehearse', 'subset'];
 
 /** The ground floor: small modules used everywhere, each a surface of its own (relative to source/core). */
 const groundFloor = [

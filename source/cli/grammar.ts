@@ -16,7 +16,7 @@ export type GrammarArgument = {name: string; required: boolean; variadic: boolea
 /** One option: its flags (`-q`, `--query-set`; null when it has no short one), the key commander stores it under, whether it takes a value, whether it is a `--no-` form. */
 export type GrammarOption = {short: string | null; long: string; attribute: string; takesValue: boolean; negate: boolean};
 
-/** One command: its name, other names, arguments in order and options. */
+/** One command: its name (a subcommand's with its group's: `references suggest`), other names, arguments in order and options. */
 export type GrammarCommand = {name: string; aliases: string[]; arguments: GrammarArgument[]; options: GrammarOption[]};
 
 /** Every command of the program, in the order they are registered (JSON as it is: the build writes it out). */
@@ -36,16 +36,27 @@ function describeOption(option: Option): GrammarOption {
 	};
 }
 
-/** The grammar of commander's `program` (from createProgram), read without parsing or running anything. */
-export function describeProgram(program: Command): Grammar {
-	return {
-		commands: program.commands.map(command => ({
-			name: command.name(),
-			aliases: command.aliases(),
+/**
+ * The commands `command` runs, named after `prefix`: itself, or for a group of
+ * subcommands (`references`) each subcommand under the group's name
+ * (`references suggest`, its aliases likewise), the group itself running none.
+ */
+function describeCommands(command: Command, prefix: string): GrammarCommand[] {
+	const name = `${prefix}${command.name()}`;
+	if (command.commands.length > 0) return command.commands.flatMap(subcommand => describeCommands(subcommand, `${name} `));
+	return [
+		{
+			name,
+			aliases: command.aliases().map(alias => `${prefix}${alias}`),
 			arguments: command.registeredArguments.map(argument => describeArgument(argument)),
 			options: command.options.map(option => describeOption(option)),
-		})),
-	};
+		},
+	];
+}
+
+/** The grammar of commander's `program` (from createProgram), read without parsing or running anything. */
+export function describeProgram(program: Command): Grammar {
+	return {commands: program.commands.flatMap(command => describeCommands(command, ''))};
 }
 
 /** The command named `name` (its own name, not an alias); throws when the program has none, a mistake in monarch's code. */

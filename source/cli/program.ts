@@ -8,6 +8,7 @@ import {registerEnvironmentCommands} from './commands/environments.js';
 import {registerMigrationCommands} from './commands/migrations.js';
 import {registerProjectCommands} from './commands/project.js';
 import {registerQuerySetCommands} from './commands/querysets.js';
+import {registerReferencesCommands} from './commands/references.js';
 import {registerRehearseCommand} from './commands/rehearse.js';
 import {registerScrubAuditCommand} from './commands/scrub-audit.js';
 import {registerScrubPreviewCommand} from './commands/scrub-preview.js';
@@ -46,5 +47,6 @@ export function createProgram(signal: AbortSignal): Command {
 	registerScrubPreviewCommand(program, getContext);
 	registerScrubSuggestCommand(program, getContext);
 	registerScrubAuditCommand(program, getContext);
+	registerReferencesCommands(program, getContext);
 	return program;
 }

@@ -3,9 +3,10 @@ import {tmpdir} from 'node:os';
 import path from 'node:path';
 import test from 'ava';
 import {BSON} from 'bson';
+import {formattingOf} from '../../source/core/edit-config-file.js';
 import {readBsonString, walkPaths} from '../../source/core/scrub/paths.js';
 import type {ScrubSuggestResult} from '../../source/core/scrub/suggest.js';
-import {formattingOf, writeSuggestions} from '../../source/core/scrub/suggest-write.js';
+import {writeSuggestions} from '../../source/core/scrub/suggest-write.js';
 import {type Loose, snapshot} from '../helpers/backup-data.js';
 import {createProject, testMongoUri} from '../helpers/project.js';
 

@@ -33,6 +33,16 @@ test('the description holds what the TUI reads: names, aliases, arguments, flags
 	);
 });
 
+test('a group of subcommands is described as each subcommand under its name, the group itself as none', t => {
+	const names = live().commands.map(command => command.name);
+	t.true(names.includes('references suggest'));
+	t.false(names.includes('references'));
+	t.like(
+		live().commands.find(command => command.name === 'references suggest'),
+		{aliases: [], arguments: [{name: 'env', required: true, variadic: false}]},
+	);
+});
+
 test("the palette's commands are CLI commands, with the CLI's aliases", t => {
 	const commands = live().commands;
 	for (const command of paletteCommands) {
@@ -47,4 +57,5 @@ test('cliLine refuses what the CLI does not have', t => {
 	t.throws(() => cliLine('migrate', []), {message: /migrate takes <env>/});
 	t.throws(() => cliLine('migrate', [['a', 'b']]), {message: /<env> is one word/});
 	t.is(cliLine('restore', [['shop', 'staging']], {scrub: false, yes: true}), 'monarch restore shop:staging --no-scrub --yes');
+	t.is(cliLine('references suggest', ['production'], {write: true}), 'monarch references suggest production --write');
 });

@@ -70,8 +70,27 @@ test('the command table: each command written as on the command line', t => {
 			'unlock <env>',
 			'scrub_suggest <env>',
 			'scrub_audit <source>:<target>',
+			'references suggest <env>',
 		],
 	);
+});
+
+test('a subcommand (references suggest) is parsed and completed as its two words', t => {
+	const parsed = parse('references suggest production');
+	if (!parsed.ok) return t.fail(parsed.error);
+	t.deepEqual([parsed.command.name, parsed.input.values], ['references suggest', ['production']]);
+	const error = (text: string) => {
+		const result = parse(text);
+		return result.ok ? 'parsed' : result.error;
+	};
+
+	t.is(error('references'), 'usage: references suggest <env>');
+	t.is(error('references suggest'), 'usage: references suggest <env>');
+	t.is(error('references suggest prod'), 'unknown environment "prod": known environments are development, staging, production');
+	t.is(complete('refer').text, 'references suggest ');
+	t.is(complete('references ').text, 'references suggest ');
+	t.is(complete('references s').text, 'references suggest ');
+	t.is(complete('references suggest prod').text, 'references suggest production ');
 });
 
 test('parse: the CLI grammar, names checked, values in order', t => {

@@ -67,3 +67,19 @@ function walk(raw: Uint8Array, start: number, prefix: string, elements: boolean,
 export function readBsonString(raw: Uint8Array, offset: number, length: number): string {
 	return toUTF8(raw, offset + 4, offset + length - 1, false);
 }
+
+/**
+ * The decoded value of a leaf `walkPaths` found at `offset`/`length` (of BSON
+ * type `type`), read alone: its bytes are wrapped in a one-field document and
+ * deserialised, so any type decodes as the driver would (int32 and double as
+ * numbers, an ObjectId as one).
+ */
+export function readBsonValue(raw: Uint8Array, type: number, offset: number, length: number): unknown {
+	const size = 4 + 1 + 2 + length + 1;
+	const document = new Uint8Array(size);
+	new DataView(document.buffer).setInt32(0, size, true);
+	document[4] = type;
+	document[5] = 0x76; // the field's name: `v`, then its NUL
+	document.set(raw.subarray(offset, offset + length), 7);
+	return BSON.deserialize(document).v;
+}

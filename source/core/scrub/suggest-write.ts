@@ -1,7 +1,4 @@
-import {randomBytes} from 'node:crypto';
-import {readFile, rename, rm, stat, writeFile} from 'node:fs/promises';
-import {applyEdits, type FormattingOptions, modify, type ParseError, parse} from 'jsonc-parser';
-import {MonarchError} from '../errors.js';
+import {type ConfigEdit, checkEditedSection, editConfigText, replaceConfigFile} from '../edit-config-file.js';
 import {parseScrubConfig} from './rules-config.js';
 import type {SuggestedCollection} from './suggest-path.js';
 
@@ -33,17 +30,11 @@ export type WriteOptions = {
  * Written as a new file renamed over the old one.
  */
 export async function writeSuggestions(options: WriteOptions): Promise<WriteResult> {
-	const {original} = options;
-	const formattingOptions = formattingOf(original);
-	let text = original;
-	const edit = (path: string[], value: unknown) => {
-		text = applyEdits(text, modify(text, path, value, {formattingOptions}));
-	};
-
 	const planned = planSuggestions(options.collections);
+	const edits: ConfigEdit[] = [];
 	for (const entry of planned.collections) {
-		if (entry.whole) edit(['scrub', entry.name], entry.whole);
-		else for (const path of entry.paths) edit(['scrub', entry.name, path.path], path.suggestion);
+		if (entry.whole) edits.push({path: ['scrub', entry.name], value: entry.whole});
+		else for (const path of entry.paths) edits.push({path: ['scrub', entry.name, path.path], value: path.suggestion});
 	}
 
 	const result: WriteResult = {
@@ -52,34 +43,10 @@ export async function writeSuggestions(options: WriteOptions): Promise<WriteResu
 	};
 
 	if (result.added === 0) return result;
-	const errors: ParseError[] = [];
-	const parsed = parse(text, errors) as {scrub?: Record<string, unknown>} | undefined;
-	try {
-		if (errors.length > 0 || !parsed?.scrub) throw new Error('the edited text is not JSON');
-		parseScrubConfig(parsed.scrub);
-	} catch (error) {
-		throw new MonarchError(
-			'internal',
-			`${options.displayFile}: the suggestions would not make a valid scrub (${(error as Error).message}); nothing written`,
-		);
-	}
+	const text = editConfigText(options.original, edits);
+	checkEditedSection(text, 'scrub', options.displayFile, scrub => parseScrubConfig(scrub as Record<string, unknown>));
 
-	const now = await readFile(options.file, 'utf8');
-	if (now !== original) {
-		throw new MonarchError('refused', `${options.displayFile} changed while scrub_suggest ran; nothing written`, {
-			hint: 'run scrub_suggest --write again',
-		});
-	}
-
-	const temporary = `${options.file}.${randomBytes(4).toString('hex')}.tmp`;
-	try {
-		await writeFile(temporary, text, {mode: (await stat(options.file)).mode});
-		await rename(temporary, options.file);
-	} catch (error) {
-		await rm(temporary, {force: true});
-		throw error;
-	}
-
+	await replaceConfigFile({...options, text, command: 'scrub_suggest'});
 	return result;
 }
 
@@ -111,12 +78,4 @@ export function planSuggestions(collections: readonly SuggestedCollection[]): Pl
 	}
 
 	return planned;
-}
-
-/** The file's indentation (the first indented line's: a tab, or its number of spaces) and line end. */
-export function formattingOf(text: string): FormattingOptions {
-	const eol = text.includes('\r\n') ? '\r\n' : '\n';
-	const indent = /^([ \t]+)\S/m.exec(text)?.[1];
-	if (indent?.startsWith('\t')) return {insertSpaces: false, tabSize: 1, eol};
-	return {insertSpaces: true, tabSize: indent?.length ?? 2, eol};
 }

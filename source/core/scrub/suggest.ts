@@ -1,13 +1,13 @@
 import {readFile} from 'node:fs/promises';
 import type {Db} from 'mongodb';
-import {BSON} from '../bson.js';
-import {countForProgress, describeCollections} from '../collections.js';
+import {describeCollections} from '../collections.js';
 import type {ProjectConfig} from '../config/load.js';
 import {connect} from '../connection.js';
 import {findEnvironment} from '../environments.js';
 import {MonarchError, throwIfAborted} from '../errors.js';
 import {type EventSink, ignoreEvents} from '../events.js';
 import type {Prompter} from '../prompts.js';
+import {readSample} from '../sample-documents.js';
 import {type CurrentClass, currentClassification} from './current-class.js';
 import {bsonTypeName, readBsonString, walkPaths} from './paths.js';
 import {addString, emptyStats, type PathStats, type SuggestedCollection, type SuggestedPath, suggestPath} from './suggest-path.js';
@@ -188,17 +188,8 @@ async function sampleCollection(
 	signal: AbortSignal | undefined,
 	values: boolean,
 ): Promise<{sampled: number; stats: Map<string, PathStats>}> {
-	const task = `sample ${name}`;
-	const count = await countForProgress(db, name);
 	const stats = new Map<string, PathStats>();
-	const seenIds = new Set<string>();
-	let sampled = 0;
-	let reported = -1;
-	const visitDocument = (raw: Uint8Array) => {
-		const id = idKey(raw);
-		if (seenIds.has(id)) return;
-		seenIds.add(id);
-		sampled++;
+	const sampled = await readSample(db, name, {sample, events, signal, command: 'scrub_suggest'}, raw => {
 		const inDocument = new Set<string>();
 		walkPaths(raw, (path, type, offset, length) => {
 			let entry = stats.get(path);
@@ -215,44 +206,6 @@ async function sampleCollection(
 
 			if (values && type === 2) addString(entry, readBsonString(raw, offset, length));
 		});
-	};
-
-	const halves =
-		count <= sample
-			? [{sort: 1, limit: sample}]
-			: [
-					{sort: 1, limit: Math.ceil(sample / 2)},
-					{sort: -1, limit: Math.floor(sample / 2)},
-				];
-	for (const half of halves) {
-		if (half.limit === 0) continue;
-		const cursor = db
-			.collection(name)
-			.find({}, {raw: true, sort: {_id: half.sort as 1 | -1}, limit: half.limit, batchSize: Math.min(half.limit, 1000)});
-		try {
-			while (await cursor.hasNext()) {
-				throwIfAborted(signal, 'scrub_suggest');
-				for (const raw of cursor.readBufferedDocuments() as unknown as Uint8Array[]) visitDocument(raw);
-				events({type: 'progress', task, done: sampled, total: Math.min(count, sample)});
-				reported = sampled;
-			}
-		} finally {
-			await cursor.close().catch(() => {});
-		}
-	}
-
-	// The last line says the collection is done, even when the count was an estimate.
-	if (reported !== sampled || Math.min(count, sample) !== sampled) events({type: 'progress', task, done: sampled, total: sampled});
+	});
 	return {sampled, stats};
-}
-
-/** The `_id` element's type and bytes, so a document read by both halves counts once. */
-function idKey(raw: Uint8Array): string {
-	for (const [type, nameOffset, nameLength, offset, length] of BSON.onDemand.parseToElements(raw)) {
-		if (nameLength === 3 && raw[nameOffset] === 0x5f && raw[nameOffset + 1] === 0x69 && raw[nameOffset + 2] === 0x64) {
-			return `${type}:${Buffer.from(raw.buffer, raw.byteOffset + offset, length).toString('base64')}`;
-		}
-	}
-
-	return `none:${Buffer.from(raw).toString('base64')}`;
 }

@@ -111,14 +111,15 @@ function optionWords(command: GrammarCommand, attribute: string, value: OptionVa
 
 /**
  * `monarch <command> <arguments> <options>`, quoted for the shell, spelled
- * from the CLI's grammar: the command by its name, the options (by the key
+ * from the CLI's grammar: the command by its name (a subcommand's two words,
+ * `references suggest`, as two), the options (by the key
  * commander stores them under) in the order given. Throws on a command,
  * argument or option the CLI does not have, a mistake in monarch's code.
  */
 export function cliLine(name: string, values: ArgumentValue[], options: Record<string, OptionValue> = {}): string {
 	const command = grammarCommand(grammar, name);
 	return commandLine([
-		command.name,
+		...command.name.split(' '),
 		...argumentWords(command, values),
 		...Object.entries(options).flatMap(([attribute, value]) => optionWords(command, attribute, value)),
 	]);
@@ -230,4 +231,9 @@ export function scrubSuggestLine(environment: string, options: {write?: boolean}
 /** `monarch scrub_audit <source>:<target>` (read-only: it asks nothing). */
 export function scrubAuditLine(source: string, target: string): string {
 	return cliLine('scrub_audit', [[source, target]]);
+}
+
+/** `monarch references suggest <env>` (read-only: it asks nothing). */
+export function referencesSuggestLine(environment: string): string {
+	return cliLine('references suggest', [environment]);
 }

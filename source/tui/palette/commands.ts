@@ -8,6 +8,7 @@ import {copyInto} from '../jobs/copy-job.js';
 import {dropJob} from '../jobs/drop-job.js';
 import {migratePending, runOneMigration} from '../jobs/migrate-job.js';
 import {auditJob} from '../jobs/privacy-jobs.js';
+import {referencesJob} from '../jobs/references-job.js';
 import {rehearseJob} from '../jobs/rehearse-job.js';
 import {restoreInto} from '../jobs/restore-job.js';
 import {rollbackJob} from '../jobs/rollback-job.js';
@@ -96,6 +97,7 @@ const runs: Record<string, Run> = {
 	// What scrub_suggest prints is the privacy view (`P`); its `w` runs --write.
 	scrub_suggest: (tui, {values}) => tui.showPrivacy(values[0]!),
 	scrub_audit: (tui, {values}) => auditJob(tui, {source: values[0]!, target: values[1]}),
+	'references suggest': (tui, {values}) => referencesJob(tui, values[0]!),
 };
 
 /** The palette's commands: the CLI's grammar (commander's program) for the commands the TUI runs. */

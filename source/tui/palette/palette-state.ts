@@ -138,8 +138,29 @@ export function namesOf(kind: ArgKind, data: PaletteData): string[] | undefined 
 	}
 }
 
-export function findCommand(commands: PaletteCommand[], name: string): PaletteCommand | undefined {
-	return commands.find(command => command.name === name || command.aliases?.includes(name));
+/** The command the typed `words` start with, by name or alias (a subcommand's name is two words: `references suggest`), and how many words its name took. */
+export function commandOf(commands: PaletteCommand[], words: readonly string[]): {command: PaletteCommand; used: number} | undefined {
+	for (const command of commands) {
+		for (const name of [command.name, ...(command.aliases ?? [])]) {
+			const parts = name.split(' ');
+			if (parts.every((part, index) => words[index] === part)) return {command, used: parts.length};
+		}
+	}
+
+	return undefined;
+}
+
+/** The commands of the group `words` name (`references`: `references suggest`), when they name a group of subcommands, not a command. */
+function groupCommands(commands: PaletteCommand[], words: readonly string[]): PaletteCommand[] {
+	const prefix = `${words.join(' ')} `;
+	return commands.filter(command => command.name.startsWith(prefix));
+}
+
+/** Why the typed words name no command: the group's usage when they name a group of subcommands, else the known commands. */
+function unknownCommand(commands: PaletteCommand[], words: readonly string[]): string {
+	const group = groupCommands(commands, words.slice(0, 1));
+	if (group.length > 0) return `usage: ${group.map(command => usageOf(command)).join('; ')}`;
+	return `unknown command "${words[0]!}": known commands are ${commands.map(command => command.name).join(', ')}`;
 }
 
 /** What is wrong with `value` as a `kind`, or undefined when it is fine (or cannot be checked: its list is not read). */
@@ -162,13 +183,14 @@ export function parseLine(text: string, commands: PaletteCommand[], data: Palett
 	const words = text.trim().split(/\s+/).filter(Boolean);
 	const known = commands.map(command => command.name);
 	if (words.length === 0) return {ok: false, error: `type a command: ${known.join(', ')}`};
-	const command = findCommand(commands, words[0]!);
-	if (!command) return {ok: false, error: `unknown command "${words[0]!}": known commands are ${known.join(', ')}`};
+	const found = commandOf(commands, words);
+	if (!found) return {ok: false, error: unknownCommand(commands, words)};
+	const {command} = found;
 	const usage = `usage: ${usageOf(command)}`;
 
 	const positional: string[] = [];
 	const options: Record<string, string | undefined> = {};
-	for (let index = 1; index < words.length; index++) {
+	for (let index = found.used; index < words.length; index++) {
 		const word = words[index]!;
 		if (!word.startsWith('-')) {
 			positional.push(word);
@@ -252,17 +274,25 @@ export function completeLine(text: string, commands: PaletteCommand[], data: Pal
 			'',
 			' ',
 		);
-	const command = findCommand(commands, words[0]!);
-	if (!command)
-		return {
-			text,
-			candidates: [],
-			error: `unknown command "${words[0]!}": known commands are ${commands.map(candidate => candidate.name).join(', ')}`,
-		};
+	const found = commandOf(commands, words);
+	if (!found) {
+		// `references ` then Tab: the group's subcommands.
+		const group = groupCommands(commands, words);
+		if (group.length > 0)
+			return offer(
+				group.map(candidate => candidate.name.slice(words.join(' ').length + 1)),
+				'command',
+				current,
+				'',
+				' ',
+			);
+		return {text, candidates: [], error: unknownCommand(commands, words)};
+	}
 
+	const {command} = found;
 	let positional = 0;
 	let pendingOption: (typeof command.options & {})[number] | undefined;
-	for (const word of words.slice(1)) {
+	for (const word of words.slice(found.used)) {
 		if (pendingOption) pendingOption = undefined;
 		else if (word.startsWith('-')) pendingOption = command.options?.find(option => option.flags.includes(word));
 		else positional++;
