@@ -21,7 +21,19 @@ const core = path.join(source, 'core');
 const dist = fileURLToPath(new URL('../dist/core/', import.meta.url));
 
 /** The subsystems, each with `source/core/<name>/index.ts`. */
-const subsystems = ['config', 'environments', 'migrations', 'archive', 'storage', 'backups', 'restore', 'querysets', 'scrub', 'rehearse', 'subset'];
+const subsystems = [
+	'config',
+	'environments',
+	'migrations',
+	'archive',
+	'storage',
+	'backups',
+	'restore',
+	'querysets',
+	'scrub',
+	'rehearse',
+	'subset',
+];
 
 /** The ground floor: small modules used everywhere, each a surface of its own (relative to source/core). */
 const groundFloor = [
@@ -36,6 +48,7 @@ const groundFloor = [
 	'clock.ts',
 	'phase-lines.ts',
 	'recovery-lines.ts',
+	'subset-estimate.ts',
 ];
 
 /** The subsystem values the CLI imports statically (relative to source/cli), each needed before any action runs. */

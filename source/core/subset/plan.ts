@@ -27,50 +27,65 @@ export function isSliced(role: SubsetRole): boolean {
  */
 export function planSubset(spec: SubsetSpec, references: readonly Reference[], names: readonly string[]): SubsetPlan {
 	const planned = new Map<string, PlannedCollection>();
+	const selfReferencing = new Set(
+		references.filter(reference => reference.from.collection === reference.to.collection).map(reference => reference.from.collection),
+	);
 	for (const root of spec.roots) {
-		if (!planned.has(root.collection)) planned.set(root.collection, {name: root.collection, role: 'root', parents: new Set()});
-	}
-
-	for (const reference of references) {
 		// A root referencing itself (accounts.referred_by): the accounts kept ones refer bring theirs.
-		const root = planned.get(reference.from.collection);
-		if (root && reference.from.collection === reference.to.collection) root.parents.add(root.name);
+		const parents = new Set(selfReferencing.has(root.collection) ? [root.collection] : []);
+		if (!planned.has(root.collection)) planned.set(root.collection, {name: root.collection, role: 'root', parents});
 	}
 
+	while (addChildren(planned, references, selfReferencing) || (spec.follow === 'both' && addParents(planned, references))) {
+		// Each round adds collections; a fixed point ends it.
+	}
+
+	// Copied whole besides the slice: what the sliced collections reference, and what that references, and so on.
+	const whole = new Set<string>();
 	for (let grew = true; grew; ) {
 		grew = false;
-		const found = new Map<string, Set<string>>();
 		for (const reference of references) {
-			const from = reference.from.collection;
-			if (planned.has(from) || !planned.has(reference.to.collection)) continue;
-			const parents = found.get(from) ?? new Set<string>();
-			parents.add(reference.to.collection);
-			found.set(from, parents);
-		}
-
-		for (const [name, parents] of found) {
-			if (references.some(reference => reference.from.collection === name && reference.to.collection === name)) parents.add(name);
-			planned.set(name, {name, role: 'down', parents});
-			grew = true;
-		}
-
-		if (grew || spec.follow !== 'both') continue;
-		for (const reference of references) {
-			const to = reference.to.collection;
-			if (planned.has(to) || !planned.has(reference.from.collection)) continue;
-			planned.set(to, {name: to, role: 'up', parents: new Set()});
+			const {collection} = reference.to;
+			if (planned.has(collection) || whole.has(collection)) continue;
+			if (!planned.has(reference.from.collection) && !whole.has(reference.from.collection)) continue;
+			whole.add(collection);
 			grew = true;
 		}
 	}
 
-	const referencedBySliced = new Set(
-		references.filter(reference => planned.has(reference.from.collection)).map(reference => reference.to.collection),
-	);
 	const rest = names
 		.filter(name => !planned.has(name))
 		.map((name): PlannedCollection => {
-			const whole = !spec.only || referencedBySliced.has(name) || name === 'monarch_migrations';
-			return {name, role: whole ? 'whole' : 'left out', parents: new Set()};
+			const kept = !spec.only || whole.has(name) || name === 'monarch_migrations';
+			return {name, role: kept ? 'whole' : 'left out', parents: new Set()};
 		});
 	return {collections: [...planned.values(), ...rest], references: [...references]};
+}
+
+/** Adds, as `down`, every collection that references a planned one (its parents: the planned ones it references, itself when it references itself); true when any was added. */
+function addChildren(planned: Map<string, PlannedCollection>, references: readonly Reference[], selfReferencing: Set<string>): boolean {
+	const found = new Map<string, Set<string>>();
+	for (const reference of references) {
+		const from = reference.from.collection;
+		if (planned.has(from) || !planned.has(reference.to.collection)) continue;
+		const parents = found.get(from) ?? new Set<string>(selfReferencing.has(from) ? [from] : []);
+		parents.add(reference.to.collection);
+		found.set(from, parents);
+	}
+
+	for (const [name, parents] of found) planned.set(name, {name, role: 'down', parents});
+	return found.size > 0;
+}
+
+/** Adds, as `up`, every collection a planned one references; true when any was added. */
+function addParents(planned: Map<string, PlannedCollection>, references: readonly Reference[]): boolean {
+	let added = false;
+	for (const reference of references) {
+		const to = reference.to.collection;
+		if (planned.has(to) || !planned.has(reference.from.collection)) continue;
+		planned.set(to, {name: to, role: 'up', parents: new Set()});
+		added = true;
+	}
+
+	return added;
 }
