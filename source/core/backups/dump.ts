@@ -167,7 +167,11 @@ async function dumpDocuments(writer: ArchiveWriter, plan: DumpPlan, options: Dum
 	const tasks = await planRangeTasks(infos.filter(plan.takesDocuments), {
 		threshold: splitThreshold(options.splitCollections, plan.traits),
 		parts: concurrency,
-		source: info => ({collection: collectionOf(info), splittable: info.type === 'collection' && info.options.capped !== true}),
+		source: info => ({
+			collection: collectionOf(info),
+			// A subset's slice read by `_id` is one task.
+			splittable: info.type === 'collection' && info.options.capped !== true && !plan.selected.get(info.name)?.batches,
+		}),
 		filterOf: info => filters.get(info.name),
 		countOf: info => totals.get(info.name),
 		label,
@@ -186,6 +190,7 @@ async function dumpDocuments(writer: ArchiveWriter, plan: DumpPlan, options: Dum
 		await drainRawCursor({
 			collection: collectionOf(info),
 			filter,
+			batches: plan.selected.get(info.name)?.batches?.(collectionOf(info)),
 			what: label,
 			signal,
 			collectGarbage,

@@ -14,6 +14,8 @@ export type Selection = {
 export type SelectedCollection = {
 	name: string;
 	filter: Record<string, unknown>;
+	/** The documents taken, read from the source collection by `_id` instead of scanning it (a small slice); `keep` is absent then. */
+	batches?: ((collection: import('mongodb').Collection) => AsyncIterable<Buffer[]>) | undefined;
 	/** Of a batch of raw documents read, those kept (a subset's slice); all when absent. */
 	keep?: ((batch: Buffer[]) => Promise<Buffer[]>) | undefined;
 	/** How many documents are taken, when known before reading (a subset's slice). */

@@ -178,6 +178,7 @@ export async function openCopySource(
 			db: from.db,
 			environment: source.name,
 			spillOn: target,
+			keepDocuments: true,
 			events,
 			signal,
 			what: input.what,
@@ -222,7 +223,8 @@ export async function openCopySource(
 						parts: dumpConcurrency,
 						source: info => ({
 							collection: from.db.collection(info.name),
-							splittable: info.type === 'collection' && info.options.capped !== true,
+							// A subset's slice read by `_id` is one task.
+							splittable: info.type === 'collection' && info.options.capped !== true && !selected.get(info.name)?.batches,
 						}),
 						filterOf: info => filters.get(info.name),
 						countOf: async info => (await countAll()).get(info.name),
@@ -241,6 +243,7 @@ export async function openCopySource(
 						await drainRawCursor({
 							collection: from.db.collection(info.name),
 							filter: task.filter,
+							batches: selected.get(info.name)?.batches?.(from.db.collection(info.name)),
 							what: 'the copy',
 							signal,
 							collectGarbage,

@@ -15,6 +15,10 @@ export type {SubsetRequest} from './subset-for.js';
 export type {ReferencesSuggestOptions} from './suggest-references.js';
 export type {ReferencesSuggestResult, SuggestedReference} from './suggested-reference.js';
 
+/** Why a `--subset` value cannot be read (a one-line reason), or undefined: for a form's check (spec.ts, loaded on call). */
+export const subsetRootProblem: typeof import('./spec.js').subsetRootProblem = async (...args) =>
+	(await import('./spec.js')).subsetRootProblem(...args);
+
 /** What a subset would take, copying nothing (estimate-subset.ts, loaded on call). */
 export const estimateSubset: typeof import('./estimate-subset.js').estimateSubset = async (...args) =>
 	(await import('./estimate-subset.js')).estimateSubset(...args);

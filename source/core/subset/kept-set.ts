@@ -148,7 +148,7 @@ async function insertKeys(collection: import('mongodb').Collection<{_id: string}
 			// Keys another batch of the same round added are duplicates: the set holds them already.
 			const code = (error as MongoServerError).code;
 			const writeErrors = (error as {writeErrors?: Array<{code?: number}>}).writeErrors;
-			if (code !== 11000 && !(writeErrors && writeErrors.every(entry => entry.code === 11000))) throw error;
+			if (code !== 11000 && !writeErrors?.every(entry => entry.code === 11000)) throw error;
 		}
 	}
 }

@@ -3,8 +3,11 @@ import {countForProgress, describeCollections} from '../collections.js';
 import {MonarchError, throwIfAborted} from '../errors.js';
 import {type EventSink, ignoreEvents} from '../events.js';
 import type {SelectedCollection, Selection} from '../querysets/selection.js';
+import {serverTraits} from '../server-traits.js';
 import type {SubsetEstimate} from '../subset-estimate.js';
-import {computeClosure} from './closure.js';
+import {type Closure, computeClosure} from './closure.js';
+import {keptDocuments} from './kept-documents.js';
+import {readKept} from './kept-reader.js';
 import {KeptSets, type SpillPlace} from './kept-set.js';
 import {isSliced, planSubset} from './plan.js';
 import type {Reference} from './references.js';
@@ -28,6 +31,8 @@ export type SelectSubsetOptions = {
 	declaredIn: (entry: string) => string;
 	/** Where large sets spill (the target's server). */
 	spill: SpillPlace;
+	/** A copy: the kept documents go to the spill database as the closure keeps them, and the copy reads them from there (kept-documents.ts). */
+	keepDocuments?: boolean | undefined;
 	events?: EventSink | undefined;
 	signal?: AbortSignal | undefined;
 	/** Names the work in errors, e.g. `copy_db production:staging`. */
@@ -68,7 +73,17 @@ export async function selectSubset(options: SelectSubsetOptions): Promise<Subset
 	throwIfAborted(signal, what);
 	const plan = planSubset(spec, options.references, names);
 	const sets = new KeptSets({memoryKeys: memoryKeys(), place: options.spill});
-	const closure = await computeClosure({db, plan, spec, sets, signal, what});
+	const store = options.keepDocuments ? keptDocuments(options.spill) : undefined;
+	let closure: Closure;
+	try {
+		closure = await computeClosure({db, plan, spec, sets, signal, what, keepDocuments: store?.write});
+	} finally {
+		// Nothing may still write once the run goes on or cleans up.
+		await store?.flush().catch(() => {});
+	}
+
+	await store?.flush();
+	const traits = await serverTraits(db);
 	const collections: SubsetEstimate['collections'] = [];
 	const selection: SelectedCollection[] = [];
 	for (const planned of plan.collections) {
@@ -86,6 +101,17 @@ export async function selectSubset(options: SelectSubsetOptions): Promise<Subset
 		if (planned.role === 'left out') continue;
 		if (!kept || !isSliced(planned.role)) {
 			selection.push({name: planned.name, filter: {}});
+			continue;
+		}
+
+		if (store) {
+			selection.push({name: planned.name, filter: {}, count: kept.size, batches: () => store.read(planned.name)});
+			continue;
+		}
+
+		// Where the `_id` index answers `$in` (MongoDB), a slice of at most half its collection is read by `_id` (kept-reader.ts).
+		if (traits.indexedIdRanges && kept.size <= size.documents / 2) {
+			selection.push({name: planned.name, filter: {}, count: kept.size, batches: collection => readKept(collection, kept)});
 			continue;
 		}
 

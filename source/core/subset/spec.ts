@@ -54,6 +54,16 @@ export function parseSubsetRoot(text: string): SubsetRoot {
 	return {collection, text, filter: filter as Record<string, unknown>};
 }
 
+/** Why `text` is not a `--subset` value, as one line without the `--subset <text>: ` prefix; undefined when it is one. */
+export async function subsetRootProblem(text: string): Promise<string | undefined> {
+	try {
+		parseSubsetRoot(text);
+		return undefined;
+	} catch (error) {
+		return (error as Error).message.replace(`--subset ${text}: `, '');
+	}
+}
+
 /** Parses `--follow`. */
 export function parseFollow(text: string | undefined): SubsetFollow {
 	if (text === undefined || text === 'down') return 'down';

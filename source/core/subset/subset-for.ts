@@ -34,6 +34,8 @@ export async function subsetFor(options: {
 	db: Db;
 	environment: string;
 	spillOn: Environment;
+	/** A copy (copy_db, rehearse): the kept documents are written to the spill database as they are found, and read from there (kept-documents.ts). */
+	keepDocuments?: boolean | undefined;
 	events?: EventSink | undefined;
 	signal?: AbortSignal | undefined;
 	what: string;
@@ -92,6 +94,7 @@ export async function subsetFor(options: {
 			references: [...byEntry.values()],
 			declaredIn: entry => origin.get(entry) ?? config.displayFile,
 			spill,
+			keepDocuments: options.keepDocuments,
 			events: options.events,
 			signal: options.signal,
 			what: options.what,
