@@ -1,7 +1,10 @@
+import {hostname} from 'node:os';
 import test from 'ava';
 import type {Db, Document} from 'mongodb';
 import {inSample} from '../../source/core/subset/closure.js';
 import {snapshot} from '../helpers/backup-data.js';
+import {deadPid} from '../helpers/dead-pid.js';
+import {startOwnServer} from '../helpers/own-server.js';
 import {createProject, type Project, testMongoUri} from '../helpers/project.js';
 import {declaredReferences, oid, referenceGraphData, seedReferenceGraph} from '../helpers/reference-graph.js';
 
@@ -165,6 +168,31 @@ test('large sets spill to a marked database on the target server, dropped after,
 		databases.map(database => database.name).filter(name => name.startsWith(project.databases.staging!) && name.includes('_subset_')),
 		[],
 	);
+});
+
+test("a killed run's spill database, marked with a dead owner, is dropped by the next command writing on that server", async t => {
+	const uri = await startOwnServer(t);
+	const project = await createProject(t, {uri, config: {references: declaredReferences}});
+	const spill = `${project.databases.development}_subset_20260301_093000`;
+	await project.client
+		.db(spill)
+		.collection('set_0')
+		.insertOne({_id: 'n1' as never});
+	await project.client
+		.db(spill)
+		.collection('monarch_locks')
+		.insertOne({
+			_id: 'rehearsal' as never,
+			token: 'a',
+			holder: {host: hostname(), user: 'me', pid: await deadPid()},
+			acquiredAt: new Date(),
+			expiresAt: new Date(Date.now() + 600_000),
+		});
+	const migrated = await project.monarch(['migrate', 'development']);
+	t.is(migrated.code, 0, migrated.stderr);
+	t.regex(migrated.stderr, new RegExp(`Dropped the scratch database ${spill}`));
+	const {databases} = await project.client.db('admin').admin().listDatabases({nameOnly: true});
+	t.false(databases.some(database => database.name === spill));
 });
 
 test('bad references and roots are one line naming the entry, and the target is left as it was', async t => {

@@ -1,6 +1,7 @@
 import {createHash} from 'node:crypto';
 import type {Db, Document} from 'mongodb';
 import {BSON} from '../bson.js';
+import {byteLength, collectGarbageEvery} from '../collect-garbage.js';
 import {throwIfAborted} from '../errors.js';
 import {type KeptSet, type KeptSets, keyBatch} from './kept-set.js';
 import {isSliced, type SubsetPlan} from './plan.js';
@@ -79,6 +80,8 @@ class ClosureRun {
 	readonly #slices = new Map<string, Slice>();
 	readonly #ups: UpEdge[] = [];
 	readonly #upsFrom = new Map<string, UpEdge[]>();
+	/** Whole documents read raw are decoded: a full collection per 4 MiB keeps the peak RSS near the live heap, as in the copy's own reads. */
+	readonly #collectGarbage = collectGarbageEvery();
 
 	constructor(options: ClosureOptions) {
 		this.#options = options;
@@ -269,12 +272,14 @@ class ClosureRun {
 	): Promise<void> {
 		const {db, signal, what} = this.#options;
 		const whole = sliced && this.#options.keepDocuments !== undefined;
+		const collectGarbage = this.#collectGarbage;
 		// Kept documents are written as read: their collection is read whole and raw, each decoded for its references.
 		const cursor = db.collection(collection).find(filter, whole ? {raw: true, batchSize: keyBatch} : {projection, batchSize: keyBatch});
 		try {
 			while (await cursor.hasNext()) {
 				throwIfAborted(signal, what);
 				const read = cursor.readBufferedDocuments() as unknown as Array<Document | Buffer>;
+				if (whole) collectGarbage(byteLength(read as Buffer[]));
 				await each(whole ? read.map(raw => decoded(raw as Buffer)) : (read as Document[]));
 			}
 		} finally {
