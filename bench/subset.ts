@@ -5,8 +5,8 @@
  * `--subset users:10% --subset-only` copies a tenth of users and everything
  * that references them, and leaves out `products`. Both run as the built CLI
  * (a child process) with their wall time and peak RSS (GNU time's %M).
- * Targets: the subset copy takes at most 0.35 of the whole copy's time, with
- * a peak RSS within the whole copy's.
+ * Targets (printed as met or missed): the subset copy takes at most 0.35 of
+ * the whole copy's time, with a peak RSS within the whole copy's.
  *
  * BENCH_SUBSET_DOCS sets the dataset (default 200000; e.g. 1000000 for the
  * 1M figure); BENCH_SUBSET_SPILL=1 also runs the subset with every set
@@ -80,8 +80,9 @@ try {
 		);
 	}
 
-	console.log("targets: the subset at most 0.35 of the whole copy's time, its peak RSS within the whole copy's");
-	if (subset.ms > 0.35 * whole.ms || subset.rssMb > whole.rssMb) process.exitCode = 1;
+	const time = subset.ms <= 0.35 * whole.ms ? 'met' : 'missed';
+	const memory = subset.rssMb <= whole.rssMb ? 'met' : 'missed';
+	console.log(`targets: the subset at most 0.35 of the whole copy's time (${time}), its peak RSS within the whole copy's (${memory})`);
 } finally {
 	for (const database of Object.values(databases)) await client.db(database).dropDatabase();
 	await client.close();
