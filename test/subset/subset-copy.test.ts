@@ -5,7 +5,7 @@ import {inSample} from '../../source/core/subset/closure.js';
 import {snapshot} from '../helpers/backup-data.js';
 import {deadPid} from '../helpers/dead-pid.js';
 import {startOwnServer} from '../helpers/own-server.js';
-import {createProject, type Project, testMongoUri} from '../helpers/project.js';
+import {createProject, migrationSource, type Project, testMongoUri} from '../helpers/project.js';
 import {declaredReferences, oid, referenceGraphData, seedReferenceGraph} from '../helpers/reference-graph.js';
 
 /*
@@ -281,4 +281,19 @@ test('backup --subset and a QuerySet declaring static subset take the same slice
 	const copied = await project.monarch(['copy_db', 'development:staging', '--yes', '-q', 'ProAccounts']);
 	t.is(copied.code, 0, copied.stderr);
 	t.deepEqual(await ids(project.db('staging'), 'events'), idsOf(data.events!.filter((_, index) => proIndex(index))));
+});
+
+test('rehearse --subset rehearses on the slice, its scratch database and spill database dropped', async t => {
+	const project = await graphProject(t);
+	await project.writeMigration(
+		'20260101000000_flag_accounts.ts',
+		migrationSource('FlagAccounts', "\t\tawait this.database.collection('accounts').updateMany({}, {$set: {flagged: true}});"),
+	);
+	const rehearsed = await project.monarch(['rehearse', 'development', '--subset', 'accounts:{"plan":"pro"}', '--json']);
+	t.is(rehearsed.code, 0, rehearsed.stderr);
+	const report = JSON.parse(rehearsed.stdout) as {copied: {documents: number; sourceDocuments: number}};
+	t.is(report.copied.documents, 192);
+	t.is(report.copied.sourceDocuments, 419);
+	const {databases} = await project.client.db('admin').admin().listDatabases({nameOnly: true});
+	t.false(databases.some(database => database.name.startsWith(project.databases.development!) && /_(rehearsal|subset)_/.test(database.name)));
 });
