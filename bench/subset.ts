@@ -10,7 +10,8 @@
  *
  * BENCH_SUBSET_DOCS sets the dataset (default 200000; e.g. 1000000 for the
  * 1M figure); BENCH_SUBSET_SPILL=1 also runs the subset with every set
- * spilled to the target's server (MONARCH_SUBSET_MEMORY_KEYS=0).
+ * spilled to the target's server (MONARCH_SUBSET_MEMORY_KEYS=0);
+ * BENCH_SUBSET_ALONE=1 runs the subset copy only.
  */
 import {execFile} from 'node:child_process';
 import {mkdtemp, writeFile} from 'node:fs/promises';
@@ -59,8 +60,11 @@ try {
 	const docs = [...dataset.values()].reduce((sum, list) => sum + list.length, 0);
 	await load(client.db(databases.source), dataset);
 	const subsetArgs = ['copy_db', 'source:target', '--yes', '--subset', 'users:10%', '--subset-only', '--json'];
-	const whole = await monarch(dir, ['copy_db', 'source:target', '--yes']);
-	const estimate = await monarch(dir, ['copy_db', 'source:target', '--subset', 'users:10%', '--subset-only', '--estimate']);
+	// BENCH_SUBSET_ALONE=1: the subset copy only (its peak RSS at a size whose whole copy is too long to wait for).
+	const alone = process.env.BENCH_SUBSET_ALONE === '1';
+	const skipped: Measured = {ms: Number.NaN, rssMb: Number.NaN, stdout: ''};
+	const whole = alone ? skipped : await monarch(dir, ['copy_db', 'source:target', '--yes']);
+	const estimate = alone ? skipped : await monarch(dir, ['copy_db', 'source:target', '--subset', 'users:10%', '--subset-only', '--estimate']);
 	const subset = await monarch(dir, subsetArgs);
 	const copied = (JSON.parse(subset.stdout) as {result: {subset: {documents: number}}}).result.subset.documents;
 	const rows: Array<[string, number, Measured]> = [
