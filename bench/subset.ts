@@ -64,7 +64,9 @@ try {
 	const alone = process.env.BENCH_SUBSET_ALONE === '1';
 	const skipped: Measured = {ms: Number.NaN, rssMb: Number.NaN, stdout: ''};
 	const whole = alone ? skipped : await monarch(dir, ['copy_db', 'source:target', '--yes']);
-	const estimate = alone ? skipped : await monarch(dir, ['copy_db', 'source:target', '--subset', 'users:10%', '--subset-only', '--estimate']);
+	const estimate = alone
+		? skipped
+		: await monarch(dir, ['copy_db', 'source:target', '--subset', 'users:10%', '--subset-only', '--estimate']);
 	const subset = await monarch(dir, subsetArgs);
 	const copied = (JSON.parse(subset.stdout) as {result: {subset: {documents: number}}}).result.subset.documents;
 	const rows: Array<[string, number, Measured]> = [

@@ -295,5 +295,7 @@ test('rehearse --subset rehearses on the slice, its scratch database and spill d
 	t.is(report.copied.documents, 192);
 	t.is(report.copied.sourceDocuments, 419);
 	const {databases} = await project.client.db('admin').admin().listDatabases({nameOnly: true});
-	t.false(databases.some(database => database.name.startsWith(project.databases.development!) && /_(rehearsal|subset)_/.test(database.name)));
+	t.false(
+		databases.some(database => database.name.startsWith(project.databases.development!) && /_(rehearsal|subset)_/.test(database.name)),
+	);
 });
