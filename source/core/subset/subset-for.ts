@@ -7,7 +7,7 @@ import type {EventSink} from '../events.js';
 import type {QuerySetRun} from '../querysets/selection.js';
 import {parseReference, type Reference} from './references.js';
 import {type SubsetSelection, selectSubset} from './select.js';
-import {parseFollow, parseSubsetRoot, type SubsetSpec, subsetSpec} from './spec.js';
+import {defaultSeed, parseFollow, parseSubsetRoot, type SubsetSpec, subsetSpec} from './spec.js';
 import {spillPlace} from './spill-place.js';
 
 /** The subset flags as the CLI and the TUI take them: `--subset` (repeatable), `--follow`, `--subset-only`, `--seed`. */
@@ -56,7 +56,7 @@ export async function subsetFor(options: {
 					roots: declared.roots.map(parseSubsetRoot),
 					follow: parseFollow(request?.follow ?? declared.follow),
 					only: request?.subsetOnly ?? declared.only ?? false,
-					seed: request?.seed ?? declared.seed ?? 'monarch',
+					seed: request?.seed ?? declared.seed ?? defaultSeed,
 				}
 			: undefined);
 	if (!spec) return undefined;
