@@ -86,6 +86,7 @@ try {
 		);
 	}
 
+	if (alone) return;
 	const time = subset.ms <= 0.35 * whole.ms ? 'met' : 'missed';
 	const memory = subset.rssMb <= whole.rssMb ? 'met' : 'missed';
 	console.log(`targets: the subset at most 0.35 of the whole copy's time (${time}), its peak RSS within the whole copy's (${memory})`);
