@@ -48,6 +48,7 @@ const groundFloor = [
 	'clock.ts',
 	'phase-lines.ts',
 	'recovery-lines.ts',
+	'subset-estimate.ts',
 ];
 
 /** The subsystem values the CLI imports statically (relative to source/cli), each needed before any action runs. */

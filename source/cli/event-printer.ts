@@ -3,6 +3,7 @@ import {describePhase} from '../core/phase-lines.js';
 import {createProgressMeter, formatDuration, type ProgressMeter, type ProgressSnapshot} from '../core/progress.js';
 import {describeRecovery} from '../core/recovery-lines.js';
 import {redact} from '../core/redact.js';
+import {describeEstimate} from '../core/subset-estimate.js';
 import {paint} from './style.js';
 
 export type EventPrinterOptions = {
@@ -102,6 +103,9 @@ export function createEventPrinter(options: EventPrinterOptions = {}): EventSink
 			case 'swap:interrupted':
 			case 'scratch:abandoned':
 				line(`${color('yellow', '! ')}${describeRecovery(event)}`);
+				return;
+			case 'subset:estimate':
+				for (const text of describeEstimate(event.estimate)) line(text);
 				return;
 			default: {
 				const {level, text} = describePhase(event);

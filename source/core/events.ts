@@ -1,3 +1,4 @@
+import type {SubsetEstimate} from './subset-estimate.js';
 import type {RunnerIdentity} from './version.js';
 
 /**
@@ -87,7 +88,9 @@ export type MonarchEvent =
 	/** `--keep`: a rehearsal's scratch database was left for inspection. */
 	| {type: 'rehearse:kept'; database: string}
 	/** A rehearsal's report was written to `object` in `store` (its `rehearsals/` folder's description, e.g. `backups/rehearsals/`). */
-	| {type: 'rehearse:stored'; id: string; store: string; object: string};
+	| {type: 'rehearse:stored'; id: string; store: string; object: string}
+	/** A subset was worked out, before anything is copied: what it takes of each collection (subset-estimate.ts). */
+	| {type: 'subset:estimate'; estimate: SubsetEstimate};
 
 /** The events that mark a phase of a backup, restore, copy or rehearsal (the ones `--json` lists besides recoveries). */
 export type PhaseEvent = Extract<

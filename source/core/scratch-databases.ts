@@ -24,8 +24,12 @@ import {acquireLock, type HeldLock, type LockDocument, lockCollection, probeHold
  */
 export const scratchMarker = 'rehearsal';
 
-/** `_rehearsal_YYYYMMDD_HHMMSS` at the end of a database's name. */
-const scratchSuffix = /_rehearsal_\d{8}_\d{6}$/;
+/**
+ * `_rehearsal_YYYYMMDD_HHMMSS` (a rehearsal's copy) or `_subset_YYYYMMDD_HHMMSS`
+ * (the sets a `--subset` run spilled, see subset/spill-place.ts) at the end of
+ * a database's name; both carry the same marker and are swept alike.
+ */
+const scratchSuffix = /_(rehearsal|subset)_\d{8}_\d{6}$/;
 
 /** The longest database name monarch accepts (see databaseNameProblem). */
 const maxDatabaseName = 63;
@@ -42,7 +46,13 @@ export function scratchDatabaseName(sourceDatabase: string, at: Date): string {
 	return `${sourceDatabase.slice(0, maxDatabaseName - suffix.length)}${suffix}`;
 }
 
-/** Whether a database is named as {@link scratchDatabaseName} names them. */
+/** `<database>_subset_<stamp>`: where a `--subset` run's large sets spill, marked and swept as a rehearsal's scratch database is. */
+export function subsetScratchName(database: string, at: Date): string {
+	const suffix = `_subset_${rehearsalStamp(at)}`;
+	return `${database.slice(0, maxDatabaseName - suffix.length)}${suffix}`;
+}
+
+/** Whether a database is named as {@link scratchDatabaseName} or {@link subsetScratchName} name them. */
 export function isScratchDatabaseName(name: string): boolean {
 	return scratchSuffix.test(name);
 }

@@ -121,6 +121,18 @@ test('copy_db and drop_db: always --yes; a QuerySet copy carries its answers', a
 		args: ['production:development'],
 		options: {querySet: 'AccountQuerySet', param: ['accountId=7', 'tags=["a","b"]'], yes: true},
 	});
+	const subset = copyLine({
+		from: 'production',
+		to: 'development',
+		subset: {subset: ['accounts:{"plan":"pro"}'], follow: 'both', subsetOnly: true},
+		scrub: true,
+	});
+	t.is(subset, `monarch copy_db production:development --subset 'accounts:{"plan":"pro"}' --follow both --subset-only --scrub --yes`);
+	t.like(await parseWithCli(subset), {
+		command: 'copy_db',
+		args: ['production:development'],
+		options: {subset: ['accounts:{"plan":"pro"}'], follow: 'both', subsetOnly: true, scrub: true, yes: true},
+	});
 	t.is(dropLine('staging'), 'monarch drop_db staging --yes');
 	t.like(await parseWithCli(dropLine('staging')), {command: 'drop_db', args: ['staging'], options: {yes: true}});
 });

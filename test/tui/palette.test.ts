@@ -56,17 +56,27 @@ const known = paletteCommands.map(command => command.name);
 const complete = (text: string, given: PaletteData = data) => completeLine(text, paletteCommands, given);
 const parse = (text: string, given: PaletteData = data) => parseLine(text, paletteCommands, given);
 
+test('the subset flags: free text, a direction, a switch', t => {
+	const parsed = parse('copy_db production:staging --subset accounts:{"plan":"pro"} --follow both --subset-only --seed s1');
+	t.true(parsed.ok);
+	if (parsed.ok) t.deepEqual(parsed.input.options, {subset: 'accounts:{"plan":"pro"}', follow: 'both', subsetOnly: 'true', seed: 's1'});
+	const wrong = parse('copy_db production:staging --subset accounts:2% --follow up');
+	t.false(wrong.ok);
+	if (!wrong.ok) t.is(wrong.error, '--follow up: down or both');
+	t.deepEqual(complete('copy_db production:staging --follow b'), {text: 'copy_db production:staging --follow both ', candidates: []});
+});
+
 test('the command table: each command written as on the command line', t => {
 	t.deepEqual(
 		paletteCommands.map(command => usageOf(command)),
 		[
 			'migrate <env>',
 			'migrate_one <key> <env>',
-			'backup <env> [-q <QuerySet>]',
+			'backup <env> [-q <QuerySet>] [--subset <collection:filter|n%>] [--follow <down|both>] [--subset-only] [--seed <seed>]',
 			'restore <backup>:<env>',
-			'copy_db <from>:<to> [-q <QuerySet>]',
+			'copy_db <from>:<to> [-q <QuerySet>] [--subset <collection:filter|n%>] [--follow <down|both>] [--subset-only] [--seed <seed>]',
 			'drop_db <env>',
-			'rehearse <env> [-q <QuerySet>]',
+			'rehearse <env> [-q <QuerySet>] [--subset <collection:filter|n%>] [--follow <down|both>] [--subset-only] [--seed <seed>]',
 			'rollback <env>',
 			'unlock <env>',
 			'list_rehearsals [<env>]',
@@ -155,8 +165,10 @@ test('parse errors: one line naming what is wrong and what is known', t => {
 		'cannot read the backups: No backups configured',
 	);
 	t.is(error('copy_db production:prod'), 'unknown environment "prod": known environments are development, staging, production');
-	t.is(error('backup production -x'), 'unknown option "-x" for backup; usage: backup <env> [-q <QuerySet>]');
-	t.is(error('backup production -q'), '-q needs a QuerySet name; usage: backup <env> [-q <QuerySet>]');
+	const backupUsage =
+		'backup <env> [-q <QuerySet>] [--subset <collection:filter|n%>] [--follow <down|both>] [--subset-only] [--seed <seed>]';
+	t.is(error('backup production -x'), `unknown option "-x" for backup; usage: ${backupUsage}`);
+	t.is(error('backup production -q'), `-q needs a QuerySet name; usage: ${backupUsage}`);
 	t.is(
 		error('migrate_one 20260103000000_nope development'),
 		'unknown migration "20260103000000_nope": known migrations are 20260101000000_add_dogs, 20260102000000_cats',
@@ -179,7 +191,11 @@ test('tab completes the command, then environments, backups, migrations, QuerySe
 	t.deepEqual(complete('copy_db production:'), {text: 'copy_db production:', candidates: ['development', 'staging', 'production']});
 	t.deepEqual(complete('migrate_one 20260102'), {text: 'migrate_one 20260102000000_cats ', candidates: []});
 	t.deepEqual(complete('migrate_one 20260102000000_cats de'), {text: 'migrate_one 20260102000000_cats development ', candidates: []});
-	t.deepEqual(complete('backup production -'), {text: 'backup production -q ', candidates: []});
+	t.deepEqual(complete('backup production -'), {
+		text: 'backup production -',
+		candidates: ['-q', '--subset', '--follow', '--subset-only', '--seed'],
+	});
+	t.deepEqual(complete('backup production --subset-o'), {text: 'backup production --subset-only ', candidates: []});
 	t.deepEqual(complete('backup production -q A'), {text: 'backup production -q A', candidates: ['AccountQuerySet', 'AwesomeDogsQuerySet']});
 	t.deepEqual(complete('backup production -q Ac'), {text: 'backup production -q AccountQuerySet ', candidates: []});
 });

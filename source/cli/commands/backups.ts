@@ -8,6 +8,7 @@ import type {Prompter} from '../../core/prompts.js';
 import {redact} from '../../core/redact.js';
 import type {CopyAudit, ScrubReport} from '../../core/scrub/index.js';
 import type {CliContext} from '../context.js';
+import {addSubsetOptions, type SubsetFlags, subsetRequest} from '../subset-options.js';
 import {parseWorkers, workersFlag, workersHelp} from '../workers-option.js';
 import {describeAudit} from './scrub-audit.js';
 
@@ -52,7 +53,7 @@ function storeOption(flag: '--to' | '--from', description: string): Option {
 
 /** Registers `backup`, `restore` and `copy_db` (with the kebab-case alias `copy-db`). */
 export function registerBackupCommands(program: Command, context: () => CliContext): void {
-	program
+	const backupCommand = program
 		.command('backup')
 		.argument('<env>', 'environment name')
 		.description("back up an environment's database (or a QuerySet's part of it) as a gzipped mongodump archive")
@@ -66,32 +67,38 @@ export function registerBackupCommands(program: Command, context: () => CliConte
 		)
 		.addHelpText(
 			'after',
-			'\nExamples:\n  monarch backup production\n  monarch backup production --name before_launch -q AccountQuerySet --param accountId=42\n  monarch backup production --scrub   # safe to hand to developers',
+			"\nExamples:\n  monarch backup production\n  monarch backup production --name before_launch -q AccountQuerySet --param accountId=42\n  monarch backup production --scrub   # safe to hand to developers\n  monarch backup production --subset 'accounts:2%' --scrub",
 		)
-		.option('--json', jsonHelp)
-		.action(
-			async (
-				env: string,
-				options: {name?: string; querySet?: string; param: string[]; to?: 'local' | 's3'; scrub?: boolean; json?: boolean},
-			) => {
-				const cli = context();
-				const {config, prompter, signal} = cli;
-				const {events, report} = reporter(cli, options.json);
-				const {backup} = await import('../../core/backups/index.js');
-				const result = await backup({
-					config: await config(),
-					environment: env,
-					name: options.name,
-					querySet: options.querySet,
-					prompter: prompter(options.param),
-					store: options.to,
-					scrub: options.scrub,
-					events,
-					signal,
-				});
-				report(result, () => describeBackup(`Backed up ${result.environment} (database ${result.database})`, result));
-			},
-		);
+		.option('--json', jsonHelp);
+	addSubsetOptions(backupCommand).action(
+		async (
+			env: string,
+			options: {name?: string; querySet?: string; param: string[]; to?: 'local' | 's3'; scrub?: boolean; json?: boolean} & SubsetFlags,
+		) => {
+			const cli = context();
+			const {config, prompter, signal} = cli;
+			const {events, report} = reporter(cli, options.json);
+			if (options.estimate) {
+				await printEstimate(cli, options, {from: env, prompter: prompter(options.param), events, report, signal});
+				return;
+			}
+
+			const {backup} = await import('../../core/backups/index.js');
+			const result = await backup({
+				config: await config(),
+				environment: env,
+				name: options.name,
+				querySet: options.querySet,
+				prompter: prompter(options.param),
+				store: options.to,
+				scrub: options.scrub,
+				subset: subsetRequest(options),
+				events,
+				signal,
+			});
+			report(result, () => describeBackup(`Backed up ${result.environment} (database ${result.database})`, result));
+		},
+	);
 
 	program
 		.command('restore')
@@ -152,7 +159,7 @@ export function registerBackupCommands(program: Command, context: () => CliConte
 			if (result.audit?.ran && !result.audit.result.clean) process.exitCode = 1;
 		});
 
-	program
+	const copyCommand = program
 		.command('copy_db')
 		.alias('copy-db')
 		.argument('<from:to>', 'the source environment and the target environment')
@@ -166,50 +173,87 @@ export function registerBackupCommands(program: Command, context: () => CliConte
 		.option(workersFlag, workersHelp)
 		.addHelpText(
 			'after',
-			'\nExamples:\n  monarch copy_db production:development --scrub\n  monarch copy_db production:development -q AwesomeDogsQuerySet --scrub\n  monarch copy_db staging:development',
+			'\nExamples:\n  monarch copy_db production:development --scrub\n  monarch copy_db production:development -q AwesomeDogsQuerySet --scrub\n  monarch copy_db staging:development\n  monarch copy_db production:development --subset \'accounts:{"plan":"pro"}\' --follow both --scrub',
 		)
-		.option('--json', jsonHelp)
-		.action(
-			async (
-				ref: string,
-				options: {
-					querySet?: string;
-					param: string[];
-					yes?: boolean;
-					safetyBackup: boolean;
-					scrub?: boolean;
-					workers?: string;
-					json?: boolean;
-				},
-			) => {
-				const cli = context();
-				const workers = parseWorkers(options.workers);
-				const {config, prompter, signal} = cli;
-				const {events, report} = reporter(cli, options.json);
-				const colon = ref.indexOf(':');
-				const from = colon === -1 ? '' : ref.slice(0, colon);
-				const to = colon === -1 ? '' : ref.slice(colon + 1);
-				if (!from || !to)
-					throw new MonarchError('usage', `<from:to>: expected <from>:<to>, got ${JSON.stringify(ref)}`, {
-						hint: 'e.g. monarch copy_db production:development',
-					});
-				const {copyDatabase} = await import('../../core/restore/index.js');
-				const result = await copyDatabase({
-					config: await config(),
-					from,
-					to,
-					querySet: options.querySet,
-					...loadSettings(options, options.scrub, workers, {prompter: prompter(options.param), events, signal}),
+		.option('--json', jsonHelp);
+	addSubsetOptions(copyCommand).action(
+		async (
+			ref: string,
+			options: {
+				querySet?: string;
+				param: string[];
+				yes?: boolean;
+				safetyBackup: boolean;
+				scrub?: boolean;
+				workers?: string;
+				json?: boolean;
+			} & SubsetFlags,
+		) => {
+			const cli = context();
+			const workers = parseWorkers(options.workers);
+			const {config, prompter, signal} = cli;
+			const {events, report} = reporter(cli, options.json);
+			const colon = ref.indexOf(':');
+			const from = colon === -1 ? '' : ref.slice(0, colon);
+			const to = colon === -1 ? '' : ref.slice(colon + 1);
+			if (!from || !to)
+				throw new MonarchError('usage', `<from:to>: expected <from>:<to>, got ${JSON.stringify(ref)}`, {
+					hint: 'e.g. monarch copy_db production:development',
 				});
-				report(result, () => {
-					const what = result.querySet ? `QuerySet ${result.querySet.name} of ${result.from}` : result.from;
-					const lines = [`Copied ${what} (database ${result.sourceDatabase}) ${loadedInto(result.to, result)}`];
-					lines.push(...loadLines(result, 'copy', result.to, {scrub: result.from, whole: 'the source'}));
-					return lines.join('\n');
-				});
-				if (result.audit?.ran && !result.audit.result.clean) process.exitCode = 1;
-			},
-		);
+			if (options.estimate) {
+				await printEstimate(cli, options, {from, to, prompter: prompter(options.param), events, report, signal});
+				return;
+			}
+
+			const {copyDatabase} = await import('../../core/restore/index.js');
+			const result = await copyDatabase({
+				config: await config(),
+				from,
+				to,
+				querySet: options.querySet,
+				subset: subsetRequest(options),
+				...loadSettings(options, options.scrub, workers, {prompter: prompter(options.param), events, signal}),
+			});
+			report(result, () => {
+				const what = result.querySet
+					? `QuerySet ${result.querySet.name} of ${result.from}`
+					: result.subset
+						? `a subset of ${result.from} (${result.subset.documents} of ${result.subset.totalDocuments} documents)`
+						: result.from;
+				const lines = [`Copied ${what} (database ${result.sourceDatabase}) ${loadedInto(result.to, result)}`];
+				lines.push(...loadLines(result, 'copy', result.to, {scrub: result.from, whole: 'the source'}));
+				return lines.join('\n');
+			});
+			if (result.audit?.ran && !result.audit.result.clean) process.exitCode = 1;
+		},
+	);
+}
+
+/** `--estimate`: the subset's estimate (printed as its event arrives), nothing copied; the result is the estimate (`--json`). */
+async function printEstimate(
+	cli: CliContext,
+	options: SubsetFlags & {querySet?: string},
+	run: {
+		from: string;
+		to?: string;
+		prompter: Prompter;
+		events: EventSink;
+		signal: AbortSignal;
+		report: (result: unknown, text: () => string) => void;
+	},
+): Promise<void> {
+	const {estimateSubset} = await import('../../core/subset/index.js');
+	const estimate = await estimateSubset({
+		config: await cli.config(),
+		from: run.from,
+		to: run.to,
+		request: subsetRequest(options),
+		querySet: options.querySet,
+		prompter: run.prompter,
+		events: run.events,
+		signal: run.signal,
+	});
+	run.report(estimate, () => 'Nothing was copied (--estimate).');
 }
 
 /** The prompter, event sink and signal of one load. */

@@ -6,6 +6,7 @@ import type {CollectionChange, RehearsalReport} from '../../core/rehearse/index.
 import type {CliContext} from '../context.js';
 import {rehearsalMarkdown} from '../rehearsal-markdown.js';
 import {paint} from '../style.js';
+import {addSubsetOptions, type SubsetFlags, subsetRequest} from '../subset-options.js';
 import {table} from '../table.js';
 import {parseWorkers, workersFlag, workersHelp} from '../workers-option.js';
 
@@ -13,7 +14,7 @@ const collect = (value: string, previous: string[]) => [...previous, value];
 
 /** Registers `rehearse <env>`: the pending migrations run on a scratch copy, with a verdict (exit 0 passed, 1 failed, 2 usage). */
 export function registerRehearseCommand(program: Command, context: () => CliContext): void {
-	program
+	const command = program
 		.command('rehearse')
 		.argument('<env>', 'the environment whose pending migrations are rehearsed (read, never written to)')
 		.description("run an environment's pending migrations on a scratch copy of it, and report what they did")
@@ -38,42 +39,44 @@ export function registerRehearseCommand(program: Command, context: () => CliCont
 				'  monarch rehearse production -q AccountQuerySet --param accountId=42',
 				'  monarch rehearse production --keep --json',
 				'  monarch rehearse production --markdown > rehearsal.md',
+				"  monarch rehearse production --subset 'accounts:5%'",
 			].join('\n'),
-		)
-		.action(
-			async (
-				env: string,
-				options: {
-					querySet?: string;
-					param: string[];
-					keep?: boolean;
-					scrub?: boolean;
-					workers?: string;
-					json?: boolean;
-					markdown?: boolean;
-				},
-			) => {
-				const cli = context();
-				const workers = parseWorkers(options.workers);
-				const {rehearse} = await import('../../core/rehearse/index.js');
-				const report = await rehearse({
-					config: await cli.config(),
-					environment: env,
-					querySet: options.querySet,
-					keep: options.keep,
-					scrub: options.scrub,
-					workers,
-					prompter: cli.prompter(options.param),
-					events: cli.events,
-					signal: cli.signal,
-				});
-				cli.events.finish();
-				if (options.json) cli.print(redact(JSON.stringify(report, null, 2)));
-				else if (options.markdown) cli.print(redact(rehearsalMarkdown(report)).trimEnd());
-				else cli.print(formatRehearsal(report));
-				if (!report.verdict.passed) process.exitCode = 1;
-			},
 		);
+	addSubsetOptions(command, {estimate: false}).action(
+		async (
+			env: string,
+			options: {
+				querySet?: string;
+				param: string[];
+				keep?: boolean;
+				scrub?: boolean;
+				workers?: string;
+				json?: boolean;
+				markdown?: boolean;
+			} & SubsetFlags,
+		) => {
+			const cli = context();
+			const workers = parseWorkers(options.workers);
+			const {rehearse} = await import('../../core/rehearse/index.js');
+			const report = await rehearse({
+				config: await cli.config(),
+				environment: env,
+				querySet: options.querySet,
+				subset: subsetRequest(options),
+				keep: options.keep,
+				scrub: options.scrub,
+				workers,
+				prompter: cli.prompter(options.param),
+				events: cli.events,
+				signal: cli.signal,
+			});
+			cli.events.finish();
+			if (options.json) cli.print(redact(JSON.stringify(report, null, 2)));
+			else if (options.markdown) cli.print(redact(rehearsalMarkdown(report)).trimEnd());
+			else cli.print(formatRehearsal(report));
+			if (!report.verdict.passed) process.exitCode = 1;
+		},
+	);
 }
 
 /** The report for people: header, migrations (with their log lines), collections, and the verdict last. */

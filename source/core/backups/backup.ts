@@ -8,11 +8,12 @@ import {describeError, isMonarchError, MonarchError, throwIfAborted} from '../er
 import {ignoreEvents, type OperationOptions} from '../events.js';
 import type {Prompter} from '../prompts.js';
 import {runQuerySet} from '../querysets/run.js';
-import type {QuerySetRun} from '../querysets/selection.js';
+import type {QuerySetRun, Selection} from '../querysets/selection.js';
 import {planScrub, type ScrubPlan, scrubberFor} from '../scrub/policy.js';
 import type {BackupStore, StoreLocation} from '../storage/contract.js';
 import {isNameTaken} from '../storage/name-taken.js';
 import {storeFor} from '../storage/stores.js';
+import {type SubsetInUse, type SubsetRequest, subsetFor} from '../subset/subset-for.js';
 import {monarchVersion} from '../version.js';
 import {writeManifest} from './catalogue.js';
 import {createDigestStream} from './digest.js';
@@ -33,6 +34,8 @@ export type BackupOptions = OperationOptions & {
 	store?: StoreLocation | undefined;
 	/** `--scrub`: replace personal data by the scrub rules (backups are faithful otherwise). */
 	scrub?: boolean | undefined;
+	/** `--subset` and its flags: back up a slice that follows the references (its large sets spill to the source's own server, the only one a backup has). */
+	subset?: SubsetRequest | undefined;
 };
 
 export type BackupResult = {
@@ -62,6 +65,7 @@ export async function backup(options: BackupOptions): Promise<BackupResult> {
 	const store = storeFor(config, options.store);
 	const scrub = options.scrub ? planScrub(config, environment, undefined, true, `backup ${environment.name}`) : undefined;
 	const connection = await connect(environment, {access: 'write', lock: config.lock, events: options.events, signal: options.signal});
+	let subset: SubsetInUse | undefined;
 	try {
 		const querySet = options.querySet
 			? await runQuerySet({
@@ -74,18 +78,31 @@ export async function backup(options: BackupOptions): Promise<BackupResult> {
 					signal: options.signal,
 				})
 			: undefined;
+		subset = await subsetFor({
+			config,
+			request: options.subset,
+			querySet,
+			db: connection.db,
+			environment: environment.name,
+			spillOn: environment,
+			events: options.events,
+			signal: options.signal,
+			what: `backup ${environment.name}`,
+		});
 		return await writeBackup({
 			db: connection.db,
 			environment,
 			store,
 			base,
 			querySet,
+			selection: subset?.selection,
 			scrub: scrub?.scrub ? {plan: scrub, config} : undefined,
 			splitCollections: config.splitCollections,
 			events: options.events,
 			signal: options.signal,
 		});
 	} finally {
+		await subset?.drop().catch(() => {});
 		await connection.close();
 	}
 }
@@ -97,6 +114,8 @@ export type WriteBackupOptions = OperationOptions & {
 	/** The archive name's first part (already checked). */
 	base: string;
 	querySet?: QuerySetRun | undefined;
+	/** What is dumped when not the QuerySet's selection (a subset's). */
+	selection?: Selection | undefined;
 	/** Names the job in progress events; `backup <env>` by default. */
 	label?: string;
 	/** `--scrub`: the plan (with its key) and the config holding the rules. */
@@ -156,7 +175,7 @@ async function writeBackupAs(archive: string, createdAt: Date, options: WriteBac
 		dumped = await dumpDatabase({
 			db,
 			output: body,
-			selection: options.querySet?.selection,
+			selection: options.selection ?? options.querySet?.selection,
 			label,
 			scrubFor,
 			splitCollections: options.splitCollections,

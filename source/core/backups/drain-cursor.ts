@@ -1,4 +1,4 @@
-import type {Collection, Document} from 'mongodb';
+import type {Collection, Document, FindCursor} from 'mongodb';
 import {byteLength, type GarbageCollector} from '../collect-garbage.js';
 import {throwIfAborted} from '../errors.js';
 
@@ -16,6 +16,10 @@ export type RawCursorDrain = {
 	collectGarbage: GarbageCollector;
 	/** True once the run failed elsewhere (another cursor): reading stops quietly at the next batch. */
 	stopped?: (() => boolean) | undefined;
+	/** Batches to read instead of a cursor over `collection` with `filter` (a subset's kept documents, read by `_id`). */
+	batches?: AsyncIterable<Buffer[]> | undefined;
+	/** Of a batch as read, the documents taken (a subset's slice, decided by `_id`); the others are not written. */
+	keep?: ((batch: Buffer[]) => Promise<Buffer[]>) | undefined;
 	/** What of a batch as read is written (a scrubber's pass); undefined writes nothing of it and reading goes on. */
 	take?: ((batch: Buffer[]) => readonly Uint8Array[] | undefined) | undefined;
 	/** Waited for once the previous write settled, before the next one starts (the insert pool's room). */
@@ -34,14 +38,15 @@ export type RawCursorDrain = {
  * returns.
  */
 export async function drainRawCursor(drain: RawCursorDrain): Promise<void> {
-	const cursor = drain.collection.find(drain.filter, {raw: true, batchSize});
+	const cursor = drain.batches ? undefined : drain.collection.find(drain.filter, {raw: true, batchSize});
 	let pending: Promise<void> | undefined;
 	try {
-		while (await cursor.hasNext()) {
+		for await (const all of drain.batches ?? cursorBatches(cursor!)) {
 			throwIfAborted(drain.signal, drain.what);
 			if (drain.stopped?.()) return;
-			const read = cursor.readBufferedDocuments() as unknown as Buffer[];
-			drain.collectGarbage(byteLength(read));
+			drain.collectGarbage(byteLength(all));
+			const read = drain.keep ? await drain.keep(all) : all;
+			if (read.length === 0) continue;
 			const batch = drain.take ? drain.take(read) : read;
 			if (batch === undefined) continue;
 			if (pending) await pending;
@@ -57,6 +62,10 @@ export async function drainRawCursor(drain: RawCursorDrain): Promise<void> {
 		// Left by a throw above (the cursor failed, the job was cancelled): its failure is not the one
 		// to report, but it is waited for: nothing may still write once the run cleans up.
 		await pending?.catch(() => {});
-		await cursor.close().catch(() => {});
+		await cursor?.close().catch(() => {});
 	}
+}
+
+async function* cursorBatches(cursor: FindCursor): AsyncGenerator<Buffer[]> {
+	while (await cursor.hasNext()) yield cursor.readBufferedDocuments() as unknown as Buffer[];
 }

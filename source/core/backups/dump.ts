@@ -6,7 +6,7 @@ import {type CollectionInfo, countForProgress, describeCollections, dumpConcurre
 import {MonarchError, throwIfAborted} from '../errors.js';
 import {type EventSink, ignoreEvents} from '../events.js';
 import {runSettled} from '../pool.js';
-import type {Selection} from '../querysets/selection.js';
+import type {SelectedCollection, Selection} from '../querysets/selection.js';
 import type {Scrubber} from '../scrub/scrubber.js';
 import {type ServerTraits, traitsFor} from '../server-traits.js';
 import {monarchVersion} from '../version.js';
@@ -84,6 +84,8 @@ type DumpPlan = {
 	infos: CollectionInfo[];
 	/** A QuerySet's filter per collection; none for a whole database. */
 	filters: Map<string, Document>;
+	/** The selection's entries by name (a subset's `keep` and `count`). */
+	selected: Map<string, SelectedCollection>;
 	scrubber: Scrubber | undefined;
 	/** Documents per collection that takes documents, counted for progress. */
 	totals: Map<string, number>;
@@ -98,6 +100,7 @@ async function planDump(options: DumpOptions): Promise<DumpPlan> {
 	const buildInfo = await db.command({buildInfo: 1});
 	const serverVersion = String(buildInfo.version ?? 'unknown');
 	const filters = new Map(options.selection?.collections.map(entry => [entry.name, entry.filter as Document]));
+	const selected = new Map(options.selection?.collections.map(entry => [entry.name, entry]));
 	const described = await describeCollections(db, options.selection ? [...filters.keys()] : undefined);
 	if (options.selection) {
 		const found = new Set(described.map(info => info.name));
@@ -116,11 +119,14 @@ async function planDump(options: DumpOptions): Promise<DumpPlan> {
 	await Promise.all(
 		infos.map(async info => {
 			if (!takesDocuments(info)) return;
-			totals.set(info.name, await countForProgress(db, dataCollectionName(info.name, info.type), filters.get(info.name)));
+			totals.set(
+				info.name,
+				selected.get(info.name)?.count ?? (await countForProgress(db, dataCollectionName(info.name, info.type), filters.get(info.name))),
+			);
 		}),
 	);
 	const grandTotal = [...totals.values()].reduce((sum, count) => sum + count, 0);
-	return {db, serverVersion, traits: traitsFor(buildInfo), infos, filters, scrubber, totals, grandTotal, takesDocuments};
+	return {db, serverVersion, traits: traitsFor(buildInfo), infos, filters, selected, scrubber, totals, grandTotal, takesDocuments};
 }
 
 /** Writes the prelude (each collection's options and indexes) and ends the collections without documents; returns each one's metadata digest, for the manifest. */
@@ -161,7 +167,11 @@ async function dumpDocuments(writer: ArchiveWriter, plan: DumpPlan, options: Dum
 	const tasks = await planRangeTasks(infos.filter(plan.takesDocuments), {
 		threshold: splitThreshold(options.splitCollections, plan.traits),
 		parts: concurrency,
-		source: info => ({collection: collectionOf(info), splittable: info.type === 'collection' && info.options.capped !== true}),
+		source: info => ({
+			collection: collectionOf(info),
+			// A subset's slice read by `_id` is one task.
+			splittable: info.type === 'collection' && info.options.capped !== true && !plan.selected.get(info.name)?.batches,
+		}),
 		filterOf: info => filters.get(info.name),
 		countOf: info => totals.get(info.name),
 		label,
@@ -180,9 +190,11 @@ async function dumpDocuments(writer: ArchiveWriter, plan: DumpPlan, options: Dum
 		await drainRawCursor({
 			collection: collectionOf(info),
 			filter,
+			batches: plan.selected.get(info.name)?.batches?.(collectionOf(info)),
 			what: label,
 			signal,
 			collectGarbage,
+			keep: plan.selected.get(info.name)?.keep,
 			take: scrubber ? scrubbedBatches(scrubber, info.name, label, events) : undefined,
 			write(batch) {
 				const written = writer.writeDocuments(database, info.name, batch);

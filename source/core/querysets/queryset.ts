@@ -69,8 +69,17 @@ export abstract class QuerySet {
 		this.#context.log(message);
 	}
 
-	/** Chooses the collections with `dumpCollection`. */
-	abstract run(): Promise<void> | void;
+	/**
+	 * Chooses the collections with `dumpCollection`. A QuerySet that declares
+	 * `static subset` (and perhaps `static references`) needs none:
+	 *
+	 * ```ts
+	 * export default class ProAccounts extends QuerySet {
+	 *   static subset = {roots: ['accounts:{"plan":"pro"}'], follow: 'both'};
+	 * }
+	 * ```
+	 */
+	run(): Promise<void> | void {}
 
 	/**
 	 * Optional: with `--scrub`, called for every document taken, after the

@@ -92,6 +92,8 @@ export async function runQuerySet(options: RunQuerySetOptions): Promise<QuerySet
 
 	throwIfAborted(signal, `QuerySet ${name}`);
 	const result = selection.selection();
+	const declared = declaredSubset(loaded.querySetClass, owner);
+	if (declared.subset) return {name, answers, selection: result, ...(scrub ? {scrub} : {}), ...declared, file: shownFile};
 	if (result.collections.length === 0) {
 		throw new MonarchError('usage', `${owner} calls dumpCollection for no collection`, {
 			hint: "call await this.dumpCollection('name', filter) in run() for each collection to take",
@@ -99,6 +101,35 @@ export async function runQuerySet(options: RunQuerySetOptions): Promise<QuerySet
 	}
 
 	return {name, answers, selection: result, ...(scrub ? {scrub} : {})};
+}
+
+/** A QuerySet's `static subset` and `static references`, checked for shape (their contents are checked when the subset runs). */
+function declaredSubset(querySetClass: object, owner: string): Pick<QuerySetRun, 'subset' | 'references'> {
+	const {subset, references} = querySetClass as {subset?: unknown; references?: unknown};
+	if (subset === undefined) {
+		if (references !== undefined)
+			throw new MonarchError('usage', `${owner}: static references needs static subset`, {
+				hint: "add static subset = {roots: ['accounts:2%']}",
+			});
+		return {};
+	}
+
+	const fail = (why: string) =>
+		new MonarchError('usage', `${owner}: static subset: ${why}`, {
+			hint: `for example static subset = {roots: ['accounts:{"plan":"pro"}'], follow: 'both'}`,
+		});
+	const shape = typeof subset === 'string' || Array.isArray(subset) ? {roots: subset} : subset;
+	if (shape === null || typeof shape !== 'object') throw fail('an object with roots');
+	const {roots, follow, only, seed} = shape as Record<string, unknown>;
+	const list = typeof roots === 'string' ? [roots] : roots;
+	if (!Array.isArray(list) || list.length === 0 || list.some(root => typeof root !== 'string'))
+		throw fail('roots is a list of "<collection>:<filter or percentage>"');
+	if (follow !== undefined && typeof follow !== 'string') throw fail('follow is "down" or "both"');
+	if (only !== undefined && typeof only !== 'boolean') throw fail('only is true or false');
+	if (seed !== undefined && typeof seed !== 'string') throw fail('seed is a string');
+	if (references !== undefined && (references === null || typeof references !== 'object' || Array.isArray(references)))
+		throw new MonarchError('usage', `${owner}: static references: an object of "<collection>.<path>": "<collection>.<field>"`);
+	return {subset: {roots: list as string[], follow, only, seed}, ...(references ? {references: references as Record<string, string>} : {})};
 }
 
 /** A MonarchError (from any copy of monarch) keeps its code and hint; anything else becomes 'queryset-failed'. */

@@ -3,7 +3,23 @@
  * A backup or copy without a QuerySet takes every collection whole.
  */
 export type Selection = {
-	collections: Array<{name: string; filter: Record<string, unknown>}>;
+	collections: SelectedCollection[];
+};
+
+/**
+ * One collection of a Selection: its filter and, for a subset's slice, which
+ * of the documents read are kept (`keep`, decided by `_id` against the
+ * subset's kept set) and how many there are (for progress).
+ */
+export type SelectedCollection = {
+	name: string;
+	filter: Record<string, unknown>;
+	/** The documents taken, read from the source collection by `_id` instead of scanning it (a small slice); `keep` is absent then. */
+	batches?: ((collection: import('mongodb').Collection) => AsyncIterable<Buffer[]>) | undefined;
+	/** Of a batch of raw documents read, those kept (a subset's slice); all when absent. */
+	keep?: ((batch: Buffer[]) => Promise<Buffer[]>) | undefined;
+	/** How many documents are taken, when known before reading (a subset's slice). */
+	count?: number | undefined;
 };
 
 /** A QuerySet that ran: its name, the answers it was given, and its selection. */
@@ -13,7 +29,20 @@ export type QuerySetRun = {
 	selection: Selection;
 	/** The QuerySet's own `scrub(collection, document)`, when it defines one (applied with `--scrub`, after the rules). */
 	scrub?: CustomScrub | undefined;
+	/** `static subset`: the QuerySet picks a subset instead of (or besides nothing in) `run()`; the copy or backup works it out. */
+	subset?: DeclaredSubset | undefined;
+	/** `static references`: entries used besides monarch.json's (the same key wins here), already parsed. */
+	references?: Record<string, string> | undefined;
+	/** The QuerySet's file as shown in messages. */
+	file?: string | undefined;
 };
+
+/**
+ * A QuerySet's `static subset`: roots as `--subset` takes them
+ * (`'accounts:{"plan":"pro"}'`, `'accounts:2%'`), and `follow`, `only`, `seed`
+ * as `--follow`, `--subset-only`, `--seed`.
+ */
+export type DeclaredSubset = {roots: string[]; follow?: string | undefined; only?: boolean | undefined; seed?: string | undefined};
 
 /** A QuerySet's `scrub`: changes the document in place or returns the one to keep. */
 export type CustomScrub = (collection: string, document: Record<string, unknown>) => Record<string, unknown> | void;

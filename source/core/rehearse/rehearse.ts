@@ -15,6 +15,7 @@ import {openCopySource} from '../restore/copy.js';
 import {runRestore} from '../restore/restore-flow.js';
 import {markScratchDatabase, scratchDatabaseName} from '../scratch-databases.js';
 import {planScrub, type ScrubChoice, type ScrubPlan} from '../scrub/policy.js';
+import type {SubsetRequest} from '../subset/subset-for.js';
 import {nothingPending, type RehearsalReport, type RehearsalStamp, rehearsalReport, type ScratchOutcome} from './report.js';
 import {diffSnapshots, snapshotDatabase} from './snapshot.js';
 import {rehearsalStamp, serverTime} from './stamp.js';
@@ -38,6 +39,8 @@ export type RehearseOptions = OperationOptions & {
 	prompter: Prompter;
 	/** `--workers`: how many insert workers load the copy; 0 for the main thread; default in workers.ts (the main thread on 2 cores or fewer). */
 	workers?: number | undefined;
+	/** `--subset` and its flags: rehearse on a slice that follows the references (its whole `monarch_migrations` too). */
+	subset?: SubsetRequest | undefined;
 };
 
 /**
@@ -211,7 +214,7 @@ async function copyToScratch(run: ScratchRun): Promise<Copied> {
 	const documents = data.reduce((sum, entry) => sum + entry.count, 0);
 	const querySet = copied.source.querySet ? {name: copied.source.querySet.name, answers: copied.source.querySet.answers} : null;
 	let sourceDocuments = documents;
-	if (querySet) {
+	if (querySet || copied.source.subset) {
 		sourceDocuments = 0;
 		for (const entry of data) sourceDocuments += await countForProgress(run.reading.db, entry.name);
 	}
@@ -242,6 +245,7 @@ async function openMarked(run: ScratchRun): ReturnType<typeof openCopySource> {
 		source,
 		target: scratch,
 		querySet: options.querySet,
+		subset: options.subset,
 		prompter,
 		access: 'read',
 		alsoWhole: [historyCollection],

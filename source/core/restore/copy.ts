@@ -17,6 +17,8 @@ import type {QuerySetRun} from '../querysets/selection.js';
 import {auditAfterCopy, type CopyAudit} from '../scrub/audit-after-copy.js';
 import {planScrub, type ScrubChoice, type ScrubReport} from '../scrub/policy.js';
 import {serverTraits} from '../server-traits.js';
+import {type SubsetInUse, type SubsetRequest, subsetFor} from '../subset/subset-for.js';
+import type {SubsetEstimate} from '../subset-estimate.js';
 import {type RestoreSource, runRestore} from './restore-flow.js';
 import {assertLoadable} from './staging.js';
 
@@ -37,6 +39,8 @@ export type CopyOptions = OperationOptions & {
 	scrub?: ScrubChoice;
 	/** `--workers`: how many insert workers load the staging collections; 0 for the main thread; default in workers.ts (the main thread on 2 cores or fewer). */
 	workers?: number | undefined;
+	/** `--subset`, `--follow`, `--subset-only`, `--seed`: copy a slice that follows the references (subset/). */
+	subset?: SubsetRequest | undefined;
 };
 
 export type CopyResult = {
@@ -51,6 +55,8 @@ export type CopyResult = {
 	scrub: ScrubReport;
 	/** `scrub.audit`: the audit of the scrubbed target, run after the copy (which has happened whatever it found); undefined when off or not scrubbed. */
 	audit: CopyAudit | undefined;
+	/** The subset's estimate, when a subset was copied. */
+	subset: SubsetEstimate | undefined;
 };
 
 /**
@@ -99,6 +105,7 @@ export async function copyDatabase(options: CopyOptions): Promise<CopyResult> {
 		querySet: copied.querySet ? {name: copied.querySet.name, answers: copied.querySet.answers} : null,
 		...restored,
 		audit,
+		subset: copied.subset,
 	};
 }
 
@@ -120,6 +127,8 @@ export type CopySourceInput = OperationOptions & {
 	alsoWhole?: readonly string[] | undefined;
 	/** Names the work in errors, e.g. `copy_db production:staging`. */
 	what: string;
+	/** `--subset` and its flags (or a QuerySet's `static subset`): a slice following the references, its large sets spilled to the target's server. */
+	subset?: SubsetRequest | undefined;
 };
 
 /**
@@ -130,13 +139,16 @@ export type CopySourceInput = OperationOptions & {
  * verified: the counts are estimates for progress. The one copy source of
  * copy_db and rehearse.
  */
-export async function openCopySource(input: CopySourceInput): Promise<RestoreSource & {querySet: QuerySetRun | undefined}> {
+export async function openCopySource(
+	input: CopySourceInput,
+): Promise<RestoreSource & {querySet: QuerySetRun | undefined; subset: SubsetEstimate | undefined}> {
 	const {config, signal, source, target} = input;
 	const events = input.events ?? ignoreEvents;
 	const from =
 		input.access === 'write'
 			? await connect(source, {access: 'write', lock: config.lock, events, signal})
 			: await connect(source, {access: 'read', events});
+	let subset: SubsetInUse | undefined;
 	try {
 		if (from.interruptedSwap) {
 			throw new MonarchError(
@@ -159,9 +171,23 @@ export async function openCopySource(input: CopySourceInput): Promise<RestoreSou
 					signal,
 				})
 			: undefined;
-		const filters = new Map(querySet?.selection.collections.map(entry => [entry.name, entry.filter as Document]));
-		if (querySet) for (const name of input.alsoWhole ?? []) if (!filters.has(name)) filters.set(name, {});
-		const infos = await describeCollections(from.db, querySet ? [...filters.keys()] : undefined);
+		subset = await subsetFor({
+			config,
+			request: input.subset,
+			querySet,
+			db: from.db,
+			environment: source.name,
+			spillOn: target,
+			keepDocuments: true,
+			events,
+			signal,
+			what: input.what,
+		});
+		const selection = subset?.selection ?? querySet?.selection;
+		const selected = new Map(selection?.collections.map(entry => [entry.name, entry]));
+		const filters = new Map(selection?.collections.map(entry => [entry.name, entry.filter as Document]));
+		if (selection) for (const name of input.alsoWhole ?? []) if (!filters.has(name)) filters.set(name, {});
+		const infos = await describeCollections(from.db, selection ? [...filters.keys()] : undefined);
 		assertLoadable(infos, input.what);
 		const data = infos.filter(info => info.type !== 'view');
 		// Each collection is counted once, for progress and for the split into ranges.
@@ -169,14 +195,19 @@ export async function openCopySource(input: CopySourceInput): Promise<RestoreSou
 		const countAll = async () => {
 			counting ??= (async () => {
 				const totals = new Map<string, number>();
-				for (const info of data) totals.set(info.name, await countForProgress(from.db, info.name, filters.get(info.name)));
+				for (const info of data)
+					totals.set(info.name, selected.get(info.name)?.count ?? (await countForProgress(from.db, info.name, filters.get(info.name))));
 				return totals;
 			})();
 			return counting;
 		};
+		const what = subset
+			? `a subset of ${source.name} (${subset.estimate.documents} of ${subset.estimate.totalDocuments} documents)`
+			: source.name;
 		return {
 			querySet,
-			describe: `Copy ${querySet ? `QuerySet ${querySet.name} of ${source.name}` : source.name} (database ${source.database})`,
+			subset: subset?.estimate,
+			describe: `Copy ${querySet ? `QuerySet ${querySet.name} of ${source.name}` : what} (database ${source.database})`,
 			kind: 'copy',
 			label: `copy ${source.name} to ${target.name}`,
 			customScrub: querySet?.scrub,
@@ -192,7 +223,8 @@ export async function openCopySource(input: CopySourceInput): Promise<RestoreSou
 						parts: dumpConcurrency,
 						source: info => ({
 							collection: from.db.collection(info.name),
-							splittable: info.type === 'collection' && info.options.capped !== true,
+							// A subset's slice read by `_id` is one task.
+							splittable: info.type === 'collection' && info.options.capped !== true && !selected.get(info.name)?.batches,
 						}),
 						filterOf: info => filters.get(info.name),
 						countOf: async info => (await countAll()).get(info.name),
@@ -211,9 +243,11 @@ export async function openCopySource(input: CopySourceInput): Promise<RestoreSou
 						await drainRawCursor({
 							collection: from.db.collection(info.name),
 							filter: task.filter,
+							batches: selected.get(info.name)?.batches?.(from.db.collection(info.name)),
 							what: 'the copy',
 							signal,
 							collectGarbage,
+							keep: selected.get(info.name)?.keep,
 							stopped: () => failed,
 							room: async () => staging.room(),
 							write: async batch => staging.insert(info.name, batch),
@@ -229,9 +263,16 @@ export async function openCopySource(input: CopySourceInput): Promise<RestoreSou
 				// Live cursors vouch for no counts: theirs were estimates for progress.
 				return undefined;
 			},
-			close: async () => from.close(),
+			async close() {
+				try {
+					await subset?.drop();
+				} finally {
+					await from.close();
+				}
+			},
 		};
 	} catch (error) {
+		await subset?.drop().catch(() => {});
 		await from.close().catch(() => {});
 		throw error;
 	}

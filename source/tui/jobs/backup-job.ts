@@ -1,9 +1,11 @@
 import {backupBaseName} from '../../core/backups/index.js';
 import {describeError} from '../../core/errors.js';
 import {configuredLocations, type StoreLocation} from '../../core/storage/index.js';
+import type {SubsetRequest} from '../../core/subset/index.js';
 import type {TuiServices} from '../context.js';
 import {backupSummary} from '../state/backup-rows.js';
 import {askScrubBackup} from './ask-scrub.js';
+import {askSubset} from './ask-subset.js';
 import {backupLine} from './command-line.js';
 import {pickEnvironment} from './pick-environment.js';
 import {pickQuerySet} from './pick-query-set.js';
@@ -17,6 +19,8 @@ export type NewBackupOptions = {
 	querySet?: string | null | undefined;
 	/** Ask for the archive's name (the database's name by default). */
 	askName?: boolean;
+	/** A subset given up front (the palette's `--subset`); otherwise offered by askSubset when monarch.json has references and no QuerySet was picked. */
+	subset?: SubsetRequest | undefined;
 };
 
 /**
@@ -34,7 +38,7 @@ export function newBackup(tui: TuiServices, options: NewBackupOptions, reload?: 
 				: 'New backup',
 		command:
 			options.environment !== undefined && options.querySet === null && !options.askName
-				? backupLine({environment: options.environment})
+				? backupLine({environment: options.environment, subset: options.subset})
 				: undefined,
 		async run({events, signal, prompter, setCommand}) {
 			const environment =
@@ -49,6 +53,8 @@ export function newBackup(tui: TuiServices, options: NewBackupOptions, reload?: 
 					? await pickQuerySet(prompter, tui, `Back up all of ${environment}, or only what a QuerySet picks?`)
 					: (options.querySet ?? undefined);
 
+			const subset =
+				options.subset ?? (querySet ? undefined : await askSubset(prompter, tui, {from: environment, verb: 'Back up', events, signal}));
 			const database = tui.config.environments.find(candidate => candidate.name === environment)?.database ?? environment;
 			let name: string | undefined;
 			if (options.askName) {
@@ -73,11 +79,11 @@ export function newBackup(tui: TuiServices, options: NewBackupOptions, reload?: 
 			}
 
 			const scrub = await askScrubBackup(prompter, tui, environment);
-			setCommand(backupLine({environment, querySet, name, store, scrub}));
+			setCommand(backupLine({environment, querySet, name, store, scrub, subset}));
 			const {backup} = await import('../../core/backups/index.js');
-			const result = await backup({config: tui.config, environment, name, querySet, store, scrub, prompter, events, signal});
+			const result = await backup({config: tui.config, environment, name, querySet, store, scrub, subset, prompter, events, signal});
 			if (result.manifest.querySet)
-				setCommand(backupLine({environment, querySet, answers: result.manifest.querySet.answers, name, store, scrub}));
+				setCommand(backupLine({environment, querySet, answers: result.manifest.querySet.answers, name, store, scrub, subset}));
 			return result;
 		},
 		summary: backupSummary,

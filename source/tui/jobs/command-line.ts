@@ -1,6 +1,7 @@
 import {type GrammarCommand, grammarCommand} from '../../cli/grammar.js';
 import {backupShortName} from '../../core/backups/index.js';
 import type {StoreLocation} from '../../core/storage/index.js';
+import type {SubsetRequest} from '../../core/subset/index.js';
 import {grammar} from '../grammar.js';
 
 /*
@@ -166,6 +167,8 @@ export type BackupLineOptions = {
 	store?: StoreLocation | undefined;
 	/** `--scrub`. */
 	scrub?: boolean | undefined;
+	/** `--subset` and its flags. */
+	subset?: SubsetRequest | undefined;
 };
 
 /** `monarch backup <env> [--name N] [-q QuerySet --param k=v...] [--to store]` (a backup asks no confirmation). */
@@ -173,6 +176,7 @@ export function backupLine(options: BackupLineOptions): string {
 	return cliLine('backup', [options.environment], {
 		name: options.name,
 		...querySetOptions(options.querySet, options.answers),
+		...subsetOptions(options.subset),
 		to: options.store,
 		scrub: options.scrub,
 	});
@@ -196,12 +200,20 @@ export function copyLine(options: {
 	querySet?: string | undefined;
 	answers?: Record<string, unknown> | undefined;
 	scrub?: boolean | undefined;
+	subset?: SubsetRequest | undefined;
 }): string {
 	return cliLine('copy_db', [[options.from, options.to]], {
 		...querySetOptions(options.querySet, options.answers),
+		...subsetOptions(options.subset),
 		scrub: options.scrub,
 		yes: true,
 	});
+}
+
+/** `--subset ... [--follow both] [--subset-only] [--seed s]`, as the CLI takes a subset. */
+function subsetOptions(subset: SubsetRequest | undefined): Record<string, OptionValue> {
+	if (!subset?.subset?.length) return {};
+	return {subset: [...subset.subset], follow: subset.follow, subsetOnly: subset.subsetOnly, seed: subset.seed};
 }
 
 /** `monarch rollback <env> --yes` (rollback asks on every environment). */
@@ -219,8 +231,12 @@ export function rehearseLine(options: {
 	environment: string;
 	querySet?: string | undefined;
 	answers?: Record<string, unknown> | undefined;
+	subset?: SubsetRequest | undefined;
 }): string {
-	return cliLine('rehearse', [options.environment], querySetOptions(options.querySet, options.answers));
+	return cliLine('rehearse', [options.environment], {
+		...querySetOptions(options.querySet, options.answers),
+		...subsetOptions(options.subset),
+	});
 }
 
 /** `monarch scrub_suggest <env> [--write]` (--write asks nothing: the user reviews the diff). */

@@ -3,11 +3,13 @@ import type {EventSink} from '../../core/events.js';
 import type {Prompter} from '../../core/prompts.js';
 import type {CopyResult} from '../../core/restore/index.js';
 import type {CopyAudit} from '../../core/scrub/index.js';
+import type {SubsetRequest} from '../../core/subset/index.js';
 import type {TuiServices} from '../context.js';
 import type {JobSummary} from '../hooks/use-job-runner.js';
 import {auditCount, copyAuditLines} from '../state/audit-lines.js';
 import {copySummary, loadResultLines} from '../state/backup-rows.js';
 import {askScrub} from './ask-scrub.js';
+import {askSubset} from './ask-subset.js';
 import {copyLine, scrubAuditLine} from './command-line.js';
 import {pickEnvironment} from './pick-environment.js';
 import {runAudit} from './privacy-jobs.js';
@@ -19,6 +21,8 @@ export type CopyOptions = {
 	from?: string | undefined;
 	to?: string | undefined;
 	querySet?: string | undefined;
+	/** A subset given up front (the palette's `--subset`); otherwise offered by askSubset when monarch.json has references. */
+	subset?: SubsetRequest | undefined;
 };
 
 /**
@@ -41,7 +45,7 @@ export function copyInto(tui: TuiServices, options: CopyOptions, reload?: () => 
 		title: options.from ? `Copy ${options.from}${options.querySet ? ` (${options.querySet})` : ''}` : `Copy ${what}`,
 		command:
 			options.from !== undefined && options.to !== undefined
-				? copyLine({from: options.from, to: options.to, querySet: options.querySet})
+				? copyLine({from: options.from, to: options.to, querySet: options.querySet, subset: options.subset})
 				: undefined,
 		async run({events, signal, prompter, setCommand}) {
 			const from =
@@ -61,22 +65,32 @@ export function copyInto(tui: TuiServices, options: CopyOptions, reload?: () => 
 						: `Copy ${from} into which environment?`,
 					from,
 				));
+			const subset =
+				options.subset ?? (options.querySet ? undefined : await askSubset(prompter, tui, {from, to, verb: 'Copy', events, signal}));
 			const personalData = tui.config.environments.find(environment => environment.name === from)?.personalData ?? false;
 			const scrub = await askScrub(prompter, tui, {what: `the copy of ${from}`, personalData, target: to});
-			setCommand(copyLine({from, to, querySet: options.querySet, scrub}));
+			setCommand(copyLine({from, to, querySet: options.querySet, scrub, subset}));
 			const {copyDatabase} = await import('../../core/restore/index.js');
 			const result = await copyDatabase({
 				config: tui.config,
 				from,
 				to,
 				querySet: options.querySet,
+				subset,
 				scrub,
 				yes: false,
 				prompter,
 				events,
 				signal,
 			});
-			const line = copyLine({from, to, querySet: result.querySet?.name ?? options.querySet, answers: result.querySet?.answers, scrub});
+			const line = copyLine({
+				from,
+				to,
+				querySet: result.querySet?.name ?? options.querySet,
+				answers: result.querySet?.answers,
+				scrub,
+				subset,
+			});
 			if (result.querySet) setCommand(line);
 			const copied = {
 				...result,

@@ -1,3 +1,4 @@
+import type {SubsetRequest} from '../../core/subset/index.js';
 import type {TuiServices} from '../context.js';
 import {rehearseLine} from './command-line.js';
 import {pickQuerySet} from './pick-query-set.js';
@@ -12,7 +13,12 @@ import {pickQuerySet} from './pick-query-set.js';
  * job opens it again). A rehearsal that cannot run (a protected rehearsal
  * target, a failed copy) is the job's error.
  */
-export function rehearseJob(tui: TuiServices, environment: string, reload?: () => void, options: {querySet?: string | null} = {}): void {
+export function rehearseJob(
+	tui: TuiServices,
+	environment: string,
+	reload?: () => void,
+	options: {querySet?: string | null; subset?: SubsetRequest | undefined} = {},
+): void {
 	tui.startJob({
 		title: `Rehearse ${environment}`,
 		async run({events, signal, prompter, setCommand}) {
@@ -20,10 +26,12 @@ export function rehearseJob(tui: TuiServices, environment: string, reload?: () =
 				options.querySet === undefined
 					? await pickQuerySet(prompter, tui, `Rehearse on a copy of all of ${environment}, or only of what a QuerySet picks?`)
 					: (options.querySet ?? undefined);
-			setCommand(rehearseLine({environment, querySet}));
+			const {subset} = options;
+			setCommand(rehearseLine({environment, querySet, subset}));
 			const {rehearse} = await import('../../core/rehearse/index.js');
-			const report = await rehearse({config: tui.config, environment, querySet, prompter, events, signal});
-			if (report.querySet) setCommand(rehearseLine({environment, querySet: report.querySet.name, answers: report.querySet.answers}));
+			const report = await rehearse({config: tui.config, environment, querySet, subset, prompter, events, signal});
+			if (report.querySet)
+				setCommand(rehearseLine({environment, querySet: report.querySet.name, answers: report.querySet.answers, subset}));
 			return report;
 		},
 		summary: report => ({text: report.verdict.line, tone: report.verdict.passed ? 'ok' : 'fail'}),

@@ -1,6 +1,7 @@
 import {grammarCommand} from '../../cli/grammar.js';
 import {type BackupEntry, backupShortName} from '../../core/backups/index.js';
 import type {Environment} from '../../core/environments/index.js';
+import type {SubsetRequest} from '../../core/subset/index.js';
 import type {TuiServices} from '../context.js';
 import {grammar} from '../grammar.js';
 import {newBackup} from '../jobs/backup-job.js';
@@ -21,8 +22,15 @@ export type ArgKind = 'environment' | 'backup' | 'migration' | 'querySet';
 /** One positional argument: one name, or two joined by a colon (`<backup>:<env>`, `<from>:<to>`); an optional one (`[<env>]`) comes last. */
 export type ArgSpec = {label: string; kinds: [ArgKind] | [ArgKind, ArgKind]; optional?: boolean};
 
-/** An option taking one value (`-q AccountQuerySet`). */
-export type OptionSpec = {flags: string[]; name: string; kind: ArgKind};
+/**
+ * What an option takes: a name of an ArgKind (`-q AccountQuerySet`), free
+ * text (`--subset accounts:2%`, `--seed s1`), one of `down`/`both`
+ * (`--follow`), or nothing (`flag`: `--subset-only`).
+ */
+export type OptionKind = ArgKind | 'text' | 'follow' | 'flag';
+
+/** An option (`-q AccountQuerySet`, `--subset accounts:2%`, `--subset-only`); `label` names its value in the usage. */
+export type OptionSpec = {flags: string[]; name: string; kind: OptionKind; label: string};
 
 /** What the palette knows of the project while it is open; a list not read yet (or unreadable) is undefined and is then neither completed nor checked. */
 export type PaletteData = {
@@ -77,7 +85,8 @@ type Run = PaletteCommand['run'];
 const runs: Record<string, Run> = {
 	migrate: (tui, {values}, data) => migratePending(tui, environmentNamed(data, values[0])),
 	migrate_one: (tui, {values}, data) => runOneMigration(tui, environmentNamed(data, values[1]), values[0]!),
-	backup: (tui, {values, options}) => newBackup(tui, {environment: values[0], querySet: options.querySet ?? null}),
+	backup: (tui, {values, options}) =>
+		newBackup(tui, {environment: values[0], querySet: options.querySet ?? null, subset: subsetOf(options)}),
 	restore(tui, {values}, data) {
 		const entry = completeBackup(data, values[0]!);
 		if (entry)
@@ -89,9 +98,11 @@ const runs: Record<string, Run> = {
 				environment: values[1],
 			});
 	},
-	copy_db: (tui, {values, options}) => copyInto(tui, {from: values[0], to: values[1], querySet: options.querySet}),
+	copy_db: (tui, {values, options}) =>
+		copyInto(tui, {from: values[0], to: values[1], querySet: options.querySet, subset: subsetOf(options)}),
 	drop_db: (tui, {values}, data) => dropJob(tui, environmentNamed(data, values[0])),
-	rehearse: (tui, {values, options}) => rehearseJob(tui, values[0]!, undefined, {querySet: options.querySet ?? null}),
+	rehearse: (tui, {values, options}) =>
+		rehearseJob(tui, values[0]!, undefined, {querySet: options.querySet ?? null, subset: subsetOf(options)}),
 	rollback: (tui, {values}) => rollbackJob(tui, values[0]!),
 	unlock: (tui, {values}) => void unlockJob(tui, values[0]!),
 	// What list_rehearsals prints is the rehearsal history (`H` in the Migrations panel), of the environment shown when none is named.
@@ -111,8 +122,14 @@ export const paletteCommands: PaletteCommand[] = Object.entries(runs).map(([name
 	run,
 }));
 
+/** The subset flags typed (`--subset`, `--follow`, `--subset-only`, `--seed`), or undefined without `--subset`. */
+function subsetOf(options: PaletteInput['options']): SubsetRequest | undefined {
+	if (options.subset === undefined) return undefined;
+	return {subset: [options.subset], follow: options.follow, subsetOnly: options.subsetOnly === 'true', seed: options.seed};
+}
+
 /** `backup <env> [-q <QuerySet>]`: how a command is written. */
 export function usageOf(command: PaletteCommand): string {
-	const options = (command.options ?? []).map(option => ` [${option.flags[0]} <${option.kind === 'querySet' ? 'QuerySet' : option.kind}>]`);
+	const options = (command.options ?? []).map(option => ` [${option.flags[0]}${option.kind === 'flag' ? '' : ` <${option.label}>`}]`);
 	return `${command.name} ${command.args.map(arg => arg.label).join(' ')}${options.join('')}`;
 }

@@ -1,5 +1,5 @@
 import type {GrammarArgument, GrammarCommand, GrammarOption} from '../../cli/grammar.js';
-import type {ArgKind, ArgSpec, OptionSpec, PaletteCommand} from './commands.js';
+import type {ArgKind, ArgSpec, OptionKind, OptionSpec, PaletteCommand} from './commands.js';
 
 /** What each argument name of the CLI's commands names, for completion and checks (`<backup:env>` is a backup, then an environment). */
 const argumentKinds: Record<string, ArgKind> = {
@@ -12,8 +12,14 @@ const argumentKinds: Record<string, ArgKind> = {
 	key: 'migration',
 };
 
-/** The options the palette offers, by the key commander stores them under, and what their value names. */
-const optionKinds: Record<string, ArgKind> = {querySet: 'querySet'};
+/** The options the palette offers, by the key commander stores them under: what their value is, and its name in the usage. */
+const optionKinds: Record<string, {kind: OptionKind; label: string}> = {
+	querySet: {kind: 'querySet', label: 'QuerySet'},
+	subset: {kind: 'text', label: 'collection:filter|n%'},
+	follow: {kind: 'follow', label: 'down|both'},
+	subsetOnly: {kind: 'flag', label: ''},
+	seed: {kind: 'text', label: 'seed'},
+};
 
 /** `<backup:env>` as the palette writes and reads it: `<backup>:<env>`, a backup then an environment. */
 function argumentSpec(argument: GrammarArgument, command: string): ArgSpec {
@@ -32,9 +38,9 @@ function argumentSpec(argument: GrammarArgument, command: string): ArgSpec {
 
 /** `-q, --query-set <name>` as the palette offers it, or undefined for an option the palette leaves to the CLI. */
 function optionSpec(option: GrammarOption): OptionSpec | undefined {
-	const kind = optionKinds[option.attribute];
-	if (!kind || !option.takesValue) return undefined;
-	return {flags: [option.short, option.long].filter(flag => flag !== null), name: option.attribute, kind};
+	const known = optionKinds[option.attribute];
+	if (!known || option.takesValue !== (known.kind !== 'flag')) return undefined;
+	return {flags: [option.short, option.long].filter(flag => flag !== null), name: option.attribute, ...known};
 }
 
 /** A CLI command as the palette completes and checks it: its names, its arguments and the options it offers (no `run` yet). */

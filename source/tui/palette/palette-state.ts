@@ -1,5 +1,13 @@
 import {backupShortName} from '../../core/backups/index.js';
-import {type ArgKind, completeBackup, type PaletteCommand, type PaletteData, type PaletteInput, usageOf} from './commands.js';
+import {
+	type ArgKind,
+	completeBackup,
+	type OptionSpec,
+	type PaletteCommand,
+	type PaletteData,
+	type PaletteInput,
+	usageOf,
+} from './commands.js';
 
 /**
  * The `:` palette's state, without Ink: the line being typed, what Tab
@@ -178,6 +186,21 @@ function checkValue(kind: ArgKind, value: string, data: PaletteData): string | u
 	return `unknown ${kindNames[kind]} "${value}": known ${kindNames[kind]}s are ${listed(names)}`;
 }
 
+/** `a QuerySet name`, `a value (down|both)`: what an option's value is, for its error. */
+function optionValueName(option: OptionSpec): string {
+	const {kind} = option;
+	return kind === 'text' || kind === 'follow' || kind === 'flag' ? `a value (${option.label})` : `a ${kindNames[kind]} name`;
+}
+
+/** What is wrong with an option's value, or undefined (free text is the core's to check). */
+function checkOptionValue(option: OptionSpec, value: string, data: PaletteData): string | undefined {
+	if (option.kind === 'text' || option.kind === 'flag') return undefined;
+	if (option.kind === 'follow') return followChoices.includes(value) ? undefined : `${option.flags[0]} ${value}: down or both`;
+	return checkValue(option.kind, value, data);
+}
+
+const followChoices = ['down', 'both'];
+
 /** Reads a palette line with the CLI's grammar (`restore shop__2026_11_23:staging`), checking every name it can against `data`. */
 export function parseLine(text: string, commands: PaletteCommand[], data: PaletteData): ParsedLine {
 	const words = text.trim().split(/\s+/).filter(Boolean);
@@ -199,9 +222,14 @@ export function parseLine(text: string, commands: PaletteCommand[], data: Palett
 
 		const option = command.options?.find(candidate => candidate.flags.includes(word));
 		if (!option) return {ok: false, error: `unknown option "${word}" for ${command.name}; ${usage}`};
+		if (option.kind === 'flag') {
+			options[option.name] = 'true';
+			continue;
+		}
+
 		const value = words[++index];
-		if (value === undefined) return {ok: false, error: `${word} needs a ${kindNames[option.kind]} name; ${usage}`};
-		const problem = checkValue(option.kind, value, data);
+		if (value === undefined) return {ok: false, error: `${word} needs ${optionValueName(option)}; ${usage}`};
+		const problem = checkOptionValue(option, value, data);
 		if (problem) return {ok: false, error: problem};
 		options[option.name] = value;
 	}
@@ -295,11 +323,13 @@ export function completeLine(text: string, commands: PaletteCommand[], data: Pal
 	let pendingOption: (typeof command.options & {})[number] | undefined;
 	for (const word of words.slice(found.used)) {
 		if (pendingOption) pendingOption = undefined;
-		else if (word.startsWith('-')) pendingOption = command.options?.find(option => option.flags.includes(word));
+		else if (word.startsWith('-')) pendingOption = command.options?.find(option => option.flags.includes(word) && option.kind !== 'flag');
 		else positional++;
 	}
 
-	if (pendingOption) return offer(namesOf(pendingOption.kind, data), pendingOption.kind, current, '', ' ');
+	if (pendingOption?.kind === 'follow') return offer(followChoices, 'option', current, '', ' ');
+	if (pendingOption?.kind === 'text') return {text, candidates: [], error: `type ${pendingOption.label}`};
+	if (pendingOption && pendingOption.kind !== 'flag') return offer(namesOf(pendingOption.kind, data), pendingOption.kind, current, '', ' ');
 	if (current.startsWith('-'))
 		return offer(
 			(command.options ?? []).map(option => option.flags[0]!),

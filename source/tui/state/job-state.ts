@@ -2,6 +2,7 @@ import type {MonarchEvent} from '../../core/events.js';
 import {describePhase} from '../../core/phase-lines.js';
 import {formatDuration, type ProgressSnapshot} from '../../core/progress.js';
 import {describeRecovery} from '../../core/recovery-lines.js';
+import {describeEstimate} from '../../core/subset-estimate.js';
 
 /** One task's bar: the last progress event with its rate and ETA. */
 export type TaskProgress = ProgressSnapshot & {task: string; unit: string | undefined};
@@ -180,6 +181,10 @@ function applyEvent(state: JobState, event: MonarchEvent): JobState {
 		case 'scratch:dropped':
 		case 'scratch:abandoned': {
 			return addLine(state, 'warn', describeRecovery(event));
+		}
+
+		case 'subset:estimate': {
+			return describeEstimate(event.estimate).reduce((lines, text) => addLine(lines, 'info', text), state);
 		}
 
 		default: {
