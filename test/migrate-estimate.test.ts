@@ -1,9 +1,10 @@
 /**
- * `migrate`'s estimate (the rehearsal's durations scaled by the environment's
- * documents over the copy's) on a dataset where the rehearsal's copy is a
- * QuerySet's tenth of production: within a factor of 2 of the real run. Alone
- * in its file (and so run by itself), so no other test of the file loads the
- * machine during one of the two runs it compares.
+ * `migrate`'s estimate on a dataset where the rehearsal's copy is a
+ * QuerySet's tenth of production: the rehearsal's stored durations scaled by
+ * production's documents over the copy's, exactly, in the plan and in the
+ * run's log; the run records the rehearsal it relied on. How close the
+ * estimate comes to the run is a timing, measured in `npm run bench --
+ * estimate` (target: within a factor of 2), never asserted here.
  */
 import {writeFile} from 'node:fs/promises';
 import path from 'node:path';
@@ -25,7 +26,7 @@ const digestEach = migrationSource(
 \t\tlet digest = '';
 \t\tfor await (const item of this.database.collection('items').find({})) {
 \t\t\tdigest = String(item._id);
-\t\t\tfor (let round = 0; round < 400; round++) digest = createHash('sha256').update(digest).digest('hex');
+\t\t\tfor (let round = 0; round < 40; round++) digest = createHash('sha256').update(digest).digest('hex');
 \t\t}
 \t\tawait this.database.collection('digests').insertOne({_id: 'items', digest});`,
 );
@@ -38,7 +39,7 @@ export default class TenthQuerySet extends QuerySet {
 }
 `;
 
-test("the estimate from a QuerySet's tenth of production is within a factor of 2 of the run on production", async t => {
+test("the estimate from a QuerySet's tenth of production is the rehearsal's durations times 10, and the run records that rehearsal", async t => {
 	const project = await gatedProject(t, {
 		requireRehearsal: {within: '24h', querySet: true},
 		migrations: {'20261201000000_digest_each.ts': digestEach},
@@ -57,14 +58,18 @@ test("the estimate from a QuerySet's tenth of production is within a factor of 2
 	const estimate = (JSON.parse(planned.stdout) as MigratePlan).estimate!;
 	t.like(estimate, {copyDocuments: 500, targetDocuments: 5000});
 
+	const rehearsedMs = report.migrations.reduce((sum, migration) => sum + (migration.durationMs ?? 0), 0);
+	t.true(rehearsedMs > 0);
+	t.is(estimate.rehearsedMs, rehearsedMs, "the stored report's durations");
+	t.is(estimate.estimatedMs, Math.round((rehearsedMs * 5000) / 500), 'scaled by 5000 / 500');
+
 	const ran = await project.monarch(['migrate', 'production', '--yes']);
 	t.is(ran.code, 0, ran.stderr);
 	const entry = await project.db('production').collection<Loose>('monarch_migrations').findOne({});
-	const actual = entry!.durationMs as number;
-	const ratio = estimate.estimatedMs / actual;
+	t.is(entry!.state, 'Completed');
+	t.regex(`${ran.stdout}${ran.stderr}`, /Estimated ~.+ on production \(.+ on the copy's 500 documents; 5,000 there now\)/);
+	t.is(entry!.rehearsal, report.id, 'the run records the rehearsal it relied on');
 	t.log(
-		`rehearsed ${estimate.rehearsedMs} ms on 500 documents; estimated ${estimate.estimatedMs} ms; ran ${actual} ms (ratio ${ratio.toFixed(2)})`,
+		`rehearsed ${rehearsedMs} ms on 500 documents; estimated ${estimate.estimatedMs} ms; ran ${String(entry!.durationMs)} ms (not compared: see bench/estimate.ts)`,
 	);
-	t.true(ratio >= 0.5 && ratio <= 2, `estimate ${estimate.estimatedMs} ms, actual ${actual} ms`);
-	t.is(entry!.rehearsal, report.id);
 });

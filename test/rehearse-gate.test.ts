@@ -114,8 +114,18 @@ test("a QuerySet's rehearsal counts only when requireRehearsal says querySet: tr
 	const partial = report('production-1', 1, {querySet: {name: 'AccountQuerySet', answers: {accountId: 42}}});
 	const refused = gate([partial]);
 	t.like(refused, {passed: false, reason: 'none'});
-	t.regex(refused.why, /^only rehearsals on a QuerySet's part of production are stored \(the latest: production-1\)/);
+	t.regex(refused.why, /^only rehearsals on a part of production \(a QuerySet or a subset\) are stored \(the latest: production-1\)/);
 	t.like(gate([partial], {requirement: {...day, querySet: true}}), {passed: true});
+});
+
+test("a subset's rehearsal is a part too: it counts only when requireRehearsal says querySet: true", t => {
+	const slice = report('production-1', 1, {subset: {roots: ['accounts:10%'], follow: 'down', only: false, seed: 'monarch'}});
+	const refused = gate([slice]);
+	t.like(refused, {passed: false, reason: 'none'});
+	t.regex(refused.why, /^only rehearsals on a part of production \(a QuerySet or a subset\) are stored \(the latest: production-1\)/);
+	const passed = gate([slice], {requirement: {...day, querySet: true}});
+	t.like(passed, {passed: true});
+	t.regex(evidenceLines('production', passed, undefined, false)[0]!.text, /on a copy of subset accounts:10% taken at/);
 });
 
 test('the evidence: the rehearsal in green with its outcome, the estimate scaled by the documents; not rehearsed in yellow; a failure in red', t => {

@@ -49,6 +49,7 @@ const groundFloor = [
 	'phase-lines.ts',
 	'recovery-lines.ts',
 	'subset-estimate.ts',
+	'rehearsal-part.ts',
 ];
 
 /** The subsystem values the CLI imports statically (relative to source/cli), each needed before any action runs. */

@@ -1,5 +1,6 @@
 import {counted} from '../core/plural.js';
 import {formatDuration} from '../core/progress.js';
+import {partCopied} from '../core/rehearsal-part.js';
 import type {CollectionChange, RehearsalReport, RehearsedMigration} from '../core/rehearse/index.js';
 
 /** Text from the data as Markdown shows it: one line, every character Markdown or a table would read escaped (`|`, `*`, `_`, `<`, ...). */
@@ -27,7 +28,7 @@ function utc(iso: string): string {
 }
 
 function migrationsTable(report: RehearsalReport): string[] {
-	const estimated = report.querySet !== null;
+	const estimated = partCopied(report) !== undefined;
 	const lines = [
 		row(['Migration', 'Outcome', 'Duration', ...(estimated ? [`Estimate for all of ${cell(report.source.environment)}`] : [])]),
 		row(['---', '---', '--:', ...(estimated ? ['--:'] : [])]),
@@ -69,16 +70,18 @@ function collectionsTable(collections: CollectionChange[]): string[] {
 /** The estimate's paragraph: what was copied against the source, the scale, and the sum for the whole. */
 function estimateLines(report: RehearsalReport): string[] {
 	const {querySet, copied} = report;
-	if (!querySet) return [];
-	const answers = Object.entries(querySet.answers)
+	const part = partCopied(report);
+	if (!part) return [];
+	const answers = Object.entries(querySet?.answers ?? {})
 		.map(([key, value]) => `${key}=${typeof value === 'string' ? value : JSON.stringify(value)}`)
 		.join(', ');
+	const picked = querySet ? `QuerySet ${code(querySet.name)}${answers ? ` (${cell(answers)})` : ''}` : cell(part);
 	const total = report.migrations.reduce((sum, migration) => sum + (migration.estimatedMs ?? 0), 0);
 	const ran = report.migrations.filter(migration => migration.estimatedMs !== undefined).length;
 	return [
 		'### Estimate',
 		'',
-		`The copy held what QuerySet ${code(querySet.name)}${answers ? ` (${cell(answers)})` : ''} picks: ${copied.documents} of ${counted(copied.sourceDocuments, 'document')} of the same collections on ${cell(report.source.environment)}. ` +
+		`The copy held what ${picked} picks: ${copied.documents} of ${counted(copied.sourceDocuments, 'document')} of the same collections on ${cell(report.source.environment)}. ` +
 			`Each duration is scaled by ${copied.sourceDocuments} / ${copied.documents}: about ${formatDuration(total)} for ${ran === 1 ? 'the migration that ran' : `the ${ran} migrations that ran`}, on all of ${cell(report.source.environment)}. An estimate, not a measurement.`,
 		'',
 	];

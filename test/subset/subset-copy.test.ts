@@ -291,9 +291,22 @@ test('rehearse --subset rehearses on the slice, its scratch database and spill d
 	);
 	const rehearsed = await project.monarch(['rehearse', 'development', '--subset', 'accounts:{"plan":"pro"}', '--json']);
 	t.is(rehearsed.code, 0, rehearsed.stderr);
-	const report = JSON.parse(rehearsed.stdout) as {copied: {documents: number; sourceDocuments: number}};
+	const report = JSON.parse(rehearsed.stdout) as {copied: {documents: number; sourceDocuments: number}; querySet: unknown; subset: unknown};
 	t.is(report.copied.documents, 192);
 	t.is(report.copied.sourceDocuments, 419);
+	t.is(report.querySet, null);
+	t.deepEqual(
+		report.subset,
+		{roots: ['accounts:{"plan":"pro"}'], follow: 'down', only: false, seed: 'monarch'},
+		'the report says it was a slice: the gate counts it as a part',
+	);
+	const listed = await project.monarch(['list_rehearsals', 'development', '--json']);
+	t.is(listed.code, 0, listed.stderr);
+	t.deepEqual(
+		(JSON.parse(listed.stdout) as {rehearsals: Array<{report: {subset: unknown}}>}).rehearsals[0]?.report.subset,
+		report.subset,
+		'stored with it',
+	);
 	const {databases} = await project.client.db('admin').admin().listDatabases({nameOnly: true});
 	t.false(
 		databases.some(database => database.name.startsWith(project.databases.development!) && /_(rehearsal|subset)_/.test(database.name)),

@@ -2,6 +2,7 @@ import {type Command, Option} from 'commander';
 import {counted} from '../../core/plural.js';
 import {formatDuration} from '../../core/progress.js';
 import {redact} from '../../core/redact.js';
+import {partCopied} from '../../core/rehearsal-part.js';
 import type {CollectionChange, RehearsalReport} from '../../core/rehearse/index.js';
 import type {CliContext} from '../context.js';
 import {rehearsalMarkdown} from '../rehearsal-markdown.js';
@@ -100,8 +101,14 @@ export function formatRehearsal(report: RehearsalReport): string {
 		);
 	}
 
+	if (report.subset) {
+		lines.push(
+			`  subset         ${report.subset.roots.join(' ')}, following ${report.subset.follow === 'both' ? 'both ways' : 'down'}: ${report.copied.documents} of ${counted(report.copied.sourceDocuments, 'document')} of the same collections`,
+		);
+	}
+
 	const stateColor = {Completed: 'green', Failed: 'red', NotRun: 'yellow'} as const;
-	const estimated = report.querySet !== null;
+	const estimated = partCopied(report) !== undefined;
 	const header = ['STATE', 'MIGRATION', 'DURATION', ...(estimated ? [`ESTIMATE FOR ALL OF ${report.source.environment}`] : [])];
 	const rows = report.migrations.map(migration => [
 		color(stateColor[migration.state], migration.state),

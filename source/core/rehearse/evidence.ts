@@ -2,7 +2,7 @@ import {counted} from '../plural.js';
 import {formatDuration} from '../progress.js';
 import type {ToneLine} from '../prompts.js';
 import {formatAge, type GateDecision} from './gate.js';
-import type {RehearsalReport} from './report.js';
+import {partCopied, type RehearsalReport} from './report.js';
 
 /** How long a run should take on the environment: the rehearsal's durations scaled by its document counts over the copy's. */
 export type RunEstimate = {
@@ -68,7 +68,8 @@ export function evidenceLines(
 
 /** `a copy taken at 2026-12-07 20:30:03 UTC`, or `a QuerySet copy (AccountQuerySet) taken at …`. */
 function copyTaken(report: RehearsalReport): string {
-	const copy = report.querySet ? `a QuerySet copy (${report.querySet.name})` : 'a copy';
+	const part = partCopied(report);
+	const copy = part ? `a copy of ${part}` : 'a copy';
 	return `${copy}${report.scrubbed ? ', scrubbed,' : ''} taken at ${utc(report.takenAt)}`;
 }
 

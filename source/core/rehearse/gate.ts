@@ -1,7 +1,7 @@
 import type {RehearsalRequirement} from '../environments.js';
 import {MonarchError} from '../errors.js';
 import {counted} from '../plural.js';
-import type {PendingMigration, RehearsalReport} from './report.js';
+import {type PendingMigration, partCopied, type RehearsalReport} from './report.js';
 
 /** Why the gate refuses: no rehearsal, the latest of this set too old or failed, one of other migrations, or a file edited since. */
 export type GateReason = 'none' | 'too-old' | 'failed' | 'other-migrations' | 'changed-file';
@@ -56,7 +56,7 @@ export function checkGate(input: GateInput): GateDecision {
 	}
 
 	const ofEnvironment = newestFirst(input.reports.filter(report => report.source.environment === environment));
-	const eligible = ofEnvironment.filter(report => report.querySet === null || requirement?.querySet !== false);
+	const eligible = ofEnvironment.filter(report => partCopied(report) === undefined || requirement?.querySet !== false);
 	const ageOf = (report: RehearsalReport) => serverNow.getTime() - Date.parse(report.takenAt);
 	const set = counted(pending.length, 'pending migration');
 
@@ -108,7 +108,7 @@ export function checkGate(input: GateInput): GateDecision {
 
 	const querySetOnly = ofEnvironment[0];
 	const why = querySetOnly
-		? `only rehearsals on a QuerySet's part of ${environment} are stored (the latest: ${querySetOnly.id}); requireRehearsal counts one of the whole database unless it says "querySet": true`
+		? `only rehearsals on a part of ${environment} (a QuerySet or a subset) are stored (the latest: ${querySetOnly.id}); requireRehearsal counts one of the whole database unless it says "querySet": true`
 		: `no rehearsal of ${environment} is stored`;
 	return refuse('none', undefined, undefined, why);
 }
@@ -143,7 +143,8 @@ export function formatAge(ms: number): string {
 
 /** `a copy` or `a QuerySet copy (AccountQuerySet)`. */
 function copyOf(report: RehearsalReport): string {
-	return report.querySet ? `a QuerySet copy (${report.querySet.name})` : 'a copy';
+	const part = partCopied(report);
+	return part ? `a copy of ${part}` : 'a copy';
 }
 
 function refuse(reason: GateReason, rehearsal: RehearsalReport | undefined, ageMs: number | undefined, why: string): GateDecision {

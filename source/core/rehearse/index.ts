@@ -12,7 +12,7 @@ export {GateRefusal} from './gate.js';
 export type {GatedMigrateOptions} from './gated-migrate.js';
 export type {MigratePlan, MigratePlanOptions, PlannedRehearsal} from './plan.js';
 export type {RehearseOptions} from './rehearse.js';
-export type {CollectionChange, PendingMigration, RehearsalReport, RehearsalVerdict, RehearsedMigration} from './report.js';
+export type {CollectionChange, PendingMigration, RehearsalReport, RehearsalVerdict, RehearsedMigration, RehearsedSubset} from './report.js';
 export type {StoredRehearsal} from './stored.js';
 
 /** `monarch rehearse`: pending migrations run on a scratch copy, diffed and dropped, its report stored (rehearse.ts, loaded on call). */

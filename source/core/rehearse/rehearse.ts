@@ -228,7 +228,9 @@ async function copyToScratch(run: ScratchRun): Promise<Copied> {
 		documents,
 		durationMs: copyMs,
 	});
-	return {querySet, copied: {collections: data.length, documents, sourceDocuments}, copyMs};
+	const slice = copied.source.subset;
+	const subset = slice ? {roots: slice.roots, follow: slice.follow, only: slice.only, seed: slice.seed} : null;
+	return {querySet, subset, copied: {collections: data.length, documents, sourceDocuments}, copyMs};
 }
 
 /**

@@ -41,6 +41,10 @@ export const rehearsalReportSchema: z.ZodType<RehearsalReport> = z.object({
 	monarchVersion: z.string().min(1),
 	ranBy: z.string().min(1),
 	querySet: z.object({name: z.string().min(1), answers: z.record(z.string(), z.unknown())}).nullable(),
+	subset: z
+		.object({roots: z.array(z.string()), follow: z.enum(['down', 'both']), only: z.boolean(), seed: z.string()})
+		.nullable()
+		.optional(),
 	copied: z.object({collections: z.number(), documents: z.number(), sourceDocuments: z.number()}),
 	copyMs: z.number(),
 	migrations: z.array(migrationSchema),

@@ -2,6 +2,9 @@ import type {Environment} from '../environments.js';
 import {firstLine} from '../errors.js';
 import type {MigrationOutcome} from '../migrations/run.js';
 import {counted} from '../plural.js';
+import {partCopied, type RehearsedSubset} from '../rehearsal-part.js';
+
+export {partCopied, type RehearsedSubset};
 
 /**
  * What `monarch rehearse <env>` reports: the source's pending migrations run
@@ -33,6 +36,8 @@ export type RehearsalReport = {
 	ranBy: string;
 	/** `-q`: the QuerySet whose part of the source was copied, with its answers. */
 	querySet: {name: string; answers: Record<string, unknown>} | null;
+	/** `--subset` (or a QuerySet's `static subset`): the slice copied, following the references. Absent in reports written before subsets. */
+	subset?: RehearsedSubset | null;
 	/** Documents copied, and (with a QuerySet) the documents of the same collections on the source, for the estimate. */
 	copied: {collections: number; documents: number; sourceDocuments: number};
 	/** The copy's duration (ms). */
@@ -94,7 +99,7 @@ export type ScratchOutcome = {
 	target: Environment;
 	scratch: Environment;
 	stamp: RehearsalStamp;
-	copy: Pick<RehearsalReport, 'querySet' | 'copied' | 'copyMs'>;
+	copy: Pick<RehearsalReport, 'querySet' | 'subset' | 'copied' | 'copyMs'>;
 	/** `migrate`'s outcomes on the scratch database. */
 	migrations: MigrationOutcome[];
 	/** What each migration logged, by key. */
@@ -107,8 +112,9 @@ export function rehearsalReport(outcome: ScratchOutcome): RehearsalReport {
 	const {source, target, scratch, stamp, copy} = outcome;
 	const {copied, querySet} = copy;
 	const {sourceDocuments, documents} = copied;
+	const partial = partCopied(copy) !== undefined;
 	const estimate = (durationMs: number | undefined) =>
-		querySet && durationMs !== undefined ? Math.round((durationMs * sourceDocuments) / Math.max(1, documents)) : undefined;
+		partial && durationMs !== undefined ? Math.round((durationMs * sourceDocuments) / Math.max(1, documents)) : undefined;
 	const migrations = outcome.migrations.map(
 		({key, state, durationMs, error}): RehearsedMigration => ({
 			key,
@@ -129,6 +135,7 @@ export function rehearsalReport(outcome: ScratchOutcome): RehearsalReport {
 		monarchVersion: stamp.monarchVersion,
 		ranBy: stamp.ranBy,
 		querySet,
+		subset: copy.subset ?? null,
 		copied,
 		copyMs: copy.copyMs,
 		migrations,
@@ -138,10 +145,11 @@ export function rehearsalReport(outcome: ScratchOutcome): RehearsalReport {
 }
 
 /** The verdict: passed, or the migration that failed with the first line of its error, in one line naming the copy. */
-function verdictOf({source, stamp, copy: {querySet}}: ScratchOutcome, migrations: RehearsedMigration[]): RehearsalVerdict {
+function verdictOf({source, stamp, copy}: ScratchOutcome, migrations: RehearsedMigration[]): RehearsalVerdict {
 	const failedMigration = migrations.find(migration => migration.state === 'Failed');
 	const failed = failedMigration ? {key: failedMigration.key, error: failedMigration.error ?? ''} : undefined;
-	const what = querySet ? `${source.name} (QuerySet ${querySet.name})` : source.name;
+	const part = partCopied(copy);
+	const what = part ? `${source.name} (${part})` : source.name;
 	const at = `${stamp.takenAt.slice(0, 19).replace('T', ' ')} UTC`;
 	const passedCount = migrations.filter(migration => migration.state === 'Completed').length;
 	const pending = migrations.length;
@@ -164,6 +172,7 @@ export function nothingPending(source: Environment, target: Environment, migrati
 		monarchVersion: stamp.monarchVersion,
 		ranBy: stamp.ranBy,
 		querySet: null,
+		subset: null,
 		copied: {collections: 0, documents: 0, sourceDocuments: 0},
 		copyMs: 0,
 		migrations: [],
