@@ -97,7 +97,7 @@ test('list_backups: complete and incomplete backups from both stores, newest fir
 	const text = await project.monarch(['list-backups']);
 	t.is(text.code, 0, text.stderr);
 	const lines = text.stdout.trimEnd().split('\n');
-	t.deepEqual(lines[0]!.trim().split(/\s{2,}/), ['NAME', 'LOCATION', 'SIZE', 'ENVIRONMENT', 'DATABASE', 'DATE', 'QUERYSET', 'STATE']);
+	t.deepEqual(lines[0]!.trim().split(/\s{2,}/), ['NAME', 'LOCATION', 'SIZE', 'ENVIRONMENT', 'DATABASE', 'DATE', 'PART', 'STATE']);
 	t.deepEqual(
 		lines[1]!
 			.trim()

@@ -283,6 +283,35 @@ test('backup --subset and a QuerySet declaring static subset take the same slice
 	t.deepEqual(await ids(project.db('staging'), 'events'), idsOf(data.events!.filter((_, index) => proIndex(index))));
 });
 
+test('a subset backup records its slice: list_backups shows it as partial with its roots, and the restore confirmation says it is a slice', async t => {
+	const project = await graphProject(t);
+	const backedUp = await project.monarch(['backup', 'development', '--subset', 'accounts:{"plan":"pro"}', '--seed', 's1', '--json']);
+	t.is(backedUp.code, 0, backedUp.stderr);
+	const {result} = JSON.parse(backedUp.stdout) as {result: {archive: string; manifest: {collections: Array<{count: number}>}}};
+	const kept = result.manifest.collections.reduce((sum, entry) => sum + entry.count, 0);
+	const total = Object.values(data).reduce((sum, documents) => sum + documents.length, 0);
+	const subset = {roots: ['accounts:{"plan":"pro"}'], follow: 'down', only: false, seed: 's1', documents: kept, totalDocuments: total};
+
+	const listed = await project.monarch(['list_backups', '--json']);
+	t.is(listed.code, 0, listed.stderr);
+	const [entry] = (JSON.parse(listed.stdout) as {backups: Array<Record<string, unknown> & {manifest: Record<string, unknown>}>}).backups;
+	t.like(entry, {archive: result.archive, partial: true, querySet: null, subset});
+	t.deepEqual(entry!.manifest.subset, subset);
+	const text = await project.monarch(['list_backups']);
+	t.regex(text.stdout, /\bsubset accounts:\{"plan":"pro"\}\s+complete/);
+
+	// Without a terminal the question is not asked: the warning and the unanswered question name the slice; staging is untouched.
+	const restored = await project.monarch(['restore', `${result.archive}:staging`]);
+	t.not(restored.code, 0);
+	const part = `subset accounts:{"plan":"pro"}, ${kept} of ${total} documents (${((100 * kept) / total).toFixed(1)}%)`;
+	t.true(
+		restored.stderr.includes(`This backup is a slice of development (${part}): restoring it replaces all of staging's data with that part`),
+		restored.stderr,
+	);
+	t.true(restored.stderr.includes(`UTC, ${part}) into staging`), restored.stderr);
+	t.deepEqual(await project.db('staging').listCollections().toArray(), []);
+});
+
 test('rehearse --subset rehearses on the slice, its scratch database and spill database dropped', async t => {
 	const project = await graphProject(t);
 	await project.writeMigration(

@@ -31,6 +31,8 @@ const complete: BackupEntry = {
 	database: 'shop',
 	createdAt: new Date('2026-11-23T10:00:00Z'),
 	querySet: manifest.querySet,
+	subset: null,
+	partial: Boolean(manifest.querySet),
 	state: 'complete',
 	manifest,
 };
@@ -44,6 +46,8 @@ const incomplete: BackupEntry = {
 	database: null,
 	createdAt: new Date('2026-11-22T10:00:00Z'),
 	querySet: null,
+	subset: null,
+	partial: false,
 	state: 'incomplete',
 	problem: 'no manifest: interrupted or still being written',
 };
@@ -67,6 +71,14 @@ test('details: where it is, what it holds and the QuerySet answers; an incomplet
 	t.is(details[0], 'backups/acme__2026_11_23.archive.gz');
 	t.regex(details[1] ?? '', /^production \(database shop\), 2026-11-23 \d\d:\d\d: 2 collections, 3 documents$/);
 	t.is(details[2], 'QuerySet AccountQuerySet (accountId=42)');
+	t.is(details[3], "partial: QuerySet AccountQuerySet; restoring it replaces the target's whole data with this part");
+	const subset = {roots: ['accounts:2%'], follow: 'both' as const, only: false, seed: 'monarch', documents: 30, totalDocuments: 400};
+	const sliced = backupDetails({...complete, querySet: null, subset, manifest: {...manifest, querySet: null, subset}});
+	t.is(
+		sliced.at(-1),
+		"partial: subset accounts:2% (both ways), 30 of 400 documents (7.5%); restoring it replaces the target's whole data with this part",
+	);
+	t.is(backupCells({...complete, querySet: null, subset})[4], 'subset accounts:2%');
 	t.deepEqual(backupDetails(incomplete), [
 		's3://bucket/shop__2026_11_22.archive.gz',
 		'incomplete: no manifest: interrupted or still being written; it cannot be restored',

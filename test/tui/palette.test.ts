@@ -34,6 +34,8 @@ const backup = (archive: string, state: BackupEntry['state'] = 'complete'): Back
 	database: 'shop',
 	createdAt: new Date('2026-11-23T10:00:00Z'),
 	querySet: null,
+	subset: null,
+	partial: false,
 	state,
 	...(state === 'incomplete' ? {problem: 'no manifest'} : {}),
 });

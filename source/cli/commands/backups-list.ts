@@ -34,7 +34,7 @@ export function registerListBackupsCommand(program: Command, context: () => CliC
 function formatBackups(result: BackupList): string {
 	const color = paint(process.stdout);
 	if (result.backups.length === 0) return 'No backups yet (take one with `monarch backup <env>`).';
-	const rows = [['NAME', 'LOCATION', 'SIZE', 'ENVIRONMENT', 'DATABASE', 'DATE', 'QUERYSET', 'STATE'].map(title => color('bold', title))];
+	const rows = [['NAME', 'LOCATION', 'SIZE', 'ENVIRONMENT', 'DATABASE', 'DATE', 'PART', 'STATE'].map(title => color('bold', title))];
 	for (const backup of result.backups) {
 		rows.push([
 			backup.archive,
@@ -43,7 +43,7 @@ function formatBackups(result: BackupList): string {
 			backup.environment ?? '-',
 			backup.database ?? '-',
 			backup.createdAt.toISOString().replace('T', ' ').slice(0, 19),
-			querySetText(backup),
+			partText(backup),
 			backup.state === 'complete'
 				? color('green', `complete${privacyText(backup)}`)
 				: color('red', `incomplete (${backup.problem ?? 'no manifest'})`),
@@ -62,7 +62,9 @@ export function privacyText(backup: BackupEntry): string {
 	return backup.manifest?.personalData ? ', personal data' : '';
 }
 
-function querySetText(backup: BackupEntry): string {
+/** The PART cell: the QuerySet and its answers, or the subset's roots; `-` for a whole backup. */
+function partText(backup: BackupEntry): string {
+	if (backup.subset) return `subset ${backup.subset.roots.join(' ')}${backup.querySet ? ` (${backup.querySet.name})` : ''}`;
 	if (!backup.querySet) return '-';
 	const answers = Object.entries(backup.querySet.answers).map(
 		([key, value]) => `${key}=${typeof value === 'string' ? value : JSON.stringify(value)}`,

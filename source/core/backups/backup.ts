@@ -14,11 +14,12 @@ import type {BackupStore, StoreLocation} from '../storage/contract.js';
 import {isNameTaken} from '../storage/name-taken.js';
 import {storeFor} from '../storage/stores.js';
 import {type SubsetInUse, type SubsetRequest, subsetFor} from '../subset/subset-for.js';
+import type {SubsetEstimate} from '../subset-estimate.js';
 import {monarchVersion} from '../version.js';
 import {writeManifest} from './catalogue.js';
 import {createDigestStream} from './digest.js';
 import {dumpDatabase} from './dump.js';
-import type {BackupManifest} from './manifest.js';
+import type {BackupManifest, BackupSubset} from './manifest.js';
 import {backupBaseName, nextBackupName} from './naming.js';
 
 export type BackupOptions = OperationOptions & {
@@ -96,6 +97,7 @@ export async function backup(options: BackupOptions): Promise<BackupResult> {
 			base,
 			querySet,
 			selection: subset?.selection,
+			subset: subset?.estimate,
 			scrub: scrub?.scrub ? {plan: scrub, config} : undefined,
 			splitCollections: config.splitCollections,
 			events: options.events,
@@ -116,6 +118,8 @@ export type WriteBackupOptions = OperationOptions & {
 	querySet?: QuerySetRun | undefined;
 	/** What is dumped when not the QuerySet's selection (a subset's). */
 	selection?: Selection | undefined;
+	/** The subset's estimate, when `selection` is a subset's: recorded in the manifest. */
+	subset?: SubsetEstimate | undefined;
 	/** Names the job in progress events; `backup <env>` by default. */
 	label?: string;
 	/** `--scrub`: the plan (with its key) and the config holding the rules. */
@@ -205,6 +209,7 @@ async function writeBackupAs(archive: string, createdAt: Date, options: WriteBac
 		collections: dumped.collections,
 		sha256: digest.sha256,
 		size: digest.size,
+		...(options.subset ? {subset: subsetRecord(options.subset)} : {}),
 		...scrubRecord(
 			options,
 			dumped.collections.map(collection => collection.name),
@@ -233,6 +238,12 @@ async function writeBackupAs(archive: string, createdAt: Date, options: WriteBac
 		manifest,
 		archiveBytes: dumped.archiveBytes,
 	};
+}
+
+/** What the manifest records of a subset: its flags and the documents kept of the source's. */
+function subsetRecord(estimate: SubsetEstimate): BackupSubset {
+	const {roots, follow, only, seed, documents, totalDocuments} = estimate;
+	return {roots, follow, only, seed, documents, totalDocuments};
 }
 
 /** What the manifest says of personal data: the scrub rules applied (fingerprint and fields, never the key), or that it holds personal data. */

@@ -6,7 +6,7 @@ import {redact} from '../redact.js';
 import type {BackupStore, StoredObject, StoreLocation} from '../storage/contract.js';
 import {readWhole} from '../storage/read-whole.js';
 import {openStores, storeFor} from '../storage/stores.js';
-import {archiveSuffix, type BackupManifest, backupManifestSchema, manifestNameFor, manifestSuffix} from './manifest.js';
+import {archiveSuffix, type BackupManifest, type BackupSubset, backupManifestSchema, manifestNameFor, manifestSuffix} from './manifest.js';
 import {archiveNameOf} from './naming.js';
 
 /** One backup as `list_backups` shows it. */
@@ -23,6 +23,10 @@ export type BackupEntry = {
 	/** From the manifest, else the archive's (or manifest's) modification time. */
 	createdAt: Date;
 	querySet: BackupManifest['querySet'];
+	/** `backup --subset`: the slice it holds (roots, follow, only, seed, documents of the source's); null for a whole backup or one without a manifest. */
+	subset: BackupSubset | null;
+	/** A part of its source (a QuerySet's or a subset's): restoring it replaces the target's whole data with that part. */
+	partial: boolean;
 	/** Only a complete backup (archive and valid manifest) is ever restored. */
 	state: 'complete' | 'incomplete';
 	/** Why an incomplete backup is incomplete. */
@@ -94,6 +98,8 @@ async function backupsIn(store: BackupStore, warnings: string[], signal?: AbortS
 				database: manifest?.database ?? null,
 				createdAt: manifest ? new Date(manifest.createdAt) : (object ?? manifestObject)!.modifiedAt,
 				querySet: manifest?.querySet ?? null,
+				subset: manifest?.subset ?? null,
+				partial: Boolean(manifest?.querySet ?? manifest?.subset),
 				state: problem ? 'incomplete' : 'complete',
 				...(problem ? {problem} : {}),
 				...(manifest ? {manifest} : {}),

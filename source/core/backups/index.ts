@@ -4,7 +4,9 @@
  * statically, every operation loads its module on call.
  */
 export type {BackupOptions, BackupResult} from './backup.js';
+export {backupPart, partWarning} from './backup-part.js';
 export type {BackupEntry, BackupList} from './catalogue.js';
+export type {BackupManifest, BackupSubset} from './manifest.js';
 export {type BackupRef, backupBaseName, parseBackupRef} from './naming.js';
 export {backupShortName} from './object-names.js';
 export type {PruneOptions, PruneResult} from './prune.js';

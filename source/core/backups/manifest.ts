@@ -41,6 +41,18 @@ export type BackupManifest = {
 	personalData?: boolean;
 	/** `backup --scrub`: the rules' fingerprint and the fields they scrub, by collection (never the key). */
 	scrub?: {fingerprint: string; collections: Array<{name: string; fields: string[]}>};
+	/** `backup --subset` (or a QuerySet's `static subset`): the slice taken, and its documents of the source's. Absent in manifests written before subsets. */
+	subset?: BackupSubset;
+};
+
+/** A subset backup's slice: its roots as given (`accounts:2%`), the direction followed, `--subset-only`, the seed, the documents kept of the source's. */
+export type BackupSubset = {
+	roots: string[];
+	follow: 'down' | 'both';
+	only: boolean;
+	seed: string;
+	documents: number;
+	totalDocuments: number;
 };
 
 export {archiveSuffix, manifestNameFor, manifestSuffix} from './object-names.js';
@@ -73,6 +85,16 @@ export const backupManifestSchema = z.object({
 	size: z.number().int().nonnegative(),
 	personalData: z.boolean().optional(),
 	scrub: z.object({fingerprint: z.string(), collections: z.array(z.object({name: z.string(), fields: z.array(z.string())}))}).optional(),
+	subset: z
+		.object({
+			roots: z.array(z.string()),
+			follow: z.enum(['down', 'both']),
+			only: z.boolean(),
+			seed: z.string(),
+			documents: z.number().int().nonnegative(),
+			totalDocuments: z.number().int().nonnegative(),
+		})
+		.optional(),
 }) satisfies z.ZodType<BackupManifest>;
 
 /** The manifest's `metadataSha256` of a collection's metadata: sha256 of the prelude's canonical Extended JSON string. */

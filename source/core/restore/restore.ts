@@ -1,4 +1,5 @@
 import type {BackupResult} from '../backups/backup.js';
+import {backupPart, partWarning} from '../backups/backup-part.js';
 import {type FoundBackup, findBackup} from '../backups/catalogue.js';
 import type {BackupManifest} from '../backups/manifest.js';
 import {createBackupCheck, verifiedBackup} from '../backups/verify.js';
@@ -63,8 +64,12 @@ export async function restore(options: RestoreOptions): Promise<RestoreResult> {
 	const target = findEnvironment(config.environments, options.environment, config.displayFile);
 	const found = await findBackup(config, options.backup, {from: options.from, signal});
 	const scrub = planScrub(config, backupOrigin(config, found.manifest), target, options.scrub, `restore ${found.archive}:${target.name}`);
+	// A partial backup (a QuerySet's or a subset's) replaces the target's whole data with a part: said with the question.
+	const slice = partWarning(found.manifest, target.name);
+	if (slice && !options.yes) options.events?.({type: 'log', level: 'warn', message: slice});
 	const {source, ...restored} = await runRestore({
 		...options,
+		confirmDetails: slice ? [...(options.confirmDetails ?? []), slice] : options.confirmDetails,
 		scrub,
 		target,
 		open: async () => backupSource(found, `restore ${target.name}`),
@@ -94,7 +99,8 @@ function backupSource(found: FoundBackup, label: string): RestoreSource & {found
 	const {store, archive, manifest} = found;
 	assertLoadable(manifest.collections, `Backup ${archive}`);
 	const counts = new Map(manifest.collections.filter(entry => entry.type !== 'view').map(entry => [entry.name, entry.count]));
-	const origin = `${manifest.environment} (database ${manifest.database}, ${manifest.createdAt.slice(0, 19).replace('T', ' ')} UTC${manifest.querySet ? `, QuerySet ${manifest.querySet.name}` : ''})`;
+	const part = backupPart(manifest);
+	const origin = `${manifest.environment} (database ${manifest.database}, ${manifest.createdAt.slice(0, 19).replace('T', ' ')} UTC${part ? `, ${part}` : ''})`;
 	return {
 		found,
 		describe: `Restore backup ${archive} of ${origin}`,

@@ -1,17 +1,17 @@
-import {type BackupEntry, type BackupResult, backupShortName} from '../../core/backups/index.js';
+import {type BackupEntry, type BackupResult, backupPart, backupShortName} from '../../core/backups/index.js';
 import {formatBytes} from '../../core/format.js';
 import {counted} from '../../core/plural.js';
 import type {CopyResult, RestoreResult} from '../../core/restore/index.js';
 import {formatDate, formatShortDate} from '../components/text.js';
 
-/** The cells of a backup's row: name, size, source environment, date, QuerySet, state. */
+/** The cells of a backup's row: name, size, source environment, date, QuerySet (or subset), state. */
 export function backupCells(entry: BackupEntry, now = new Date()): string[] {
 	return [
 		backupShortName(entry.archive),
 		entry.size === null ? '-' : formatBytes(entry.size),
 		entry.environment ?? '?',
 		formatShortDate(entry.createdAt, now),
-		entry.querySet?.name ?? '-',
+		entry.querySet?.name ?? (entry.subset ? `subset ${entry.subset.roots.join(' ')}` : '-'),
 		entry.state === 'complete' && entry.manifest?.scrub ? 'scrubbed' : entry.state,
 	];
 }
@@ -47,6 +47,8 @@ export function backupDetails(entry: BackupEntry): string[] {
 		);
 		lines.push(`QuerySet ${entry.querySet.name}${answers.length > 0 ? ` (${answers.join(', ')})` : ''}`);
 	}
+
+	if (manifest && entry.partial) lines.push(`partial: ${backupPart(manifest)}; restoring it replaces the target's whole data with this part`);
 
 	return lines;
 }
