@@ -48,7 +48,8 @@ export function backupDetails(entry: BackupEntry): string[] {
 		lines.push(`QuerySet ${entry.querySet.name}${answers.length > 0 ? ` (${answers.join(', ')})` : ''}`);
 	}
 
-	if (manifest && entry.partial) lines.push(`partial: ${backupPart(manifest)}; restoring it replaces the target's whole data with this part`);
+	if (manifest && entry.partial)
+		lines.push(`partial: ${backupPart(manifest)}; restoring it replaces the target's whole data with this part`);
 
 	return lines;
 }
