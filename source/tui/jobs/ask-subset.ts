@@ -27,7 +27,7 @@ export async function askSubset(
 		message: `${options.verb} all of ${options.from}, or a subset that follows the references?`,
 		choices: [
 			{value: 'all', label: `all of ${options.from}`},
-			{value: 'subset', label: 'a subset: a root collection, a filter or a percentage, and what references it'},
+			{value: 'subset', label: 'a subset: a root collection, a filter or a %, and what references it'},
 		],
 		default: 'all',
 	});
@@ -68,8 +68,13 @@ export async function askSubset(
 		events: () => {},
 		signal: options.signal,
 	});
-	const lines = describeEstimate(estimate);
-	for (const text of lines) options.events({type: 'log', level: 'info', message: text});
+	for (const text of describeEstimate(estimate)) options.events({type: 'log', level: 'info', message: text});
+	// The dialog must fit 24 rows: the collections copied whole go on one line instead of a row each.
+	const copiedWhole = estimate.collections.filter(entry => entry.role === 'whole').map(entry => entry.name);
+	const lines = [
+		...describeEstimate({...estimate, collections: estimate.collections.filter(entry => entry.role !== 'whole')}),
+		...(copiedWhole.length > 0 ? [`copied whole: ${copiedWhole.join(', ')}`] : []),
+	];
 	const take = await prompter.confirm({
 		key: 'take',
 		message: `${options.verb} this subset (${estimate.documents} of ${estimate.totalDocuments} documents)?`,
