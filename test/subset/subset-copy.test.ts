@@ -153,10 +153,10 @@ test('joins hold after --scrub when both sides get the same strategy', async t =
 	t.true((await target.collection('orders').countDocuments()) > 0);
 });
 
-test('large sets spill to a marked database on the target server, dropped after, with the same slice', async t => {
+test('large sets and the kept documents spill to a marked database on the target server, dropped after, with the same slice', async t => {
 	const project = await graphProject(t);
 	const copied = await project.monarch(['copy_db', 'development:staging', '--yes', '--subset', 'accounts:{"plan":"pro"}', '--json'], {
-		env: {MONARCH_SUBSET_MEMORY_KEYS: '10'},
+		env: {MONARCH_SUBSET_MEMORY_KEYS: '10', MONARCH_SUBSET_MEMORY_BYTES: '0'},
 	});
 	t.is(copied.code, 0, copied.stderr);
 	t.true((JSON.parse(copied.stdout) as {result: {subset: {spilledSets: number}}}).result.subset.spilledSets > 0);
