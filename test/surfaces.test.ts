@@ -49,7 +49,7 @@ const groundFloor = [
 	'phase-lines.ts',
 	'recovery-lines.ts',
 	'subset-estimate.ts',
-	'rehearsal-part.ts',
+	'part-words.ts',
 ];
 
 /** The subsystem values the CLI imports statically (relative to source/cli), each needed before any action runs. */

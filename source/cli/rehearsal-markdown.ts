@@ -1,6 +1,6 @@
+import {partCopied} from '../core/part-words.js';
 import {counted} from '../core/plural.js';
 import {formatDuration} from '../core/progress.js';
-import {partCopied} from '../core/rehearsal-part.js';
 import type {CollectionChange, RehearsalReport, RehearsedMigration} from '../core/rehearse/index.js';
 
 /** Text from the data as Markdown shows it: one line, every character Markdown or a table would read escaped (`|`, `*`, `_`, `<`, ...). */

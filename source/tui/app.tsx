@@ -261,7 +261,7 @@ function AppScreen({config: initialConfig, channel, version, folder, pingTimeout
 					{overlay}
 					{/* The privacy view stays mounted under the jobs it starts (its sample and scroll kept), hidden while anything is on top. */}
 					{state.privacy ? (
-						<Box display={overlay ? 'none' : 'flex'} flexDirection="column">
+						<Underneath hidden={Boolean(overlay)}>
 							<PrivacyView
 								key={state.privacy}
 								environment={state.privacy}
@@ -270,11 +270,11 @@ function AppScreen({config: initialConfig, channel, version, folder, pingTimeout
 								isActive={focus.on === 'privacy'}
 								onClose={() => dispatch({type: 'privacy', environment: undefined})}
 							/>
-						</Box>
+						</Underneath>
 					) : null}
 					{/* The rehearsal history stays mounted under the report it opens (its list and cursor kept), hidden while anything is on top. */}
 					{state.history && !state.privacy ? (
-						<Box display={overlay ? 'none' : 'flex'} flexDirection="column">
+						<Underneath hidden={Boolean(overlay)}>
 							<RehearsalHistoryView
 								key={state.history}
 								environment={state.history}
@@ -283,7 +283,7 @@ function AppScreen({config: initialConfig, channel, version, folder, pingTimeout
 								isActive={focus.on === 'history'}
 								onClose={() => dispatch({type: 'history', environment: undefined})}
 							/>
-						</Box>
+						</Underneath>
 					) : null}
 					<Box display={overlay || state.privacy || state.history ? 'none' : 'flex'} flexDirection="column">
 						{Panel ? (
@@ -339,6 +339,15 @@ type OverlayProps = {
 	overlayWidth: number;
 	panelHeight: number;
 };
+
+/** A view kept mounted (its state kept) while something is drawn on top of it: hidden, not unmounted. */
+function Underneath({hidden, children}: {hidden: boolean; children: ReactNode}) {
+	return (
+		<Box display={hidden ? 'none' : 'flex'} flexDirection="column">
+			{children}
+		</Box>
+	);
+}
 
 /** The overlay that has focus (a form, the CLI line, a message, the help, a report, a job), or nothing when focus is below them. */
 function overlayFor(

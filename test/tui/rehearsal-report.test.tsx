@@ -8,7 +8,7 @@ import {actionFor, hintsFor} from '../../source/tui/keymap.js';
 import {lineText, reportLines, verdictLines} from '../../source/tui/state/rehearsal-report-lines.js';
 import {clampOffset, scrollReducer} from '../../source/tui/state/use-scroll-state.js';
 import {failedReport, manyCollectionsReport, passedReport, querySetReport} from './fixtures/rehearsal-reports.js';
-import {keys, press, waitForFrame} from './helpers/ink.js';
+import {keys, noKey, press, waitForFrame} from './helpers/ink.js';
 
 /** The rows the app gives a panel (and so the report) on an 80x24 terminal: 24, less one kept free, less header, tab row, toast, status bar and footer. */
 const rowsAt80x24 = 24 - 1 - 5;
@@ -18,29 +18,6 @@ function open(report: typeof passedReport, onClose = () => {}) {
 	const lines = () => (view.lastFrame() ?? '').split('\n');
 	return {...view, lines};
 }
-
-const noKey = {
-	upArrow: false,
-	downArrow: false,
-	leftArrow: false,
-	rightArrow: false,
-	pageDown: false,
-	pageUp: false,
-	home: false,
-	end: false,
-	return: false,
-	escape: false,
-	ctrl: false,
-	shift: false,
-	tab: false,
-	backspace: false,
-	delete: false,
-	meta: false,
-	super: false,
-	hyper: false,
-	capsLock: false,
-	numLock: false,
-};
 
 test('a passed rehearsal: the verdict in green first, then source, copy, scratch, the migrations with their log, and the collections', t => {
 	const view = open(passedReport);

@@ -15,29 +15,7 @@ import {applyFilter, initialListState, listReducer, scrollOffset} from '../../so
 import {environmentAfter} from '../../source/tui/state/use-migrations-state.js';
 import {createTuiPrompter} from '../../source/tui/tui-prompter.js';
 import {splitTypedAhead} from '../../source/tui/typed-ahead.js';
-
-const noKey = {
-	upArrow: false,
-	downArrow: false,
-	leftArrow: false,
-	rightArrow: false,
-	pageDown: false,
-	pageUp: false,
-	home: false,
-	end: false,
-	return: false,
-	escape: false,
-	ctrl: false,
-	shift: false,
-	tab: false,
-	backspace: false,
-	delete: false,
-	meta: false,
-	super: false,
-	hyper: false,
-	capsLock: false,
-	numLock: false,
-};
+import {noKey} from './helpers/ink.js';
 
 test('the keymap turns key presses into actions, scope by scope', t => {
 	t.is(actionFor(['list'], 'j', noKey), 'down');

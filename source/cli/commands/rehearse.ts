@@ -1,8 +1,8 @@
 import {type Command, Option} from 'commander';
+import {partCopied} from '../../core/part-words.js';
 import {counted} from '../../core/plural.js';
 import {formatDuration} from '../../core/progress.js';
 import {redact} from '../../core/redact.js';
-import {partCopied} from '../../core/rehearsal-part.js';
 import type {CollectionChange, RehearsalReport} from '../../core/rehearse/index.js';
 import type {CliContext} from '../context.js';
 import {rehearsalMarkdown} from '../rehearsal-markdown.js';

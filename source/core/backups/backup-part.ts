@@ -1,3 +1,4 @@
+import {sliceWords} from '../part-words.js';
 import type {BackupManifest} from './manifest.js';
 
 /** What a backup's manifest says of the part it holds (light: the CLI and the TUI name it without loading the backups subsystem). */
@@ -11,7 +12,7 @@ type PartOf = Pick<BackupManifest, 'querySet' | 'subset'>;
 export function backupPart(manifest: PartOf): string | undefined {
 	const {querySet, subset} = manifest;
 	const sliced = subset
-		? `subset ${subset.roots.join(' ')}${subset.follow === 'both' ? ' (both ways)' : ''}${subset.only ? ' (subset only)' : ''}, ${subset.documents} of ${subset.totalDocuments} documents${subset.totalDocuments > 0 ? ` (${((100 * subset.documents) / subset.totalDocuments).toFixed(1)}%)` : ''}`
+		? `${sliceWords(subset)}${subset.only ? ' (subset only)' : ''}, ${subset.documents} of ${subset.totalDocuments} documents${subset.totalDocuments > 0 ? ` (${((100 * subset.documents) / subset.totalDocuments).toFixed(1)}%)` : ''}`
 		: undefined;
 	if (querySet) return sliced ? `QuerySet ${querySet.name}, ${sliced}` : `QuerySet ${querySet.name}`;
 	return sliced;

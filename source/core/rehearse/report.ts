@@ -1,8 +1,8 @@
 import type {Environment} from '../environments.js';
 import {firstLine} from '../errors.js';
 import type {MigrationOutcome} from '../migrations/run.js';
+import {partCopied, type RehearsedSubset} from '../part-words.js';
 import {counted} from '../plural.js';
-import {partCopied, type RehearsedSubset} from '../rehearsal-part.js';
 
 export {partCopied, type RehearsedSubset};
 

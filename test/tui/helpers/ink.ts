@@ -3,6 +3,30 @@ import {type ErrorWatch, newError, returned, type WaitOptions} from './error-scr
 
 export type {WaitOptions} from './error-screen.js';
 
+/** Ink's key flags with none set: a plain character, for calling key handlers and the keymap directly. */
+export const noKey = {
+	upArrow: false,
+	downArrow: false,
+	leftArrow: false,
+	rightArrow: false,
+	pageDown: false,
+	pageUp: false,
+	home: false,
+	end: false,
+	return: false,
+	escape: false,
+	ctrl: false,
+	shift: false,
+	tab: false,
+	backspace: false,
+	delete: false,
+	meta: false,
+	super: false,
+	hyper: false,
+	capsLock: false,
+	numLock: false,
+};
+
 /** Bytes a terminal sends for the keys the tests press. */
 export const keys = {
 	enter: '\r',
