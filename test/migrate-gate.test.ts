@@ -217,6 +217,33 @@ test('the gate refuses a file edited after its rehearsal (checksum), other migra
 	);
 });
 
+test('the gate reads stored reports newest first and stops at the one that decides: an older report it does not need is never read', async t => {
+	const project = await shop(t);
+	const passed = await rehearse(project);
+	const folder = path.join(project.dir, 'backups', 'rehearsals');
+	// An older report that cannot be read, and one whose id is not dated as its copy (it would sort out of its time).
+	const broken = 'production-20200101T000000000Z-aaaaaa.json';
+	await writeFile(path.join(folder, broken), '{"id": "production-2020');
+	const stored = JSON.parse(await readFile(path.join(folder, `${passed.id}.json`), 'utf8')) as RehearsalReport;
+	const misdated = {...stored, id: 'production-20200102T000000000Z-bbbbbb', takenAt: '2099-01-01T00:00:00.000Z'};
+	await writeFile(path.join(folder, `${misdated.id}.json`), JSON.stringify(misdated));
+
+	const decided = await project.monarch(['migrate', 'production', '--plan', '--json']);
+	t.is(decided.code, 0, decided.stderr);
+	t.like(JSON.parse(decided.stdout) as MigratePlan, {gate: {passed: true, rehearsal: {id: passed.id}}});
+	t.notRegex(decided.stderr, /2020010/, 'the reports older than the deciding one are not read');
+
+	// No stored report decides an edited set: every one is read, and the two are skipped, each named once.
+	await writeFile(path.join(project.dir, 'migrations', '20261202000000_flag_dogs.ts'), `${flagDogs}// edited\n`);
+	const undecided = await project.monarch(['migrate', 'production', '--plan', '--json']);
+	t.is(undecided.code, 3, undecided.stderr);
+	t.like(JSON.parse(undecided.stdout) as MigratePlan, {gate: {reason: 'changed-file', rehearsal: {id: passed.id}}});
+	t.deepEqual(undecided.stderr.trim().split('\n').sort(), [
+		`! backups/rehearsals/${broken}: not a rehearsal report: invalid JSON (Unterminated string in JSON at position 23); skipped`,
+		`! backups/rehearsals/${misdated.id}.json: not a rehearsal report: its id is not dated 2099-01-01T00:00:00.000Z; skipped`,
+	]);
+});
+
 test('the age is measured by the server clock: a skewed local clock neither makes an old rehearsal count nor dates a new one', async t => {
 	const project = await shop(t);
 	// A machine whose clock is 3 years behind rehearses: the report is dated by the server.

@@ -56,7 +56,7 @@ export function checkGate(input: GateInput): GateDecision {
 	}
 
 	const ofEnvironment = newestFirst(input.reports.filter(report => report.source.environment === environment));
-	const eligible = ofEnvironment.filter(report => partCopied(report) === undefined || requirement?.querySet !== false);
+	const eligible = ofEnvironment.filter(report => counts(report, requirement));
 	const ageOf = (report: RehearsalReport) => serverNow.getTime() - Date.parse(report.takenAt);
 	const set = counted(pending.length, 'pending migration');
 
@@ -111,6 +111,20 @@ export function checkGate(input: GateInput): GateDecision {
 		? `only rehearsals on a part of ${environment} (a QuerySet or a subset) are stored (the latest: ${querySetOnly.id}); requireRehearsal counts one of the whole database unless it says "querySet": true`
 		: `no rehearsal of ${environment} is stored`;
 	return refuse('none', undefined, undefined, why);
+}
+
+/** Whether a rehearsal counts under the requirement: one of the whole database, or of a part (a QuerySet, a subset) when `querySet` allows it. */
+function counts(report: RehearsalReport, requirement: RehearsalRequirement | undefined): boolean {
+	return partCopied(report) === undefined || requirement?.querySet !== false;
+}
+
+/**
+ * Whether this report decides the gate for these pending migrations: the
+ * gate looks no further than the newest report of exactly this set that
+ * counts, so reports older than it need not be read.
+ */
+export function decidesGate(report: RehearsalReport, pending: PendingMigration[], requirement: RehearsalRequirement | undefined): boolean {
+	return counts(report, requirement) && sameSet(report.pending, pending);
 }
 
 /** The gate's refusal (`not-rehearsed`) and its reason: the TUI's dialog shows a failed rehearsal red, anything else missing yellow. */

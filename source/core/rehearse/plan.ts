@@ -9,10 +9,10 @@ import {discoverMigrations} from '../migrations/discover.js';
 import {readHistory} from '../migrations/history.js';
 import type {ToneLine} from '../prompts.js';
 import {estimateRun, evidenceLines, type RunEstimate} from './evidence.js';
-import {checkGate, type GateDecision, type GateReason} from './gate.js';
+import {checkGate, decidesGate, type GateDecision, type GateReason} from './gate.js';
 import type {PendingMigration, RehearsalReport} from './report.js';
 import {serverTime} from './stamp.js';
-import {listRehearsals} from './stored.js';
+import {readRehearsalsUntil} from './stored.js';
 
 export type MigratePlanOptions = OperationOptions & {
 	config: ProjectConfig;
@@ -93,7 +93,7 @@ export async function readGate(options: MigratePlanOptions): Promise<GateReading
 		}
 
 		const required = environment.requireRehearsal !== undefined;
-		const reports = pending.length === 0 ? [] : await storedReports(options, environment, required);
+		const reports = pending.length === 0 ? [] : await storedReports(options, environment, pending, required);
 		const decision = checkGate({
 			environment: environment.name,
 			pending,
@@ -149,14 +149,21 @@ function planOf({options, environment, pending, serverNow, decision, estimate}: 
 }
 
 /**
- * The stored reports of the environment. When none is required (a protected
+ * The stored reports of the environment the gate needs: newest first, down
+ * to the one that decides it (all when none does). When none is required (a protected
  * environment's evidence) a store that cannot be read is a warning and no
  * evidence; when one is, the gate cannot decide, and that is the error.
  */
-async function storedReports(options: MigratePlanOptions, environment: Environment, required: boolean): Promise<RehearsalReport[]> {
+async function storedReports(
+	options: MigratePlanOptions,
+	environment: Environment,
+	pending: PendingMigration[],
+	required: boolean,
+): Promise<RehearsalReport[]> {
 	const events = options.events ?? ignoreEvents;
+	const decides = (report: RehearsalReport) => decidesGate(report, pending, environment.requireRehearsal);
 	try {
-		const stored = await listRehearsals(options.config, environment.name, {events, signal: options.signal});
+		const stored = await readRehearsalsUntil(options.config, environment.name, decides, {events, signal: options.signal});
 		return stored.map(entry => entry.report);
 	} catch (error) {
 		if (required || (isMonarchError(error) && error.code === 'cancelled')) throw error;

@@ -29,6 +29,12 @@ export function rehearsalId(environment: string, takenAt: Date): string {
 	return `${environment}-${compactStamp(takenAt)}-${randomBytes(3).toString('hex')}`;
 }
 
+/** Whether a report's id carries its copy's time (`takenAt`): ids then sort by name as reports by time. */
+export function idDatedAt(id: string, takenAt: string): boolean {
+	const at = new Date(takenAt);
+	return !Number.isNaN(at.getTime()) && at.toISOString() === takenAt && id.slice(0, -7).endsWith(`-${compactStamp(at)}`);
+}
+
 /** The report's own fields, made when the copy is taken: id, the server's time, the pending set, scrubbed, version and who ran it. */
 export function rehearsalStamp(environment: string, takenAt: Date, pending: MigrationFile[], scrubbed: boolean): RehearsalStamp {
 	const {user, host} = runnerIdentity();

@@ -15,6 +15,7 @@ import {readWhole} from '../storage/read-whole.js';
 import {openStores} from '../storage/stores.js';
 import type {RehearsalReport} from './report.js';
 import {rehearsalReportSchema} from './report-schema.js';
+import {idDatedAt} from './stamp.js';
 
 /** The folder of each backup location that holds rehearsal reports. */
 export const rehearsalsFolder = 'rehearsals';
@@ -95,6 +96,37 @@ export async function listRehearsals(
 	environment?: string,
 	options: OperationOptions = {},
 ): Promise<StoredRehearsal[]> {
+	const read = await readNewestFirst(config, environment, () => false, options);
+	return read.sort((a, b) => b.report.takenAt.localeCompare(a.report.takenAt) || b.id.localeCompare(a.id));
+}
+
+/**
+ * The stored rehearsals of `environment`, read newest first (by name: an id
+ * starts with the copy's time, checked against `takenAt` when read) in groups
+ * growing from 1 to {@link readGroup}, stopping after the group in which `enough` holds for a
+ * report: every report newer than that one has been read, so a decision that
+ * looks only at the newest reports (the gate's) is the one it would make on
+ * all of them, for a listing and a few reads however many are stored. Errors
+ * and skipped reports as {@link listRehearsals}.
+ */
+export async function readRehearsalsUntil(
+	config: ProjectConfig,
+	environment: string,
+	enough: (report: RehearsalReport) => boolean,
+	options: OperationOptions = {},
+): Promise<StoredRehearsal[]> {
+	return readNewestFirst(config, environment, enough, options);
+}
+
+/** The most reports read at once before `enough` is asked again. */
+const readGroup = 8;
+
+async function readNewestFirst(
+	config: ProjectConfig,
+	environment: string | undefined,
+	enough: (report: RehearsalReport) => boolean,
+	options: OperationOptions,
+): Promise<StoredRehearsal[]> {
 	const events = options.events ?? ignoreEvents;
 	if (environment !== undefined && !config.environments.some(candidate => candidate.name === environment)) {
 		const known = config.environments.map(candidate => candidate.name).join(', ');
@@ -105,10 +137,13 @@ export async function listRehearsals(
 
 	const stores = openStores(config, rehearsalsFolder);
 	const failures: unknown[] = [];
-	const found = await Promise.all(
+	const listed = await Promise.all(
 		stores.map(async store => {
 			try {
-				return await reportsIn(store, environment, events, options.signal);
+				return (await store.list(options.signal))
+					.map(object => object.name)
+					.filter(name => name.endsWith(reportSuffix) && (environment === undefined || name.startsWith(`${environment}-`)))
+					.map(name => ({store, name}));
 			} catch (error) {
 				if (isMonarchError(error) && error.code === 'cancelled') throw error;
 				failures.push(error);
@@ -119,30 +154,38 @@ export async function listRehearsals(
 	);
 	if (stores.length > 0 && failures.length === stores.length) throw failures[0];
 
-	const byId = new Map<string, StoredRehearsal>();
-	for (const entry of found.flat()) {
-		const seen = byId.get(entry.id);
-		if (seen) seen.stores.push(entry.store);
-		else byId.set(entry.id, entry);
+	// Each name once, newest first, read from the first location holding it (local before S3).
+	const holders = new Map<string, BackupStore[]>();
+	for (const {store, name} of listed.flat()) holders.set(name, [...(holders.get(name) ?? []), store]);
+	const names = [...holders.keys()].sort().reverse();
+	const read: StoredRehearsal[] = [];
+	// Groups of 1, 2, 4, then 8: the newest report usually decides alone.
+	for (let start = 0, size = 1; start < names.length; start += size, size = Math.min(size * 2, readGroup)) {
+		const group = await pMap(
+			names.slice(start, start + size),
+			async name => {
+				// A copy that cannot be trusted is skipped (one warning), and the next location's is read.
+				const holding = holders.get(name)!;
+				for (const [index, store] of holding.entries()) {
+					const entry = await readReport(store, name, events, options.signal);
+					if (!entry) continue;
+					entry.stores.push(...holding.slice(index + 1).map(other => other.location));
+					return entry;
+				}
+
+				return undefined;
+			},
+			{concurrency: readGroup},
+		);
+		const reports = group.filter(
+			(entry): entry is StoredRehearsal =>
+				entry !== undefined && (environment === undefined || entry.report.source.environment === environment),
+		);
+		read.push(...reports);
+		if (reports.some(entry => enough(entry.report))) break;
 	}
 
-	return [...byId.values()].sort((a, b) => b.report.takenAt.localeCompare(a.report.takenAt) || b.id.localeCompare(a.id));
-}
-
-async function reportsIn(
-	store: BackupStore,
-	environment: string | undefined,
-	events: EventSink,
-	signal: AbortSignal | undefined,
-): Promise<StoredRehearsal[]> {
-	const names = (await store.list(signal))
-		.map(object => object.name)
-		.filter(name => name.endsWith(reportSuffix) && (environment === undefined || name.startsWith(`${environment}-`)));
-	const read = await pMap(names, async name => readReport(store, name, events, signal), {concurrency: 8});
-	return read.filter(
-		(entry): entry is StoredRehearsal =>
-			entry !== undefined && (environment === undefined || entry.report.source.environment === environment),
-	);
+	return read;
 }
 
 /** One report, checked; undefined (and one warning line naming it) when it cannot be trusted. */
@@ -183,6 +226,7 @@ async function readReport(
 
 	const report = parsed.data;
 	if (rehearsalObjectName(report.id) !== name) return skip(`not a rehearsal report: its id is ${report.id}`);
+	if (!idDatedAt(report.id, report.takenAt)) return skip(`not a rehearsal report: its id is not dated ${report.takenAt}`);
 	return {id: report.id, store: store.location, stores: [store.location], object: where, report};
 }
 
