@@ -14,7 +14,15 @@ import type {Argument, Command, Option} from 'commander';
 export type GrammarArgument = {name: string; required: boolean; variadic: boolean};
 
 /** One option: its flags (`-q`, `--query-set`; null when it has no short one), the key commander stores it under, whether it takes a value, whether it is a `--no-` form. */
-export type GrammarOption = {short: string | null; long: string; attribute: string; takesValue: boolean; negate: boolean};
+/** One option; `repeatable` when it collects every value given (`--subset a --subset b`: its default is a list). */
+export type GrammarOption = {
+	short: string | null;
+	long: string;
+	attribute: string;
+	takesValue: boolean;
+	negate: boolean;
+	repeatable: boolean;
+};
 
 /** One command: its name (a subcommand's with its group's: `references suggest`), other names, arguments in order and options. */
 export type GrammarCommand = {name: string; aliases: string[]; arguments: GrammarArgument[]; options: GrammarOption[]};
@@ -33,6 +41,7 @@ function describeOption(option: Option): GrammarOption {
 		attribute: option.attributeName(),
 		takesValue: option.required || option.optional,
 		negate: option.negate,
+		repeatable: Array.isArray(option.defaultValue),
 	};
 }
 

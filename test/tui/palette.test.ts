@@ -61,11 +61,31 @@ const parse = (text: string, given: PaletteData = data) => parseLine(text, palet
 test('the subset flags: free text, a direction, a switch', t => {
 	const parsed = parse('copy_db production:staging --subset accounts:{"plan":"pro"} --follow both --subset-only --seed s1');
 	t.true(parsed.ok);
-	if (parsed.ok) t.deepEqual(parsed.input.options, {subset: 'accounts:{"plan":"pro"}', follow: 'both', subsetOnly: 'true', seed: 's1'});
+	if (parsed.ok) {
+		t.deepEqual(parsed.input.options, {follow: 'both', subsetOnly: 'true', seed: 's1'});
+		t.deepEqual(parsed.input.lists, {subset: ['accounts:{"plan":"pro"}']});
+	}
 	const wrong = parse('copy_db production:staging --subset accounts:2% --follow up');
 	t.false(wrong.ok);
 	if (!wrong.ok) t.is(wrong.error, '--follow up: down or both');
 	t.deepEqual(complete('copy_db production:staging --follow b'), {text: 'copy_db production:staging --follow both ', candidates: []});
+});
+
+test('--subset repeats as on the command line, every root kept in order; a quoted word keeps its spaces; another option given twice is refused', t => {
+	const parsed = parse(`backup production --subset accounts:2% --subset 'campaigns:{"state": "live"}' --seed "a seed"`);
+	t.true(parsed.ok, parsed.ok ? '' : parsed.error);
+	if (parsed.ok) {
+		t.deepEqual(parsed.input.lists, {subset: ['accounts:2%', 'campaigns:{"state": "live"}']});
+		t.deepEqual(parsed.input.options, {seed: 'a seed'});
+	}
+
+	const twice = parse('backup production --subset accounts:2% --seed s1 --seed s2');
+	t.false(twice.ok);
+	if (!twice.ok) t.regex(twice.error, /^--seed is given twice: keep one; usage: backup <env> /);
+	const open = parse(`backup production --subset 'accounts:{"plan": "pro"}`);
+	t.false(open.ok);
+	if (!open.ok) t.is(open.error, 'a quote is not closed: end the word "accounts:{"plan": "pro"}" with the quote it starts with');
+	t.like(complete("backup 'prod"), {text: "backup 'prod", error: 'a quoted word is not completed: type it'});
 });
 
 test('the command table: each command written as on the command line', t => {
@@ -74,11 +94,11 @@ test('the command table: each command written as on the command line', t => {
 		[
 			'migrate <env>',
 			'migrate_one <key> <env>',
-			'backup <env> [-q <QuerySet>] [--subset <collection:filter|n%>] [--follow <down|both>] [--subset-only] [--seed <seed>]',
+			'backup <env> [-q <QuerySet>] [--subset <collection:filter|n%>]... [--follow <down|both>] [--subset-only] [--seed <seed>]',
 			'restore <backup>:<env>',
-			'copy_db <from>:<to> [-q <QuerySet>] [--subset <collection:filter|n%>] [--follow <down|both>] [--subset-only] [--seed <seed>]',
+			'copy_db <from>:<to> [-q <QuerySet>] [--subset <collection:filter|n%>]... [--follow <down|both>] [--subset-only] [--seed <seed>]',
 			'drop_db <env>',
-			'rehearse <env> [-q <QuerySet>] [--subset <collection:filter|n%>] [--follow <down|both>] [--subset-only] [--seed <seed>]',
+			'rehearse <env> [-q <QuerySet>] [--subset <collection:filter|n%>]... [--follow <down|both>] [--subset-only] [--seed <seed>]',
 			'rollback <env>',
 			'unlock <env>',
 			'list_rehearsals [<env>]',
@@ -110,7 +130,7 @@ test('a subcommand (references suggest) is parsed and completed as its two words
 test('parse: the CLI grammar, names checked, values in order', t => {
 	const migrate = parse('migrate staging');
 	t.true(migrate.ok);
-	if (migrate.ok) t.deepEqual([migrate.command.name, migrate.input], ['migrate', {values: ['staging'], options: {}}]);
+	if (migrate.ok) t.deepEqual([migrate.command.name, migrate.input], ['migrate', {values: ['staging'], options: {}, lists: {}}]);
 	const restore = parse('  restore shop__2026_11_23:staging ');
 	if (!restore.ok) return t.fail(restore.error);
 	t.deepEqual([restore.command.name, restore.input.values], ['restore', ['shop__2026_11_23', 'staging']]);
@@ -119,7 +139,7 @@ test('parse: the CLI grammar, names checked, values in order', t => {
 	if (!copy.ok) return t.fail(copy.error);
 	t.deepEqual(
 		[copy.command.name, copy.input],
-		['copy_db', {values: ['production', 'development'], options: {querySet: 'AccountQuerySet'}}],
+		['copy_db', {values: ['production', 'development'], options: {querySet: 'AccountQuerySet'}, lists: {}}],
 	);
 	const one = parse('migrate_one 20260102000000_cats development');
 	if (!one.ok) return t.fail(one.error);
@@ -168,7 +188,7 @@ test('parse errors: one line naming what is wrong and what is known', t => {
 	);
 	t.is(error('copy_db production:prod'), 'unknown environment "prod": known environments are development, staging, production');
 	const backupUsage =
-		'backup <env> [-q <QuerySet>] [--subset <collection:filter|n%>] [--follow <down|both>] [--subset-only] [--seed <seed>]';
+		'backup <env> [-q <QuerySet>] [--subset <collection:filter|n%>]... [--follow <down|both>] [--subset-only] [--seed <seed>]';
 	t.is(error('backup production -x'), `unknown option "-x" for backup; usage: ${backupUsage}`);
 	t.is(error('backup production -q'), `-q needs a QuerySet name; usage: ${backupUsage}`);
 	t.is(

@@ -29,8 +29,12 @@ export type ArgSpec = {label: string; kinds: [ArgKind] | [ArgKind, ArgKind]; opt
  */
 export type OptionKind = ArgKind | 'text' | 'follow' | 'flag';
 
-/** An option (`-q AccountQuerySet`, `--subset accounts:2%`, `--subset-only`); `label` names its value in the usage. */
-export type OptionSpec = {flags: string[]; name: string; kind: OptionKind; label: string};
+/**
+ * An option (`-q AccountQuerySet`, `--subset accounts:2%`, `--subset-only`);
+ * `label` names its value in the usage; a `repeatable` one takes every value
+ * given (`--subset a:1% --subset b:{}`), any other one at most one.
+ */
+export type OptionSpec = {flags: string[]; name: string; kind: OptionKind; label: string; repeatable?: boolean};
 
 /** What the palette knows of the project while it is open; a list not read yet (or unreadable) is undefined and is then neither completed nor checked. */
 export type PaletteData = {
@@ -44,8 +48,12 @@ export type PaletteData = {
 	unreadable?: Partial<Record<ArgKind, string>> | undefined;
 };
 
-/** A command as typed, checked: its positional values in order (a colon pair gives two) and its options by name. */
-export type PaletteInput = {values: string[]; options: Record<string, string | undefined>};
+/**
+ * A command as typed, checked: its positional values in order (a colon pair
+ * gives two), its options by name, and a repeatable option's values in the
+ * order given under `lists` (not in `options`).
+ */
+export type PaletteInput = {values: string[]; options: Record<string, string | undefined>; lists: Record<string, string[]>};
 
 /**
  * One command of the `:` palette, written as on the command line. `run`
@@ -85,8 +93,7 @@ type Run = PaletteCommand['run'];
 const runs: Record<string, Run> = {
 	migrate: (tui, {values}, data) => migratePending(tui, environmentNamed(data, values[0])),
 	migrate_one: (tui, {values}, data) => runOneMigration(tui, environmentNamed(data, values[1]), values[0]!),
-	backup: (tui, {values, options}) =>
-		newBackup(tui, {environment: values[0], querySet: options.querySet ?? null, subset: subsetOf(options)}),
+	backup: (tui, input) => newBackup(tui, {environment: input.values[0], querySet: input.options.querySet ?? null, subset: subsetOf(input)}),
 	restore(tui, {values}, data) {
 		const entry = completeBackup(data, values[0]!);
 		if (entry)
@@ -98,11 +105,11 @@ const runs: Record<string, Run> = {
 				environment: values[1],
 			});
 	},
-	copy_db: (tui, {values, options}) =>
-		copyInto(tui, {from: values[0], to: values[1], querySet: options.querySet, subset: subsetOf(options)}),
+	copy_db: (tui, input) =>
+		copyInto(tui, {from: input.values[0], to: input.values[1], querySet: input.options.querySet, subset: subsetOf(input)}),
 	drop_db: (tui, {values}, data) => dropJob(tui, environmentNamed(data, values[0])),
-	rehearse: (tui, {values, options}) =>
-		rehearseJob(tui, values[0]!, undefined, {querySet: options.querySet ?? null, subset: subsetOf(options)}),
+	rehearse: (tui, input) =>
+		rehearseJob(tui, input.values[0]!, undefined, {querySet: input.options.querySet ?? null, subset: subsetOf(input)}),
 	rollback: (tui, {values}) => rollbackJob(tui, values[0]!),
 	unlock: (tui, {values}) => void unlockJob(tui, values[0]!),
 	// What list_rehearsals prints is the rehearsal history (`H` in the Migrations panel), of the environment shown when none is named.
@@ -123,13 +130,16 @@ export const paletteCommands: PaletteCommand[] = Object.entries(runs).map(([name
 }));
 
 /** The subset flags typed (`--subset`, `--follow`, `--subset-only`, `--seed`), or undefined without `--subset`. */
-function subsetOf(options: PaletteInput['options']): SubsetRequest | undefined {
-	if (options.subset === undefined) return undefined;
-	return {subset: [options.subset], follow: options.follow, subsetOnly: options.subsetOnly === 'true', seed: options.seed};
+function subsetOf({options, lists}: PaletteInput): SubsetRequest | undefined {
+	const subset = lists.subset ?? [];
+	if (subset.length === 0) return undefined;
+	return {subset, follow: options.follow, subsetOnly: options.subsetOnly === 'true', seed: options.seed};
 }
 
 /** `backup <env> [-q <QuerySet>]`: how a command is written. */
 export function usageOf(command: PaletteCommand): string {
-	const options = (command.options ?? []).map(option => ` [${option.flags[0]}${option.kind === 'flag' ? '' : ` <${option.label}>`}]`);
+	const options = (command.options ?? []).map(
+		option => ` [${option.flags[0]}${option.kind === 'flag' ? '' : ` <${option.label}>`}]${option.repeatable ? '...' : ''}`,
+	);
 	return `${command.name} ${command.args.map(arg => arg.label).join(' ')}${options.join('')}`;
 }

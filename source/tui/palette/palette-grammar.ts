@@ -40,7 +40,12 @@ function argumentSpec(argument: GrammarArgument, command: string): ArgSpec {
 function optionSpec(option: GrammarOption): OptionSpec | undefined {
 	const known = optionKinds[option.attribute];
 	if (!known || option.takesValue !== (known.kind !== 'flag')) return undefined;
-	return {flags: [option.short, option.long].filter(flag => flag !== null), name: option.attribute, ...known};
+	return {
+		flags: [option.short, option.long].filter(flag => flag !== null),
+		name: option.attribute,
+		...known,
+		...(option.repeatable ? {repeatable: true} : {}),
+	};
 }
 
 /** A CLI command as the palette completes and checks it: its names, its arguments and the options it offers (no `run` yet). */

@@ -8,6 +8,7 @@ import {
 	type PaletteInput,
 	usageOf,
 } from './commands.js';
+import {paletteWords} from './palette-words.js';
 
 /**
  * The `:` palette's state, without Ink: the line being typed, what Tab
@@ -203,36 +204,18 @@ const followChoices = ['down', 'both'];
 
 /** Reads a palette line with the CLI's grammar (`restore shop__2026_11_23:staging`), checking every name it can against `data`. */
 export function parseLine(text: string, commands: PaletteCommand[], data: PaletteData): ParsedLine {
-	const words = text.trim().split(/\s+/).filter(Boolean);
+	const {words, open} = paletteWords(text);
 	const known = commands.map(command => command.name);
 	if (words.length === 0) return {ok: false, error: `type a command: ${known.join(', ')}`};
+	if (open) return {ok: false, error: `a quote is not closed: end the word "${words.at(-1)}" with the quote it starts with`};
 	const found = commandOf(commands, words);
 	if (!found) return {ok: false, error: unknownCommand(commands, words)};
 	const {command} = found;
 	const usage = `usage: ${usageOf(command)}`;
 
-	const positional: string[] = [];
-	const options: Record<string, string | undefined> = {};
-	for (let index = found.used; index < words.length; index++) {
-		const word = words[index]!;
-		if (!word.startsWith('-')) {
-			positional.push(word);
-			continue;
-		}
-
-		const option = command.options?.find(candidate => candidate.flags.includes(word));
-		if (!option) return {ok: false, error: `unknown option "${word}" for ${command.name}; ${usage}`};
-		if (option.kind === 'flag') {
-			options[option.name] = 'true';
-			continue;
-		}
-
-		const value = words[++index];
-		if (value === undefined) return {ok: false, error: `${word} needs ${optionValueName(option)}; ${usage}`};
-		const problem = checkOptionValue(option, value, data);
-		if (problem) return {ok: false, error: problem};
-		options[option.name] = value;
-	}
+	const read = readWords(command, words.slice(found.used), data, usage);
+	if ('error' in read) return {ok: false, error: read.error};
+	const {positional, options, lists} = read;
 
 	const required = command.args.filter(spec => !spec.optional).length;
 	if (positional.length < required || positional.length > command.args.length) return {ok: false, error: usage};
@@ -248,7 +231,43 @@ export function parseLine(text: string, commands: PaletteCommand[], data: Palett
 		}
 	}
 
-	return {ok: true, command, input: {values, options}};
+	return {ok: true, command, input: {values, options, lists}};
+}
+
+/** The words after a command's name: its positional words as typed, and its options checked (a repeatable one's values listed in order). */
+function readWords(
+	command: PaletteCommand,
+	words: string[],
+	data: PaletteData,
+	usage: string,
+): {positional: string[]; options: PaletteInput['options']; lists: PaletteInput['lists']} | {error: string} {
+	const positional: string[] = [];
+	const options: PaletteInput['options'] = {};
+	const lists: PaletteInput['lists'] = {};
+	for (let index = 0; index < words.length; index++) {
+		const word = words[index]!;
+		if (!word.startsWith('-')) {
+			positional.push(word);
+			continue;
+		}
+
+		const option = command.options?.find(candidate => candidate.flags.includes(word));
+		if (!option) return {error: `unknown option "${word}" for ${command.name}; ${usage}`};
+		if (!option.repeatable && option.name in options) return {error: `${word} is given twice: keep one; ${usage}`};
+		if (option.kind === 'flag') {
+			options[option.name] = 'true';
+			continue;
+		}
+
+		const value = words[++index];
+		if (value === undefined) return {error: `${word} needs ${optionValueName(option)}; ${usage}`};
+		const problem = checkOptionValue(option, value, data);
+		if (problem) return {error: problem};
+		if (option.repeatable) lists[option.name] = [...(lists[option.name] ?? []), value];
+		else options[option.name] = value;
+	}
+
+	return {positional, options, lists};
 }
 
 /** `a:b` at its last colon, both sides non-empty. */
@@ -276,7 +295,8 @@ function commonPrefix(names: string[]): string {
  * and returned as candidates; none is an error naming what is known.
  */
 export function completeLine(text: string, commands: PaletteCommand[], data: PaletteData): Completion {
-	const words = text.trimStart().split(/\s+/).filter(Boolean);
+	const {words, open} = paletteWords(text);
+	if (open || /(^|\s)['"][^\s]*$/.test(text)) return {text, candidates: [], error: 'a quoted word is not completed: type it'};
 	const current = text === '' || /\s$/.test(text) ? '' : (words.pop() ?? '');
 	const head = text.slice(0, text.length - current.length);
 	const offer = (
