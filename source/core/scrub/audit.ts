@@ -13,8 +13,8 @@ import {type CollectionClass, classifyPath, withMonarchCollections} from './clas
 import {findPersonal, type PersonalKind, type PersonalSpan} from './detect.js';
 import {DigestSet} from './digest-set.js';
 import {PathTree, readBsonString} from './paths.js';
-import {StringScan} from './string-scan.js';
 import type {Strategy} from './rule.js';
+import {StringScan} from './string-scan.js';
 import {ValueFilter} from './value-filter.js';
 
 export type ScrubAuditOptions = OperationOptions & {

@@ -82,7 +82,8 @@ export class StringScan {
 				if (code >= 48 && code <= 57) {
 					digits++;
 					if (previous === dot && beforePrevious >= 48 && beforePrevious <= 57) digitDotDigit = true;
-					if (previous >= 48 && previous <= 57 && beforePrevious >= 65 && beforePrevious <= 90 && third >= 65 && third <= 90) ibanStart = true;
+					if (previous >= 48 && previous <= 57 && beforePrevious >= 65 && beforePrevious <= 90 && third >= 65 && third <= 90)
+						ibanStart = true;
 				} else if (code >= 65 && code <= 90) {
 					upper = true;
 					if (code === 74 && previous === 121 && beforePrevious === 101) jwt = true;
