@@ -273,3 +273,29 @@ test("the issue's leak case: a faithful copy audits as leaking, path by path; af
 	t.is(audited.code, 0, audited.stdout);
 	t.regex(audited.stdout, /^No leak: /m);
 });
+
+test('planted leaks in the shapes the byte scan treats apart are found: capitals, NFD accents, an email deep in a long text, a phone stored as a number', async t => {
+	const {project} = await scrubProject(t);
+	const copied = await project.monarch(['copy_db', 'production:development', '--scrub', '--yes'], {env: key});
+	t.is(copied.code, 0, copied.stderr);
+	// products is kept whole: each field holds one of production's personal values in another form.
+	await project
+		.db('development')
+		.collection<Loose>('products')
+		.insertOne({
+			_id: 3,
+			shouted: 'CUSTOMER NUMBER17',
+			decomposed: '42 Rue Re\u0301elle',
+			long: `${'lorem ipsum dolor sit amet '.repeat(60)}write to customer9@shop.example today`,
+			dialled: 33_612_340_042,
+		});
+	const json = await project.monarch(['scrub_audit', 'production:development', '--json']);
+	t.is(json.code, 1, json.stderr);
+	const result = JSON.parse(json.stdout) as {findings: Array<{path: string; finding: string; kind: string; count: number}>};
+	const byPath = new Map(result.findings.map(finding => [finding.path, finding]));
+	t.like(byPath.get('shouted'), {finding: 'source-value', kind: 'value', count: 1});
+	t.like(byPath.get('decomposed'), {finding: 'source-value', kind: 'value', count: 1});
+	t.like(byPath.get('long'), {finding: 'source-value', kind: 'email', count: 1});
+	t.like(byPath.get('dialled'), {finding: 'source-value', kind: 'value', count: 1});
+	t.is(result.findings.length, 4, JSON.stringify(result.findings));
+});

@@ -40,15 +40,38 @@ export const minimumValueLength = 4;
  * (measured 3.7 µs and 0.7 µs a value); a secret prefix is a sound MAC here,
  * since the digest is truncated and never leaves the process (length
  * extension needs the whole digest).
+ *
+ * Called with a string; or, with no string made, `room` takes a normalised
+ * value's UTF-8 bytes (at most `room.length` of them) and `digestRoom(length)`
+ * digests its first `length`: the same digest as the string's.
  */
-export type Digester = (normalised: string) => [high: number, low: number];
+export type Digester = ((normalised: string) => [high: number, low: number]) & {
+	readonly room: Buffer;
+	digestRoom(length: number): [high: number, low: number];
+};
+
+/** The longest normalised value, in UTF-8 bytes, a {@link Digester}'s `room` holds. */
+const roomBytes = 1024;
 
 export function createDigester(key: string = randomBytes(32).toString('hex')): Digester {
 	const prefix = `${key}\u0000`;
-	return normalised => {
-		const hex = hash('sha256', prefix + normalised, 'hex');
-		return [Number.parseInt(hex.slice(0, 8), 16), Number.parseInt(hex.slice(8, 16), 16)];
-	};
+	const input = Buffer.alloc(Buffer.byteLength(prefix) + roomBytes);
+	const prefixBytes = input.write(prefix);
+	const room = input.subarray(prefixBytes);
+	// The input's views, one per length, made once: a view per value costs more than the digest (measured).
+	const views: Buffer[] = [];
+	// The digest as latin1 (`binary`: a character a byte): about half the cost of a Buffer or hex (measured 0.44, 0.9 and 0.6 µs a value).
+	const halves = (digest: string): [number, number] => [
+		((digest.charCodeAt(0) << 24) | (digest.charCodeAt(1) << 16) | (digest.charCodeAt(2) << 8) | digest.charCodeAt(3)) >>> 0,
+		((digest.charCodeAt(4) << 24) | (digest.charCodeAt(5) << 16) | (digest.charCodeAt(6) << 8) | digest.charCodeAt(7)) >>> 0,
+	];
+	return Object.assign((normalised: string) => halves(hash('sha256', prefix + normalised, 'binary')), {
+		room,
+		digestRoom(length: number) {
+			views[length] ??= input.subarray(0, prefixBytes + length);
+			return halves(hash('sha256', views[length], 'binary'));
+		},
+	});
 }
 
 /**

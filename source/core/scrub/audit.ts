@@ -14,6 +14,7 @@ import {findPersonal, type PersonalKind, type PersonalSpan} from './detect.js';
 import {DigestSet} from './digest-set.js';
 import {PathTree, readBsonString} from './paths.js';
 import type {Strategy} from './rule.js';
+import {StringScan} from './string-scan.js';
 import {ValueFilter} from './value-filter.js';
 
 export type ScrubAuditOptions = OperationOptions & {
@@ -92,6 +93,7 @@ const int64Type = 18;
 /** Numbers of at least this many digits are compared (phone, card and account numbers stored as numbers); smaller ones are counts and prices. */
 const minimumNumber = 1_000_000;
 const examplesPerFinding = 3;
+const noSpans: readonly PersonalSpan[] = [];
 
 /**
  * Proves a target holds none of a source's personal values, independently of
@@ -290,31 +292,48 @@ type SourceBatches = (
 
 async function readSource(eachSourceBatch: SourceBatches, side: Side): Promise<ScrubAuditResult['read']> {
 	let values = 0;
-	const add = (text: string) => {
+	/** Digests a value given as a string; true when it was long enough to count. */
+	const add = (text: string): boolean => {
 		const normalised = normaliseValue(text);
-		if (normalised.length < minimumValueLength) return;
+		if (normalised.length < minimumValueLength) return false;
 		values++;
 		side.filter.add(normalised);
 		const [high, low] = side.digest(normalised);
 		side.digests.add(high, low);
+		return true;
 	};
 
-	const addSpans = (text: string) => {
-		for (const span of findPersonal(text)) add(text.slice(span.start, span.end));
+	const scan = new StringScan(side.filter.basis);
+	/** Digests the value `scan` just read (a personal path's string), as `add` would; true when it counted. */
+	const addScanned = (raw: Buffer, offset: number, length: number): boolean => {
+		if (!scan.written) return add(readBsonString(raw, offset, length));
+		if (scan.length < minimumValueLength) return false;
+		values++;
+		side.filter.addHash(scan.hash);
+		const [high, low] = side.digest.digestRoom(scan.length);
+		side.digests.add(high, low);
+		return true;
 	};
 
 	const trees = new Map<string, PathTree<SourcePolicy>>();
 	let raw: Buffer;
 	const visit = (_path: string, policy: SourcePolicy, type: number, offset: number, length: number): void => {
 		if (type === stringType) {
+			// Most strings are settled here: a personal path's value digested from its bytes, and no detector could find anything.
+			scan.scan(raw, offset + 4, offset + length - 1, policy === 'personal', side.digest.room);
+			const counted = policy === 'personal' && addScanned(raw, offset, length);
+			if (!scan.mayDetect) return;
 			const text = readBsonString(raw, offset, length);
-			if (policy === 'personal') add(text);
-			addSpans(text);
+			for (const span of findPersonal(text, scan.shape)) {
+				// A hit that is the whole value was digested just now (the same normalised value): counted, not digested again.
+				if (counted && span.start === 0 && span.end === text.length) values++;
+				else add(text.slice(span.start, span.end));
+			}
 		} else if (type === int32Type || type === int64Type || type === doubleType) {
 			const text = numberText(raw, type, offset);
 			if (text === undefined) return;
 			if (policy === 'personal') add(text);
-			else addSpans(text);
+			else for (const span of findPersonal(text)) add(text.slice(span.start, span.end));
 		}
 	};
 
@@ -344,6 +363,7 @@ async function scanTarget(db: Db, side: Side): Promise<{scanned: ScrubAuditResul
 	};
 
 	const trees = new Map<string, PathTree<TargetPolicy>>();
+	const scan = new StringScan(side.filter.basis);
 	const counted = await eachBatch(db, side, (info, batch) => {
 		const classification = side.classes.get(info.name);
 		const tree = treeOf(trees, info.name, path => targetPolicy(classification, path));
@@ -385,8 +405,9 @@ async function scanTarget(db: Db, side: Side): Promise<{scanned: ScrubAuditResul
 			}
 
 			for (const span of spans) {
-				const value = text.slice(span.start, span.end);
-				if (holds(value)) record(path, policy, 'source-value', span.kind, value);
+				// A hit that is the whole value is not held: `holds(text)` just said so.
+				const value = span.start === 0 && span.end === text.length ? text : text.slice(span.start, span.end);
+				if (value !== text && holds(value)) record(path, policy, 'source-value', span.kind, value);
 				else if (policy.suspect) record(path, policy, 'detected', span.kind, value);
 			}
 		};
@@ -394,8 +415,11 @@ async function scanTarget(db: Db, side: Side): Promise<{scanned: ScrubAuditResul
 		const visit = (path: string, policy: TargetPolicy, type: number, offset: number, length: number): void => {
 			if (type === stringType) {
 				strings++;
+				scan.scan(document, offset + 4, offset + length - 1, true);
+				// Nearly every string of a clean copy: no detector could find anything, and the filter says it is no source value.
+				if (!scan.mayDetect && scan.ascii && (scan.length < minimumValueLength || !side.filter.mayHoldHash(scan.hash))) return;
 				const text = readBsonString(document, offset, length);
-				check(path, policy, text, findPersonal(text));
+				check(path, policy, text, scan.mayDetect ? findPersonal(text, scan.shape) : noSpans);
 			} else if (type === int32Type || type === int64Type || type === doubleType) {
 				const text = numberText(document, type, offset);
 				if (text === undefined) return;

@@ -29,27 +29,42 @@ export class ValueFilter {
 		return this.words.byteLength;
 	}
 
+	/**
+	 * Where a value's hash starts: fold each of its UTF-16 code units in with
+	 * {@link filterStep}, then hand the result to `addHash` or `mayHoldHash`
+	 * (what `add` and `mayHold` do with a string; a value read as ASCII bytes
+	 * hashes the same, byte by byte, with no string made).
+	 */
+	get basis(): number {
+		return (0x81_1c_9d_c5 ^ this.seed) >>> 0;
+	}
+
 	add(value: string): void {
-		const first = this.hash(value);
-		const second = mix(first);
+		this.addHash(this.hash(value));
+	}
+
+	/** Adds the value whose hash (from `basis` and `filterStep`) is `hash`. */
+	addHash(hash: number): void {
+		const first = hash >>> 0;
 		this.set(first & this.mask);
-		this.set(second & this.mask);
+		this.set(mix(first) & this.mask);
 	}
 
 	/** False when `value` was never added; true when it was, or (rarely) when another value set the same bits. */
 	mayHold(value: string): boolean {
-		const first = this.hash(value);
+		return this.mayHoldHash(this.hash(value));
+	}
+
+	/** `mayHold` for the value whose hash (from `basis` and `filterStep`) is `hash`. */
+	mayHoldHash(hash: number): boolean {
+		const first = hash >>> 0;
 		return this.get(first & this.mask) && this.get(mix(first) & this.mask);
 	}
 
 	private hash(value: string): number {
-		let hash = (0x81_1c_9d_c5 ^ this.seed) >>> 0;
-		for (let index = 0; index < value.length; index++) {
-			hash ^= value.charCodeAt(index);
-			hash = Math.imul(hash, 0x01_00_01_93);
-		}
-
-		return hash >>> 0;
+		let hash = this.basis;
+		for (let index = 0; index < value.length; index++) hash = filterStep(hash, value.charCodeAt(index));
+		return hash;
 	}
 
 	private set(bit: number): void {
@@ -59,6 +74,11 @@ export class ValueFilter {
 	private get(bit: number): boolean {
 		return (this.words[bit >>> 5]! & (1 << (bit & 31))) !== 0;
 	}
+}
+
+/** Folds one UTF-16 code unit (or ASCII byte) into a {@link ValueFilter} hash: a step of FNV-1a. */
+export function filterStep(hash: number, code: number): number {
+	return Math.imul(hash ^ code, 0x01_00_01_93);
 }
 
 /** murmur3's finaliser: a second, independent-looking position from the first hash. */
