@@ -9,7 +9,7 @@
  * the whole copy's time, with a peak RSS within the whole copy's.
  *
  * Beside them, the floor, measured in the same run by this process with raw
- * cursors (batches of 5000, as the closure reads): the scans any subset of
+ * cursors (batches of 1000, as the closure reads): the scans any subset of
  * this dataset needs, `users` and then the three that reference it at once
  * (the closure's order: their rules need the users kept), first with a
  * filter that matches nothing (the server's scan alone, nothing returned),
@@ -56,14 +56,14 @@ async function monarch(dir: string, args: string[], env: NodeJS.ProcessEnv = {})
 /** Referenced, and referencing it: the collections a subset of `users` must scan, in the closure's waves. */
 const waves = [['users'], ['orders', 'events', 'sessions']];
 
-/** Scans `waves` (each wave's collections at once, raw, batches of 5000) with `filter`; the time, and the documents returned. */
+/** Scans `waves` (each wave's collections at once, raw, batches of 1000) with `filter`; the time, and the documents returned. */
 async function scanFloor(db: Db, filter: Document): Promise<Measured & {documents: number}> {
 	const started = performance.now();
 	let documents = 0;
 	for (const wave of waves) {
 		await Promise.all(
 			wave.map(async name => {
-				const cursor = db.collection(name).find(filter, {raw: true, batchSize: 5000});
+				const cursor = db.collection(name).find(filter, {raw: true, batchSize: 1000});
 				while (await cursor.hasNext()) documents += cursor.readBufferedDocuments().length;
 				await cursor.close();
 			}),
