@@ -74,8 +74,6 @@ type ClosureOptions = {
 	 * what it keeps from there instead of scanning the source again.
 	 */
 	keepDocuments?: ((collection: string, documents: Buffer[]) => Promise<void>) | undefined;
-	/** Collections scanned at once (each its cursor); {@link dumpConcurrency} by default. */
-	concurrency?: number | undefined;
 };
 
 /**
@@ -91,7 +89,7 @@ type ClosureOptions = {
  *
  * Documents are read raw and never decoded: `_id` and the paths references
  * name are read from their bytes (raw-keys.ts). The scans due in a round run
- * at once (up to `concurrency` cursors), in waves: a collection waits for
+ * at once (up to {@link dumpConcurrency} cursors), in waves: a collection waits for
  * its parents due in the same round, whose scans may keep what its rules
  * look for; parents due in a cycle are scanned together, and the next round
  * scans again what kept more meanwhile.
@@ -281,7 +279,7 @@ class ClosureRun {
 			// Every slice due waits for another: a cycle, scanned together.
 			const wave = ready.length > 0 ? ready : due;
 			for (const slice of wave) scanned.add(slice);
-			await runSettled(wave, this.#options.concurrency ?? dumpConcurrency, async slice => {
+			await runSettled(wave, dumpConcurrency, async slice => {
 				if (await this.#scan(slice)) keptAny = true;
 			});
 		}
