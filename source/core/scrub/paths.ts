@@ -52,8 +52,16 @@ export type TreeVisitor<T> = (path: string, decided: T, type: number, offset: nu
 export class PathTree<T> {
 	private readonly root: PathNode<T>;
 
-	constructor(private readonly decide: (path: string) => T) {
-		this.root = new PathNode('');
+	/**
+	 * `decide` is asked once a path, with the path (`a[].b`) and its field
+	 * names without the arrays (`['a', 'b']`). Without `options`, only leaves
+	 * are decided and every document and array is walked into.
+	 */
+	constructor(
+		private readonly decide: (path: string, steps: readonly string[]) => T,
+		private readonly options?: PathTreeOptions<T>,
+	) {
+		this.root = new PathNode('', []);
 	}
 
 	/**
@@ -79,29 +87,51 @@ export class PathTree<T> {
 			const offset = nameEnd + 1;
 			const length = valueLength(raw, type, offset, end);
 			const node = elements ? parent.elementsNode() : parent.child(raw, nameStart, nameEnd - nameStart, ordinal);
-			if (type === embeddedDocument) this.walkDocument(raw, offset, length, node, false, visit);
-			else if (type === array) this.walkDocument(raw, offset, length, node, true, visit);
-			else visit(node.path, node.decision(this.decide), type, offset, length);
+			if (type === embeddedDocument || type === array) {
+				if (this.entered(node, type, offset, length, visit)) this.walkDocument(raw, offset, length, node, type === array, visit);
+			} else {
+				visit(node.path, node.decision(this.decide), type, offset, length);
+			}
 			position = offset + length;
 			ordinal++;
 		}
 
 		if (position !== end || raw[end] !== 0) throw malformed();
 	}
+
+	/** Whether to walk into the document or array at `node`; visits a document as a value first when the options say so. */
+	private entered(node: PathNode<T>, type: number, offset: number, length: number, visit: TreeVisitor<T>): boolean {
+		const {options} = this;
+		if (!options) return true;
+		const decided = node.decision(this.decide);
+		if (type === embeddedDocument && options.documentValues?.(decided)) visit(node.path, decided, type, offset, length);
+		return options.enter?.(decided) ?? true;
+	}
 }
 
-/** One field path of a {@link PathTree}: its string, its decision (made when it first holds a leaf), the names met under it (as bytes) and its elements' node (`x[]`). */
+/** What a {@link PathTree} does at embedded documents and arrays, by what `decide` said of their path. */
+export type PathTreeOptions<T> = {
+	/** Whether to walk into the document or array (default: always); a reader of a few paths skips the rest. */
+	enter?: (decided: T) => boolean;
+	/** Whether an embedded document is also visited as a value itself (type 3), before its fields are. */
+	documentValues?: (decided: T) => boolean;
+};
+
+/** One field path of a {@link PathTree}: its string and steps, its decision (made when it is first met), the names met under it (as bytes) and its elements' node (`x[]`). */
 class PathNode<T> {
 	private readonly names: Uint8Array[] = [];
 	private readonly children: Array<PathNode<T>> = [];
 	private elements: PathNode<T> | undefined;
 	private decided: {value: T} | undefined;
 
-	constructor(readonly path: string) {}
+	constructor(
+		readonly path: string,
+		readonly steps: readonly string[],
+	) {}
 
 	/** What `decide` says of this path, asked once. */
-	decision(decide: (path: string) => T): T {
-		this.decided ??= {value: decide(this.path)};
+	decision(decide: (path: string, steps: readonly string[]) => T): T {
+		this.decided ??= {value: decide(this.path, this.steps)};
 		return this.decided.value;
 	}
 
@@ -114,7 +144,7 @@ class PathNode<T> {
 		}
 
 		const name = toUTF8(raw, nameStart, nameStart + nameLength, false);
-		const node = new PathNode<T>(this.path === '' ? name : `${this.path}.${name}`);
+		const node = new PathNode<T>(this.path === '' ? name : `${this.path}.${name}`, [...this.steps, name]);
 		names.push(raw.slice(nameStart, nameStart + nameLength));
 		this.children.push(node);
 		return node;
@@ -122,7 +152,7 @@ class PathNode<T> {
 
 	/** The node of the elements of the array at this path (`x[]`). */
 	elementsNode(): PathNode<T> {
-		this.elements ??= new PathNode<T>(`${this.path}[]`);
+		this.elements ??= new PathNode<T>(`${this.path}[]`, this.steps);
 		return this.elements;
 	}
 }

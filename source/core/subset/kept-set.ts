@@ -21,6 +21,8 @@ export class KeptSets {
 	readonly #sets: KeptSet[] = [];
 	#inMemory = 0;
 	#spilled = 0;
+	/** The spills under way, one after the other. */
+	#spilling: Promise<void> = Promise.resolve();
 
 	constructor(options: {memoryKeys: number; place: SpillPlace}) {
 		this.#memoryKeys = options.memoryKeys;
@@ -39,26 +41,40 @@ export class KeptSets {
 		return this.#spilled;
 	}
 
-	/** Called by a set that grew by `added` keys in memory: spills the largest sets until the budget holds. */
+	/** Called by a set that grew by `added` keys in memory: spills the largest sets until the budget holds (one spill at a time: the closure scans several collections at once). */
 	async grew(added: number): Promise<void> {
 		this.#inMemory += added;
+		const previous = this.#spilling;
+		const spilling = previous.then(async () => this.#spillOverBudget());
+		this.#spilling = spilling.catch(() => {});
+		await spilling;
+	}
+
+	async #spillOverBudget(): Promise<void> {
 		while (this.#inMemory > this.#memoryKeys) {
 			const largest = this.#sets.filter(set => set.inMemory).sort((a, b) => b.size - a.size)[0];
 			if (!largest) return;
-			this.#inMemory -= largest.size;
 			this.#spilled += 1;
 			const db = await this.#place.database();
-			await largest.spillTo(db.collection(`set_${this.#sets.indexOf(largest)}`));
+			const moved = await largest.spillTo(db.collection(`set_${this.#sets.indexOf(largest)}`));
+			this.#inMemory -= moved;
 		}
 	}
 }
 
-/** A set of value keys (see value-key.ts), in memory or spilled; `version` grows whenever a key is added. */
+/**
+ * A set of value keys (see value-key.ts), in memory or spilled; `version`
+ * grows whenever a key is added. Asking, adding and spilling take turns (the
+ * closure scans several collections at once): a key added while the set
+ * spills is never lost.
+ */
 export class KeptSet {
 	readonly #owner: KeptSets;
 	#memory: Set<string> | undefined = new Set();
 	#collection: import('mongodb').Collection<{_id: string}> | undefined;
 	#size = 0;
+	/** The operation under way; the next waits for it. */
+	#turn: Promise<unknown> = Promise.resolve();
 	version = 0;
 
 	constructor(owner: KeptSets) {
@@ -73,8 +89,20 @@ export class KeptSet {
 		return this.#memory !== undefined;
 	}
 
+	/** Runs `operation` once the one before it settled (in memory and idle: at once). */
+	async #inTurn<T>(operation: () => Promise<T>): Promise<T> {
+		const previous = this.#turn;
+		const result = previous.then(operation);
+		this.#turn = result.catch(() => {});
+		return result;
+	}
+
 	/** Whether each key is in the set (one query per {@link keyBatch} keys once spilled). */
 	async has(keys: readonly string[]): Promise<boolean[]> {
+		return this.#inTurn(async () => this.#has(keys));
+	}
+
+	async #has(keys: readonly string[]): Promise<boolean[]> {
 		if (this.#memory) {
 			const memory = this.#memory;
 			return keys.map(key => memory.has(key));
@@ -93,18 +121,22 @@ export class KeptSet {
 	/** Adds keys; resolves with those that were not in the set before (each once). */
 	async add(keys: readonly string[]): Promise<string[]> {
 		if (keys.length === 0) return [];
-		const known = await this.has(keys);
-		const fresh = [...new Set(keys.filter((_, index) => !known[index]))];
-		if (fresh.length === 0) return fresh;
-		this.#size += fresh.length;
-		this.version += 1;
-		if (this.#memory) {
-			for (const key of fresh) this.#memory.add(key);
-			await this.#owner.grew(fresh.length);
-		} else {
-			await insertKeys(this.#collection!, fresh);
-		}
+		const {fresh, inMemory} = await this.#inTurn(async () => {
+			const known = await this.#has(keys);
+			const fresh = [...new Set(keys.filter((_, index) => !known[index]))];
+			if (fresh.length === 0) return {fresh, inMemory: false};
+			this.#size += fresh.length;
+			this.version += 1;
+			if (!this.#memory) {
+				await insertKeys(this.#collection!, fresh);
+				return {fresh, inMemory: false};
+			}
 
+			for (const key of fresh) this.#memory.add(key);
+			return {fresh, inMemory: true};
+		});
+		// Outside its turn: the budget may spill this very set.
+		if (inMemory) await this.#owner.grew(fresh.length);
 		return fresh;
 	}
 
@@ -128,12 +160,15 @@ export class KeptSet {
 		if (batch.length > 0) yield batch;
 	}
 
-	/** Moves the keys to `collection` and lets the memory go. */
-	async spillTo(collection: import('mongodb').Collection<{_id: string}>): Promise<void> {
-		const keys = [...this.#memory!];
-		for (let start = 0; start < keys.length; start += keyBatch) await insertKeys(collection, keys.slice(start, start + keyBatch));
-		this.#collection = collection;
-		this.#memory = undefined;
+	/** Moves the keys to `collection` and lets the memory go; resolves with how many keys left the memory. */
+	async spillTo(collection: import('mongodb').Collection<{_id: string}>): Promise<number> {
+		return this.#inTurn(async () => {
+			const keys = [...this.#memory!];
+			for (let start = 0; start < keys.length; start += keyBatch) await insertKeys(collection, keys.slice(start, start + keyBatch));
+			this.#collection = collection;
+			this.#memory = undefined;
+			return keys.length;
+		});
 	}
 }
 

@@ -105,7 +105,8 @@ export function parseReferences(raw: unknown): Reference[] {
 /**
  * The values a reference's path holds in a decoded document: arrays on the
  * way and at the end are followed (as a MongoDB filter on the path matches),
- * missing steps and null hold nothing.
+ * missing steps and null hold nothing. The closure reads the same values
+ * from raw documents (raw-keys.ts); its tests hold the two to agree.
  */
 export function referenceValues(document: unknown, steps: readonly string[]): unknown[] {
 	const found: unknown[] = [];

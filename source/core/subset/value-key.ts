@@ -1,4 +1,5 @@
 import {BSON, EJSON} from '../bson.js';
+import {readBsonValue} from '../scrub/paths.js';
 
 /**
  * The key a value is kept by in a subset's sets: equal keys for values a
@@ -19,43 +20,53 @@ export function valueKey(value: unknown): string {
 	return `x${EJSON.stringify(value, {relaxed: false})}`;
 }
 
-const decoder = new TextDecoder();
+const {toHex, toUTF8} = BSON.onDemand.ByteUtils;
+const {getInt32LE, getBigInt64LE, getFloat64LE} = BSON.onDemand.NumberUtils;
+
+/**
+ * The {@link valueKey} of a value read from a raw document's bytes (its BSON
+ * `type`, and where its bytes are: `offset`, `length`, as `PathTree` walks
+ * them), the same key the value decoded would have: ObjectIds, strings,
+ * int32, int64, doubles, dates and booleans read straight from the bytes;
+ * the rest decoded alone.
+ */
+export function rawValueKey(raw: Uint8Array, type: number, offset: number, length: number): string {
+	switch (type) {
+		case 0x07:
+			return `o${toHex(raw.subarray(offset, offset + 12))}`;
+		case 0x02:
+			return `s${toUTF8(raw, offset + 4, offset + length - 1, false)}`;
+		case 0x10:
+			return `n${getInt32LE(raw, offset)}`;
+		case 0x01:
+			return valueKey(getFloat64LE(raw, offset));
+		// An int64 decodes as a number when it fits in one, else as a Long: both print as the same integer.
+		case 0x12:
+			return `n${getBigInt64LE(raw, offset)}`;
+		case 0x09:
+			return `d${new Date(Number(getBigInt64LE(raw, offset))).getTime()}`;
+		case 0x08:
+			return `b${raw[offset] === 1}`;
+		default:
+			return valueKey(readBsonValue(raw, type, offset, length));
+	}
+}
 
 /**
  * The {@link valueKey} of a raw document's `_id`, read from its bytes when
- * `_id` comes first (as servers store it) and is of a usual type; decoded
- * otherwise.
+ * `_id` comes first (as servers store it); decoded otherwise.
  */
 export function rawIdKey(raw: Uint8Array): string {
-	const view = new DataView(raw.buffer, raw.byteOffset, raw.byteLength);
-	const type = raw[4];
-	// The first element's name: `_id\0` at offsets 5 to 8.
-	if (raw[5] === 0x5f && raw[6] === 0x69 && raw[7] === 0x64 && raw[8] === 0) {
-		const at = 9;
-		switch (type) {
-			case 0x07:
-				return `o${Buffer.from(raw.buffer, raw.byteOffset + at, 12).toString('hex')}`;
-			case 0x02: {
-				const length = view.getInt32(at, true);
-				return `s${decoder.decode(raw.subarray(at + 4, at + 4 + length - 1))}`;
-			}
-
-			case 0x10:
-				return `n${view.getInt32(at, true)}`;
-			case 0x01:
-				return valueKey(view.getFloat64(at, true));
-			case 0x12: {
-				const big = view.getBigInt64(at, true);
-				return `n${big >= BigInt(Number.MIN_SAFE_INTEGER) && big <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(big) : big}`;
-			}
-
-			default:
-				break;
-		}
+	// The first element's name: `_id\0` at offsets 5 to 8; its value from 9.
+	if (raw[5] === 0x5f && raw[6] === 0x69 && raw[7] === 0x64 && raw[8] === 0 && simpleTypes.has(raw[4]!)) {
+		return rawValueKey(raw, raw[4]!, 9, raw[4] === 0x02 ? 4 + getInt32LE(raw, 9) : 0);
 	}
 
 	return valueKey(BSON.deserialize(raw)._id);
 }
+
+/** The types {@link rawValueKey} reads without their length. */
+const simpleTypes = new Set([0x01, 0x02, 0x07, 0x08, 0x09, 0x10, 0x12]);
 
 /** The value a {@link valueKey} stands for, to ask a server about it. */
 export function keyValue(key: string): unknown {
