@@ -150,9 +150,9 @@ function planOf({options, environment, pending, serverNow, decision, estimate}: 
 
 /**
  * The stored reports of the environment the gate needs: newest first, down
- * to the one that decides it (all when none does). When none is required (a protected
- * environment's evidence) a store that cannot be read is a warning and no
- * evidence; when one is, the gate cannot decide, and that is the error.
+ * to the one that decides it (all when none does). When none is required (a
+ * protected environment's evidence) a store that cannot be read is a warning
+ * and no evidence; when one is, the gate cannot decide, and that is the error.
  */
 async function storedReports(
 	options: MigratePlanOptions,

@@ -85,43 +85,37 @@ export async function storeRehearsal(config: ProjectConfig, report: RehearsalRep
 /**
  * Every stored rehearsal report (of `environment` when given), newest first
  * (by the copy's time as the server saw it, then id), each id once whichever
- * locations hold it. A report that cannot be read or is not a report (JSON, the
- * schema, its id against its name) is skipped with one warning line naming
- * the object, never trusted; a location that cannot be listed is one warning
- * line, and only when none can be listed does it throw. No location configured: none. An environment
- * monarch.json does not name is refused (its variables need not be set: nothing is opened).
+ * locations hold it. A report that cannot be read or is not a report (JSON,
+ * the schema, its id against its name and its `takenAt`) is skipped with one
+ * warning line naming the object, never trusted (the next location's copy is
+ * read); a location that cannot be listed is one warning line, and only when
+ * none can be listed does it throw. No location configured: none. An
+ * environment monarch.json does not name is refused (its variables need not
+ * be set: nothing is opened).
  */
 export async function listRehearsals(
 	config: ProjectConfig,
 	environment?: string,
 	options: OperationOptions = {},
 ): Promise<StoredRehearsal[]> {
-	const read = await readNewestFirst(config, environment, () => false, options);
+	const read = await readRehearsalsUntil(config, environment, () => false, options);
 	return read.sort((a, b) => b.report.takenAt.localeCompare(a.report.takenAt) || b.id.localeCompare(a.id));
-}
-
-/**
- * The stored rehearsals of `environment`, read newest first (by name: an id
- * starts with the copy's time, checked against `takenAt` when read) in groups
- * growing from 1 to {@link readGroup}, stopping after the group in which `enough` holds for a
- * report: every report newer than that one has been read, so a decision that
- * looks only at the newest reports (the gate's) is the one it would make on
- * all of them, for a listing and a few reads however many are stored. Errors
- * and skipped reports as {@link listRehearsals}.
- */
-export async function readRehearsalsUntil(
-	config: ProjectConfig,
-	environment: string,
-	enough: (report: RehearsalReport) => boolean,
-	options: OperationOptions = {},
-): Promise<StoredRehearsal[]> {
-	return readNewestFirst(config, environment, enough, options);
 }
 
 /** The most reports read at once before `enough` is asked again. */
 const readGroup = 8;
 
-async function readNewestFirst(
+/**
+ * The stored rehearsals (of `environment` when given), read newest first by
+ * name (an id starts with the copy's time, checked against `takenAt` when
+ * read), in groups growing from 1 to {@link readGroup}, stopping after the
+ * group in which `enough` holds for a report: every report newer than that
+ * one has been read, so a decision that looks only at the newest reports
+ * (the gate's) is the one it would make on all of them, for a listing and a
+ * few reads however many are stored. Errors and skipped reports as
+ * {@link listRehearsals}.
+ */
+export async function readRehearsalsUntil(
 	config: ProjectConfig,
 	environment: string | undefined,
 	enough: (report: RehearsalReport) => boolean,
