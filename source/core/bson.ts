@@ -15,4 +15,4 @@ export const Int32: typeof Bson.Int32 = bson.Int32;
 export type Int32 = Bson.Int32;
 export const Long: typeof Bson.Long = bson.Long;
 export type Long = Bson.Long;
-export type {Document} from 'bson';
+export type {DeserializeOptions, Document} from 'bson';

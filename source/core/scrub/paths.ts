@@ -1,4 +1,4 @@
-import {BSON} from '../bson.js';
+import {BSON, type DeserializeOptions} from '../bson.js';
 import {MonarchError} from '../errors.js';
 
 const embeddedDocument = 3;
@@ -35,8 +35,20 @@ export function bsonTypeName(type: number): string {
 
 const {toUTF8} = BSON.onDemand.ByteUtils;
 
-/** What {@link PathTree.walk} calls for each leaf value: its path, what the tree decided for that path, its BSON type and bytes. */
-export type TreeVisitor<T> = (path: string, decided: T, type: number, offset: number, length: number) => void;
+/**
+ * What {@link PathTree.walk} calls for each leaf value: its path, what the
+ * tree decided for that path, its BSON type and bytes (`offset`, `length`),
+ * and where its element starts (`start`: the type byte, then the field's
+ * name and its NUL, then the value at `offset`).
+ */
+export type TreeVisitor<T> = (path: string, decided: T, type: number, offset: number, length: number, start: number) => void;
+
+/**
+ * A path's steps with its arrays: a field's name, or `null` for "each
+ * element of the array before" (`a[].b` is `['a', null, 'b']`, `a[][]` is
+ * `['a', null, null]`).
+ */
+export type PathSegments = ReadonlyArray<string | null>;
 
 /**
  * The field paths of a collection's documents as a tree, each path's string
@@ -53,15 +65,16 @@ export class PathTree<T> {
 	private readonly root: PathNode<T>;
 
 	/**
-	 * `decide` is asked once a path, with the path (`a[].b`) and its field
-	 * names without the arrays (`['a', 'b']`). Without `options`, only leaves
-	 * are decided and every document and array is walked into.
+	 * `decide` is asked once a path, with the path (`a[].b`), its field
+	 * names without the arrays (`['a', 'b']`) and with them (`['a', null,
+	 * 'b']`). Without `options`, only leaves are decided and every document
+	 * and array is walked into.
 	 */
 	constructor(
-		private readonly decide: (path: string, steps: readonly string[]) => T,
+		private readonly decide: (path: string, steps: readonly string[], segments: PathSegments) => T,
 		private readonly options?: PathTreeOptions<T>,
 	) {
-		this.root = new PathNode('', []);
+		this.root = new PathNode('', [], []);
 	}
 
 	/**
@@ -88,9 +101,9 @@ export class PathTree<T> {
 			const length = valueLength(raw, type, offset, end);
 			const node = elements ? parent.elementsNode() : parent.child(raw, nameStart, nameEnd - nameStart, ordinal);
 			if (type === embeddedDocument || type === array) {
-				if (this.entered(node, type, offset, length, visit)) this.walkDocument(raw, offset, length, node, type === array, visit);
+				if (this.entered(node, type, offset, length, position, visit)) this.walkDocument(raw, offset, length, node, type === array, visit);
 			} else {
-				visit(node.path, node.decision(this.decide), type, offset, length);
+				visit(node.path, node.decision(this.decide), type, offset, length, position);
 			}
 			position = offset + length;
 			ordinal++;
@@ -99,22 +112,29 @@ export class PathTree<T> {
 		if (position !== end || raw[end] !== 0) throw malformed();
 	}
 
-	/** Whether to walk into the document or array at `node`; visits a document as a value first when the options say so. */
-	private entered(node: PathNode<T>, type: number, offset: number, length: number, visit: TreeVisitor<T>): boolean {
+	/** Whether to walk into the document or array at `node`; visits it as a value first when the options say so. */
+	private entered(node: PathNode<T>, type: number, offset: number, length: number, start: number, visit: TreeVisitor<T>): boolean {
 		const {options} = this;
 		if (!options) return true;
 		const decided = node.decision(this.decide);
-		if (type === embeddedDocument && options.documentValues?.(decided)) visit(node.path, decided, type, offset, length);
-		return options.enter?.(decided) ?? true;
+		const asValue = type === embeddedDocument ? options.documentValues : options.arrayValues;
+		if (asValue?.(decided)) visit(node.path, decided, type, offset, length, start);
+		return options.enter?.(decided, type, offset, length) ?? true;
 	}
 }
 
 /** What a {@link PathTree} does at embedded documents and arrays, by what `decide` said of their path. */
 export type PathTreeOptions<T> = {
-	/** Whether to walk into the document or array (default: always); a reader of a few paths skips the rest. */
-	enter?: (decided: T) => boolean;
+	/**
+	 * Whether to walk into the document or array (default: always) of BSON
+	 * type `type` (3 or 4) whose bytes are at `offset`/`length`; a reader of a
+	 * few paths skips the rest.
+	 */
+	enter?: (decided: T, type: number, offset: number, length: number) => boolean;
 	/** Whether an embedded document is also visited as a value itself (type 3), before its fields are. */
 	documentValues?: (decided: T) => boolean;
+	/** Whether an array is also visited as a value itself (type 4), before its elements are. */
+	arrayValues?: (decided: T) => boolean;
 };
 
 /** One field path of a {@link PathTree}: its string and steps, its decision (made when it is first met), the names met under it (as bytes) and its elements' node (`x[]`). */
@@ -127,11 +147,12 @@ class PathNode<T> {
 	constructor(
 		readonly path: string,
 		readonly steps: readonly string[],
+		readonly segments: PathSegments,
 	) {}
 
 	/** What `decide` says of this path, asked once. */
-	decision(decide: (path: string, steps: readonly string[]) => T): T {
-		this.decided ??= {value: decide(this.path, this.steps)};
+	decision(decide: (path: string, steps: readonly string[], segments: PathSegments) => T): T {
+		this.decided ??= {value: decide(this.path, this.steps, this.segments)};
 		return this.decided.value;
 	}
 
@@ -144,7 +165,7 @@ class PathNode<T> {
 		}
 
 		const name = toUTF8(raw, nameStart, nameStart + nameLength, false);
-		const node = new PathNode<T>(this.path === '' ? name : `${this.path}.${name}`, [...this.steps, name]);
+		const node = new PathNode<T>(this.path === '' ? name : `${this.path}.${name}`, [...this.steps, name], [...this.segments, name]);
 		names.push(raw.slice(nameStart, nameStart + nameLength));
 		this.children.push(node);
 		return node;
@@ -152,7 +173,7 @@ class PathNode<T> {
 
 	/** The node of the elements of the array at this path (`x[]`). */
 	elementsNode(): PathNode<T> {
-		this.elements ??= new PathNode<T>(`${this.path}[]`, this.steps);
+		this.elements ??= new PathNode<T>(`${this.path}[]`, this.steps, [...this.segments, null]);
 		return this.elements;
 	}
 }
@@ -275,14 +296,14 @@ export function readBsonString(raw: Uint8Array, offset: number, length: number):
  * The decoded value of a leaf `walkPaths` found at `offset`/`length` (of BSON
  * type `type`), read alone: its bytes are wrapped in a one-field document and
  * deserialised, so any type decodes as the driver would (int32 and double as
- * numbers, an ObjectId as one).
+ * numbers, an ObjectId as one), or as `options` say.
  */
-export function readBsonValue(raw: Uint8Array, type: number, offset: number, length: number): unknown {
+export function readBsonValue(raw: Uint8Array, type: number, offset: number, length: number, options?: DeserializeOptions): unknown {
 	const size = 4 + 1 + 2 + length + 1;
 	const document = new Uint8Array(size);
 	new DataView(document.buffer).setInt32(0, size, true);
 	document[4] = type;
 	document[5] = 0x76; // the field's name: `v`, then its NUL
 	document.set(raw.subarray(offset, offset + length), 7);
-	return BSON.deserialize(document).v;
+	return BSON.deserialize(document, options).v;
 }

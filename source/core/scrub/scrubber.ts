@@ -1,12 +1,11 @@
-import {createHmac} from 'node:crypto';
-import {BSON, type Document, EJSON} from '../bson.js';
+import {BSON, type Document} from '../bson.js';
 import type {CustomScrub} from '../querysets/selection.js';
 import {type CollectionClass, withMonarchCollections} from './classification.js';
-import {createDigestFaker} from './digest-faker.js';
 import type {FakeKind} from './fakes.js';
 import {ScrubGate} from './gate.js';
-import {redactFakes, redactText, sameShape} from './redact.js';
+import {decodeOptions, RawScrub} from './raw-scrub.js';
 import type {PathStep, ScrubRule, Strategy} from './rule.js';
+import {isPlainDocument, type ScrubCounts, StrategyApplier} from './strategies.js';
 
 export type ScrubberOptions = {
 	/** The rules by collection name. */
@@ -41,16 +40,9 @@ export type ScrubberOptions = {
 /** What a scrubbed copy takes of a collection: its documents, only its shape (`empty`: options and indexes), or nothing (`drop`, or not classified under the gate). */
 export type CollectionTake = 'documents' | 'empty' | 'nothing';
 
-/** What the rules did in one collection. */
-export type ScrubCounts = {
-	documents: number;
-	/** Values replaced or removed. */
-	values: number;
-	/** Values of an unexpected BSON type: scrubbed through their string form (binaries became null). */
-	converted: number;
-};
-
-const decodeOptions = {promoteValues: false, promoteLongs: false, promoteBuffers: false, bsonRegExp: true} as const;
+/** What the rules did in one collection (in strategies.ts, beside the strategies that count). */
+export type {ScrubCounts} from './strategies.js';
+export {mask} from './strategies.js';
 
 /**
  * Applies monarch.json's `scrub` rules to documents. Every fake and hash is
@@ -62,10 +54,13 @@ export class Scrubber {
 	readonly counts = new Map<string, ScrubCounts>();
 	/** The classification's gate, when the source holds personal data. */
 	readonly gate: ScrubGate | undefined;
-	private readonly fake = createDigestFaker();
+	private readonly applier: StrategyApplier;
+	/** Per collection with rules, its rules on raw BSON (made when first met). */
+	private readonly raw = new Map<string, RawScrub>();
 	private readonly classes: ReadonlyMap<string, CollectionClass>;
 
 	constructor(private readonly options: ScrubberOptions) {
+		this.applier = new StrategyApplier(options.key, options.uniqueKinds);
 		const classes = withMonarchCollections(options.classes);
 		this.classes = classes;
 		this.gate = options.gated ? new ScrubGate(classes) : undefined;
@@ -113,23 +108,40 @@ export class Scrubber {
 		);
 	}
 
-	/** Scrubs raw BSON documents of `collection`; untouched fields keep their BSON types and order. */
+	/**
+	 * Scrubs raw BSON documents of `collection`; untouched fields keep their
+	 * BSON types and order. The rules are applied on the bytes
+	 * ({@link RawScrub}); only a collection a QuerySet's own `scrub` applies
+	 * to is decoded (that function takes a decoded document).
+	 */
 	batch(collection: string, documents: readonly Uint8Array[]): Uint8Array[] {
-		return documents.map(raw =>
-			BSON.serialize(this.document(collection, BSON.deserialize(raw, decodeOptions)), {checkKeys: false, ignoreUndefined: false}),
-		);
+		if (!this.has(collection)) return [...documents];
+		if (this.customApplies(collection))
+			return documents.map(raw =>
+				BSON.serialize(this.document(collection, BSON.deserialize(raw, decodeOptions)), {checkKeys: false, ignoreUndefined: false}),
+			);
+		let raw = this.raw.get(collection);
+		if (!raw) {
+			raw = new RawScrub(this.options.rules.get(collection) ?? [], this.applier);
+			this.raw.set(collection, raw);
+		}
+
+		const counts = this.countsOf(collection);
+		return documents.map(document => {
+			counts.documents++;
+			return raw.scrub(document, counts);
+		});
 	}
 
-	/** Scrubs a decoded document (in place, unless a QuerySet's `scrub` returns another) and returns it. */
+	/**
+	 * Scrubs a decoded document (in place, unless a QuerySet's `scrub` returns
+	 * another) and returns it: the path of collections a QuerySet's `scrub`
+	 * applies to, and the reference {@link batch}'s raw path is tested against.
+	 */
 	document(collection: string, document: Document): Document {
 		if (!this.has(collection)) return document;
 		const rules = this.options.rules.get(collection) ?? [];
-		let counts = this.counts.get(collection);
-		if (!counts) {
-			counts = {documents: 0, values: 0, converted: 0};
-			this.counts.set(collection, counts);
-		}
-
+		const counts = this.countsOf(collection);
 		counts.documents++;
 		for (const rule of rules) this.apply(document, rule.steps, 0, rule.strategy, counts);
 		return (this.options.custom?.(collection, document) as Document | undefined) ?? document;
@@ -137,7 +149,21 @@ export class Scrubber {
 
 	/** The HMAC digest of a value's string form: the seed of its fake, and its `hash`. */
 	digest(text: string): Buffer {
-		return createHmac('sha256', this.options.key).update(text, 'utf8').digest();
+		return this.applier.digest(text);
+	}
+
+	private customApplies(collection: string): boolean {
+		return this.options.custom !== undefined && this.options.customCollections?.has(collection) === true;
+	}
+
+	private countsOf(collection: string): ScrubCounts {
+		let counts = this.counts.get(collection);
+		if (!counts) {
+			counts = {documents: 0, values: 0, converted: 0};
+			this.counts.set(collection, counts);
+		}
+
+		return counts;
 	}
 
 	private apply(container: unknown, steps: readonly PathStep[], index: number, strategy: Strategy, counts: ScrubCounts): void {
@@ -172,7 +198,7 @@ export class Scrubber {
 			}
 
 			for (let element = 0; element < value.length; element++) {
-				if (last) value[element] = this.replace(value[element], strategy, counts);
+				if (last) value[element] = this.applier.replace(value[element], strategy, counts);
 				else this.apply(value[element], steps, index + 1, strategy, counts);
 			}
 
@@ -190,100 +216,6 @@ export class Scrubber {
 			return;
 		}
 
-		container[name] = this.replace(value, strategy, counts);
+		container[name] = this.applier.replace(value, strategy, counts);
 	}
-
-	/**
-	 * `redact`: every finding of `findPersonal` in a string (or in the strings
-	 * of an array or document) becomes what `fake.<kind>` gives for a field
-	 * holding just that finding (same digest, same discriminator under a unique
-	 * index), or a same-shape replacement (`sameShape`). Counts the values it
-	 * changed; other types are left as they are.
-	 */
-	private redact(value: unknown, counts: ScrubCounts): unknown {
-		if (typeof value === 'string') {
-			const redacted = redactText(value, (kind, finding) => {
-				const digest = this.digest(finding);
-				const fake = redactFakes[kind];
-				if (!fake) return sameShape(kind, finding, digest);
-				const text = this.fake(fake, digest);
-				return this.options.uniqueKinds?.has(fake) ? withDiscriminator(fake, text, digest) : text;
-			});
-			if (redacted === undefined) return value;
-			counts.values++;
-			return redacted;
-		}
-
-		if (Array.isArray(value)) {
-			for (let index = 0; index < value.length; index++) value[index] = this.redact(value[index], counts);
-		} else if (isPlainDocument(value)) {
-			for (const key of Object.keys(value)) value[key] = this.redact(value[key], counts);
-		}
-
-		return value;
-	}
-
-	/** The value a rule puts in place of `value` (`remove` is handled by the caller, which deletes instead). */
-	private replace(value: unknown, strategy: Strategy, counts: ScrubCounts): unknown {
-		if (value === null || value === undefined) return value;
-		if (strategy.kind === 'redact') return this.redact(value, counts);
-		counts.values++;
-		if (strategy.kind === 'null') return null;
-		if (strategy.kind === 'const') return strategy.value;
-		let text: string;
-		if (typeof value === 'string') {
-			text = value;
-		} else {
-			counts.converted++;
-			if (isBinary(value)) return null;
-			text = stringForm(value);
-		}
-
-		if (strategy.kind === 'mask') return mask(text, strategy.keepStart, strategy.keepEnd);
-		const digest = this.digest(text);
-		if (strategy.kind === 'hash') return digest.toString('hex');
-		if (strategy.kind !== 'fake') return value;
-		const fake = this.fake(strategy.fake, digest);
-		return this.options.uniqueKinds?.has(strategy.fake) ? withDiscriminator(strategy.fake, fake, digest) : fake;
-	}
-}
-
-function isPlainDocument(value: unknown): value is Record<string, unknown> {
-	return typeof value === 'object' && value !== null && !Array.isArray(value) && !('_bsontype' in value) && !(value instanceof Date);
-}
-
-function isBinary(value: unknown): boolean {
-	return (
-		(typeof value === 'object' && value !== null && (value as {_bsontype?: unknown})._bsontype === 'Binary') || value instanceof Uint8Array
-	);
-}
-
-/** A value of an unexpected type as the string its rule is applied to: numbers as digits, dates in ISO 8601, ObjectIds in hex, anything else as canonical Extended JSON. */
-function stringForm(value: unknown): string {
-	if (typeof value === 'number' || typeof value === 'boolean' || typeof value === 'bigint') return String(value);
-	if (value instanceof Date) return value.toISOString();
-	const type = (value as {_bsontype?: unknown})._bsontype;
-	if (type === 'ObjectId') return (value as {toHexString(): string}).toHexString();
-	if (type === 'Int32' || type === 'Double') return String((value as {value: number}).value);
-	if (type === 'Long' || type === 'Decimal128') return String(value);
-	return EJSON.stringify(value as Document, {relaxed: false});
-}
-
-/** Keeps `keepStart` characters at the start and `keepEnd` at the end (counted in code points); the rest become `*`. */
-export function mask(text: string, keepStart: number, keepEnd: number): string {
-	const characters = [...text];
-	const start = Math.min(keepStart, characters.length);
-	const end = Math.min(keepEnd, characters.length - start);
-	return characters.map((character, index) => (index < start || index >= characters.length - end ? character : '*')).join('');
-}
-
-/** 48 bits of the digest (not the bits that seeded the fake) in base 36, added so that fakes of different inputs differ. */
-function withDiscriminator(kind: FakeKind, fake: string, digest: Buffer): string {
-	const discriminator = digest.readUIntBE(16, 6).toString(36);
-	if (kind === 'email') {
-		const at = fake.lastIndexOf('@');
-		return `${fake.slice(0, at)}.${discriminator}${fake.slice(at)}`;
-	}
-
-	return `${fake}-${discriminator}`;
 }
