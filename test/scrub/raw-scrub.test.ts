@@ -232,3 +232,23 @@ test('where decoding changes untouched values (BSON undefined, integer-like keys
 	t.false(Buffer.from(expected).includes(scoresRaw), 'the decoded path reordered them');
 	t.is(BSON.deserialize(output!).email, BSON.deserialize(expected).email);
 });
+
+test('a rule goes on into a document shaped like a DBRef, which the decoded path passed over (a DBRef object is not a plain document)', t => {
+	const collectionRules: ScrubRule[] = [
+		{
+			path: 'owner.name',
+			steps: [
+				{name: 'owner', each: false},
+				{name: 'name', each: false},
+			],
+			strategy: {kind: 'hash'},
+		},
+	];
+	const [raw, reference] = scrubbers(collectionRules, false);
+	const input = BSON.serialize({_id: 1, owner: {$ref: 'people', $id: 7, name: 'Ann Smith'}});
+	const [output] = raw.batch('c', [input]);
+	t.is(BSON.deserialize(output!).owner.fields.name, raw.digest('Ann Smith').toString('hex'));
+	t.deepEqual(raw.counts.get('c'), {documents: 1, values: 1, converted: 0});
+	decoded(reference, input);
+	t.deepEqual(reference.counts.get('c'), {documents: 1, values: 0, converted: 0}, 'the decoded path left the name as it was');
+});

@@ -30,12 +30,16 @@ type Edit = {start: number; end: number; bytes: Uint8Array};
  * enclosing documents and arrays fixed. The result is what decoding the
  * document, applying the rules in order and serialising it again gives, byte
  * for byte (the untouched values keep their types and field order), with the
- * same counts. A document no rule changes is returned as it is.
+ * same counts; except where decoding itself changed untouched values: BSON
+ * undefined stays undefined (not null), integer-like keys keep their place
+ * (a decoded object puts them first), and a rule's path goes on into a
+ * document shaped like a DBRef (`$ref`, `$id`), which the decoded path
+ * passed over. A document no rule changes is returned as it is.
  *
- * Rules whose paths may meet (one at or under another: `address` and
- * `address.street`, `contacts.*.email` and `contacts.work.email`) take
- * separate walks, in the rules' order, each over what the one before wrote;
- * the others share one walk.
+ * Rules whose paths may meet (`contacts.email` and `contacts[].email`, both
+ * at `contacts.email` when `contacts` is a document; or any two given to a
+ * `Scrubber` directly) take separate walks, in the rules' order, each over
+ * what the one before wrote; the others share one walk.
  */
 export class RawScrub {
 	private readonly trees: Array<PathTree<Decided>>;
