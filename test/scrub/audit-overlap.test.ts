@@ -79,14 +79,34 @@ test("target batches held until the source is read give the sequential audit's f
 			);
 			t.like(side.at(-1), {done: documents, total: documents, unit: 'docs'});
 		}
-	}
 
-	// Held: not one target document is scanned before the source's last.
-	const lastRead = held.events.findIndex(
-		event => event.type === 'progress' && event.task.endsWith('read production') && event.done === 471,
+		// Each side's events in one run, the source's first: no scan event before the source's last (whose total is known).
+		const lastRead = events.findLastIndex(event => event.type === 'progress' && event.task.endsWith('read production'));
+		const firstScan = events.findIndex(event => event.type === 'progress' && event.task.endsWith('scan development'));
+		t.true(firstScan > lastRead, `${firstScan} > ${lastRead}`);
+	}
+});
+
+test('an audit cancelled while the source is read stops with one line, and scans nothing of the target', async t => {
+	const {project} = await scrubProject(t);
+	const copied = await project.monarch(['copy_db', 'production:development', '--scrub', '--yes'], {env: key});
+	t.is(copied.code, 0, copied.stderr);
+	const config = await loadConfig({cwd: project.dir});
+	const controller = new AbortController();
+	const events: MonarchEvent[] = [];
+	const error = await t.throwsAsync(
+		auditScrub({
+			config,
+			source: 'production',
+			target: 'development',
+			signal: controller.signal,
+			events(event) {
+				events.push(event);
+				// Cancelled once the source's first batch is read: its next batch stops it.
+				if (event.type === 'progress' && event.done > 0) controller.abort();
+			},
+		}),
 	);
-	const firstScanned = held.events.findIndex(
-		event => event.type === 'progress' && event.task.endsWith('scan development') && event.done > 0,
-	);
-	t.true(firstScanned > lastRead, `${firstScanned} > ${lastRead}`);
+	t.is(error?.message, 'Cancelled the audit');
+	t.false(events.some(event => event.type === 'progress' && event.task.endsWith('scan development') && event.done > 0));
 });

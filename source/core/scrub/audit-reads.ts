@@ -85,7 +85,7 @@ export async function readSides(
 		sourceTotal = total;
 	});
 	/** True once the source is read and every held target batch walked: target batches are walked as they come. */
-	let released = sourceLeft === 0;
+	let released = false;
 	const held: Array<{info: CollectionInfo; batch: Buffer[]; bytes: number}> = [];
 	let holding = 0;
 	let release!: () => void;
@@ -101,8 +101,14 @@ export async function readSides(
 		targetMeter.add(batch.length);
 	};
 
-	/** Walks the held batches in the order read (those read meanwhile join the queue), then lets the target's batches through. */
+	/**
+	 * Once the source is read: its last progress event, the target's first (its
+	 * documents count as they are walked), the held batches walked in the order
+	 * read (those read meanwhile join the queue), then the target's batches let through.
+	 */
 	const releaseHeld = async () => {
+		await sourceMeter?.end();
+		targetMeter.start();
 		for (let next = held.shift(); next; next = held.shift()) {
 			holding -= next.bytes;
 			walk(next.info, next.batch);
@@ -117,7 +123,8 @@ export async function readSides(
 	const sourceTasks = (source?.collections.infos ?? []).map(info => ({side: 'source' as const, info}));
 	const targetTasks = target.collections.infos.map(info => ({side: 'target' as const, info}));
 	sourceMeter?.start();
-	let targetStarted = false;
+	// Nothing to wait for: the target's batches are walked as they come.
+	if (sourceLeft === 0) await releaseHeld();
 	try {
 		await pMap(
 			[...sourceTasks, ...targetTasks],
@@ -136,11 +143,6 @@ export async function readSides(
 				// Opened before the source's end only near it (a count not yet known: not near).
 				if (!released && hold === 'near-end' && !(sourceTotal !== undefined && sourceTotal - sourceMeter!.done <= overlapDocuments))
 					await settled;
-				if (!targetStarted) {
-					targetStarted = true;
-					targetMeter.start();
-				}
-
 				await drain(target.db, info, options.signal, async batch => {
 					const bytes = byteLength(batch);
 					options.collectGarbage(bytes);
@@ -163,10 +165,10 @@ export async function readSides(
 	}
 
 	if (!released) await releaseHeld();
-	if (!targetStarted) targetMeter.start();
+	await targetMeter.end();
 	return {
-		source: {collections: sourceTasks.length, documents: sourceMeter ? await sourceMeter.end() : 0},
-		target: {collections: targetTasks.length, documents: await targetMeter.end()},
+		source: {collections: sourceTasks.length, documents: sourceMeter?.done ?? 0},
+		target: {collections: targetTasks.length, documents: targetMeter.done},
 	};
 }
 
@@ -196,7 +198,7 @@ async function drain(
 }
 
 /** A side's progress events, in documents: the total once counted (the last event has it, when the reads outran the count). */
-function meter(side: AuditSide): {done: number; start: () => void; add: (documents: number) => void; end: () => Promise<number>} {
+function meter(side: AuditSide): {done: number; start: () => void; add: (documents: number) => void; end: () => Promise<void>} {
 	let total: number | undefined;
 	void side.collections.total.then(count => {
 		total = count;
@@ -219,7 +221,6 @@ function meter(side: AuditSide): {done: number; start: () => void; add: (documen
 		async end() {
 			total = await side.collections.total;
 			emit();
-			return state.done;
 		},
 	};
 	return state;
