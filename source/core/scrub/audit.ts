@@ -1,13 +1,12 @@
-import type {Db, FindCursor} from 'mongodb';
-import pMap from 'p-map';
 import {readArchiveFile} from '../archive/index.js';
-import {byteLength, collectGarbageEvery} from '../collect-garbage.js';
-import {type CollectionInfo, countForProgress, describeCollections, dumpConcurrency, infoType, isDataCollection} from '../collections.js';
+import {byteLength, collectGarbageEvery, type GarbageCollector} from '../collect-garbage.js';
+import {type CollectionInfo, infoType, isDataCollection} from '../collections.js';
 import type {ProjectConfig} from '../config/load.js';
 import {type Connection, connect} from '../connection.js';
 import {type Environment, findEnvironment} from '../environments.js';
-import {MonarchError, throwIfAborted} from '../errors.js';
+import {MonarchError} from '../errors.js';
 import {type EventSink, ignoreEvents, type OperationOptions} from '../events.js';
+import {auditCollections, readSides} from './audit-reads.js';
 import {createDigester, type Digester, maskValue, minimumValueLength, normaliseValue} from './audit-values.js';
 import {type CollectionClass, classifyPath, withMonarchCollections} from './classification.js';
 import {findPersonal, type PersonalKind, type PersonalSpan} from './detect.js';
@@ -29,6 +28,12 @@ export type ScrubAuditOptions = OperationOptions & {
 	archive?: {file: string; database: string} | undefined;
 	/** The environment checked (a scrubbed copy of the source). */
 	target: string;
+	/**
+	 * For tests: `hold-all` holds every target batch until both sides are read
+	 * (the path of a target batch read before the source's end, whatever the
+	 * timing); the findings must be the same. Default `near-end` (see `readSides`).
+	 */
+	holdTarget?: 'near-end' | 'hold-all' | undefined;
 };
 
 /** One kind of finding at one path of the target. */
@@ -131,27 +136,40 @@ export async function auditScrub(options: ScrubAuditOptions): Promise<ScrubAudit
 	const digests = new DigestSet();
 	const filter = new ValueFilter();
 
-	let read: ScrubAuditResult['read'];
 	const sourceSide = {classes, digest, digests, filter, events, signal, task: `${what}: read ${sourceEnvironment.name}`};
-	if (archive) {
-		read = await readSource(visit => eachArchiveBatch(archive, sourceSide, visit), sourceSide);
-	} else {
-		const source = await open(sourceEnvironment as Environment, what, events);
-		try {
-			read = await readSource(visit => eachBatch(source.db, sourceSide, visit), sourceSide);
-		} finally {
-			await source.close();
-		}
-	}
-
+	const targetSide = {classes, digest, digests, filter, events, signal, task: `${what}: scan ${targetEnvironment.name}`};
+	const reader = sourceReader(sourceSide);
+	const scanner = targetScanner(targetSide);
+	const collectGarbage = collectGarbageEvery();
+	let counted: {source: {collections: number; documents: number}; target: {collections: number; documents: number}};
+	// The target is opened first: its collections are counted (for its progress) while the source is read.
 	const target = await open(targetEnvironment, what, events);
-	let scan: Awaited<ReturnType<typeof scanTarget>>;
 	try {
-		scan = await scanTarget(target.db, {classes, digest, digests, filter, events, signal, task: `${what}: scan ${targetEnvironment.name}`});
+		const targetRead = {db: target.db, collections: await auditCollections(target.db), visit: scanner.visit, events, task: targetSide.task};
+		if (archive) {
+			const source = await eachArchiveBatch(archive, sourceSide, reader.visit, collectGarbage);
+			counted = {source, target: (await readSides(undefined, targetRead, {signal, collectGarbage})).target};
+		} else {
+			const source = await open(sourceEnvironment as Environment, what, events);
+			try {
+				const sourceRead = {
+					db: source.db,
+					collections: await auditCollections(source.db),
+					visit: reader.visit,
+					events,
+					task: sourceSide.task,
+				};
+				counted = await readSides(sourceRead, targetRead, {signal, collectGarbage, hold: options.holdTarget});
+			} finally {
+				await source.close();
+			}
+		}
 	} finally {
 		await target.close();
 	}
 
+	const read = {...counted.source, values: reader.values(), digests: digests.size, digestBytes: digests.byteLength};
+	const scan = scanner.result(counted.target);
 	const findings = scan.findings;
 	const leaks = findings.reduce((sum, finding) => sum + finding.count, 0);
 	return {
@@ -194,40 +212,6 @@ type Side = {
 	task: string;
 };
 
-/** Every collection's raw documents, `dumpConcurrency` cursors at once, batch by batch, with progress in documents. */
-async function eachBatch(
-	db: Db,
-	side: Side,
-	visit: (info: CollectionInfo, batch: Buffer[]) => void,
-): Promise<{collections: number; documents: number}> {
-	const infos = (await describeCollections(db)).filter(info => info.type !== 'view');
-	let total = 0;
-	for (const info of infos) total += await countForProgress(db, info.name);
-	let documents = 0;
-	const collectGarbage = collectGarbageEvery();
-	side.events({type: 'progress', task: side.task, done: 0, total, unit: 'docs'});
-	await pMap(
-		infos,
-		async info => {
-			const cursor: FindCursor = db.collection(info.name).find({}, {raw: true, batchSize: 1000});
-			try {
-				while (await cursor.hasNext()) {
-					throwIfAborted(side.signal, 'the audit');
-					const batch = cursor.readBufferedDocuments() as unknown as Buffer[];
-					collectGarbage(byteLength(batch));
-					visit(info, batch);
-					documents += batch.length;
-					side.events({type: 'progress', task: side.task, done: documents, total: Math.max(total, documents), unit: 'docs'});
-				}
-			} finally {
-				await cursor.close().catch(() => {});
-			}
-		},
-		{concurrency: dumpConcurrency},
-	);
-	return {collections: infos.length, documents};
-}
-
 /**
  * Every document of an archive file's database `database` (its data
  * collections, as a restore of it loads them), batch by batch as the file is
@@ -237,10 +221,10 @@ async function eachArchiveBatch(
 	archive: {file: string; database: string},
 	side: Side,
 	visit: (info: Pick<CollectionInfo, 'name'>, batch: Buffer[]) => void,
+	collectGarbage: GarbageCollector,
 ): Promise<{collections: number; documents: number}> {
 	let collections = 0;
 	let documents = 0;
-	const collectGarbage = collectGarbageEvery();
 	for await (const event of readArchiveFile(archive.file, side.signal ? {signal: side.signal} : {})) {
 		if (event.type === 'prelude') {
 			collections = event.collections.filter(
@@ -285,12 +269,8 @@ function treeOf<P>(trees: Map<string, PathTree<P>>, collection: string, decide: 
 	return tree;
 }
 
-/** The source's batches: an environment's collections (`eachBatch`) or an archive file's (`eachArchiveBatch`). */
-type SourceBatches = (
-	visit: (info: Pick<CollectionInfo, 'name'>, batch: Buffer[]) => void,
-) => Promise<{collections: number; documents: number}>;
-
-async function readSource(eachSourceBatch: SourceBatches, side: Side): Promise<ScrubAuditResult['read']> {
+/** What reading the source does with each batch (digests its values), and how many values it digested. */
+function sourceReader(side: Side): {visit: (info: Pick<CollectionInfo, 'name'>, batch: Buffer[]) => void; values: () => number} {
 	let values = 0;
 	/** Digests a value given as a string; true when it was long enough to count. */
 	const add = (text: string): boolean => {
@@ -337,20 +317,26 @@ async function readSource(eachSourceBatch: SourceBatches, side: Side): Promise<S
 		}
 	};
 
-	const counted = await eachSourceBatch((info, batch) => {
-		const classification = side.classes.get(info.name);
-		const tree = treeOf(trees, info.name, (path): SourcePolicy => {
-			const field = classification?.kind === 'fields' ? classifyPath(classification.fields, path) : undefined;
-			return field && field.action !== 'keep' ? 'personal' : 'detect';
-		});
-		for (raw of batch) tree.walk(raw, visit);
-	});
-	return {...counted, values, digests: side.digests.size, digestBytes: side.digests.byteLength};
+	return {
+		visit(info, batch) {
+			const classification = side.classes.get(info.name);
+			const tree = treeOf(trees, info.name, (path): SourcePolicy => {
+				const field = classification?.kind === 'fields' ? classifyPath(classification.fields, path) : undefined;
+				return field && field.action !== 'keep' ? 'personal' : 'detect';
+			});
+			for (raw of batch) tree.walk(raw, visit);
+		},
+		values: () => values,
+	};
 }
 
 type FindingEntry = Omit<AuditFinding, 'examples'> & {examples: Set<string>; lastDocument: Buffer | undefined};
 
-async function scanTarget(db: Db, side: Side): Promise<{scanned: ScrubAuditResult['scanned']; findings: AuditFinding[]}> {
+/** What scanning the target does with each batch (looks its values up), and what it found, once every batch is scanned. */
+function targetScanner(side: Side): {
+	visit: (info: Pick<CollectionInfo, 'name'>, batch: Buffer[]) => void;
+	result: (counted: {collections: number; documents: number}) => {scanned: ScrubAuditResult['scanned']; findings: AuditFinding[]};
+} {
 	const found = new Map<string, FindingEntry>();
 	let strings = 0;
 	let numbers = 0;
@@ -364,7 +350,7 @@ async function scanTarget(db: Db, side: Side): Promise<{scanned: ScrubAuditResul
 
 	const trees = new Map<string, PathTree<TargetPolicy>>();
 	const scan = new StringScan(side.filter.basis);
-	const counted = await eachBatch(db, side, (info, batch) => {
+	const visitBatch = (info: Pick<CollectionInfo, 'name'>, batch: Buffer[]) => {
 		const classification = side.classes.get(info.name);
 		const tree = treeOf(trees, info.name, path => targetPolicy(classification, path));
 
@@ -429,17 +415,20 @@ async function scanTarget(db: Db, side: Side): Promise<{scanned: ScrubAuditResul
 		};
 
 		for (document of batch) tree.walk(document, visit);
-	});
+	};
 
-	const findings = [...found.values()]
-		.map(({lastDocument: _, examples, ...entry}) => ({...entry, examples: [...examples]}))
-		.sort(
-			(a, b) =>
-				Number(a.finding !== 'source-value') - Number(b.finding !== 'source-value') ||
-				b.count - a.count ||
-				`${a.collection}.${a.path}`.localeCompare(`${b.collection}.${b.path}`),
-		);
-	return {scanned: {...counted, strings, numbers}, findings};
+	const result = (counted: {collections: number; documents: number}) => {
+		const findings = [...found.values()]
+			.map(({lastDocument: _, examples, ...entry}) => ({...entry, examples: [...examples]}))
+			.sort(
+				(a, b) =>
+					Number(a.finding !== 'source-value') - Number(b.finding !== 'source-value') ||
+					b.count - a.count ||
+					`${a.collection}.${a.path}`.localeCompare(`${b.collection}.${b.path}`),
+			);
+		return {scanned: {...counted, strings, numbers}, findings};
+	};
+	return {visit: visitBatch, result};
 }
 
 /** A detector's hit is suspected in a path kept or not classified; in a path with a strategy it is that strategy's fake. */
