@@ -10,7 +10,8 @@ import type * as Bson from 'bson';
  */
 const bson = createRequire(import.meta.url)('bson') as typeof Bson;
 
-export const {BSON, EJSON, deserialize, serialize} = bson;
+/** BSON's type numbers, as the first byte of an element holds them (except minKey: -1 here, 0xff in the bytes). */
+export const {BSON, BSONType, EJSON, deserialize, serialize} = bson;
 export const Int32: typeof Bson.Int32 = bson.Int32;
 export type Int32 = Bson.Int32;
 export const Long: typeof Bson.Long = bson.Long;

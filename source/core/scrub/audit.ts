@@ -1,4 +1,5 @@
 import {readArchiveFile} from '../archive/index.js';
+import {BSONType} from '../bson.js';
 import {byteLength, collectGarbageEvery, type GarbageCollector} from '../collect-garbage.js';
 import {type CollectionInfo, infoType, isDataCollection} from '../collections.js';
 import type {ProjectConfig} from '../config/load.js';
@@ -91,10 +92,7 @@ type SourcePolicy = 'personal' | 'detect';
 /** How the target's classification treats a path: whether a detector's hit there is suspected, and how to name it. */
 type TargetPolicy = {suspect: boolean; classification: string};
 
-const stringType = 2;
-const doubleType = 1;
-const int32Type = 16;
-const int64Type = 18;
+const {string: stringType, double: doubleType, int: int32Type, long: int64Type} = BSONType;
 /** Numbers of at least this many digits are compared (phone, card and account numbers stored as numbers); smaller ones are counts and prices. */
 const minimumNumber = 1_000_000;
 const examplesPerFinding = 3;

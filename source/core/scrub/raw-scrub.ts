@@ -1,4 +1,4 @@
-import {BSON} from '../bson.js';
+import {BSON, BSONType} from '../bson.js';
 import {type PathSegments, PathTree, readBsonString, readBsonValue} from './paths.js';
 import type {PathStep, ScrubRule} from './rule.js';
 import type {ScrubCounts, StrategyApplier} from './strategies.js';
@@ -6,10 +6,7 @@ import type {ScrubCounts, StrategyApplier} from './strategies.js';
 /** How a document is decoded for the rules (and a value read alone for its rule): BSON types kept, as the driver's raw cursors hold them. */
 export const decodeOptions = {promoteValues: false, promoteLongs: false, promoteBuffers: false, bsonRegExp: true} as const;
 
-const stringType = 2;
-const documentType = 3;
-const arrayType = 4;
-const nullType = 10;
+const {string: stringType, object: documentType, array: arrayType, null: nullType} = BSONType;
 
 /**
  * What a walk does at a path: the rule whose value it is (`target`; of an

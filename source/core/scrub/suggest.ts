@@ -1,4 +1,5 @@
 import type {Db} from 'mongodb';
+import {BSONType} from '../bson.js';
 import {describeCollections} from '../collections.js';
 import type {ProjectConfig} from '../config/load.js';
 import {connect} from '../connection.js';
@@ -191,7 +192,7 @@ async function sampleCollection(
 				entry.documents++;
 			}
 
-			if (values && type === 2) addString(entry, readBsonString(raw, offset, length));
+			if (values && type === BSONType.string) addString(entry, readBsonString(raw, offset, length));
 		});
 	});
 	return {sampled, stats};

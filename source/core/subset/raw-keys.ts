@@ -1,11 +1,11 @@
+import {BSONType} from '../bson.js';
 import {PathTree} from '../scrub/paths.js';
 import {rawValueKey} from './value-key.js';
 
 /** What the reader's tree decides of a path: the paths asked that it is, and whether a path asked lies under it. */
 type Decided = {slots: number[]; enter: boolean};
 
-const nullType = 10;
-const undefinedType = 6;
+const {null: nullType, undefined: undefinedType} = BSONType;
 
 /**
  * Reads the {@link rawValueKey}s a subset compares straight from raw

@@ -1,5 +1,5 @@
 import type {Db} from 'mongodb';
-import {EJSON} from '../bson.js';
+import {BSONType, EJSON} from '../bson.js';
 import {describeCollections} from '../collections.js';
 import type {ProjectConfig} from '../config/load.js';
 import {connect} from '../connection.js';
@@ -37,8 +37,8 @@ export const proposeAt = 0.8;
 export const lookedUp = 200;
 
 /** Values of these BSON types can be ids: double, string, binData (UUIDs), ObjectId, int, long. */
-const idTypes = new Set([1, 2, 5, 7, 16, 18]);
-const objectIdType = 7;
+const idTypes = new Set<number>([BSONType.double, BSONType.string, BSONType.binData, BSONType.objectId, BSONType.int, BSONType.long]);
+const objectIdType = BSONType.objectId;
 
 /** What the sample holds at one path that may be a reference. */
 type PathValues = {
