@@ -180,7 +180,8 @@ async function dumpDocuments(writer: ArchiveWriter, plan: DumpPlan, options: Dum
 	});
 	const countdown = rangeCountdown(tasks);
 	const counts = new Map<string, number>();
-	const collectGarbage = collectGarbageEvery();
+	// `backup --scrub`'s rules allocate per value: its collector watches the old generation too (collect-garbage.ts).
+	const collectGarbage = collectGarbageEvery(undefined, {watchGrowth: scrubber !== undefined});
 	let done = 0;
 	// One pool of cursors across collections; a collection's ranges are queued together, so no more
 	// collections are open in the archive at once than cursors run (the writer's concurrentCollections).

@@ -235,7 +235,8 @@ export async function openCopySource(
 				);
 				const countdown = rangeCountdown(tasks);
 				let failed = false;
-				const collectGarbage = collectGarbageEvery();
+				// A scrubbing load's rules allocate per value: its collector watches the old generation too (collect-garbage.ts).
+				const collectGarbage = collectGarbageEvery(undefined, {watchGrowth: staging.scrubber !== undefined});
 				// One pool of cursors across collections: a large collection's ranges insert into its one staging collection at once.
 				await runSettled(tasks, dumpConcurrency, async task => {
 					const {collection: info} = task;
