@@ -120,11 +120,15 @@ export class RawScrub {
 			lengths.push({start: offset, end: offset + 4, bytes});
 		}
 
-		const all = [...lengths, ...edits].sort((a, b) => a.start - b.start);
 		const output = Buffer.allocUnsafe(document.length + delta(0, document.length));
 		let read = 0;
 		let written = 0;
-		for (const edit of all) {
+		// Both lists are in document order (the walk's), so they are merged, not sorted: no array per document.
+		for (let length = 0, value = 0; length < lengths.length || value < edits.length; ) {
+			const edit =
+				value >= edits.length || (length < lengths.length && lengths[length]!.start <= edits[value]!.start)
+					? lengths[length++]!
+					: edits[value++]!;
 			output.set(document.subarray(read, edit.start), written);
 			written += edit.start - read;
 			output.set(edit.bytes, written);
