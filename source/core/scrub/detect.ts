@@ -25,26 +25,22 @@ const require = createRequire(import.meta.url);
  * a copy whose rules never redact (most: every scrubbed and plain copy_db
  * imports the scrubber) does not carry them. Measured, loaded and used once:
  * libphonenumber-js with its max metadata 9.5 MB of RSS, the two validators
- * 0.5 MB.
+ * 0.7 MB.
  */
-let phoneParser: typeof ParsePhoneNumber | undefined;
-let validators: {isIban: (text: string) => boolean; isLuhnNumber: (text: string) => boolean} | undefined;
-
-function parsePhoneNumberFromString(...args: Parameters<typeof ParsePhoneNumber>): ReturnType<typeof ParsePhoneNumber> {
-	phoneParser ??= (require('libphonenumber-js/max') as {parsePhoneNumberFromString: typeof ParsePhoneNumber}).parsePhoneNumberFromString;
-	return phoneParser(...args);
-}
-
-function validator(): NonNullable<typeof validators> {
-	validators ??= {
-		isIban: (require('validator/lib/isIBAN') as {default: (text: string) => boolean}).default,
-		isLuhnNumber: (require('validator/lib/isLuhnNumber') as {default: (text: string) => boolean}).default,
+function whenFirstUsed<T>(load: () => T): () => T {
+	let value: T | undefined;
+	return () => {
+		value ??= load();
+		return value;
 	};
-	return validators;
 }
 
-const isIban = (text: string): boolean => validator().isIban(text);
-const isLuhnNumber = (text: string): boolean => validator().isLuhnNumber(text);
+type Check = (text: string) => boolean;
+const phoneParser = whenFirstUsed(
+	() => (require('libphonenumber-js/max') as {parsePhoneNumberFromString: typeof ParsePhoneNumber}).parsePhoneNumberFromString,
+);
+const ibanCheck = whenFirstUsed(() => (require('validator/lib/isIBAN') as {default: Check}).default);
+const luhnCheck = whenFirstUsed(() => (require('validator/lib/isLuhnNumber') as {default: Check}).default);
 
 /** What a detector finds inside a string. */
 export type PersonalKind = 'email' | 'phone' | 'card' | 'iban' | 'ipv4' | 'ipv6' | 'ssn' | 'jwt' | 'token';
@@ -125,7 +121,7 @@ export function findPersonal(text: string, counted?: TextShape): PersonalSpan[] 
 	if (gates.email(shape)) search('email', emailPattern);
 	if (gates.jwt(shape)) search('jwt', jwtPattern, isJwt);
 	if (gates.card(shape)) search('card', cardPattern, isCardNumber);
-	if (gates.iban(shape)) search('iban', ibanPattern, isIban);
+	if (gates.iban(shape)) search('iban', ibanPattern, text => ibanCheck()(text));
 	if (gates.ssn(shape)) search('ssn', ssnPattern);
 	if (gates.ipv4(shape)) search('ipv4', ipv4Pattern, isIPv4);
 	if (gates.ipv6(shape)) search('ipv6', ipv6Pattern, value => value.length > 2 && isIPv6(value));
@@ -351,6 +347,7 @@ function eachMatch(pattern: RegExp, text: string, visit: (value: string, start: 
  * such as +1 555 0100) still counts when it has 8 to 15 digits.
  */
 function isPhoneNumber(candidate: string, digitCount: number): boolean {
+	const parsePhoneNumberFromString = phoneParser();
 	if (candidate.startsWith('+')) return parsePhoneNumberFromString(candidate)?.isValid() === true || digitCount >= 8;
 	// Without a +: a national number of a country with a trunk 0 (GB, FR, DE), or a North American one (ten digits, or 1 and ten).
 	if (/^\(?0/.test(candidate)) return nationalCountries.some(country => parsePhoneNumberFromString(candidate, country)?.isValid() === true);
@@ -363,7 +360,7 @@ function isCardNumber(candidate: string): boolean {
 	const digits = candidate.replace(/[ -]/g, '');
 	if (digits.length < 13 || digits.length > 19) return false;
 	const first = digits.charCodeAt(0) - 48;
-	return first >= 2 && first <= 6 && isLuhnNumber(digits);
+	return first >= 2 && first <= 6 && luhnCheck()(digits);
 }
 
 /** A JWT: its header is base64url JSON with an `alg`. */
